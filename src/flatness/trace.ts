@@ -1,0 +1,44 @@
+/**
+ * Exact flatness: the Hessian trace of the empirical loss in closed form (MATH.md §3),
+ * F(θ) = Σ_j (A_j + B_j + C_j), one pass over the data, O(n·m·d).
+ */
+import type { Dataset } from '../data/dataset.js';
+import { type Network, sweep } from '../model/network.js';
+
+export interface TraceParts {
+  /** Second-layer block: A_j = (1/n) Σ_i σ(z_ij)². */
+  readonly A: Float64Array;
+  /** First-layer Gauss–Newton block: B_j = (a_j²/n) Σ_i σ′(z_ij)² ‖x_i‖². */
+  readonly B: Float64Array;
+  /** Residual (non-linear modelling error) part: C_j = (a_j/n) Σ_i r_i σ″(z_ij) ‖x_i‖². */
+  readonly C: Float64Array;
+  /** Tr ∇²L = Σ_j (A_j + B_j + C_j). */
+  readonly trace: number;
+  /** Trace of the Gauss–Newton matrix, Σ_j (A_j + B_j) ≥ 0. */
+  readonly traceGaussNewton: number;
+  /** Σ_j C_j (zero at interpolators). */
+  readonly traceResidual: number;
+  readonly loss: number;
+  readonly maxResidual: number;
+}
+
+function sum(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s;
+}
+
+export function traceParts(net: Network, data: Dataset): TraceParts {
+  const s = sweep(net, data, { trace: true });
+  const A = s.A as Float64Array;
+  const B = s.B as Float64Array;
+  const C = s.C as Float64Array;
+  const gn = sum(A) + sum(B);
+  const res = sum(C);
+  return { A, B, C, trace: gn + res, traceGaussNewton: gn, traceResidual: res, loss: s.loss, maxResidual: s.maxResidual };
+}
+
+/** F(θ) = Tr ∇²L(θ), exact. */
+export function hessianTrace(net: Network, data: Dataset): number {
+  return traceParts(net, data).trace;
+}

@@ -1,0 +1,85 @@
+/**
+ * The one linear-algebra layer. Every dense product and every fused pass over Z = X Wᵀ goes through a
+ * `Backend`, so that the native OpenBLAS addon can replace the portable TypeScript kernels without
+ * touching the science code. All matrices are row-major Float64Arrays with implicit leading dimension.
+ *
+ * The fused kernels work on one row block of Z (`rows` × `m`) at a time; the science code loops over
+ * row blocks so that peak memory is O(block · m), not O(n · m).
+ */
+
+/** Activation identity as the kernels see it (see ACTIVATION_CODES). */
+export interface ActKernel {
+  readonly code: number;
+  readonly param: number;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+  /**
+   * C ← alpha · op(A) · op(B) + beta · C, with op(A) m×k and op(B) k×n. A is stored m×k (k×m when
+   * transA), B is stored k×n (n×k when transB), C is m×n.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array,
+  ): void;
+  /** f[i] = Σ_j a[j] σ(Z[i,j]) for i < rows. */
+  forwardRows(act: ActKernel, Z: Float64Array, rows: number, m: number, a: Float64Array, f: Float64Array): void;
+  /**
+   * Gradient pass: ga[j] += Σ_i r[i] σ(Z[i,j]); then, in place, Z[i,j] ← r[i] a[j] σ′(Z[i,j])
+   * (the first-layer gradient is then Zᵀ X).
+   */
+  gradPass(act: ActKernel, Z: Float64Array, rows: number, m: number, a: Float64Array, r: Float64Array, ga: Float64Array): void;
+  /**
+   * Trace pass (un-normalized): A[j] += Σ_i σ(z)², B[j] += Σ_i σ′(z)² q[i], C[j] += Σ_i r[i] σ″(z) q[i].
+   * The caller applies the 1/n and a_j factors. `r` may be null (then C is left untouched).
+   */
+  traceSums(
+    act: ActKernel, Z: Float64Array, rows: number, m: number, r: Float64Array | null, q: Float64Array,
+    A: Float64Array, B: Float64Array, C: Float64Array,
+  ): void;
+  /**
+   * Hessian-vector pass for v = (va, V), given T = X Vᵀ for the block:
+   * u[i] = Σ_j [va[j] σ(z) + a[j] σ′(z) T[i,j]];  ha[j] += Σ_i [u[i] σ(z) + r[i] σ′(z) T[i,j]];
+   * then, in place, T[i,j] ← u[i] a[j] σ′(z) + r[i] (va[j] σ′(z) + a[j] σ″(z) T[i,j])
+   * (the first-layer part is then Tᵀ X). `u` receives the block's u.
+   */
+  hvpPass(
+    act: ActKernel, Z: Float64Array, T: Float64Array, rows: number, m: number,
+    a: Float64Array, va: Float64Array, r: Float64Array, u: Float64Array, ha: Float64Array,
+  ): void;
+  /** Elementwise σ^(order)(Z) into out (order 0, 1 or 2). */
+  activate(act: ActKernel, Z: Float64Array, len: number, order: 0 | 1 | 2, out: Float64Array): void;
+  /** Number of threads the backend's BLAS uses (1 for the portable backend). */
+  threads(): number;
+  setThreads(n: number): void;
+}
+
+let current: Backend | null = null;
+const registry = new Map<string, Backend>();
+
+/** Register a backend (the Node entry registers the native one when the addon loads). */
+export function registerBackend(b: Backend): void {
+  registry.set(b.name, b);
+}
+
+export function availableBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** Select the backend used by every core function from now on. */
+export function useBackend(name: 'js' | 'native'): Backend {
+  const b = registry.get(name);
+  if (!b) throw new Error(`backend "${name}" is not available (available: ${availableBackends().join(', ')})`);
+  current = b;
+  return b;
+}
+
+export function getBackend(): Backend {
+  if (!current) {
+    const js = registry.get('js');
+    if (!js) throw new Error('no linear-algebra backend registered');
+    current = js;
+  }
+  return current;
+}

@@ -1,0 +1,258 @@
+/**
+ * The 2-layer network f(x; θ) = Σ_j a_j σ(w_jᵀx), θ = (a ∈ R^m, W ∈ R^{m×d}), and its exact
+ * derivatives (MATH.md §2–3). Loss convention: L(θ) = (1/(2n)) Σ_i (f(x_i) − y_i)².
+ *
+ * Every pass works on row blocks of Z = X Wᵀ through the backend's fused kernels, so peak memory is
+ * O(block · m) whatever n is. The parameter vector layout is θ = [a (m), W row-major (m·d)].
+ */
+import type { Dataset } from '../data/dataset.js';
+import { squaredNorms } from '../data/dataset.js';
+import { getBackend } from '../linalg/backend.js';
+import { type Activation, type ActivationSpec, InputError, makeActivation } from './activations.js';
+
+export const LOSS_CONVENTION = 'L = (1/(2n)) Σ_i (f(x_i) − y_i)²';
+
+export interface Network {
+  readonly act: Activation;
+  readonly m: number;
+  readonly d: number;
+  /** Second layer, length m. */
+  readonly a: Float64Array;
+  /** First layer, row-major m×d (row j is w_j). */
+  readonly W: Float64Array;
+}
+
+export function createNetwork(
+  act: Activation | ActivationSpec | ActivationSpec['name'], a: Float64Array, W: Float64Array, d: number,
+): Network {
+  const activation = typeof act === 'object' && 'f' in act ? act : makeActivation(act);
+  const m = a.length;
+  if (m < 1) throw new InputError('network: width m must be at least 1');
+  if (!Number.isInteger(d) || d < 1) throw new InputError(`network: input dimension d must be a positive integer (got ${d})`);
+  if (W.length !== m * d) throw new InputError(`network: W has ${W.length} entries, expected m·d = ${m}·${d}`);
+  for (let i = 0; i < m; i++) if (!Number.isFinite(a[i])) throw new InputError(`network: a[${i}] is not finite`);
+  for (let i = 0; i < W.length; i++) {
+    if (!Number.isFinite(W[i])) throw new InputError(`network: W[${Math.floor(i / d)}][${i % d}] is not finite`);
+  }
+  return { act: activation, m, d, a, W };
+}
+
+export function cloneNetwork(net: Network): Network {
+  return { act: net.act, m: net.m, d: net.d, a: net.a.slice(), W: net.W.slice() };
+}
+
+export function paramCount(net: Pick<Network, 'm' | 'd'>): number {
+  return net.m * (net.d + 1);
+}
+
+/** θ = [a, W]. */
+export function packParams(net: Network, out = new Float64Array(paramCount(net))): Float64Array {
+  out.set(net.a, 0);
+  out.set(net.W, net.m);
+  return out;
+}
+
+export function unpackParams(net: Network, theta: Float64Array): Network {
+  if (theta.length !== paramCount(net)) throw new Error(`parameter vector has length ${theta.length}, expected ${paramCount(net)}`);
+  return { act: net.act, m: net.m, d: net.d, a: theta.slice(0, net.m), W: theta.slice(net.m) };
+}
+
+function checkShapes(net: Network, data: Pick<Dataset, 'd' | 'n'>): void {
+  if (net.d !== data.d) {
+    throw new InputError(`dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`);
+  }
+}
+
+/** Rows per block: about 64k entries of Z per block (512 KiB), at least 16 rows. */
+export function blockRows(m: number, n: number): number {
+  return Math.max(16, Math.min(n, Math.floor(65536 / Math.max(1, m))));
+}
+
+/** Network outputs f(x_i) for the n rows of X (n×d). */
+export function forward(net: Network, X: Float64Array, n: number): Float64Array {
+  const be = getBackend();
+  const { m, d } = net;
+  const f = new Float64Array(n);
+  const blk = blockRows(m, n);
+  const Z = new Float64Array(blk * m);
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const rows = Math.min(blk, n - i0);
+    be.gemm(false, true, rows, m, d, 1, X.subarray(i0 * d, (i0 + rows) * d), net.W, 0, Z);
+    be.forwardRows(net.act, Z, rows, m, net.a, f.subarray(i0, i0 + rows));
+  }
+  return f;
+}
+
+export interface SweepOptions {
+  /** Accumulate the gradient (ga, gW). */
+  grad?: boolean;
+  /** Accumulate the per-neuron trace parts (A, B, C). */
+  trace?: boolean;
+  /** Hessian-vector product with v = (va, vW). */
+  hvp?: { va: Float64Array; vW: Float64Array };
+}
+
+export interface SweepResult {
+  loss: number;
+  maxResidual: number;
+  /** Residuals r_i = f(x_i) − y_i. */
+  r: Float64Array;
+  ga?: Float64Array;
+  gW?: Float64Array;
+  /** Per-neuron trace parts, normalized (MATH.md §3). */
+  A?: Float64Array;
+  B?: Float64Array;
+  C?: Float64Array;
+  ha?: Float64Array;
+  hW?: Float64Array;
+}
+
+/**
+ * One pass over the data computing, block by block, the loss and whatever else is asked for
+ * (gradient, trace parts, a Hessian-vector product): many quantities for one read of X.
+ */
+export function sweep(net: Network, data: Dataset, opts: SweepOptions = {}): SweepResult {
+  checkShapes(net, data);
+  const be = getBackend();
+  const { m, d } = net;
+  const { n, X, y } = data;
+  const blk = blockRows(m, n);
+  const Z = new Float64Array(blk * m);
+  const T = opts.hvp ? new Float64Array(blk * m) : null;
+  const u = opts.hvp ? new Float64Array(blk) : null;
+  const r = new Float64Array(n);
+  const q = opts.trace ? squaredNorms(data) : null;
+  const res: SweepResult = { loss: 0, maxResidual: 0, r };
+  if (opts.grad) {
+    res.ga = new Float64Array(m);
+    res.gW = new Float64Array(m * d);
+  }
+  if (opts.trace) {
+    res.A = new Float64Array(m);
+    res.B = new Float64Array(m);
+    res.C = new Float64Array(m);
+  }
+  if (opts.hvp) {
+    if (opts.hvp.va.length !== m || opts.hvp.vW.length !== m * d) throw new Error('hvp: direction has the wrong shape');
+    res.ha = new Float64Array(m);
+    res.hW = new Float64Array(m * d);
+  }
+  let sq = 0;
+  let maxAbs = 0;
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const rows = Math.min(blk, n - i0);
+    const Xb = X.subarray(i0 * d, (i0 + rows) * d);
+    const rb = r.subarray(i0, i0 + rows);
+    be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
+    be.forwardRows(net.act, Z, rows, m, net.a, rb);
+    for (let i = 0; i < rows; i++) {
+      const ri = rb[i] - y[i0 + i];
+      rb[i] = ri;
+      sq += ri * ri;
+      const ab = Math.abs(ri);
+      if (!(ab <= maxAbs)) maxAbs = ab; // also propagates NaN
+    }
+    if (opts.trace && res.A && res.B && res.C && q) {
+      be.traceSums(net.act, Z, rows, m, rb, q.subarray(i0, i0 + rows), res.A, res.B, res.C);
+    }
+    if (opts.hvp && T && u && res.ha && res.hW) {
+      be.gemm(false, true, rows, m, d, 1, Xb, opts.hvp.vW, 0, T);
+      be.hvpPass(net.act, Z, T, rows, m, net.a, opts.hvp.va, rb, u, res.ha);
+      be.gemm(true, false, m, d, rows, 1, T, Xb, 1, res.hW);
+    }
+    if (opts.grad && res.ga && res.gW) {
+      be.gradPass(net.act, Z, rows, m, net.a, rb, res.ga);
+      be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, res.gW);
+    }
+  }
+  res.loss = sq / (2 * n);
+  res.maxResidual = maxAbs;
+  const inv = 1 / n;
+  if (res.ga && res.gW) {
+    for (let j = 0; j < m; j++) res.ga[j] *= inv;
+    for (let k = 0; k < m * d; k++) res.gW[k] *= inv;
+  }
+  if (res.A && res.B && res.C) {
+    for (let j = 0; j < m; j++) {
+      const aj = net.a[j];
+      res.A[j] *= inv;
+      res.B[j] *= aj * aj * inv;
+      res.C[j] *= aj * inv;
+    }
+  }
+  if (res.ha && res.hW) {
+    for (let j = 0; j < m; j++) res.ha[j] *= inv;
+    for (let k = 0; k < m * d; k++) res.hW[k] *= inv;
+  }
+  return res;
+}
+
+export function loss(net: Network, data: Dataset): { loss: number; maxResidual: number; r: Float64Array } {
+  return sweep(net, data);
+}
+
+/** Loss and its exact gradient (∂L/∂a, ∂L/∂W). */
+export function gradient(net: Network, data: Dataset): { loss: number; ga: Float64Array; gW: Float64Array; r: Float64Array } {
+  const s = sweep(net, data, { grad: true });
+  return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
+}
+
+/** Exact Hessian-vector product H v for v = (va, vW) (MATH.md §3). */
+export function hvp(net: Network, data: Dataset, va: Float64Array, vW: Float64Array): { ha: Float64Array; hW: Float64Array } {
+  const s = sweep(net, data, { hvp: { va, vW } });
+  return { ha: s.ha as Float64Array, hW: s.hW as Float64Array };
+}
+
+export const DENSE_HESSIAN_MAX_DIM = 4000;
+
+/**
+ * The dense Hessian (P×P, P = m(d+1), layout θ = [a, W]) built directly from
+ * H = (1/n) Σ_i [∇f_i ∇f_iᵀ + r_i ∇²f_i], independently of the HVP code: the oracle for tests.
+ */
+export function denseHessian(net: Network, data: Dataset): Float64Array {
+  checkShapes(net, data);
+  const { m, d, act } = net;
+  const P = m * (d + 1);
+  if (P > DENSE_HESSIAN_MAX_DIM) {
+    throw new InputError(`dense Hessian: dimension m(d+1) = ${P} exceeds ${DENSE_HESSIAN_MAX_DIM}`);
+  }
+  const { n, X, y } = data;
+  const H = new Float64Array(P * P);
+  const g = new Float64Array(P);
+  const z = new Float64Array(m);
+  for (let i = 0; i < n; i++) {
+    const xi = X.subarray(i * d, (i + 1) * d);
+    let fi = 0;
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += net.W[j * d + k] * xi[k];
+      z[j] = s;
+      fi += net.a[j] * act.f(s);
+    }
+    const ri = fi - y[i];
+    for (let j = 0; j < m; j++) {
+      g[j] = act.f(z[j]);
+      const c = net.a[j] * act.d1(z[j]);
+      for (let k = 0; k < d; k++) g[m + j * d + k] = c * xi[k];
+    }
+    for (let p = 0; p < P; p++) {
+      const gp = g[p];
+      if (gp === 0) continue;
+      const row = p * P;
+      for (let s = 0; s < P; s++) H[row + s] += gp * g[s];
+    }
+    // r_i ∇²f_i: ∂²f/∂a_j∂w_j = σ′(z_j) x, ∂²f/∂w_j² = a_j σ″(z_j) x xᵀ.
+    for (let j = 0; j < m; j++) {
+      const s1 = ri * act.d1(z[j]);
+      const s2 = ri * net.a[j] * act.d2(z[j]);
+      const wj = m + j * d;
+      for (let k = 0; k < d; k++) {
+        H[j * P + wj + k] += s1 * xi[k];
+        H[(wj + k) * P + j] += s1 * xi[k];
+        if (s2 !== 0) for (let l = 0; l < d; l++) H[(wj + k) * P + wj + l] += s2 * xi[k] * xi[l];
+      }
+    }
+  }
+  for (let k = 0; k < P * P; k++) H[k] /= n;
+  return H;
+}

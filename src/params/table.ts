@@ -1,0 +1,92 @@
+/**
+ * One declarative parameter table format. The same definitions drive CLI flags, study-spec fields and
+ * the playground's URL state, so a parameter's name, range, default and help are written once.
+ */
+import { InputError } from '../errors.js';
+
+export type ParamType = 'int' | 'number' | 'string' | 'enum' | 'bool';
+
+export interface ParamDef<T = unknown> {
+  /** Field name in specs and the library API (camelCase). */
+  readonly key: string;
+  readonly type: ParamType;
+  readonly default: T;
+  readonly min?: number;
+  readonly max?: number;
+  /** For enums. */
+  readonly choices?: readonly string[];
+  /** One line of help (CLI --help, hover text). */
+  readonly help: string;
+  /** The formula or definition the parameter stands for, when there is one. */
+  readonly formula?: string;
+  /** Short key for URLs (playground state). */
+  readonly short?: string;
+  /** Quantities spanning orders of magnitude are shown on log sliders. */
+  readonly log?: boolean;
+}
+
+/** The CLI flag for a key: learningRate → --learning-rate. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+function describeRange(def: ParamDef): string {
+  if (def.type === 'enum') return `one of ${def.choices?.join(', ')}`;
+  if (def.type === 'bool') return 'true or false';
+  const kind = def.type === 'int' ? 'an integer' : 'a number';
+  if (def.min !== undefined && def.max !== undefined) return `${kind} in [${def.min}, ${def.max}]`;
+  if (def.min !== undefined) return `${kind} ≥ ${def.min}`;
+  if (def.max !== undefined) return `${kind} ≤ ${def.max}`;
+  return kind;
+}
+
+/**
+ * Parse and validate one value (from a CLI string, a spec file or a URL). Errors name the field and the
+ * allowed range, e.g. `learningRate must be a number ≥ 0 (got "-1")`.
+ */
+export function parseParam<T>(def: ParamDef<T>, raw: unknown, where = def.key): T {
+  const bad = (): never => {
+    throw new InputError(`${where} must be ${describeRange(def)} (got ${JSON.stringify(raw)})`);
+  };
+  switch (def.type) {
+    case 'int':
+    case 'number': {
+      const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      if (!Number.isFinite(v)) return bad();
+      if (def.type === 'int' && !Number.isInteger(v)) return bad();
+      if (def.min !== undefined && v < def.min) return bad();
+      if (def.max !== undefined && v > def.max) return bad();
+      return v as T;
+    }
+    case 'bool': {
+      if (raw === true || raw === 'true' || raw === '1') return true as T;
+      if (raw === false || raw === 'false' || raw === '0') return false as T;
+      return bad();
+    }
+    case 'enum': {
+      if (typeof raw !== 'string' || !def.choices?.includes(raw)) return bad();
+      return raw as T;
+    }
+    case 'string': {
+      if (typeof raw !== 'string') return bad();
+      return raw as T;
+    }
+  }
+}
+
+/** Parse a record of raw values against a table; unknown keys are rejected by name. */
+export function parseParams(
+  table: readonly ParamDef[], raw: Record<string, unknown>, context = '',
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const known = new Set(table.map((d) => d.key));
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) {
+      throw new InputError(`${context}unknown field "${key}" (allowed: ${[...known].join(', ')})`);
+    }
+  }
+  for (const def of table) {
+    out[def.key] = raw[def.key] === undefined ? def.default : parseParam(def, raw[def.key], `${context}${def.key}`);
+  }
+  return out;
+}

@@ -1,0 +1,134 @@
+/**
+ * Seeded randomness. One generator (xoshiro128**, 32-bit arithmetic so that Node and the browser
+ * give bit-identical streams without BigInt), seeded through splitmix32 so that small consecutive
+ * seeds (0, 1, 2, …) still give well-mixed, unrelated streams.
+ */
+
+/** splitmix32 step: a good 32-bit mixer, used for seeding and for deriving sub-seeds. */
+function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Validate a user seed: a non-negative safe integer. */
+export function checkSeed(seed: number, field = 'seed'): number {
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new RangeError(`${field} must be a non-negative integer (got ${seed})`);
+  }
+  return seed;
+}
+
+/**
+ * Derive an independent seed from a parent seed and a tag (string or number), so that e.g. the data,
+ * the initialization and the probes of one trial draw from unrelated streams. Deterministic.
+ */
+export function deriveSeed(seed: number, ...tags: (string | number)[]): number {
+  let h = mix32((seed >>> 0) ^ mix32(Math.floor(seed / 4294967296)));
+  for (const tag of tags) {
+    const s = String(tag);
+    for (let i = 0; i < s.length; i++) h = mix32(h ^ Math.imul(s.charCodeAt(i), 0x01000193));
+    h = mix32(h ^ 0x5bd1e995);
+  }
+  // Keep derived seeds in 0..2^31-1 so they print and serialize as small integers.
+  return h & 0x7fffffff;
+}
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spare = 0;
+  private hasSpare = false;
+  readonly seed: number;
+
+  constructor(seed: number) {
+    checkSeed(seed);
+    this.seed = seed;
+    let h = mix32((seed >>> 0) ^ 0x243f6a88) ^ mix32(Math.floor(seed / 4294967296) + 0x13198a2e);
+    h = mix32(h);
+    this.s0 = h;
+    h = mix32(h);
+    this.s1 = h;
+    h = mix32(h);
+    this.s2 = h;
+    h = mix32(h);
+    this.s3 = h;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** Next 32-bit unsigned integer (xoshiro128**). */
+  nextU32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextU32() >>> 5; // 27 bits
+    const lo = this.nextU32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Standard normal (Box–Muller, polar-free form; caches the second draw). */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const rad = Math.sqrt(-2 * Math.log(u));
+    const ang = 2 * Math.PI * v;
+    this.spare = rad * Math.sin(ang);
+    this.hasSpare = true;
+    return rad * Math.cos(ang);
+  }
+
+  /** ±1 with equal probability. */
+  rademacher(): number {
+    return this.nextU32() & 1 ? 1 : -1;
+  }
+
+  fillNormal(out: Float64Array, scale = 1): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = scale * this.normal();
+    return out;
+  }
+
+  fillRademacher(out: Float64Array): Float64Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.rademacher();
+    return out;
+  }
+
+  /** Fisher–Yates permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return p;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

@@ -1,0 +1,57 @@
+/**
+ * Flatness modulo the symmetry (MATH.md §4). Under rescaling by c: A_j → c_j^{2k} A_j and
+ * B_j → c_j^{-2} B_j, so the Gauss–Newton trace is minimized over the orbit at
+ * c_j* = (B_j / (k A_j))^{1/(2k+2)}, with value
+ * F*(θ) = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)}   (k = 1: Σ_j 2√(A_j B_j)).
+ * F* is the same number for every point of the orbit.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { requireHomogeneous } from '../model/activations.js';
+import type { Network } from '../model/network.js';
+import { type TraceParts, traceParts } from '../flatness/trace.js';
+import { rescale } from './rescale.js';
+
+export interface InvariantFlatness {
+  /** F*(θ) = min over the orbit of the Gauss–Newton trace. */
+  readonly value: number;
+  /** Per-neuron contributions F*_j. */
+  readonly perNeuron: Float64Array;
+  /** Optimal factors c*; 1 for dead neurons (A_j = B_j = 0), which are left unscaled. */
+  readonly factors: Float64Array;
+  readonly parts: TraceParts;
+}
+
+/** F* from given trace parts (pure; exposed for training penalties). */
+export function invariantFromParts(A: Float64Array, B: Float64Array, k: number): { value: number; perNeuron: Float64Array; factors: Float64Array } {
+  const m = A.length;
+  const perNeuron = new Float64Array(m);
+  const factors = new Float64Array(m).fill(1);
+  const cst = (k + 1) * k ** (-k / (k + 1));
+  let value = 0;
+  for (let j = 0; j < m; j++) {
+    const Aj = A[j];
+    const Bj = B[j];
+    if (Aj > 0 && Bj > 0) {
+      // Work in logs: A_j and B_j can span hundreds of orders of magnitude along an orbit.
+      const la = Math.log(Aj);
+      const lb = Math.log(Bj);
+      perNeuron[j] = cst * Math.exp(la / (k + 1) + (k * lb) / (k + 1));
+      factors[j] = Math.exp((lb - Math.log(k) - la) / (2 * k + 2));
+    }
+    value += perNeuron[j];
+  }
+  return { value, perNeuron, factors };
+}
+
+export function invariantFlatness(net: Network, data: Dataset, parts?: TraceParts): InvariantFlatness {
+  const k = requireHomogeneous(net.act, 'invariant flatness F*');
+  const p = parts ?? traceParts(net, data);
+  const r = invariantFromParts(p.A, p.B, k);
+  return { ...r, parts: p };
+}
+
+/** Move θ to the flattest point of its orbit (balancedness k A_j = B_j for every live neuron). */
+export function balance(net: Network, data: Dataset): Network {
+  const inv = invariantFlatness(net, data);
+  return rescale(net, inv.factors);
+}

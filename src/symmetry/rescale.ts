@@ -1,0 +1,62 @@
+/**
+ * The rescaling symmetry of homogeneous networks (Dinh et al. 2017; MATH.md §2):
+ * (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j) leaves f(·; θ) unchanged for every c ∈ (0, ∞)^m.
+ */
+import { InputError, requireHomogeneous } from '../model/activations.js';
+import type { Network } from '../model/network.js';
+import { Rng } from '../rng/xoshiro.js';
+
+/** Apply per-neuron factors c (length m) or one global factor. */
+export function rescale(net: Network, c: number | Float64Array | number[]): Network {
+  const k = requireHomogeneous(net.act, 'rescale');
+  const { m, d } = net;
+  const factors = typeof c === 'number' ? new Float64Array(m).fill(c) : Float64Array.from(c);
+  if (factors.length !== m) throw new InputError(`rescale: expected ${m} factors, got ${factors.length}`);
+  for (let j = 0; j < m; j++) {
+    if (!(factors[j] > 0) || !Number.isFinite(factors[j])) {
+      throw new InputError(`rescale: factor c[${j}] must be a finite number > 0 (got ${factors[j]})`);
+    }
+  }
+  const a = new Float64Array(m);
+  const W = new Float64Array(m * d);
+  for (let j = 0; j < m; j++) {
+    const cj = factors[j];
+    a[j] = net.a[j] * cj ** -k;
+    for (let t = 0; t < d; t++) W[j * d + t] = net.W[j * d + t] * cj;
+  }
+  return { act: net.act, m, d, a, W };
+}
+
+/** Per-neuron factors c_j = 10^{u_j}, u_j uniform in [−range, range]: a random point of the orbit. */
+export function randomFactors(m: number, logRange: number, seed: number): Float64Array {
+  if (!(logRange >= 0) || !Number.isFinite(logRange)) {
+    throw new InputError(`random-log-range must be a finite number ≥ 0 (got ${logRange})`);
+  }
+  const rng = new Rng(seed);
+  const c = new Float64Array(m);
+  for (let j = 0; j < m; j++) c[j] = 10 ** (logRange * (2 * rng.uniform() - 1));
+  return c;
+}
+
+/** The invariant mass of each neuron, s_j = a_j ‖w_j‖^k. */
+export function neuronMasses(net: Network): Float64Array {
+  const k = requireHomogeneous(net.act, 'neuron masses');
+  const s = new Float64Array(net.m);
+  for (let j = 0; j < net.m; j++) s[j] = net.a[j] * rowNorm(net, j) ** k;
+  return s;
+}
+
+/** Path norm P(θ) = Σ_j |a_j| ‖w_j‖^k (invariant under the symmetry). */
+export function pathNorm(net: Network): number {
+  const s = neuronMasses(net);
+  let p = 0;
+  for (let j = 0; j < s.length; j++) p += Math.abs(s[j]);
+  return p;
+}
+
+export function rowNorm(net: Network, j: number): number {
+  let s = 0;
+  const o = j * net.d;
+  for (let t = 0; t < net.d; t++) s += net.W[o + t] * net.W[o + t];
+  return Math.sqrt(s);
+}

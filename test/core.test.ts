@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../src/data/dataset.js';
+import { hessianTrace, traceParts } from '../src/flatness/trace.js';
+import { denseHessian, forward, gradient, hvp, type Network } from '../src/model/network.js';
+import { Rng } from '../src/rng/xoshiro.js';
+import { balance, invariantFlatness } from '../src/symmetry/invariant.js';
+import { neuronMasses, pathNorm, randomFactors, rescale } from '../src/symmetry/rescale.js';
+import { randomData, randomNet, relErr } from './helpers.js';
+
+const ACTS = [
+  { spec: { name: 'relu' as const }, k: 1 },
+  { spec: { name: 'relu_pow' as const, p: 2 }, k: 2 },
+  { spec: { name: 'relu_pow' as const, p: 3 }, k: 3 },
+];
+
+function withLabels(data: Dataset, net: Network): Dataset {
+  return { ...data, y: forward(net, data.X, data.n) };
+}
+
+/** Hessian trace by central differences of the exact gradient, one coordinate at a time. */
+function fdTrace(net: Network, data: Dataset, h = 1e-5): number {
+  let tr = 0;
+  const shift = (p: number, eps: number): Network => {
+    const a = net.a.slice();
+    const W = net.W.slice();
+    if (p < net.m) a[p] += eps;
+    else W[p - net.m] += eps;
+    return { ...net, a, W };
+  };
+  for (let p = 0; p < net.m * (net.d + 1); p++) {
+    const gp = gradient(shift(p, h), data);
+    const gm = gradient(shift(p, -h), data);
+    const dp = p < net.m ? gp.ga[p] - gm.ga[p] : gp.gW[p - net.m] - gm.gW[p - net.m];
+    tr += dp / (2 * h);
+  }
+  return tr;
+}
+
+describe('exact Hessian trace (closed form) vs oracles', () => {
+  for (const { spec, k } of ACTS) {
+    it(`matches the finite-difference trace away from interpolation, k = ${k}`, () => {
+      const data = randomData(30, 4, 11 + k);
+      const net = randomNet(spec, 5, 4, 7 + k);
+      const exact = hessianTrace(net, data);
+      expect(relErr(exact, fdTrace(net, data))).toBeLessThan(1e-6);
+      // and the residual part is really exercised for k ≥ 2
+      if (k >= 2) expect(Math.abs(traceParts(net, data).traceResidual)).toBeGreaterThan(1e-3);
+    });
+    it(`matches the finite-difference trace at an interpolator, k = ${k}`, () => {
+      const net = randomNet(spec, 5, 4, 3 + k);
+      const data = withLabels(randomData(30, 4, 21 + k), net);
+      const parts = traceParts(net, data);
+      expect(parts.loss).toBeLessThan(1e-28);
+      expect(Math.abs(parts.traceResidual)).toBeLessThan(1e-12 * parts.trace);
+      expect(relErr(parts.trace, fdTrace(net, data))).toBeLessThan(1e-6);
+    });
+    it(`dense Hessian trace equals the closed form, k = ${k}`, () => {
+      const data = randomData(40, 5, 31 + k);
+      const net = randomNet(spec, 6, 5, 41 + k);
+      const H = denseHessian(net, data);
+      const P = net.m * (net.d + 1);
+      let tr = 0;
+      for (let p = 0; p < P; p++) tr += H[p * P + p];
+      expect(relErr(tr, hessianTrace(net, data))).toBeLessThan(1e-10);
+    });
+    it(`HVP equals the finite difference of the gradient and the dense Hessian, k = ${k}`, () => {
+      const data = randomData(25, 4, 51 + k);
+      const net = randomNet(spec, 5, 4, 61 + k);
+      const rng = new Rng(5);
+      const va = rng.fillNormal(new Float64Array(net.m));
+      const vW = rng.fillNormal(new Float64Array(net.m * net.d));
+      const { ha, hW } = hvp(net, data, va, vW);
+      const h = 1e-6;
+      const step = (s: number): Network => {
+        const a = net.a.map((x, i) => x + s * va[i]);
+        const W = net.W.map((x, i) => x + s * vW[i]);
+        return { ...net, a, W };
+      };
+      const gp = gradient(step(h), data);
+      const gm = gradient(step(-h), data);
+      const fd = [...gp.ga.map((x, i) => (x - gm.ga[i]) / (2 * h)), ...gp.gW.map((x, i) => (x - gm.gW[i]) / (2 * h))];
+      const hv = [...ha, ...hW];
+      const scale = Math.max(...hv.map(Math.abs));
+      for (let i = 0; i < hv.length; i++) expect(Math.abs(hv[i] - fd[i]) / scale).toBeLessThan(1e-6);
+      const H = denseHessian(net, data);
+      const P = hv.length;
+      const v = [...va, ...vW];
+      for (let p = 0; p < P; p++) {
+        let s = 0;
+        for (let q = 0; q < P; q++) s += H[p * P + q] * v[q];
+        expect(Math.abs(s - hv[p]) / scale).toBeLessThan(1e-12);
+      }
+    });
+  }
+  it('gradient equals finite differences of the loss', () => {
+    const data = randomData(20, 3, 1);
+    const net = randomNet('relu_pow', 4, 3, 2);
+    const g = gradient(net, data);
+    const h = 1e-6;
+    for (let j = 0; j < net.m; j++) {
+      const a1 = net.a.slice();
+      a1[j] += h;
+      const a2 = net.a.slice();
+      a2[j] -= h;
+      const fd = (gradient({ ...net, a: a1 }, data).loss - gradient({ ...net, a: a2 }, data).loss) / (2 * h);
+      expect(relErr(fd, g.ga[j])).toBeLessThan(1e-6);
+    }
+  });
+});
+
+describe('rescaling symmetry (property tests)', () => {
+  const data = randomData(40, 5, 99);
+  for (const { spec, k } of ACTS) {
+    const net = randomNet(spec, 6, 5, 100 + k);
+    const interp = withLabels(data, net);
+    const f0 = forward(net, data.X, data.n);
+    const Fstar0 = invariantFlatness(net, interp).value;
+    it(`leaves f unchanged, keeps F* and path norm fixed, and F ≥ F* (k = ${k})`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 2, noNaN: true }), (seed, range) => {
+          const c = randomFactors(net.m, range, seed);
+          const moved = rescale(net, c);
+          const f1 = forward(moved, data.X, data.n);
+          const fScale = Math.max(...f0.map(Math.abs));
+          for (let i = 0; i < data.n; i++) expect(Math.abs(f1[i] - f0[i]) / fScale).toBeLessThan(1e-12);
+          const inv = invariantFlatness(moved, interp);
+          expect(relErr(inv.value, Fstar0)).toBeLessThan(1e-9);
+          expect(relErr(pathNorm(moved), pathNorm(net))).toBeLessThan(1e-12);
+          const F = inv.parts.traceGaussNewton;
+          expect(F).toBeGreaterThanOrEqual(inv.value * (1 - 1e-12));
+        }),
+        { numRuns: 40 },
+      );
+    });
+    it(`balance reaches F = F* with kA_j = B_j (k = ${k})`, () => {
+      const moved = rescale(net, randomFactors(net.m, 1.5, 3));
+      const b = balance(moved, interp);
+      const parts = traceParts(b, interp);
+      expect(relErr(parts.trace, Fstar0)).toBeLessThan(1e-9);
+      for (let j = 0; j < net.m; j++) expect(relErr(k * parts.A[j], parts.B[j])).toBeLessThan(1e-9);
+      const sm = neuronMasses(b);
+      const s0 = neuronMasses(net);
+      for (let j = 0; j < net.m; j++) expect(relErr(sm[j], s0[j])).toBeLessThan(1e-12);
+    });
+  }
+  it('a global factor of 100 changes the trace by orders of magnitude (Dinh et al.)', () => {
+    const net = randomNet('relu', 6, 5, 7);
+    const interp = withLabels(data, net);
+    const F0 = hessianTrace(net, interp);
+    const F1 = hessianTrace(rescale(net, 100), interp);
+    expect(F1 / F0).toBeGreaterThan(1000);
+  });
+  it('refuses non-homogeneous activations with a clear error', () => {
+    const net = randomNet('tanh', 3, 5, 1);
+    expect(() => rescale(net, 2)).toThrow(/homogeneous/);
+    expect(() => invariantFlatness(net, data)).toThrow(/homogeneous/);
+  });
+});
+
+describe('seeded randomness', () => {
+  it('same seed gives bit-identical streams; different seeds differ', () => {
+    const a = new Rng(42).fillNormal(new Float64Array(100));
+    const b = new Rng(42).fillNormal(new Float64Array(100));
+    const c = new Rng(43).fillNormal(new Float64Array(100));
+    expect(Buffer.from(a.buffer).equals(Buffer.from(b.buffer))).toBe(true);
+    expect(Buffer.from(a.buffer).equals(Buffer.from(c.buffer))).toBe(false);
+  });
+  it('normal draws have mean 0 and variance 1', () => {
+    const v = new Rng(0).fillNormal(new Float64Array(200000));
+    let s = 0;
+    let s2 = 0;
+    for (const x of v) {
+      s += x;
+      s2 += x * x;
+    }
+    expect(Math.abs(s / v.length)).toBeLessThan(0.01);
+    expect(Math.abs(s2 / v.length - 1)).toBeLessThan(0.02);
+  });
+});
