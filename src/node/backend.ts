@@ -1,0 +1,44 @@
+/**
+ * Node-side backend selection: registers the native OpenBLAS backend when its addon is built, then
+ * honours FLATLAB_BACKEND=native|js (default: native when available, else js).
+ */
+import '../linalg/index.js';
+import { availableBackends, getBackend, useBackend, type Backend } from '../linalg/backend.js';
+
+let initialized = false;
+let nativeNote: string | null = null;
+
+/** Try to load the native backend; returns a one-line note when it is unavailable. */
+async function tryNative(): Promise<string | null> {
+  try {
+    const mod = (await import('./native-backend.js')) as { loadNativeBackend?: () => Backend | null; nativeUnavailableReason?: () => string };
+    const b = mod.loadNativeBackend?.() ?? null;
+    if (b) {
+      const { registerBackend } = await import('../linalg/backend.js');
+      registerBackend(b);
+      return null;
+    }
+    return mod.nativeUnavailableReason?.() ?? 'native backend not built';
+  } catch {
+    return 'native backend not built (apt-get install libopenblas-dev, then npm rebuild)';
+  }
+}
+
+export async function initBackend(): Promise<Backend> {
+  if (initialized) return getBackend();
+  initialized = true;
+  const want = process.env.FLATLAB_BACKEND;
+  if (want && want !== 'native' && want !== 'js') {
+    throw new Error(`FLATLAB_BACKEND must be "native" or "js" (got "${want}")`);
+  }
+  if (want !== 'js') nativeNote = await tryNative();
+  if (want === 'native' && !availableBackends().includes('native')) {
+    throw new Error(`FLATLAB_BACKEND=native but ${nativeNote ?? 'the native backend is unavailable'}`);
+  }
+  return useBackend(availableBackends().includes('native') && want !== 'js' ? 'native' : 'js');
+}
+
+/** Why the native backend is not in use (null when it is, or when js was forced). */
+export function backendNote(): string | null {
+  return nativeNote;
+}
