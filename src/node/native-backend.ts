@@ -1,10 +1,111 @@
-// Loader for the native OpenBLAS backend (filled in by the performance work).
-import type { Backend } from '../linalg/backend.js';
+/**
+ * Loader for the native backend: the N-API addon in native/ (OpenBLAS dgemm + fused C++ kernels),
+ * built by scripts/postinstall.mjs when libopenblas-dev is present. Returns null (with a one-line
+ * reason) when the addon is not built or does not load, so flatlab falls back to the portable backend.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ActKernel, Backend } from '../linalg/backend.js';
 
-export function loadNativeBackend(): Backend | null {
+/** The addon's exports (native/src/addon.cc); activation passed as (code, param). */
+interface Addon {
+  gemm(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array): void;
+  forwardRows(code: number, param: number, Z: Float64Array, rows: number, m: number, a: Float64Array, f: Float64Array): void;
+  gradPass(code: number, param: number, Z: Float64Array, rows: number, m: number, a: Float64Array, r: Float64Array, ga: Float64Array): void;
+  traceSums(
+    code: number, param: number, Z: Float64Array, rows: number, m: number, r: Float64Array | null, q: Float64Array,
+    A: Float64Array, B: Float64Array, C: Float64Array,
+  ): void;
+  hvpPass(
+    code: number, param: number, Z: Float64Array, T: Float64Array, rows: number, m: number,
+    a: Float64Array, va: Float64Array, r: Float64Array, u: Float64Array, ha: Float64Array,
+  ): void;
+  activate(code: number, param: number, Z: Float64Array, len: number, order: number, out: Float64Array): void;
+  threads(): number;
+  setThreads(n: number): void;
+  config(): { config: string; core: string };
+}
+
+export const NATIVE_HINT = 'apt-get install libopenblas-dev, then npm rebuild';
+const ADDON = 'native/build/Release/flatlab_native.node';
+
+let reason = `native backend not built (${NATIVE_HINT})`;
+let loaded: Backend | null | undefined;
+let addonInfo: { config: string; core: string; path: string } | null = null;
+
+/** The package root: the nearest folder above this file holding native/binding.gyp (src/ or dist/src/ layout). */
+function findAddon(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 5; up++) {
+    if (existsSync(resolve(dir, 'native', 'binding.gyp'))) {
+      const p = resolve(dir, ADDON);
+      return existsSync(p) ? p : null;
+    }
+    dir = dirname(dir);
+  }
   return null;
 }
 
+/**
+ * FLATLAB_THREADS: a positive integer, or unset for OpenBLAS's default. A bad value is ignored with a
+ * one-line warning (throwing here would be read by the caller as "addon missing" and switch backends).
+ */
+function threadsFromEnv(): number | null {
+  const raw = process.env.FLATLAB_THREADS;
+  if (raw === undefined || raw === '') return null;
+  const t = Number(raw);
+  if (!Number.isInteger(t) || t < 1 || t > 1024) {
+    process.stderr.write(`flatlab: ignoring FLATLAB_THREADS="${raw}" (must be an integer in [1, 1024])\n`);
+    return null;
+  }
+  return t;
+}
+
+function wrap(x: Addon): Backend {
+  return {
+    name: 'native',
+    gemm: (tA, tB, m, n, k, alpha, A, B, beta, C) => x.gemm(tA, tB, m, n, k, alpha, A, B, beta, C),
+    forwardRows: (act: ActKernel, Z, rows, m, a, f) => x.forwardRows(act.code, act.param, Z, rows, m, a, f),
+    gradPass: (act, Z, rows, m, a, r, ga) => x.gradPass(act.code, act.param, Z, rows, m, a, r, ga),
+    traceSums: (act, Z, rows, m, r, q, A, B, C) => x.traceSums(act.code, act.param, Z, rows, m, r, q, A, B, C),
+    hvpPass: (act, Z, T, rows, m, a, va, r, u, ha) => x.hvpPass(act.code, act.param, Z, T, rows, m, a, va, r, u, ha),
+    activate: (act, Z, len, order, out) => x.activate(act.code, act.param, Z, len, order, out),
+    threads: () => x.threads(),
+    setThreads: (n) => {
+      if (!Number.isInteger(n) || n < 1) throw new Error(`threads must be a positive integer (got ${n})`);
+      x.setThreads(n);
+    },
+  };
+}
+
+/** The native backend, or null when the addon is not built / does not load (see nativeUnavailableReason). */
+export function loadNativeBackend(): Backend | null {
+  if (loaded !== undefined) return loaded;
+  const threads = threadsFromEnv();
+  const path = findAddon();
+  if (!path) {
+    loaded = null;
+    return null;
+  }
+  try {
+    const x = createRequire(import.meta.url)(path) as Addon;
+    if (threads !== null) x.setThreads(threads);
+    addonInfo = { ...x.config(), path };
+    loaded = wrap(x);
+  } catch (e) {
+    reason = `native backend failed to load (${(e as Error).message.split('\n')[0]}; ${NATIVE_HINT})`;
+    loaded = null;
+  }
+  return loaded;
+}
+
 export function nativeUnavailableReason(): string {
-  return 'native backend not built (apt-get install libopenblas-dev, then npm rebuild)';
+  return reason;
+}
+
+/** OpenBLAS build configuration and kernel of the loaded addon (for bench and diagnostics). */
+export function nativeInfo(): { config: string; core: string; path: string } | null {
+  return addonInfo;
 }

@@ -1,0 +1,195 @@
+// N-API entry points of the native backend: dgemm through CBLAS (OpenBLAS) plus the fused kernels of
+// kernels.h. Typed arrays are used in place (their data pointers already include the byte offset of
+// a subarray), never copied. The JS wrapper (src/node/native-backend.ts) passes activation code and
+// parameter as plain numbers, which is cheaper than reading object properties here.
+#include <napi.h>
+#include <cblas.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "kernels.h"
+
+extern "C" {
+// Declared in OpenBLAS's cblas.h too, but some CBLAS headers lack them; the symbols are OpenBLAS's.
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char* openblas_get_config(void);
+char* openblas_get_corename(void);
+}
+
+namespace {
+
+using flatlab::dispatch;
+
+bool fail(Napi::Env env, const std::string& msg) {
+  Napi::RangeError::New(env, "flatlab native: " + msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+// A Float64Array argument with at least `need` elements; nullptr (with a pending exception) if not.
+double* f64(const Napi::CallbackInfo& info, size_t idx, size_t need, const char* name) {
+  Napi::Value v = info[idx];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    fail(info.Env(), std::string(name) + " must be a Float64Array");
+    return nullptr;
+  }
+  Napi::Float64Array arr = v.As<Napi::Float64Array>();
+  if (arr.ElementLength() < need) {
+    fail(info.Env(), std::string(name) + " has " + std::to_string(arr.ElementLength()) + " elements, needs " +
+                         std::to_string(need));
+    return nullptr;
+  }
+  // A zero-length view may have no backing store; hand out a valid dummy pointer for it.
+  static double dummy = 0;
+  return need == 0 && arr.ElementLength() == 0 ? &dummy : arr.Data();
+}
+
+bool dim(const Napi::CallbackInfo& info, size_t idx, size_t* out, const char* name) {
+  double x = info[idx].As<Napi::Number>().DoubleValue();
+  if (!(x >= 0) || x != static_cast<double>(static_cast<long long>(x)) || x > 2147483647.0) {
+    return fail(info.Env(), std::string(name) + " must be a non-negative 32-bit integer");
+  }
+  *out = static_cast<size_t>(x);
+  return true;
+}
+
+#define DIM(idx, var)                                  \
+  size_t var;                                          \
+  if (!dim(info, idx, &var, #var)) return env.Undefined();
+#define ARR(idx, var, need)                            \
+  double* var = f64(info, idx, need, #var);            \
+  if (!var) return env.Undefined();
+
+// gemm(transA, transB, m, n, k, alpha, A, B, beta, C): C ← alpha op(A) op(B) + beta C, row-major.
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const bool tA = info[0].ToBoolean().Value();
+  const bool tB = info[1].ToBoolean().Value();
+  DIM(2, m) DIM(3, n) DIM(4, k)
+  const double alpha = info[5].As<Napi::Number>().DoubleValue();
+  ARR(6, A, m * k) ARR(7, B, k * n)
+  const double beta = info[8].As<Napi::Number>().DoubleValue();
+  ARR(9, C, m * n)
+  if (m == 0 || n == 0) return env.Undefined();
+  if (k == 0 || alpha == 0) {
+    // CBLAS rejects a zero leading dimension; the product is empty, so only the beta scaling remains.
+    if (beta == 0) std::memset(C, 0, m * n * sizeof(double));
+    else if (beta != 1) for (size_t i = 0; i < m * n; i++) C[i] *= beta;
+    return env.Undefined();
+  }
+  const int lda = static_cast<int>(tA ? m : k);
+  const int ldb = static_cast<int>(tB ? k : n);
+  cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
+              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, A, std::max(lda, 1), B,
+              std::max(ldb, 1), beta, C, static_cast<int>(n));
+  return env.Undefined();
+}
+
+bool unknownCode(Napi::Env env, int code) { return fail(env, "unknown activation code " + std::to_string(code)); }
+
+// forwardRows(code, param, Z, rows, m, a, f)
+Napi::Value ForwardRows(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(3, rows) DIM(4, m)
+  ARR(2, Z, rows * m) ARR(5, a, m) ARR(6, f, rows)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::forwardRows(s, Z, rows, m, a, f); })) unknownCode(env, code);
+  return env.Undefined();
+}
+
+// gradPass(code, param, Z, rows, m, a, r, ga)
+Napi::Value GradPass(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(3, rows) DIM(4, m)
+  ARR(2, Z, rows * m) ARR(5, a, m) ARR(6, r, rows) ARR(7, ga, m)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::gradPass(s, Z, rows, m, a, r, ga); })) unknownCode(env, code);
+  return env.Undefined();
+}
+
+// traceSums(code, param, Z, rows, m, r | null, q, A, B, C)
+Napi::Value TraceSums(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(3, rows) DIM(4, m)
+  ARR(2, Z, rows * m)
+  double* r = nullptr;
+  if (!info[5].IsNull() && !info[5].IsUndefined()) {
+    r = f64(info, 5, rows, "r");
+    if (!r) return env.Undefined();
+  }
+  ARR(6, q, rows) ARR(7, A, m) ARR(8, B, m) ARR(9, C, m)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::traceSums(s, Z, rows, m, r, q, A, B, C); })) {
+    unknownCode(env, code);
+  }
+  return env.Undefined();
+}
+
+// hvpPass(code, param, Z, T, rows, m, a, va, r, u, ha)
+Napi::Value HvpPass(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(4, rows) DIM(5, m)
+  ARR(2, Z, rows * m) ARR(3, T, rows * m) ARR(6, a, m) ARR(7, va, m) ARR(8, r, rows) ARR(9, u, rows) ARR(10, ha, m)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::hvpPass(s, Z, T, rows, m, a, va, r, u, ha); })) {
+    unknownCode(env, code);
+  }
+  return env.Undefined();
+}
+
+// activate(code, param, Z, len, order, out)
+Napi::Value Activate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(3, len)
+  const int order = info[4].As<Napi::Number>().Int32Value();
+  if (order < 0 || order > 2) {
+    fail(env, "order must be 0, 1 or 2");
+    return env.Undefined();
+  }
+  ARR(2, Z, len) ARR(5, out, len)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::activate(s, Z, len, order, out); })) unknownCode(env, code);
+  return env.Undefined();
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  const int n = info[0].As<Napi::Number>().Int32Value();
+  if (n >= 1) openblas_set_num_threads(n);
+  return info.Env().Undefined();
+}
+
+Napi::Value Config(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("config", Napi::String::New(env, openblas_get_config()));
+  o.Set("core", Napi::String::New(env, openblas_get_corename()));
+  return o;
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("forwardRows", Napi::Function::New(env, ForwardRows, "forwardRows"));
+  exports.Set("gradPass", Napi::Function::New(env, GradPass, "gradPass"));
+  exports.Set("traceSums", Napi::Function::New(env, TraceSums, "traceSums"));
+  exports.Set("hvpPass", Napi::Function::New(env, HvpPass, "hvpPass"));
+  exports.Set("activate", Napi::Function::New(env, Activate, "activate"));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  exports.Set("config", Napi::Function::New(env, Config, "config"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(flatlab_native, Init)
