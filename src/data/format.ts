@@ -1,0 +1,140 @@
+/**
+ * The data set file format, as pure functions between a parsed JSON value and a Dataset:
+ *   {"format":"flatlab.dataset/1","d":…,"n":…,"x":[[…]…],"y":[…],"target":{…},"seed":…}
+ * `target` and `seed` are absent for imported data (then population risk is unavailable, not guessed).
+ * Also a CSV importer (feature columns, then y; header optional). Every problem is an InputError whose
+ * one-line message names the field.
+ */
+import { InputError } from '../errors.js';
+import type { Dataset } from './dataset.js';
+import { MAX_ENTRIES } from './generate.js';
+import type { TargetSpec } from './target.js';
+import { validateTarget } from './targets.js';
+
+export const DATASET_FORMAT = 'flatlab.dataset/1';
+
+export interface DatasetJson {
+  format: typeof DATASET_FORMAT;
+  d: number;
+  n: number;
+  x: number[][];
+  y: number[];
+  target?: TargetSpec;
+  seed?: number;
+}
+
+export function datasetToJson(data: Dataset): DatasetJson {
+  const x: number[][] = [];
+  for (let i = 0; i < data.n; i++) x.push(Array.from(data.X.subarray(i * data.d, (i + 1) * data.d)));
+  const out: DatasetJson = { format: DATASET_FORMAT, d: data.d, n: data.n, x, y: Array.from(data.y) };
+  if (data.target) out.target = data.target;
+  if (data.seed !== undefined) out.seed = data.seed;
+  return out;
+}
+
+function positiveInt(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new InputError(`data set: "${field}" must be a positive integer (got ${JSON.stringify(v)})`);
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v); // NaN/Infinity can only come from non-JSON sources
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+/** Validate a parsed JSON value as a data set file. `where` prefixes messages (e.g. the file path). */
+export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${where}: expected a JSON object with "format": "${DATASET_FORMAT}"`);
+  const v = value as Record<string, unknown>;
+  if (v.format !== DATASET_FORMAT) {
+    throw new InputError(`${where}: wrong format ${describe(v.format)} (expected "${DATASET_FORMAT}")`);
+  }
+  const d = positiveInt(v.d, 'd');
+  const n = positiveInt(v.n, 'n');
+  if (n * d > MAX_ENTRIES) throw new InputError(`${where}: n·d = ${n * d} exceeds the limit of ${MAX_ENTRIES} entries`);
+  const xs = v.x;
+  const ys = v.y;
+  if (!Array.isArray(xs)) throw new InputError(`${where}: "x" must be a list of n = ${n} rows`);
+  if (xs.length !== n) throw new InputError(`${where}: "x" has ${xs.length} rows but n = ${n}`);
+  if (!Array.isArray(ys)) throw new InputError(`${where}: "y" must be a list of n = ${n} numbers`);
+  if (ys.length !== n) throw new InputError(`${where}: "y" has ${ys.length} values but n = ${n}`);
+  const X = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = xs[i];
+    if (!Array.isArray(row)) throw new InputError(`${where}: x[${i}] must be a list of d = ${d} numbers (got ${describe(row)})`);
+    if (row.length !== d) throw new InputError(`${where}: x[${i}] has ${row.length} entries but d = ${d}`);
+    for (let k = 0; k < d; k++) {
+      const e = row[k];
+      if (typeof e !== 'number' || !Number.isFinite(e)) throw new InputError(`${where}: x[${i}][${k}] is not a finite number (got ${describe(e)})`);
+      X[i * d + k] = e;
+    }
+    const yi = ys[i];
+    if (typeof yi !== 'number' || !Number.isFinite(yi)) throw new InputError(`${where}: y[${i}] is not a finite number (got ${describe(yi)})`);
+    y[i] = yi;
+  }
+  let target: TargetSpec | undefined;
+  if (v.target !== undefined && v.target !== null) {
+    try {
+      target = validateTarget(v.target, 'target');
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`);
+      throw e;
+    }
+    if (target.d !== d) throw new InputError(`${where}: target.d = ${target.d} but the data have d = ${d}`);
+  }
+  let seed: number | undefined;
+  if (v.seed !== undefined && v.seed !== null) {
+    if (typeof v.seed !== 'number' || !Number.isSafeInteger(v.seed) || v.seed < 0) {
+      throw new InputError(`${where}: "seed" must be a non-negative integer (got ${describe(v.seed)})`);
+    }
+    seed = v.seed;
+  }
+  const out: Dataset = { d, n, X, y, ...(target ? { target } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return out;
+}
+
+/**
+ * Parse a CSV table: each row is d feature values then y. Separator: comma, semicolon or tab (taken
+ * from the first data line). A first line that is not all numbers is a header. Blank lines and lines
+ * starting with '#' are skipped.
+ */
+export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
+  const lines = text.split(/\r?\n/);
+  const rows: { line: number; cells: string[] }[] = [];
+  let sep: string | null = null;
+  let header = false;
+  for (let li = 0; li < lines.length; li++) {
+    const raw = lines[li].trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    if (sep === null) sep = raw.includes(',') ? ',' : raw.includes(';') ? ';' : raw.includes('\t') ? '\t' : ',';
+    const cells = raw.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    if (rows.length === 0 && !header && cells.some((c) => c === '' || !Number.isFinite(Number(c)))) {
+      header = true;
+      continue;
+    }
+    rows.push({ line: li + 1, cells });
+  }
+  if (rows.length === 0) throw new InputError(`${where}: no data rows`);
+  const width = rows[0].cells.length;
+  if (width < 2) throw new InputError(`${where}: each row needs at least 2 columns (features, then y); line ${rows[0].line} has ${width}`);
+  const d = width - 1;
+  const n = rows.length;
+  if (n * d > MAX_ENTRIES) throw new InputError(`${where}: n·d = ${n * d} exceeds the limit of ${MAX_ENTRIES} entries`);
+  const X = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  rows.forEach(({ line, cells }, i) => {
+    if (cells.length !== width) throw new InputError(`${where}: line ${line} has ${cells.length} columns, expected ${width} (ragged rows)`);
+    for (let k = 0; k < width; k++) {
+      const c = cells[k];
+      const val = c === '' ? Number.NaN : Number(c);
+      if (!Number.isFinite(val)) throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
+      if (k < d) X[i * d + k] = val;
+      else y[i] = val;
+    }
+  });
+  return { d, n, X, y };
+}
