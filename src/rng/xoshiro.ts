@@ -35,6 +35,13 @@ export function deriveSeed(seed: number, ...tags: (string | number)[]): number {
   return h & 0x7fffffff;
 }
 
+/** Serializable generator state (see Rng.getState). */
+export interface RngState {
+  s: [number, number, number, number];
+  spare: number;
+  hasSpare: boolean;
+}
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -113,6 +120,25 @@ export class Rng {
   fillRademacher(out: Float64Array): Float64Array {
     for (let i = 0; i < out.length; i++) out[i] = this.rademacher();
     return out;
+  }
+
+  /**
+   * The full generator state (four 32-bit words plus the cached Box–Muller normal), so that a
+   * checkpointed run can resume the exact same stream. Plain JSON-safe numbers.
+   */
+  getState(): RngState {
+    return { s: [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0], spare: this.spare, hasSpare: this.hasSpare };
+  }
+
+  setState(state: RngState): this {
+    const [a, b, c, d] = state.s;
+    this.s0 = a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
+    this.spare = state.spare;
+    this.hasSpare = state.hasSpare;
+    return this;
   }
 
   /** Fisher–Yates permutation of 0..n-1. */

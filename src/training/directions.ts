@@ -1,0 +1,88 @@
+/**
+ * The direction each algorithm follows at one step (before the optimizer's update rule), on a given
+ * batch. Every gradient comes from `gradient` in src/model/network.ts; the SAM family differs only in
+ * the point where that gradient is taken.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { gradient, type Network, packParams, unpackParams } from '../model/network.js';
+import { invariantPenalty, traceGaussNewtonPenalty } from './penalties.js';
+
+/** ∇L on `data` as a flat vector θ-layout [ga, gW], with the loss. */
+export function flatGradient(net: Network, data: Dataset): { loss: number; g: Float64Array } {
+  const r = gradient(net, data);
+  const g = new Float64Array(net.m * (net.d + 1));
+  g.set(r.ga, 0);
+  g.set(r.gW, net.m);
+  return { loss: r.loss, g };
+}
+
+export function norm2(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+/** SAM ascent step ε = ρ g/‖g‖ (0 when g = 0). */
+export function samEpsilon(g: Float64Array, rho: number): Float64Array {
+  const nrm = norm2(g);
+  const eps = new Float64Array(g.length);
+  if (nrm > 0) for (let p = 0; p < g.length; p++) eps[p] = (rho * g[p]) / nrm;
+  return eps;
+}
+
+/** ASAM's normalization operator T_θ = |θ| + η (element-wise; Kwon et al. 2021, eq. for T^{element}). */
+export function asamScale(theta: Float64Array, eta: number): Float64Array {
+  const T = new Float64Array(theta.length);
+  for (let p = 0; p < theta.length; p++) T[p] = Math.abs(theta[p]) + eta;
+  return T;
+}
+
+/** ASAM ascent step ε = ρ T² g / ‖T g‖ (T = I gives SAM's ε). */
+export function asamEpsilon(g: Float64Array, T: Float64Array, rho: number): Float64Array {
+  let s = 0;
+  for (let p = 0; p < g.length; p++) s += (T[p] * g[p]) ** 2;
+  const nrm = Math.sqrt(s);
+  const eps = new Float64Array(g.length);
+  if (nrm > 0) for (let p = 0; p < g.length; p++) eps[p] = (rho * T[p] * T[p] * g[p]) / nrm;
+  return eps;
+}
+
+/** ∇L(θ + ε) on `data`. */
+export function perturbedGradient(net: Network, data: Dataset, eps: Float64Array): Float64Array {
+  const theta = packParams(net);
+  for (let p = 0; p < theta.length; p++) theta[p] += eps[p];
+  return flatGradient(unpackParams(net, theta), data).g;
+}
+
+/** Rows [i0, i1) of a data set (a view, no copy). */
+export function sliceRows(data: Dataset, i0: number, i1: number): Dataset {
+  return { n: i1 - i0, d: data.d, X: data.X.subarray(i0 * data.d, i1 * data.d), y: data.y.subarray(i0, i1) };
+}
+
+/**
+ * 1-SAM / m-sharpness: split the batch into consecutive micro-batches of `micro` rows, take a SAM step
+ * on each (its own ascent direction), and average the perturbed gradients weighted by micro-batch size.
+ */
+export function microSamDirection(net: Network, data: Dataset, rho: number, micro: number): Float64Array {
+  const P = net.m * (net.d + 1);
+  const out = new Float64Array(P);
+  for (let i0 = 0; i0 < data.n; i0 += micro) {
+    const i1 = Math.min(data.n, i0 + micro);
+    const sub = sliceRows(data, i0, i1);
+    const g = flatGradient(net, sub).g;
+    const gp = perturbedGradient(net, sub, samEpsilon(g, rho));
+    const w = (i1 - i0) / data.n;
+    for (let p = 0; p < P; p++) out[p] += w * gp[p];
+  }
+  return out;
+}
+
+/** g += λ ∇Φ for the Gauss–Newton-trace (kind 'trace') or invariant (kind 'invariant') penalty. */
+export function addPenalty(net: Network, data: Dataset, g: Float64Array, lambda: number, kind: 'trace' | 'invariant'): number {
+  if (lambda === 0) return 0;
+  const pen = kind === 'trace' ? traceGaussNewtonPenalty(net, data) : invariantPenalty(net, data);
+  const m = net.m;
+  for (let j = 0; j < m; j++) g[j] += lambda * pen.ga[j];
+  for (let k = 0; k < pen.gW.length; k++) g[m + k] += lambda * pen.gW[k];
+  return pen.value;
+}

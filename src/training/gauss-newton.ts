@@ -1,0 +1,85 @@
+/**
+ * Damped Gauss–Newton (Levenberg–Marquardt) polish to an interpolator. With J the n×P Jacobian of the
+ * outputs, each step is the minimum-norm correction δθ = −Jᵀ (J Jᵀ + μ I)⁻¹ r: it moves θ as little as
+ * possible, so the flatness reached by the algorithm is kept while the residuals go to zero
+ * (quadratically once the activation pattern settles), where plain GD crawls along ill-conditioned
+ * directions. Cost per step: the n×n tangent kernel J Jᵀ = S₀S₀ᵀ + (S₁ diag(a²) S₁ᵀ) ∘ (X Xᵀ),
+ * O(n²(m + d)), and an n×n Cholesky (src/linalg/solve.ts); used for n ≤ GN_MAX_N.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { getBackend } from '../linalg/backend.js';
+import { type CholeskyFactors, cholesky, choleskySolve } from '../linalg/solve.js';
+import { type Network, sweep } from '../model/network.js';
+
+export const GN_MAX_N = 3000;
+
+export interface GnState {
+  /** Current damping μ (relative to mean diag of J Jᵀ). */
+  mu: number;
+}
+
+/**
+ * One accepted LM step (trying up to 12 dampings). Returns the new network and its loss, or null when
+ * no damping decreased the loss (the polish then stops).
+ */
+export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net: Network; loss: number } | null {
+  const be = getBackend();
+  const { m, d, act } = net;
+  const { n, X } = data;
+  const base = sweep(net, data);
+  const r = base.r;
+  const Z = new Float64Array(n * m);
+  be.gemm(false, true, n, m, d, 1, X, net.W, 0, Z);
+  const S0 = new Float64Array(n * m);
+  const S1 = new Float64Array(n * m);
+  be.activate(act, Z, n * m, 0, S0);
+  be.activate(act, Z, n * m, 1, S1);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) S1[i * m + j] *= net.a[j];
+  const K = new Float64Array(n * n);
+  const G = new Float64Array(n * n);
+  be.gemm(false, true, n, n, m, 1, S1, S1, 0, K);
+  be.gemm(false, true, n, n, d, 1, X, X, 0, G);
+  for (let p = 0; p < n * n; p++) K[p] *= G[p];
+  be.gemm(false, true, n, n, m, 1, S0, S0, 1, K);
+  let diag = 0;
+  for (let i = 0; i < n; i++) diag += K[i * n + i];
+  diag /= n;
+  for (let attempt = 0; attempt < 12; attempt++) {
+    const L = K.slice();
+    const damp = st.mu * diag;
+    for (let i = 0; i < n; i++) L[i * n + i] += damp;
+    let fac: CholeskyFactors;
+    try {
+      fac = cholesky(L, n);
+    } catch {
+      // Not numerically positive definite at this damping: damp more.
+      st.mu *= 10;
+      continue;
+    }
+    const alpha = choleskySolve(fac, r);
+    // δa = −S₀ᵀ α;  δW = −(diag(α) S₁ diag(a))ᵀ X.
+    const da = new Float64Array(m);
+    const T = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      const ai = alpha[i];
+      for (let j = 0; j < m; j++) {
+        da[j] += ai * S0[i * m + j];
+        T[i * m + j] = ai * S1[i * m + j];
+      }
+    }
+    const dW = new Float64Array(m * d);
+    be.gemm(true, false, m, d, n, 1, T, X, 0, dW);
+    const a = net.a.slice();
+    const W = net.W.slice();
+    for (let j = 0; j < m; j++) a[j] -= da[j];
+    for (let k = 0; k < m * d; k++) W[k] -= dW[k];
+    const cand: Network = { act, m, d, a, W };
+    const l = sweep(cand, data).loss;
+    if (l < base.loss) {
+      st.mu = Math.max(st.mu / 3, 1e-12);
+      return { net: cand, loss: l };
+    }
+    st.mu *= 10;
+  }
+  return null;
+}

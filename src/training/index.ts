@@ -1,0 +1,9 @@
+/** Training: optimizers, the SAM family, label-noise SGD, flatness penalties, the flattest search. */
+export * from './params.js';
+export * from './init.js';
+export * from './schedule.js';
+export * from './optimizers.js';
+export * from './penalties.js';
+export * from './directions.js';
+export * from './gauss-newton.js';
+export * from './trainer.js';

@@ -1,0 +1,50 @@
+/**
+ * Seeded initializations. Scale s: a_j ~ N(0, s²/m), w_j ~ N(0, s² I/d), so that at s = 1 the output
+ * is O(1) and the path norm is O(√m · s²); small s is the rich (feature-learning) regime, large s the
+ * lazy (kernel) regime.
+ */
+import { InputError } from '../errors.js';
+import { type Activation, requireHomogeneous } from '../model/activations.js';
+import { createNetwork, type Network } from '../model/network.js';
+import { Rng } from '../rng/xoshiro.js';
+import { rescale, rowNorm } from '../symmetry/rescale.js';
+import type { InitKind } from './params.js';
+
+export interface InitOptions {
+  init: InitKind;
+  initScale: number;
+  seed: number;
+}
+
+export function initNetwork(act: Activation, m: number, d: number, o: InitOptions): Network {
+  const rng = new Rng(o.seed);
+  const s = o.initScale;
+  const a = new Float64Array(m);
+  const W = new Float64Array(m * d);
+  if (o.init === 'symmetric') {
+    if (m % 2 !== 0) throw new InputError(`width must be even for init symmetric (got ${m})`);
+    // Pairs (a, w), (−a, w): their outputs cancel exactly, so f ≡ 0 at init while the tangent
+    // features (and hence the lazy-regime kernel) are those of a Gaussian initialization.
+    const h = m / 2;
+    rng.fillNormal(a.subarray(0, h), s / Math.sqrt(m));
+    rng.fillNormal(W.subarray(0, h * d), s / Math.sqrt(d));
+    for (let j = 0; j < h; j++) a[h + j] = -a[j];
+    W.copyWithin(h * d, 0, h * d);
+    return createNetwork(act, a, W, d);
+  }
+  rng.fillNormal(a, s / Math.sqrt(m));
+  rng.fillNormal(W, s / Math.sqrt(d));
+  const net = createNetwork(act, a, W, d);
+  if (o.init === 'gaussian') return net;
+  // Balanced: rescale each neuron (keeping its mass a_j‖w_j‖^k, hence f) to ‖w_j‖² = k a_j², the
+  // quantity gradient flow conserves (d/dt(‖w_j‖² − k a_j²) = 0 for k-homogeneous σ), so training
+  // stays balanced. (F*-balance k A_j = B_j is data dependent; `balance` applies it after training.)
+  const k = requireHomogeneous(act, 'balanced initialization');
+  const c = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const wn = rowNorm(net, j);
+    const aj = Math.abs(a[j]);
+    c[j] = wn > 0 && aj > 0 ? ((k * aj * aj) / (wn * wn)) ** (1 / (2 * k + 2)) : 1;
+  }
+  return rescale(net, c);
+}

@@ -1,0 +1,417 @@
+/**
+ * The training loop with an incremental API: `createTrainer(data, config)` returns an object whose
+ * `step(k)` advances k iterations (the playground steps it from a Web Worker; the CLI drives it with a
+ * progress bar), and `train(...)` runs it to the end. Phases: 'train' (the algorithm) → 'polish'
+ * (Gauss–Newton or GD on L alone, so noisy or penalized algorithms end at an interpolator) → 'done'
+ * (after an optional balance to the flattest point of the orbit).
+ *
+ * Determinism: the initialization, the batch sampling and the label noise draw from independent
+ * sub-streams of the seed; a checkpoint holds θ, the optimizer state, both generator states, the
+ * epoch permutation and the step, so resuming gives the same bits as an uninterrupted run.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { DivergenceError, InputError } from '../errors.js';
+import { type Activation, makeActivation } from '../model/activations.js';
+import { cloneNetwork, type Network, packParams, paramCount, sweep, unpackParams } from '../model/network.js';
+import { deriveSeed, Rng, type RngState } from '../rng/xoshiro.js';
+import { invariantFromParts, balance as balanceNet } from '../symmetry/invariant.js';
+import { pathNorm } from '../symmetry/rescale.js';
+import {
+  addPenalty, asamEpsilon, asamScale, flatGradient, microSamDirection, norm2, perturbedGradient, samEpsilon,
+} from './directions.js';
+import { GN_MAX_N, gaussNewtonStep } from './gauss-newton.js';
+import { initNetwork } from './init.js';
+import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.js';
+import { checkConfigAgainstData, effectiveBatch, type TrainConfig } from './params.js';
+import { learningRate } from './schedule.js';
+import { decodeF64, encodeF64, hashArrays } from './serialize.js';
+
+export type Phase = 'train' | 'polish' | 'done';
+
+export interface RiskEstimate {
+  value: number;
+  stderr: number;
+  method: string;
+}
+
+export interface TrainerOptions {
+  /** Start from this network (else initialize from config.width/init/initScale/seed). */
+  net?: Network;
+  /** Activation for a fresh initialization (default ReLU). */
+  activation?: Activation;
+  /** Resume from a checkpoint made by `checkpoint()` with the same config and data. */
+  resume?: Checkpoint;
+  /** Population risk of a network (exact when available); null when unknown. */
+  riskFn?: (net: Network) => RiskEstimate | null;
+  /** Clock for the time budget (ms); injectable for tests and workers. */
+  now?: () => number;
+}
+
+export interface StepInfo {
+  step: number;
+  phase: Phase;
+  /** Loss on the step's batch before the update (the full train loss in the polish phase). */
+  loss: number;
+  lr: number;
+  lambda: number;
+  done: boolean;
+}
+
+export interface Metrics {
+  step: number;
+  phase: Phase;
+  trainLoss: number;
+  maxResidual: number;
+  /** Exact Tr ∇²L. */
+  trace: number;
+  /** Gauss–Newton part Σ_j (A_j + B_j). */
+  traceGaussNewton: number;
+  /** Invariant flatness F* (null for a non-homogeneous activation). */
+  fStar: number | null;
+  pathNorm: number | null;
+  gradNorm: number;
+  risk: number | null;
+  riskStderr: number | null;
+  riskMethod: string | null;
+  lambda: number;
+  elapsedMs: number;
+}
+
+export interface Checkpoint {
+  format: 'flatlab-checkpoint';
+  version: 1;
+  config: TrainConfig;
+  dataHash: string;
+  activation: Activation['spec'];
+  m: number;
+  d: number;
+  step: number;
+  phase: Phase;
+  polishIter: number;
+  gnMu: number;
+  lastLoss: number;
+  theta: string;
+  opt: { kind: 'sgd' | 'adam'; m1: string | null; m2: string | null; t: number };
+  rngBatch: RngState;
+  rngNoise: RngState;
+  perm: number[] | null;
+  permPos: number;
+  elapsedMs: number;
+}
+
+export interface Trainer {
+  readonly config: TrainConfig;
+  readonly phase: Phase;
+  readonly step: number;
+  readonly done: boolean;
+  /** Current parameters (a live view; clone before keeping). */
+  readonly net: Network;
+  /** Advance up to k iterations (train steps or polish iterations). Throws DivergenceError. */
+  advance(k?: number): StepInfo;
+  metrics(): Metrics;
+  snapshot(): Network;
+  checkpoint(): Checkpoint;
+}
+
+/** λ at step t: fixed for the penalties; geometric continuation λ → λ_final for flattest. */
+export function lambdaAt(c: TrainConfig, t: number): number {
+  if (c.algo === 'trace-penalty' || c.algo === 'invariant-penalty') return c.lambda;
+  if (c.algo !== 'flattest') return 0;
+  if (c.lambda === 0 || c.lambdaFinal === 0 || c.steps === 0) return c.lambda * (1 - Math.min(1, t / Math.max(1, c.steps)));
+  return c.lambda * (c.lambdaFinal / c.lambda) ** Math.min(1, t / c.steps);
+}
+
+function allFinite(v: Float64Array): boolean {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
+}
+
+export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerOptions = {}): Trainer {
+  checkConfigAgainstData(config, data.n);
+  const c = config;
+  const now = opts.now ?? (() => Date.now());
+  const dataHash = hashArrays(data.X, data.y);
+  const b = effectiveBatch(c, data.n);
+  const optKind: 'sgd' | 'adam' = c.optimizer === 'auto' ? (c.algo === 'adam' ? 'adam' : 'sgd') : c.optimizer;
+
+  let net: Network;
+  let opt: OptimizerState;
+  const rngBatch = new Rng(deriveSeed(c.seed, 'batch'));
+  const rngNoise = new Rng(deriveSeed(c.seed, 'label-noise'));
+  let step = 0;
+  let phase: Phase = 'train';
+  let polishIter = 0;
+  const gn = { mu: 1e-6 };
+  let lastLoss = Number.NaN;
+  let perm: Int32Array | null = null;
+  let permPos = 0;
+  let elapsedBefore = 0;
+
+  if (opts.resume) {
+    const ck = opts.resume;
+    if (ck.format !== 'flatlab-checkpoint' || ck.version !== 1) throw new InputError('checkpoint: not a flatlab checkpoint (version 1)');
+    if (JSON.stringify(ck.config) !== JSON.stringify(c)) {
+      throw new InputError('checkpoint: it was made with a different configuration (use a new output folder or the same flags)');
+    }
+    if (ck.dataHash !== dataHash) throw new InputError('checkpoint: it was made on a different data set');
+    const act = makeActivation(ck.activation);
+    const theta = decodeF64(ck.theta);
+    net = unpackParams({ act, m: ck.m, d: ck.d, a: new Float64Array(0), W: new Float64Array(0) }, theta);
+    opt = { kind: ck.opt.kind, m1: ck.opt.m1 ? decodeF64(ck.opt.m1) : null, m2: ck.opt.m2 ? decodeF64(ck.opt.m2) : null, t: ck.opt.t };
+    rngBatch.setState(ck.rngBatch);
+    rngNoise.setState(ck.rngNoise);
+    step = ck.step;
+    phase = ck.phase;
+    polishIter = ck.polishIter;
+    gn.mu = ck.gnMu;
+    lastLoss = ck.lastLoss;
+    perm = ck.perm ? Int32Array.from(ck.perm) : null;
+    permPos = ck.permPos;
+    elapsedBefore = ck.elapsedMs;
+  } else {
+    net = opts.net
+      ? cloneNetwork(opts.net)
+      : initNetwork(opts.activation ?? makeActivation('relu'), c.width, data.d, { init: c.init, initScale: c.initScale, seed: deriveSeed(c.seed, 'init') });
+    opt = createOptimizerState(optKind, paramCount(net), c);
+  }
+  if (net.d !== data.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
+  const startedAt = now();
+  const elapsed = (): number => elapsedBefore + (now() - startedAt);
+
+  /** The step's batch: the whole set, or b rows sampled with/without replacement. */
+  function sampleBatch(): Dataset {
+    if (b >= data.n) return data;
+    const idx = new Int32Array(b);
+    if (c.replacement) {
+      for (let i = 0; i < b; i++) idx[i] = rngBatch.int(data.n);
+    } else {
+      // Reshuffled epochs; an epoch's incomplete tail is dropped so every batch has b rows.
+      if (!perm || permPos + b > data.n) {
+        perm = rngBatch.permutation(data.n);
+        permPos = 0;
+      }
+      for (let i = 0; i < b; i++) idx[i] = perm[permPos + i];
+      permPos += b;
+    }
+    const { d } = data;
+    const X = new Float64Array(b * d);
+    const y = new Float64Array(b);
+    for (let i = 0; i < b; i++) {
+      X.set(data.X.subarray(idx[i] * d, (idx[i] + 1) * d), i * d);
+      y[i] = data.y[idx[i]];
+    }
+    return { n: b, d, X, y };
+  }
+
+  function withLabelNoise(batch: Dataset): Dataset {
+    const y = batch.y.slice();
+    for (let i = 0; i < y.length; i++) {
+      const xi = c.noiseKind === 'gaussian' ? rngNoise.normal() : rngNoise.rademacher();
+      y[i] += c.noiseSigma * xi;
+    }
+    return { n: batch.n, d: batch.d, X: batch.X, y };
+  }
+
+  function direction(batch: Dataset, lambda: number): { loss: number; g: Float64Array } {
+    switch (c.algo) {
+      case 'gd':
+      case 'sgd':
+      case 'adam':
+      case 'label-noise':
+        return flatGradient(net, batch);
+      case 'sam': {
+        const { loss, g } = flatGradient(net, batch);
+        return { loss, g: perturbedGradient(net, batch, samEpsilon(g, c.rho)) };
+      }
+      case 'asam': {
+        const { loss, g } = flatGradient(net, batch);
+        const T = asamScale(packParams(net), c.asamEta);
+        return { loss, g: perturbedGradient(net, batch, asamEpsilon(g, T, c.rho)) };
+      }
+      case '1sam': {
+        const loss = sweep(net, batch).loss;
+        return { loss, g: microSamDirection(net, batch, c.rho, c.microBatch) };
+      }
+      case 'trace-penalty':
+      case 'flattest': {
+        // flattest penalizes the Gauss–Newton trace, not F* itself: L is orbit-invariant and the orbit
+        // minimum of Σ(A_j + B_j) is F*, so min L + λ Σ(A+B) has the same minimizers (up to the
+        // orbit) as min L + λ F*, but is smooth where F* has kinks (a_j = 0), and GD balances itself.
+        const r = flatGradient(net, batch);
+        addPenalty(net, batch, r.g, lambda, 'trace');
+        return r;
+      }
+      case 'invariant-penalty': {
+        const r = flatGradient(net, batch);
+        addPenalty(net, batch, r.g, lambda, 'invariant');
+        return r;
+      }
+    }
+  }
+
+  function diverged(at: number, what: string): never {
+    throw new DivergenceError(
+      `training diverged at step ${at} (${what}); the last good parameters are kept — lower the learning rate (lr = ${c.lr})`,
+      at,
+    );
+  }
+
+  function enterPolish(): void {
+    phase = c.polish === 'none' ? 'done' : 'polish';
+    polishIter = 0;
+    if (phase === 'done') finish();
+  }
+
+  function finish(): void {
+    phase = 'done';
+    if ((c.balance || c.algo === 'flattest') && net.act.degree !== null) net = balanceNet(net, data);
+  }
+
+  function trainStep(): StepInfo {
+    const lr = learningRate(c, step);
+    const lambda = lambdaAt(c, step);
+    let batch = sampleBatch();
+    if (c.algo === 'label-noise') batch = withLabelNoise(batch);
+    const { loss, g } = direction(batch, lambda);
+    if (!Number.isFinite(loss)) diverged(step, `loss = ${loss}`);
+    const seeksInterpolation = c.algo !== 'trace-penalty' && c.algo !== 'invariant-penalty' && c.algo !== 'flattest';
+    // Full-batch, noise-free algorithms stop as soon as the loss at θ is ≤ tol (θ is not updated).
+    if (seeksInterpolation && c.algo !== 'label-noise' && b >= data.n && loss <= c.tol) {
+      lastLoss = loss;
+      enterPolish();
+      return { step, phase, loss, lr, lambda, done: phase === 'done' };
+    }
+    if (!allFinite(g)) diverged(step, 'non-finite gradient');
+    const theta = packParams(net);
+    applyUpdate(theta, g, lr, opt, c);
+    if (!allFinite(theta)) diverged(step, 'non-finite parameters');
+    net = unpackParams(net, theta);
+    step += 1;
+    lastLoss = loss;
+    let over = step >= c.steps || (c.timeBudget > 0 && elapsed() > c.timeBudget * 1000);
+    // Stochastic algorithms check the full train loss only when the batch loss suggests convergence.
+    if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = sweep(net, data).loss <= c.tol;
+    if (over) enterPolish();
+    return { step, phase, loss, lr, lambda, done: phase === 'done' };
+  }
+
+  function polishStep(): StepInfo {
+    const cur = sweep(net, data).loss;
+    if (!Number.isFinite(cur)) diverged(step, `loss = ${cur} before the polish`);
+    lastLoss = cur;
+    if (cur <= c.tol || polishIter >= c.polishSteps) {
+      finish();
+      return { step, phase, loss: cur, lr: 0, lambda: 0, done: true };
+    }
+    polishIter += 1;
+    if (c.polish === 'gn' && data.n <= GN_MAX_N) {
+      const r = gaussNewtonStep(net, data, gn);
+      if (!r) {
+        finish();
+        return { step, phase, loss: cur, lr: 0, lambda: 0, done: true };
+      }
+      net = r.net;
+      lastLoss = r.loss;
+    } else {
+      const { g } = flatGradient(net, data);
+      const theta = packParams(net);
+      for (let p = 0; p < theta.length; p++) theta[p] -= c.lr * g[p];
+      if (!allFinite(theta)) diverged(step, 'non-finite parameters in the GD polish');
+      net = unpackParams(net, theta);
+    }
+    return { step, phase, loss: lastLoss, lr: c.lr, lambda: 0, done: false };
+  }
+
+  if (!opts.resume && c.steps === 0) enterPolish();
+
+  const trainer: Trainer = {
+    config: c,
+    get phase() {
+      return phase;
+    },
+    get step() {
+      return step;
+    },
+    get done() {
+      return phase === 'done';
+    },
+    get net() {
+      return net;
+    },
+    advance(k = 1): StepInfo {
+      let info: StepInfo = { step, phase, loss: lastLoss, lr: 0, lambda: 0, done: phase === 'done' };
+      for (let i = 0; i < k && phase !== 'done'; i++) info = phase === 'train' ? trainStep() : polishStep();
+      return info;
+    },
+    metrics(): Metrics {
+      const s = sweep(net, data, { grad: true, trace: true });
+      const A = s.A as Float64Array;
+      const B = s.B as Float64Array;
+      let gn2 = 0;
+      let res = 0;
+      for (let j = 0; j < net.m; j++) {
+        gn2 += A[j] + B[j];
+        res += (s.C as Float64Array)[j];
+      }
+      const k = net.act.degree;
+      const risk = opts.riskFn ? opts.riskFn(net) : null;
+      const gnorm = Math.sqrt(norm2(s.ga as Float64Array) ** 2 + norm2(s.gW as Float64Array) ** 2);
+      return {
+        step, phase, trainLoss: s.loss, maxResidual: s.maxResidual, trace: gn2 + res, traceGaussNewton: gn2,
+        fStar: k === null ? null : invariantFromParts(A, B, k).value,
+        pathNorm: k === null ? null : pathNorm(net),
+        gradNorm: gnorm,
+        risk: risk ? risk.value : null, riskStderr: risk ? risk.stderr : null, riskMethod: risk ? risk.method : null,
+        lambda: phase === 'train' ? lambdaAt(c, step) : 0,
+        elapsedMs: elapsed(),
+      };
+    },
+    snapshot(): Network {
+      return cloneNetwork(net);
+    },
+    checkpoint(): Checkpoint {
+      return {
+        format: 'flatlab-checkpoint', version: 1, config: c, dataHash, activation: net.act.spec, m: net.m, d: net.d,
+        step, phase, polishIter, gnMu: gn.mu, lastLoss, theta: encodeF64(packParams(net)),
+        opt: { kind: opt.kind, m1: opt.m1 ? encodeF64(opt.m1) : null, m2: opt.m2 ? encodeF64(opt.m2) : null, t: opt.t },
+        rngBatch: rngBatch.getState(), rngNoise: rngNoise.getState(), perm: perm ? Array.from(perm) : null, permPos,
+        elapsedMs: elapsed(),
+      };
+    },
+  };
+  return trainer;
+}
+
+export interface TrainResult {
+  net: Network;
+  final: Metrics;
+  log: Metrics[];
+  steps: number;
+}
+
+/**
+ * Run a trainer to the end, logging metrics every `logEvery` steps (and at the end) and offering a
+ * checkpoint every `checkpointEvery` steps.
+ */
+export function train(
+  data: Dataset, config: TrainConfig,
+  o: TrainerOptions & { onLog?: (m: Metrics) => void; onCheckpoint?: (ck: Checkpoint) => void; onStep?: (s: StepInfo) => void } = {},
+): TrainResult {
+  const t = createTrainer(data, config, o);
+  const log: Metrics[] = [];
+  const emit = (m: Metrics): void => {
+    log.push(m);
+    o.onLog?.(m);
+  };
+  if (!o.resume) emit(t.metrics());
+  while (!t.done) {
+    const before = t.step;
+    const info = t.advance(1);
+    o.onStep?.(info);
+    if (t.step !== before && t.step % config.logEvery === 0) emit(t.metrics());
+    if (o.onCheckpoint && t.step !== before && t.step % config.checkpointEvery === 0) o.onCheckpoint(t.checkpoint());
+  }
+  const final = t.metrics();
+  emit(final);
+  return { net: t.snapshot(), final, log, steps: t.step };
+}
