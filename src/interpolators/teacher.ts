@@ -70,12 +70,12 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
   return null;
 }
 
-const LINK_NAMES: LinkSpec[] = [
+const PROBE_LINKS: LinkSpec[] = [
   { name: 'relu' }, { name: 'linear' }, { name: 'abs' }, { name: 'tanh' }, { name: 'sign' },
 ];
 
 function representableNames(act: Activation): string {
-  const names = LINK_NAMES.filter((l) => linkRepresentation(l, act) !== null).map((l) => l.name);
+  const names: string[] = PROBE_LINKS.filter((l) => linkRepresentation(l, act) !== null).map((l) => l.name);
   if (act.spec.name === 'relu_pow' && act.spec.p !== 1) names.push(`relu_pow(p=${act.spec.p})`);
   return names.length ? names.join(', ') : 'none';
 }

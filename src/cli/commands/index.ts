@@ -3,7 +3,17 @@
  * thin shell: parse and validate flags, read files, call the core, print or write the result.
  */
 import type { Command } from 'commander';
+import { register as sweep } from './sweep.js';
+import { register as worker } from './worker.js';
+import { register as serve } from './serve.js';
+import { register as data } from './data.js';
+import { register as construct } from './construct.js';
+import { register as measure } from './measure.js';
+import { register as rescale } from './rescale.js';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const registrars: CommandRegistrar[] = [];
+export const registrars: CommandRegistrar[] = [serve];
+registrars.push(sweep, worker);
+registrars.push(construct, measure, rescale);
+registrars.push(data);

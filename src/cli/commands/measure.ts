@@ -1,0 +1,136 @@
+/**
+ * `flatlab measure --data D --model M [--json]`: the exact flatness quantities of a model on a data set
+ * (MATH.md §3–4), its train loss and its population risk (§7).
+ *
+ * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
+ * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.
+ */
+import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
+import { traceParts } from '../../flatness/trace.js';
+import { getBackend } from '../../linalg/backend.js';
+import { LOSS_CONVENTION, type Network } from '../../model/network.js';
+import { type ParamDef, parseParam } from '../../params/table.js';
+import { populationRisk } from '../../risk/index.js';
+import { invariantFlatness } from '../../symmetry/invariant.js';
+import { pathNorm } from '../../symmetry/rescale.js';
+import { VERSION } from '../../version.js';
+import { readDatasetFile } from '../dataset-file.js';
+import { readModelFile } from '../model-file.js';
+
+/** Monte Carlo samples when the exact risk formula does not apply (kept moderate so MC never dominates). */
+export const MEASURE_MC_SAMPLES = 16384;
+
+export const MEASURE_PARAMS = {
+  mcSamples: { key: 'mcSamples', type: 'int', default: MEASURE_MC_SAMPLES, min: 2, max: 1e9, help: 'Monte Carlo samples for the population risk' } as ParamDef<number>,
+  seed: { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'seed of the Monte Carlo samples' } as ParamDef<number>,
+};
+
+export interface RiskReport {
+  value: number | null;
+  stderr: number | null;
+  /** 'exact', 'montecarlo', or 'unavailable' (imported data without a target). */
+  method: 'exact' | 'montecarlo' | 'unavailable';
+}
+
+export interface MeasureReport {
+  /** Tr ∇²L, exact. */
+  trace: number;
+  traceGaussNewton: number;
+  traceResidual: number;
+  /** F* (null for non-homogeneous activations, where the symmetry does not exist). */
+  invariantFlatness: number | null;
+  pathNorm: number | null;
+  trainLoss: number;
+  maxResidual: number;
+  populationRisk: RiskReport;
+  lossConvention: string;
+  version: string;
+  backend: string;
+}
+
+export interface MeasureOptions {
+  mcSamples?: number;
+  seed?: number;
+}
+
+export function computeMeasureReport(net: Network, data: Dataset, opts: MeasureOptions = {}): MeasureReport {
+  const parts = traceParts(net, data);
+  const homogeneous = net.act.degree !== null;
+  const risk: RiskReport = data.target
+    ? (({ value, stderr, method }) => ({ value, stderr, method }))(
+        populationRisk(net, data.target, { samples: opts.mcSamples ?? MEASURE_MC_SAMPLES, seed: opts.seed ?? 0 }),
+      )
+    : { value: null, stderr: null, method: 'unavailable' };
+  return {
+    trace: parts.trace,
+    traceGaussNewton: parts.traceGaussNewton,
+    traceResidual: parts.traceResidual,
+    invariantFlatness: homogeneous ? invariantFlatness(net, data, parts).value : null,
+    pathNorm: homogeneous ? pathNorm(net) : null,
+    trainLoss: parts.loss,
+    maxResidual: parts.maxResidual,
+    populationRisk: risk,
+    lossConvention: LOSS_CONVENTION,
+    version: VERSION,
+    backend: getBackend().name,
+  };
+}
+
+function num(v: number | null): string {
+  if (v === null) return 'n/a';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
+}
+
+/** A readable two-column table of a report. Extra rows (label, value) can be appended by extensions. */
+export function formatMeasureReport(r: MeasureReport, extra: [string, string][] = []): string {
+  const pr = r.populationRisk;
+  const risk =
+    pr.method === 'unavailable'
+      ? 'unavailable (the data set has no target)'
+      : `${num(pr.value)}${pr.method === 'montecarlo' ? ` ± ${num(pr.stderr)}` : ''} (${pr.method})`;
+  const rows: [string, string][] = [
+    ['trace  Tr ∇²L', num(r.trace)],
+    ['  Gauss–Newton part', num(r.traceGaussNewton)],
+    ['  residual part', num(r.traceResidual)],
+    ['invariant flatness  F*', r.invariantFlatness === null ? 'n/a (activation not homogeneous)' : num(r.invariantFlatness)],
+    ['path norm  P', r.pathNorm === null ? 'n/a (activation not homogeneous)' : num(r.pathNorm)],
+    ['train loss', num(r.trainLoss)],
+    ['max residual', num(r.maxResidual)],
+    ['population risk', risk],
+    ...extra,
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`);
+  lines.push(`loss convention: ${r.lossConvention}; flatlab ${r.version}, ${r.backend} backend`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface MeasureFlags {
+  data: string;
+  model: string;
+  json?: boolean;
+  mcSamples?: string;
+  seed?: string;
+}
+
+export function register(program: Command): Command {
+  return program
+    .command('measure')
+    .description('exact Hessian trace (with Gauss–Newton and residual parts), invariant flatness F*, path norm, train loss and population risk of a model')
+    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
+    .requiredOption('--model <file>', 'model file (flatlab.model/1)')
+    .option('--json', 'print the report as one JSON object')
+    .option('--mc-samples <N>', `Monte Carlo samples for the population risk when no exact formula applies (default ${MEASURE_MC_SAMPLES})`)
+    .option('--seed <s>', 'seed of the Monte Carlo samples (default 0)')
+    .action((flags: MeasureFlags) => {
+      const mcSamples = flags.mcSamples === undefined ? undefined : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
+      const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
+      const { net } = readModelFile(flags.model);
+      const data = readDatasetFile(flags.data);
+      const report = computeMeasureReport(net, data, { mcSamples, seed });
+      process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatMeasureReport(report));
+    });
+}

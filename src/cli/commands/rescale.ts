@@ -1,0 +1,72 @@
+/**
+ * `flatlab rescale --model M --out M2 (--factor c | --random-log-range r | --balance --data D)`: move a
+ * model along its rescaling orbit (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j) (MATH.md §2, §4). The function,
+ * losses and F* are unchanged; the raw trace is not.
+ */
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { type ParamDef, parseParam } from '../../params/table.js';
+import { balance } from '../../symmetry/invariant.js';
+import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
+import { readDatasetFile } from '../dataset-file.js';
+import { readModelFile, writeModelFile } from '../model-file.js';
+
+const LOG_RANGE: ParamDef<number> = { key: 'randomLogRange', type: 'number', default: 1, min: 0, max: 100, help: 'c_j = 10^u, u ~ U[−r, r]' };
+const SEED: ParamDef<number> = { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'seed of the random factors' };
+
+interface RescaleFlags {
+  model: string;
+  out: string;
+  factor?: string;
+  randomLogRange?: string;
+  seed?: string;
+  balance?: boolean;
+  data?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('rescale')
+    .description('apply the rescaling symmetry (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j): same function, same F*, different raw trace')
+    .requiredOption('--model <file>', 'model file (flatlab.model/1)')
+    .requiredOption('--out <file>', 'rescaled model file to write')
+    .option('--factor <c>', 'one factor c > 0 for every neuron')
+    .option('--random-log-range <r>', 'per-neuron random factors c_j = 10^u, u uniform in [−r, r]')
+    .option('--seed <s>', 'seed of the random factors (with --random-log-range; default 0)')
+    .option('--balance', 'move to the flattest point of the orbit, c_j* = (B_j/(k A_j))^{1/(2k+2)} (needs --data)')
+    .option('--data <file>', 'data set (for --balance)')
+    .action((flags: RescaleFlags) => {
+      const modes = [flags.factor !== undefined, flags.randomLogRange !== undefined, flags.balance === true].filter(Boolean).length;
+      if (modes !== 1) {
+        throw new InputError('rescale: give exactly one of --factor c, --random-log-range r, --balance');
+      }
+      if (flags.seed !== undefined && flags.randomLogRange === undefined) {
+        throw new InputError('rescale: --seed only applies with --random-log-range');
+      }
+      if (flags.data !== undefined && !flags.balance) throw new InputError('rescale: --data only applies with --balance');
+      const { net, provenance } = readModelFile(flags.model);
+      let out = net;
+      let op: Record<string, unknown>;
+      if (flags.factor !== undefined) {
+        const c = flags.factor.trim() === '' ? Number.NaN : Number(flags.factor);
+        if (!(c > 0) || !Number.isFinite(c)) throw new InputError(`--factor must be a finite number > 0 (got ${JSON.stringify(flags.factor)})`);
+        out = rescale(net, c);
+        op = { mode: 'factor', factor: c };
+      } else if (flags.randomLogRange !== undefined) {
+        const r = parseParam(LOG_RANGE, flags.randomLogRange, '--random-log-range');
+        const seed = flags.seed === undefined ? SEED.default : parseParam(SEED, flags.seed, '--seed');
+        out = rescale(net, randomFactors(net.m, r, seed));
+        op = { mode: 'random', logRange: r, seed };
+      } else {
+        if (flags.data === undefined) throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
+        const data = readDatasetFile(flags.data);
+        out = balance(net, data);
+        op = { mode: 'balance', data: flags.data };
+      }
+      const history = Array.isArray(provenance.rescale) ? provenance.rescale : [];
+      writeModelFile(flags.out, out, { ...provenance, rescale: [...history, op] });
+      process.stdout.write(
+        `rescaled (${op.mode}) m = ${out.m} neurons; path norm ${pathNorm(out).toPrecision(6)} (unchanged from ${pathNorm(net).toPrecision(6)}); wrote ${flags.out}\n`,
+      );
+    });
+}
