@@ -4,16 +4,28 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { datasetFromJson, datasetToJson, parseCsvDataset } from '../data/format.js';
-import { readJsonFile, readTextFile, writeJsonAtomic } from './io.js';
+import { readJsonFile, readTextFile, writeFileAtomic } from './io.js';
 
 /** Read and validate a flatlab.dataset/1 file (InputError naming the file and the problem). */
 export function readDatasetFile(path: string): Dataset {
   return datasetFromJson(readJsonFile(path, 'data set file'), path);
 }
 
-/** Write a data set atomically as flatlab.dataset/1 JSON. */
+/**
+ * Write a data set atomically as flatlab.dataset/1 JSON, one sample per line (indenting every number, as
+ * JSON.stringify(…, 2) would, makes the file several times longer and unreadable).
+ */
 export function writeDatasetFile(path: string, data: Dataset): void {
-  writeJsonAtomic(path, datasetToJson(data));
+  writeFileAtomic(path, formatDatasetJson(datasetToJson(data)));
+}
+
+export function formatDatasetJson(j: ReturnType<typeof datasetToJson>): string {
+  const head = `{\n  "format": ${JSON.stringify(j.format)},\n  "d": ${j.d},\n  "n": ${j.n},\n`;
+  const x = `  "x": [\n${j.x.map((row) => `    ${JSON.stringify(row)}`).join(',\n')}\n  ],\n`;
+  const y = `  "y": ${JSON.stringify(j.y)}`;
+  const target = j.target ? `,\n  "target": ${JSON.stringify(j.target)}` : '';
+  const seed = j.seed !== undefined ? `,\n  "seed": ${j.seed}` : '';
+  return `${head}${x}${y}${target}${seed}\n}\n`;
 }
 
 /** Import a CSV table (feature columns, then y; header optional). The result has no target. */
