@@ -3,7 +3,6 @@
  * thin shell: parse and validate flags, read files, call the core, print or write the result.
  */
 import type { Command } from 'commander';
-import { register as data } from './data.js';
 import { register as sweep } from './sweep.js';
 import { register as worker } from './worker.js';
 import { register as serve } from './serve.js';
@@ -17,5 +16,4 @@ export type CommandRegistrar = (program: Command) => void;
 export const registrars: CommandRegistrar[] = [serve];
 registrars.push(sweep, worker);
 registrars.push(construct, measure, rescale);
-registrars.push(data);
 registrars.push(data);

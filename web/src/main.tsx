@@ -1,0 +1,238 @@
+/**
+ * The playground page: controls generated from the parameter table, the state mirrored into the URL
+ * fragment, and views fed by snapshots from the training worker.
+ */
+import { render } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { SymmetryView } from './lab.js';
+import type { FromWorker, HistoryPoint, InterpolatorResult, ToWorker } from './protocol.js';
+import { QUANTITIES, tip } from './quantities.js';
+import { DATA_PARAMS, NETWORK_PARAMS, TRAIN_PARAMS, byKey, type State } from './tables.js';
+import { crossCheck } from './constraints.js';
+import { decodeState, encodeState } from './url.js';
+import { curvesChart, heatmapChart, heatmapLegend, interpolatorChart, neuronChart, orbitChart } from './views/charts.js';
+import { ControlGroup } from './views/Controls.js';
+import { PlotView } from './views/PlotView.js';
+import { Readout } from './views/Readout.js';
+import './style.css';
+
+type Snapshot = Extract<FromWorker, { type: 'snapshot' }>;
+
+const VIEW_KEYS = new Set(['symLog', 'symMode', 'balanced']);
+
+function viewOf(s: State): SymmetryView {
+  return { symLog: s.symLog as number, symMode: s.symMode as SymmetryView['symMode'], balanced: s.balanced as boolean };
+}
+
+function App() {
+  const first = useMemo(() => decodeState(window.location.hash), []);
+  const [state, setState] = useState<State>(first.state);
+  const [notice, setNotice] = useState<{ from: 'url' | 'controls'; items: string[] }>({ from: 'url', items: first.problems });
+  const [snap, setSnap] = useState<Snapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [interp, setInterp] = useState<{ points: InterpolatorResult[]; notes: string[] } | null>(null);
+  const history = useRef<HistoryPoint[]>([]);
+  const worker = useRef<Worker | null>(null);
+  const epoch = useRef(0);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const written = useRef('');
+
+  const send = (m: ToWorker) => worker.current?.postMessage(m);
+
+  /** Mirror the state (with the steps trained so far) into the URL without adding history entries. */
+  const syncUrl = (s: State, steps: number) => {
+    const hash = encodeState({ ...s, trained: steps });
+    written.current = hash;
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  };
+
+  const start = (s: State) => {
+    epoch.current += 1;
+    history.current = [];
+    setInterp(null);
+    setError(null);
+    send({ type: 'init', state: s, epoch: epoch.current });
+  };
+
+  useEffect(() => {
+    const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    w.onmessage = (ev: MessageEvent<FromWorker>) => {
+      const msg = ev.data;
+      if (msg.epoch !== epoch.current) return;
+      if (msg.type === 'snapshot') {
+        if (msg.resetHistory) history.current = [];
+        if (msg.history.length) history.current = history.current.concat(msg.history);
+        setSnap(msg);
+        if (!msg.replaying) syncUrl(stateRef.current, msg.step);
+      } else if (msg.type === 'interpolators') {
+        setInterp({ points: msg.points, notes: msg.notes });
+      } else {
+        setError(msg.message);
+      }
+    };
+    w.onerror = (e) => setError(`worker failed: ${e.message}`);
+    syncUrl(first.state, first.state.trained as number);
+    start(first.state);
+    const onHash = () => {
+      if (window.location.hash === written.current) return;
+      const d = decodeState(window.location.hash);
+      setNotice({ from: 'url', items: d.problems });
+      setState(d.state);
+      start(d.state);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      w.terminate();
+    };
+  }, []);
+
+  const change = (key: string, v: unknown) => {
+    const next = { ...state, [key]: v };
+    if (VIEW_KEYS.has(key)) {
+      setState(next);
+      syncUrl(next, snap?.step ?? 0);
+      send({ type: 'view', view: viewOf(next) });
+      return;
+    }
+    // Any other change defines a new experiment: rebuild and start from step 0. A value that conflicts
+    // with another field (r > d, batch > n, …) is reported and the conflicting field reset.
+    next.trained = 0;
+    const problems = crossCheck(next);
+    setState(next);
+    setNotice({ from: 'controls', items: problems });
+    syncUrl(next, 0);
+    start(next);
+  };
+
+  const playing = snap?.playing ?? false;
+  const busy = !snap || snap.replaying;
+  const canTrain = snap ? snap.phase !== 'done' : false;
+  const shown = snap?.shown;
+  const hist = history.current;
+  const status = error ? 'error' : !snap ? 'loading' : snap.replaying ? 'replaying' : playing ? 'playing' : 'idle';
+  const heatDomain = useMemo<[number, number]>(() => {
+    if (!snap?.heatmap) return [-1, 1];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of snap.heatmap.fstar) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    const a = Math.max(Math.abs(lo), Math.abs(hi), 1e-9);
+    return [-a, a];
+  }, [snap?.heatmap]);
+  const symLog = state.symLog as number;
+  const symDef = byKey('symLog');
+
+  return (
+    <div class="app">
+      <header>
+        <h1>flatlab <span>playground</span></h1>
+        <p>Train a homogeneous 2-layer network on a Gaussian multi-index target and watch flatness, its rescaling symmetry and generalization.</p>
+      </header>
+      {notice.items.length > 0 ? (
+        <div class="notice" data-testid={notice.from === 'url' ? 'url-notice' : 'control-notice'} role="alert">
+          <strong>{notice.from === 'url' ? 'Some values in the link were invalid and were replaced by defaults:' : 'Conflicting values were reset:'}</strong>
+          <ul>{notice.items.map((n) => <li>{n}</li>)}</ul>
+          <button type="button" onClick={() => setNotice({ from: notice.from, items: [] })}>dismiss</button>
+        </div>
+      ) : null}
+      <div class="toolbar">
+        <button type="button" data-testid="btn-reset" title="rebuild data and network from the seed (step 0)" onClick={() => { const next = { ...state, trained: 0 }; setState(next); syncUrl(next, 0); start(next); }}>⟲ reset</button>
+        <button type="button" class="play" data-testid="btn-play" disabled={busy || !canTrain}
+          title={canTrain ? (playing ? 'pause training' : 'start training') : 'the trainer has finished (train loss ≤ tol, or the horizon T and the polish are done); reset or change a parameter'}
+          onClick={() => send({ type: playing ? 'pause' : 'play' })}>{playing ? '❚❚ pause' : '▶ play'}</button>
+        <button type="button" data-testid="btn-step" disabled={busy || playing || !canTrain} title="one training step" onClick={() => send({ type: 'step', k: 1 })}>+1 step</button>
+        <button type="button" data-testid="btn-step10" disabled={busy || playing || !canTrain} title="ten training steps" onClick={() => send({ type: 'step', k: 10 })}>+10</button>
+        <Readout q="step" value={snap?.step ?? 0} testid="readout-step" />
+        <Readout q="stepsPerSec" value={snap?.stepsPerSec ?? null} testid="readout-steps-per-sec" />
+        <span class="status" data-testid="status" data-state={status}>{status}</span>
+        <span class="phase" data-testid="phase" title="trainer phase: train (the algorithm) → polish (to an interpolator) → done">{snap?.phase ?? ''}</span>
+        {snap?.riskUnavailable ? <span class="warn" title={snap.riskUnavailable}>exact risk unavailable for this activation/target</span> : null}
+        {error ? <span class="error" data-testid="error">{error}</span> : null}
+      </div>
+      <main>
+        <aside class="controls">
+          <ControlGroup title="Data" params={DATA_PARAMS} state={state} onChange={change} />
+          <ControlGroup title="Network" params={NETWORK_PARAMS} state={state} onChange={change} />
+          <ControlGroup title="Training" params={TRAIN_PARAMS} state={state} onChange={change} />
+        </aside>
+        <section class="center">
+          <div class="readouts">
+            <Readout q="loss" value={shown?.loss} testid="readout-loss" />
+            <Readout q="risk" value={shown?.risk} testid="readout-risk" />
+            <Readout q="F" value={shown?.F} testid="readout-F" />
+            <Readout q="Fstar" value={shown?.Fstar} testid="readout-Fstar" />
+            <Readout q="pathNorm" value={shown?.pathNorm} testid="readout-pathnorm" />
+          </div>
+          <h2 title="measured on the trained network θ (c = 1) every training chunk">Training curves</h2>
+          <div data-testid="curves" data-points={hist.length} data-last-step={hist.length ? hist[hist.length - 1].step : 0}>
+            <PlotView make={() => curvesChart(hist, 'loss')} deps={[hist]} empty="no points yet" />
+            <PlotView make={() => curvesChart(hist, 'flatness')} deps={[hist]} empty="" />
+          </div>
+          <h2 title="the network f and the target f* on the plane x = α u₁ + β u₂">Function on span(u₁, u₂)</h2>
+          {snap?.heatmap ? (
+            <div class="heatmaps" data-testid="heatmap">
+              <figure title="f(x; θ) = Σ_j a_j σ(w_jᵀx)"><figcaption>network f</figcaption>
+                <PlotView make={() => heatmapChart(snap.heatmap!, 'f', heatDomain)} deps={[snap.heatmap, heatDomain]} /></figure>
+              <figure title="f*(x) = Σ_l g_l(u_lᵀx)"><figcaption>target f*</figcaption>
+                <PlotView make={() => heatmapChart(snap.heatmap!, 'fstar', heatDomain)} deps={[snap.heatmap, heatDomain]} /></figure>
+              <PlotView make={() => heatmapLegend(heatDomain)} deps={[heatDomain]} />
+            </div>
+          ) : <p class="empty">the heatmap is shown for r ≤ 2</p>}
+        </section>
+        <section class="right">
+          <div class="panel symmetry">
+            <h2 title={tip(symDef)}>Symmetry: rescale along the orbit</h2>
+            <label class="slider" title={tip(symDef)}>
+              <span>c = 10^</span>
+              <input type="range" data-testid="sym-slider" min={-3} max={3} step={0.05} value={symLog}
+                onInput={(e) => change('symLog', Number((e.target as HTMLInputElement).value))} />
+              <output data-testid="sym-c">{symLog.toFixed(2)}</output>
+            </label>
+            <div class="row">
+              <select data-testid="sym-mode" value={String(state.symMode)} title={tip(byKey('symMode'))}
+                onChange={(e) => change('symMode', (e.target as HTMLSelectElement).value)}>
+                <option value="global">global c</option>
+                <option value="per-neuron">per-neuron c_j</option>
+              </select>
+              <button type="button" data-testid="btn-balance" title={tip(byKey('balanced'))}
+                onClick={() => { const next = { ...state, balanced: true, symLog: 0 }; setState(next); syncUrl(next, snap?.step ?? 0); send({ type: 'view', view: viewOf(next) }); }}>
+                balance → c*</button>
+              {state.balanced ? (
+                <button type="button" data-testid="btn-unbalance" title="orbit through θ itself"
+                  onClick={() => { const next = { ...state, balanced: false, symLog: 0 }; setState(next); syncUrl(next, snap?.step ?? 0); send({ type: 'view', view: viewOf(next) }); }}>
+                  back to θ</button>
+              ) : null}
+            </div>
+            <p class="hint">f, the train loss and the risk stay fixed; F moves by orders of magnitude; F* does not.</p>
+            {snap?.orbit ? (
+              <PlotView make={() => orbitChart(snap.orbit!, symLog, shown?.F ?? 0)} deps={[snap.orbit, symLog, shown?.F]} testid="orbit-chart" />
+            ) : <p class="empty">orbit curve is drawn while paused</p>}
+          </div>
+          <div class="panel">
+            <h2 title={`${tip(QUANTITIES.align)}\nagainst ${tip(QUANTITIES.mass)}\nsize and colour: ${tip(QUANTITIES.absA)}`}>Neurons</h2>
+            <PlotView make={() => (snap ? neuronChart(snap.neurons) : null)} deps={[snap?.neurons]} testid="neuron-chart" empty="no live neurons" />
+          </div>
+        </section>
+      </main>
+      <section class="panel interp">
+        <h2 title="teacher, memorizer and random-features interpolators against the trained network, in the F*–risk plane">Interpolators: flatness vs generalization</h2>
+        <button type="button" data-testid="btn-interp" disabled={busy || playing} onClick={() => send({ type: 'interpolators' })}>compare interpolators</button>
+        {interp ? (
+          <div data-testid="interp-result">
+            <PlotView make={() => interpolatorChart(interp.points)} deps={[interp]} empty="population risk is not available for these points yet" />
+            <table class="interp-table">
+              <thead><tr><th>interpolator</th><th title={tip(QUANTITIES.Fstar)}>F*</th><th title={tip(QUANTITIES.risk)}>risk</th><th title={tip(QUANTITIES.loss)}>train loss</th></tr></thead>
+              <tbody>{interp.points.map((p) => <tr data-testid={`interp-${p.name}`}><td>{p.name}</td><td>{p.Fstar.toPrecision(4)}</td><td>{p.risk === null ? '—' : p.risk.toPrecision(4)}</td><td>{p.loss.toExponential(2)}</td></tr>)}</tbody>
+            </table>
+            {interp.notes.map((n) => <p class="empty">{n}</p>)}
+          </div>
+        ) : null}
+      </section>
+      <footer>Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link reproduces it.</footer>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,176 @@
+/**
+ * The training worker: holds the data, the network and the trainer, so the page never freezes. It
+ * trains in short chunks (≈ 50 ms) and answers with snapshots; messages (pause, a new state) are
+ * handled between chunks. All numbers come from the core through lab.ts and science.ts.
+ */
+import '../../src/linalg/index.js';
+import type { Network } from '../../src/model/network.js';
+import {
+  displayed, heatmap, measure, neuronView, orbitCurve, type SymmetryView,
+} from './lab.js';
+import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
+import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
+import type { State } from './tables.js';
+
+const CHUNK_MS = 50;
+
+let epoch = -1;
+let state: State | null = null;
+let problem: Problem | null = null;
+let stepper: Stepper | null = null;
+let step = 0;
+let playing = false;
+let replaying = false;
+let view: SymmetryView = { symLog: 0, symMode: 'global', balanced: false };
+let pending: HistoryPoint[] = [];
+let resetHistory = true;
+
+function post(msg: FromWorker): void {
+  (self as unknown as Worker).postMessage(msg);
+}
+
+function current(): Network {
+  return (stepper as Stepper).net;
+}
+
+function record(): void {
+  const m = measure(current(), problem as Problem);
+  pending.push({ step, loss: m.loss, risk: m.risk, F: m.F, Fstar: m.Fstar });
+}
+
+function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
+  if (!problem || !state) return;
+  const net = current();
+  const seed = state.seed as number;
+  const shownNet = displayed(net, problem, view, seed);
+  post({
+    type: 'snapshot', epoch, step, playing, replaying,
+    shown: measure(shownNet, problem),
+    history: pending, resetHistory,
+    neurons: neuronView(shownNet, problem),
+    heatmap: heatmap(net, problem),
+    orbit: opts.orbit ? orbitCurve(net, problem, view, seed) : null,
+    stepsPerSec: opts.stepsPerSec ?? null,
+    phase: (stepper as Stepper).phase,
+    riskUnavailable: problem.riskUnavailable,
+    k: net.act.degree ?? 0,
+  });
+  pending = [];
+  resetHistory = false;
+}
+
+const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Run `k` steps in chunks, yielding between chunks; stops early if a newer init arrived. */
+async function advance(k: number, myEpoch: number): Promise<void> {
+  const s = stepper as Stepper;
+  let left = k;
+  while (left > 0 && myEpoch === epoch && !s.done) {
+    const t0 = performance.now();
+    while (left > 0 && performance.now() - t0 < CHUNK_MS && !s.done) {
+      // One iteration at a time: `step` must count exactly the iterations taken (a link replays them).
+      s.step(1);
+      step += 1;
+      left -= 1;
+    }
+    record();
+    if (left > 0) {
+      snapshot({ orbit: false });
+      await tick();
+    }
+  }
+}
+
+async function init(next: State, myEpoch: number): Promise<void> {
+  epoch = myEpoch;
+  playing = false;
+  state = next;
+  view = { symLog: next.symLog as number, symMode: next.symMode as SymmetryView['symMode'], balanced: next.balanced as boolean };
+  problem = buildProblem(next);
+  stepper = createStepper(next, problem);
+  step = 0;
+  pending = [];
+  resetHistory = true;
+  record();
+  const target = next.trained as number;
+  if (target > 0 && stepper) {
+    replaying = true;
+    snapshot({ orbit: false });
+    await advance(target, myEpoch);
+    replaying = false;
+    if (myEpoch !== epoch) return;
+  }
+  snapshot({ orbit: true });
+}
+
+async function play(myEpoch: number): Promise<void> {
+  if (!stepper || playing) return;
+  playing = true;
+  let last = performance.now();
+  let lastStep = step;
+  while (playing && myEpoch === epoch) {
+    const t0 = performance.now();
+    while (performance.now() - t0 < CHUNK_MS && !stepper.done) {
+      stepper.step(1);
+      step += 1;
+    }
+    if (stepper.done) playing = false;
+    record();
+    const now = performance.now();
+    // Rate over wall time, including the measurements and the snapshot of the previous round.
+    const rate = ((step - lastStep) * 1000) / (now - last);
+    last = now;
+    lastStep = step;
+    snapshot({ orbit: false, stepsPerSec: rate });
+    await tick();
+  }
+}
+
+function fail(e: unknown): void {
+  playing = false;
+  replaying = false;
+  post({ type: 'error', epoch, message: e instanceof Error ? e.message : String(e) });
+}
+
+self.onmessage = (ev: MessageEvent<ToWorker>) => {
+  const msg = ev.data;
+  try {
+    switch (msg.type) {
+      case 'init':
+        init(msg.state, msg.epoch).catch(fail);
+        break;
+      case 'play':
+        play(epoch).catch(fail);
+        break;
+      case 'pause':
+        playing = false;
+        // Let the running chunk finish, then report with the orbit curve.
+        setTimeout(() => snapshot({ orbit: true }), 0);
+        break;
+      case 'step':
+        if (stepper && !playing && !replaying) {
+          const my = epoch;
+          advance(msg.k, my).then(() => { if (my === epoch) snapshot({ orbit: true }); }).catch(fail);
+        }
+        break;
+      case 'view':
+        view = msg.view;
+        if (!playing && !replaying) snapshot({ orbit: true });
+        break;
+      case 'interpolators': {
+        if (!problem || !state) break;
+        const ref = referenceInterpolators(state, problem);
+        const points = ref.nets.map(({ name, net }) => {
+          const m = measure(net, problem as Problem);
+          return { name, Fstar: m.Fstar, risk: m.risk, loss: m.loss };
+        });
+        const t = measure(current(), problem);
+        points.push({ name: 'trained', Fstar: t.Fstar, risk: t.risk, loss: t.loss });
+        post({ type: 'interpolators', epoch, points, notes: ref.notes });
+        break;
+      }
+    }
+  } catch (e) {
+    fail(e);
+  }
+};
