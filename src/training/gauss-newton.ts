@@ -69,15 +69,19 @@ export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net
     }
     const dW = new Float64Array(m * d);
     be.gemm(true, false, m, d, n, 1, T, X, 0, dW);
-    const a = net.a.slice();
-    const W = net.W.slice();
-    for (let j = 0; j < m; j++) a[j] -= da[j];
-    for (let k = 0; k < m * d; k++) W[k] -= dW[k];
-    const cand: Network = { act, m, d, a, W };
-    const l = sweep(cand, data).loss;
-    if (l < base.loss) {
-      st.mu = Math.max(st.mu / 3, 1e-12);
-      return { net: cand, loss: l };
+    // Backtrack along the step before damping more: ReLU kinks make the full step overshoot while a
+    // fraction t still shrinks every residual by about (1 − t) (the linearization is exact for t → 0).
+    for (const t of [1, 0.5, 0.25]) {
+      const a = net.a.slice();
+      const W = net.W.slice();
+      for (let j = 0; j < m; j++) a[j] -= t * da[j];
+      for (let k = 0; k < m * d; k++) W[k] -= t * dW[k];
+      const cand: Network = { act, m, d, a, W };
+      const l = sweep(cand, data).loss;
+      if (l < base.loss) {
+        if (t === 1) st.mu = Math.max(st.mu / 3, 1e-12);
+        return { net: cand, loss: l };
+      }
     }
     st.mu *= 10;
   }

@@ -23,13 +23,18 @@ export function initNetwork(act: Activation, m: number, d: number, o: InitOption
   const W = new Float64Array(m * d);
   if (o.init === 'symmetric') {
     if (m % 2 !== 0) throw new InputError(`width must be even for init symmetric (got ${m})`);
-    // Pairs (a, w), (−a, w): their outputs cancel exactly, so f ≡ 0 at init while the tangent
-    // features (and hence the lazy-regime kernel) are those of a Gaussian initialization.
+    // Adjacent pairs (a, w), (−a, w): their outputs cancel exactly (the running sum returns to 0 after
+    // each pair), so f ≡ 0 at init while the tangent features, hence the lazy-regime kernel, are
+    // those of a Gaussian initialization.
     const h = m / 2;
-    rng.fillNormal(a.subarray(0, h), s / Math.sqrt(m));
-    rng.fillNormal(W.subarray(0, h * d), s / Math.sqrt(d));
-    for (let j = 0; j < h; j++) a[h + j] = -a[j];
-    W.copyWithin(h * d, 0, h * d);
+    const a0 = rng.fillNormal(new Float64Array(h), s / Math.sqrt(m));
+    const W0 = rng.fillNormal(new Float64Array(h * d), s / Math.sqrt(d));
+    for (let j = 0; j < h; j++) {
+      a[2 * j] = a0[j];
+      a[2 * j + 1] = -a0[j];
+      W.set(W0.subarray(j * d, (j + 1) * d), 2 * j * d);
+      W.set(W0.subarray(j * d, (j + 1) * d), (2 * j + 1) * d);
+    }
     return createNetwork(act, a, W, d);
   }
   rng.fillNormal(a, s / Math.sqrt(m));
