@@ -9,19 +9,25 @@ import { DATA_PARAMS, parseDataParams } from '../../data/params.js';
 import { linksLabel, targetMoments } from '../../data/targets.js';
 import { InputError } from '../../errors.js';
 import { flagName } from '../../params/table.js';
-import { readCsvDatasetFile, writeDatasetFile } from '../dataset-file.js';
+import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../dataset-file.js';
 
-function optionKey(key: string): string {
-  // commander camel-cases --foo-bar to fooBar, which is the table's key already.
-  return key;
+function describeData(data: Dataset, out: string | null): Record<string, unknown> {
+  const mo = data.target ? targetMoments(data.target) : null;
+  return {
+    ...(out ? { out } : {}), n: data.n, d: data.d, seed: data.seed ?? null, target: data.target ? linksLabel(data.target) : null,
+    r: data.target?.r ?? null, input: data.target?.input.law ?? null, noise: data.target?.noise ?? null,
+    targetVariance: mo?.variance ?? null, labelVariance: mo && data.target ? mo.variance + data.target.noise ** 2 : null,
+    varianceMethod: mo?.method ?? null,
+  };
 }
 
-function summary(data: Dataset, out: string): string {
-  if (!data.target) return `imported ${data.n} samples of dimension d = ${data.d} (no target: population risk unavailable); wrote ${out}`;
+function summary(data: Dataset, out: string | null): string {
+  const wrote = out ? `; wrote ${out}` : '';
+  if (!data.target) return `${out ? 'imported' : 'valid data set:'} ${data.n} samples of dimension d = ${data.d} (no target: population risk unavailable)${wrote}`;
   const t = data.target;
   const mo = targetMoments(t);
   const v = `Var f* = ${mo.variance.toPrecision(4)}${mo.method === 'montecarlo' ? ` (Monte Carlo, ± ${mo.stderr?.toPrecision(2)})` : ''}`;
-  return `generated n = ${data.n}, d = ${data.d}, r = ${t.r}, links ${linksLabel(t)}, input ${t.input.law}, noise σ_ε = ${t.noise}; ${v}, Var y = ${(mo.variance + t.noise ** 2).toPrecision(4)}; wrote ${out}`;
+  return `${out ? 'generated' : 'valid data set:'} n = ${data.n}, d = ${data.d}, r = ${t.r}, links ${linksLabel(t)}, input ${t.input.law}, noise σ_ε = ${t.noise}; ${v}, Var y = ${(mo.variance + t.noise ** 2).toPrecision(4)}${wrote}`;
 }
 
 export function register(program: Command): void {
@@ -35,33 +41,34 @@ export function register(program: Command): void {
   }
   cmd
     .option('--from-csv <file>', 'import a CSV table instead (feature columns, then y; header optional); no other data flag applies')
-    .requiredOption('--out <file>', 'data set file to write (flatlab.dataset/1)')
+    .option('--check <file>', 'validate an existing data set file and print its summary (nothing is written)')
+    .option('--out <file>', 'data set file to write (flatlab.dataset/1); required unless --check')
     .option('--json', 'print a JSON summary instead of a sentence')
-    .addHelpText('after', '\nExamples:\n  flatlab data --d 50 --n 200 --r 2 --links relu+relu --noise 0 --seed 0 --out D.json\n  flatlab data --d 20 --r 3 --links product --input sphere --out P.json\n  flatlab data --from-csv table.csv --out D.json\n')
+    .addHelpText('after', '\nExamples:\n  flatlab data --d 50 --n 200 --r 2 --links relu+relu --noise 0 --seed 0 --out D.json\n  flatlab data --d 20 --r 3 --links product --input sphere --out P.json\n  flatlab data --from-csv table.csv --out D.json\n  flatlab data --check D.json\n')
     .action((flags: Record<string, string | boolean | undefined>) => {
-      const out = flags.out as string;
       let data: Dataset;
+      if (flags.check !== undefined) {
+        const other = [...DATA_PARAMS.map((def) => def.key), 'fromCsv', 'out'].filter((k) => flags[k] !== undefined);
+        if (other.length > 0) throw new InputError(`--check only validates a file; drop ${other.map(flagName).join(', ')}`);
+        data = readDatasetFile(flags.check as string);
+        process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, null))}\n` : `${summary(data, null)}\n`);
+        return;
+      }
+      if (flags.out === undefined) throw new InputError('--out <file> is required (the data set file to write)');
+      const out = flags.out as string;
       if (flags.fromCsv !== undefined) {
-        const given = DATA_PARAMS.filter((def) => flags[optionKey(def.key)] !== undefined).map((def) => flagName(def.key));
+        const given = DATA_PARAMS.filter((def) => flags[def.key] !== undefined).map((def) => flagName(def.key));
         if (given.length > 0) throw new InputError(`--from-csv imports a table; ${given.join(', ')} cannot be used with it`);
         data = readCsvDatasetFile(flags.fromCsv as string);
       } else {
         const raw: Record<string, unknown> = {};
         for (const def of DATA_PARAMS) {
-          const v = flags[optionKey(def.key)];
+          const v = flags[def.key];
           if (v !== undefined) raw[def.key] = v;
         }
         data = makeDataset(parseDataParams(raw, '--'));
       }
       writeDatasetFile(out, data);
-      if (flags.json) {
-        const mo = data.target ? targetMoments(data.target) : null;
-        process.stdout.write(`${JSON.stringify({
-          out, n: data.n, d: data.d, seed: data.seed ?? null, target: data.target ? linksLabel(data.target) : null,
-          targetVariance: mo?.variance ?? null, labelVariance: mo && data.target ? mo.variance + data.target.noise ** 2 : null,
-        })}\n`);
-      } else {
-        process.stdout.write(`${summary(data, out)}\n`);
-      }
+      process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, out))}\n` : `${summary(data, out)}\n`);
     });
 }
