@@ -1,0 +1,285 @@
+/**
+ * Distributed sweeps over one Redis server with BullMQ. A trial is a job whose id is derived from the
+ * trial key, so submitting twice never duplicates work; workers anywhere run jobs in a thread pool (the
+ * main thread stays free to renew job locks, so a long trial is never mistaken for a dead worker);
+ * a killed worker's job is re-queued by the stalled-job check; a failing trial is retried a bounded
+ * number of times with exponential backoff and then stays failed with its message. The collector is
+ * the only process that writes the study's SQLite database.
+ */
+import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import { InputError } from '../errors.js';
+import type { Trial, TrialResult } from '../studies/trial-types.js';
+import { decodeResult, encodeResult } from './codec.js';
+import { failedResult } from './dispatch.js';
+import { TrialPool } from './pool.js';
+import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
+
+export const DEFAULT_QUEUE = 'flatlab-trials';
+
+export interface QueueTarget {
+  /** redis:// or rediss:// URL. */
+  redis: string;
+  /** Queue name (default flatlab-trials); separate sweeps may share one queue, keys never collide. */
+  queue?: string;
+}
+
+/** The collector's view of the database (the studies' ResultStore satisfies it). */
+export interface ResultSink {
+  has(key: string): boolean;
+  insert(trial: Trial, result: TrialResult): boolean;
+}
+
+/**
+ * BullMQ refuses integer-looking ids and ids with ':'; trial keys are SHA-256 hex, which is neither
+ * (all 64 hex digits being decimal has probability ~1e-13), but any other key is made safe here.
+ */
+export function jobIdFor(key: string): string {
+  return /^\d+$/.test(key) || key.includes(':') ? `trial-${key.replaceAll(':', '_')}` : key;
+}
+
+function queueName(t: QueueTarget): string {
+  const q = t.queue ?? DEFAULT_QUEUE;
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(q)) throw new InputError(`--queue must be 1–100 letters, digits, "_", "." or "-" (got "${q}")`);
+  return q;
+}
+
+/** Connect and check (PING) once, so a wrong host or password is one clear line, not endless retries. */
+async function connect(t: QueueTarget): Promise<Redis> {
+  const opts: RedisOptions = {
+    ...parseRedisUrl(t.redis),
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    connectTimeout: 5000,
+    // short-lived commands give up after a few reconnection attempts instead of hanging
+    retryStrategy: (times) => (times > 3 ? null : 200 * times),
+  };
+  const client = new Redis(opts);
+  let lastError: Error | null = null;
+  client.on('error', (e: Error) => {
+    lastError = e;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    client.disconnect();
+    const why = (lastError ?? (e as Error)).message;
+    throw new InputError(`cannot reach Redis at ${redactRedisUrl(t.redis)}: ${why}`);
+  }
+  return client;
+}
+
+async function withQueue<T>(t: QueueTarget, fn: (queue: Queue, client: Redis) => Promise<T>): Promise<T> {
+  const name = queueName(t);
+  const client = await connect(t);
+  const queue = new Queue(name, { connection: client });
+  try {
+    return await fn(queue, client);
+  } finally {
+    await queue.close();
+    client.disconnect();
+  }
+}
+
+export interface SubmitOptions {
+  /** Attempts per trial before it is failed for good (≥ 1). */
+  attempts: number;
+  /** First retry delay; doubles at each further attempt. */
+  backoffMs: number;
+}
+
+export interface SubmitReport {
+  submitted: number;
+  alreadyQueued: number;
+}
+
+export function checkAttempts(n: unknown, field = '--attempts'): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100) throw new InputError(`${field} must be an integer in 1…100 (got ${JSON.stringify(n)})`);
+  return n;
+}
+
+/** Enqueue trials (the caller passes only those not yet in the database); existing jobs are left alone. */
+export async function submitTrials(t: QueueTarget, trials: readonly Trial[], opts: SubmitOptions): Promise<SubmitReport> {
+  checkAttempts(opts.attempts);
+  return withQueue(t, async (queue, client) => {
+    let submitted = 0;
+    let alreadyQueued = 0;
+    for (let i = 0; i < trials.length; i += 500) {
+      const chunk = trials.slice(i, i + 500);
+      const exists = await Promise.all(chunk.map((tr) => client.exists(queue.toKey(jobIdFor(tr.key)))));
+      const fresh = chunk.filter((_, j) => exists[j] === 0);
+      alreadyQueued += chunk.length - fresh.length;
+      // addBulk is atomic per chunk and also ignores ids that appeared since the check (another submitter).
+      await queue.addBulk(
+        fresh.map((tr) => ({
+          name: tr.study,
+          data: tr,
+          opts: {
+            jobId: jobIdFor(tr.key),
+            attempts: opts.attempts,
+            backoff: { type: 'exponential', delay: opts.backoffMs },
+            removeOnComplete: false,
+            removeOnFail: false,
+          },
+        })),
+      );
+      submitted += fresh.length;
+    }
+    return { submitted, alreadyQueued };
+  });
+}
+
+export interface CollectProgress {
+  total: number;
+  /** In the database (before or by this collector), failed ones included. */
+  stored: number;
+  /** Of `stored`, recorded as failed. */
+  failed: number;
+  /** Queued, running or waiting for a retry. */
+  pending: number;
+  /** Neither in the database nor in the queue: never submitted (or removed from Redis). */
+  missing: number;
+}
+
+export interface CollectOptions {
+  /** Keep polling until nothing is pending (default true); false collects what is finished and returns. */
+  follow?: boolean;
+  pollMs?: number;
+  onProgress?: (p: CollectProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** The database record of a job that has finished for good, or null while it is still pending. */
+function finishedRecord(job: Job, trial: Trial): TrialResult | null {
+  if (!job.finishedOn) return null;
+  if (typeof job.returnvalue === 'string') return decodeResult(job.returnvalue);
+  // Failed after its last attempt: keep the message (the worker's version/backend are not known here).
+  return failedResult(trial, new Error(job.failedReason || 'failed without a message'), 'unknown', 'unknown');
+}
+
+/** Copy finished trials from Redis into the database, idempotently, until none is pending. */
+export async function collectResults(t: QueueTarget, trials: readonly Trial[], sink: ResultSink, opts: CollectOptions = {}): Promise<CollectProgress> {
+  const pollMs = opts.pollMs ?? 1000;
+  return withQueue(t, async (queue) => {
+    let failed = 0;
+    let open = trials.filter((tr) => !sink.has(tr.key));
+    for (;;) {
+      const next: Trial[] = [];
+      let missing = 0;
+      for (let i = 0; i < open.length; i += 500) {
+        const chunk = open.slice(i, i + 500);
+        const jobs = await Promise.all(chunk.map((tr) => queue.getJob(jobIdFor(tr.key))));
+        chunk.forEach((tr, j) => {
+          const job = jobs[j];
+          if (!job) {
+            missing++;
+            next.push(tr);
+            return;
+          }
+          const rec = finishedRecord(job, tr);
+          if (!rec) {
+            next.push(tr);
+            return;
+          }
+          sink.insert(tr, rec.key === tr.key ? rec : { ...rec, key: tr.key });
+          if (rec.error !== undefined) failed++;
+        });
+      }
+      open = next;
+      const progress: CollectProgress = { total: trials.length, stored: trials.length - open.length, failed, pending: open.length - missing, missing };
+      opts.onProgress?.(progress);
+      if (progress.pending === 0 || opts.follow === false || opts.signal?.aborted) return progress;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  });
+}
+
+export interface QueueStatus {
+  queued: number;
+  retrying: number;
+  active: number;
+  done: number;
+  failed: number;
+  workers: number;
+  recentFailures: { key: string; reason: string; attempts: number }[];
+}
+
+export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueStatus> {
+  return withQueue(t, async (queue) => {
+    const c = await queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed');
+    // CLIENT LIST may be forbidden by the server's ACL; the counts matter more than the worker count.
+    const workers = await queue.getWorkersCount().catch(() => -1);
+    const failedJobs = failures > 0 ? await queue.getFailed(0, failures - 1) : [];
+    return {
+      queued: (c.wait ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+      retrying: c.delayed ?? 0,
+      active: c.active ?? 0,
+      done: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      workers,
+      recentFailures: failedJobs.map((j) => ({ key: (j.data as Trial).key, reason: j.failedReason, attempts: j.attemptsMade })),
+    };
+  });
+}
+
+export interface WorkerOptions {
+  /** Trials run at once (one pool thread each). */
+  concurrency: number;
+  /** How long a job's lock lives without renewal; a dead worker's job is re-queued after about this. */
+  lockDurationMs?: number;
+  /** How often workers look for jobs whose lock expired. */
+  stalledIntervalMs?: number;
+  /** Times a job may be found stalled before it is failed (a crash loop must not run forever). */
+  maxStalledCount?: number;
+  /** BLAS threads per pool thread (default: cores / concurrency). */
+  threads?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningWorker {
+  /** Stop taking jobs, let running trials finish, shut the pool. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<RunningWorker> {
+  const name = queueName(t);
+  const conn = await connect(t); // fail fast on a bad URL or password
+  conn.disconnect();
+  const log = opts.log ?? (() => {});
+  const pool = new TrialPool({ workers: opts.concurrency, threads: opts.threads });
+  // BullMQ's structural option type differs from ioredis's in detail only (retryStrategy's return type).
+  const connection = { ...parseRedisUrl(t.redis), maxRetriesPerRequest: null } as ConnectionOptions;
+  const worker = new Worker(
+    name,
+    async (job: Job) => {
+      const trial = job.data as Trial;
+      const result = await pool.run(trial);
+      // runTrial reports deterministic failures as results; as a job failure they get the bounded retries.
+      if (result.error !== undefined) throw new Error(result.error);
+      return encodeResult(result);
+    },
+    {
+      connection,
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      stalledInterval: opts.stalledIntervalMs ?? 30_000,
+      maxStalledCount: opts.maxStalledCount ?? 2,
+    },
+  );
+  worker.on('completed', (job: Job) => log(`done ${(job.data as Trial).key}`));
+  worker.on('failed', (job: Job | undefined, err: Error) => {
+    if (!job) return;
+    const max = job.opts.attempts ?? 1;
+    const final = job.attemptsMade >= max;
+    log(`${final ? 'failed' : 'retry'} ${(job.data as Trial).key} (attempt ${job.attemptsMade}/${max}): ${err.message}`);
+  });
+  worker.on('error', (e: Error) => log(`worker error: ${e.message}`));
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      await pool.close();
+    },
+  };
+}
