@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { getBackend } from '../linalg/backend.js';
 import type { Activation } from '../model/activations.js';
 import { loss, type Network } from '../model/network.js';
+import { balance } from '../symmetry/invariant.js';
 
 export type InterpolatorKind = 'teacher' | 'memorizer' | 'random-features';
 
@@ -26,6 +27,8 @@ export interface Construction {
   /** Neurons added to memorize residuals or labels. */
   memorizingNeurons?: number;
   seed?: number;
+  /** Whether the network was moved to the balanced point of its orbit (raw trace = F*). */
+  balanced: boolean;
 }
 
 export interface Interpolator {
@@ -38,6 +41,11 @@ export interface InterpolatorOptions {
   tol?: number;
   /** Refuse linear systems with a larger estimated condition number (default 1e12). */
   maxCond?: number;
+  /**
+   * Write the network at the balanced point of its rescaling orbit (k A_j = B_j, where the raw trace
+   * equals F*) instead of its natural parametrization. Default: true for the teacher, false otherwise.
+   */
+  balance?: boolean;
 }
 
 /** Dense n×m systems above this many entries are refused (≈ 400 MB of float64). */
@@ -88,4 +96,16 @@ export function checkInterpolates(net: Network, data: Dataset, what: string, tol
 
 export function requireData(data: Dataset, what: string): void {
   if (!(data.n >= 1) || !(data.d >= 1)) throw new InputError(`${what}: the data set must have n ≥ 1 and d ≥ 1 (got n = ${data.n}, d = ${data.d})`);
+}
+
+/**
+ * Optionally move a construction to the balanced point of its orbit (same function, same F*; the raw
+ * trace becomes F*). Non-homogeneous activations have no orbit: balancing them is refused when asked
+ * for explicitly and skipped when it is only the default.
+ */
+export function maybeBalance(net: Network, data: Dataset, want: boolean | undefined, byDefault: boolean, what: string): { net: Network; balanced: boolean } {
+  const doIt = want ?? (byDefault && net.act.degree !== null);
+  if (!doIt) return { net, balanced: false };
+  if (net.act.degree === null) throw new InputError(`${what}: cannot balance a ${net.act.label} network (the activation is not homogeneous)`);
+  return { net: balance(net, data), balanced: true };
 }

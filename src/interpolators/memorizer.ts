@@ -10,7 +10,7 @@ import { type Activation, type ActivationSpec, makeActivation } from '../model/a
 import { createNetwork } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import {
-  checkInterpolates, dataDirections, defaultTol, featureMatrix, type Interpolator, type InterpolatorOptions, requireData,
+  checkInterpolates, dataDirections, defaultTol, featureMatrix, type Interpolator, type InterpolatorOptions, maybeBalance, requireData,
 } from './common.js';
 
 export interface MemorizerOptions extends InterpolatorOptions {
@@ -57,11 +57,11 @@ export function memorizer(data: Dataset, act: Activation | ActivationSpec, opts:
     }
   }
   const { a, cond } = solveSecondLayer(activation, data, W, m, data.y, 'memorizer', opts.maxCond);
-  const net = createNetwork(activation, a, W, d);
+  const { net, balanced } = maybeBalance(createNetwork(activation, a, W, d), data, opts.balance, false, 'memorizer');
   const tol = opts.tol ?? defaultTol(data.y);
   const maxResidual = checkInterpolates(net, data, 'memorizer', tol);
   return {
     net,
-    construction: { kind: 'memorizer', width: m, maxResidual, tol, cond, memorizingNeurons: n, ...(m > n ? { seed } : {}) },
+    construction: { kind: 'memorizer', width: m, maxResidual, tol, cond, memorizingNeurons: n, ...(m > n ? { seed } : {}), balanced },
   };
 }

@@ -2,7 +2,8 @@
  * The teacher interpolator (MATH.md §5): when f*(x) = Σ_l c_l g_l(u_lᵀx) is representable by the
  * student's activation, a few neurons (c_l·w, ±u_l) represent it exactly; label noise is then fitted by
  * n extra memorizing neurons (w_j = x_j/‖x_j‖) solving for the residual y − f*(x). Without noise its
- * F* upper-bounds the flattest interpolator's (≈ √d Σ_l |c_l| for ReLU).
+ * F* upper-bounds the flattest interpolator's (≈ √d Σ_l |c_l| for ReLU). By default it is written at the
+ * balanced point of its orbit (k A_j = B_j), where its raw trace equals F*.
  */
 import type { Dataset } from '../data/dataset.js';
 import type { LinkSpec, TargetSpec } from '../data/target.js';
@@ -10,7 +11,7 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork, forward } from '../model/network.js';
 import {
-  checkInterpolates, dataDirections, defaultTol, type Interpolator, type InterpolatorOptions, requireData,
+  checkInterpolates, dataDirections, defaultTol, type Interpolator, type InterpolatorOptions, maybeBalance, requireData,
 } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
 
@@ -171,10 +172,10 @@ export function teacherInterpolator(data: Dataset, act: Activation | ActivationS
     WAll = W2;
     m = opts.width;
   }
-  const net = createNetwork(activation, aAll, WAll, d);
+  const { net, balanced } = maybeBalance(createNetwork(activation, aAll, WAll, d), data, opts.balance, true, 'teacher');
   const maxResidual = checkInterpolates(net, data, 'teacher', tol);
   return {
     net,
-    construction: { kind: 'teacher', width: m, maxResidual, tol, cond, teacherNeurons: r, memorizingNeurons: memo },
+    construction: { kind: 'teacher', width: m, maxResidual, tol, cond, teacherNeurons: r, memorizingNeurons: memo, balanced },
   };
 }

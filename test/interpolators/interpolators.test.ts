@@ -5,6 +5,7 @@ import { InputError } from '../../src/errors.js';
 import { memorizer, randomFeatures, teacherInterpolator, linkRepresentation } from '../../src/interpolators/index.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { forward, loss } from '../../src/model/network.js';
+import { traceParts } from '../../src/flatness/trace.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { pathNorm } from '../../src/symmetry/rescale.js';
@@ -27,6 +28,23 @@ describe('teacher interpolator', () => {
     // MATH.md §4: F* ≈ √d · P(θ) for Gaussian inputs with n ≫ d.
     const F = invariantFlatness(net, data).value;
     expect(relErr(F, Math.sqrt(d) * pathNorm(net))).toBeLessThan(0.05);
+  });
+
+  it('is written at the balanced point by default (trace = F*), and as (c_l, u_l) with balance: false', () => {
+    const data = makeDataset({ d: 10, n: 300, r: 2, links: 'relu', coeffs: [2, 1], seed: 12 });
+    const bal = teacherInterpolator(data, { name: 'relu' });
+    expect(bal.construction.balanced).toBe(true);
+    const parts = traceParts(bal.net, data);
+    expect(relErr(parts.trace, invariantFlatness(bal.net, data).value)).toBeLessThan(1e-12);
+    const raw = teacherInterpolator(data, { name: 'relu' }, { balance: false });
+    expect(raw.construction.balanced).toBe(false);
+    expect(Array.from(raw.net.a)).toEqual([2, 1]);
+    const U = data.target?.kind === 'sum' ? data.target.U : [];
+    expect(Array.from(raw.net.W.subarray(0, 10))).toEqual(U[0]);
+    // same function either way
+    const f1 = forward(bal.net, data.X, data.n);
+    const f2 = forward(raw.net, data.X, data.n);
+    for (let i = 0; i < data.n; i++) expect(Math.abs(f1[i] - f2[i])).toBeLessThan(1e-12);
   });
 
   it('fits label noise with n memorizing neurons and still interpolates', () => {
