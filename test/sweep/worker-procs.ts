@@ -11,11 +11,12 @@ export interface WorkerProc {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export function spawnWorker(url: string, extra: string[] = []): WorkerProc {
+/** `url` null: the worker reads FLATLAB_REDIS_URL from `env` instead of --redis. */
+export function spawnWorker(url: string | null, extra: string[] = [], env: Record<string, string> = {}): WorkerProc {
   const child = spawn(
     process.execPath,
-    [join(process.cwd(), 'bin', 'flatlab.js'), 'worker', '--redis', url, '--concurrency', '1', '--lock-duration-ms', '4000', '--stalled-interval-ms', '2000', ...extra],
-    { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [join(process.cwd(), 'bin', 'flatlab.js'), 'worker', ...(url ? ['--redis', url] : []), '--concurrency', '1', '--lock-duration-ms', '4000', '--stalled-interval-ms', '2000', ...extra],
+    { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';
   child.stdout?.on('data', (b: Buffer) => {
