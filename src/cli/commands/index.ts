@@ -10,6 +10,7 @@ import { register as data } from './data.js';
 import { register as construct } from './construct.js';
 import { register as measure } from './measure.js';
 import { register as rescale } from './rescale.js';
+import { register as train } from './train.js';
 
 export type CommandRegistrar = (program: Command) => void;
 
@@ -17,3 +18,4 @@ export const registrars: CommandRegistrar[] = [serve];
 registrars.push(sweep, worker);
 registrars.push(construct, measure, rescale);
 registrars.push(data);
+registrars.push(train);
