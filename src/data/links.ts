@@ -105,7 +105,7 @@ function piecewiseLink(spec: LinkSpec, label: string, pp: PiecewisePower, f: (t:
       checkOrder(K);
       if (!integer && K > 30) {
         // The monomial expansion cancels badly beyond ~30; use quadrature for the whole vector.
-        return quadHermite(f, K, [0]);
+        return quadHermite(f, K, [0], true);
       }
       return fromPiecewise(pp, K, integer);
     },
@@ -113,12 +113,12 @@ function piecewiseLink(spec: LinkSpec, label: string, pp: PiecewisePower, f: (t:
 }
 
 /** Hermite coefficients by kink-aware quadrature (the vector version of gaussianExpectation). */
-export function quadHermite(g: (t: number) => number, K: number, kinks: readonly number[] = []): Float64Array {
+export function quadHermite(g: (t: number) => number, K: number, kinks: readonly number[] = [], graded = false): Float64Array {
   checkOrder(K);
   const out = new Float64Array(K + 1);
   const h = new Float64Array(K + 1);
-  // Panels of width 1 with 32 nodes resolve h_K up to K ≈ 200 (its oscillation scale is ≈ 1/√K).
-  const nodesRule = gaussianNodesCached(kinks);
+  // Panels of width 1 with 32 nodes resolve h_K up to K = 200 (≈ 1e-15 against the relu closed form).
+  const nodesRule = gaussianNodesCached(kinks, graded);
   for (let i = 0; i < nodesRule.nodes.length; i++) {
     const t = nodesRule.nodes[i];
     const w = nodesRule.weights[i] * g(t);
@@ -130,11 +130,11 @@ export function quadHermite(g: (t: number) => number, K: number, kinks: readonly
 }
 
 const nodeCache = new Map<string, QuadratureRule>();
-function gaussianNodesCached(kinks: readonly number[]): QuadratureRule {
-  const key = kinks.join(',');
+function gaussianNodesCached(kinks: readonly number[], graded: boolean): QuadratureRule {
+  const key = `${kinks.join(',')}|${graded}`;
   let r = nodeCache.get(key);
   if (!r) {
-    r = gaussianNodes({ kinks, order: 32, panel: 1 });
+    r = gaussianNodes({ kinks, order: 32, panel: 1, graded });
     nodeCache.set(key, r);
   }
   return r;

@@ -68,15 +68,21 @@ export interface GaussianQuadOptions {
   limit?: number;
   /** Width of one panel (default 1.5). */
   panel?: number;
-  /** Nodes per panel (default 24). */
+  /** Nodes per panel (default 32). */
   order?: number;
+  /**
+   * Geometrically graded panels next to each kink (for integrands like t^{1.5} that are continuous but
+   * not analytic there): the panel touching the kink is split at kink ± width·2^{−i}, i = 1…30.
+   */
+  graded?: boolean;
 }
 
 /** The fixed node set (points t_i, weights w_i φ(t_i) folded in) for E g(Z); reusable across many g. */
 export function gaussianNodes(opts: GaussianQuadOptions = {}): QuadratureRule {
   const L = opts.limit ?? 12;
-  const width = opts.panel ?? 1.5;
-  const rule = gaussLegendre(opts.order ?? 24);
+  const width = opts.panel ?? 1;
+  const rule = gaussLegendre(opts.order ?? 32);
+  const kinkSet = new Set(opts.kinks ?? []);
   const breaks = [-L, L, ...(opts.kinks ?? []).filter((k) => k > -L && k < L)].sort((a, b) => a - b);
   const ts: number[] = [];
   const ws: number[] = [];
@@ -86,12 +92,26 @@ export function gaussianNodes(opts: GaussianQuadOptions = {}): QuadratureRule {
     if (hi <= lo) continue;
     const panels = Math.max(1, Math.ceil((hi - lo) / width));
     const h = (hi - lo) / panels;
-    for (let p = 0; p < panels; p++) {
-      const a = lo + p * h;
+    const edges: number[] = [];
+    for (let p = 0; p <= panels; p++) edges.push(p === panels ? hi : lo + p * h);
+    if (opts.graded) {
+      // Refine geometrically towards a kink at either end of this segment.
+      const extra: number[] = [];
+      for (let i = 1; i <= 30; i++) {
+        if (kinkSet.has(lo)) extra.push(lo + h * 2 ** -i);
+        if (kinkSet.has(hi)) extra.push(hi - h * 2 ** -i);
+      }
+      edges.push(...extra);
+      edges.sort((a, b) => a - b);
+    }
+    for (let p = 0; p + 1 < edges.length; p++) {
+      const a = edges[p];
+      const w = edges[p + 1] - a;
+      if (w <= 0) continue;
       for (let i = 0; i < rule.nodes.length; i++) {
-        const t = a + (h * (rule.nodes[i] + 1)) / 2;
+        const t = a + (w * (rule.nodes[i] + 1)) / 2;
         ts.push(t);
-        ws.push(((h / 2) * rule.weights[i]) * normalPdf(t));
+        ws.push(((w / 2) * rule.weights[i]) * normalPdf(t));
       }
     }
   }
