@@ -12,9 +12,7 @@ let studiesRunTrial: RunTrial | null = null;
 async function loadStudiesRunner(): Promise<RunTrial> {
   if (!studiesRunTrial) {
     // Loaded lazily so the probe study runs without the study catalogue (and its imports) in workers.
-    const spec = '../studies/run-trial.js';
-    const mod = (await import(spec)) as { runTrial: RunTrial };
-    studiesRunTrial = mod.runTrial;
+    studiesRunTrial = (await import('../studies/run-trial.js')).runTrial;
   }
   return studiesRunTrial;
 }

@@ -10,6 +10,7 @@ import { initBackend } from '../../src/node/backend.js';
 import { ResultStore } from '../../src/studies/store.js';
 import { collectResults, jobIdFor, queueStatus, submitTrials } from '../../src/sweep/distributed.js';
 import { executeTrial } from '../../src/sweep/dispatch.js';
+import { createExecutor } from '../../src/sweep/executor.js';
 import { parseRedisUrl } from '../../src/sweep/redis-url.js';
 import { tempDir } from '../cli-helpers.js';
 import { probeTrials, resultJson } from './probe-trials.js';
@@ -73,5 +74,19 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     const status = await queueStatus(target);
     expect(status).toMatchObject({ queued: 0, retrying: 0, active: 0, done: 12, failed: 0 });
     store.close();
+  });
+
+  it('serves as the studies\' executor: createExecutor({ redis }) submits, waits and hands back results', async () => {
+    const trials = probeTrials(20).slice(12); // 8 new trials; the surviving worker B runs them
+    const ex = createExecutor({ redis: redis.url, queue: 'kill-test', pollMs: 100 });
+    expect(ex.name).toMatch(/^redis queue "kill-test" at redis:\/\/127\.0\.0\.1:\d+$/);
+    const got = new Map<string, string>();
+    await ex.run(trials, (t, r) => {
+      expect(got.has(t.key)).toBe(false);
+      got.set(t.key, resultJson(r));
+    });
+    await ex.close();
+    expect(got.size).toBe(8);
+    for (const t of trials) expect(got.get(t.key)).toBe(resultJson(await executeTrial(t)));
   });
 });

@@ -3,6 +3,7 @@ import { initBackend } from '../../src/node/backend.js';
 import type { Trial, TrialResult } from '../../src/studies/trial-types.js';
 import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
 import { executeTrial } from '../../src/sweep/dispatch.js';
+import { createExecutor } from '../../src/sweep/executor.js';
 import { checkWorkers, PoolExecutor, threadsPerWorker } from '../../src/sweep/pool.js';
 import { probeTrials, resultJson } from './probe-trials.js';
 
@@ -43,6 +44,16 @@ describe('local worker-thread pool', () => {
       }),
     ).rejects.toThrow('disk full');
     expect(seen.sort()).toEqual(trials.map((t) => t.key).sort());
+  });
+
+  it('createExecutor picks in-process for 1 worker and the pool for more', async () => {
+    const one = createExecutor({ workers: 1 });
+    expect(one.name).toBe('in-process');
+    await one.close();
+    const two = createExecutor({ workers: 2 });
+    expect(two.name).toMatch(/^pool\(2 workers × \d+ BLAS threads\)$/);
+    await two.close();
+    expect(() => createExecutor({ workers: 0 })).toThrow(/--workers must be an integer/);
   });
 
   it('rejects a bad worker count and bad FLATLAB_THREADS with messages naming them', () => {
