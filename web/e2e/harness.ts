@@ -64,3 +64,8 @@ export async function waitIdle(page: Page, timeout = 30_000): Promise<void> {
 export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Wait until the readouts were computed for this symmetry view (`symLog|mode|balanced`). */
+export async function waitView(page: Page, view: string, timeout = 10_000): Promise<void> {
+  await page.waitForSelector(`[data-testid="readouts"][data-view="${view}"]`, { timeout });
+}

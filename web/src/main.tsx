@@ -32,6 +32,7 @@ function App() {
   const [error, setError] = useState<string | null>(null);
   const [interp, setInterp] = useState<{ points: InterpolatorResult[]; notes: string[] } | null>(null);
   const history = useRef<HistoryPoint[]>([]);
+  const lastRate = useRef<number | null>(null);
   const worker = useRef<Worker | null>(null);
   const epoch = useRef(0);
   const stateRef = useRef(state);
@@ -50,6 +51,7 @@ function App() {
   const start = (s: State) => {
     epoch.current += 1;
     history.current = [];
+    lastRate.current = null;
     setInterp(null);
     setError(null);
     send({ type: 'init', state: s, epoch: epoch.current });
@@ -64,6 +66,7 @@ function App() {
       if (msg.type === 'snapshot') {
         if (msg.resetHistory) history.current = [];
         if (msg.history.length) history.current = history.current.concat(msg.history);
+        if (msg.stepsPerSec !== null) lastRate.current = msg.stepsPerSec;
         setSnap(msg);
         if (!msg.replaying) syncUrl(stateRef.current, msg.step);
       } else if (msg.type === 'interpolators') {
@@ -145,7 +148,7 @@ function App() {
         <button type="button" data-testid="btn-step" disabled={busy || playing || !canTrain} title="one training step" onClick={() => send({ type: 'step', k: 1 })}>+1 step</button>
         <button type="button" data-testid="btn-step10" disabled={busy || playing || !canTrain} title="ten training steps" onClick={() => send({ type: 'step', k: 10 })}>+10</button>
         <Readout q="step" value={snap?.step ?? 0} testid="readout-step" />
-        <Readout q="stepsPerSec" value={snap?.stepsPerSec ?? null} testid="readout-steps-per-sec" />
+        <Readout q="stepsPerSec" value={lastRate.current} testid="readout-steps-per-sec" />
         <span class="status" data-testid="status" data-state={status}>{status}</span>
         <span class="phase" data-testid="phase" title="trainer phase: train (the algorithm) → polish (to an interpolator) → done">{snap?.phase ?? ''}</span>
         {snap?.riskUnavailable ? <span class="warn" title={snap.riskUnavailable}>exact risk unavailable for this activation/target</span> : null}
@@ -158,7 +161,7 @@ function App() {
           <ControlGroup title="Training" params={TRAIN_PARAMS} state={state} onChange={change} />
         </aside>
         <section class="center">
-          <div class="readouts">
+          <div class="readouts" data-testid="readouts" data-view={snap ? `${snap.view.symLog}|${snap.view.symMode}|${snap.view.balanced ? 1 : 0}` : ''}>
             <Readout q="loss" value={shown?.loss} testid="readout-loss" />
             <Readout q="risk" value={shown?.risk} testid="readout-risk" />
             <Readout q="F" value={shown?.F} testid="readout-F" />

@@ -35,6 +35,8 @@ export type FromWorker =
       playing: boolean;
       /** True while a link's steps are being replayed. */
       replaying: boolean;
+      /** The symmetry view the readouts were computed for. */
+      view: SymmetryView;
       /** Readouts of the displayed network (the trained θ moved along its orbit). */
       shown: Readouts;
       /** History points added since the previous snapshot (measured on the trained θ, c = 1). */

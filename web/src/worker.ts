@@ -44,7 +44,7 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   const seed = state.seed as number;
   const shownNet = displayed(net, problem, view, seed);
   post({
-    type: 'snapshot', epoch, step, playing, replaying,
+    type: 'snapshot', epoch, step, playing, replaying, view,
     shown: measure(shownNet, problem),
     history: pending, resetHistory,
     neurons: neuronView(shownNet, problem),

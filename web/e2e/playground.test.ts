@@ -1,0 +1,159 @@
+/**
+ * The playground in real Chromium: training advances the curves, the symmetry slider moves F by orders
+ * of magnitude while the train loss stays put, balance lands on F = F*, a link reproduces the exact
+ * numbers, and a bad link falls back to defaults with a notice. Screenshots go to test-artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSession, readText, readValue, type Session, shot, waitIdle, waitView } from './harness.js';
+
+const READOUTS = ['readout-step', 'readout-loss', 'readout-risk', 'readout-F', 'readout-Fstar', 'readout-pathnorm'];
+
+let s: Session;
+
+beforeAll(async () => {
+  s = await openSession();
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+async function exactReadouts(): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  for (const id of READOUTS) out[id] = await s.page.getByTestId(id).getAttribute('data-value');
+  return out;
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+
+describe('playground', () => {
+  it('loads with defaults, every control and quantity carries hover help with its formula', async () => {
+    await s.page.goto(s.server.url);
+    await waitIdle(s.page);
+    expect(await readValue(s.page, 'readout-step')).toBe(0);
+    expect(await readValue(s.page, 'readout-F')).toBeGreaterThan(0);
+    expect(await readValue(s.page, 'readout-risk')).toBeGreaterThan(0);
+    // Every visible control's label has a title naming its help; the key quantities show formulas.
+    const titles = await s.page.locator('label.field').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+    expect(titles.length).toBeGreaterThanOrEqual(10);
+    for (const t of titles) expect(t.length).toBeGreaterThan(10);
+    const ftitle = await s.page.locator('.readout', { has: s.page.getByTestId('readout-F') }).getAttribute('title');
+    expect(ftitle).toContain('Tr ∇²L');
+    const fstitle = await s.page.locator('.readout', { has: s.page.getByTestId('readout-Fstar') }).getAttribute('title');
+    expect(fstitle).toContain('A_j^{1/(k+1)} B_j^{k/(k+1)}');
+    expect(await s.page.locator('label.field', { has: s.page.getByTestId('ctl-lr') }).getAttribute('title')).toContain('learning rate');
+    expect(new URL(s.page.url()).hash).toContain('d=20');
+  });
+
+  it('plays: the step counter and the curves advance, the loss goes down', async () => {
+    const loss0 = await readValue(s.page, 'readout-loss');
+    const points0 = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
+    await s.page.getByTestId('btn-play').click();
+    await s.page.waitForFunction(() => Number(document.querySelector('[data-testid="readout-step"]')?.getAttribute('data-value')) >= 300, null, { timeout: 30_000 });
+    const midPoints = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
+    await s.page.waitForFunction((p) => Number(document.querySelector('[data-testid="curves"]')?.getAttribute('data-points')) > p + 2, midPoints, { timeout: 20_000 });
+    await s.page.getByTestId('btn-play').click();
+    await waitIdle(s.page);
+    const points1 = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
+    expect(points1).toBeGreaterThan(points0 + 3);
+    expect(Number(await s.page.getByTestId('curves').getAttribute('data-last-step'))).toBe(await readValue(s.page, 'readout-step'));
+    expect(await readValue(s.page, 'readout-loss')).toBeLessThan(loss0);
+    const sps = await readValue(s.page, 'readout-steps-per-sec');
+    expect(sps).toBeGreaterThan(0);
+    console.log(`playground default problem: ${sps.toFixed(0)} steps/s in headless Chromium`);
+    expect(await s.page.locator('[data-testid="curves"] svg').count()).toBeGreaterThanOrEqual(2);
+    await shot(s.page, 'trained');
+  });
+
+  it('symmetry slider: F moves by ≥ 100× while the displayed train loss and risk do not change', async () => {
+    const F0 = await readValue(s.page, 'readout-F');
+    const lossText = await readText(s.page, 'readout-loss');
+    const loss0 = await readValue(s.page, 'readout-loss');
+    const risk0 = await readValue(s.page, 'readout-risk');
+    const Fstar0 = await readValue(s.page, 'readout-Fstar');
+    for (const c of ['2', '-2']) {
+      await s.page.getByTestId('sym-slider').fill(c);
+      await waitView(s.page, `${c}|global|0`);
+      const F = await readValue(s.page, 'readout-F');
+      expect(Math.max(F / F0, F0 / F)).toBeGreaterThanOrEqual(100);
+      expect(await readText(s.page, 'readout-loss')).toBe(lossText);
+      expect(rel(await readValue(s.page, 'readout-loss'), loss0)).toBeLessThan(1e-10);
+      expect(rel(await readValue(s.page, 'readout-risk'), risk0)).toBeLessThan(1e-10);
+      expect(rel(await readValue(s.page, 'readout-Fstar'), Fstar0)).toBeLessThan(1e-10);
+    }
+    expect(new URL(s.page.url()).hash).toContain('sc=-2');
+    await shot(s.page, 'rescaled');
+    // Per-neuron rescaling: also leaves the loss unchanged.
+    await s.page.getByTestId('sym-mode').selectOption('per-neuron');
+    await s.page.getByTestId('sym-slider').fill('3');
+    await waitView(s.page, '3|per-neuron|0');
+    expect(await readText(s.page, 'readout-loss')).toBe(lossText);
+    expect(rel(await readValue(s.page, 'readout-Fstar'), Fstar0)).toBeLessThan(1e-10);
+  });
+
+  it('balance jumps to c*, where F = F*', async () => {
+    await s.page.getByTestId('btn-balance').click();
+    await waitView(s.page, '0|per-neuron|1');
+    const F = await readValue(s.page, 'readout-F');
+    const Fstar = await readValue(s.page, 'readout-Fstar');
+    expect(rel(F, Fstar)).toBeLessThan(1e-9);
+    expect(await readText(s.page, 'readout-F')).toBe(await readText(s.page, 'readout-Fstar'));
+    expect(new URL(s.page.url()).hash).toContain('bal=1');
+    await shot(s.page, 'balanced');
+  });
+
+  it('a reload from the URL reproduces the exact numbers', async () => {
+    // Move off the balanced point again so the link carries a non-trivial view as well.
+    await s.page.getByTestId('sym-slider').fill('1.5');
+    await waitView(s.page, '1.5|per-neuron|1');
+    await s.page.waitForFunction(() => window.location.hash.includes('sc=1.5'));
+    const before = await exactReadouts();
+    const url = s.page.url();
+    expect(new URL(url).hash).toMatch(/[#&]t=\d+/);
+    await s.page.reload();
+    await waitIdle(s.page, 60_000);
+    await waitView(s.page, '1.5|per-neuron|1');
+    expect(s.page.url()).toBe(url);
+    expect(await exactReadouts()).toEqual(before);
+    // A fresh tab on the same link too (no state carried over in the page).
+    const other = await s.page.context().newPage();
+    await other.goto(url);
+    await other.waitForSelector('[data-testid="status"][data-state="idle"]', { timeout: 60_000 });
+    for (const id of READOUTS) expect(await other.getByTestId(id).getAttribute('data-value')).toBe(before[id]);
+    await other.close();
+  });
+
+  it('an invalid link falls back to defaults with a visible notice naming the bad fields', async () => {
+    await s.page.goto(`${s.server.url}#d=abc&n=-5&m=99999&al=warp&g=relu%2Bbogus&zz=1`);
+    await s.page.reload();
+    await waitIdle(s.page);
+    const notice = s.page.getByTestId('url-notice');
+    await notice.waitFor({ state: 'visible' });
+    const text = (await notice.textContent()) ?? '';
+    for (const field of ['d (d)', 'n (n)', 'width (m)', 'algo (al)', 'zz']) expect(text).toContain(field);
+    expect(text).toContain('links');
+    expect(await s.page.getByTestId('ctl-d').inputValue()).toBe('20');
+    expect(await s.page.getByTestId('ctl-n').inputValue()).toBe('200');
+    expect(await s.page.getByTestId('ctl-width').inputValue()).toBe('100');
+    expect(await s.page.getByTestId('ctl-algo').inputValue()).toBe('gd');
+    expect(await readValue(s.page, 'readout-step')).toBe(0);
+    // The page rewrote the link to the state it actually shows.
+    expect(new URL(s.page.url()).hash).toContain('d=20&n=200');
+    await shot(s.page, 'invalid-url');
+    // r > d is inconsistent across fields: reported and reset as well.
+    await s.page.goto(`${s.server.url}#d=3&r=5`);
+    await s.page.reload();
+    await waitIdle(s.page);
+    expect(await s.page.getByTestId('url-notice').textContent()).toContain('r (r)');
+  });
+
+  it('compares interpolators in the F*–risk plane', async () => {
+    await s.page.goto(`${s.server.url}#n=60&m=60`);
+    await s.page.reload();
+    await waitIdle(s.page);
+    await s.page.getByTestId('btn-interp').click();
+    await s.page.getByTestId('interp-result').waitFor({ timeout: 30_000 });
+    for (const name of ['teacher', 'memorizer', 'trained']) await s.page.getByTestId(`interp-${name}`).waitFor();
+    await shot(s.page, 'interpolators');
+  });
+});
