@@ -1,0 +1,38 @@
+"""Shared by the Python peers: the timing rule of bench/timing.ts and the command-line shapes."""
+import json
+import sys
+import time
+
+
+def median_timing(fn, budget_ms, max_reps=15):
+    """Median wall time (ms) of fn: one warm-up call, then as many calls as fit in budget_ms
+    (1..max_reps); a call longer than the budget is timed once, using the warm-up itself."""
+    t = time.perf_counter()
+    fn()
+    first = (time.perf_counter() - t) * 1e3
+    if first >= budget_ms:
+        return first, 1
+    reps = min(max_reps, max(1, int(budget_ms // max(first, 1e-3))))
+    samples = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1e3)
+    samples.sort()
+    mid = len(samples) // 2
+    med = samples[mid] if len(samples) % 2 else (samples[mid - 1] + samples[mid]) / 2
+    return med, reps
+
+
+def parse_args():
+    args = sys.argv[1:]
+
+    def arg(name, default):
+        return args[args.index("--" + name) + 1] if "--" + name in args else default
+
+    probes = int(arg("probes", "0"))  # > 0: Hutchinson probes to time at every shape (quick mode)
+    return json.loads(arg("shapes", "[[2000,100,500]]")), float(arg("budget-ms", "2000")), int(arg("threads", "1")), probes
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)

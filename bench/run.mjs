@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick] [--threads N] [--budget-ms MS] [--skip impl,impl]`
+// Times step / trace / hvp / hutchinson100 / gemm for flatlab (native and portable backends), numpy,
+// PyTorch and a C program calling cblas_dgemm, all with the same thread count, each in its own
+// process; prints medians and ratios and writes bench/results.json. A missing peer is skipped with a
+// note. --quick: the smallest shape only (< 1 minute).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
+};
+
+const quick = flag('quick');
+const threads = Number(opt('threads', String(os.availableParallelism())));
+if (!Number.isInteger(threads) || threads < 1) {
+  console.error(`--threads must be a positive integer (got ${opt('threads', '')})`);
+  process.exit(2);
+}
+const budgetMs = Number(opt('budget-ms', quick ? '600' : '2000'));
+const skip = new Set(opt('skip', '').split(',').filter(Boolean));
+const SHAPES = quick ? [[2000, 100, 500]] : [[2000, 100, 500], [10000, 200, 1000], [50000, 50, 256]];
+const IMPLS = ['flatlab-native', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
+const OPS = ['step', 'trace', 'hvp', 'hutchinson100', 'gemm'];
+const outPath = resolve(opt('out', join(here, 'results.json')));
+
+const rows = [];
+const notes = [];
+const peerInfo = {};
+const loadStart = os.loadavg();
+
+/** Runs a peer that prints one JSON line {rows, info} last on stdout; progress goes to our stderr. */
+function runPeer(impl, cmd, args, env) {
+  if (skip.has(impl)) {
+    notes.push(`${impl}: skipped (--skip)`);
+    return;
+  }
+  process.stderr.write(`${impl}…\n`);
+  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  let parsed = null;
+  try {
+    parsed = JSON.parse(last);
+  } catch {
+    // reported below
+  }
+  if (r.status !== 0 || !parsed) {
+    notes.push(`${impl}: skipped (${r.error ? r.error.message : `exit ${r.status}`}; see messages above)`);
+    return;
+  }
+  rows.push(...parsed.rows);
+  peerInfo[impl] = parsed.info;
+}
+
+function canRun(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return r.status === 0;
+}
+
+const shapesArg = JSON.stringify(SHAPES);
+// Quick mode times 10 Hutchinson probes everywhere and scales to 100, to stay under a minute.
+const common = ['--shapes', shapesArg, '--budget-ms', String(budgetMs), '--threads', String(threads), ...(quick ? ['--probes', '10'] : [])];
+const baseEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+const tsx = [`--import`, 'tsx', join(here, 'flatlab.ts')];
+
+// flatlab, native backend (skipped with a note when the addon is not built).
+const nativeBuilt = existsSync(join(root, 'native/build/Release/flatlab_native.node'));
+if (nativeBuilt || skip.has('flatlab-native')) {
+  runPeer('flatlab-native', process.execPath, [...tsx, '--backend', 'native', ...common], { ...baseEnv, FLATLAB_THREADS: String(threads) });
+} else {
+  notes.push('flatlab-native: skipped (addon not built: apt-get install libopenblas-dev, then npm rebuild)');
+}
+runPeer('flatlab-js', process.execPath, [...tsx, '--backend', 'js', ...common], baseEnv);
+
+// numpy: the env notes say OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set here for older OpenBLAS
+// builds and slow down numpy's current one, so unset both for this command only.
+const npEnv = { ...baseEnv };
+delete npEnv.OPENBLAS_CORETYPE;
+delete npEnv.OPENBLAS_L2_SIZE;
+if (canRun('python3', ['-c', 'import numpy'])) {
+  runPeer('numpy', 'python3', [join(here, 'peer_numpy.py'), ...common], npEnv);
+} else notes.push('numpy: skipped (python3 with numpy not found)');
+
+// PyTorch: Debian's python3-torch lives with the system interpreter.
+const torchPy = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+if (canRun(torchPy, ['-c', 'import torch'])) {
+  runPeer('torch', torchPy, [join(here, 'peer_torch.py'), ...common], baseEnv);
+} else notes.push(`torch: skipped (${torchPy} cannot import torch; Debian: apt-get install python3-torch)`);
+
+// openblas-c: cblas_dgemm from C, compiled into a temporary folder.
+if (skip.has('openblas-c')) notes.push('openblas-c: skipped (--skip)');
+else {
+  const tmp = mkdtempSync(join(os.tmpdir(), 'flatlab-bench-'));
+  const exe = join(tmp, 'openblas_gemm');
+  const cc = spawnSync('cc', ['-O2', '-o', exe, join(here, 'openblas_gemm.c'), '-lopenblas'], { encoding: 'utf8' });
+  if (cc.status !== 0) {
+    notes.push(`openblas-c: skipped (compile failed: ${(cc.stderr || cc.error?.message || '').split('\n')[0]})`);
+  } else {
+    process.stderr.write('openblas-c…\n');
+    for (const [n, d, m] of SHAPES) {
+      const r = spawnSync(exe, [n, d, m, budgetMs].map(String), { encoding: 'utf8', env: baseEnv });
+      const [ms, reps] = (r.stdout ?? '').trim().split(/\s+/).map(Number);
+      if (r.status === 0 && Number.isFinite(ms)) {
+        rows.push({ op: 'gemm', shape: [n, d, m], impl: 'openblas-c', threads, medianMs: ms, reps });
+        process.stderr.write(`  openblas-c gemm (${n},${d},${m}) ${ms.toFixed(1)} ms × ${reps}\n`);
+      } else notes.push(`openblas-c: (${n},${d},${m}) failed (exit ${r.status})`);
+    }
+  }
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+// Peak memory of an exact-trace measurement at (50000, 50, 256) (full run only).
+let memory = null;
+if (!quick) {
+  process.stderr.write('peak memory…\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'peak-memory.ts')], {
+    cwd: root, env: { ...baseEnv, FLATLAB_THREADS: String(threads) }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    memory = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '');
+  } catch {
+    notes.push(`peak memory: failed (exit ${r.status})`);
+  }
+}
+
+// ---- report ----
+const get = (op, shape, impl) => rows.find((r) => r.op === op && r.impl === impl && r.shape.join() === shape.join());
+const fmt = (x) => (x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ratio = (peer, ours) => (peer && ours ? `${(peer.medianMs / ours.medianMs).toFixed(2)}×` : '—');
+const gflops = (r, [n, d, m]) => (r ? (2 * n * d * m) / (r.medianMs * 1e6) : undefined);
+
+const lines = [];
+lines.push(`threads ${threads}, budget ${budgetMs} ms per measurement; medians in ms; ratios = peer time / flatlab-native time (> 1: native faster)`);
+for (const shape of SHAPES) {
+  lines.push('', `(n, d, m) = (${shape.join(', ')})`);
+  lines.push(['op'.padEnd(14), ...IMPLS.map((i) => i.padStart(14)), '  numpy/nat', ' torch/nat', '    js/nat'].join(''));
+  for (const op of OPS) {
+    const nat = get(op, shape, 'flatlab-native');
+    const cells = IMPLS.map((i) => {
+      const r = get(op, shape, i);
+      return (r ? fmt(r.medianMs) + (r.note ? '*' : '') : '—').padStart(14);
+    });
+    lines.push([op.padEnd(14), ...cells, ratio(get(op, shape, 'numpy'), nat).padStart(11), ratio(get(op, shape, 'torch'), nat).padStart(10), ratio(get(op, shape, 'flatlab-js'), nat).padStart(10)].join(''));
+  }
+  lines.push(['GFLOP/s gemm'.padEnd(14), ...IMPLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(14))].join(''));
+}
+if (rows.some((r) => r.note)) lines.push('', '* timed with fewer Hutchinson probes and scaled to 100 (probes are independent and cost the same): see "note" in results.json');
+
+// Acceptance checks of issue 8 (only those this run can judge).
+const checks = [];
+for (const shape of SHAPES) {
+  const nat = get('step', shape, 'flatlab-native');
+  for (const peer of ['numpy', 'torch']) {
+    const p = get('step', shape, peer);
+    if (nat && p) checks.push({ check: `step native ≥ 1.0× ${peer} at (${shape})`, value: p.medianMs / nat.medianMs, pass: p.medianMs / nat.medianMs >= 1 });
+  }
+  const g = gflops(get('gemm', shape, 'flatlab-native'), shape);
+  const c = gflops(get('gemm', shape, 'openblas-c'), shape);
+  if (g && c) checks.push({ check: `gemm native ≥ 80% of openblas-c at (${shape})`, value: g / c, pass: g / c >= 0.8 });
+}
+const big = [10000, 200, 1000];
+const tr = get('trace', big, 'flatlab-native');
+const th = get('hutchinson100', big, 'torch');
+if (tr && th) checks.push({ check: 'exact trace ≥ 50× faster than torch Hutchinson-100 at (10000,200,1000)', value: th.medianMs / tr.medianMs, pass: th.medianMs / tr.medianMs >= 50 });
+if (memory) checks.push({ check: 'peak memory of an exact trace at (50000,50,256) ≤ 2× bytes(X, W, Z)', value: memory.ratio, pass: memory.ratio <= 2 });
+if (checks.length) {
+  lines.push('', 'acceptance:');
+  for (const c of checks) lines.push(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.check}: ${c.value.toFixed(2)}`);
+}
+if (memory) lines.push('', `peak memory: max RSS ${(memory.maxRssBytes / 2 ** 20).toFixed(0)} MiB (process before data ${(memory.baselineRssBytes / 2 ** 20).toFixed(0)} MiB) vs X+W+Z ${(memory.bytesXWZ / 2 ** 20).toFixed(0)} MiB`);
+if (notes.length) lines.push('', 'notes:', ...notes.map((n) => `  ${n}`));
+const loadEnd = os.loadavg();
+lines.push('', `load average at start ${loadStart[0].toFixed(2)}, at end ${loadEnd[0].toFixed(2)} (${os.availableParallelism()} CPUs): numbers are noisy when others use the machine`);
+console.log(lines.join('\n'));
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cpus: os.availableParallelism(),
+  memoryBytes: os.totalmem(),
+  platform: `${os.platform()} ${os.release()}`,
+  node: process.version,
+  date: new Date().toISOString(),
+  loadAverage: { start: loadStart, end: loadEnd },
+  peers: peerInfo,
+};
+writeFileSync(outPath, `${JSON.stringify({ machine, threads, quick, budgetMs, rows, notes, acceptance: checks, memory }, null, 1)}\n`);
+console.log(`\nwrote ${outPath}`);
