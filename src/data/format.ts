@@ -102,6 +102,8 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
  * from the first data line). A first line that is not all numbers is a header. Blank lines and lines
  * starting with '#' are skipped.
  */
+const NUMBER_LIKE = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)$/i;
+
 export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
   const lines = text.split(/\r?\n/);
   const rows: { line: number; cells: string[] }[] = [];
@@ -112,7 +114,8 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
     if (raw === '' || raw.startsWith('#')) continue;
     if (sep === null) sep = raw.includes(',') ? ',' : raw.includes(';') ? ';' : raw.includes('\t') ? '\t' : ',';
     const cells = raw.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-    if (rows.length === 0 && !header && cells.some((c) => c === '' || !Number.isFinite(Number(c)))) {
+    // A header has a cell that is not number-like; NaN/inf count as numbers so they are reported, not skipped.
+    if (rows.length === 0 && !header && cells.some((c) => c !== '' && !NUMBER_LIKE.test(c))) {
       header = true;
       continue;
     }
