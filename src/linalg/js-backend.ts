@@ -147,6 +147,20 @@ export const jsBackend: Backend = {
   },
 
   gradPass(act, Z, rows, m, a, r, ga) {
+    if (act.code === 0) {
+      // ReLU inlined (same operations as σ, σ′ below, so bit-identical): the generic path calls
+      // closures that V8 cannot inline once several activations have been used.
+      for (let i = 0; i < rows; i++) {
+        const ri = r[i];
+        const o = i * m;
+        for (let j = 0; j < m; j++) {
+          const z = Z[o + j];
+          ga[j] += ri * (z > 0 ? z : 0);
+          Z[o + j] = ri * a[j] * (z > 0 ? 1 : 0);
+        }
+      }
+      return;
+    }
     const { f, d1 } = activationFromKernel(act.code, act.param);
     for (let i = 0; i < rows; i++) {
       const ri = r[i];
@@ -160,6 +174,22 @@ export const jsBackend: Backend = {
   },
 
   traceSums(act, Z, rows, m, r, q, A, B, C) {
+    if (act.code === 0) {
+      for (let i = 0; i < rows; i++) {
+        const qi = q[i];
+        const rq = r ? r[i] * qi : 0;
+        const o = i * m;
+        for (let j = 0; j < m; j++) {
+          const z = Z[o + j];
+          const s = z > 0 ? z : 0;
+          const s1 = z > 0 ? 1 : 0;
+          A[j] += s * s;
+          B[j] += s1 * s1 * qi;
+          if (r) C[j] += rq * 0;
+        }
+      }
+      return;
+    }
     const { f, d1, d2 } = activationFromKernel(act.code, act.param);
     for (let i = 0; i < rows; i++) {
       const qi = q[i];
@@ -177,6 +207,27 @@ export const jsBackend: Backend = {
   },
 
   hvpPass(act, Z, T, rows, m, a, va, r, u, ha) {
+    if (act.code === 0) {
+      for (let i = 0; i < rows; i++) {
+        const o = i * m;
+        let ui = 0;
+        for (let j = 0; j < m; j++) {
+          const z = Z[o + j];
+          ui += va[j] * (z > 0 ? z : 0) + a[j] * (z > 0 ? 1 : 0) * T[o + j];
+        }
+        u[i] = ui;
+        const ri = r[i];
+        for (let j = 0; j < m; j++) {
+          const z = Z[o + j];
+          const s = z > 0 ? z : 0;
+          const s1 = z > 0 ? 1 : 0;
+          const t = T[o + j];
+          ha[j] += ui * s + ri * s1 * t;
+          T[o + j] = ui * a[j] * s1 + ri * (va[j] * s1 + a[j] * 0 * t);
+        }
+      }
+      return;
+    }
     const { f, d1, d2 } = activationFromKernel(act.code, act.param);
     for (let i = 0; i < rows; i++) {
       const o = i * m;
