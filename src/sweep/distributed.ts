@@ -87,11 +87,15 @@ export interface SubmitOptions {
   attempts: number;
   /** First retry delay; doubles at each further attempt. */
   backoffMs: number;
+  /** Put trials whose job has failed for good back in the queue (after fixing the cause). */
+  retryFailed?: boolean;
 }
 
 export interface SubmitReport {
   submitted: number;
   alreadyQueued: number;
+  /** Failed jobs put back in the queue (with retryFailed). */
+  retried: number;
 }
 
 export function checkAttempts(n: unknown, field = '--attempts'): number {
@@ -105,11 +109,21 @@ export async function submitTrials(t: QueueTarget, trials: readonly Trial[], opt
   return withQueue(t, async (queue, client) => {
     let submitted = 0;
     let alreadyQueued = 0;
+    let retried = 0;
     for (let i = 0; i < trials.length; i += 500) {
       const chunk = trials.slice(i, i + 500);
       const exists = await Promise.all(chunk.map((tr) => client.exists(queue.toKey(jobIdFor(tr.key)))));
       const fresh = chunk.filter((_, j) => exists[j] === 0);
       alreadyQueued += chunk.length - fresh.length;
+      if (opts.retryFailed) {
+        for (const tr of chunk.filter((_, j) => exists[j] !== 0)) {
+          const job = await queue.getJob(jobIdFor(tr.key));
+          if (job && (await job.isFailed())) {
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+            retried++;
+          }
+        }
+      }
       // addBulk is atomic per chunk and also ignores ids that appeared since the check (another submitter).
       await queue.addBulk(
         fresh.map((tr) => ({
@@ -126,7 +140,7 @@ export async function submitTrials(t: QueueTarget, trials: readonly Trial[], opt
       );
       submitted += fresh.length;
     }
-    return { submitted, alreadyQueued };
+    return { submitted, alreadyQueued, retried };
   });
 }
 

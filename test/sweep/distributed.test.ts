@@ -35,7 +35,7 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     // ~0.1–0.2 s per trial: long enough that the killed worker is caught inside one
     const trials = probeTrials(12, { n: 1024, steps: 4000 });
     const target = { redis: redis.url, queue: 'kill-test' };
-    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 12, alreadyQueued: 0 });
+    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 12, alreadyQueued: 0, retried: 0 });
 
     const a = spawnWorker(redis.url, ['--queue', 'kill-test']);
     const b = spawnWorker(redis.url, ['--queue', 'kill-test']);
@@ -70,7 +70,7 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     const again = await collectResults(target, trials, store, { follow: false });
     expect(again.stored).toBe(12);
     expect(store.count()).toBe(12);
-    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 0, alreadyQueued: 12 });
+    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 0, alreadyQueued: 12, retried: 0 });
     const status = await queueStatus(target);
     expect(status).toMatchObject({ queued: 0, retrying: 0, active: 0, done: 12, failed: 0 });
     store.close();

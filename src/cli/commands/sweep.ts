@@ -92,9 +92,10 @@ export function register(program: Command): void {
     .option('--db <file>', 'results database: trials already in it are not submitted (required with --wait)')
     .option('--attempts <n>', 'attempts per trial before it is recorded as failed', '3')
     .option('--backoff-ms <ms>', 'delay before the first retry (doubles each time)', '1000')
+    .option('--retry-failed', 'put trials that failed for good (and are not in --db) back in the queue')
     .option('--wait', 'then collect results into --db until every trial has finished')
     .option('--poll-ms <ms>', 'with --wait: how often to poll Redis', '1000')
-    .action(async (args: string[], f: SpecFlags & { attempts: string; backoffMs: string; wait?: boolean; pollMs?: string }) => {
+    .action(async (args: string[], f: SpecFlags & { attempts: string; backoffMs: string; retryFailed?: boolean; wait?: boolean; pollMs?: string }) => {
       const all = trialsOf(args, f);
       const attempts = checkAttempts(intFlag(f.attempts, '--attempts', 1, 100, 3));
       const backoffMs = intFlag(f.backoffMs, '--backoff-ms', 0, 3_600_000, 1000);
@@ -109,8 +110,9 @@ export function register(program: Command): void {
           store.close();
         }
       }
-      const r = await submitTrials(target(f), todo, { attempts, backoffMs });
-      process.stdout.write(`submitted ${r.submitted} trial(s); ${r.alreadyQueued} already queued; ${all.length - todo.length} already in the database; ${all.length} in all\n`);
+      const r = await submitTrials(target(f), todo, { attempts, backoffMs, retryFailed: f.retryFailed });
+      const retried = r.retried ? ` (${r.retried} failed one(s) requeued)` : '';
+      process.stdout.write(`submitted ${r.submitted} trial(s); ${r.alreadyQueued} already queued${retried}; ${all.length - todo.length} already in the database; ${all.length} in all\n`);
       if (f.wait) {
         const p = await collect(all, f);
         process.stdout.write(`${progressLine(p)}\n`);
