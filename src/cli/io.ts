@@ -22,7 +22,8 @@ export function readJsonFile(path: string, what = 'file'): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${what} ${path} is not valid JSON (${(e as Error).message})`);
+    // V8's message can quote the offending input across lines: keep the error on one line.
+    throw new InputError(`${what} ${path} is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
 }
 
