@@ -1,0 +1,99 @@
+/**
+ * `flatlab estimate-trace --data D --model M --method <hutchinson|hutchpp> --budget N --seeds S`:
+ * randomized trace estimates of the Hessian (or its Gauss–Newton / residual part) next to the exact
+ * closed-form value, plus error-vs-budget data for both estimators (a convergence plot).
+ */
+import type { Command } from 'commander';
+import { getBackend } from '../../linalg/backend.js';
+import { LOSS_CONVENTION } from '../../model/network.js';
+import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measures/convergence.js';
+import { curvatureOperator, OPERATOR_KINDS, type OperatorKind } from '../../measures/operators.js';
+import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
+import { SAMPLERS, type Sampler } from '../../measures/vec.js';
+import { type ParamDef, flagName, parseParam } from '../../params/table.js';
+import { readDatasetFile } from '../dataset-file.js';
+import { readModelFile } from '../model-file.js';
+
+export const ESTIMATE_TRACE_PARAMS = {
+  method: { key: 'method', type: 'enum', choices: TRACE_METHODS, default: 'hutchinson', help: 'trace estimator' } as ParamDef<TraceMethod>,
+  budget: { key: 'budget', type: 'int', default: 30, min: 4, max: 1e6, help: 'matrix-vector products per estimate' } as ParamDef<number>,
+  seeds: { key: 'seeds', type: 'int', default: 10, min: 1, max: 1e5, help: 'independent repetitions (the reported stderr is their spread)' } as ParamDef<number>,
+  seed: { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'base seed of the probes' } as ParamDef<number>,
+  sampler: { key: 'sampler', type: 'enum', choices: SAMPLERS, default: 'rademacher', help: 'probe distribution' } as ParamDef<Sampler>,
+  operator: { key: 'operator', type: 'enum', choices: OPERATOR_KINDS, default: 'hessian', help: 'which curvature matrix' } as ParamDef<OperatorKind>,
+};
+
+type Flags = { data: string; model: string; json?: boolean; convergence?: boolean } & Partial<Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>>;
+
+function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('estimate-trace')
+    .description('Hutchinson / Hutch++ estimates of the Hessian trace with standard errors, beside the exact value, and error-vs-budget data')
+    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
+    .requiredOption('--model <file>', 'model file (flatlab.model/1)');
+  for (const def of Object.values(ESTIMATE_TRACE_PARAMS) as ParamDef[]) {
+    const range = def.type === 'enum' ? ` (${def.choices?.join(' | ')})` : ` (${def.min}–${def.max})`;
+    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; default ${String(def.default)}`);
+  }
+  cmd
+    .option('--no-convergence', 'skip the error-vs-budget runs (budgets 4, 8, 16, … up to --budget, both methods)')
+    .option('--json', 'print one JSON object')
+    .addHelpText('after', '\nExample:\n  flatlab estimate-trace --data D.json --model M.json --method hutchpp --budget 60 --seeds 20 --json\n')
+    .action((flags: Flags) => {
+      const p = ESTIMATE_TRACE_PARAMS;
+      const get = <T>(def: ParamDef<T>): T => {
+        const raw = flags[def.key as keyof typeof p];
+        return raw === undefined ? def.default : parseParam(def, raw, flagName(def.key));
+      };
+      const method = get(p.method);
+      const budget = get(p.budget);
+      const seeds = get(p.seeds);
+      const seed = get(p.seed);
+      const sampler = get(p.sampler);
+      const kind = get(p.operator);
+      const { net } = readModelFile(flags.model);
+      const data = readDatasetFile(flags.data);
+      const op = curvatureOperator(net, data, kind);
+      const t0 = performance.now();
+      const exact = op.exactTrace?.() as number;
+      const exactMs = performance.now() - t0;
+      const t1 = performance.now();
+      const r = estimateOverSeeds(op, method, budget, seeds, seed, sampler);
+      const estimateMs = (performance.now() - t1) / seeds;
+      const convergence = flags.convergence === false ? [] : traceConvergence(op, exact, { budgets: budgetLadder(budget), seeds, baseSeed: seed, sampler });
+      const out = {
+        estimate: r.estimate, stderr: r.stderr, exact, budget, method, seeds,
+        error: r.estimate - exact, zScore: r.stderr > 0 ? (r.estimate - exact) / r.stderr : null,
+        operator: kind, sampler, seed, dim: op.dim,
+        perSeed: r.perSeed.map((e) => ({ seed: e.seed, estimate: e.estimate, stderr: e.stderr, matvecs: e.matvecs })),
+        convergence,
+        timing: { exactMs, estimateMsPerSeed: estimateMs },
+        lossConvention: LOSS_CONVENTION, backend: getBackend().name,
+      };
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+        return;
+      }
+      const lines = [
+        `${kind} trace, ${method} with ${budget} products × ${seeds} seed${seeds > 1 ? 's' : ''} (${sampler} probes, dim ${op.dim})`,
+        `  estimate  ${num(r.estimate)} ± ${num(r.stderr)}`,
+        `  exact     ${num(exact)}   (error ${num(r.estimate - exact)}${out.zScore === null ? '' : `, ${out.zScore.toFixed(2)} standard errors`})`,
+        `  time      exact ${exactMs.toFixed(1)} ms, estimate ${estimateMs.toFixed(1)} ms per seed`,
+      ];
+      if (convergence.length > 0) {
+        lines.push('', '  budget  method      rms error    mean |error|  mean stderr');
+        for (const c of convergence) {
+          lines.push(`  ${String(c.budget).padStart(6)}  ${c.method.padEnd(10)}  ${num(c.rmsError).padStart(11)}  ${num(c.meanAbsError).padStart(12)}  ${num(c.meanStderr).padStart(11)}`);
+        }
+      }
+      lines.push(`loss convention: ${LOSS_CONVENTION}; ${getBackend().name} backend`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
