@@ -11,6 +11,8 @@ import { register as construct } from './construct.js';
 import { register as measure } from './measure.js';
 import { register as rescale } from './rescale.js';
 import { register as train } from './train.js';
+import { register as reproduce } from './reproduce.js';
+import { register as results } from './results.js';
 import { register as estimateTrace } from './estimate-trace.js';
 
 export type CommandRegistrar = (program: Command) => void;
@@ -21,3 +23,4 @@ registrars.push(construct, measure, rescale);
 registrars.push(data);
 registrars.push(train);
 registrars.push(estimateTrace);
+registrars.push(reproduce, results);

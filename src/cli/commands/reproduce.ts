@@ -1,0 +1,106 @@
+/**
+ * `flatlab reproduce`: run every built-in study (studies/*.yaml) at a scale, resumably, into
+ * DIR/results.sqlite, then write DIR/report/index.html with figures, tables and verdicts.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { getBackend } from '../../linalg/backend.js';
+import { writeReport } from '../../report/render-report.js';
+import { textProgress } from '../../studies/progress.js';
+import { runStudies } from '../../studies/runner.js';
+import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
+import { ResultStore } from '../../studies/store.js';
+import { createExecutor } from '../../sweep/executor.js';
+import { checkWorkers } from '../../sweep/pool.js';
+import { VERSION } from '../../version.js';
+import { readTextFile } from '../io.js';
+
+/** The folder of built-in specs: <package root>/studies, found upward from this file (src/ or dist/src/). */
+export function builtinStudiesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'studies'))) return join(dir, 'studies');
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find the built-in studies/ folder next to package.json');
+}
+
+/** Built-in specs in file-name order (h1-…, h2-…, …). */
+export function loadBuiltinSpecs(dir = builtinStudiesDir()): StudySpec[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/.test(f))
+    .sort()
+    .map((f) => parseSpec(readTextFile(join(dir, f), 'study spec'), `studies/${f}`));
+}
+
+export function checkScale(s: string): Scale {
+  if (!(SCALES as readonly string[]).includes(s)) throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
+  return s as Scale;
+}
+
+interface Flags {
+  scale: string;
+  out: string;
+  workers?: string;
+  study?: string[];
+  spec?: string[];
+  reportOnly?: boolean;
+}
+
+export async function reproduce(f: Flags): Promise<string> {
+  const scale = checkScale(f.scale);
+  // Validate everything before any trial runs.
+  let specs = f.spec?.length ? f.spec.map((p) => parseSpec(readTextFile(p, 'study spec'), p)) : loadBuiltinSpecs();
+  if (f.study?.length) {
+    const known = specs.map((s) => s.name);
+    for (const s of f.study) if (!known.includes(s)) throw new InputError(`--study must be one of ${known.join(', ')} (got "${s}")`);
+    specs = specs.filter((s) => f.study?.includes(s.name));
+  }
+  const workers = f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
+  const out = resolve(f.out);
+  const store = new ResultStore(join(out, 'results.sqlite'));
+  try {
+    let seconds: number | null = null;
+    if (!f.reportOnly) {
+      const executor = createExecutor({ workers });
+      process.stderr.write(`flatlab reproduce: ${specs.length} studies at scale "${scale}", executor ${executor.name}, database ${join(out, 'results.sqlite')}\n`);
+      try {
+        const summary = await runStudies(specs, {
+          store, scale, executor, progress: textProgress((s) => process.stderr.write(s), { tty: process.stderr.isTTY === true }),
+        });
+        seconds = summary.seconds;
+        process.stderr.write(`ran ${summary.ran} trials (${summary.resumed} already done, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`);
+        store.setMeta(`seconds:${scale}`, String(summary.seconds));
+      } finally {
+        await executor.close();
+      }
+    }
+    const report = await writeReport({
+      store, specs, scale, dir: join(out, 'report'), backend: getBackend().name, version: VERSION, seconds,
+      command: `flatlab reproduce --scale ${scale}`,
+    });
+    for (const s of report.sections) for (const v of s.verdicts) process.stderr.write(`  [${v.status}] ${v.text}\n`);
+    return report.path;
+  } finally {
+    store.close();
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('reproduce')
+    .description('run the built-in studies (H1–H4, algorithms, estimators) resumably and write an HTML report with verdicts')
+    .option('--scale <scale>', `grid size: ${SCALES.join(' | ')} (smoke < 1 min, default ≤ 10 min on 2 cores)`, 'default')
+    .option('--out <dir>', 'output folder: DIR/results.sqlite and DIR/report/index.html', 'flatlab-out')
+    .option('--workers <n>', 'parallel worker threads (default: one per core; 1 = in this process)')
+    .option('--study <name...>', 'only these built-in studies (by spec name)')
+    .option('--spec <file...>', 'run these spec files instead of the built-in studies')
+    .option('--report-only', 'do not run trials; rebuild the report from the database')
+    .action(async (f: Flags) => {
+      const path = await reproduce(f);
+      process.stdout.write(`${path}\n`);
+    });
+}

@@ -1,0 +1,51 @@
+/**
+ * `flatlab results export`: the trials of a results database as CSV (one row per trial; params and
+ * metrics flattened into columns) or JSON (full records, series included).
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { InputError } from '../../errors.js';
+import { ResultStore, type StoredTrial } from '../../studies/store.js';
+import { writeFileAtomic } from '../io.js';
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(trials: readonly StoredTrial[]): string {
+  const pk = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort();
+  const mk = [...new Set(trials.flatMap((t) => Object.keys(t.metrics)))].sort();
+  const head = ['key', 'study', 'seed', ...pk, ...mk.map((m) => `metric.${m}`), 'error', 'version', 'backend', 'elapsed_ms', 'finished_at'];
+  const lines = [head.join(',')];
+  for (const t of trials) {
+    lines.push([t.key, t.study, t.seed, ...pk.map((k) => t.params[k]), ...mk.map((m) => t.metrics[m]), t.error, t.version, t.backend, t.elapsedMs, t.finishedAt].map(csvCell).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  const results = program.command('results').description('inspect a results database');
+  results
+    .command('export')
+    .description('export the trials of a results database as CSV or JSON')
+    .requiredOption('--db <file>', 'the SQLite results database (e.g. flatlab-out/results.sqlite)')
+    .option('--csv', 'CSV, one row per trial (default)')
+    .option('--json', 'JSON array of full trial records (with series)')
+    .option('--study <type>', 'only trials of this study type (symmetry, nongeneralizing, flattest, ordering, algorithms, estimators)')
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action((f: { db: string; csv?: boolean; json?: boolean; study?: string; out?: string }) => {
+      if (f.csv && f.json) throw new InputError('give either --csv or --json, not both');
+      if (!existsSync(f.db)) throw new InputError(`--db: results database not found: ${f.db}`);
+      const store = new ResultStore(f.db);
+      try {
+        const trials = store.all(f.study);
+        const text = f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
+        if (f.out) writeFileAtomic(f.out, text);
+        else process.stdout.write(text);
+      } finally {
+        store.close();
+      }
+    });
+}

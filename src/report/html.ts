@@ -1,0 +1,106 @@
+/**
+ * The report page: provenance, then one section per study with its verdict line, figures (inline SVG,
+ * with a link to the PNG copy), its table and any failed trials. Self-contained: no scripts, no
+ * external resources.
+ */
+import type { Section, Table } from './analyses.js';
+
+export interface Provenance {
+  version: string;
+  backend: string;
+  scale: string;
+  date: string;
+  seeds: string;
+  trials: number;
+  failed: number;
+  seconds: number | null;
+  command: string;
+  lossConvention: string;
+}
+
+export interface RenderedFigure {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  png: string;
+  svgFile: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function fmt(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return String(v);
+    if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
+    const a = Math.abs(v);
+    return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toPrecision(4);
+  }
+  return escapeHtml(String(v));
+}
+
+function tableHtml(t: Table, id: string): string {
+  const head = t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${r.map((v) => `<td>${fmt(v)}</td>`).join('')}</tr>`).join('\n');
+  return `<div class="table-wrap"><table id="${id}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+const CSS = `
+body{font-family:'DejaVu Sans',system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+.prov{font-size:.9em;color:#444} .prov td{padding:0 1em 0 0}
+.verdict{padding:.5em .8em;border-radius:4px;margin:.6em 0;font-weight:600}
+.holds{background:#e6f4ea;border-left:5px solid #1e8e3e} .does-not-hold{background:#fce8e6;border-left:5px solid #d93025}
+.inconclusive{background:#fef7e0;border-left:5px solid #f9ab00}
+.details{font-size:.9em;color:#333;margin:.2em 0 1em 1.2em}
+figure{display:inline-block;margin:.5em 1em 1em 0;vertical-align:top;max-width:100%}
+figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555;max-width:720px}
+.table-wrap{max-height:420px;overflow:auto;border:1px solid #ddd;margin:.5em 0}
+table{border-collapse:collapse;font-size:.82em} th,td{padding:2px 8px;border-bottom:1px solid #eee;text-align:right;white-space:nowrap}
+th{position:sticky;top:0;background:#f6f6f6} .failed{color:#a50e0e;font-size:.85em}
+`;
+
+export function reportHtml(prov: Provenance, sections: { section: Section; figures: RenderedFigure[] }[]): string {
+  const summary = sections.map(({ section: s }) => {
+    const cls = s.verdict.status.replace(/ /g, '-');
+    return `<li><a href="#${s.spec.name}">${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}</span></li>`;
+  }).join('\n');
+  const body = sections.map(({ section: s, figures }) => {
+    const verdicts = s.verdicts.map((v) => `<div class="verdict ${v.status.replace(/ /g, '-')}" data-status="${v.status}">${escapeHtml(v.text)}</div>
+<ul class="details">${v.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`).join('\n');
+    const figs = figures.map((f) => `<figure id="fig-${f.id}" data-figure="${f.id}">${f.svg}
+<figcaption><b>${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)} <a href="${f.png}">PNG</a> · <a href="${f.svgFile}">SVG</a></figcaption></figure>`).join('\n');
+    const failed = s.failed.length
+      ? `<details class="failed"><summary>${s.failed.length} failed trial(s)</summary><ul>${s.failed.slice(0, 50).map((f) => `<li>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`).join('')}</ul></details>`
+      : '';
+    return `<section id="${s.spec.name}" data-study="${s.spec.study}">
+<h2>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</h2>
+${s.spec.description ? `<p>${escapeHtml(s.spec.description)}</p>` : ''}
+${verdicts}
+${figs}
+<h3>Table (${s.trials} trials)</h3>
+${tableHtml(s.table, `table-${s.spec.name}`)}
+${failed}
+</section>`;
+  }).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>flatlab report — ${escapeHtml(prov.scale)} scale</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>
+<body>
+<h1>flatlab: flatness and generalization — reproduction report</h1>
+<table class="prov">
+<tr><td>scale</td><td>${escapeHtml(prov.scale)}</td><td>date</td><td>${escapeHtml(prov.date)}</td></tr>
+<tr><td>flatlab version</td><td>${escapeHtml(prov.version)}</td><td>backend</td><td>${escapeHtml(prov.backend)}</td></tr>
+<tr><td>trials</td><td>${prov.trials} (${prov.failed} failed)</td><td>seeds</td><td>${escapeHtml(prov.seeds)}</td></tr>
+<tr><td>run time</td><td>${prov.seconds === null ? '—' : `${prov.seconds.toFixed(0)} s`}</td><td>command</td><td><code>${escapeHtml(prov.command)}</code></td></tr>
+<tr><td>loss convention</td><td colspan="3">${escapeHtml(prov.lossConvention)}</td></tr>
+</table>
+<h2>Summary</h2>
+<ul>${summary}</ul>
+${body}
+</body></html>
+`;
+}

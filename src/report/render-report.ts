@@ -1,0 +1,75 @@
+/**
+ * Write the report (Node): analyse each study's trials at the run's scale, render every figure to SVG
+ * and PNG, and write DIR/index.html, DIR/figures/*, and DIR/tables.json (the tables and verdicts as
+ * data, which is what a resumed run must reproduce exactly).
+ */
+import { join } from 'node:path';
+import { writeFileAtomic } from '../cli/io.js';
+import { LOSS_CONVENTION } from '../model/network.js';
+import { expandStudy } from '../studies/expand.js';
+import type { Scale, StudySpec } from '../studies/spec.js';
+import type { ResultStore } from '../studies/store.js';
+import { analyse, type Row, type Section } from './analyses.js';
+import { type Provenance, type RenderedFigure, reportHtml } from './html.js';
+import { svgToPng, toSvg } from './render.js';
+
+export interface ReportOptions {
+  store: ResultStore;
+  specs: readonly StudySpec[];
+  scale: Scale;
+  /** The report folder (index.html goes here). */
+  dir: string;
+  backend: string;
+  version: string;
+  seconds: number | null;
+  command: string;
+}
+
+/** The rows of one study at a scale, in trial order; trials not (yet) run are absent. */
+export function studyRows(store: ResultStore, spec: StudySpec, scale: Scale): Row[] {
+  const rows: Row[] = [];
+  for (const t of expandStudy(spec, scale)) {
+    const s = store.get(t.key);
+    if (s) rows.push({ key: s.key, params: s.params, seed: s.seed, metrics: s.metrics, series: s.series, error: s.error });
+  }
+  return rows;
+}
+
+export interface ReportResult {
+  path: string;
+  sections: Section[];
+}
+
+export async function writeReport(o: ReportOptions): Promise<ReportResult> {
+  const rendered: { section: Section; figures: RenderedFigure[] }[] = [];
+  let trials = 0;
+  let failed = 0;
+  const seeds = new Set<number>();
+  for (const spec of o.specs) {
+    const section = analyse(spec, studyRows(o.store, spec, o.scale));
+    trials += section.trials;
+    failed += section.failed.length;
+    for (const s of spec.scales[o.scale].seeds) seeds.add(s);
+    const figures: RenderedFigure[] = [];
+    for (const f of section.figures) {
+      const svg = await toSvg(f.spec);
+      const stem = `${spec.name}--${f.id}`;
+      writeFileAtomic(join(o.dir, 'figures', `${stem}.svg`), svg);
+      writeFileAtomic(join(o.dir, 'figures', `${stem}.png`), svgToPng(svg));
+      writeFileAtomic(join(o.dir, 'figures', `${stem}.vl.json`), JSON.stringify(f.spec));
+      figures.push({ id: stem, title: f.title, caption: f.caption, svg, png: `figures/${stem}.png`, svgFile: `figures/${stem}.svg` });
+    }
+    rendered.push({ section, figures });
+  }
+  const prov: Provenance = {
+    version: o.version, backend: o.backend, scale: o.scale, date: new Date().toISOString(), seeds: [...seeds].sort((a, b) => a - b).join(', '),
+    trials, failed, seconds: o.seconds, command: o.command, lossConvention: LOSS_CONVENTION,
+  };
+  const path = join(o.dir, 'index.html');
+  writeFileAtomic(path, reportHtml(prov, rendered));
+  const tables = rendered.map(({ section: s }) => ({
+    study: s.spec.name, verdict: s.verdict, verdicts: s.verdicts, table: s.table, trials: s.trials, failed: s.failed,
+  }));
+  writeFileAtomic(join(o.dir, 'tables.json'), `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studies: tables }, null, 1)}\n`);
+  return { path, sections: rendered.map((r) => r.section) };
+}

@@ -1,0 +1,84 @@
+/**
+ * The catalogue of study parameters: every field a study grid may vary, with its type and allowed
+ * range. Each study type picks the fields it understands (src/studies/types.ts); a spec naming any
+ * other field is rejected. Activations and targets are named presets so that a grid axis is a list of
+ * plain strings.
+ */
+import { z } from 'zod';
+import type { ActivationSpec } from '../model/activations.js';
+import type { LinkSpec } from '../data/target.js';
+
+/** Student activations offered to studies, with their degree of homogeneity k. */
+export const STUDY_ACTIVATIONS = {
+  relu: { spec: { name: 'relu' }, k: 1 },
+  abs: { spec: { name: 'abs' }, k: 1 },
+  relu2: { spec: { name: 'relu_pow', p: 2 }, k: 2 },
+  square: { spec: { name: 'square' }, k: 2 },
+} as const satisfies Record<string, { spec: ActivationSpec; k: number }>;
+export type StudyActivation = keyof typeof STUDY_ACTIVATIONS;
+
+/**
+ * Teacher presets f*(x) = Σ_l c_l g_l(u_lᵀx). `exactFor` lists the student activations that represent
+ * the target exactly (zero approximation error); every other pairing has an approximation error.
+ */
+export const STUDY_TARGETS = {
+  relu: { links: [{ name: 'relu' }], coeffs: [1], exactFor: ['relu'] },
+  'relu+abs': { links: [{ name: 'relu' }, { name: 'abs' }], coeffs: [1, 1], exactFor: ['relu', 'abs'] },
+  abs: { links: [{ name: 'abs' }], coeffs: [1], exactFor: ['relu', 'abs'] },
+  tanh: { links: [{ name: 'tanh' }], coeffs: [1], exactFor: [] },
+  // He_3(t)/√6 in the orthonormal Hermite basis: information exponent 3.
+  he3: { links: [{ name: 'hermite', coeffs: [0, 0, 0, 1] }], coeffs: [1], exactFor: [] },
+  relu2: { links: [{ name: 'relu_pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
+  'relu2+square': { links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1, 1], exactFor: ['relu2', 'square'] },
+} as const satisfies Record<string, { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }>;
+export type StudyTarget = keyof typeof STUDY_TARGETS;
+
+/** Interpolator constructions and learned interpolators compared in H2/H4. */
+export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features', 'lazy', 'gd', 'sam', 'label-noise', 'flattest'] as const;
+/** Constructions that need one neuron per sample (m ≥ n). */
+export const NEEDS_M_GE_N = new Set<string>(['memorizer', 'random-features']);
+
+/** Training algorithm names (the training module's registry; MATH.md §6). */
+export const ALGORITHMS = ['gd', 'sgd', 'adam', 'sam', '1sam', 'asam', 'label-noise', 'trace-penalty', 'invariant-penalty', 'flattest'] as const;
+
+const names = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+
+/** Field name → schema of ONE value. */
+export const FIELDS = {
+  d: z.number().int().min(1).max(10_000),
+  n: z.number().int().min(1).max(1_000_000),
+  m: z.number().int().min(1).max(100_000),
+  activation: z.enum(names(STUDY_ACTIVATIONS)),
+  target: z.enum(names(STUDY_TARGETS)),
+  noise: z.number().min(0).max(10),
+  construction: z.enum(CONSTRUCTIONS),
+  algorithm: z.enum(ALGORITHMS),
+  /** Width of learned interpolators (gd, sam, label-noise, flattest) in H2/H4. */
+  searchWidth: z.number().int().min(1).max(100_000),
+  initScale: z.number().gt(0).max(1e3),
+  steps: z.number().int().min(1).max(10_000_000),
+  tol: z.number().gt(0).max(1),
+  /** Symmetry orbit: global factor c or independent per-neuron factors. */
+  mode: z.enum(['global', 'per-neuron']),
+  /** Orbit factors span 10^-logRange … 10^logRange. */
+  logRange: z.number().min(0).max(12),
+  points: z.number().int().min(3).max(1000),
+  method: z.enum(['hutchinson', 'hutchpp']),
+  budget: z.number().int().min(3).max(100_000),
+  /** Independent estimator repetitions per trial (error statistics). */
+  reps: z.number().int().min(1).max(10_000),
+} as const;
+export type FieldName = keyof typeof FIELDS;
+
+export function activationSpec(name: StudyActivation): ActivationSpec {
+  return { ...STUDY_ACTIVATIONS[name].spec } as ActivationSpec;
+}
+
+export function activationDegree(name: StudyActivation): number {
+  return STUDY_ACTIVATIONS[name].k;
+}
+
+/** Whether the student `act` can represent target `t` exactly (no approximation error). */
+export function isExact(t: StudyTarget, act: StudyActivation): boolean {
+  return (STUDY_TARGETS[t].exactFor as readonly string[]).includes(act);
+}

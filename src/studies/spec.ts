@@ -1,0 +1,139 @@
+/**
+ * Study specs: a study type, a grid over its parameters for each scale (smoke / default / full), seeds,
+ * and the outputs to tabulate. Specs are YAML or JSON; validation is strict (unknown fields, wrong
+ * types, empty grid axes and impossible trials are rejected) and every message names the field, so
+ * nothing runs until the whole spec is sound.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { FIELDS, type FieldName } from './fields.js';
+import { STUDY_TYPE_NAMES, STUDY_TYPES, type Params, type StudyTypeDef } from './types.js';
+
+export const SCALES = ['smoke', 'default', 'full'] as const;
+export type Scale = (typeof SCALES)[number];
+
+export interface ScaleSpec {
+  readonly seeds: readonly number[];
+  /** Field → values (one value is a one-point axis). */
+  readonly grid: Readonly<Record<string, readonly unknown[]>>;
+}
+
+export interface StudySpec {
+  readonly name: string;
+  readonly study: string;
+  readonly hypothesis: string;
+  readonly title: string;
+  readonly description?: string;
+  /** Grid values shared by every scale (a scale's grid overrides a field). */
+  readonly base: Readonly<Record<string, readonly unknown[]>>;
+  readonly scales: Readonly<Record<Scale, ScaleSpec>>;
+  /** Metrics shown in the report table (default: all the type's metrics). */
+  readonly outputs: readonly string[];
+}
+
+const strict = <T extends z.ZodRawShape>(shape: T) =>
+  z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown field${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${Object.keys(shape).join(', ')})`
+        : undefined,
+  });
+
+function gridSchema(type: StudyTypeDef) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of Object.keys(type.defaults) as FieldName[]) {
+    shape[f] = z
+      .preprocess(
+        (v) => (Array.isArray(v) || v === undefined ? v : [v]),
+        z.array(FIELDS[f]).min(1, { error: 'empty grid axis (give at least one value)' }),
+      )
+      .optional();
+  }
+  return strict(shape);
+}
+
+function specSchema(type: StudyTypeDef) {
+  const grid = gridSchema(type);
+  const scale = strict({
+    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1, { error: 'empty seed list (give at least one seed)' }),
+    grid: grid.optional(),
+  });
+  return strict({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lowercase letters, digits and dashes' }),
+    study: z.literal(type.name),
+    hypothesis: z.string().optional(),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    base: grid.optional(),
+    scales: strict({ smoke: scale, default: scale, full: scale }),
+    outputs: z.array(z.enum(type.metrics as [string, ...string[]])).min(1).optional(),
+  });
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => `${i.path.length ? i.path.map(String).join('.') : '(top level)'}: ${i.message}`)
+    .join('; ');
+}
+
+/** Every trial's parameters of one scale, in a deterministic order (fields sorted, values as listed). */
+export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
+  const type = STUDY_TYPES[spec.study];
+  const axes: Record<string, readonly unknown[]> = {};
+  for (const [f, v] of Object.entries(type.defaults)) axes[f] = [v];
+  Object.assign(axes, spec.base, spec.scales[scale].grid);
+  let points: Params[] = [{}];
+  for (const f of Object.keys(axes).sort()) {
+    const next: Params[] = [];
+    for (const p of points) for (const v of axes[f]) next.push({ ...p, [f]: v });
+    points = next;
+  }
+  return points;
+}
+
+/** Parse and validate a spec object; `source` names it in errors (a file name). */
+export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
+  const where = `${source}: `;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where}a study spec must be an object`);
+  const studyName = (raw as Record<string, unknown>).study;
+  if (typeof studyName !== 'string' || !STUDY_TYPES[studyName]) {
+    throw new InputError(`${where}study: must be one of ${STUDY_TYPE_NAMES.join(', ')} (got ${JSON.stringify(studyName)})`);
+  }
+  const type = STUDY_TYPES[studyName];
+  const r = specSchema(type).safeParse(raw);
+  if (!r.success) throw new InputError(`${where}${formatIssues(r.error.issues)}`);
+  const v = r.data as z.infer<ReturnType<typeof specSchema>>;
+  const spec: StudySpec = {
+    name: v.name,
+    study: v.study,
+    hypothesis: v.hypothesis ?? type.hypothesis,
+    title: v.title,
+    description: v.description,
+    base: (v.base ?? {}) as Record<string, unknown[]>,
+    scales: Object.fromEntries(
+      SCALES.map((s) => [s, { seeds: v.scales[s].seeds, grid: (v.scales[s].grid ?? {}) as Record<string, unknown[]> }]),
+    ) as unknown as Record<Scale, ScaleSpec>,
+    outputs: v.outputs ?? type.metrics,
+  };
+  // Cross-field checks on every trial of every scale, so an impossible full-scale trial is caught too.
+  for (const s of SCALES) {
+    for (const p of gridPoints(spec, s)) {
+      const msg = type.check?.(p);
+      if (msg) throw new InputError(`${where}scales.${s}.grid: ${msg}`);
+    }
+  }
+  return spec;
+}
+
+/** Parse a spec from YAML or JSON text (JSON is YAML). */
+export function parseSpec(text: string, source = 'study spec'): StudySpec {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new InputError(`${source}: not valid YAML/JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  return validateSpec(raw, source);
+}

@@ -1,0 +1,163 @@
+/**
+ * The results store: one SQLite database (better-sqlite3, WAL mode) holding every finished trial. Each
+ * result is written in its own transaction with INSERT … ON CONFLICT DO NOTHING, so a killed run loses
+ * at most the trial in flight, a re-run skips what is done, and two writers can never duplicate a
+ * trial (the key is the primary key).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Trial, TrialResult } from './trial-types.js';
+
+export interface StoredTrial {
+  readonly key: string;
+  readonly study: string;
+  readonly params: Record<string, unknown>;
+  readonly seed: number;
+  readonly metrics: Record<string, number | string | boolean | null>;
+  readonly series: Record<string, number[]> | null;
+  readonly error: string | null;
+  readonly version: string;
+  readonly backend: string;
+  readonly elapsedMs: number;
+  readonly finishedAt: string;
+}
+
+interface Row {
+  key: string;
+  study: string;
+  params: string;
+  seed: number;
+  metrics: string;
+  series: string | null;
+  error: string | null;
+  version: string;
+  backend: string;
+  elapsed_ms: number;
+  finished_at: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS trials (
+  key         TEXT PRIMARY KEY,
+  study       TEXT NOT NULL,
+  params      TEXT NOT NULL,
+  seed        INTEGER NOT NULL,
+  metrics     TEXT NOT NULL,
+  series      TEXT,
+  error       TEXT,
+  version     TEXT NOT NULL,
+  backend     TEXT NOT NULL,
+  elapsed_ms  REAL NOT NULL,
+  started_at  TEXT,
+  finished_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trials_study ON trials (study);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+function fromRow(r: Row): StoredTrial {
+  return {
+    key: r.key,
+    study: r.study,
+    params: JSON.parse(r.params),
+    seed: r.seed,
+    metrics: JSON.parse(r.metrics),
+    series: r.series ? JSON.parse(r.series) : null,
+    error: r.error,
+    version: r.version,
+    backend: r.backend,
+    elapsedMs: r.elapsed_ms,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** Non-finite numbers are not JSON: store them as null (metrics are documented as nullable). */
+function json(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+}
+
+export class ResultStore {
+  private readonly db: Database.Database;
+  private readonly insertStmt: Database.Statement;
+  private readonly hasStmt: Database.Statement;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a committed transaction survives a process kill (not necessarily a power cut).
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 10000');
+    this.db.exec(SCHEMA);
+    this.insertStmt = this.db.prepare(`INSERT INTO trials
+      (key, study, params, seed, metrics, series, error, version, backend, elapsed_ms, started_at, finished_at)
+      VALUES (@key, @study, @params, @seed, @metrics, @series, @error, @version, @backend, @elapsed_ms, @started_at, @finished_at)
+      ON CONFLICT(key) DO NOTHING`);
+    this.hasStmt = this.db.prepare('SELECT 1 FROM trials WHERE key = ?');
+  }
+
+  /** Record one finished trial (its own transaction). Returns false when the key was already stored. */
+  insert(trial: Trial, result: TrialResult): boolean {
+    if (trial.key !== result.key) throw new Error(`result key ${result.key} does not match trial ${trial.key}`);
+    const now = new Date();
+    const info = this.db.transaction(() =>
+      this.insertStmt.run({
+        key: trial.key,
+        study: trial.study,
+        params: json(trial.params),
+        seed: trial.seed,
+        metrics: json(result.metrics),
+        series: result.series ? json(result.series) : null,
+        error: result.error ?? null,
+        version: result.version,
+        backend: result.backend,
+        elapsed_ms: result.elapsedMs,
+        started_at: new Date(now.getTime() - result.elapsedMs).toISOString(),
+        finished_at: now.toISOString(),
+      }),
+    )();
+    return info.changes === 1;
+  }
+
+  has(key: string): boolean {
+    return this.hasStmt.get(key) !== undefined;
+  }
+
+  /** The subset of keys already finished. */
+  finishedKeys(keys: readonly string[]): Set<string> {
+    const done = new Set<string>();
+    for (const k of keys) if (this.has(k)) done.add(k);
+    return done;
+  }
+
+  get(key: string): StoredTrial | null {
+    const r = this.db.prepare('SELECT * FROM trials WHERE key = ?').get(key) as Row | undefined;
+    return r ? fromRow(r) : null;
+  }
+
+  /** All stored trials, optionally of one study type, in key order. */
+  all(study?: string): StoredTrial[] {
+    const rows = (study
+      ? this.db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(study)
+      : this.db.prepare('SELECT * FROM trials ORDER BY key').all()) as Row[];
+    return rows.map(fromRow);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS c FROM trials').get() as { c: number }).c;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  getMeta(key: string): string | null {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

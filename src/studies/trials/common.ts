@@ -1,0 +1,116 @@
+/**
+ * Shared pieces of the study trials: the data set of a trial, its baselines, its population risk, and
+ * every interpolator a study can ask for (constructions and learned ones), all built from the core
+ * modules (data, interpolators, training, risk) with seeds derived from the trial seed.
+ */
+import type { Dataset } from '../../data/dataset.js';
+import { makeDataset } from '../../data/generate.js';
+import type { LinkSpec, TargetSpec } from '../../data/target.js';
+import { targetVariance } from '../../data/targets.js';
+import { memorizer, randomFeatures, teacherInterpolator } from '../../interpolators/index.js';
+import { type Activation, makeActivation } from '../../model/activations.js';
+import { loss, type Network } from '../../model/network.js';
+import { populationRisk } from '../../risk/population.js';
+import { deriveSeed } from '../../rng/xoshiro.js';
+import { type Algorithm, parseTrainConfig } from '../../training/params.js';
+import { train } from '../../training/trainer.js';
+import { activationSpec, STUDY_TARGETS, type StudyActivation, type StudyTarget } from '../fields.js';
+
+export interface CommonParams {
+  d: number;
+  n: number;
+  m: number;
+  activation: StudyActivation;
+  target: StudyTarget;
+  noise: number;
+}
+
+export function studyActivation(p: { activation: unknown }): Activation {
+  return makeActivation(activationSpec(p.activation as StudyActivation));
+}
+
+/** The trial's data set: depends only on (d, n, target, noise, seed), so every construction of a group sees the same data. */
+export function studyData(p: CommonParams, seed: number): Dataset {
+  const preset = STUDY_TARGETS[p.target];
+  const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
+  return makeDataset({
+    d: p.d, n: p.n, r: links.length, links, coeffs: [...preset.coeffs], noise: p.noise, index: 'random',
+    seed: deriveSeed(seed, 'study-data'),
+  });
+}
+
+/** Var f*(x) and Var(y) = Var f* + σ_ε². */
+export function baselines(target: TargetSpec): { varF: number; varY: number } {
+  const varF = targetVariance(target);
+  return { varF, varY: varF + target.noise ** 2 };
+}
+
+/** Population risk: exact when a closed form applies, Monte Carlo (seeded from the trial) otherwise. */
+export function studyRisk(net: Network, target: TargetSpec, seed: number): { risk: number; riskStderr: number; riskMethod: string } {
+  const r = populationRisk(net, target, { seed: deriveSeed(seed, 'study-risk'), samples: 1 << 15 });
+  return { risk: r.value, riskStderr: r.stderr, riskMethod: r.method };
+}
+
+/** The lazy regime: a large symmetric initialization (f = 0 at init), a few GD steps, then the Gauss–Newton polish. */
+export const LAZY_INIT_SCALE = 8;
+
+export interface BuiltInterpolator {
+  net: Network;
+  steps: number;
+  seconds: number;
+}
+
+/** Train with one of the training module's algorithms (ending with its polish to an interpolator). */
+export function learned(
+  algo: Algorithm, data: Dataset, act: Activation, p: { m: number; initScale?: number; steps?: number; tol?: number }, seed: number,
+  extra: Record<string, unknown> = {},
+): BuiltInterpolator {
+  const t0 = Date.now();
+  const config = parseTrainConfig({
+    algo, width: p.m, seed: deriveSeed(seed, 'study-train'), initScale: p.initScale ?? 1, steps: p.steps ?? 2000,
+    tol: p.tol ?? 1e-8, polish: 'gn', polishSteps: 100, logEvery: 1_000_000, ...extra,
+  });
+  const r = train(data, config, { activation: act });
+  return { net: r.net, steps: r.steps, seconds: (Date.now() - t0) / 1000 };
+}
+
+/** Any interpolator of the study catalogue (constructions of MATH.md §5 and learned ones). */
+export function buildInterpolator(
+  kind: string, data: Dataset, act: Activation, p: { m: number; searchWidth?: number; initScale?: number; steps?: number; tol?: number }, seed: number,
+): BuiltInterpolator {
+  const t0 = Date.now();
+  const done = (net: Network): BuiltInterpolator => ({ net, steps: 0, seconds: (Date.now() - t0) / 1000 });
+  switch (kind) {
+    case 'teacher':
+      return done(teacherInterpolator(data, act).net);
+    case 'memorizer':
+      return done(memorizer(data, act, { width: p.m, seed: deriveSeed(seed, 'memorizer') }).net);
+    case 'random-features':
+      return done(randomFeatures(data, act, p.m, deriveSeed(seed, 'random-features')).net);
+    case 'lazy':
+      // The learning rate shrinks with the init scale so GD stays stable (curvature grows like s^{2k}).
+      return learned('gd', data, act, { ...p, initScale: LAZY_INIT_SCALE, steps: Math.min(p.steps ?? 200, 200) }, seed, {
+        init: 'symmetric', lr: 0.05 / LAZY_INIT_SCALE ** (2 * (act.degree ?? 1)), width: p.m + (p.m % 2),
+      });
+    case 'gd':
+    case 'sam':
+    case 'label-noise':
+    case 'flattest':
+      // Learned interpolators use their own (small) width: the rich regime, and a search that finds
+      // the flattest interpolator without needing one neuron per sample.
+      return learned(kind, data, act, { ...p, m: p.searchWidth ?? p.m, initScale: p.initScale ?? 0.1 }, seed);
+    default:
+      throw new Error(`unknown construction "${kind}"`);
+  }
+}
+
+/** Train loss and max residual of a network on its data. */
+export function fitOf(net: Network, data: Dataset): { trainLoss: number; maxResidual: number } {
+  const l = loss(net, data);
+  return { trainLoss: l.loss, maxResidual: l.maxResidual };
+}
+
+/** Interpolation test used by every study, the training module's own stopping rule: train loss ≤ tol. */
+export function interpolates(trainLoss: number, tol = 1e-8): boolean {
+  return trainLoss <= tol;
+}
