@@ -130,6 +130,9 @@ function run(flags: TrainFlags): void {
   writeModelFile(join(dir, 'model.json'), trainer.net, { seed: config.seed, training: { algo: config.algo, steps: trainer.step } });
   writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'done', steps: trainer.step, final });
   writeJsonAtomic(ckPath, trainer.checkpoint());
+  if (config.polish !== 'none' && final.trainLoss > config.tol) {
+    process.stderr.write(`flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`);
+  }
   process.stdout.write(
     `${config.algo}: ${trainer.step} steps, train loss ${fmt(final.trainLoss)}, F* ${fmt(final.fStar)}, path norm ${fmt(final.pathNorm)}` +
       `${final.risk !== null ? `, risk ${fmt(final.risk)} (${final.riskMethod})` : ''}; wrote ${dir}\n`,
