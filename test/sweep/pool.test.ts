@@ -5,7 +5,11 @@ import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
 import { executeTrial } from '../../src/sweep/dispatch.js';
 import { createExecutor } from '../../src/sweep/executor.js';
 import { checkWorkers, PoolExecutor, threadsPerWorker } from '../../src/sweep/pool.js';
+import { expandStudy } from '../../src/studies/expand.js';
+import { runTrial } from '../../src/studies/run-trial.js';
+import { parseSpec } from '../../src/studies/spec.js';
 import { probeTrials, resultJson } from './probe-trials.js';
+import { SPEC_YAML } from './study-spec.js';
 
 describe('local worker-thread pool', () => {
   let pool: PoolExecutor;
@@ -32,6 +36,18 @@ describe('local worker-thread pool', () => {
     const failed = got.get('probediverges') as TrialResult;
     expect(failed.error).toMatch(/diverged at step \d+/);
     await expect(executeTrial(trials[trials.length - 1])).rejects.toThrow(failed.error as string);
+  });
+
+  it('runs real study trials (the studies\' runTrial) with the in-process results bit for bit', async () => {
+    const trials = expandStudy(parseSpec(SPEC_YAML), 'smoke');
+    const got = new Map<string, string>();
+    await pool.run(trials, (t, r) => got.set(t.key, resultJson(r)));
+    expect(got.size).toBe(4);
+    for (const t of trials) {
+      const local = runTrial(t);
+      expect(local.error).toBeUndefined();
+      expect(got.get(t.key)).toBe(resultJson(local));
+    }
   });
 
   it('keeps delivering results when one onResult call throws, then reports that error', async () => {

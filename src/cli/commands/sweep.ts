@@ -13,6 +13,7 @@ import type { Trial } from '../../studies/trial-types.js';
 import { checkAttempts, collectResults, type CollectProgress, type QueueTarget, queueStatus, submitTrials } from '../../sweep/distributed.js';
 import { intFlag, redisUrlFlag } from '../../sweep/options.js';
 import { readTextFile } from '../io.js';
+import { loadBuiltinSpecs } from './reproduce.js';
 
 interface CommonFlags {
   redis?: string;
@@ -24,11 +25,16 @@ interface SpecFlags extends CommonFlags {
   db?: string;
 }
 
+/** Each argument is a spec file or the name of a built-in study (studies/*.yaml). */
 function loadSpecs(args: readonly string[]): StudySpec[] {
-  if (args.length === 0) throw new InputError('give at least one study spec file');
+  if (args.length === 0) throw new InputError('give at least one study spec file or built-in study name');
+  let builtin: StudySpec[] | null = null;
   return args.map((a) => {
-    if (!existsSync(a)) throw new InputError(`study spec not found: ${a} (give a .yaml or .json spec file)`);
-    return parseSpec(readTextFile(a, 'study spec'), a);
+    if (existsSync(a)) return parseSpec(readTextFile(a, 'study spec'), a);
+    builtin ??= loadBuiltinSpecs();
+    const spec = builtin.find((s) => s.name === a);
+    if (!spec) throw new InputError(`study spec not found: ${a} (give a .yaml/.json file or a built-in study: ${builtin.map((s) => s.name).join(', ')})`);
+    return spec;
   });
 }
 
@@ -79,7 +85,7 @@ async function collect(trials: Trial[], f: SpecFlags & { once?: boolean; pollMs?
   }
 }
 
-const specHelp = 'study spec files (YAML or JSON)';
+const specHelp = 'study spec files (YAML or JSON) or built-in study names';
 
 export function register(program: Command): void {
   const sweep = program.command('sweep').description('distributed sweeps over Redis (BullMQ): submit, collect, status; see docs/sweeps.md');
