@@ -101,13 +101,17 @@ export interface Heatmap {
   fstar: Float64Array;
 }
 
-/**
- * f and f* on the plane x = α u₁ + β u₂ (for r = 1 the second axis is a unit vector orthogonal to u₁),
- * α, β ∈ [−extent, extent].
- */
-export function heatmap(net: Network, problem: Problem, G = 41, extent = 3): Heatmap | null {
+/** The plane x = α u₁ + β u₂ sampled on a G×G grid (for r = 1, u₂ is a unit vector orthogonal to u₁). */
+export interface Plane {
+  G: number;
+  extent: number;
+  /** Grid inputs, row-major (G²)×d; row 0 of the grid at β = +extent (top). */
+  X: Float64Array;
+}
+
+export function plane(problem: Problem, G = 41, extent = 3): Plane | null {
   const { U, r } = problem;
-  const d = net.d;
+  const d = problem.data.d;
   if (r > 2) return null;
   const u1 = U.subarray(0, d);
   let u2: Float64Array;
@@ -127,8 +131,7 @@ export function heatmap(net: Network, problem: Problem, G = 41, extent = 3): Hea
     nrm = Math.sqrt(nrm);
     for (let t = 0; t < d; t++) u2[t] /= nrm;
   }
-  const N = G * G;
-  const X = new Float64Array(N * d);
+  const X = new Float64Array(G * G * d);
   for (let row = 0; row < G; row++) {
     const beta = extent - (2 * extent * row) / (G - 1);
     for (let col = 0; col < G; col++) {
@@ -137,7 +140,19 @@ export function heatmap(net: Network, problem: Problem, G = 41, extent = 3): Hea
       for (let t = 0; t < d; t++) X[o + t] = alpha * u1[t] + beta * u2[t];
     }
   }
-  return { G, extent, f: forward(net, X, N), fstar: problem.fstar(X, N) };
+  return { G, extent, X };
+}
+
+export interface Heatmap {
+  G: number;
+  extent: number;
+  f: Float64Array;
+  fstar: Float64Array;
+}
+
+/** f on the plane; f* (fixed for a problem) is computed once by the caller and passed in. */
+export function heatmap(net: Network, pl: Plane, fstar: Float64Array): Heatmap {
+  return { G: pl.G, extent: pl.extent, f: forward(net, pl.X, pl.G * pl.G), fstar };
 }
 
 export interface OrbitCurve {

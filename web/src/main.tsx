@@ -169,8 +169,8 @@ function App() {
             <Readout q="pathNorm" value={shown?.pathNorm} testid="readout-pathnorm" />
           </div>
           <h2 title="measured on the trained network θ (c = 1) every training chunk">Training curves</h2>
-          <div data-testid="curves" data-points={hist.length} data-last-step={hist.length ? hist[hist.length - 1].step : 0}>
-            <PlotView make={() => curvesChart(hist, 'loss')} deps={[hist]} empty="no points yet" />
+          <div class="curves" data-testid="curves" data-points={hist.length} data-last-step={hist.length ? hist[hist.length - 1].step : 0}>
+            <PlotView make={() => curvesChart(hist, 'loss')} deps={[hist]} empty="press play or +1 step to train" />
             <PlotView make={() => curvesChart(hist, 'flatness')} deps={[hist]} empty="" />
           </div>
           <h2 title="the network f and the target f* on the plane x = α u₁ + β u₂">Function on span(u₁, u₂)</h2>
@@ -223,13 +223,14 @@ function App() {
         <h2 title="teacher, memorizer and random-features interpolators against the trained network, in the F*–risk plane">Interpolators: flatness vs generalization</h2>
         <button type="button" data-testid="btn-interp" disabled={busy || playing} onClick={() => send({ type: 'interpolators' })}>compare interpolators</button>
         {interp ? (
-          <div data-testid="interp-result">
+          <div class="interp-body" data-testid="interp-result">
             <PlotView make={() => interpolatorChart(interp.points)} deps={[interp]} empty="population risk is not available for these points yet" />
             <table class="interp-table">
               <thead><tr><th>interpolator</th><th title={tip(QUANTITIES.Fstar)}>F*</th><th title={tip(QUANTITIES.risk)}>risk</th><th title={tip(QUANTITIES.loss)}>train loss</th></tr></thead>
               <tbody>{interp.points.map((p) => <tr data-testid={`interp-${p.name}`}><td>{p.name}</td><td>{p.Fstar.toPrecision(4)}</td><td>{p.risk === null ? '—' : p.risk.toPrecision(4)}</td><td>{p.loss.toExponential(2)}</td></tr>)}</tbody>
             </table>
             {interp.notes.map((n) => <p class="empty">{n}</p>)}
+            <p class="hint">The trained point is the current network (an interpolator only once the train loss is ≈ 0). Memorizer and random features interpolate with large F* and risk of order Var(y); the teacher is flat and generalizes.</p>
           </div>
         ) : null}
       </section>

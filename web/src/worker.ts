@@ -6,13 +6,16 @@
 import '../../src/linalg/index.js';
 import type { Network } from '../../src/model/network.js';
 import {
-  displayed, heatmap, measure, neuronView, orbitCurve, type SymmetryView,
+  displayed, type Heatmap, heatmap, measure, type NeuronPoint, neuronView, orbitCurve, type Plane, plane, type Readouts, type SymmetryView,
 } from './lab.js';
 import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
 import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
 import type { State } from './tables.js';
 
-const CHUNK_MS = 50;
+/** Stepping time per chunk: long enough to amortize the measurements, short enough for 10 updates/s. */
+const CHUNK_MS = 100;
+/** During play the heatmap and the neuron view refresh at most this often. */
+const VIEWS_EVERY_MS = 400;
 
 let epoch = -1;
 let state: State | null = null;
@@ -23,6 +26,11 @@ let playing = false;
 let replaying = false;
 let view: SymmetryView = { symLog: 0, symMode: 'global', balanced: false };
 let pending: HistoryPoint[] = [];
+let grid: Plane | null = null;
+let gridFstar: Float64Array | null = null;
+/** The last measurement of the trained θ, reused for the readouts when the view is the identity. */
+let lastTrained: { step: number; r: Readouts } | null = null;
+let views: { at: number; neurons: NeuronPoint[]; heatmap: Heatmap | null } | null = null;
 let resetHistory = true;
 
 function post(msg: FromWorker): void {
@@ -35,6 +43,7 @@ function current(): Network {
 
 function record(): void {
   const m = measure(current(), problem as Problem);
+  lastTrained = { step, r: m };
   pending.push({ step, loss: m.loss, risk: m.risk, F: m.F, Fstar: m.Fstar });
 }
 
@@ -43,12 +52,22 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   const net = current();
   const seed = state.seed as number;
   const shownNet = displayed(net, problem, view, seed);
+  const shown = shownNet === net && lastTrained?.step === step ? lastTrained.r : measure(shownNet, problem);
+  // While playing, the heavier views refresh a few times a second; otherwise every time.
+  const now = performance.now();
+  if (!views || !playing || now - views.at >= VIEWS_EVERY_MS || opts.orbit) {
+    views = {
+      at: now,
+      neurons: neuronView(shownNet, problem),
+      heatmap: grid && gridFstar ? heatmap(net, grid, gridFstar) : null,
+    };
+  }
   post({
     type: 'snapshot', epoch, step, playing, replaying, view,
-    shown: measure(shownNet, problem),
+    shown,
     history: pending, resetHistory,
-    neurons: neuronView(shownNet, problem),
-    heatmap: heatmap(net, problem),
+    neurons: views.neurons,
+    heatmap: views.heatmap,
     orbit: opts.orbit ? orbitCurve(net, problem, view, seed) : null,
     stepsPerSec: opts.stepsPerSec ?? null,
     phase: (stepper as Stepper).phase,
@@ -88,6 +107,10 @@ async function init(next: State, myEpoch: number): Promise<void> {
   view = { symLog: next.symLog as number, symMode: next.symMode as SymmetryView['symMode'], balanced: next.balanced as boolean };
   problem = buildProblem(next);
   stepper = createStepper(next, problem);
+  grid = plane(problem);
+  gridFstar = grid ? problem.fstar(grid.X, grid.G * grid.G) : null;
+  views = null;
+  lastTrained = null;
   step = 0;
   pending = [];
   resetHistory = true;
@@ -104,24 +127,21 @@ async function init(next: State, myEpoch: number): Promise<void> {
 }
 
 async function play(myEpoch: number): Promise<void> {
-  if (!stepper || playing) return;
+  if (!stepper || playing || stepper.done) return;
   playing = true;
-  let last = performance.now();
-  let lastStep = step;
+  // Rate over the whole play session and wall time, measurements and snapshots included.
+  const t0 = performance.now();
+  const step0 = step;
   while (playing && myEpoch === epoch) {
-    const t0 = performance.now();
-    while (performance.now() - t0 < CHUNK_MS && !stepper.done) {
+    const c0 = performance.now();
+    while (performance.now() - c0 < CHUNK_MS && !stepper.done) {
       stepper.step(1);
       step += 1;
     }
     if (stepper.done) playing = false;
     record();
-    const now = performance.now();
-    // Rate over wall time, including the measurements and the snapshot of the previous round.
-    const rate = ((step - lastStep) * 1000) / (now - last);
-    last = now;
-    lastStep = step;
-    snapshot({ orbit: false, stepsPerSec: rate });
+    const rate = ((step - step0) * 1000) / (performance.now() - t0);
+    snapshot({ orbit: !playing, stepsPerSec: rate });
     await tick();
   }
 }

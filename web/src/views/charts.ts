@@ -3,7 +3,7 @@ import * as Plot from '@observablehq/plot';
 import type { Heatmap, NeuronPoint, OrbitCurve } from '../lab.js';
 import type { HistoryPoint, InterpolatorResult } from '../protocol.js';
 
-const W = 360;
+const W = 320;
 const FONT = { fontSize: '11px' };
 
 type Series = { step: number; value: number; series: string };
@@ -24,11 +24,11 @@ export function curvesChart(history: HistoryPoint[], which: 'loss' | 'flatness')
     ? [['loss', 'train loss L'], ['risk', 'population risk R']]
     : [['F', 'F = Tr ∇²L'], ['Fstar', 'F* (invariant)']];
   const data = longFormat(history, keys);
-  if (data.length === 0) return null;
+  if (history.length < 2) return null;
   return Plot.plot({
     width: W, height: 170, style: FONT, marginLeft: 50,
     x: { label: 'step', grid: true },
-    y: { type: 'log', label: which === 'loss' ? 'loss / risk' : 'flatness', grid: true },
+    y: { type: 'log', label: which === 'loss' ? 'loss / risk' : 'flatness', grid: true, ticks: 5 },
     color: { legend: true, domain: keys.map((k) => k[1]), range: which === 'loss' ? ['#e8710a', '#1a73e8'] : ['#9334e6', '#188038'] },
     marks: [Plot.line(data, { x: 'step', y: 'value', stroke: 'series', strokeWidth: 1.8 })],
   });
@@ -80,17 +80,23 @@ export function orbitChart(orbit: OrbitCurve, current: number, currentF: number)
   });
 }
 
+/** Risks below this fraction of the largest are drawn on the floor (an exact teacher has R ≈ 1e-30). */
+const RISK_FLOOR = 1e-6;
+
 export function interpolatorChart(points: InterpolatorResult[]): Element | null {
-  const data = points.filter((p) => p.risk !== null && p.Fstar > 0 && (p.risk as number) > 0);
-  if (data.length === 0) return null;
+  const withRisk = points.filter((p) => p.risk !== null && p.Fstar > 0);
+  if (withRisk.length === 0) return null;
+  const top = Math.max(...withRisk.map((p) => p.risk as number));
+  const floor = top * RISK_FLOOR;
+  const data = withRisk.map((p) => ({ ...p, y: Math.max(p.risk as number, floor) }));
   return Plot.plot({
-    width: 520, height: 240, style: FONT, marginLeft: 55, marginRight: 90,
+    width: 520, height: 240, style: FONT, marginLeft: 55, marginRight: 100,
     x: { type: 'log', label: 'invariant flatness F*', grid: true },
-    y: { type: 'log', label: 'population risk R', grid: true },
+    y: { type: 'log', label: `population risk R (floor ${floor.toExponential(0)})`, grid: true, domain: [floor, top * 2] },
     color: { legend: false },
     marks: [
-      Plot.dot(data, { x: 'Fstar', y: 'risk', fill: 'name', r: 6, stroke: '#333' }),
-      Plot.text(data, { x: 'Fstar', y: 'risk', text: 'name', dx: 9, textAnchor: 'start' }),
+      Plot.dot(data, { x: 'Fstar', y: 'y', fill: 'name', r: 6, stroke: '#333' }),
+      Plot.text(data, { x: 'Fstar', y: 'y', text: 'name', dx: 9, textAnchor: 'start' }),
     ],
   });
 }
