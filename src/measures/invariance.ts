@@ -7,6 +7,7 @@ import type { Dataset } from '../data/dataset.js';
 import { InputError } from '../errors.js';
 import { requireHomogeneous } from '../model/activations.js';
 import type { Network } from '../model/network.js';
+import type { ParamDef } from '../params/table.js';
 import { deriveSeed } from '../rng/xoshiro.js';
 import { randomFactors, rescale } from '../symmetry/rescale.js';
 import { getMeasure, MEASURES, type MeasureContext, resolveContext, unavailableReason } from './registry.js';
@@ -71,3 +72,8 @@ export function invarianceReport(net: Network, data: Dataset, opts: InvarianceOp
   });
   return Object.freeze({ points, logRange, seed, rows, allAgree: rows.every((r) => r.agrees !== false) });
 }
+
+export const INVARIANCE_PARAMS = {
+  points: { key: 'orbitPoints', type: 'int', default: 20, min: 2, max: 10000, help: 'random orbit points for the invariance check' } as ParamDef<number>,
+  logRange: { key: 'orbitLogRange', type: 'number', default: 1, min: 0, max: 20, help: 'orbit factors c_j = 10^u, u ~ U[−r, r]' } as ParamDef<number>,
+};

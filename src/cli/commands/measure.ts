@@ -17,6 +17,9 @@ import { pathNorm } from '../../symmetry/rescale.js';
 import { VERSION } from '../../version.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
+import { formatInvarianceReport, measureRows } from '../../measures/format.js';
+import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
+import { computeAllMeasures } from '../../measures/registry.js';
 
 /** Monte Carlo samples when the exact risk formula does not apply (kept moderate so MC never dominates). */
 export const MEASURE_MC_SAMPLES = 16384;
@@ -114,6 +117,11 @@ interface MeasureFlags {
   json?: boolean;
   mcSamples?: string;
   seed?: string;
+  all?: boolean;
+  invariance?: boolean;
+  init?: string;
+  orbitPoints?: string;
+  orbitLogRange?: string;
 }
 
 export function register(program: Command): Command {
@@ -125,12 +133,33 @@ export function register(program: Command): Command {
     .option('--json', 'print the report as one JSON object')
     .option('--mc-samples <N>', `Monte Carlo samples for the population risk when no exact formula applies (default ${MEASURE_MC_SAMPLES})`)
     .option('--seed <s>', 'seed of the Monte Carlo samples (default 0)')
+    .option('--all', 'also compute every registered measure (sharpness, PAC-Bayes, norms, …; docs/measures.md)')
+    .option('--invariance', 'evaluate each registered measure on random points of the rescaling orbit and report its spread')
+    .option('--init <file>', 'initial model (flatlab.model/1), for distance_to_init')
+    .option('--orbit-points <N>', 'orbit points for --invariance (default 20)')
+    .option('--orbit-log-range <r>', 'orbit factors 10^U[−r, r] for --invariance (default 1)')
     .action((flags: MeasureFlags) => {
       const mcSamples = flags.mcSamples === undefined ? undefined : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
       const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
       const { net } = readModelFile(flags.model);
       const data = readDatasetFile(flags.data);
       const report = computeMeasureReport(net, data, { mcSamples, seed });
-      process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatMeasureReport(report));
+      // --all / --invariance: the measure registry (src/measures), added without changing the base report.
+      const init = flags.init === undefined ? undefined : readModelFile(flags.init).net;
+      const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
+      const inv = flags.invariance
+        ? invarianceReport(net, data, {
+            points: flags.orbitPoints === undefined ? undefined : parseParam(INVARIANCE_PARAMS.points, flags.orbitPoints, '--orbit-points'),
+            logRange: flags.orbitLogRange === undefined ? undefined : parseParam(INVARIANCE_PARAMS.logRange, flags.orbitLogRange, '--orbit-log-range'),
+            seed: seed ?? 0, context: { init },
+          })
+        : undefined;
+      if (flags.json) {
+        const extra = { ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}), ...(inv ? { invariance: inv } : {}) };
+        process.stdout.write(`${JSON.stringify({ ...report, ...extra })}\n`);
+        return;
+      }
+      process.stdout.write(formatMeasureReport(report, all ? measureRows(all) : []));
+      if (inv) process.stdout.write(`\n${formatInvarianceReport(inv)}`);
     });
 }

@@ -1,0 +1,38 @@
+/** Plain-text rendering of the registry measures and the invariance report (used by `flatlab measure`). */
+import type { InvarianceReport } from './invariance.js';
+import { getMeasure, type AllMeasures } from './registry.js';
+
+function num(v: number | null): string {
+  if (v === null) return 'n/a';
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
+}
+
+/** Table rows (label, value) for every computed measure; invariant ones are marked. */
+export function measureRows(all: AllMeasures): [string, string][] {
+  return Object.entries(all.values).map(([name, v]) => {
+    const def = getMeasure(name);
+    const label = `${name}${def.invariant ? ' (invariant)' : ''}`;
+    return [label, v === null ? `n/a (${all.skipped[name] ?? 'unavailable'})` : num(v)];
+  });
+}
+
+export function formatInvarianceReport(rep: InvarianceReport): string {
+  const head = `rescaling-orbit check: ${rep.points} random points, factors 10^U[−${rep.logRange}, ${rep.logRange}], seed ${rep.seed}`;
+  const w = Math.max(...rep.rows.map((r) => r.name.length), 7);
+  const lines = [head, `${'measure'.padEnd(w)}  declared       min           max           rel. spread   agrees`];
+  for (const r of rep.rows) {
+    const decl = (r.invariant ? 'invariant' : 'not invariant').padEnd(13);
+    if (r.skipped) {
+      lines.push(`${r.name.padEnd(w)}  ${decl}  skipped: ${r.skipped}`);
+      continue;
+    }
+    lines.push(
+      `${r.name.padEnd(w)}  ${decl}  ${num(r.min).padEnd(12)}  ${num(r.max).padEnd(12)}  ${(r.relSpread as number).toExponential(2).padEnd(12)}  ${r.agrees ? 'yes' : 'NO'}`,
+    );
+  }
+  lines.push(rep.allAgree ? 'every measure behaves as declared (invariant: spread ≤ 1e-9; not invariant: spread > 1%)' : 'SOME MEASURES DO NOT BEHAVE AS DECLARED');
+  return `${lines.join('\n')}\n`;
+}
