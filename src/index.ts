@@ -32,3 +32,5 @@ export * from './symmetry/rescale.js';
 export * from './symmetry/invariant.js';
 export * from './interpolators/index.js';
 export * from './risk/index.js';
+// measures: curvature operators, trace / eigen estimators, the measure registry
+export * from './measures/index.js';
