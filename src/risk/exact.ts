@@ -71,7 +71,7 @@ function crossKernel(pp: PP, t: SumTarget, l: number): (rho: number) => number {
   }
   const lp = link.piecewisePower;
   if (lp && Number.isInteger(lp.q)) return (rho) => ppPair(pp, lp, rho);
-  return (rho) => ppAgainst(pp, link.f, rho);
+  return (rho) => ppAgainst(pp, link.f, rho, lp !== null);
 }
 
 export interface ExactRiskParts {

@@ -104,13 +104,20 @@ export function ppPair(A: PP, B: PP, rho: number): number {
   return v;
 }
 
-let fullLine: QuadratureRule | null = null;
-/** E[A(s) g(t)] for a piecewise power A and any link g (kinks of g at 0 at most), by quadrature in t. */
-export function ppAgainst(A: PP, g: (t: number) => number, rho: number): number {
-  if (!fullLine) fullLine = gaussianNodes({ kinks: [0] });
+const fullLine = new Map<boolean, QuadratureRule>();
+/**
+ * E[A(s) g(t)] for a piecewise power A and any link g (kinks of g at 0 at most), by quadrature in t.
+ * `graded` refines the panels next to 0 for links like t^{1.5} that are not analytic there.
+ */
+export function ppAgainst(A: PP, g: (t: number) => number, rho: number, graded = false): number {
+  let rule = fullLine.get(graded);
+  if (!rule) {
+    rule = gaussianNodes({ kinks: [0], graded });
+    fullLine.set(graded, rule);
+  }
   const c = clampRho(rho);
   const s = Math.sqrt(Math.max(0, 1 - c * c));
-  const { nodes, weights } = fullLine;
+  const { nodes, weights } = rule;
   let sum = 0;
   for (let i = 0; i < nodes.length; i++) {
     const t = nodes[i];
