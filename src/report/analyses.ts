@@ -2,7 +2,7 @@
  * From stored trial results to a report section per study: figures, a table and verdicts. Pure: the
  * rows come in, the section goes out (rendering and files are in render.ts / write-report.ts).
  */
-import { isExact, type StudyActivation, type StudyTarget } from '../studies/fields.js';
+import { isExact, resolveTarget, type StudyActivation } from '../studies/fields.js';
 import type { StudySpec } from '../studies/spec.js';
 import { chart, type Figure, summarize } from './figures.js';
 import {
@@ -186,7 +186,7 @@ function nongeneralizing(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | '
 
 function flattest(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const keys = (r: Row) => ({
-    n: r.params.n as number, noise: `σ_ε = ${r.params.noise}`, link: `${r.params.target}${isExact(r.params.target as StudyTarget, r.params.activation as StudyActivation) ? ' (exact)' : ' (approx. error)'}`,
+    n: r.params.n as number, noise: `σ_ε = ${r.params.noise}`, link: `${resolveTarget(str(r, 'target'), r.params.activation as StudyActivation)}${isExact(str(r, 'target'), r.params.activation as StudyActivation) ? ' (exact)' : ' (approx. error)'}`,
     student: `${r.params.activation} student`,
   });
   const risk = summarize(rows, keys, (r) => num(r, 'risk') / num(r, 'varF'));
@@ -202,7 +202,7 @@ function flattest(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials'
   }];
   const verdicts = distinct(rows, 'activation').map((act) => verdictH3(
     rows.filter((r) => str(r, 'activation') === act).map((r) => ({
-      n: r.params.n as number, noise: r.params.noise as number, exact: isExact(r.params.target as StudyTarget, act as StudyActivation),
+      n: r.params.n as number, noise: r.params.noise as number, exact: isExact(str(r, 'target'), act as StudyActivation),
       target: str(r, 'target'), risk: num(r, 'risk'), varF: num(r, 'varF'),
     })),
     `for a ${act} student (${kOf(act)})`,

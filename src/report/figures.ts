@@ -88,7 +88,7 @@ export function chart(o: ChartOptions): VegaLiteSpec {
     $schema: SCHEMA,
     title: o.title,
     data: { values: o.data },
-    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11 }, title: { fontSize: 13 } },
+    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 }, title: { fontSize: 13 } },
   };
   if (o.column) {
     return { ...base, facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title } }, spec: body, resolve: { scale: { y: 'independent' } } };

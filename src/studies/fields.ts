@@ -23,15 +23,32 @@ export type StudyActivation = keyof typeof STUDY_ACTIVATIONS;
  */
 export const STUDY_TARGETS = {
   relu: { links: [{ name: 'relu' }], coeffs: [1], exactFor: ['relu'] },
-  'relu+abs': { links: [{ name: 'relu' }, { name: 'abs' }], coeffs: [1, 1], exactFor: ['relu', 'abs'] },
+  // abs(t) = relu(t) + relu(−t): exact for a ReLU student; an abs student is even and cannot make relu.
+  'relu+abs': { links: [{ name: 'relu' }, { name: 'abs' }], coeffs: [1, 1], exactFor: ['relu'] },
   abs: { links: [{ name: 'abs' }], coeffs: [1], exactFor: ['relu', 'abs'] },
   tanh: { links: [{ name: 'tanh' }], coeffs: [1], exactFor: [] },
   // He_3(t)/√6 in the orthonormal Hermite basis: information exponent 3.
   he3: { links: [{ name: 'hermite', coeffs: [0, 0, 0, 1] }], coeffs: [1], exactFor: [] },
   relu2: { links: [{ name: 'relu_pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
-  'relu2+square': { links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1, 1], exactFor: ['relu2', 'square'] },
+  // t² = He_2(t) + 1 = √2 · He_2(t)/√2 + 1 in the orthonormal basis; t² = relu²(t) + relu²(−t).
+  square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu2', 'square'] },
+  'relu2+square': { links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1, 1], exactFor: ['relu2'] },
 } as const satisfies Record<string, { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }>;
 export type StudyTarget = keyof typeof STUDY_TARGETS;
+
+/**
+ * Targets chosen per student so that a grid over activations keeps zero approximation error:
+ * "matched" is one index, "matched2" two indices (where the student can represent two).
+ */
+export const MATCHED_TARGETS: Record<string, Record<StudyActivation, StudyTarget>> = {
+  matched: { relu: 'relu', abs: 'abs', relu2: 'relu2', square: 'square' },
+  matched2: { relu: 'relu+abs', abs: 'abs', relu2: 'relu2+square', square: 'square' },
+};
+
+/** The concrete target preset of a (target, activation) pair. */
+export function resolveTarget(target: string, act: StudyActivation): StudyTarget {
+  return MATCHED_TARGETS[target]?.[act] ?? (target as StudyTarget);
+}
 
 /** Interpolator constructions and learned interpolators compared in H2/H4. */
 export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features', 'lazy', 'gd', 'sam', 'label-noise', 'flattest'] as const;
@@ -49,7 +66,7 @@ export const FIELDS = {
   n: z.number().int().min(1).max(1_000_000),
   m: z.number().int().min(1).max(100_000),
   activation: z.enum(names(STUDY_ACTIVATIONS)),
-  target: z.enum(names(STUDY_TARGETS)),
+  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS)]),
   noise: z.number().min(0).max(10),
   construction: z.enum(CONSTRUCTIONS),
   algorithm: z.enum(ALGORITHMS),
@@ -79,6 +96,6 @@ export function activationDegree(name: StudyActivation): number {
 }
 
 /** Whether the student `act` can represent target `t` exactly (no approximation error). */
-export function isExact(t: StudyTarget, act: StudyActivation): boolean {
-  return (STUDY_TARGETS[t].exactFor as readonly string[]).includes(act);
+export function isExact(t: string, act: StudyActivation): boolean {
+  return (STUDY_TARGETS[resolveTarget(t, act)].exactFor as readonly string[]).includes(act);
 }

@@ -10,7 +10,7 @@ import type { Trial, TrialExecutor, TrialResult } from './trial-types.js';
 
 /** What the runner needs of a store (ResultStore implements it). */
 export interface ResultSink {
-  finishedKeys(keys: readonly string[]): Set<string>;
+  finishedKeys(keys: readonly string[], opts?: { retryFailed?: boolean }): Set<string>;
   insert(trial: Trial, result: TrialResult): boolean;
 }
 
@@ -31,11 +31,13 @@ export function allTrials(specs: readonly StudySpec[], scale: Scale): Trial[] {
 
 export async function runStudies(
   specs: readonly StudySpec[],
-  opts: { store: ResultSink; scale: Scale; executor?: TrialExecutor; progress?: Progress },
+  opts: { store: ResultSink; scale: Scale; executor?: TrialExecutor; progress?: Progress; retryFailed?: boolean },
 ): Promise<RunSummary> {
   const t0 = Date.now();
   const trials = allTrials(specs, opts.scale);
-  const done = opts.store.finishedKeys(trials.map((t) => t.key));
+  // Failed trials are re-run by default: a deterministic failure costs little to reproduce, and a
+  // failure caused by the environment is cured.
+  const done = opts.store.finishedKeys(trials.map((t) => t.key), { retryFailed: opts.retryFailed ?? true });
   const todo = trials.filter((t) => !done.has(t.key));
   const executor = opts.executor ?? inProcessExecutor();
   const progress = opts.progress ?? silentProgress;

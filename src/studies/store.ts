@@ -81,6 +81,7 @@ export class ResultStore {
   private readonly db: Database.Database;
   private readonly insertStmt: Database.Statement;
   private readonly hasStmt: Database.Statement;
+  private readonly okStmt: Database.Statement;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -93,11 +94,19 @@ export class ResultStore {
     this.insertStmt = this.db.prepare(`INSERT INTO trials
       (key, study, params, seed, metrics, series, error, version, backend, elapsed_ms, started_at, finished_at)
       VALUES (@key, @study, @params, @seed, @metrics, @series, @error, @version, @backend, @elapsed_ms, @started_at, @finished_at)
-      ON CONFLICT(key) DO NOTHING`);
+      ON CONFLICT(key) DO UPDATE SET
+        metrics = excluded.metrics, series = excluded.series, error = excluded.error, version = excluded.version,
+        backend = excluded.backend, elapsed_ms = excluded.elapsed_ms, started_at = excluded.started_at, finished_at = excluded.finished_at
+      WHERE trials.error IS NOT NULL`);
     this.hasStmt = this.db.prepare('SELECT 1 FROM trials WHERE key = ?');
+    this.okStmt = this.db.prepare('SELECT 1 FROM trials WHERE key = ? AND error IS NULL');
   }
 
-  /** Record one finished trial (its own transaction). Returns false when the key was already stored. */
+  /**
+   * Record one finished trial (its own transaction). A successful result is never overwritten (returns
+   * false); a stored failure is replaced by a newer result, so a failure caused by the environment (a
+   * module that failed to load, memory) can be cured by re-running.
+   */
   insert(trial: Trial, result: TrialResult): boolean {
     if (trial.key !== result.key) throw new Error(`result key ${result.key} does not match trial ${trial.key}`);
     const now = new Date();
@@ -124,10 +133,11 @@ export class ResultStore {
     return this.hasStmt.get(key) !== undefined;
   }
 
-  /** The subset of keys already finished. */
-  finishedKeys(keys: readonly string[]): Set<string> {
+  /** The subset of keys already finished (with `retryFailed`, failed trials do not count as finished). */
+  finishedKeys(keys: readonly string[], opts: { retryFailed?: boolean } = {}): Set<string> {
+    const stmt = opts.retryFailed ? this.okStmt : this.hasStmt;
     const done = new Set<string>();
-    for (const k of keys) if (this.has(k)) done.add(k);
+    for (const k of keys) if (stmt.get(k) !== undefined) done.add(k);
     return done;
   }
 

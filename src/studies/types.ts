@@ -3,7 +3,7 @@
  * cross-field checks that reject impossible trials before anything runs. The science of each type
  * lives in src/studies/trials/<type>.ts; this file is only the declaration.
  */
-import { type FieldName, NEEDS_M_GE_N } from './fields.js';
+import { type FieldName, NEEDS_M_GE_N, resolveTarget, STUDY_TARGETS, type StudyActivation } from './fields.js';
 
 export type Params = Record<string, unknown>;
 
@@ -28,8 +28,9 @@ const memorizerCheck = (p: Params): string | null => {
 };
 
 const sizeCheck = (p: Params): string | null => {
-  if (p.target !== undefined && (p.target as string).includes('+') && (p.d as number) < 2) {
-    return `d = ${p.d}: target "${p.target}" has 2 index directions and needs d ≥ 2`;
+  if (p.target !== undefined && (p.d as number) < 2) {
+    const t = STUDY_TARGETS[resolveTarget(p.target as string, p.activation as StudyActivation)];
+    if (t.links.length > 1) return `d = ${p.d}: target "${p.target}" has ${t.links.length} index directions and needs d ≥ ${t.links.length}`;
   }
   return null;
 };

@@ -14,14 +14,14 @@ import { populationRisk } from '../../risk/population.js';
 import { deriveSeed } from '../../rng/xoshiro.js';
 import { type Algorithm, parseTrainConfig } from '../../training/params.js';
 import { train } from '../../training/trainer.js';
-import { activationSpec, STUDY_TARGETS, type StudyActivation, type StudyTarget } from '../fields.js';
+import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from '../fields.js';
 
 export interface CommonParams {
   d: number;
   n: number;
   m: number;
   activation: StudyActivation;
-  target: StudyTarget;
+  target: string;
   noise: number;
 }
 
@@ -29,9 +29,9 @@ export function studyActivation(p: { activation: unknown }): Activation {
   return makeActivation(activationSpec(p.activation as StudyActivation));
 }
 
-/** The trial's data set: depends only on (d, n, target, noise, seed), so every construction of a group sees the same data. */
+/** The trial's data set: depends only on (d, n, target, noise, seed) (and the activation for matched targets), so every construction of a group sees the same data. */
 export function studyData(p: CommonParams, seed: number): Dataset {
-  const preset = STUDY_TARGETS[p.target];
+  const preset = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
   const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
   return makeDataset({
     d: p.d, n: p.n, r: links.length, links, coeffs: [...preset.coeffs], noise: p.noise, index: 'random',
