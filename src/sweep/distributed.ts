@@ -44,18 +44,23 @@ function queueName(t: QueueTarget): string {
   return q;
 }
 
+const FATAL = /WRONGPASS|NOAUTH|certificate|self[- ]signed|ENOTFOUND/i;
+
 /** Connect and check (PING) once, so a wrong host or password is one clear line, not endless retries. */
 async function connect(t: QueueTarget): Promise<Redis> {
+  let lastError: Error | null = null;
+  let giveUp = false;
   const opts: RedisOptions = {
     ...parseRedisUrl(t.redis),
     maxRetriesPerRequest: null,
     lazyConnect: true,
     connectTimeout: 5000,
-    // short-lived commands give up after a few reconnection attempts instead of hanging
-    retryStrategy: (times) => (times > 3 ? null : 200 * times),
+    // ioredis keeps a 2 s timer after disconnecting a socket that never opened; a CLI must not wait for it
+    disconnectTimeout: 100,
+    // Give up after a few reconnection attempts instead of hanging, at once when retrying cannot help.
+    retryStrategy: (times) => (giveUp || times > 3 || (lastError && FATAL.test(lastError.message)) ? null : 200 * times),
   };
   const client = new Redis(opts);
-  let lastError: Error | null = null;
   client.on('error', (e: Error) => {
     lastError = e;
   });
@@ -63,6 +68,7 @@ async function connect(t: QueueTarget): Promise<Redis> {
     await client.connect();
     await client.ping();
   } catch (e) {
+    giveUp = true; // a reconnection may already be scheduled; it must not keep the process alive
     client.disconnect();
     const why = (lastError ?? (e as Error)).message;
     throw new InputError(`cannot reach Redis at ${redactRedisUrl(t.redis)}: ${why}`);
@@ -175,7 +181,7 @@ function finishedRecord(job: Job, trial: Trial): TrialResult | null {
 /** Copy finished trials from Redis into the database, idempotently, until none is pending. */
 export async function collectResults(t: QueueTarget, trials: readonly Trial[], sink: ResultSink, opts: CollectOptions = {}): Promise<CollectProgress> {
   const pollMs = opts.pollMs ?? 1000;
-  return withQueue(t, async (queue) => {
+  return withQueue(t, async (queue, client) => {
     let failed = 0;
     let open = trials.filter((tr) => !sink.has(tr.key));
     for (;;) {
@@ -183,17 +189,21 @@ export async function collectResults(t: QueueTarget, trials: readonly Trial[], s
       let missing = 0;
       for (let i = 0; i < open.length; i += 500) {
         const chunk = open.slice(i, i + 500);
-        const jobs = await Promise.all(chunk.map((tr) => queue.getJob(jobIdFor(tr.key))));
+        // Two small fields per job first (every job has a timestamp); whole jobs only once finished.
+        const heads = await Promise.all(chunk.map((tr) => client.hmget(queue.toKey(jobIdFor(tr.key)), 'timestamp', 'finishedOn')));
+        const finished: Trial[] = [];
         chunk.forEach((tr, j) => {
+          const [timestamp, finishedOn] = heads[j];
+          if (timestamp === null) missing++;
+          if (finishedOn === null) next.push(tr);
+          else finished.push(tr);
+        });
+        const jobs = await Promise.all(finished.map((tr) => queue.getJob(jobIdFor(tr.key))));
+        finished.forEach((tr, j) => {
           const job = jobs[j];
-          if (!job) {
-            missing++;
-            next.push(tr);
-            return;
-          }
-          const rec = finishedRecord(job, tr);
+          const rec = job ? finishedRecord(job, tr) : null;
           if (!rec) {
-            next.push(tr);
+            next.push(tr); // removed or retried between the two reads: look again next round
             return;
           }
           sink.insert(tr, rec.key === tr.key ? rec : { ...rec, key: tr.key });

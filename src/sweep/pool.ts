@@ -64,8 +64,8 @@ export class TrialPool {
       maxThreads: this.workers,
       // idle threads stay: starting one re-loads the backend
       idleTimeout: Number.POSITIVE_INFINITY,
+      // OpenBLAS's thread count is process-wide; each thread sets it (to the same value) on start.
       workerData: { threads: this.threads },
-      env: { ...process.env, OPENBLAS_NUM_THREADS: String(this.threads) },
     });
   }
 

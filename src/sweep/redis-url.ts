@@ -3,6 +3,9 @@
  * `rediss://…`. Parsed here (not left to ioredis) so that a bad URL is a one-line InputError naming the
  * flag, TLS gets the right server name for certificate checks, and the password never reaches a log.
  */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import type { RedisOptions } from 'ioredis';
 import { InputError } from '../errors.js';
 
@@ -30,9 +33,25 @@ export function parseRedisUrl(url: string, field = '--redis'): RedisOptions {
     }
     opts.db = db;
   }
-  // Certificates are checked against the host name; extra CAs come from NODE_EXTRA_CA_CERTS.
-  if (u.protocol === 'rediss:') opts.tls = { servername: opts.host };
+  if (u.protocol === 'rediss:') opts.tls = tlsOptions(opts.host as string);
   return opts;
+}
+
+/**
+ * Certificates are checked against the host (SNI only for names: TLS forbids IP server names). A
+ * private CA comes from FLATLAB_REDIS_CA (a PEM file; NODE_EXTRA_CA_CERTS works too, process-wide).
+ */
+function tlsOptions(host: string): ConnectionOptions {
+  const tls: ConnectionOptions = isIP(host) ? {} : { servername: host };
+  const caFile = process.env.FLATLAB_REDIS_CA;
+  if (caFile) {
+    try {
+      tls.ca = readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new InputError(`FLATLAB_REDIS_CA: cannot read the CA certificate file ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return tls;
 }
 
 /** The URL with its password replaced by ***, for messages and logs. */

@@ -9,6 +9,20 @@ describe('Redis URLs', () => {
     expect(parseRedisUrl('redis://10.0.0.5')).toEqual({ host: '10.0.0.5', port: 6379 });
     expect(parseRedisUrl('redis://alice:p%40ss%2Fw@redis.lab:6390/3')).toEqual({ host: 'redis.lab', port: 6390, username: 'alice', password: 'p@ss/w', db: 3 });
     expect(parseRedisUrl('rediss://:pw@cache.example.org:6380')).toEqual({ host: 'cache.example.org', port: 6380, password: 'pw', tls: { servername: 'cache.example.org' } });
+    // TLS forbids IP addresses as server names; the certificate is then checked against the IP
+    expect(parseRedisUrl('rediss://10.1.2.3')).toEqual({ host: '10.1.2.3', port: 6379, tls: {} });
+  });
+
+  it('reads a private CA from FLATLAB_REDIS_CA, naming the variable when the file is missing', () => {
+    const old = process.env.FLATLAB_REDIS_CA;
+    try {
+      process.env.FLATLAB_REDIS_CA = '/no/such/ca.pem';
+      expect(() => parseRedisUrl('rediss://h')).toThrow('FLATLAB_REDIS_CA: cannot read the CA certificate file /no/such/ca.pem (ENOENT)');
+      expect(parseRedisUrl('redis://h')).toEqual({ host: 'h', port: 6379 }); // not needed without TLS
+    } finally {
+      if (old === undefined) delete process.env.FLATLAB_REDIS_CA;
+      else process.env.FLATLAB_REDIS_CA = old;
+    }
   });
 
   it('rejects bad URLs with a message naming --redis and never echoes the password', () => {
