@@ -61,5 +61,10 @@ describe.skipIf(!bin)('flatlab sweep submit / collect / status with a real study
     const bad = runCli(['sweep', 'submit', 'no-such-study', '--redis', redis.url]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/study spec not found: no-such-study/);
+
+    // SIGTERM stops a worker cleanly
+    await worker.kill('SIGTERM');
+    expect(worker.child.exitCode).toBe(0);
+    expect(worker.out()).toContain('flatlab worker: SIGTERM, finishing running trials');
   });
 });
