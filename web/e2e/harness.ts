@@ -69,3 +69,12 @@ export async function shot(page: Page, name: string): Promise<void> {
 export async function waitView(page: Page, view: string, timeout = 10_000): Promise<void> {
   await page.waitForSelector(`[data-testid="readouts"][data-view="${view}"]`, { timeout });
 }
+
+/**
+ * Open a link as a fresh page load. (A goto that only changes the fragment is a same-document
+ * navigation: the app handles it through hashchange and may rewrite the fragment before a reload.)
+ */
+export async function openLink(page: Page, url: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(url);
+}

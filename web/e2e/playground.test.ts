@@ -4,7 +4,7 @@
  * numbers, and a bad link falls back to defaults with a notice. Screenshots go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSession, readText, readValue, type Session, shot, waitIdle, waitView } from './harness.js';
+import { openLink, openSession, readText, readValue, type Session, shot, waitIdle, waitView } from './harness.js';
 
 const READOUTS = ['readout-step', 'readout-loss', 'readout-risk', 'readout-F', 'readout-Fstar', 'readout-pathnorm'];
 
@@ -124,8 +124,7 @@ describe('playground', () => {
   });
 
   it('an invalid link falls back to defaults with a visible notice naming the bad fields', async () => {
-    await s.page.goto(`${s.server.url}#d=abc&n=-5&m=99999&al=warp&g=relu%2Bbogus&zz=1`);
-    await s.page.reload();
+    await openLink(s.page, `${s.server.url}#d=abc&n=-5&m=99999&al=warp&g=relu%2Bbogus&zz=1`);
     await waitIdle(s.page);
     const notice = s.page.getByTestId('url-notice');
     await notice.waitFor({ state: 'visible' });
@@ -140,16 +139,18 @@ describe('playground', () => {
     // The page rewrote the link to the state it actually shows.
     expect(new URL(s.page.url()).hash).toContain('d=20&n=200');
     await shot(s.page, 'invalid-url');
-    // r > d is inconsistent across fields: reported and reset as well.
+    // r > d is inconsistent across fields: reported and reset as well — here through a fragment change
+    // on the open page (hashchange), the other way a link arrives.
     await s.page.goto(`${s.server.url}#d=3&r=5`);
-    await s.page.reload();
-    await waitIdle(s.page);
+    await s.page.getByTestId('url-notice').waitFor({ state: 'visible' });
     expect(await s.page.getByTestId('url-notice').textContent()).toContain('r (r)');
+    await waitIdle(s.page);
+    expect(await s.page.getByTestId('ctl-r').inputValue()).toBe('2');
+    expect(await s.page.getByTestId('ctl-d').inputValue()).toBe('3');
   });
 
   it('compares interpolators in the F*–risk plane', async () => {
-    await s.page.goto(`${s.server.url}#n=60&m=60`);
-    await s.page.reload();
+    await openLink(s.page, `${s.server.url}#n=60&m=60`);
     await waitIdle(s.page);
     await s.page.getByTestId('btn-interp').click();
     await s.page.getByTestId('interp-result').waitFor({ timeout: 30_000 });
