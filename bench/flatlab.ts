@@ -78,9 +78,11 @@ for (const shape of shapes) {
   const va = new Rng(7).fillRademacher(new Float64Array(m));
   const vW = new Rng(8).fillRademacher(new Float64Array(m * d));
   const flops = 2 * n * m * d;
-  // The portable backend at ~5 GFLOP/s would need minutes for 100 probes at the big shapes: time
-  // fewer and scale (the probes are independent and cost the same each).
-  const probes = probesArg > 0 ? probesArg : be.name === 'js' && flops > 5e7 ? 10 : PROBES;
+  // 100 probes at the big shapes take minutes (hours for the portable backend at ~5 GFLOP/s): time
+  // fewer and scale, as the numpy and torch peers do (the probes are independent and cost the same).
+  const probes = probesArg > 0 ? probesArg
+    : be.name === 'js' ? (flops > 1e9 ? 2 : flops > 5e7 ? 10 : PROBES)
+    : flops > 5e8 ? 20 : PROBES;
   const add = (op: string, t: { medianMs: number; reps: number }, scale = 1, note?: string) => {
     rows.push({ op, shape, impl, threads, medianMs: t.medianMs * scale, reps: t.reps, ...(note ? { note } : {}) });
     process.stderr.write(`  ${impl} ${op} (${shape}) ${(t.medianMs * scale).toFixed(1)} ms × ${t.reps}${note ? ` [${note}]` : ''}\n`);
