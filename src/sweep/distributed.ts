@@ -50,6 +50,7 @@ const FATAL = /WRONGPASS|NOAUTH|certificate|self[- ]signed|ENOTFOUND/i;
 async function connect(t: QueueTarget): Promise<Redis> {
   let lastError: Error | null = null;
   let giveUp = false;
+  let connected = false;
   const opts: RedisOptions = {
     ...parseRedisUrl(t.redis),
     maxRetriesPerRequest: null,
@@ -57,8 +58,12 @@ async function connect(t: QueueTarget): Promise<Redis> {
     connectTimeout: 5000,
     // ioredis keeps a 2 s timer after disconnecting a socket that never opened; a CLI must not wait for it
     disconnectTimeout: 100,
-    // Give up after a few reconnection attempts instead of hanging, at once when retrying cannot help.
-    retryStrategy: (times) => (giveUp || times > 3 || (lastError && FATAL.test(lastError.message)) ? null : 200 * times),
+    // First connection: give up after a few attempts (at once when retrying cannot help) instead of
+    // hanging. Once connected, a long `collect` rides out Redis restarts and network blips.
+    retryStrategy: (times) => {
+      if (connected) return Math.min(200 * times, 5000);
+      return giveUp || times > 3 || (lastError && FATAL.test(lastError.message)) ? null : 200 * times;
+    },
   };
   const client = new Redis(opts);
   client.on('error', (e: Error) => {
@@ -67,6 +72,7 @@ async function connect(t: QueueTarget): Promise<Redis> {
   try {
     await client.connect();
     await client.ping();
+    connected = true;
   } catch (e) {
     giveUp = true; // a reconnection may already be scheduled; it must not keep the process alive
     client.disconnect();
@@ -306,4 +312,22 @@ export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<
       await pool.close();
     },
   };
+}
+
+/**
+ * Remove finished (completed and failed) jobs from Redis, e.g. after collecting a large sweep. The
+ * database stays the record: resubmitting skips what it holds (with --db).
+ */
+export async function cleanFinished(t: QueueTarget): Promise<{ removed: number }> {
+  return withQueue(t, async (queue) => {
+    let removed = 0;
+    for (const type of ['completed', 'failed'] as const) {
+      for (;;) {
+        const ids = await queue.clean(0, 1000, type);
+        removed += ids.length;
+        if (ids.length === 0) break;
+      }
+    }
+    return { removed };
+  });
 }

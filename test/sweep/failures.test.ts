@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/node/backend.js';
 import { ResultStore } from '../../src/studies/store.js';
-import { collectResults, queueStatus, submitTrials } from '../../src/sweep/distributed.js';
+import { cleanFinished, collectResults, queueStatus, submitTrials } from '../../src/sweep/distributed.js';
 import { executeTrial } from '../../src/sweep/dispatch.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 import { probeTrials, resultJson } from './probe-trials.js';
@@ -70,5 +70,9 @@ describe.skipIf(!bin)('failing trials in a distributed sweep', () => {
     expect(await submitTrials(target, [bad], { attempts: 2, backoffMs: 50, retryFailed: true })).toEqual({ submitted: 0, alreadyQueued: 1, retried: 1 });
     await worker.waitFor(new RegExp(`^failed ${bad.key} \\(attempt 2/2\\)[^]*^failed ${bad.key} \\(attempt 2/2\\)`, 'm'));
     expect(await queueStatus(target)).toMatchObject({ done: 4, failed: 1 });
+
+    // after collecting, finished jobs can be removed from Redis; the database keeps them
+    expect(await cleanFinished(target)).toEqual({ removed: 5 });
+    expect(await queueStatus(target)).toMatchObject({ queued: 0, done: 0, failed: 0 });
   });
 });

@@ -10,7 +10,7 @@ import { allTrials } from '../../studies/runner.js';
 import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
 import type { Trial } from '../../studies/trial-types.js';
-import { checkAttempts, collectResults, type CollectProgress, type QueueTarget, queueStatus, submitTrials } from '../../sweep/distributed.js';
+import { checkAttempts, cleanFinished, collectResults, type CollectProgress, type QueueTarget, queueStatus, submitTrials } from '../../sweep/distributed.js';
 import { intFlag, redisUrlFlag } from '../../sweep/options.js';
 import { readTextFile } from '../io.js';
 import { loadBuiltinSpecs } from './reproduce.js';
@@ -134,6 +134,13 @@ export function register(program: Command): void {
     .action(async (args: string[], f: SpecFlags & { once?: boolean; pollMs?: string }) => {
       const p = await collect(trialsOf(args, f), f);
       process.stdout.write(`${progressLine(p)}\n`);
+    });
+
+  common(sweep.command('clean'))
+    .description('remove finished (done and failed) trials from Redis; collect them first')
+    .action(async (f: CommonFlags) => {
+      const r = await cleanFinished(target(f));
+      process.stdout.write(`removed ${r.removed} finished trial(s) from the queue\n`);
     });
 
   common(sweep.command('status'))
