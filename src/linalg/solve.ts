@@ -101,10 +101,6 @@ function getBlock(A: Float64Array, ld: number, r0: number, r1: number, c0: numbe
   return out;
 }
 
-function setBlock(A: Float64Array, ld: number, r0: number, r1: number, c0: number, src: Float64Array, w: number): void {
-  for (let i = r0; i < r1; i++) A.set(src.subarray((i - r0) * w, (i - r0 + 1) * w), i * ld + c0);
-}
-
 // ───────────────────────────── LU with partial pivoting ─────────────────────────────
 
 export interface LUFactors {
@@ -127,7 +123,6 @@ export function luFactor(A: Float64Array, n: number): LUFactors {
   const be = getBackend();
   let bufL = new Float64Array(0);
   let bufU = new Float64Array(0);
-  let bufC = new Float64Array(0);
   for (let k0 = 0; k0 < n; k0 += NB) {
     const k1 = Math.min(n, k0 + NB);
     // Panel: unblocked right-looking elimination restricted to columns k0..k1 (rows swapped in full).
@@ -171,17 +166,18 @@ export function luFactor(A: Float64Array, n: number): LUFactors {
         for (let c = k1; c < n; c++) lu[oi + c] -= l * lu[ot + c];
       }
     }
-    // A22 ← A22 − L21 U12: the O(n³) part, through the backend's GEMM.
+    // A22 ← A22 − L21 U12: the O(n³) part, through the backend's GEMM. The update runs on whole rows
+    // k1..n (contiguous, no copy) with U12 zero-padded on columns < k1, which leaves L's entries there
+    // exactly unchanged: ≈ 1.5× the flops of the trailing block, but no O(n²) copy per block.
     const rows = n - k1;
     const kb = k1 - k0;
     if (bufL.length < rows * kb) bufL = new Float64Array(rows * kb);
-    if (bufU.length < kb * rows) bufU = new Float64Array(kb * rows);
-    if (bufC.length < rows * rows) bufC = new Float64Array(rows * rows);
+    if (bufU.length < kb * n) bufU = new Float64Array(kb * n);
     const L21 = getBlock(lu, n, k1, n, k0, k1, bufL.subarray(0, rows * kb));
-    const U12 = getBlock(lu, n, k0, k1, k1, n, bufU.subarray(0, kb * rows));
-    const C = getBlock(lu, n, k1, n, k1, n, bufC.subarray(0, rows * rows));
-    be.gemm(false, false, rows, rows, kb, -1, L21, U12, 1, C);
-    setBlock(lu, n, k1, n, k1, C, rows);
+    const U12 = bufU.subarray(0, kb * n);
+    U12.fill(0);
+    for (let i = 0; i < kb; i++) U12.set(lu.subarray((k0 + i) * n + k1, (k0 + i + 1) * n), i * n + k1);
+    be.gemm(false, false, rows, n, kb, -1, L21, U12, 1, lu.subarray(k1 * n, n * n));
   }
   let cond = Number.POSITIVE_INFINITY;
   if (!singular) {
@@ -263,67 +259,71 @@ export function solveSquare(A: Float64Array, n: number, b: Float64Array, opts?: 
 export interface QRFactors {
   readonly rows: number;
   readonly cols: number;
-  /** R in the upper triangle, Householder vectors (v₀ = 1 implied) below the diagonal. */
-  readonly qr: Float64Array;
+  /**
+   * The factors stored column by column (cols × rows, row j = column j of the factored matrix), so that
+   * every Householder vector and every column of R is contiguous: R[i][j] = qrT[j·rows + i] for i ≤ j,
+   * and v_j (v_j[j] = 1 implied) is qrT[j·rows + j+1 … j·rows + rows−1].
+   */
+  readonly qrT: Float64Array;
   readonly tau: Float64Array;
   /** Estimated 1-norm condition number of R (= of A up to a factor √cols); ∞ if R has a zero pivot. */
   readonly cond: number;
 }
 
 /**
- * A = Q R for A rows×cols with rows ≥ cols (A not modified). Blocked Householder with the compact WY
- * form (I − V T Vᵀ), so the trailing update is two GEMMs per block.
+ * A = Q R for A (rows × cols, rows ≥ cols) given column by column: `At` is Aᵀ, row-major cols × rows
+ * (not modified). Blocked Householder with the compact WY form (I − V T Vᵀ), so the trailing update is
+ * GEMMs through the backend; the panel works on contiguous columns.
  */
-export function qrFactor(A: Float64Array, rows: number, cols: number): QRFactors {
-  if (A.length !== rows * cols) throw new Error(`qrFactor: expected ${rows}×${cols} entries, got ${A.length}`);
+export function qrFactorColumns(At: Float64Array, rows: number, cols: number): QRFactors {
+  if (At.length !== rows * cols) throw new Error(`qrFactor: expected ${rows}×${cols} entries, got ${At.length}`);
   if (rows < cols) throw new Error(`qrFactor: needs rows ≥ cols (got ${rows}×${cols})`);
-  const qr = A.slice();
+  const q = At.slice();
   const tau = new Float64Array(cols);
   const be = getBackend();
-  const ld = cols;
+  const ld = rows;
   for (let k0 = 0; k0 < cols; k0 += NB) {
     const k1 = Math.min(cols, k0 + NB);
     const kb = k1 - k0;
     for (let j = k0; j < k1; j++) {
-      // Reflector for column j, rows j..rows: H = I − τ v vᵀ maps x to β e₁, β = −sign(x₀)‖x‖.
+      // Reflector for column j (entries j..rows): H = I − τ v vᵀ maps x to β e₁, β = −sign(x₀)‖x‖.
+      const oj = j * ld;
       let s = 0;
-      for (let i = j + 1; i < rows; i++) s += qr[i * ld + j] ** 2;
-      const x0 = qr[j * ld + j];
+      for (let i = j + 1; i < rows; i++) s += q[oj + i] * q[oj + i];
+      const x0 = q[oj + j];
       if (s === 0) {
         tau[j] = 0; // already upper triangular in this column (H = I)
       } else {
         const nrm = Math.hypot(x0, Math.sqrt(s));
         const beta = x0 >= 0 ? -nrm : nrm;
         const scale = 1 / (x0 - beta);
-        for (let i = j + 1; i < rows; i++) qr[i * ld + j] *= scale;
+        for (let i = j + 1; i < rows; i++) q[oj + i] *= scale;
         tau[j] = (beta - x0) / beta;
-        qr[j * ld + j] = beta;
+        q[oj + j] = beta;
       }
-      // Apply H to the remaining panel columns j+1..k1.
       const tj = tau[j];
-      if (tj !== 0) {
-        for (let c = j + 1; c < k1; c++) {
-          let dot = qr[j * ld + c];
-          for (let i = j + 1; i < rows; i++) dot += qr[i * ld + j] * qr[i * ld + c];
-          dot *= tj;
-          qr[j * ld + c] -= dot;
-          for (let i = j + 1; i < rows; i++) qr[i * ld + c] -= dot * qr[i * ld + j];
-        }
+      if (tj === 0) continue;
+      // Apply H to the remaining panel columns.
+      for (let c = j + 1; c < k1; c++) {
+        const oc = c * ld;
+        let dot = q[oc + j];
+        for (let i = j + 1; i < rows; i++) dot += q[oj + i] * q[oc + i];
+        dot *= tj;
+        q[oc + j] -= dot;
+        for (let i = j + 1; i < rows; i++) q[oc + i] -= dot * q[oj + i];
       }
     }
     if (k1 === cols) break;
-    // Compact WY: H_k0 ⋯ H_k1−1 = I − V T Vᵀ with T upper triangular (LAPACK xLARFT, forward).
-    const mr = rows - k0;
-    const V = new Float64Array(mr * kb);
-    for (let i = 0; i < mr; i++) {
-      for (let c = 0; c < kb; c++) {
-        const gi = i + k0;
-        const gc = c + k0;
-        V[i * kb + c] = gi === gc ? 1 : gi > gc ? qr[gi * ld + gc] : 0;
-      }
+    // Compact WY: H_k0 ⋯ H_k1−1 = I − V T Vᵀ, T upper triangular (LAPACK xLARFT, forward). Vt = Vᵀ,
+    // kept full length (zeros before k0) so the trailing update below runs on whole stored columns.
+    const Vt = new Float64Array(kb * ld);
+    for (let c = 0; c < kb; c++) {
+      const src = (k0 + c) * ld;
+      Vt[c * ld + k0 + c] = 1;
+      Vt.set(q.subarray(src + k0 + c + 1, src + ld), c * ld + k0 + c + 1);
     }
     const VtV = new Float64Array(kb * kb);
-    be.gemm(true, false, kb, kb, mr, 1, V, V, 0, VtV);
+    be.gemm(false, true, kb, kb, ld, 1, Vt, Vt, 0, VtV);
     const T = new Float64Array(kb * kb);
     for (let i = 0; i < kb; i++) {
       const ti = tau[k0 + i];
@@ -335,83 +335,86 @@ export function qrFactor(A: Float64Array, rows: number, cols: number): QRFactors
         T[r * kb + i] = -ti * s;
       }
     }
-    // Trailing C ← Qᵀ C = (I − V Tᵀ Vᵀ) C.
+    // Trailing columns k1..cols (stored as rows, Ct = Cᵀ): Qᵀ C = C − V Tᵀ Vᵀ C ⇔ Ct ← Ct − (Ct V) T Vᵀ.
+    // Whole stored columns are contiguous, so no copy; the zero part of V leaves R's rows above k0 exact.
     const nc = cols - k1;
-    const C = getBlock(qr, ld, k0, rows, k1, cols, new Float64Array(mr * nc));
-    const Wt = new Float64Array(kb * nc);
-    be.gemm(true, false, kb, nc, mr, 1, V, C, 0, Wt);
-    // Wt ← Tᵀ Wt (Tᵀ lower triangular: go bottom-up so rows are still unmodified when read).
-    for (let r = kb - 1; r >= 0; r--) {
-      const o = r * nc;
-      for (let c = 0; c < nc; c++) {
+    const Ct = q.subarray(k1 * ld, cols * ld);
+    const Y = new Float64Array(nc * kb);
+    be.gemm(false, true, nc, kb, ld, 1, Ct, Vt, 0, Y);
+    // Y ← Y T in place (T upper triangular: column c of the product uses columns ≤ c, so go right to left).
+    for (let r = 0; r < nc; r++) {
+      const o = r * kb;
+      for (let c = kb - 1; c >= 0; c--) {
         let s = 0;
-        for (let t = 0; t <= r; t++) s += T[t * kb + r] * Wt[t * nc + c];
-        Wt[o + c] = s;
+        for (let t = 0; t <= c; t++) s += Y[o + t] * T[t * kb + c];
+        Y[o + c] = s;
       }
     }
-    be.gemm(false, false, mr, nc, kb, -1, V, Wt, 1, C);
-    setBlock(qr, ld, k0, rows, k1, C, nc);
+    be.gemm(false, false, nc, ld, kb, -1, Y, Vt, 1, Ct);
   }
   let cond = Number.POSITIVE_INFINITY;
   let zero = false;
-  for (let j = 0; j < cols; j++) if (qr[j * ld + j] === 0) zero = true;
+  for (let j = 0; j < cols; j++) if (q[j * ld + j] === 0) zero = true;
   if (!zero) {
     let rnorm = 0;
     for (let j = 0; j < cols; j++) {
       let s = 0;
-      for (let i = 0; i <= j; i++) s += Math.abs(qr[i * ld + j]);
+      for (let i = 0; i <= j; i++) s += Math.abs(q[j * ld + i]);
       if (s > rnorm) rnorm = s;
     }
-    const f = { rows, cols, qr };
+    const f = { rows, cols, qrT: q };
     const rinv = estimateInverseNorm1(cols, (x) => rSolve(f, x, false), (x) => rSolve(f, x, true));
     cond = rnorm * rinv;
     if (!Number.isFinite(cond)) cond = Number.POSITIVE_INFINITY;
   }
-  return { rows, cols, qr, tau, cond };
+  return { rows, cols, qrT: q, tau, cond };
 }
 
-/** x ← R⁻¹ x (or R⁻ᵀ x), x of length cols. */
-function rSolve(f: Pick<QRFactors, 'cols' | 'qr'>, x: Float64Array, trans: boolean): void {
-  const { cols: n, qr } = f;
+/** A = Q R for A rows×cols row-major (rows ≥ cols; A not modified). */
+export function qrFactor(A: Float64Array, rows: number, cols: number): QRFactors {
+  if (A.length !== rows * cols) throw new Error(`qrFactor: expected ${rows}×${cols} entries, got ${A.length}`);
+  return qrFactorColumns(transpose(A, rows, cols), rows, cols);
+}
+
+/** R (cols × cols, upper triangular, row-major) of a QR factorization. */
+export function qrR(f: QRFactors): Float64Array {
+  const { rows, cols, qrT } = f;
+  const R = new Float64Array(cols * cols);
+  for (let j = 0; j < cols; j++) for (let i = 0; i <= j; i++) R[i * cols + j] = qrT[j * rows + i];
+  return R;
+}
+
+/** x ← R⁻¹ x (or R⁻ᵀ x), x of length cols; column j of R is contiguous in qrT. */
+function rSolve(f: Pick<QRFactors, 'rows' | 'cols' | 'qrT'>, x: Float64Array, trans: boolean): void {
+  const { rows: ld, cols: n, qrT } = f;
   if (!trans) {
     for (let i = n - 1; i >= 0; i--) {
-      let s = x[i];
-      const o = i * n;
-      for (let t = i + 1; t < n; t++) s -= qr[o + t] * x[t];
-      x[i] = s / qr[o + i];
+      const o = i * ld;
+      const xi = (x[i] /= qrT[o + i]);
+      for (let t = 0; t < i; t++) x[t] -= qrT[o + t] * xi;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const xi = (x[i] /= qr[i * n + i]);
-      const o = i * n;
-      for (let t = i + 1; t < n; t++) x[t] -= qr[o + t] * xi;
+      const o = i * ld;
+      let s = x[i];
+      for (let t = 0; t < i; t++) s -= qrT[o + t] * x[t];
+      x[i] = s / qrT[o + i];
     }
   }
 }
 
-/** b ← Qᵀ b (b of length rows). */
-function applyQt(f: QRFactors, b: Float64Array): void {
-  const { rows, cols: ld, qr, tau } = f;
-  for (let j = 0; j < ld; j++) {
+/** b ← Qᵀ b (b of length rows) when `transpose`, else b ← Q b (reflectors in reverse order). */
+function applyQ(f: QRFactors, b: Float64Array, transpose: boolean): void {
+  const { rows, cols, qrT, tau } = f;
+  for (let k = 0; k < cols; k++) {
+    const j = transpose ? k : cols - 1 - k;
     if (tau[j] === 0) continue;
+    const o = j * rows;
     let s = b[j];
-    for (let i = j + 1; i < rows; i++) s += qr[i * ld + j] * b[i];
+    for (let i = j + 1; i < rows; i++) s += qrT[o + i] * b[i];
     s *= tau[j];
     b[j] -= s;
-    for (let i = j + 1; i < rows; i++) b[i] -= s * qr[i * ld + j];
-  }
-}
-
-/** b ← Q b (reflectors applied in reverse order). */
-function applyQ(f: QRFactors, b: Float64Array): void {
-  const { rows, cols: ld, qr, tau } = f;
-  for (let j = ld - 1; j >= 0; j--) {
-    if (tau[j] === 0) continue;
-    let s = b[j];
-    for (let i = j + 1; i < rows; i++) s += qr[i * ld + j] * b[i];
-    s *= tau[j];
-    b[j] -= s;
-    for (let i = j + 1; i < rows; i++) b[i] -= s * qr[i * ld + j];
+    for (let i = j + 1; i < rows; i++) b[i] -= s * qrT[o + i];
   }
 }
 
@@ -434,7 +437,7 @@ export function solveLeastSquares(
     const f = qrFactor(A, rows, cols);
     checkCond(f.cond, opts, `${rows}×${cols}`);
     const c = b.slice();
-    applyQt(f, c);
+    applyQ(f, c, true);
     const x = c.slice(0, cols);
     rSolve(f, x, false);
     return { x, cond: f.cond };
@@ -447,15 +450,16 @@ export function solveMinNorm(
   A: Float64Array, rows: number, cols: number, b: Float64Array, opts?: SolveOptions,
 ): { x: Float64Array; cond: number } {
   if (rows > cols) throw new Error(`solveMinNorm: needs rows ≤ cols (got ${rows}×${cols})`);
+  if (A.length !== rows * cols) throw new Error(`solveMinNorm: expected ${rows}×${cols} entries, got ${A.length}`);
   if (b.length !== rows) throw new Error(`solveMinNorm: right-hand side has length ${b.length}, expected ${rows}`);
-  // Aᵀ = Q R ⇒ A = Rᵀ Qᵀ; with x = Q [z; 0]: Rᵀ z = b.
-  const f = qrFactor(transpose(A, rows, cols), cols, rows);
+  // Aᵀ = Q R ⇒ A = Rᵀ Qᵀ; with x = Q [z; 0]: Rᵀ z = b. A row-major is Aᵀ column by column: no copy-transpose.
+  const f = qrFactorColumns(A, cols, rows);
   checkCond(f.cond, opts, `${rows}×${cols}`);
   const z = b.slice();
   rSolve(f, z, true);
   const x = new Float64Array(cols);
   x.set(z);
-  applyQ(f, x);
+  applyQ(f, x, false);
   return { x, cond: f.cond };
 }
 

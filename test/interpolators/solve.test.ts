@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import '../../src/linalg/index.js';
 import {
-  cholesky, IllConditionedError, luFactor, qrFactor, solveLeastSquares, solveMinNorm, solveSPD, solveSquare,
+  cholesky, IllConditionedError, luFactor, qrFactor, qrR, solveLeastSquares, solveMinNorm, solveSPD, solveSquare,
 } from '../../src/linalg/solve.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
@@ -95,7 +95,7 @@ describe('Householder QR', () => {
     const rows = 70;
     const cols = 55;
     const A = randn(rows, cols, 3);
-    const f = qrFactor(A, rows, cols);
+    const R = qrR(qrFactor(A, rows, cols));
     // RᵀR = AᵀA is a basis-free check of R.
     let err = 0;
     let scale = 0;
@@ -104,7 +104,7 @@ describe('Householder QR', () => {
         let ata = 0;
         for (let t = 0; t < rows; t++) ata += A[t * cols + i] * A[t * cols + j];
         let rtr = 0;
-        for (let t = 0; t <= Math.min(i, j); t++) rtr += f.qr[t * cols + i] * f.qr[t * cols + j];
+        for (let t = 0; t <= Math.min(i, j); t++) rtr += R[t * cols + i] * R[t * cols + j];
         err = Math.max(err, Math.abs(ata - rtr));
         scale = Math.max(scale, Math.abs(ata));
       }
