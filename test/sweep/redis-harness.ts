@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 
+/** FLATLAB_REDIS_SERVER picks the binary ("none" pretends it is missing, to check the skip path). */
 export function findRedisServer(): string | null {
+  const forced = process.env.FLATLAB_REDIS_SERVER;
+  if (forced) return forced === 'none' ? null : forced;
   const dirs = ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(delimiter)];
   for (const d of dirs) if (d && existsSync(join(d, 'redis-server'))) return join(d, 'redis-server');
   return null;
@@ -20,9 +23,10 @@ export function findRedisServer(): string | null {
 export function redisOrSkip(file: string): string | null {
   const bin = findRedisServer();
   if (bin) return bin;
-  const msg = `${file}: redis-server not found, SKIPPING the distributed-sweep tests (apt-get install redis-server)`;
-  if (process.env.FLATLAB_REQUIRE_REDIS === '1') throw new Error(`${msg} — FLATLAB_REQUIRE_REDIS=1 makes them mandatory`);
-  console.warn(`\n*** ${msg} ***\n`);
+  if (process.env.FLATLAB_REQUIRE_REDIS === '1') {
+    throw new Error(`${file}: redis-server not found, and FLATLAB_REQUIRE_REDIS=1 makes the distributed-sweep tests mandatory (apt-get install redis-server)`);
+  }
+  console.warn(`\n*** ${file}: redis-server not found, SKIPPING the distributed-sweep tests (apt-get install redis-server) ***\n`);
   return null;
 }
 
