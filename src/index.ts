@@ -34,3 +34,5 @@ export * from './interpolators/index.js';
 export * from './risk/index.js';
 // measures: curvature operators, trace / eigen estimators, the measure registry
 export * from './measures/index.js';
+// training: optimizers, SAM family, label-noise SGD, penalties, flattest-interpolator search, the trainer
+export * from './training/index.js';
