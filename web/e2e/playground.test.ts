@@ -4,6 +4,10 @@
  * numbers, and a bad link falls back to defaults with a notice. Screenshots go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import '../../src/linalg/index.js';
+import { displayed, measure, type SymmetryView } from '../src/lab.js';
+import { buildProblem, createStepper } from '../src/science.js';
+import { decodeState } from '../src/url.js';
 import { openLink, openSession, readText, readValue, type Session, shot, waitIdle, waitView } from './harness.js';
 
 const READOUTS = ['readout-step', 'readout-loss', 'readout-risk', 'readout-F', 'readout-Fstar', 'readout-pathnorm'];
@@ -115,6 +119,26 @@ describe('playground', () => {
     await waitView(s.page, '1.5|per-neuron|1');
     expect(s.page.url()).toBe(url);
     expect(await exactReadouts()).toEqual(before);
+    // The same link recomputed in Node by the same core gives the same numbers as Chromium — to rounding:
+    // Node 20's V8 and Chromium's V8 differ in the last bit of Math.log/exp/cos/pow for a few % of
+    // arguments (measured), so the data drawn through Box–Muller already differ in the last bits.
+    const { state, problems } = decodeState(new URL(url).hash);
+    expect(problems).toEqual([]);
+    const problem = buildProblem(state);
+    const stepper = createStepper(state, problem);
+    stepper.step(state.trained as number);
+    const view = { symLog: state.symLog, symMode: state.symMode, balanced: state.balanced } as SymmetryView;
+    const node = measure(displayed(stepper.net, problem, view, state.seed as number), problem);
+    const pairs: [string, number][] = [['readout-loss', node.loss], ['readout-risk', node.risk as number], ['readout-F', node.F], ['readout-Fstar', node.Fstar], ['readout-pathnorm', node.pathNorm]];
+    let identical = 0;
+    let worst = 0;
+    for (const [id, v] of pairs) {
+      const shown = Number(before[id]);
+      worst = Math.max(worst, rel(shown, v));
+      expect(rel(shown, v)).toBeLessThan(1e-9);
+      if (before[id] === String(v)) identical += 1;
+    }
+    console.log(`Node vs Chromium: ${identical}/${pairs.length} readouts bit-identical, largest relative difference ${worst.toExponential(1)}`);
     // A fresh tab on the same link too (no state carried over in the page).
     const other = await s.page.context().newPage();
     await other.goto(url);

@@ -230,7 +230,7 @@ function App() {
               <tbody>{interp.points.map((p) => <tr data-testid={`interp-${p.name}`}><td>{p.name}</td><td>{p.Fstar.toPrecision(4)}</td><td>{p.risk === null ? '—' : p.risk.toPrecision(4)}</td><td>{p.loss.toExponential(2)}</td></tr>)}</tbody>
             </table>
             {interp.notes.map((n) => <p class="empty">{n}</p>)}
-            <p class="hint">The trained point is the current network (an interpolator only once the train loss is ≈ 0). Memorizer and random features interpolate with large F* and risk of order Var(y); the teacher is flat and generalizes.</p>
+            <p class="hint">The trained point is the current network (an interpolator only once the train loss is ≈ 0). Memorizer and random features interpolate with large F* and a risk of order Var(y); with noiseless labels and a representable target the teacher is flat and generalizes (with label noise it must memorize the noise too).</p>
           </div>
         ) : null}
       </section>
