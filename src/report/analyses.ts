@@ -219,7 +219,7 @@ function flattest(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials'
 function ordering(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const pts = rows.filter((r) => r.metrics.interpolates === true).map((r) => ({
     construction: str(r, 'construction'), k: kOf(str(r, 'activation')), n: r.params.n as number, seed: r.seed,
-    fStar: num(r, 'fStar'), traceRescaled: num(r, 'traceRescaled'), risk: num(r, 'risk') / num(r, 'varY'),
+    fStar: num(r, 'fStar'), traceRescaled: num(r, 'traceRescaled'), traceRescaledPerNeuron: num(r, 'traceRescaledPerNeuron'), risk: num(r, 'risk') / num(r, 'varY'),
   }));
   const plot = pts.map((p) => ({ ...p, risk: Math.max(p.risk, 1e-12) }));
   const figs: Figure[] = [
@@ -230,7 +230,7 @@ function ordering(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials'
     },
     {
       id: 'h4-rawF-risk', title: 'The same interpolators against raw F at a random orbit point',
-      caption: 'Raw Hessian trace after a random per-neuron rescaling (factors 10^{±logRange}); the function, hence the risk, is unchanged.',
+      caption: 'Raw Hessian trace after a random global rescaling c = 10^u, u uniform in [−logRange, logRange] (one draw per interpolator); the function, hence the risk, is unchanged.',
       spec: chart({ title: 'risk vs raw F (random orbit point)', data: plot, mark: 'point', x: { field: 'traceRescaled', title: 'raw trace F at a random orbit point', log: true }, y: { field: 'risk', title: 'risk / Var(y)', log: true }, color: { field: 'construction', title: 'interpolator' }, column: { field: 'k', title: 'activation degree' } }),
     },
   ];

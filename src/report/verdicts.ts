@@ -90,11 +90,12 @@ export function verdictH2(points: readonly H2Point[], label: string, constructio
     const fit = powerLawFit(pts.map((p) => p.n), pts.map((p) => p.ratio));
     const nMax = Math.max(...ns);
     const rf = mean(pts.filter((p) => p.n === nMax).map((p) => p.riskFraction));
+    const level = mean(pts.filter((p) => p.n === nMax).map((p) => p.ratio));
     const grows: VerdictStatus = !Number.isFinite(fit.ci[0]) ? 'inconclusive' : fit.ci[0] > 0 ? 'holds' : fit.ci[1] < 0 || fit.slope <= 0 ? 'does not hold' : 'inconclusive';
     const risky: VerdictStatus = rf >= THRESHOLDS.h2MinRiskFraction ? 'holds' : 'does not hold';
     parts.push(grows, risky);
     summary.push(`${c} F*/F_min ∝ n^${f2(fit.slope)} (${ci(fit.ci)})`);
-    details.push(`${c}: F*/F_min grows as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${grows}; risk/Var(y) at n = ${nMax} is ${f2(rf)} (needs ≥ ${THRESHOLDS.h2MinRiskFraction}) — ${risky}`);
+    details.push(`${c}: F*/F_min grows as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${grows}; F*/F_min = ${f2(level)} at n = ${nMax}; risk/Var(y) at n = ${nMax} is ${f2(rf)} (needs ≥ ${THRESHOLDS.h2MinRiskFraction}) — ${risky}`);
   }
   const status = combine(parts);
   return { status, text: `H2 ${status} ${label}: ${summary.join('; ') || 'no data'}`, details };
@@ -153,7 +154,7 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
 
 // ---------------------------------------------------------------- H4
 
-export interface H4Point { risk: number; fStar: number; traceRescaled: number }
+export interface H4Point { risk: number; fStar: number; traceRescaled: number; traceRescaledPerNeuron?: number }
 
 export function verdictH4(points: readonly H4Point[], label: string): Verdict {
   const star = spearman(points.map((p) => p.fStar), points.map((p) => p.risk));
@@ -168,7 +169,13 @@ export function verdictH4(points: readonly H4Point[], label: string): Verdict {
     status,
     text,
     details: [
-      'holds when ρ(F*) is positive with its CI above 0 and the raw-F correlation lies below that CI',
+      'holds when ρ(F*) is positive with its CI above 0 and the raw-F correlation (one random global factor per interpolator) lies below that CI',
+      ...(points.some((p) => p.traceRescaledPerNeuron !== undefined)
+        ? [(() => {
+          const pn = spearman(points.map((p) => p.traceRescaledPerNeuron ?? Number.NaN), points.map((p) => p.risk));
+          return `for comparison, raw F after independent per-neuron factors: ρ = ${f2(pn.rho)} (${ci(pn.ci)}) — the largest of m random terms grows with the width, so this rescaling favours narrow interpolators`;
+        })()]
+        : []),
     ],
   };
 }

@@ -32,6 +32,7 @@ export const STUDY_TARGETS = {
   relu2: { links: [{ name: 'relu_pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
   // t² = He_2(t) + 1 = √2 · He_2(t)/√2 + 1 in the orthonormal basis; t² = relu²(t) + relu²(−t).
   square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu2', 'square'] },
+  'relu2+relu2': { links: [{ name: 'relu_pow', p: 2 }, { name: 'relu_pow', p: 2 }], coeffs: [1, 1], exactFor: ['relu2'] },
   'relu2+square': { links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1, 1], exactFor: ['relu2'] },
 } as const satisfies Record<string, { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }>;
 export type StudyTarget = keyof typeof STUDY_TARGETS;
@@ -42,7 +43,7 @@ export type StudyTarget = keyof typeof STUDY_TARGETS;
  */
 export const MATCHED_TARGETS: Record<string, Record<StudyActivation, StudyTarget>> = {
   matched: { relu: 'relu', abs: 'abs', relu2: 'relu2', square: 'square' },
-  matched2: { relu: 'relu+abs', abs: 'abs', relu2: 'relu2+square', square: 'square' },
+  matched2: { relu: 'relu+abs', abs: 'abs', relu2: 'relu2+relu2', square: 'square' },
 };
 
 /** The concrete target preset of a (target, activation) pair. */

@@ -69,7 +69,7 @@ export const STUDY_TYPES: Record<string, StudyTypeDef> = {
     name: 'ordering',
     hypothesis: 'H4',
     defaults: { d: 10, n: 50, m: 50, searchWidth: 10, activation: 'relu', target: 'relu', noise: 0, construction: 'gd', initScale: 0.1, steps: 1000, tol: 1e-8, logRange: 2 },
-    metrics: ['fStar', 'trace', 'traceRescaled', 'trainLoss', 'maxResidual', 'risk', 'riskStderr', 'riskMethod', 'varF', 'varY', 'pathNorm', 'steps', 'interpolates'],
+    metrics: ['fStar', 'trace', 'traceRescaled', 'traceRescaledPerNeuron', 'trainLoss', 'maxResidual', 'risk', 'riskStderr', 'riskMethod', 'varF', 'varY', 'pathNorm', 'steps', 'interpolates'],
     check: both(sizeCheck, memorizerCheck),
   },
   algorithms: {

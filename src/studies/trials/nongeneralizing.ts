@@ -39,9 +39,13 @@ export function runInterpolator(raw: Record<string, unknown>, seed: number): Tri
     interpolates: interpolates(parts.loss, p.tol),
   };
   if (p.logRange !== undefined) {
-    // H4: the raw trace at a random point of the interpolator's orbit (per-neuron factors 10^{±logRange}).
+    // H4: the raw trace at a random point of the interpolator's orbit. The test uses one global factor
+    // c = 10^u, u ~ U[−logRange, logRange]; independent per-neuron factors are recorded too, but the
+    // largest of m random terms grows with the width m, which biases raw F towards narrow networks.
+    const u = randomFactors(1, p.logRange, deriveSeed(seed, 'orbit-sample-global', p.construction))[0];
+    metrics.traceRescaled = traceParts(rescale(built.net, u), data).trace;
     const c = randomFactors(built.net.m, p.logRange, deriveSeed(seed, 'orbit-sample', p.construction));
-    metrics.traceRescaled = traceParts(rescale(built.net, c), data).trace;
+    metrics.traceRescaledPerNeuron = traceParts(rescale(built.net, c), data).trace;
   }
   return { metrics };
 }
