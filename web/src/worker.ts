@@ -6,7 +6,7 @@
 import '../../src/linalg/index.js';
 import type { Network } from '../../src/model/network.js';
 import {
-  displayed, type Heatmap, heatmap, measure, type NeuronPoint, neuronView, orbitCurve, type Plane, plane, type Readouts, type SymmetryView,
+  displayed, type Heatmap, heatmap, measure, type NeuronPoint, neuronView, type OrbitCurve, orbitCurve, type Plane, plane, type Readouts, type SymmetryView,
 } from './lab.js';
 import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
 import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
@@ -31,6 +31,11 @@ let gridFstar: Float64Array | null = null;
 /** The last measurement of the trained θ, reused for the readouts when the view is the identity. */
 let lastTrained: { step: number; r: Readouts } | null = null;
 let views: { at: number; neurons: NeuronPoint[]; heatmap: Heatmap | null } | null = null;
+/** f is invariant along the orbit: the heatmap only changes with training. */
+let heat: { step: number; h: Heatmap | null } | null = null;
+/** The orbit curve depends on θ, the mode and the base point, not on the slider position. */
+let orbitCache: { key: string; curve: OrbitCurve } | null = null;
+let viewScheduled = false;
 let resetHistory = true;
 
 function post(msg: FromWorker): void {
@@ -56,11 +61,14 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   // While playing, the heavier views refresh a few times a second; otherwise every time.
   const now = performance.now();
   if (!views || !playing || now - views.at >= VIEWS_EVERY_MS || opts.orbit) {
-    views = {
-      at: now,
-      neurons: neuronView(shownNet, problem),
-      heatmap: grid && gridFstar ? heatmap(net, grid, gridFstar) : null,
-    };
+    if (!heat || heat.step !== step) heat = { step, h: grid && gridFstar ? heatmap(net, grid, gridFstar) : null };
+    views = { at: now, neurons: neuronView(shownNet, problem), heatmap: heat.h };
+  }
+  let orbit: OrbitCurve | null = null;
+  if (opts.orbit) {
+    const key = `${epoch}|${step}|${view.symMode}|${view.balanced}`;
+    if (orbitCache?.key !== key) orbitCache = { key, curve: orbitCurve(net, problem, view, seed, orbitPoints(net)) };
+    orbit = orbitCache.curve;
   }
   post({
     type: 'snapshot', epoch, step, playing, replaying, view,
@@ -68,7 +76,7 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
     history: pending, resetHistory,
     neurons: views.neurons,
     heatmap: views.heatmap,
-    orbit: opts.orbit ? orbitCurve(net, problem, view, seed) : null,
+    orbit,
     stepsPerSec: opts.stepsPerSec ?? null,
     phase: (stepper as Stepper).phase,
     riskUnavailable: problem.riskUnavailable,
@@ -76,6 +84,12 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   });
   pending = [];
   resetHistory = false;
+}
+
+/** Fewer orbit points for big problems (each point is one pass over the data). */
+function orbitPoints(net: Network): number {
+  const work = (problem as Problem).data.n * net.m * net.d;
+  return work > 5e7 ? 13 : work > 5e6 ? 25 : 49;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -110,6 +124,8 @@ async function init(next: State, myEpoch: number): Promise<void> {
   grid = plane(problem);
   gridFstar = grid ? problem.fstar(grid.X, grid.G * grid.G) : null;
   views = null;
+  heat = null;
+  orbitCache = null;
   lastTrained = null;
   step = 0;
   pending = [];
@@ -175,7 +191,14 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         break;
       case 'view':
         view = msg.view;
-        if (!playing && !replaying) snapshot({ orbit: true });
+        // A dragged slider sends a burst of views: answer once for the latest.
+        if (!playing && !replaying && !viewScheduled) {
+          viewScheduled = true;
+          setTimeout(() => {
+            viewScheduled = false;
+            if (!playing && !replaying) snapshot({ orbit: true });
+          }, 0);
+        }
         break;
       case 'interpolators': {
         if (!problem || !state) break;
