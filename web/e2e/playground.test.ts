@@ -178,7 +178,20 @@ describe('playground', () => {
     await waitIdle(s.page);
     await s.page.getByTestId('btn-interp').click();
     await s.page.getByTestId('interp-result').waitFor({ timeout: 30_000 });
-    for (const name of ['teacher', 'memorizer', 'trained']) await s.page.getByTestId(`interp-${name}`).waitFor();
+    const row: Record<string, { Fstar: number; risk: number; loss: number }> = {};
+    for (const name of ['teacher', 'memorizer', 'random-features', 'trained']) {
+      const el = s.page.getByTestId(`interp-${name}`);
+      await el.waitFor();
+      const num = async (a: string) => Number(await el.getAttribute(a));
+      row[name] = { Fstar: await num('data-fstar'), risk: await num('data-risk'), loss: await num('data-loss') };
+    }
+    // Noiseless relu+abs target, ReLU student: the constructions interpolate; the teacher is exact (risk ≈ 0)
+    // and flatter than the memorizer, which does not generalize.
+    for (const name of ['teacher', 'memorizer', 'random-features']) expect(row[name].loss).toBeLessThan(1e-12);
+    expect(row.teacher.risk).toBeLessThan(1e-10);
+    expect(row.memorizer.Fstar).toBeGreaterThan(2 * row.teacher.Fstar);
+    expect(row.memorizer.risk).toBeGreaterThan(0.1);
+    expect(row.trained.loss).toBeGreaterThan(0); // step 0: not an interpolator
     await shot(s.page, 'interpolators');
   });
 });

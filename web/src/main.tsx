@@ -7,18 +7,18 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SymmetryView } from './lab.js';
 import type { FromWorker, HistoryPoint, InterpolatorResult, ToWorker } from './protocol.js';
 import { QUANTITIES, tip } from './quantities.js';
-import { DATA_PARAMS, NETWORK_PARAMS, TRAIN_PARAMS, byKey, type State } from './tables.js';
+import { DATA_PARAMS, NETWORK_PARAMS, TRAIN_PARAMS, type State } from './tables.js';
 import { crossCheck } from './constraints.js';
 import { decodeState, encodeState } from './url.js';
-import { curvesChart, heatmapChart, heatmapLegend, interpolatorChart, neuronChart, orbitChart } from './views/charts.js';
+import { curvesChart, heatmapChart, heatmapLegend, neuronChart } from './views/charts.js';
 import { ControlGroup } from './views/Controls.js';
+import { InterpolatorPanel } from './views/Interpolators.js';
 import { PlotView } from './views/PlotView.js';
 import { Readout } from './views/Readout.js';
+import { SymmetryPanel } from './views/Symmetry.js';
 import './style.css';
 
 type Snapshot = Extract<FromWorker, { type: 'snapshot' }>;
-
-const VIEW_KEYS = new Set(['symLog', 'symMode', 'balanced']);
 
 function viewOf(s: State): SymmetryView {
   return { symLog: s.symLog as number, symMode: s.symMode as SymmetryView['symMode'], balanced: s.balanced as boolean };
@@ -92,14 +92,17 @@ function App() {
     };
   }, []);
 
+  /** The symmetry view changes what is shown, not the run. */
+  const setView = (v: Partial<SymmetryView>) => {
+    const next = { ...stateRef.current, ...v };
+    stateRef.current = next;
+    setState(next);
+    syncUrl(next, snap?.step ?? 0);
+    send({ type: 'view', view: viewOf(next) });
+  };
+
   const change = (key: string, v: unknown) => {
     const next = { ...state, [key]: v };
-    if (VIEW_KEYS.has(key)) {
-      setState(next);
-      syncUrl(next, snap?.step ?? 0);
-      send({ type: 'view', view: viewOf(next) });
-      return;
-    }
     // Any other change defines a new experiment: rebuild and start from step 0. A value that conflicts
     // with another field (r > d, batch > n, …) is reported and the conflicting field reset.
     next.trained = 0;
@@ -124,8 +127,6 @@ function App() {
     const a = Math.max(Math.abs(lo), Math.abs(hi), 1e-9);
     return [-a, a];
   }, [snap?.heatmap]);
-  const symLog = state.symLog as number;
-  const symDef = byKey('symLog');
 
   return (
     <div class="app">
@@ -185,55 +186,14 @@ function App() {
           ) : <p class="empty">the heatmap is shown for r ≤ 2</p>}
         </section>
         <section class="right">
-          <div class="panel symmetry">
-            <h2 title={tip(symDef)}>Symmetry: rescale along the orbit</h2>
-            <label class="slider" title={tip(symDef)}>
-              <span>c = 10^</span>
-              <input type="range" data-testid="sym-slider" min={-3} max={3} step={0.05} value={symLog}
-                onInput={(e) => change('symLog', Number((e.target as HTMLInputElement).value))} />
-              <output data-testid="sym-c">{symLog.toFixed(2)}</output>
-            </label>
-            <div class="row">
-              <select data-testid="sym-mode" value={String(state.symMode)} title={tip(byKey('symMode'))}
-                onChange={(e) => change('symMode', (e.target as HTMLSelectElement).value)}>
-                <option value="global">global c</option>
-                <option value="per-neuron">per-neuron c_j</option>
-              </select>
-              <button type="button" data-testid="btn-balance" title={tip(byKey('balanced'))}
-                onClick={() => { const next = { ...state, balanced: true, symLog: 0 }; setState(next); syncUrl(next, snap?.step ?? 0); send({ type: 'view', view: viewOf(next) }); }}>
-                balance → c*</button>
-              {state.balanced ? (
-                <button type="button" data-testid="btn-unbalance" title="orbit through θ itself"
-                  onClick={() => { const next = { ...state, balanced: false, symLog: 0 }; setState(next); syncUrl(next, snap?.step ?? 0); send({ type: 'view', view: viewOf(next) }); }}>
-                  back to θ</button>
-              ) : null}
-            </div>
-            <p class="hint">f, the train loss and the risk stay fixed; F moves by orders of magnitude; F* does not.</p>
-            {snap?.orbit ? (
-              <PlotView make={() => orbitChart(snap.orbit!, symLog, shown?.F ?? 0)} deps={[snap.orbit, symLog, shown?.F]} testid="orbit-chart" />
-            ) : <p class="empty">orbit curve is drawn while paused</p>}
-          </div>
+          <SymmetryPanel view={viewOf(state)} orbit={snap?.orbit ?? null} shownF={shown?.F} onView={setView} />
           <div class="panel">
             <h2 title={`${tip(QUANTITIES.align)}\nagainst ${tip(QUANTITIES.mass)}\nsize and colour: ${tip(QUANTITIES.absA)}`}>Neurons</h2>
             <PlotView make={() => (snap ? neuronChart(snap.neurons) : null)} deps={[snap?.neurons]} testid="neuron-chart" empty="no live neurons" />
           </div>
         </section>
       </main>
-      <section class="panel interp">
-        <h2 title="teacher, memorizer and random-features interpolators against the trained network, in the F*–risk plane">Interpolators: flatness vs generalization</h2>
-        <button type="button" data-testid="btn-interp" disabled={busy || playing} onClick={() => send({ type: 'interpolators' })}>compare interpolators</button>
-        {interp ? (
-          <div class="interp-body" data-testid="interp-result">
-            <PlotView make={() => interpolatorChart(interp.points)} deps={[interp]} empty="population risk is not available for these points yet" />
-            <table class="interp-table">
-              <thead><tr><th>interpolator</th><th title={tip(QUANTITIES.Fstar)}>F*</th><th title={tip(QUANTITIES.risk)}>risk</th><th title={tip(QUANTITIES.loss)}>train loss</th></tr></thead>
-              <tbody>{interp.points.map((p) => <tr data-testid={`interp-${p.name}`}><td>{p.name}</td><td>{p.Fstar.toPrecision(4)}</td><td>{p.risk === null ? '—' : p.risk.toPrecision(4)}</td><td>{p.loss.toExponential(2)}</td></tr>)}</tbody>
-            </table>
-            {interp.notes.map((n) => <p class="empty">{n}</p>)}
-            <p class="hint">The trained point is the current network (an interpolator only once the train loss is ≈ 0). Memorizer and random features interpolate with large F* and a risk of order Var(y); with noiseless labels and a representable target the teacher is flat and generalizes (with label noise it must memorize the noise too).</p>
-          </div>
-        ) : null}
-      </section>
+      <InterpolatorPanel result={interp} disabled={busy || playing} onCompute={() => send({ type: 'interpolators' })} />
       <footer>Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link reproduces it.</footer>
     </div>
   );
