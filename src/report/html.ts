@@ -16,6 +16,10 @@ export interface Provenance {
   seconds: number | null;
   command: string;
   lossConvention: string;
+  /** Trials the specs ask for at this scale (trials < expected: the run was interrupted). */
+  expected: number;
+  /** flatlab versions that produced the stored results. */
+  storedVersions: string[];
 }
 
 export interface RenderedFigure {
@@ -94,9 +98,9 @@ ${failed}
 <table class="prov">
 <tr><td>scale</td><td>${escapeHtml(prov.scale)}</td><td>date</td><td>${escapeHtml(prov.date)}</td></tr>
 <tr><td>flatlab version</td><td>${escapeHtml(prov.version)}</td><td>backend</td><td>${escapeHtml(prov.backend)}</td></tr>
-<tr><td>trials</td><td>${prov.trials} (${prov.failed} failed)</td><td>seeds</td><td>${escapeHtml(prov.seeds)}</td></tr>
+<tr><td>trials</td><td>${prov.trials} of ${prov.expected}${prov.trials < prov.expected ? ' (incomplete: run reproduce again to finish)' : ''} (${prov.failed} failed)</td><td>seeds</td><td>${escapeHtml(prov.seeds)}</td></tr>
 <tr><td>run time</td><td>${prov.seconds === null ? '—' : `${prov.seconds.toFixed(0)} s`}</td><td>command</td><td><code>${escapeHtml(prov.command)}</code></td></tr>
-<tr><td>loss convention</td><td colspan="3">${escapeHtml(prov.lossConvention)}</td></tr>
+<tr><td>loss convention</td><td>${escapeHtml(prov.lossConvention)}</td><td>results computed by</td><td>flatlab ${escapeHtml(prov.storedVersions.join(', ') || prov.version)}</td></tr>
 </table>
 <h2>Summary</h2>
 <ul>${summary}</ul>

@@ -44,8 +44,10 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   const rendered: { section: Section; figures: RenderedFigure[] }[] = [];
   let trials = 0;
   let failed = 0;
+  let expected = 0;
   const seeds = new Set<number>();
   for (const spec of o.specs) {
+    expected += expandStudy(spec, o.scale).length;
     const section = analyse(spec, studyRows(o.store, spec, o.scale));
     trials += section.trials;
     failed += section.failed.length;
@@ -63,7 +65,9 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   }
   const prov: Provenance = {
     version: o.version, backend: o.backend, scale: o.scale, date: new Date().toISOString(), seeds: [...seeds].sort((a, b) => a - b).join(', '),
-    trials, failed, seconds: o.seconds, command: o.command, lossConvention: LOSS_CONVENTION,
+    trials, failed, seconds: o.seconds, command: o.command, lossConvention: LOSS_CONVENTION, expected,
+    // Keys do not include the version: results computed by an older flatlab are reused, and said so here.
+    storedVersions: [...new Set(o.store.all().map((t) => t.version))].sort(),
   };
   const path = join(o.dir, 'index.html');
   writeFileAtomic(path, reportHtml(prov, rendered));

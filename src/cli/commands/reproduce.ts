@@ -78,6 +78,10 @@ export async function reproduce(f: Flags): Promise<string> {
         await executor.close();
       }
     }
+    if (seconds === null) {
+      const stored = store.getMeta(`seconds:${scale}`);
+      seconds = stored === null ? null : Number(stored);
+    }
     const report = await writeReport({
       store, specs, scale, dir: join(out, 'report'), backend: getBackend().name, version: VERSION, seconds,
       command: `flatlab reproduce --scale ${scale}`,
