@@ -84,6 +84,8 @@ describe('playground', () => {
       expect(rel(await readValue(s.page, 'readout-loss'), loss0)).toBeLessThan(1e-10);
       expect(rel(await readValue(s.page, 'readout-risk'), risk0)).toBeLessThan(1e-10);
       expect(rel(await readValue(s.page, 'readout-Fstar'), Fstar0)).toBeLessThan(1e-10);
+      // f itself, recomputed from the rescaled network on the heatmap grid, moves by rounding only.
+      expect(await readValue(s.page, 'readout-fshift')).toBeLessThan(1e-10);
     }
     expect(new URL(s.page.url()).hash).toContain('sc=-2');
     await shot(s.page, 'rescaled');

@@ -186,7 +186,7 @@ function App() {
           ) : <p class="empty">the heatmap is shown for r ≤ 2</p>}
         </section>
         <section class="right">
-          <SymmetryPanel view={viewOf(state)} orbit={snap?.orbit ?? null} shownF={shown?.F} onView={setView} />
+          <SymmetryPanel view={viewOf(state)} orbit={snap?.orbit ?? null} shownF={shown?.F} fShift={snap?.fShift ?? null} onView={setView} />
           <div class="panel">
             <h2 title={`${tip(QUANTITIES.align)}\nagainst ${tip(QUANTITIES.mass)}\nsize and colour: ${tip(QUANTITIES.absA)}`}>Neurons</h2>
             <PlotView make={() => (snap ? neuronChart(snap.neurons) : null)} deps={[snap?.neurons]} testid="neuron-chart" empty="no live neurons" />

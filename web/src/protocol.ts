@@ -43,7 +43,10 @@ export type FromWorker =
       history: HistoryPoint[];
       resetHistory: boolean;
       neurons: NeuronPoint[];
+      /** f and f* on the plane (f of the displayed network). */
       heatmap: Heatmap | null;
+      /** max |f_displayed − f_trained| over the plane's grid (0 when the view is the identity). */
+      fShift: number | null;
       orbit: OrbitCurve | null;
       /** Training steps per second over the last play chunk. */
       stepsPerSec: number | null;

@@ -27,6 +27,11 @@ export const QUANTITIES: Record<string, Quantity> = {
     label: 'path norm P', help: 'sum of the invariant neuron masses (F* ≈ √d · P for ReLU, n ≫ d)',
     formula: 'P(θ) = Σ_j |a_j| ‖w_j‖^k',
   },
+  fShift: {
+    label: 'max |Δf| on the plane',
+    help: 'largest change of the network function on the heatmap grid between the displayed (rescaled) and the trained network: rounding only',
+    formula: 'max_x |f(x; rescale(θ, c)) − f(x; θ)|',
+  },
   stepsPerSec: { label: 'steps/s', help: 'training steps per second in this browser (worker thread, portable backend)', formula: '' },
   align: {
     label: 'alignment', help: 'how much of neuron j lies in the relevant subspace span(U)',

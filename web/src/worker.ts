@@ -31,8 +31,12 @@ let gridFstar: Float64Array | null = null;
 /** The last measurement of the trained θ, reused for the readouts when the view is the identity. */
 let lastTrained: { step: number; r: Readouts } | null = null;
 let views: { at: number; neurons: NeuronPoint[]; heatmap: Heatmap | null } | null = null;
-/** f is invariant along the orbit: the heatmap only changes with training. */
-let heat: { step: number; h: Heatmap | null } | null = null;
+/**
+ * The heatmap is drawn from the displayed network, and compared with the trained θ's f on the same
+ * grid: the largest difference is the visible proof that f does not move along the orbit.
+ */
+let heat: { key: string; h: Heatmap | null; shift: number | null } | null = null;
+let heatTrained: { step: number; f: Float64Array } | null = null;
 /** The orbit curve depends on θ, the mode and the base point, not on the slider position. */
 let orbitCache: { key: string; curve: OrbitCurve } | null = null;
 let viewScheduled = false;
@@ -61,7 +65,8 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   // While playing, the heavier views refresh a few times a second; otherwise every time.
   const now = performance.now();
   if (!views || !playing || now - views.at >= VIEWS_EVERY_MS || opts.orbit) {
-    if (!heat || heat.step !== step) heat = { step, h: grid && gridFstar ? heatmap(net, grid, gridFstar) : null };
+    const key = `${step}|${view.symLog}|${view.symMode}|${view.balanced}`;
+    if (heat?.key !== key) heat = heatFor(key, net, shownNet);
     views = { at: now, neurons: neuronView(shownNet, problem), heatmap: heat.h };
   }
   let orbit: OrbitCurve | null = null;
@@ -76,6 +81,7 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
     history: pending, resetHistory,
     neurons: views.neurons,
     heatmap: views.heatmap,
+    fShift: heat?.shift ?? null,
     orbit,
     stepsPerSec: opts.stepsPerSec ?? null,
     phase: (stepper as Stepper).phase,
@@ -84,6 +90,16 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   });
   pending = [];
   resetHistory = false;
+}
+
+function heatFor(key: string, net: Network, shownNet: Network): { key: string; h: Heatmap | null; shift: number | null } {
+  if (!grid || !gridFstar) return { key, h: null, shift: null };
+  const h = heatmap(shownNet, grid, gridFstar);
+  if (shownNet === net) return { key, h, shift: 0 };
+  if (heatTrained?.step !== step) heatTrained = { step, f: heatmap(net, grid, gridFstar).f };
+  let shift = 0;
+  for (let i = 0; i < h.f.length; i++) shift = Math.max(shift, Math.abs(h.f[i] - heatTrained.f[i]));
+  return { key, h, shift };
 }
 
 /** Fewer orbit points for big problems (each point is one pass over the data). */
@@ -125,6 +141,7 @@ async function init(next: State, myEpoch: number): Promise<void> {
   gridFstar = grid ? problem.fstar(grid.X, grid.G * grid.G) : null;
   views = null;
   heat = null;
+  heatTrained = null;
   orbitCache = null;
   lastTrained = null;
   step = 0;

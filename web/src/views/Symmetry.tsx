@@ -4,9 +4,11 @@ import { tip } from '../quantities.js';
 import { byKey } from '../tables.js';
 import { orbitChart } from './charts.js';
 import { PlotView } from './PlotView.js';
+import { Readout } from './Readout.js';
 
 export function SymmetryPanel(props: {
-  view: SymmetryView; orbit: OrbitCurve | null; shownF: number | undefined; onView: (v: Partial<SymmetryView>) => void;
+  view: SymmetryView; orbit: OrbitCurve | null; shownF: number | undefined; fShift: number | null;
+  onView: (v: Partial<SymmetryView>) => void;
 }) {
   const { view, orbit, shownF, onView } = props;
   const symDef = byKey('symLog');
@@ -35,6 +37,7 @@ export function SymmetryPanel(props: {
         ) : null}
       </div>
       <p class="hint">f, the train loss and the risk stay fixed; F moves by orders of magnitude; F* does not.</p>
+      <Readout q="fShift" value={props.fShift} testid="readout-fshift" />
       {orbit ? (
         <PlotView make={() => orbitChart(orbit, view.symLog, shownF ?? 0)} deps={[orbit, view.symLog, shownF]} testid="orbit-chart" />
       ) : <p class="empty">the orbit curve is drawn while paused</p>}
