@@ -6,7 +6,10 @@
  */
 import { z } from 'zod';
 import type { ActivationSpec } from '../model/activations.js';
+import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
+import type { ParamDef } from '../params/table.js';
+import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 
 /** Student activations offered to studies, with their degree of homogeneity k. */
 export const STUDY_ACTIVATIONS = {
@@ -56,26 +59,38 @@ export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features', 'lazy',
 /** Constructions that need one neuron per sample (m ≥ n). */
 export const NEEDS_M_GE_N = new Set<string>(['memorizer', 'random-features']);
 
-/** Training algorithm names (the training module's registry; MATH.md §6). */
-export const ALGORITHMS = ['gd', 'sgd', 'adam', 'sam', '1sam', 'asam', 'label-noise', 'trace-penalty', 'invariant-penalty', 'flattest'] as const;
+export { ALGORITHMS };
+
+/**
+ * A zod schema from a shared parameter-table entry, so a range is written once (src/params/table.ts):
+ * d, n and noise come from the data table, the width, init scale, steps and tol from the training table.
+ */
+function fromDef(table: readonly ParamDef[], key: string): z.ZodNumber {
+  const def = table.find((p) => p.key === key);
+  if (!def || (def.type !== 'int' && def.type !== 'number')) throw new Error(`no numeric parameter "${key}" in the table`);
+  let s = def.type === 'int' ? z.number().int() : z.number();
+  if (def.min !== undefined) s = s.min(def.min);
+  if (def.max !== undefined) s = s.max(def.max);
+  return s;
+}
 
 const names = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 /** Field name → schema of ONE value. */
 export const FIELDS = {
-  d: z.number().int().min(1).max(10_000),
-  n: z.number().int().min(1).max(1_000_000),
-  m: z.number().int().min(1).max(100_000),
+  d: fromDef(DATA_PARAMS, 'd'),
+  n: fromDef(DATA_PARAMS, 'n'),
+  m: fromDef(TRAIN_PARAMS, 'width'),
   activation: z.enum(names(STUDY_ACTIVATIONS)),
   target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS)]),
-  noise: z.number().min(0).max(10),
+  noise: fromDef(DATA_PARAMS, 'noise'),
   construction: z.enum(CONSTRUCTIONS),
   algorithm: z.enum(ALGORITHMS),
   /** Width of learned interpolators (gd, sam, label-noise, flattest) in H2/H4. */
-  searchWidth: z.number().int().min(1).max(100_000),
-  initScale: z.number().gt(0).max(1e3),
-  steps: z.number().int().min(1).max(10_000_000),
-  tol: z.number().gt(0).max(1),
+  searchWidth: fromDef(TRAIN_PARAMS, 'width'),
+  initScale: fromDef(TRAIN_PARAMS, 'initScale'),
+  steps: fromDef(TRAIN_PARAMS, 'steps'),
+  tol: fromDef(TRAIN_PARAMS, 'tol'),
   /** Symmetry orbit: global factor c or independent per-neuron factors. */
   mode: z.enum(['global', 'per-neuron']),
   /** Orbit factors span 10^-logRange … 10^logRange. */

@@ -41,8 +41,11 @@ const tables = (out: string) => JSON.parse(readFileSync(join(out, 'report', 'tab
 describe('reproduce resumes after SIGKILL', () => {
   it('completes, stores each trial once, and reproduces the uninterrupted tables', async () => {
     const ref = tempDir();
+    const t0 = Date.now();
     const r0 = spawnSync(process.execPath, args(ref), { env, encoding: 'utf8', timeout: 120_000 });
     expect(r0.status, r0.stderr).toBe(0);
+    // The smoke scale runs every study in well under a minute (even on a loaded 2-core machine).
+    expect(Date.now() - t0).toBeLessThan(60_000);
     const total = count(join(ref, 'results.sqlite'));
     expect(total).toBeGreaterThan(20);
 
