@@ -30,6 +30,7 @@ export const THRESHOLDS = {
 } as const;
 
 const f2 = (x: number): string => (Number.isFinite(x) ? (Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : x.toFixed(2)) : 'n/a');
+const sp = (label: string): string => (label ? ` ${label}` : '');
 const ci = (c: [number, number]): string => `95% CI [${f2(c[0])}, ${f2(c[1])}]`;
 
 /** Combine sub-verdicts: any failure fails; otherwise any inconclusive part is inconclusive. */
@@ -98,7 +99,7 @@ export function verdictH2(points: readonly H2Point[], label: string, constructio
     details.push(`${c}: F*/F_min grows as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${grows}; F*/F_min = ${f2(level)} at n = ${nMax}; risk/Var(y) at n = ${nMax} is ${f2(rf)} (needs ≥ ${THRESHOLDS.h2MinRiskFraction}) — ${risky}`);
   }
   const status = combine(parts);
-  return { status, text: `H2 ${status} ${label}: ${summary.join('; ') || 'no data'}`, details };
+  return { status, text: `H2 ${status}${sp(label)}: ${summary.join('; ') || 'no data'}`, details };
 }
 
 // ---------------------------------------------------------------- H3
@@ -149,7 +150,7 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
     details.push(`risk/Var(f*) at n = ${nMax}: exact links ${f2(e)}, links with approximation error ${f2(a)} — ${ok ? 'approximation error raises the risk' : 'approximation error does not raise the risk'}`);
   }
   const status = combine(parts);
-  return { status, text: `H3 ${status} ${label}: ${head}`, details };
+  return { status, text: `H3 ${status}${sp(label)}: ${head}`, details };
 }
 
 // ---------------------------------------------------------------- H4
@@ -164,7 +165,7 @@ export function verdictH4(points: readonly H4Point[], label: string): Verdict {
   else if (star.ci[1] <= 0 || raw.rho >= star.rho) status = 'does not hold';
   else if (star.ci[0] > 0 && raw.rho < star.ci[0]) status = 'holds';
   else status = 'inconclusive';
-  const text = `H4 ${status} ${label}: Spearman ρ(F*, risk) = ${f2(star.rho)} (${ci(star.ci)}), ρ(raw F on random orbit points, risk) = ${f2(raw.rho)} (${ci(raw.ci)}), ${star.n} interpolators`;
+  const text = `H4 ${status}${sp(label)}: Spearman ρ(F*, risk) = ${f2(star.rho)} (${ci(star.ci)}), ρ(raw F on random orbit points, risk) = ${f2(raw.rho)} (${ci(raw.ci)}), ${star.n} interpolators`;
   return {
     status,
     text,
@@ -191,7 +192,7 @@ export function verdictAlgorithms(points: readonly AlgPoint[], label: string): V
   const search = byAlg.get('flattest');
   const others = [...byAlg.entries()].filter(([a]) => a !== 'flattest').map(([a, v]) => [a, mean(v)] as const);
   if (!search || !others.length) {
-    return { status: 'inconclusive', text: `Algorithms inconclusive ${label}: the flattest search or every other algorithm failed to interpolate`, details: [] };
+    return { status: 'inconclusive', text: `Algorithms inconclusive${sp(label)}: the flattest search or every other algorithm failed to interpolate`, details: [] };
   }
   const best = others.reduce((b, o) => (o[1] < b[1] ? o : b));
   const s = mean(search);
@@ -199,7 +200,7 @@ export function verdictAlgorithms(points: readonly AlgPoint[], label: string): V
   const status: VerdictStatus = ok ? 'holds' : 'does not hold';
   return {
     status,
-    text: `Flattest search ${ok ? 'finds' : 'does not find'} the flattest interpolator ${label}: F* = ${f2(s)} vs best other (${best[0]}) ${f2(best[1])} (needs ≤ ${THRESHOLDS.algFlattestSlack}×)`,
+    text: `Flattest search ${ok ? 'finds' : 'does not find'} the flattest interpolator${sp(label)}: F* = ${f2(s)} vs best other (${best[0]}) ${f2(best[1])} (needs ≤ ${THRESHOLDS.algFlattestSlack}×)`,
     details: [`${interp.length} of ${points.length} runs interpolate`],
   };
 }
@@ -220,7 +221,7 @@ export function verdictEstimators(points: readonly EstPoint[], label: string): V
   if (Number.isFinite(h) && Number.isFinite(hp)) status = hp < h ? 'holds' : 'does not hold';
   return {
     status,
-    text: `Hutch++ ${status === 'holds' ? 'beats' : status === 'does not hold' ? 'does not beat' : 'vs'} Hutchinson ${label}: relative RMS error at budget ${bMax} ${f2(hp)} vs ${f2(h)}; error ∝ budget^${f2(fits.hutchpp.slope)} vs budget^${f2(fits.hutchinson.slope)}`,
+    text: `Hutch++ ${status === 'holds' ? 'beats' : status === 'does not hold' ? 'does not beat' : 'vs'} Hutchinson${sp(label)}: relative RMS error at budget ${bMax} ${f2(hp)} vs ${f2(h)}; error ∝ budget^${f2(fits.hutchpp.slope)} vs budget^${f2(fits.hutchinson.slope)}`,
     details: [`Hutchinson error exponent ${f2(fits.hutchinson.slope)} (${ci(fits.hutchinson.ci)}), expected −0.5; Hutch++ ${f2(fits.hutchpp.slope)} (${ci(fits.hutchpp.ci)}), expected down to −1 on a Hessian with a dominant top part`],
   };
 }
