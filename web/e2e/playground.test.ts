@@ -175,6 +175,18 @@ describe('playground', () => {
     expect(await s.page.getByTestId('ctl-d').inputValue()).toBe('3');
   });
 
+  it('a diverging run stops with a visible error naming the step', async () => {
+    await openLink(s.page, `${s.server.url}#lr=100&is=1`);
+    await waitIdle(s.page);
+    await s.page.getByTestId('btn-play').click();
+    const err = s.page.getByTestId('error');
+    await err.waitFor({ timeout: 20_000 });
+    expect(await err.textContent()).toMatch(/diverged at step \d+/);
+    await s.page.waitForSelector('[data-testid="status"][data-state="error"]');
+    expect(await readValue(s.page, 'readout-step')).toBeGreaterThan(0);
+    expect(await s.page.getByTestId('btn-play').textContent()).toContain('play');
+  });
+
   it('compares interpolators in the F*–risk plane', async () => {
     await openLink(s.page, `${s.server.url}#n=60&m=60`);
     await waitIdle(s.page);

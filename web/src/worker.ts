@@ -183,6 +183,12 @@ function fail(e: unknown): void {
   playing = false;
   replaying = false;
   post({ type: 'error', epoch, message: e instanceof Error ? e.message : String(e) });
+  // Report the state the trainer kept (the last good parameters) so the page leaves "playing".
+  try {
+    snapshot({ orbit: false });
+  } catch {
+    // Nothing more to show (e.g. the problem itself could not be built).
+  }
 }
 
 self.onmessage = (ev: MessageEvent<ToWorker>) => {
