@@ -41,11 +41,19 @@ function App() {
 
   const send = (m: ToWorker) => worker.current?.postMessage(m);
 
-  /** Mirror the state (with the steps trained so far) into the URL without adding history entries. */
+  /**
+   * Mirror the state (with the steps trained so far) into the URL without adding history entries.
+   * Writes are batched (≤ 5 per second): browsers throttle frequent replaceState calls, and a dragged
+   * slider or a playing run would otherwise exceed that.
+   */
+  const urlTimer = useRef<number | null>(null);
   const syncUrl = (s: State, steps: number) => {
-    const hash = encodeState({ ...s, trained: steps });
-    written.current = hash;
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+    written.current = encodeState({ ...s, trained: steps });
+    if (urlTimer.current !== null) return;
+    urlTimer.current = window.setTimeout(() => {
+      urlTimer.current = null;
+      if (window.location.hash !== written.current) window.history.replaceState(null, '', written.current);
+    }, 200);
   };
 
   const start = (s: State) => {
@@ -81,6 +89,8 @@ function App() {
     const onHash = () => {
       if (window.location.hash === written.current) return;
       const d = decodeState(window.location.hash);
+      // The canonical form of the new state; a batched write still pending must not restore the old one.
+      written.current = encodeState(d.state);
       setNotice({ from: 'url', items: d.problems });
       setState(d.state);
       start(d.state);
