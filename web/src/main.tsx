@@ -31,6 +31,7 @@ function App() {
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [interp, setInterp] = useState<{ points: InterpolatorResult[]; notes: string[] } | null>(null);
+  const [interpBusy, setInterpBusy] = useState(false);
   const history = useRef<HistoryPoint[]>([]);
   const lastRate = useRef<number | null>(null);
   const worker = useRef<Worker | null>(null);
@@ -61,6 +62,7 @@ function App() {
     history.current = [];
     lastRate.current = null;
     setInterp(null);
+    setInterpBusy(false);
     setError(null);
     send({ type: 'init', state: s, epoch: epoch.current });
   };
@@ -79,8 +81,10 @@ function App() {
         if (!msg.replaying) syncUrl(stateRef.current, msg.step);
       } else if (msg.type === 'interpolators') {
         setInterp({ points: msg.points, notes: msg.notes });
+        setInterpBusy(false);
       } else {
         setError(msg.message);
+        setInterpBusy(false);
       }
     };
     w.onerror = (e) => setError(`worker failed: ${e.message}`);
@@ -153,6 +157,7 @@ function App() {
       ) : null}
       <div class="toolbar">
         <button type="button" data-testid="btn-reset" title="rebuild data and network from the seed (step 0)" onClick={() => { const next = { ...state, trained: 0 }; setState(next); syncUrl(next, 0); start(next); }}>⟲ reset</button>
+        <button type="button" data-testid="btn-reseed" title="next seed (s + 1): new data, initialization and batches" onClick={() => change('seed', Math.min((state.seed as number) + 1, 2 ** 31 - 1))}>⚄ new seed</button>
         <button type="button" class="play" data-testid="btn-play" disabled={busy || !canTrain}
           title={canTrain ? (playing ? 'pause training' : 'start training') : 'the trainer has finished (train loss ≤ tol, or the horizon T and the polish are done); reset or change a parameter'}
           onClick={() => send({ type: playing ? 'pause' : 'play' })}>{playing ? '❚❚ pause' : '▶ play'}</button>
@@ -203,7 +208,8 @@ function App() {
           </div>
         </section>
       </main>
-      <InterpolatorPanel result={interp} disabled={busy || playing} onCompute={() => send({ type: 'interpolators' })} />
+      <InterpolatorPanel result={interp} busy={interpBusy} disabled={busy || playing || interpBusy}
+        onCompute={() => { setInterpBusy(true); send({ type: 'interpolators' }); }} />
       <footer>Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link reproduces it.</footer>
     </div>
   );

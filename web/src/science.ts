@@ -85,6 +85,9 @@ export function createStepper(state: State, problem: Problem): Stepper {
   };
 }
 
+/** Largest n for which the playground builds the memorizer and random-features interpolators. */
+export const MAX_SOLVE_N = 1000;
+
 /** Reference interpolators on the same data and activation; a note for each that cannot be built. */
 export function referenceInterpolators(state: State, problem: Problem): { nets: { name: string; net: Network }[]; notes: string[] } {
   const nets: { name: string; net: Network }[] = [];
@@ -99,7 +102,12 @@ export function referenceInterpolators(state: State, problem: Problem): { nets: 
     }
   };
   tryBuild('teacher', () => teacherInterpolator(data, act).net);
-  tryBuild('memorizer', () => memorizer(data, act).net);
-  tryBuild('random features', () => randomFeatures(data, act, Math.max(data.n, 2 * data.n), seed).net);
+  if (data.n > MAX_SOLVE_N) {
+    // Both solve an n×m dense system (m ≥ n): O(n³) in the portable backend, minutes past this size.
+    notes.push(`memorizer and random features: n = ${data.n} > ${MAX_SOLVE_N} is too slow for a browser tab (use the CLI)`);
+  } else {
+    tryBuild('memorizer', () => memorizer(data, act).net);
+    tryBuild('random features', () => randomFeatures(data, act, 2 * data.n, seed).net);
+  }
   return { nets, notes };
 }

@@ -105,7 +105,7 @@ function heatFor(key: string, net: Network, shownNet: Network): { key: string; h
 /** Fewer orbit points for big problems (each point is one pass over the data). */
 function orbitPoints(net: Network): number {
   const work = (problem as Problem).data.n * net.m * net.d;
-  return work > 5e7 ? 13 : work > 5e6 ? 25 : 49;
+  return work > 2e8 ? 7 : work > 5e7 ? 13 : work > 5e6 ? 25 : 49;
 }
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

@@ -5,7 +5,7 @@ import { interpolatorChart } from './charts.js';
 import { PlotView } from './PlotView.js';
 
 export function InterpolatorPanel(props: {
-  result: { points: InterpolatorResult[]; notes: string[] } | null; disabled: boolean; onCompute: () => void;
+  result: { points: InterpolatorResult[]; notes: string[] } | null; busy: boolean; disabled: boolean; onCompute: () => void;
 }) {
   const { result } = props;
   return (
@@ -17,6 +17,7 @@ export function InterpolatorPanel(props: {
         title="build the reference interpolators on the same data and activation (src/interpolators) and measure F* and the exact risk">
         compare interpolators
       </button>
+      {props.busy ? <span class="hint"> building teacher, memorizer and random features…</span> : null}
       {result ? (
         <div class="interp-body" data-testid="interp-result">
           <PlotView make={() => interpolatorChart(result.points)} deps={[result]} empty="population risk is not available for these points" />
