@@ -88,15 +88,18 @@ export function interpolatorChart(points: InterpolatorResult[]): Element | null 
   if (withRisk.length === 0) return null;
   const top = Math.max(...withRisk.map((p) => p.risk as number));
   const floor = top * RISK_FLOOR;
-  const data = withRisk.map((p) => ({ ...p, y: Math.max(p.risk as number, floor) }));
+  // A point that does not interpolate yet (the trained network early on) is labelled as such.
+  const data = withRisk.map((p) => ({
+    ...p, y: Math.max(p.risk as number, floor), label: p.loss > 1e-8 ? `${p.name} (L = ${p.loss.toPrecision(2)}, not interpolating)` : p.name,
+  }));
   return Plot.plot({
-    width: 520, height: 240, style: FONT, marginLeft: 55, marginRight: 100,
+    width: 560, height: 240, style: FONT, marginLeft: 55, marginRight: 200,
     x: { type: 'log', label: 'invariant flatness F*', grid: true },
     y: { type: 'log', label: `population risk R (floor ${floor.toExponential(0)})`, grid: true, domain: [floor, top * 2] },
     color: { legend: false },
     marks: [
       Plot.dot(data, { x: 'Fstar', y: 'y', fill: 'name', r: 6, stroke: '#333' }),
-      Plot.text(data, { x: 'Fstar', y: 'y', text: 'name', dx: 9, textAnchor: 'start' }),
+      Plot.text(data, { x: 'Fstar', y: 'y', text: 'label', dx: 9, textAnchor: 'start' }),
     ],
   });
 }
