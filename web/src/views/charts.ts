@@ -88,17 +88,19 @@ export function interpolatorChart(points: InterpolatorResult[]): Element | null 
   if (withRisk.length === 0) return null;
   const top = Math.max(...withRisk.map((p) => p.risk as number));
   const floor = top * RISK_FLOOR;
+  const low = Math.max(floor, Math.min(...withRisk.map((p) => p.risk as number)) / 3);
   // A point that does not interpolate yet (the trained network early on) is labelled as such.
   const data = withRisk.map((p) => ({
-    ...p, y: Math.max(p.risk as number, floor), label: p.loss > 1e-8 ? `${p.name} (L = ${p.loss.toPrecision(2)}, not interpolating)` : p.name,
+    ...p, y: Math.max(p.risk as number, floor), label: p.loss > 1e-8 ? `${p.name} *` : p.name,
   }));
   return Plot.plot({
-    width: 560, height: 240, style: FONT, marginLeft: 55, marginRight: 200,
+    width: 520, height: 240, style: FONT, marginLeft: 55, marginRight: 110,
     x: { type: 'log', label: 'invariant flatness F*', grid: true },
-    y: { type: 'log', label: `population risk R (floor ${floor.toExponential(0)})`, grid: true, domain: [floor, top * 2] },
+    y: { type: 'log', label: low === floor ? `population risk R (floor ${floor.toExponential(0)})` : 'population risk R', grid: true, domain: [low, top * 2] },
     color: { legend: false },
     marks: [
       Plot.dot(data, { x: 'Fstar', y: 'y', fill: 'name', r: 6, stroke: '#333' }),
+      Plot.text(['* not an interpolator (train loss > 1e-8)'], { frameAnchor: 'bottom-right', dy: -4, fill: '#5f6368', fontSize: 10 }),
       Plot.text(data, { x: 'Fstar', y: 'y', text: 'label', dx: 9, textAnchor: 'start' }),
     ],
   });
