@@ -178,3 +178,18 @@ describe('seeded randomness', () => {
     expect(Math.abs(s2 / v.length - 1)).toBeLessThan(0.02);
   });
 });
+
+describe('portable logarithm (cross-engine reproducibility of normal draws)', () => {
+  it('agrees with Math.log to within 1 ulp over many magnitudes', async () => {
+    const { portableLog } = await import('../src/rng/xoshiro.js');
+    const rng = new Rng(7);
+    for (let t = 0; t < 20000; t++) {
+      const x = rng.uniform() * 10 ** (rng.int(40) - 30) + 1e-300;
+      const ref = Math.log(x);
+      const got = portableLog(x);
+      expect(Math.abs(got - ref)).toBeLessThanOrEqual(Math.abs(ref) * 2.3e-16 + 5e-324);
+    }
+    expect(portableLog(1)).toBe(0);
+    expect(portableLog(Math.E)).toBeCloseTo(1, 15);
+  });
+});

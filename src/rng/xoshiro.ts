@@ -91,20 +91,28 @@ export class Rng {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal (Box–Muller, polar-free form; caches the second draw). */
+  /**
+   * Standard normal by Marsaglia's polar method; caches the second draw. It needs only +, ×, ÷, √
+   * (exactly rounded by IEEE 754 everywhere) and `portableLog`, so the same seed gives the same bits
+   * in Node and in every browser — Math.log/sin/cos may differ in the last bit between engines.
+   */
   normal(): number {
     if (this.hasSpare) {
       this.hasSpare = false;
       return this.spare;
     }
     let u = 0;
-    while (u === 0) u = this.uniform();
-    const v = this.uniform();
-    const rad = Math.sqrt(-2 * Math.log(u));
-    const ang = 2 * Math.PI * v;
-    this.spare = rad * Math.sin(ang);
+    let v = 0;
+    let q = 0;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      q = u * u + v * v;
+    } while (q >= 1 || q === 0);
+    const mul = Math.sqrt((-2 * portableLog(q)) / q);
+    this.spare = v * mul;
     this.hasSpare = true;
-    return rad * Math.cos(ang);
+    return u * mul;
   }
 
   /** ±1 with equal probability. */
@@ -123,7 +131,7 @@ export class Rng {
   }
 
   /**
-   * The full generator state (four 32-bit words plus the cached Box–Muller normal), so that a
+   * The full generator state (four 32-bit words plus the cached second normal), so that a
    * checkpointed run can resume the exact same stream. Plain JSON-safe numbers.
    */
   getState(): RngState {
@@ -153,6 +161,44 @@ export class Rng {
     }
     return p;
   }
+}
+
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const LG1 = 6.666666666666735130e-1;
+const LG2 = 3.999999999940941908e-1;
+const LG3 = 2.857142874366239149e-1;
+const LG4 = 2.222219843214978396e-1;
+const LG5 = 1.818357216161805012e-1;
+const LG6 = 1.531383769920937332e-1;
+const LG7 = 1.479819860511658591e-1;
+const logView = new DataView(new ArrayBuffer(8));
+
+/**
+ * Natural logarithm for positive normal doubles, after fdlibm's e_log.c (error < 1 ulp). Written with
+ * basic arithmetic only so that its result is the same bit pattern on every JavaScript engine.
+ */
+export function portableLog(x: number): number {
+  if (!(x > 0) || x === Number.POSITIVE_INFINITY || x < 2.2250738585072014e-308) return Math.log(x);
+  logView.setFloat64(0, x);
+  let hi = logView.getUint32(0);
+  const lo = logView.getUint32(4);
+  let k = (hi >>> 20) - 1023;
+  hi &= 0x000fffff;
+  // Choose the exponent so that the mantissa m lies in [√2/2, √2).
+  const i = (hi + 0x95f64) & 0x100000;
+  logView.setUint32(0, hi | (i ^ 0x3ff00000));
+  logView.setUint32(4, lo);
+  k += i >>> 20;
+  const f = logView.getFloat64(0) - 1;
+  const s = f / (2 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const R = t2 + t1;
+  const hfsq = 0.5 * f * f;
+  return k * LN2_HI - (hfsq - (s * (hfsq + R) + k * LN2_LO) - f);
 }
 
 function rotl(x: number, k: number): number {
