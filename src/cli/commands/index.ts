@@ -17,10 +17,17 @@ import { register as estimateTrace } from './estimate-trace.js';
 
 export type CommandRegistrar = (program: Command) => void;
 
-export const registrars: CommandRegistrar[] = [serve];
-registrars.push(sweep, worker);
-registrars.push(construct, measure, rescale);
-registrars.push(data);
-registrars.push(train);
-registrars.push(estimateTrace);
-registrars.push(reproduce, results);
+/** In the order `flatlab --help` lists them: the workflow from data to report, then scale-out and the playground. */
+export const registrars: CommandRegistrar[] = [
+  data,
+  construct,
+  measure,
+  rescale,
+  train,
+  estimateTrace,
+  reproduce,
+  results,
+  sweep,
+  worker,
+  serve,
+];
