@@ -37,14 +37,17 @@ for (let r = 0; r < Number(o.repeats); r++) {
     // start the threads and load the backend before timing
     await pool.run(Array.from({ length: workers }, (_, i) => ({ key: `warm${i}`, study: PROBE_STUDY, params: { d: 2, n: 4, m: 2, steps: 1, lr: 0.1 }, seed: i })), () => {});
     const l0 = loadavg()[0];
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     let failed = 0;
     await pool.run(trials, (_t, res) => { if (res.error) failed++; });
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1e6;
     await pool.close();
     if (failed) console.warn(`${failed} trial(s) recorded as failed`);
     times[workers].push(s);
-    console.log(`repeat ${r + 1}: ${workers} worker(s): ${s.toFixed(2)} s   (load average before ${l0.toFixed(2)}, after ${loadavg()[0].toFixed(2)})`);
+    console.log(`repeat ${r + 1}: ${workers} worker(s): ${s.toFixed(2)} s, CPU ${cpu.toFixed(2)} s = ${(cpu / s).toFixed(2)} cores busy   (load average before ${l0.toFixed(2)}, after ${loadavg()[0].toFixed(2)})`);
   }
 }
 const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
