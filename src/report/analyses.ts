@@ -6,7 +6,7 @@ import { isExact, resolveTarget, type StudyActivation } from '../studies/fields.
 import type { StudySpec } from '../studies/spec.js';
 import { chart, type Figure, summarize } from './figures.js';
 import {
-  combine, type Verdict, verdictAlgorithms, verdictEstimators, verdictH1, verdictH2, verdictH3, verdictH4,
+  combine, THRESHOLDS, type Verdict, verdictAlgorithms, verdictEstimators, verdictH1, verdictH2, verdictH3, verdictH4,
 } from './verdicts.js';
 
 export interface Row {
@@ -137,19 +137,20 @@ function nongeneralizing(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | '
     {
       id: 'h2-ratio-vs-n',
       title: 'F*/F_min against n',
-      caption: 'F_min = the smallest F* among all interpolators found on the same data (teacher construction and the flattest-interpolator search). Mean over seeds; bars: min–max.',
+      caption: `F_min = the smallest F* among all interpolators found on the same data (teacher construction and the flattest-interpolator search). Mean over seeds; bars: min–max. Rule: ${THRESHOLDS.h2NeverFlattestFactor}× F_min, the "never near-flattest" line of the verdict.`,
       spec: chart({
         title: 'F* / F_min vs n', data: ratio, x: { field: 'n', title: 'number of samples n', log: true }, y: { field: 'mean', title: 'F* / F_min', log: true },
         color: { field: 'construction', title: 'interpolator' }, errorBars: { lo: 'min', hi: 'max' }, column: { field: 'k', title: 'activation degree' }, dash: ds.length > 1 ? { field: 'd', title: 'd' } : undefined,
+        rules: [{ y: THRESHOLDS.h2NeverFlattestFactor, label: `${THRESHOLDS.h2NeverFlattestFactor}× F_min` }],
       }),
     },
     {
       id: 'h2-risk-vs-n',
       title: 'Risk relative to Var(y) against n',
-      caption: 'Population risk R(θ)/Var(y); 1 is the risk of the best constant predictor. Mean over seeds; bars: min–max. Zero risks (exact teacher) are not drawn on the log axis.',
+      caption: `Population risk R(θ)/Var(y); 1 is the risk of the best constant predictor; an interpolator is non-generalizing when its risk at the largest n is ≥ ${THRESHOLDS.h2NonGeneralizingRisk} Var(y). Mean over seeds; bars: min–max. Zero risks (exact teacher) are not drawn on the log axis.`,
       spec: chart({
         title: 'R / Var(y) vs n', data: risk.filter((r) => (r.min as number) > 0), x: { field: 'n', title: 'number of samples n', log: true }, y: { field: 'mean', title: 'risk / Var(y)', log: true },
-        color: { field: 'construction', title: 'interpolator' }, errorBars: { lo: 'min', hi: 'max' }, column: { field: 'k', title: 'activation degree' }, rules: [{ y: 1, label: 'Var(y)' }],
+        color: { field: 'construction', title: 'interpolator' }, errorBars: { lo: 'min', hi: 'max' }, column: { field: 'k', title: 'activation degree' }, rules: [{ y: 1, label: 'Var(y)' }, { y: THRESHOLDS.h2NonGeneralizingRisk, label: 'non-generalizing' }],
       }),
     },
   ];

@@ -9,10 +9,11 @@ import type { LinkSpec, TargetSpec } from '../../data/target.js';
 import { targetVariance } from '../../data/targets.js';
 import { memorizer, randomFeatures, teacherInterpolator } from '../../interpolators/index.js';
 import { type Activation, makeActivation } from '../../model/activations.js';
-import { loss, type Network } from '../../model/network.js';
+import { hvp, loss, type Network, paramCount } from '../../model/network.js';
 import { populationRisk } from '../../risk/population.js';
-import { deriveSeed } from '../../rng/xoshiro.js';
+import { deriveSeed, Rng } from '../../rng/xoshiro.js';
 import { type Algorithm, parseTrainConfig } from '../../training/params.js';
+import { initNetwork } from '../../training/init.js';
 import { train } from '../../training/trainer.js';
 import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from '../fields.js';
 
@@ -60,6 +61,29 @@ export interface BuiltInterpolator {
   seconds: number;
 }
 
+/**
+ * Hyperparameters of each algorithm in the studies (anything not named takes the training defaults).
+ * k = 1: the values tuned on the comparison problem (docs/training-comparison.md), where every algorithm
+ * interpolates. k = 2: near a ReLU² interpolator the Hessian grows with the weights (σ'' ≠ 0) and the
+ * plain-gradient rates of k = 1 diverge, so those are 4× smaller; Adam's step size is scale-free and kept.
+ * Mini-batches are capped at n so that small study grids stay valid.
+ */
+export function studyHyperparams(algo: Algorithm, k: number, n: number): Record<string, unknown> {
+  const slow = k >= 2 ? 0.25 : 1;
+  switch (algo) {
+    case 'gd': return { lr: 0.2 * slow };
+    case 'sgd': return { lr: 0.3 * slow, batch: Math.min(50, n) };
+    case 'adam': return { lr: 0.01 };
+    case 'sam': return { lr: 0.2 * slow, rho: 0.05 };
+    case '1sam': return { lr: 0.05 * slow, rho: 0.02, batch: Math.min(32, n), microBatch: 4 };
+    case 'asam': return { lr: 0.2 * slow, rho: 0.5, asamEta: 0.01 };
+    case 'label-noise': return { lr: 0.05 * slow, batch: Math.min(32, n), noiseSigma: 0.1 };
+    case 'trace-penalty': return { lr: 0.2 * slow, lambda: 1e-4 };
+    case 'invariant-penalty': return { lr: 0.2 * slow, lambda: 1e-4 };
+    case 'flattest': return { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 };
+  }
+}
+
 /** Train with one of the training module's algorithms (ending with its polish to an interpolator). */
 export function learned(
   algo: Algorithm, data: Dataset, act: Activation, p: { m: number; initScale?: number; steps?: number; tol?: number }, seed: number,
@@ -68,7 +92,8 @@ export function learned(
   const t0 = Date.now();
   const config = parseTrainConfig({
     algo, width: p.m, seed: deriveSeed(seed, 'study-train'), initScale: p.initScale ?? 1, steps: p.steps ?? 2000,
-    tol: p.tol ?? 1e-8, polish: 'gn', polishSteps: 100, logEvery: 1_000_000, ...extra,
+    tol: p.tol ?? 1e-8, polish: 'gn', polishSteps: 100, logEvery: 1_000_000,
+    ...studyHyperparams(algo, act.degree ?? 1, data.n), ...extra,
   });
   const r = train(data, config, { activation: act });
   return { net: r.net, steps: r.steps, seconds: (Date.now() - t0) / 1000 };
@@ -87,11 +112,16 @@ export function buildInterpolator(
       return done(memorizer(data, act, { width: p.m, seed: deriveSeed(seed, 'memorizer') }).net);
     case 'random-features':
       return done(randomFeatures(data, act, p.m, deriveSeed(seed, 'random-features')).net);
-    case 'lazy':
-      // The learning rate shrinks with the init scale so GD stays stable (curvature grows like s^{2k}).
+    case 'lazy': {
+      // GD at lr = 1/λ_max(∇²L) of the initialization, half the stability limit 2/λ_max: in the lazy
+      // regime the Hessian barely moves, so this rate stays stable for the whole run. (A fixed rate
+      // scaled by s^{-2k} diverged for ReLU², whose curvature also depends on the data scale.)
+      const width = p.m + (p.m % 2);
+      const init = initNetwork(act, width, data.d, { init: 'symmetric', initScale: LAZY_INIT_SCALE, seed: deriveSeed(deriveSeed(seed, 'study-train'), 'init') });
       return learned('gd', data, act, { ...p, initScale: LAZY_INIT_SCALE, steps: Math.min(p.steps ?? 200, 200) }, seed, {
-        init: 'symmetric', lr: 0.05 / LAZY_INIT_SCALE ** (2 * (act.degree ?? 1)), width: p.m + (p.m % 2),
+        init: 'symmetric', lr: 1 / topEigenvalue(init, data, deriveSeed(seed, 'lazy-curvature')), width,
       });
+    }
     case 'gd':
     case 'sam':
     case 'label-noise':
@@ -102,6 +132,31 @@ export function buildInterpolator(
     default:
       throw new Error(`unknown construction "${kind}"`);
   }
+}
+
+/**
+ * Largest eigenvalue of the loss Hessian at `net` by power iteration on exact Hessian-vector products
+ * (30 iterations from a seeded Gaussian start; the Rayleigh quotient of the last iterate, so a slight
+ * underestimate — hence a rate 1/λ, not the limit 2/λ).
+ */
+export function topEigenvalue(net: Network, data: Dataset, seed: number, iters = 30): number {
+  const rng = new Rng(seed);
+  let v = rng.fillNormal(new Float64Array(paramCount(net)), 1);
+  let lambda = 0;
+  for (let t = 0; t < iters; t++) {
+    let nv = 0;
+    for (const x of v) nv += x * x;
+    nv = Math.sqrt(nv);
+    for (let i = 0; i < v.length; i++) v[i] /= nv;
+    const h = hvp(net, data, v.subarray(0, net.m), v.subarray(net.m));
+    const hv = new Float64Array(v.length);
+    hv.set(h.ha, 0);
+    hv.set(h.hW, net.m);
+    lambda = 0;
+    for (let i = 0; i < v.length; i++) lambda += v[i] * hv[i];
+    v = hv;
+  }
+  return Math.abs(lambda);
 }
 
 /** Train loss and max residual of a network on its data. */

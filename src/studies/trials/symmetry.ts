@@ -61,7 +61,9 @@ export function runSymmetry(raw: Record<string, unknown>, seed: number): TrialOu
       fDecades: Math.log10(fMax / fMin),
       outputRelChange,
       lossSpread: spread(s.trainLoss) / varY,
-      riskSpread: spread(s.risk) / varF,
+      // Relative to the risk itself when it exceeds Var f* (a memorizer's risk can be 10⁶ Var f*, and
+      // rounding then moves it by more than 1e-8 Var f* while its relative change is ~1e-14).
+      riskSpread: spread(s.risk) / Math.max(varF, ...s.risk.map(Math.abs)),
       fStarRelSpread: spread(s.fStar) / Math.max(...s.fStar),
       uShaped: argmin > 0 && argmin < p.points - 1,
     },
