@@ -91,12 +91,13 @@ function symmetry(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials'
     {
       id: 'h1-orbit-losses',
       title: 'Losses along the same orbit',
-      caption: 'Train loss and population risk at the same points: constant to rounding error.',
+      caption: 'Train loss and population risk at the same points (log scale; exact zeros are not drawn): constant to rounding error.',
       spec: chart({
         title: 'train loss and risk along the orbit',
-        data: long.filter((d) => d.flat),
+        // Log axis: a memorizer's risk can be 10⁶ × another orbit's, which flattens a linear axis.
+        data: long.filter((d) => d.flat && (d.value as number) > 0),
         x: { field: 'c', title: 'rescaling factor c', log: true },
-        y: { field: 'value', title: 'loss / risk', zero: true },
+        y: { field: 'value', title: 'loss / risk', log: true },
         color: { field: 'quantity', title: 'quantity' },
         dash: { field: 'run', title: 'orbit' },
       }),
