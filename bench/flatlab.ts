@@ -37,7 +37,8 @@ async function loadHutchinson(): Promise<{ fn: Hutch; source: string }> {
     const ops = await import('../src/measures/operators.js');
     if (typeof est.hutchinson === 'function' && typeof ops.curvatureOperator === 'function') {
       return {
-        fn: (net, data, probes, seed) => est.hutchinson(ops.curvatureOperator(net, data, 'hessian'), { budget: probes, seed }).estimate,
+        fn: (net, data, probes, seed) =>
+          est.hutchinson(ops.curvatureOperator(net, data, 'hessian'), { budget: probes, seed }).estimate,
         source: 'src/measures hutchinson(curvatureOperator)',
       };
     }
@@ -47,7 +48,8 @@ async function loadHutchinson(): Promise<{ fn: Hutch; source: string }> {
   return {
     fn: (net, data, probes, seed) => {
       const rng = new Rng(seed);
-      const va = new Float64Array(net.m), vW = new Float64Array(net.m * net.d);
+      const va = new Float64Array(net.m),
+        vW = new Float64Array(net.m * net.d);
       let s = 0;
       for (let l = 0; l < probes; l++) {
         rng.fillRademacher(va);
@@ -63,7 +65,15 @@ async function loadHutchinson(): Promise<{ fn: Hutch; source: string }> {
 }
 const hutch = await loadHutchinson();
 
-interface Row { op: string; shape: [number, number, number]; impl: string; threads: number; medianMs: number; reps: number; note?: string }
+interface Row {
+  op: string;
+  shape: [number, number, number];
+  impl: string;
+  threads: number;
+  medianMs: number;
+  reps: number;
+  note?: string;
+}
 const rows: Row[] = [];
 const impl = `flatlab-${be.name}`;
 const threads = be.threads();
@@ -80,27 +90,54 @@ for (const shape of shapes) {
   const flops = 2 * n * m * d;
   // 100 probes at the big shapes take minutes (hours for the portable backend at ~5 GFLOP/s): time
   // fewer and scale, as the numpy and torch peers do (the probes are independent and cost the same).
-  const probes = probesArg > 0 ? probesArg
-    : be.name === 'js' ? (flops > 1e9 ? 2 : flops > 5e7 ? 10 : PROBES)
-    : flops > 5e8 ? 20 : PROBES;
+  const probes =
+    probesArg > 0
+      ? probesArg
+      : be.name === 'js'
+        ? flops > 1e9
+          ? 2
+          : flops > 5e7
+            ? 10
+            : PROBES
+        : flops > 5e8
+          ? 20
+          : PROBES;
   const add = (op: string, t: { medianMs: number; reps: number }, scale = 1, note?: string) => {
     rows.push({ op, shape, impl, threads, medianMs: t.medianMs * scale, reps: t.reps, ...(note ? { note } : {}) });
-    process.stderr.write(`  ${impl} ${op} (${shape}) ${(t.medianMs * scale).toFixed(1)} ms × ${t.reps}${note ? ` [${note}]` : ''}\n`);
+    process.stderr.write(
+      `  ${impl} ${op} (${shape}) ${(t.medianMs * scale).toFixed(1)} ms × ${t.reps}${note ? ` [${note}]` : ''}\n`,
+    );
   };
 
-  add('step', medianTiming(() => {
-    const g = gradient(net, data);
-    for (let j = 0; j < m; j++) net.a[j] -= LR * g.ga[j];
-    for (let k = 0; k < m * d; k++) net.W[k] -= LR * g.gW[k];
-  }, budgetMs));
+  add(
+    'step',
+    medianTiming(() => {
+      const g = gradient(net, data);
+      for (let j = 0; j < m; j++) net.a[j] -= LR * g.ga[j];
+      for (let k = 0; k < m * d; k++) net.W[k] -= LR * g.gW[k];
+    }, budgetMs),
+  );
   net.a.set(a0);
   net.W.set(W0);
-  add('trace', medianTiming(() => traceParts(net, data), budgetMs));
-  add('hvp', medianTiming(() => hvp(net, data, va, vW), budgetMs));
-  add('hutchinson100', medianTiming(() => hutch.fn(net, data, probes, 11), budgetMs, 3),
-    PROBES / probes, probes !== PROBES ? `timed ${probes} probes, scaled ×${PROBES / probes}` : undefined);
+  add(
+    'trace',
+    medianTiming(() => traceParts(net, data), budgetMs),
+  );
+  add(
+    'hvp',
+    medianTiming(() => hvp(net, data, va, vW), budgetMs),
+  );
+  add(
+    'hutchinson100',
+    medianTiming(() => hutch.fn(net, data, probes, 11), budgetMs, 3),
+    PROBES / probes,
+    probes !== PROBES ? `timed ${probes} probes, scaled ×${PROBES / probes}` : undefined,
+  );
   const Z = new Float64Array(n * m);
-  add('gemm', medianTiming(() => be.gemm(false, true, n, m, d, 1, data.X, net.W, 0, Z), budgetMs));
+  add(
+    'gemm',
+    medianTiming(() => be.gemm(false, true, n, m, d, 1, data.X, net.W, 0, Z), budgetMs),
+  );
 }
 
 const info = { backend: be.name, threads, hutchinson: hutch.source, openblas: nativeInfo() };

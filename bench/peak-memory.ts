@@ -15,8 +15,15 @@ const baselineRssBytes = process.memoryUsage().rss;
 const rng = new Rng(5);
 const X = rng.fillNormal(new Float64Array(n * d));
 const y = rng.fillNormal(new Float64Array(n));
-const net = createNetwork('relu', rng.fillNormal(new Float64Array(m), 1 / Math.sqrt(m)), rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d)), d);
+const net = createNetwork(
+  'relu',
+  rng.fillNormal(new Float64Array(m), 1 / Math.sqrt(m)),
+  rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d)),
+  d,
+);
 const t = traceParts(net, { n, d, X, y });
 const maxRssBytes = process.resourceUsage().maxRSS * 1024;
 const bytesXWZ = 8 * (n * d + m * d + n * m);
-process.stdout.write(`${JSON.stringify({ shape: [n, d, m], backend: be.name, trace: t.trace, bytesXWZ, maxRssBytes, baselineRssBytes, ratio: maxRssBytes / bytesXWZ })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ shape: [n, d, m], backend: be.name, trace: t.trace, bytesXWZ, maxRssBytes, baselineRssBytes, ratio: maxRssBytes / bytesXWZ })}\n`,
+);

@@ -27,7 +27,13 @@ if (!Number.isInteger(threads) || threads < 1) {
 }
 const budgetMs = Number(opt('budget-ms', quick ? '600' : '2000'));
 const skip = new Set(opt('skip', '').split(',').filter(Boolean));
-const SHAPES = quick ? [[2000, 100, 500]] : [[2000, 100, 500], [10000, 200, 1000], [50000, 50, 256]];
+const SHAPES = quick
+  ? [[2000, 100, 500]]
+  : [
+      [2000, 100, 500],
+      [10000, 200, 1000],
+      [50000, 50, 256],
+    ];
 const IMPLS = ['flatlab-native', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
 const OPS = ['step', 'trace', 'hvp', 'hutchinson100', 'gemm'];
 const outPath = resolve(opt('out', join(here, 'results.json')));
@@ -47,7 +53,13 @@ function addRow(row) {
 
 /** Runs a peer that prints one JSON line {rows, info} last on stdout; progress goes to our stderr. */
 function runPeer(impl, cmd, args, env) {
-  const r = spawnSync(cmd, args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   let parsed = null;
   try {
@@ -68,7 +80,12 @@ function canRun(cmd, args) {
   return r.status === 0;
 }
 
-const baseEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+const baseEnv = {
+  ...process.env,
+  OPENBLAS_NUM_THREADS: String(threads),
+  OMP_NUM_THREADS: String(threads),
+  MKL_NUM_THREADS: String(threads),
+};
 const tsx = [`--import`, 'tsx', join(here, 'flatlab.ts')];
 // numpy: the env notes say OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE may be set here for older OpenBLAS
 // builds and slow down numpy's current one, so unset both for this command only.
@@ -80,14 +97,25 @@ const torchPy = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 // Which peers can run here (a missing one is skipped with a note).
 const available = new Map();
 const nativeBuilt = existsSync(join(root, 'native/build/Release/flatlab_native.node'));
-available.set('flatlab-native', nativeBuilt ? null : 'addon not built: apt-get install libopenblas-dev, then npm rebuild');
+available.set(
+  'flatlab-native',
+  nativeBuilt ? null : 'addon not built: apt-get install libopenblas-dev, then npm rebuild',
+);
 available.set('flatlab-js', null);
 available.set('numpy', canRun('python3', ['-c', 'import numpy']) ? null : 'python3 with numpy not found');
-available.set('torch', canRun(torchPy, ['-c', 'import torch']) ? null : `${torchPy} cannot import torch; Debian: apt-get install python3-torch`);
+available.set(
+  'torch',
+  canRun(torchPy, ['-c', 'import torch'])
+    ? null
+    : `${torchPy} cannot import torch; Debian: apt-get install python3-torch`,
+);
 const tmp = mkdtempSync(join(os.tmpdir(), 'flatlab-bench-'));
 const exe = join(tmp, 'openblas_gemm');
 const cc = spawnSync('cc', ['-O2', '-o', exe, join(here, 'openblas_gemm.c'), '-lopenblas'], { encoding: 'utf8' });
-available.set('openblas-c', cc.status === 0 ? null : `compile failed: ${(cc.stderr || cc.error?.message || '').split('\n')[0]}`);
+available.set(
+  'openblas-c',
+  cc.status === 0 ? null : `compile failed: ${(cc.stderr || cc.error?.message || '').split('\n')[0]}`,
+);
 for (const impl of IMPLS) {
   if (skip.has(impl)) available.set(impl, '--skip');
   const why = available.get(impl);
@@ -99,12 +127,25 @@ for (const impl of IMPLS) {
 for (let round = 0; round < rounds; round++) {
   for (const shape of SHAPES) {
     const [n, d, m] = shape;
-    const common = ['--shapes', JSON.stringify([shape]), '--budget-ms', String(budgetMs), '--threads', String(threads), ...(quick ? ['--probes', '10'] : [])];
+    const common = [
+      '--shapes',
+      JSON.stringify([shape]),
+      '--budget-ms',
+      String(budgetMs),
+      '--threads',
+      String(threads),
+      ...(quick ? ['--probes', '10'] : []),
+    ];
     process.stderr.write(`(${shape.join(', ')})${rounds > 1 ? ` round ${round + 1}/${rounds}` : ''}\n`);
     const run = (impl, f) => {
       if (!available.get(impl)) f();
     };
-    run('flatlab-native', () => runPeer('flatlab-native', process.execPath, [...tsx, '--backend', 'native', ...common], { ...baseEnv, FLATLAB_THREADS: String(threads) }));
+    run('flatlab-native', () =>
+      runPeer('flatlab-native', process.execPath, [...tsx, '--backend', 'native', ...common], {
+        ...baseEnv,
+        FLATLAB_THREADS: String(threads),
+      }),
+    );
     run('numpy', () => runPeer('numpy', 'python3', [join(here, 'peer_numpy.py'), ...common], npEnv));
     run('torch', () => runPeer('torch', torchPy, [join(here, 'peer_torch.py'), ...common], baseEnv));
     run('openblas-c', () => {
@@ -116,7 +157,8 @@ for (let round = 0; round < rounds; round++) {
       } else notes.push(`openblas-c: (${shape}) failed (exit ${r.status})`);
     });
     // The portable backend is the slow one; one round of it is enough.
-    if (round === 0) run('flatlab-js', () => runPeer('flatlab-js', process.execPath, [...tsx, '--backend', 'js', ...common], baseEnv));
+    if (round === 0)
+      run('flatlab-js', () => runPeer('flatlab-js', process.execPath, [...tsx, '--backend', 'js', ...common], baseEnv));
   }
 }
 rmSync(tmp, { recursive: true, force: true });
@@ -126,7 +168,10 @@ let memory = null;
 if (!quick) {
   process.stderr.write('peak memory…\n');
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'peak-memory.ts')], {
-    cwd: root, env: { ...baseEnv, FLATLAB_THREADS: String(threads) }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root,
+    env: { ...baseEnv, FLATLAB_THREADS: String(threads) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
     memory = JSON.parse((r.stdout ?? '').trim().split('\n').pop() ?? '');
@@ -142,14 +187,32 @@ let measureMemory = null;
 if (!quick && existsSync(join(root, 'dist/src/cli/main.js')) && existsSync('/usr/bin/time')) {
   process.stderr.write('flatlab measure peak memory…\n');
   const tmp = mkdtempSync(join(os.tmpdir(), 'flatlab-bench-mem-'));
-  const cli = (args, env = baseEnv) => spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, join(root, 'bin/flatlab.js'), ...args], { cwd: tmp, env, encoding: 'utf8' });
+  const cli = (args, env = baseEnv) =>
+    spawnSync('/usr/bin/time', ['-f', 'maxrss_kb=%M', process.execPath, join(root, 'bin/flatlab.js'), ...args], {
+      cwd: tmp,
+      env,
+      encoding: 'utf8',
+    });
   const gen = cli(['data', '--n', '50000', '--d', '50', '--seed', '1', '--out', 'd.json']);
-  const con = gen.status === 0 ? cli(['construct', 'teacher', '--data', 'd.json', '--width', '256', '--out', 'm.json']) : gen;
-  const mea = con.status === 0 ? cli(['measure', '--data', 'd.json', '--model', 'm.json', '--json'], { ...baseEnv, FLATLAB_THREADS: String(threads) }) : con;
+  const con =
+    gen.status === 0 ? cli(['construct', 'teacher', '--data', 'd.json', '--width', '256', '--out', 'm.json']) : gen;
+  const mea =
+    con.status === 0
+      ? cli(['measure', '--data', 'd.json', '--model', 'm.json', '--json'], {
+          ...baseEnv,
+          FLATLAB_THREADS: String(threads),
+        })
+      : con;
   const kb = Number(/maxrss_kb=(\d+)/.exec(mea.stderr ?? '')?.[1]);
   if (mea.status === 0 && kb > 0) {
     const bytesXWZ = 8 * (50000 * 50 + 256 * 50 + 50000 * 256);
-    measureMemory = { command: 'flatlab measure', shape: [50000, 50, 256], maxRssBytes: kb * 1024, bytesXWZ, ratio: (kb * 1024) / bytesXWZ };
+    measureMemory = {
+      command: 'flatlab measure',
+      shape: [50000, 50, 256],
+      maxRssBytes: kb * 1024,
+      bytesXWZ,
+      ratio: (kb * 1024) / bytesXWZ,
+    };
   } else notes.push(`flatlab measure peak memory: failed (exit ${mea.status}; is the CLI built? npm run build)`);
   rmSync(tmp, { recursive: true, force: true });
 }
@@ -161,21 +224,39 @@ const ratio = (peer, ours) => (peer && ours ? `${(peer.medianMs / ours.medianMs)
 const gflops = (r, [n, d, m]) => (r ? (2 * n * d * m) / (r.medianMs * 1e6) : undefined);
 
 const lines = [];
-lines.push(`threads ${threads}, budget ${budgetMs} ms per measurement; medians in ms; ratios = peer time / flatlab-native time (> 1: native faster)`);
+lines.push(
+  `threads ${threads}, budget ${budgetMs} ms per measurement; medians in ms; ratios = peer time / flatlab-native time (> 1: native faster)`,
+);
 for (const shape of SHAPES) {
   lines.push('', `(n, d, m) = (${shape.join(', ')})`);
-  lines.push(['op'.padEnd(14), ...IMPLS.map((i) => i.padStart(14)), '  numpy/nat', ' torch/nat', '    js/nat'].join(''));
+  lines.push(
+    ['op'.padEnd(14), ...IMPLS.map((i) => i.padStart(14)), '  numpy/nat', ' torch/nat', '    js/nat'].join(''),
+  );
   for (const op of OPS) {
     const nat = get(op, shape, 'flatlab-native');
     const cells = IMPLS.map((i) => {
       const r = get(op, shape, i);
       return (r ? fmt(r.medianMs) + (r.note ? '*' : '') : '—').padStart(14);
     });
-    lines.push([op.padEnd(14), ...cells, ratio(get(op, shape, 'numpy'), nat).padStart(11), ratio(get(op, shape, 'torch'), nat).padStart(10), ratio(get(op, shape, 'flatlab-js'), nat).padStart(10)].join(''));
+    lines.push(
+      [
+        op.padEnd(14),
+        ...cells,
+        ratio(get(op, shape, 'numpy'), nat).padStart(11),
+        ratio(get(op, shape, 'torch'), nat).padStart(10),
+        ratio(get(op, shape, 'flatlab-js'), nat).padStart(10),
+      ].join(''),
+    );
   }
-  lines.push(['GFLOP/s gemm'.padEnd(14), ...IMPLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(14))].join(''));
+  lines.push(
+    ['GFLOP/s gemm'.padEnd(14), ...IMPLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(14))].join(''),
+  );
 }
-if (rows.some((r) => r.note)) lines.push('', '* timed with fewer Hutchinson probes and scaled to 100 (probes are independent and cost the same): see "note" in results.json');
+if (rows.some((r) => r.note))
+  lines.push(
+    '',
+    '* timed with fewer Hutchinson probes and scaled to 100 (probes are independent and cost the same): see "note" in results.json',
+  );
 
 // Acceptance checks of issue 8 (only those this run can judge).
 const checks = [];
@@ -183,7 +264,12 @@ for (const shape of SHAPES) {
   const nat = get('step', shape, 'flatlab-native');
   for (const peer of ['numpy', 'torch']) {
     const p = get('step', shape, peer);
-    if (nat && p) checks.push({ check: `step native ≥ 1.0× ${peer} at (${shape})`, value: p.medianMs / nat.medianMs, pass: p.medianMs / nat.medianMs >= 1 });
+    if (nat && p)
+      checks.push({
+        check: `step native ≥ 1.0× ${peer} at (${shape})`,
+        value: p.medianMs / nat.medianMs,
+        pass: p.medianMs / nat.medianMs >= 1,
+      });
   }
   const g = gflops(get('gemm', shape, 'flatlab-native'), shape);
   const c = gflops(get('gemm', shape, 'openblas-c'), shape);
@@ -192,18 +278,43 @@ for (const shape of SHAPES) {
 const big = [10000, 200, 1000];
 const tr = get('trace', big, 'flatlab-native');
 const th = get('hutchinson100', big, 'torch');
-if (tr && th) checks.push({ check: 'exact trace ≥ 50× faster than torch Hutchinson-100 at (10000,200,1000)', value: th.medianMs / tr.medianMs, pass: th.medianMs / tr.medianMs >= 50 });
-if (memory) checks.push({ check: 'peak memory of an exact trace at (50000,50,256) ≤ 2× bytes(X, W, Z)', value: memory.ratio, pass: memory.ratio <= 2 });
-if (measureMemory) checks.push({ check: 'peak memory of `flatlab measure` at (50000,50,256) ≤ 2× bytes(X, W, Z)', value: measureMemory.ratio, pass: measureMemory.ratio <= 2 });
+if (tr && th)
+  checks.push({
+    check: 'exact trace ≥ 50× faster than torch Hutchinson-100 at (10000,200,1000)',
+    value: th.medianMs / tr.medianMs,
+    pass: th.medianMs / tr.medianMs >= 50,
+  });
+if (memory)
+  checks.push({
+    check: 'peak memory of an exact trace at (50000,50,256) ≤ 2× bytes(X, W, Z)',
+    value: memory.ratio,
+    pass: memory.ratio <= 2,
+  });
+if (measureMemory)
+  checks.push({
+    check: 'peak memory of `flatlab measure` at (50000,50,256) ≤ 2× bytes(X, W, Z)',
+    value: measureMemory.ratio,
+    pass: measureMemory.ratio <= 2,
+  });
 if (checks.length) {
   lines.push('', 'acceptance:');
   for (const c of checks) lines.push(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.check}: ${c.value.toFixed(2)}`);
 }
-if (memory) lines.push('', `peak memory: max RSS ${(memory.maxRssBytes / 2 ** 20).toFixed(0)} MiB (process before data ${(memory.baselineRssBytes / 2 ** 20).toFixed(0)} MiB) vs X+W+Z ${(memory.bytesXWZ / 2 ** 20).toFixed(0)} MiB`);
-if (measureMemory) lines.push(`flatlab measure: max RSS ${(measureMemory.maxRssBytes / 2 ** 20).toFixed(0)} MiB (includes reading the 50 MB data file)`);
+if (memory)
+  lines.push(
+    '',
+    `peak memory: max RSS ${(memory.maxRssBytes / 2 ** 20).toFixed(0)} MiB (process before data ${(memory.baselineRssBytes / 2 ** 20).toFixed(0)} MiB) vs X+W+Z ${(memory.bytesXWZ / 2 ** 20).toFixed(0)} MiB`,
+  );
+if (measureMemory)
+  lines.push(
+    `flatlab measure: max RSS ${(measureMemory.maxRssBytes / 2 ** 20).toFixed(0)} MiB (includes reading the 50 MB data file)`,
+  );
 if (notes.length) lines.push('', 'notes:', ...notes.map((n) => `  ${n}`));
 const loadEnd = os.loadavg();
-lines.push('', `load average at start ${loadStart[0].toFixed(2)}, at end ${loadEnd[0].toFixed(2)} (${os.availableParallelism()} CPUs): numbers are noisy when others use the machine`);
+lines.push(
+  '',
+  `load average at start ${loadStart[0].toFixed(2)}, at end ${loadEnd[0].toFixed(2)} (${os.availableParallelism()} CPUs): numbers are noisy when others use the machine`,
+);
 console.log(lines.join('\n'));
 
 const machine = {
@@ -216,5 +327,8 @@ const machine = {
   loadAverage: { start: loadStart, end: loadEnd },
   peers: peerInfo,
 };
-writeFileSync(outPath, `${JSON.stringify({ machine, threads, quick, budgetMs, rows, notes, acceptance: checks, memory, measureMemory }, null, 1)}\n`);
+writeFileSync(
+  outPath,
+  `${JSON.stringify({ machine, threads, quick, budgetMs, rows, notes, acceptance: checks, memory, measureMemory }, null, 1)}\n`,
+);
 console.log(`\nwrote ${outPath}`);

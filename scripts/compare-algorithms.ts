@@ -34,19 +34,67 @@ interface Run {
 
 /** Hyperparameters per algorithm (hand-tuned once on this problem; all full-batch unless noted). */
 const RUNS: Run[] = [
-  { label: 'GD, small init (rich)', note: 's = 0.1, η = 0.2', cfg: { algo: 'gd', initScale: 0.1, lr: 0.2, steps: 3000 } },
+  {
+    label: 'GD, small init (rich)',
+    note: 's = 0.1, η = 0.2',
+    cfg: { algo: 'gd', initScale: 0.1, lr: 0.2, steps: 3000 },
+  },
   { label: 'GD, standard init', note: 's = 1, η = 0.05', cfg: { algo: 'gd', initScale: 1, lr: 0.05, steps: 3000 } },
-  { label: 'GD, large init (lazy)', note: 'symmetric init, s = 5, η = 0.002', cfg: { algo: 'gd', init: 'symmetric', initScale: 5, lr: 0.002, steps: 3000 } },
+  {
+    label: 'GD, large init (lazy)',
+    note: 'symmetric init, s = 5, η = 0.002',
+    cfg: { algo: 'gd', init: 'symmetric', initScale: 5, lr: 0.002, steps: 3000 },
+  },
   // (SGD with momentum 0.9 finds F* ≈ 16.9 here but stalls near loss 1e-4, where the polish cannot finish.)
-  { label: 'SGD', note: 'batch 50, η = 0.3, s = 0.1', cfg: { algo: 'sgd', batch: 50, lr: 0.3, initScale: 0.1, steps: 3000 } },
+  {
+    label: 'SGD',
+    note: 'batch 50, η = 0.3, s = 0.1',
+    cfg: { algo: 'sgd', batch: 50, lr: 0.3, initScale: 0.1, steps: 3000 },
+  },
   { label: 'Adam', note: 'η = 0.01, s = 0.1', cfg: { algo: 'adam', lr: 0.01, initScale: 0.1, steps: 3000 } },
-  { label: 'SAM', note: 'ρ = 0.05, η = 0.2, s = 0.1', cfg: { algo: 'sam', rho: 0.05, lr: 0.2, initScale: 0.1, steps: 3000 } },
-  { label: '1-SAM', note: 'batch 32, micro-batch 4, ρ = 0.02, η = 0.05, s = 0.1', cfg: { algo: '1sam', batch: 32, microBatch: 4, rho: 0.02, lr: 0.05, initScale: 0.1, steps: 3000 } },
-  { label: 'ASAM', note: 'ρ = 0.5, η_asam = 0.01, η = 0.2, s = 0.1', cfg: { algo: 'asam', rho: 0.5, asamEta: 0.01, lr: 0.2, initScale: 0.1, steps: 3000 } },
-  { label: 'label-noise SGD', note: 'batch 32, σ = 0.1 (±1), η = 0.05, s = 0.1', cfg: { algo: 'label-noise', batch: 32, noiseSigma: 0.1, lr: 0.05, initScale: 0.1, steps: 3000 } },
-  { label: 'Gauss–Newton-trace penalty', note: 'λ = 1e-4, η = 0.2, s = 0.1', cfg: { algo: 'trace-penalty', lambda: 1e-4, lr: 0.2, initScale: 0.1, steps: 3000 } },
-  { label: 'F* penalty', note: 'λ = 1e-4, η = 0.2, s = 0.1', cfg: { algo: 'invariant-penalty', lambda: 1e-4, lr: 0.2, initScale: 0.1, steps: 3000 } },
-  { label: 'flattest-interpolator search', note: 'Adam η = 0.02, λ: 3e-3 → 1e-6 geometric, s = 0.1', cfg: { algo: 'flattest', optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6, initScale: 0.1, steps: 3000 } },
+  {
+    label: 'SAM',
+    note: 'ρ = 0.05, η = 0.2, s = 0.1',
+    cfg: { algo: 'sam', rho: 0.05, lr: 0.2, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: '1-SAM',
+    note: 'batch 32, micro-batch 4, ρ = 0.02, η = 0.05, s = 0.1',
+    cfg: { algo: '1sam', batch: 32, microBatch: 4, rho: 0.02, lr: 0.05, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: 'ASAM',
+    note: 'ρ = 0.5, η_asam = 0.01, η = 0.2, s = 0.1',
+    cfg: { algo: 'asam', rho: 0.5, asamEta: 0.01, lr: 0.2, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: 'label-noise SGD',
+    note: 'batch 32, σ = 0.1 (±1), η = 0.05, s = 0.1',
+    cfg: { algo: 'label-noise', batch: 32, noiseSigma: 0.1, lr: 0.05, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: 'Gauss–Newton-trace penalty',
+    note: 'λ = 1e-4, η = 0.2, s = 0.1',
+    cfg: { algo: 'trace-penalty', lambda: 1e-4, lr: 0.2, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: 'F* penalty',
+    note: 'λ = 1e-4, η = 0.2, s = 0.1',
+    cfg: { algo: 'invariant-penalty', lambda: 1e-4, lr: 0.2, initScale: 0.1, steps: 3000 },
+  },
+  {
+    label: 'flattest-interpolator search',
+    note: 'Adam η = 0.02, λ: 3e-3 → 1e-6 geometric, s = 0.1',
+    cfg: {
+      algo: 'flattest',
+      optimizer: 'adam',
+      lr: 0.02,
+      lambda: 3e-3,
+      lambdaFinal: 1e-6,
+      initScale: 0.1,
+      steps: 3000,
+    },
+  },
 ];
 
 interface Row {
@@ -73,15 +121,32 @@ const t00 = Date.now();
 for (const r of RUNS) {
   const t0 = Date.now();
   const cfg = { ...r.cfg, steps: quick ? Math.min(300, r.cfg.steps as number) : r.cfg.steps };
-  const config = parseTrainConfig({ width: WIDTH, seed: SEED, tol: TOL, polish: 'gn', polishSteps: 100, logEvery: 1e9, ...cfg });
+  const config = parseTrainConfig({
+    width: WIDTH,
+    seed: SEED,
+    tol: TOL,
+    polish: 'gn',
+    polishSteps: 100,
+    logEvery: 1e9,
+    ...cfg,
+  });
   const res = train(data, config, { activation: act });
   const f = res.final;
   const row: Row = {
-    label: r.label, note: r.note, algo: config.algo, steps: res.steps, loss: f.trainLoss, fStar: f.fStar as number,
-    path: f.pathNorm as number, risk: risk(res.net).value, seconds: (Date.now() - t0) / 1000,
+    label: r.label,
+    note: r.note,
+    algo: config.algo,
+    steps: res.steps,
+    loss: f.trainLoss,
+    fStar: f.fStar as number,
+    path: f.pathNorm as number,
+    risk: risk(res.net).value,
+    seconds: (Date.now() - t0) / 1000,
   };
   rows.push(row);
-  process.stderr.write(`${row.label.padEnd(30)} loss ${row.loss.toExponential(1)}  F* ${row.fStar.toFixed(2).padStart(8)}  P ${row.path.toFixed(2).padStart(7)}  risk ${row.risk.toFixed(4)}  ${row.seconds.toFixed(1)} s\n`);
+  process.stderr.write(
+    `${row.label.padEnd(30)} loss ${row.loss.toExponential(1)}  F* ${row.fStar.toFixed(2).padStart(8)}  P ${row.path.toFixed(2).padStart(7)}  risk ${row.risk.toFixed(4)}  ${row.seconds.toFixed(1)} s\n`,
+  );
 }
 const teacher = teacherInterpolator(data, act, { width: WIDTH }).net;
 const tFStar = invariantFlatness(teacher, data).value;
@@ -94,12 +159,36 @@ const others = rows.filter((x) => x.algo !== 'flattest');
 const best = others.reduce((a, b) => (b.fStar < a.fStar ? b : a));
 const lazy = rows.find((x) => x.label.includes('lazy')) as Row;
 const checks: [string, boolean, string][] = [
-  ['every algorithm ends at train loss ≤ 1e-8', rows.every((x) => x.loss <= TOL), `max ${Math.max(...rows.map((x) => x.loss)).toExponential(2)}`],
-  ['search F* ≤ 1.1 × smallest F* of any other method', search.fStar <= 1.1 * best.fStar, `${search.fStar.toFixed(3)} vs 1.1 × ${best.fStar.toFixed(3)} (${best.label})`],
-  ['search F* ≤ 1.25 × teacher F*', search.fStar <= 1.25 * tFStar, `${search.fStar.toFixed(3)} vs 1.25 × ${tFStar.toFixed(3)}`],
-  ['search risk ≤ 0.1 × Var(y)', search.risk <= 0.1 * varY, `${search.risk.toExponential(2)} vs 0.1 × ${varY.toFixed(4)}`],
-  ['lazy GD F* ≥ 5 × search F*', lazy.fStar >= 5 * search.fStar, `${lazy.fStar.toFixed(1)} = ${(lazy.fStar / search.fStar).toFixed(1)} × search`],
-  ['lazy GD risk > search risk', lazy.risk > search.risk, `${lazy.risk.toExponential(2)} vs ${search.risk.toExponential(2)}`],
+  [
+    'every algorithm ends at train loss ≤ 1e-8',
+    rows.every((x) => x.loss <= TOL),
+    `max ${Math.max(...rows.map((x) => x.loss)).toExponential(2)}`,
+  ],
+  [
+    'search F* ≤ 1.1 × smallest F* of any other method',
+    search.fStar <= 1.1 * best.fStar,
+    `${search.fStar.toFixed(3)} vs 1.1 × ${best.fStar.toFixed(3)} (${best.label})`,
+  ],
+  [
+    'search F* ≤ 1.25 × teacher F*',
+    search.fStar <= 1.25 * tFStar,
+    `${search.fStar.toFixed(3)} vs 1.25 × ${tFStar.toFixed(3)}`,
+  ],
+  [
+    'search risk ≤ 0.1 × Var(y)',
+    search.risk <= 0.1 * varY,
+    `${search.risk.toExponential(2)} vs 0.1 × ${varY.toFixed(4)}`,
+  ],
+  [
+    'lazy GD F* ≥ 5 × search F*',
+    lazy.fStar >= 5 * search.fStar,
+    `${lazy.fStar.toFixed(1)} = ${(lazy.fStar / search.fStar).toFixed(1)} × search`,
+  ],
+  [
+    'lazy GD risk > search risk',
+    lazy.risk > search.risk,
+    `${lazy.risk.toExponential(2)} vs ${search.risk.toExponential(2)}`,
+  ],
 ];
 for (const [what, ok, detail] of checks) process.stderr.write(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}\n`);
 process.stderr.write(`total ${total.toFixed(1)} s\n`);

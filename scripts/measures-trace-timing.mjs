@@ -25,7 +25,12 @@ const backend = await initBackend();
 const rng = new Rng(1);
 const X = rng.fillNormal(new Float64Array(n * d));
 const y = rng.fillNormal(new Float64Array(n));
-const net = createNetwork('relu', rng.fillNormal(new Float64Array(m), 1 / Math.sqrt(m)), rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d)), d);
+const net = createNetwork(
+  'relu',
+  rng.fillNormal(new Float64Array(m), 1 / Math.sqrt(m)),
+  rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d)),
+  d,
+);
 const data = { n, d, X, y };
 
 const exactRuns = [];
@@ -40,8 +45,15 @@ const t = performance.now();
 const est = hutchinson(hessianOperator(net, data), { budget, seed: 0 });
 const hutchMs = performance.now() - t;
 const out = {
-  n, d, m, budget, backend: backend.name, threads: backend.threads(),
-  exact, exactMsMedian: exactRuns[1], exactMsAll: exactRuns,
+  n,
+  d,
+  m,
+  budget,
+  backend: backend.name,
+  threads: backend.threads(),
+  exact,
+  exactMsMedian: exactRuns[1],
+  exactMsAll: exactRuns,
   hutchinson: { estimate: est.estimate, stderr: est.stderr, ms: hutchMs, msPerMatvec: hutchMs / budget },
   speedup: hutchMs / exactRuns[1],
   errorInStderrs: (est.estimate - exact) / est.stderr,

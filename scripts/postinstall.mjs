@@ -31,7 +31,9 @@ function candidates(sub) {
 
 function hasOpenBlas() {
   const header = candidates('include').some((d) => existsSync(join(d, 'cblas.h')));
-  const lib = candidates('lib').some((d) => existsSync(join(d, 'libopenblas.so')) || existsSync(join(d, 'libopenblas.dylib')));
+  const lib = candidates('lib').some(
+    (d) => existsSync(join(d, 'libopenblas.so')) || existsSync(join(d, 'libopenblas.dylib')),
+  );
   return header && lib;
 }
 
@@ -49,7 +51,8 @@ function nodeGyp() {
   return ['node-gyp'];
 }
 
-if (process.env.FLATLAB_SKIP_NATIVE === '1') done(`native backend skipped (FLATLAB_SKIP_NATIVE=1); ${HINT.replace('for the fast backend: ', 'to build it: ')}`);
+if (process.env.FLATLAB_SKIP_NATIVE === '1')
+  done(`native backend skipped (FLATLAB_SKIP_NATIVE=1); ${HINT.replace('for the fast backend: ', 'to build it: ')}`);
 if (!existsSync(join(nativeDir, 'binding.gyp'))) process.exit(0);
 if (!hasOpenBlas()) done(`OpenBLAS (cblas.h, libopenblas) not found, using the portable backend; ${HINT}`);
 
@@ -57,7 +60,8 @@ if (!hasOpenBlas()) done(`OpenBLAS (cblas.h, libopenblas) not found, using the p
 // and the official tarballs), since downloading them may be impossible offline.
 const args = ['rebuild'];
 const prefix = dirname(dirname(process.execPath));
-if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h')))
+  args.push(`--nodedir=${prefix}`);
 
 const [cmd, ...pre] = nodeGyp();
 const t0 = Date.now();
@@ -73,5 +77,12 @@ const built = existsSync(join(nativeDir, 'build/Release/flatlab_native.node'));
 if (r.status === 0 && built) {
   done(`native OpenBLAS backend built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
-const lastError = log.split('\n').find((l) => /error/i.test(l))?.trim().slice(0, 160) ?? `exit ${r.status}`;
-done(`native backend build failed (${lastError}; full log in native/build/install.log), using the portable backend; ${HINT}`);
+const lastError =
+  log
+    .split('\n')
+    .find((l) => /error/i.test(l))
+    ?.trim()
+    .slice(0, 160) ?? `exit ${r.status}`;
+done(
+  `native backend build failed (${lastError}; full log in native/build/install.log), using the portable backend; ${HINT}`,
+);

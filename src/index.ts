@@ -22,7 +22,13 @@ export * from './data/params.js';
 export * from './data/format.js';
 // model
 export {
-  ACTIVATION_CODES, ACTIVATION_NAMES, type Activation, type ActivationName, type ActivationSpec, makeActivation, requireHomogeneous,
+  ACTIVATION_CODES,
+  ACTIVATION_NAMES,
+  type Activation,
+  type ActivationName,
+  type ActivationSpec,
+  makeActivation,
+  requireHomogeneous,
 } from './model/activations.js';
 export * from './model/network.js';
 export * from './model/format.js';

@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Run the built `flatlab` command (bin/flatlab.js) as a user would. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): CliResult {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): CliResult {
   const r = spawnSync(process.execPath, [join(process.cwd(), 'bin', 'flatlab.js'), ...args], {
     encoding: 'utf8',
     cwd: opts.cwd,

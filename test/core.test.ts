@@ -118,18 +118,22 @@ describe('rescaling symmetry (property tests)', () => {
     const Fstar0 = invariantFlatness(net, interp).value;
     it(`leaves f unchanged, keeps F* and path norm fixed, and F ≥ F* (k = ${k})`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.double({ min: 0, max: 2, noNaN: true }), (seed, range) => {
-          const c = randomFactors(net.m, range, seed);
-          const moved = rescale(net, c);
-          const f1 = forward(moved, data.X, data.n);
-          const fScale = Math.max(...f0.map(Math.abs));
-          for (let i = 0; i < data.n; i++) expect(Math.abs(f1[i] - f0[i]) / fScale).toBeLessThan(1e-12);
-          const inv = invariantFlatness(moved, interp);
-          expect(relErr(inv.value, Fstar0)).toBeLessThan(1e-9);
-          expect(relErr(pathNorm(moved), pathNorm(net))).toBeLessThan(1e-12);
-          const F = inv.parts.traceGaussNewton;
-          expect(F).toBeGreaterThanOrEqual(inv.value * (1 - 1e-12));
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          fc.double({ min: 0, max: 2, noNaN: true }),
+          (seed, range) => {
+            const c = randomFactors(net.m, range, seed);
+            const moved = rescale(net, c);
+            const f1 = forward(moved, data.X, data.n);
+            const fScale = Math.max(...f0.map(Math.abs));
+            for (let i = 0; i < data.n; i++) expect(Math.abs(f1[i] - f0[i]) / fScale).toBeLessThan(1e-12);
+            const inv = invariantFlatness(moved, interp);
+            expect(relErr(inv.value, Fstar0)).toBeLessThan(1e-9);
+            expect(relErr(pathNorm(moved), pathNorm(net))).toBeLessThan(1e-12);
+            const F = inv.parts.traceGaussNewton;
+            expect(F).toBeGreaterThanOrEqual(inv.value * (1 - 1e-12));
+          },
+        ),
         { numRuns: 40 },
       );
     });

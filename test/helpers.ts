@@ -12,7 +12,13 @@ export function randomData(n: number, d: number, seed: number, labelScale = 1): 
   return { n, d, X, y };
 }
 
-export function randomNet(act: ActivationSpec | ActivationSpec['name'], m: number, d: number, seed: number, scale = 1): Network {
+export function randomNet(
+  act: ActivationSpec | ActivationSpec['name'],
+  m: number,
+  d: number,
+  seed: number,
+  scale = 1,
+): Network {
   const rng = new Rng(seed);
   const a = rng.fillNormal(new Float64Array(m), scale);
   const W = rng.fillNormal(new Float64Array(m * d), scale / Math.sqrt(d));

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 
-
 export default defineConfig({
   // Relative asset paths: the built app works from any folder or sub-path (flatlab serve, file shares).
   base: './',

@@ -47,7 +47,8 @@ function describe(v: unknown): string {
 
 /** Validate a parsed JSON value as a data set file. `where` prefixes messages (e.g. the file path). */
 export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError(`${where}: expected a JSON object with "format": "${DATASET_FORMAT}"`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new InputError(`${where}: expected a JSON object with "format": "${DATASET_FORMAT}"`);
   const v = value as Record<string, unknown>;
   if (v.format !== DATASET_FORMAT) {
     throw new InputError(`${where}: wrong format ${describe(v.format)} (expected "${DATASET_FORMAT}")`);
@@ -65,15 +66,18 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const row = xs[i];
-    if (!Array.isArray(row)) throw new InputError(`${where}: x[${i}] must be a list of d = ${d} numbers (got ${describe(row)})`);
+    if (!Array.isArray(row))
+      throw new InputError(`${where}: x[${i}] must be a list of d = ${d} numbers (got ${describe(row)})`);
     if (row.length !== d) throw new InputError(`${where}: x[${i}] has ${row.length} entries but d = ${d}`);
     for (let k = 0; k < d; k++) {
       const e = row[k];
-      if (typeof e !== 'number' || !Number.isFinite(e)) throw new InputError(`${where}: x[${i}][${k}] is not a finite number (got ${describe(e)})`);
+      if (typeof e !== 'number' || !Number.isFinite(e))
+        throw new InputError(`${where}: x[${i}][${k}] is not a finite number (got ${describe(e)})`);
       X[i * d + k] = e;
     }
     const yi = ys[i];
-    if (typeof yi !== 'number' || !Number.isFinite(yi)) throw new InputError(`${where}: y[${i}] is not a finite number (got ${describe(yi)})`);
+    if (typeof yi !== 'number' || !Number.isFinite(yi))
+      throw new InputError(`${where}: y[${i}] is not a finite number (got ${describe(yi)})`);
     y[i] = yi;
   }
   let target: TargetSpec | undefined;
@@ -123,18 +127,23 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
   }
   if (rows.length === 0) throw new InputError(`${where}: no data rows`);
   const width = rows[0].cells.length;
-  if (width < 2) throw new InputError(`${where}: each row needs at least 2 columns (features, then y); line ${rows[0].line} has ${width}`);
+  if (width < 2)
+    throw new InputError(
+      `${where}: each row needs at least 2 columns (features, then y); line ${rows[0].line} has ${width}`,
+    );
   const d = width - 1;
   const n = rows.length;
   if (n * d > MAX_ENTRIES) throw new InputError(`${where}: n·d = ${n * d} exceeds the limit of ${MAX_ENTRIES} entries`);
   const X = new Float64Array(n * d);
   const y = new Float64Array(n);
   rows.forEach(({ line, cells }, i) => {
-    if (cells.length !== width) throw new InputError(`${where}: line ${line} has ${cells.length} columns, expected ${width} (ragged rows)`);
+    if (cells.length !== width)
+      throw new InputError(`${where}: line ${line} has ${cells.length} columns, expected ${width} (ragged rows)`);
     for (let k = 0; k < width; k++) {
       const c = cells[k];
       const val = c === '' ? Number.NaN : Number(c);
-      if (!Number.isFinite(val)) throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
+      if (!Number.isFinite(val))
+        throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
       if (k < d) X[i * d + k] = val;
       else y[i] = val;
     }

@@ -41,7 +41,8 @@ function checkN(n: number, d: number): void {
  * built first, as in makeDataset, with `seed`). Same (spec, seed) ⇒ bit-identical data.
  */
 export function generateDataset(spec: DatasetSpec | Omit<DataParams, 'seed'>, seed: number): Dataset {
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer (got ${seed})`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new InputError(`seed must be a non-negative integer (got ${seed})`);
   checkSeed(seed);
   if (!('target' in spec)) return makeDataset({ ...spec, seed });
   const target = validateTarget(spec.target);
@@ -59,9 +60,16 @@ export function generateDataset(spec: DatasetSpec | Omit<DataParams, 'seed'>, se
 
 /** Build the target (index matrix from the seed's 'index' sub-stream) and draw the data set. */
 export function makeDataset(p: DataParams): Dataset {
-  if (!Number.isSafeInteger(p.seed) || p.seed < 0) throw new InputError(`seed must be a non-negative integer (got ${p.seed})`);
+  if (!Number.isSafeInteger(p.seed) || p.seed < 0)
+    throw new InputError(`seed must be a non-negative integer (got ${p.seed})`);
   const target = makeTarget({
-    d: p.d, r: p.r, links: p.links, coeffs: p.coeffs, noise: p.noise ?? 0, input: p.input, index: p.index,
+    d: p.d,
+    r: p.r,
+    links: p.links,
+    coeffs: p.coeffs,
+    noise: p.noise ?? 0,
+    input: p.input,
+    index: p.index,
     seed: deriveSeed(p.seed, 'data-index'),
   });
   return generateDataset({ target, n: p.n }, p.seed);

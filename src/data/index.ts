@@ -8,8 +8,16 @@ export { hermiteHe, hermiteNormalized, hermiteSeries } from './hermite.js';
 export { checkInputSpec, parseInputSyntax, sampleInputs } from './inputs.js';
 export { indexMatrix, orthonormalityDefect, type IndexKind } from './index-matrix.js';
 export {
-  evaluateTarget, linksLabel, makeTarget, parseLinkSyntax, parseLinksSyntax, targetMoments, targetVariance, validateTarget,
-  type MakeTargetOptions, type TargetMoments,
+  evaluateTarget,
+  linksLabel,
+  makeTarget,
+  parseLinkSyntax,
+  parseLinksSyntax,
+  targetMoments,
+  targetVariance,
+  validateTarget,
+  type MakeTargetOptions,
+  type TargetMoments,
 } from './targets.js';
 export { generateDataset, makeDataset, type DataParams, type DatasetSpec } from './generate.js';
 export { DATASET_FORMAT, datasetFromJson, datasetToJson, parseCsvDataset, type DatasetJson } from './format.js';

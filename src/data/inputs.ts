@@ -20,7 +20,9 @@ export function checkInputSpec(input: unknown, d: number, where = 'input'): Inpu
     case 'anisotropic': {
       const scales = (input as { scales?: unknown }).scales;
       if (!Array.isArray(scales) || scales.length !== d) {
-        throw new InputError(`${where}.scales must be a list of d = ${d} numbers > 0 (got ${Array.isArray(scales) ? `${scales.length} values` : JSON.stringify(scales)})`);
+        throw new InputError(
+          `${where}.scales must be a list of d = ${d} numbers > 0 (got ${Array.isArray(scales) ? `${scales.length} values` : JSON.stringify(scales)})`,
+        );
       }
       scales.forEach((s, i) => {
         if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) {
@@ -35,7 +37,13 @@ export function checkInputSpec(input: unknown, d: number, where = 'input'): Inpu
 }
 
 /** Fill `out` (rows × d, row-major) with i.i.d. rows from the input law. */
-export function sampleInputs(input: InputSpec, d: number, rows: number, rng: Rng, out = new Float64Array(rows * d)): Float64Array {
+export function sampleInputs(
+  input: InputSpec,
+  d: number,
+  rows: number,
+  rng: Rng,
+  out = new Float64Array(rows * d),
+): Float64Array {
   switch (input.law) {
     case 'gaussian':
       rng.fillNormal(out.subarray(0, rows * d));
@@ -73,7 +81,8 @@ export function parseInputSyntax(text: string, d: number): InputSpec {
   const s = text.trim();
   const [head, rest] = s.includes(':') ? [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)] : [s, undefined];
   if (head !== 'anisotropic') {
-    if (rest !== undefined) throw new InputError(`input "${s}": only anisotropic takes parameters (allowed: ${INPUT_LAWS.join(', ')})`);
+    if (rest !== undefined)
+      throw new InputError(`input "${s}": only anisotropic takes parameters (allowed: ${INPUT_LAWS.join(', ')})`);
     return checkInputSpec({ law: head }, d);
   }
   if (rest === undefined || rest.trim() === '') {
@@ -82,7 +91,8 @@ export function parseInputSyntax(text: string, d: number): InputSpec {
   const pow = /^pow=(.+)$/.exec(rest.trim());
   if (pow) {
     const alpha = Number(pow[1]);
-    if (!Number.isFinite(alpha) || alpha < 0 || alpha > 4) throw new InputError(`input anisotropic:pow=α needs α in [0, 4] (got "${pow[1]}")`);
+    if (!Number.isFinite(alpha) || alpha < 0 || alpha > 4)
+      throw new InputError(`input anisotropic:pow=α needs α in [0, 4] (got "${pow[1]}")`);
     return { law: 'anisotropic', scales: Array.from({ length: d }, (_, i) => (i + 1) ** -alpha) };
   }
   const scales = rest.split(',').map((v) => (v.trim() === '' ? Number.NaN : Number(v)));

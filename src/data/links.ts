@@ -99,7 +99,14 @@ function piecewiseLink(spec: LinkSpec, label: string, pp: PiecewisePower, f: (t:
   const secondMoment = (pp.plus * pp.plus + pp.minus * pp.minus) * halfMoment(2 * pp.q);
   const probe = fromPiecewise(pp, integer ? 40 : 30, integer);
   return {
-    spec, label, f, finiteDegree: null, mean, secondMoment, piecewisePower: pp, kinks: [0],
+    spec,
+    label,
+    f,
+    finiteDegree: null,
+    mean,
+    secondMoment,
+    piecewisePower: pp,
+    kinks: [0],
     informationExponent: firstNonZero(probe, Math.sqrt(secondMoment)),
     hermite: (K) => {
       checkOrder(K);
@@ -113,7 +120,12 @@ function piecewiseLink(spec: LinkSpec, label: string, pp: PiecewisePower, f: (t:
 }
 
 /** Hermite coefficients by kink-aware quadrature (the vector version of gaussianExpectation). */
-export function quadHermite(g: (t: number) => number, K: number, kinks: readonly number[] = [], graded = false): Float64Array {
+export function quadHermite(
+  g: (t: number) => number,
+  K: number,
+  kinks: readonly number[] = [],
+  graded = false,
+): Float64Array {
   checkOrder(K);
   const out = new Float64Array(K + 1);
   const h = new Float64Array(K + 1);
@@ -157,14 +169,23 @@ export function makeLink(spec: LinkSpec): Link {
       if (typeof p !== 'number' || !Number.isFinite(p) || p < 1 || p > 8) {
         throw new InputError(`link relu_pow: p must be a number in [1, 8] (got ${JSON.stringify(p)})`);
       }
-      return piecewiseLink({ name: 'relu_pow', p }, `relu^${p}`, { q: p, plus: 1, minus: 0 }, (t) => (t > 0 ? t ** p : 0));
+      return piecewiseLink({ name: 'relu_pow', p }, `relu^${p}`, { q: p, plus: 1, minus: 0 }, (t) =>
+        t > 0 ? t ** p : 0,
+      );
     }
     case 'linear':
       return hermiteLink({ name: 'linear' }, 'linear', [0, 1], { q: 1, plus: 1, minus: -1 });
     case 'hermite': {
       const c = spec.coeffs;
-      if (!Array.isArray(c) || c.length < 1 || c.length > HERMITE_COEFFS_MAX + 1 || !c.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-        throw new InputError(`link hermite: coeffs must be 1 to ${HERMITE_COEFFS_MAX + 1} finite numbers (got ${JSON.stringify(c)})`);
+      if (
+        !Array.isArray(c) ||
+        c.length < 1 ||
+        c.length > HERMITE_COEFFS_MAX + 1 ||
+        !c.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
+        throw new InputError(
+          `link hermite: coeffs must be 1 to ${HERMITE_COEFFS_MAX + 1} finite numbers (got ${JSON.stringify(c)})`,
+        );
       }
       return hermiteLink({ name: 'hermite', coeffs: [...c] }, `hermite(${c.join(',')})`, c, null);
     }
@@ -174,9 +195,15 @@ export function makeLink(spec: LinkSpec): Link {
       coeffs[0] = 0; // odd function: exactly 0 (and every even coefficient)
       for (let k = 2; k <= 80; k += 2) coeffs[k] = 0;
       return {
-        spec: { name: 'tanh' }, label: 'tanh', f, finiteDegree: null, mean: 0,
+        spec: { name: 'tanh' },
+        label: 'tanh',
+        f,
+        finiteDegree: null,
+        mean: 0,
         secondMoment: gaussianExpectation((t) => Math.tanh(t) ** 2),
-        informationExponent: 1, piecewisePower: null, kinks: [],
+        informationExponent: 1,
+        piecewisePower: null,
+        kinks: [],
         hermite: (K) => {
           checkOrder(K);
           if (K <= 80) return coeffs.slice(0, K + 1);
@@ -187,7 +214,9 @@ export function makeLink(spec: LinkSpec): Link {
       };
     }
     default:
-      throw new InputError(`unknown link "${String((spec as { name: unknown }).name)}" (allowed: ${LINK_NAMES.join(', ')})`);
+      throw new InputError(
+        `unknown link "${String((spec as { name: unknown }).name)}" (allowed: ${LINK_NAMES.join(', ')})`,
+      );
   }
 }
 
@@ -196,9 +225,15 @@ function hermiteLink(spec: LinkSpec, label: string, c: readonly number[], pp: Pi
   let second = 0;
   for (let k = 0; k < coeffs.length; k++) second += coeffs[k] * coeffs[k];
   return {
-    spec, label, f: (t) => hermiteSeries(coeffs, t), finiteDegree: coeffs.length - 1, mean: coeffs[0],
-    secondMoment: second, informationExponent: firstNonZero(coeffs, Math.sqrt(second)),
-    piecewisePower: pp, kinks: [],
+    spec,
+    label,
+    f: (t) => hermiteSeries(coeffs, t),
+    finiteDegree: coeffs.length - 1,
+    mean: coeffs[0],
+    secondMoment: second,
+    informationExponent: firstNonZero(coeffs, Math.sqrt(second)),
+    piecewisePower: pp,
+    kinks: [],
     hermite: (K) => {
       checkOrder(K);
       const out = new Float64Array(K + 1);

@@ -12,44 +12,119 @@ import { MAX_ENTRIES } from './generate.js';
 import { parseLinksSyntax } from './targets.js';
 
 export const DATA_PARAMS: readonly ParamDef[] = [
-  { key: 'd', type: 'int', default: 50, min: 1, max: 100_000, short: 'd', help: 'input dimension d', formula: 'x ∈ R^d' },
+  {
+    key: 'd',
+    type: 'int',
+    default: 50,
+    min: 1,
+    max: 100_000,
+    short: 'd',
+    help: 'input dimension d',
+    formula: 'x ∈ R^d',
+  },
   { key: 'n', type: 'int', default: 200, min: 1, max: 10_000_000, log: true, short: 'n', help: 'number of samples n' },
-  { key: 'r', type: 'int', default: 1, min: 1, max: 1000, short: 'r', help: 'number of indices r (≤ d)', formula: 'U ∈ R^{r×d}, U Uᵀ = I_r' },
-  { key: 'links', type: 'string', default: 'relu', short: 'g',
+  {
+    key: 'r',
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 1000,
+    short: 'r',
+    help: 'number of indices r (≤ d)',
+    formula: 'U ∈ R^{r×d}, U Uᵀ = I_r',
+  },
+  {
+    key: 'links',
+    type: 'string',
+    default: 'relu',
+    short: 'g',
     help: 'links: sum of single-index links joined by + (relu, abs, linear, tanh, sign, relu_pow:p, hermite:c0,c1,…; one link is used for every index), or a multi-index link: product, max, norm',
-    formula: 'sum: f*(x) = Σ_l c_l g_l(u_lᵀx);  multi: f*(x) = g(Uᵀx)' },
-  { key: 'coeffs', type: 'string', default: '', short: 'c',
-    help: 'sum targets: comma-separated weights c_1,…,c_r (default all 1)', formula: 'f*(x) = Σ_l c_l g_l(u_lᵀx)' },
-  { key: 'noise', type: 'number', default: 0, min: 0, max: 1e3, short: 'e', help: 'label noise σ_ε', formula: 'y = f*(x) + σ_ε ε,  ε ~ N(0, 1)' },
-  { key: 'input', type: 'string', default: 'gaussian', short: 'x',
+    formula: 'sum: f*(x) = Σ_l c_l g_l(u_lᵀx);  multi: f*(x) = g(Uᵀx)',
+  },
+  {
+    key: 'coeffs',
+    type: 'string',
+    default: '',
+    short: 'c',
+    help: 'sum targets: comma-separated weights c_1,…,c_r (default all 1)',
+    formula: 'f*(x) = Σ_l c_l g_l(u_lᵀx)',
+  },
+  {
+    key: 'noise',
+    type: 'number',
+    default: 0,
+    min: 0,
+    max: 1e3,
+    short: 'e',
+    help: 'label noise σ_ε',
+    formula: 'y = f*(x) + σ_ε ε,  ε ~ N(0, 1)',
+  },
+  {
+    key: 'input',
+    type: 'string',
+    default: 'gaussian',
+    short: 'x',
     help: 'input law: gaussian, sphere (radius √d), rademacher, anisotropic:s1,…,sd or anisotropic:pow=α (s_i = i^−α)',
-    formula: 'gaussian: x ~ N(0, I_d);  anisotropic: x ~ N(0, diag(s²))' },
-  { key: 'index', type: 'enum', default: 'random', choices: ['random', 'axes'], short: 'u',
-    help: 'index matrix U: random orthonormal (Haar) or the first r coordinate axes' },
-  { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, short: 's',
-    help: 'seed of the index matrix, the inputs and the label noise (independent sub-streams)' },
+    formula: 'gaussian: x ~ N(0, I_d);  anisotropic: x ~ N(0, diag(s²))',
+  },
+  {
+    key: 'index',
+    type: 'enum',
+    default: 'random',
+    choices: ['random', 'axes'],
+    short: 'u',
+    help: 'index matrix U: random orthonormal (Haar) or the first r coordinate axes',
+  },
+  {
+    key: 'seed',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    short: 's',
+    help: 'seed of the index matrix, the inputs and the label noise (independent sub-streams)',
+  },
 ];
 
 /** Validate a raw record (CLI flags as strings, a spec, URL state) into DataParams. */
 export function parseDataParams(raw: Record<string, unknown>, context = ''): DataParams {
   const p = parseParams(DATA_PARAMS, raw, context) as {
-    d: number; n: number; r: number; links: string; coeffs: string; noise: number; input: string; index: IndexKind; seed: number;
+    d: number;
+    n: number;
+    r: number;
+    links: string;
+    coeffs: string;
+    noise: number;
+    input: string;
+    index: IndexKind;
+    seed: number;
   };
   if (p.r > p.d) throw new InputError(`${context}r must be an integer in [1, d = ${p.d}] (got ${p.r})`);
-  if (p.n * p.d > MAX_ENTRIES) throw new InputError(`${context}n·d = ${p.n * p.d} exceeds the limit of ${MAX_ENTRIES} entries`);
+  if (p.n * p.d > MAX_ENTRIES)
+    throw new InputError(`${context}n·d = ${p.n * p.d} exceeds the limit of ${MAX_ENTRIES} entries`);
   const choice = parseLinksSyntax(p.links, p.r);
   let coeffs: number[] | undefined;
   if (p.coeffs.trim() !== '') {
-    if (choice.kind === 'multi') throw new InputError(`${context}coeffs apply to sum targets only (links = ${p.links})`);
+    if (choice.kind === 'multi')
+      throw new InputError(`${context}coeffs apply to sum targets only (links = ${p.links})`);
     coeffs = p.coeffs.split(',').map((v) => {
       const x = v.trim() === '' ? Number.NaN : Number(v);
-      if (!Number.isFinite(x)) throw new InputError(`${context}coeffs must be r = ${p.r} comma-separated numbers (got "${p.coeffs}")`);
+      if (!Number.isFinite(x))
+        throw new InputError(`${context}coeffs must be r = ${p.r} comma-separated numbers (got "${p.coeffs}")`);
       return x;
     });
-    if (coeffs.length !== p.r) throw new InputError(`${context}coeffs must be r = ${p.r} comma-separated numbers (got ${coeffs.length})`);
+    if (coeffs.length !== p.r)
+      throw new InputError(`${context}coeffs must be r = ${p.r} comma-separated numbers (got ${coeffs.length})`);
   }
   return {
-    d: p.d, n: p.n, r: p.r, links: choice.kind === 'multi' ? choice.link : choice.links, coeffs,
-    noise: p.noise, input: parseInputSyntax(p.input, p.d), index: p.index, seed: p.seed,
+    d: p.d,
+    n: p.n,
+    r: p.r,
+    links: choice.kind === 'multi' ? choice.link : choice.links,
+    coeffs,
+    noise: p.noise,
+    input: parseInputSyntax(p.input, p.d),
+    index: p.index,
+    seed: p.seed,
   };
 }

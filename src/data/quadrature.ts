@@ -19,7 +19,8 @@ const legendreCache = new Map<number, QuadratureRule>();
 export function gaussLegendre(n: number): QuadratureRule {
   const hit = legendreCache.get(n);
   if (hit) return hit;
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new RangeError(`gaussLegendre: n must be an integer in [1, 1000] (got ${n})`);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new RangeError(`gaussLegendre: n must be an integer in [1, 1000] (got ${n})`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   const half = Math.ceil(n / 2);
@@ -111,7 +112,7 @@ export function gaussianNodes(opts: GaussianQuadOptions = {}): QuadratureRule {
       for (let i = 0; i < rule.nodes.length; i++) {
         const t = a + (w * (rule.nodes[i] + 1)) / 2;
         ts.push(t);
-        ws.push(((w / 2) * rule.weights[i]) * normalPdf(t));
+        ws.push((w / 2) * rule.weights[i] * normalPdf(t));
       }
     }
   }

@@ -23,8 +23,25 @@ export type InputSpec =
  * Labels are y = f*(x) + noise · ε, ε ~ N(0, 1).
  */
 export type TargetSpec =
-  | { kind: 'sum'; d: number; r: number; U: number[][]; links: LinkSpec[]; coeffs: number[]; noise: number; input: InputSpec }
-  | { kind: 'multi'; d: number; r: number; U: number[][]; link: 'product' | 'max' | 'norm'; noise: number; input: InputSpec };
+  | {
+      kind: 'sum';
+      d: number;
+      r: number;
+      U: number[][];
+      links: LinkSpec[];
+      coeffs: number[];
+      noise: number;
+      input: InputSpec;
+    }
+  | {
+      kind: 'multi';
+      d: number;
+      r: number;
+      U: number[][];
+      link: 'product' | 'max' | 'norm';
+      noise: number;
+      input: InputSpec;
+    };
 
 export type SumTarget = Extract<TargetSpec, { kind: 'sum' }>;
 export type MultiTarget = Extract<TargetSpec, { kind: 'multi' }>;

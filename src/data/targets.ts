@@ -26,38 +26,51 @@ export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where} must be an object`);
   const t = raw as Record<string, unknown>;
   const kind = t.kind;
-  if (kind !== 'sum' && kind !== 'multi') throw new InputError(`${where}.kind must be "sum" or "multi" (got ${JSON.stringify(kind)})`);
+  if (kind !== 'sum' && kind !== 'multi')
+    throw new InputError(`${where}.kind must be "sum" or "multi" (got ${JSON.stringify(kind)})`);
   const d = t.d;
   const r = t.r;
-  if (!Number.isInteger(d) || (d as number) < 1) throw new InputError(`${where}.d must be an integer ≥ 1 (got ${JSON.stringify(d)})`);
+  if (!Number.isInteger(d) || (d as number) < 1)
+    throw new InputError(`${where}.d must be an integer ≥ 1 (got ${JSON.stringify(d)})`);
   if (!Number.isInteger(r) || (r as number) < 1 || (r as number) > (d as number)) {
     throw new InputError(`${where}.r must be an integer in [1, d = ${d}] (got ${JSON.stringify(r)})`);
   }
   const D = d as number;
   const R = r as number;
   const U = t.U;
-  if (!Array.isArray(U) || U.length !== R) throw new InputError(`${where}.U must have r = ${R} rows (got ${Array.isArray(U) ? U.length : JSON.stringify(U)})`);
+  if (!Array.isArray(U) || U.length !== R)
+    throw new InputError(`${where}.U must have r = ${R} rows (got ${Array.isArray(U) ? U.length : JSON.stringify(U)})`);
   U.forEach((row, l) => {
-    if (!Array.isArray(row) || row.length !== D) throw new InputError(`${where}.U[${l}] must have d = ${D} entries (got ${Array.isArray(row) ? row.length : JSON.stringify(row)})`);
+    if (!Array.isArray(row) || row.length !== D)
+      throw new InputError(
+        `${where}.U[${l}] must have d = ${D} entries (got ${Array.isArray(row) ? row.length : JSON.stringify(row)})`,
+      );
     row.forEach((v, k) => {
       if (!isNum(v)) throw new InputError(`${where}.U[${l}][${k}] is not a finite number (got ${JSON.stringify(v)})`);
     });
   });
   const defect = orthonormalityDefect(U as number[][]);
-  if (defect > ORTHONORMAL_TOL) throw new InputError(`${where}.U rows must be orthonormal (max |UUᵀ − I| = ${defect.toExponential(2)})`);
+  if (defect > ORTHONORMAL_TOL)
+    throw new InputError(`${where}.U rows must be orthonormal (max |UUᵀ − I| = ${defect.toExponential(2)})`);
   const noise = t.noise;
-  if (!isNum(noise) || noise < 0) throw new InputError(`${where}.noise must be a finite number ≥ 0 (got ${JSON.stringify(noise)})`);
+  if (!isNum(noise) || noise < 0)
+    throw new InputError(`${where}.noise must be a finite number ≥ 0 (got ${JSON.stringify(noise)})`);
   const input = checkInputSpec(t.input, D, `${where}.input`);
   const Ucopy = (U as number[][]).map((row) => [...row]);
   if (kind === 'multi') {
     const link = t.link;
     if (typeof link !== 'string' || !MULTI_LINKS.includes(link as MultiLink)) {
-      throw new InputError(`unknown multi-index link ${JSON.stringify(link)} in ${where}.link (allowed: ${MULTI_LINKS.join(', ')})`);
+      throw new InputError(
+        `unknown multi-index link ${JSON.stringify(link)} in ${where}.link (allowed: ${MULTI_LINKS.join(', ')})`,
+      );
     }
     return { kind, d: D, r: R, U: Ucopy, link: link as MultiLink, noise, input };
   }
   const links = t.links;
-  if (!Array.isArray(links) || links.length !== R) throw new InputError(`${where}.links must be a list of r = ${R} links (got ${Array.isArray(links) ? links.length : JSON.stringify(links)})`);
+  if (!Array.isArray(links) || links.length !== R)
+    throw new InputError(
+      `${where}.links must be a list of r = ${R} links (got ${Array.isArray(links) ? links.length : JSON.stringify(links)})`,
+    );
   const specs = links.map((l, i) => {
     try {
       return makeLink(l as LinkSpec).spec;
@@ -80,7 +93,10 @@ export function parseLinkSyntax(text: string): LinkSpec {
   const name = i < 0 ? s : s.slice(0, i);
   const arg = i < 0 ? undefined : s.slice(i + 1);
   const nums = (what: string): number[] => {
-    if (arg === undefined || arg.trim() === '') throw new InputError(`link ${name} needs ${what} (e.g. ${name === 'relu_pow' ? 'relu_pow:2' : 'hermite:0,0,0,1'})`);
+    if (arg === undefined || arg.trim() === '')
+      throw new InputError(
+        `link ${name} needs ${what} (e.g. ${name === 'relu_pow' ? 'relu_pow:2' : 'hermite:0,0,0,1'})`,
+      );
     return arg.split(',').map((v) => {
       const x = v.trim() === '' ? Number.NaN : Number(v);
       if (!Number.isFinite(x)) throw new InputError(`link ${name}: "${v}" is not a number`);
@@ -119,17 +135,23 @@ export function parseLinksSyntax(text: string, r: number): LinksChoice {
   const s = text.trim();
   if ((MULTI_LINKS as readonly string[]).includes(s)) return { kind: 'multi', link: s as MultiLink };
   const parts = s.split('+');
-  for (const p of parts) if ((MULTI_LINKS as readonly string[]).includes(p.trim())) throw new InputError(`links: the multi-index link "${p.trim()}" cannot be combined with '+'`);
+  for (const p of parts)
+    if ((MULTI_LINKS as readonly string[]).includes(p.trim()))
+      throw new InputError(`links: the multi-index link "${p.trim()}" cannot be combined with '+'`);
   const links = parts.map(parseLinkSyntax);
   if (links.length === 1) return { kind: 'sum', links: Array.from({ length: r }, () => links[0]) };
-  if (links.length !== r) throw new InputError(`links: got ${links.length} links for r = ${r} indices ("${s}"); give one link or exactly r joined by '+'`);
+  if (links.length !== r)
+    throw new InputError(
+      `links: got ${links.length} links for r = ${r} indices ("${s}"); give one link or exactly r joined by '+'`,
+    );
   return { kind: 'sum', links };
 }
 
 /** The syntax back from a spec (for labels and file summaries). */
 export function linksLabel(t: TargetSpec): string {
   if (t.kind === 'multi') return t.link;
-  const one = (l: LinkSpec): string => (l.name === 'relu_pow' ? `relu_pow:${l.p}` : l.name === 'hermite' ? `hermite:${l.coeffs.join(',')}` : l.name);
+  const one = (l: LinkSpec): string =>
+    l.name === 'relu_pow' ? `relu_pow:${l.p}` : l.name === 'hermite' ? `hermite:${l.coeffs.join(',')}` : l.name;
   const all = t.links.map(one);
   return all.every((s) => s === all[0]) ? all[0] : all.join('+');
 }
@@ -152,11 +174,13 @@ export interface MakeTargetOptions {
 export function makeTarget(o: MakeTargetOptions): TargetSpec {
   if (!Number.isInteger(o.d) || o.d < 1) throw new InputError(`d must be an integer ≥ 1 (got ${o.d})`);
   const U = indexMatrix(o.d, o.r, o.index ?? 'random', o.seed ?? 0);
-  const choice: LinksChoice = typeof o.links === 'string' ? parseLinksSyntax(o.links, o.r) : { kind: 'sum', links: o.links };
+  const choice: LinksChoice =
+    typeof o.links === 'string' ? parseLinksSyntax(o.links, o.r) : { kind: 'sum', links: o.links };
   const base = { d: o.d, r: o.r, U, noise: o.noise ?? 0, input: o.input ?? { law: 'gaussian' as const } };
-  const raw = choice.kind === 'multi'
-    ? { kind: 'multi', ...base, link: choice.link }
-    : { kind: 'sum', ...base, links: choice.links, coeffs: o.coeffs ?? Array.from({ length: o.r }, () => 1) };
+  const raw =
+    choice.kind === 'multi'
+      ? { kind: 'multi', ...base, link: choice.link }
+      : { kind: 'sum', ...base, links: choice.links, coeffs: o.coeffs ?? Array.from({ length: o.r }, () => 1) };
   return validateTarget(raw, 'target');
 }
 
@@ -291,7 +315,8 @@ export function targetMoments(t: TargetSpec, opts: MomentOptions = {}): TargetMo
     return { mean, secondMoment: second, variance: second - mean * mean, method: 'exact' };
   }
   const samples = opts.samples ?? 1 << 17;
-  if (!Number.isInteger(samples) || samples < 2) throw new InputError(`samples must be an integer ≥ 2 (got ${samples})`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new InputError(`samples must be an integer ≥ 2 (got ${samples})`);
   const rng = new Rng(opts.seed ?? 0);
   const chunk = 4096;
   const X = new Float64Array(chunk * t.d);
@@ -311,7 +336,14 @@ export function targetMoments(t: TargetSpec, opts: MomentOptions = {}): TargetMo
   const mean = s1 / samples;
   const second = s2 / samples;
   const stderr = Math.sqrt(Math.max(0, s4 / samples - second * second) / (samples - 1));
-  return { mean, secondMoment: second, variance: (second - mean * mean) * (samples / (samples - 1)), method: 'montecarlo', stderr, samples };
+  return {
+    mean,
+    secondMoment: second,
+    variance: (second - mean * mean) * (samples / (samples - 1)),
+    method: 'montecarlo',
+    stderr,
+    samples,
+  };
 }
 
 /** Var f*(x) (see targetMoments for the method). */

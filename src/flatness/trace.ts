@@ -35,7 +35,16 @@ export function traceParts(net: Network, data: Dataset): TraceParts {
   const C = s.C as Float64Array;
   const gn = sum(A) + sum(B);
   const res = sum(C);
-  return { A, B, C, trace: gn + res, traceGaussNewton: gn, traceResidual: res, loss: s.loss, maxResidual: s.maxResidual };
+  return {
+    A,
+    B,
+    C,
+    trace: gn + res,
+    traceGaussNewton: gn,
+    traceResidual: res,
+    loss: s.loss,
+    maxResidual: s.maxResidual,
+  };
 }
 
 /** F(θ) = Tr ∇²L(θ), exact. */

@@ -58,9 +58,18 @@ export function defaultTol(y: Float64Array): number {
 }
 
 /** Φ = σ(X Wᵀ), n×m row-major (W m×d row-major). */
-export function featureMatrix(act: Activation, X: Float64Array, n: number, d: number, W: Float64Array, m: number): Float64Array {
+export function featureMatrix(
+  act: Activation,
+  X: Float64Array,
+  n: number,
+  d: number,
+  W: Float64Array,
+  m: number,
+): Float64Array {
   if (n * m > MAX_SYSTEM_ENTRIES) {
-    throw new InputError(`the ${n}×${m} feature matrix is too large for a dense solve (n·m = ${n * m} > ${MAX_SYSTEM_ENTRIES})`);
+    throw new InputError(
+      `the ${n}×${m} feature matrix is too large for a dense solve (n·m = ${n * m} > ${MAX_SYSTEM_ENTRIES})`,
+    );
   }
   const be = getBackend();
   const Z = new Float64Array(n * m);
@@ -76,7 +85,8 @@ export function dataDirections(data: Dataset): Float64Array {
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let t = 0; t < d; t++) s += X[j * d + t] ** 2;
-    if (!(s > 0)) throw new InputError(`data point x_${j} is zero: a memorizing neuron w = x/‖x‖ cannot be formed from it`);
+    if (!(s > 0))
+      throw new InputError(`data point x_${j} is zero: a memorizing neuron w = x/‖x‖ cannot be formed from it`);
     const inv = 1 / Math.sqrt(s);
     for (let t = 0; t < d; t++) W[j * d + t] = X[j * d + t] * inv;
   }
@@ -95,7 +105,8 @@ export function checkInterpolates(net: Network, data: Dataset, what: string, tol
 }
 
 export function requireData(data: Dataset, what: string): void {
-  if (!(data.n >= 1) || !(data.d >= 1)) throw new InputError(`${what}: the data set must have n ≥ 1 and d ≥ 1 (got n = ${data.n}, d = ${data.d})`);
+  if (!(data.n >= 1) || !(data.d >= 1))
+    throw new InputError(`${what}: the data set must have n ≥ 1 and d ≥ 1 (got n = ${data.n}, d = ${data.d})`);
 }
 
 /**
@@ -103,9 +114,16 @@ export function requireData(data: Dataset, what: string): void {
  * trace becomes F*). Non-homogeneous activations have no orbit: balancing them is refused when asked
  * for explicitly and skipped when it is only the default.
  */
-export function maybeBalance(net: Network, data: Dataset, want: boolean | undefined, byDefault: boolean, what: string): { net: Network; balanced: boolean } {
+export function maybeBalance(
+  net: Network,
+  data: Dataset,
+  want: boolean | undefined,
+  byDefault: boolean,
+  what: string,
+): { net: Network; balanced: boolean } {
   const doIt = want ?? (byDefault && net.act.degree !== null);
   if (!doIt) return { net, balanced: false };
-  if (net.act.degree === null) throw new InputError(`${what}: cannot balance a ${net.act.label} network (the activation is not homogeneous)`);
+  if (net.act.degree === null)
+    throw new InputError(`${what}: cannot balance a ${net.act.label} network (the activation is not homogeneous)`);
   return { net: balance(net, data), balanced: true };
 }

@@ -10,7 +10,14 @@ import { type Activation, type ActivationSpec, makeActivation } from '../model/a
 import { createNetwork } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import {
-  checkInterpolates, dataDirections, defaultTol, featureMatrix, type Interpolator, type InterpolatorOptions, maybeBalance, requireData,
+  checkInterpolates,
+  dataDirections,
+  defaultTol,
+  featureMatrix,
+  type Interpolator,
+  type InterpolatorOptions,
+  maybeBalance,
+  requireData,
 } from './common.js';
 
 export interface MemorizerOptions extends InterpolatorOptions {
@@ -25,7 +32,13 @@ export interface MemorizerOptions extends InterpolatorOptions {
  * (m×d, m ≥ n): an LU solve when m = n, the minimum-norm solution (QR) when m > n.
  */
 export function solveSecondLayer(
-  act: Activation, data: Dataset, W: Float64Array, m: number, targets: Float64Array, what: string, maxCond?: number,
+  act: Activation,
+  data: Dataset,
+  W: Float64Array,
+  m: number,
+  targets: Float64Array,
+  what: string,
+  maxCond?: number,
 ): { a: Float64Array; cond: number } {
   const { n, d, X } = data;
   const Phi = featureMatrix(act, X, n, d, W, m);
@@ -62,6 +75,15 @@ export function memorizer(data: Dataset, act: Activation | ActivationSpec, opts:
   const maxResidual = checkInterpolates(net, data, 'memorizer', tol);
   return {
     net,
-    construction: { kind: 'memorizer', width: m, maxResidual, tol, cond, memorizingNeurons: n, ...(m > n ? { seed } : {}), balanced },
+    construction: {
+      kind: 'memorizer',
+      width: m,
+      maxResidual,
+      tol,
+      cond,
+      memorizingNeurons: n,
+      ...(m > n ? { seed } : {}),
+      balanced,
+    },
   };
 }

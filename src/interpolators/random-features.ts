@@ -7,22 +7,41 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
-import { checkInterpolates, defaultTol, type Interpolator, type InterpolatorOptions, maybeBalance, requireData } from './common.js';
+import {
+  checkInterpolates,
+  defaultTol,
+  type Interpolator,
+  type InterpolatorOptions,
+  maybeBalance,
+  requireData,
+} from './common.js';
 import { solveSecondLayer } from './memorizer.js';
 
 export function randomFeatures(
-  data: Dataset, act: Activation | ActivationSpec, m: number, seed: number, opts: InterpolatorOptions = {},
+  data: Dataset,
+  act: Activation | ActivationSpec,
+  m: number,
+  seed: number,
+  opts: InterpolatorOptions = {},
 ): Interpolator {
   requireData(data, 'random-features');
   const activation = 'f' in act ? act : makeActivation(act);
   const { n, d } = data;
   if (!Number.isInteger(m) || m < n) {
-    throw new InputError(`random-features: needs width m ≥ n = ${n} to interpolate (n equations, m unknowns); got m = ${m}`);
+    throw new InputError(
+      `random-features: needs width m ≥ n = ${n} to interpolate (n equations, m unknowns); got m = ${m}`,
+    );
   }
   const rng = new Rng(deriveSeed(seed, 'random-features'));
   const W = rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d));
   const { a, cond } = solveSecondLayer(activation, data, W, m, data.y, 'random-features', opts.maxCond);
-  const { net, balanced } = maybeBalance(createNetwork(activation, a, W, d), data, opts.balance, false, 'random-features');
+  const { net, balanced } = maybeBalance(
+    createNetwork(activation, a, W, d),
+    data,
+    opts.balance,
+    false,
+    'random-features',
+  );
   const tol = opts.tol ?? defaultTol(data.y);
   const maxResidual = checkInterpolates(net, data, 'random-features', tol);
   return { net, construction: { kind: 'random-features', width: m, maxResidual, tol, cond, seed, balanced } };

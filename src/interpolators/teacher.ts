@@ -11,7 +11,13 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork, forward } from '../model/network.js';
 import {
-  checkInterpolates, dataDirections, defaultTol, type Interpolator, type InterpolatorOptions, maybeBalance, requireData,
+  checkInterpolates,
+  dataDirections,
+  defaultTol,
+  type Interpolator,
+  type InterpolatorOptions,
+  maybeBalance,
+  requireData,
 } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
 
@@ -50,15 +56,26 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
   if (alpha !== null) {
     if (link.name === 'relu' || (link.name === 'relu_pow' && link.p === 1)) {
       const k = 1 / (1 - alpha * alpha);
-      return alpha === 0 ? [{ sign: 1, weight: 1 }] : [{ sign: 1, weight: k }, { sign: -1, weight: alpha * k }];
+      return alpha === 0
+        ? [{ sign: 1, weight: 1 }]
+        : [
+            { sign: 1, weight: k },
+            { sign: -1, weight: alpha * k },
+          ];
     }
     if (linearScale !== null) {
       const k = linearScale / (1 + alpha);
-      return [{ sign: 1, weight: k }, { sign: -1, weight: -k }];
+      return [
+        { sign: 1, weight: k },
+        { sign: -1, weight: -k },
+      ];
     }
     if (link.name === 'abs') {
       const k = 1 / (1 - alpha);
-      return [{ sign: 1, weight: k }, { sign: -1, weight: k }];
+      return [
+        { sign: 1, weight: k },
+        { sign: -1, weight: k },
+      ];
     }
     return null;
   }
@@ -72,7 +89,11 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
 }
 
 const PROBE_LINKS: LinkSpec[] = [
-  { name: 'relu' }, { name: 'linear' }, { name: 'abs' }, { name: 'tanh' }, { name: 'sign' },
+  { name: 'relu' },
+  { name: 'linear' },
+  { name: 'abs' },
+  { name: 'tanh' },
+  { name: 'sign' },
 ];
 
 function representableNames(act: Activation): string {
@@ -119,11 +140,17 @@ export interface TeacherOptions extends InterpolatorOptions {
   width?: number;
 }
 
-export function teacherInterpolator(data: Dataset, act: Activation | ActivationSpec, opts: TeacherOptions = {}): Interpolator {
+export function teacherInterpolator(
+  data: Dataset,
+  act: Activation | ActivationSpec,
+  opts: TeacherOptions = {},
+): Interpolator {
   requireData(data, 'teacher');
   const activation = 'f' in act ? act : makeActivation(act);
   if (!data.target) {
-    throw new InputError('teacher: the data set has no "target" (imported data), so f* is unknown; use memorizer or random-features');
+    throw new InputError(
+      'teacher: the data set has no "target" (imported data), so f* is unknown; use memorizer or random-features',
+    );
   }
   if (data.target.d !== data.d) {
     throw new InputError(`teacher: the target has d = ${data.target.d} but the data have d = ${data.d}`);
@@ -162,7 +189,9 @@ export function teacherInterpolator(data: Dataset, act: Activation | ActivationS
   let m = r + memo;
   if (opts.width !== undefined) {
     if (!Number.isInteger(opts.width) || opts.width < m) {
-      throw new InputError(`teacher: needs width m ≥ ${m} (${r} teacher neurons + ${memo} memorizing neurons); got m = ${opts.width}`);
+      throw new InputError(
+        `teacher: needs width m ≥ ${m} (${r} teacher neurons + ${memo} memorizing neurons); got m = ${opts.width}`,
+      );
     }
     const a2 = new Float64Array(opts.width);
     a2.set(aAll);
@@ -176,6 +205,15 @@ export function teacherInterpolator(data: Dataset, act: Activation | ActivationS
   const maxResidual = checkInterpolates(net, data, 'teacher', tol);
   return {
     net,
-    construction: { kind: 'teacher', width: m, maxResidual, tol, cond, teacherNeurons: r, memorizingNeurons: memo, balanced },
+    construction: {
+      kind: 'teacher',
+      width: m,
+      maxResidual,
+      tol,
+      cond,
+      teacherNeurons: r,
+      memorizingNeurons: memo,
+      balanced,
+    },
   };
 }

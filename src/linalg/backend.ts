@@ -20,8 +20,16 @@ export interface Backend {
    * transA), B is stored k×n (n×k when transB), C is m×n.
    */
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    B: Float64Array,
+    beta: number,
+    C: Float64Array,
   ): void;
   /** f[i] = Σ_j a[j] σ(Z[i,j]) for i < rows. */
   forwardRows(act: ActKernel, Z: Float64Array, rows: number, m: number, a: Float64Array, f: Float64Array): void;
@@ -29,14 +37,29 @@ export interface Backend {
    * Gradient pass: ga[j] += Σ_i r[i] σ(Z[i,j]); then, in place, Z[i,j] ← r[i] a[j] σ′(Z[i,j])
    * (the first-layer gradient is then Zᵀ X).
    */
-  gradPass(act: ActKernel, Z: Float64Array, rows: number, m: number, a: Float64Array, r: Float64Array, ga: Float64Array): void;
+  gradPass(
+    act: ActKernel,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    r: Float64Array,
+    ga: Float64Array,
+  ): void;
   /**
    * Trace pass (un-normalized): A[j] += Σ_i σ(z)², B[j] += Σ_i σ′(z)² q[i], C[j] += Σ_i r[i] σ″(z) q[i].
    * The caller applies the 1/n and a_j factors. `r` may be null (then C is left untouched).
    */
   traceSums(
-    act: ActKernel, Z: Float64Array, rows: number, m: number, r: Float64Array | null, q: Float64Array,
-    A: Float64Array, B: Float64Array, C: Float64Array,
+    act: ActKernel,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    r: Float64Array | null,
+    q: Float64Array,
+    A: Float64Array,
+    B: Float64Array,
+    C: Float64Array,
   ): void;
   /**
    * Hessian-vector pass for v = (va, V), given T = X Vᵀ for the block:
@@ -45,8 +68,16 @@ export interface Backend {
    * (the first-layer part is then Tᵀ X). `u` receives the block's u.
    */
   hvpPass(
-    act: ActKernel, Z: Float64Array, T: Float64Array, rows: number, m: number,
-    a: Float64Array, va: Float64Array, r: Float64Array, u: Float64Array, ha: Float64Array,
+    act: ActKernel,
+    Z: Float64Array,
+    T: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    va: Float64Array,
+    r: Float64Array,
+    u: Float64Array,
+    ha: Float64Array,
   ): void;
   /** Elementwise σ^(order)(Z) into out (order 0, 1 or 2). */
   activate(act: ActKernel, Z: Float64Array, len: number, order: 0 | 1 | 2, out: Float64Array): void;

@@ -34,7 +34,14 @@ function transposeInto(src: Float64Array, rows: number, cols: number, out: Float
 
 /** C (m×n) ← alpha · P Qᵀ + beta · C with P m×k and Q n×k, both row-major (rows contiguous in k). */
 function gemmRowsRows(
-  m: number, n: number, k: number, alpha: number, P: Float64Array, Q: Float64Array, beta: number, C: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  P: Float64Array,
+  Q: Float64Array,
+  beta: number,
+  C: Float64Array,
 ): void {
   if (beta !== 1) {
     const len = m * n;
@@ -48,35 +55,91 @@ function gemmRowsRows(
       const j1 = Math.min(n, j0 + NC);
       let i = 0;
       for (; i + 4 <= m; i += 4) {
-        const a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        const a0 = i * k,
+          a1 = a0 + k,
+          a2 = a1 + k,
+          a3 = a2 + k;
         let j = j0;
         for (; j + 4 <= j1; j += 4) {
-          const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          const b0 = j * k,
+            b1 = b0 + k,
+            b2 = b1 + k,
+            b3 = b2 + k;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0,
+            c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0,
+            c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
           for (let p = p0; p < p1; p++) {
-            const x0 = P[a0 + p], x1 = P[a1 + p], x2 = P[a2 + p], x3 = P[a3 + p];
-            const y0 = Q[b0 + p], y1 = Q[b1 + p], y2 = Q[b2 + p], y3 = Q[b3 + p];
-            c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
-            c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
-            c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
-            c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+            const x0 = P[a0 + p],
+              x1 = P[a1 + p],
+              x2 = P[a2 + p],
+              x3 = P[a3 + p];
+            const y0 = Q[b0 + p],
+              y1 = Q[b1 + p],
+              y2 = Q[b2 + p],
+              y3 = Q[b3 + p];
+            c00 += x0 * y0;
+            c01 += x0 * y1;
+            c02 += x0 * y2;
+            c03 += x0 * y3;
+            c10 += x1 * y0;
+            c11 += x1 * y1;
+            c12 += x1 * y2;
+            c13 += x1 * y3;
+            c20 += x2 * y0;
+            c21 += x2 * y1;
+            c22 += x2 * y2;
+            c23 += x2 * y3;
+            c30 += x3 * y0;
+            c31 += x3 * y1;
+            c32 += x3 * y2;
+            c33 += x3 * y3;
           }
           let o = i * n + j;
-          C[o] += alpha * c00; C[o + 1] += alpha * c01; C[o + 2] += alpha * c02; C[o + 3] += alpha * c03;
+          C[o] += alpha * c00;
+          C[o + 1] += alpha * c01;
+          C[o + 2] += alpha * c02;
+          C[o + 3] += alpha * c03;
           o += n;
-          C[o] += alpha * c10; C[o + 1] += alpha * c11; C[o + 2] += alpha * c12; C[o + 3] += alpha * c13;
+          C[o] += alpha * c10;
+          C[o + 1] += alpha * c11;
+          C[o + 2] += alpha * c12;
+          C[o + 3] += alpha * c13;
           o += n;
-          C[o] += alpha * c20; C[o + 1] += alpha * c21; C[o + 2] += alpha * c22; C[o + 3] += alpha * c23;
+          C[o] += alpha * c20;
+          C[o + 1] += alpha * c21;
+          C[o + 2] += alpha * c22;
+          C[o + 3] += alpha * c23;
           o += n;
-          C[o] += alpha * c30; C[o + 1] += alpha * c31; C[o + 2] += alpha * c32; C[o + 3] += alpha * c33;
+          C[o] += alpha * c30;
+          C[o + 1] += alpha * c31;
+          C[o + 2] += alpha * c32;
+          C[o + 3] += alpha * c33;
         }
         for (; j < j1; j++) {
           const b0 = j * k;
-          let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+          let c0 = 0,
+            c1 = 0,
+            c2 = 0,
+            c3 = 0;
           for (let p = p0; p < p1; p++) {
             const y = Q[b0 + p];
-            c0 += P[a0 + p] * y; c1 += P[a1 + p] * y; c2 += P[a2 + p] * y; c3 += P[a3 + p] * y;
+            c0 += P[a0 + p] * y;
+            c1 += P[a1 + p] * y;
+            c2 += P[a2 + p] * y;
+            c3 += P[a3 + p] * y;
           }
           C[i * n + j] += alpha * c0;
           C[(i + 1) * n + j] += alpha * c1;
@@ -98,8 +161,16 @@ function gemmRowsRows(
 }
 
 function gemm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number,
-  alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: Float64Array,
+  B: Float64Array,
+  beta: number,
+  C: Float64Array,
 ): void {
   let P: Float64Array = A;
   let Q: Float64Array = B;

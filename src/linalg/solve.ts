@@ -53,7 +53,11 @@ function checkCond(cond: number, opts: SolveOptions | undefined, shape: string):
  * Estimate ‖M⁻¹‖₁ from solves with M and Mᵀ (Hager 1984, Higham 1988): a few solves, usually exact
  * within a factor 3. `solve`/`solveT` overwrite their argument with M⁻¹x / M⁻ᵀx.
  */
-export function estimateInverseNorm1(n: number, solve: (x: Float64Array) => void, solveT: (x: Float64Array) => void): number {
+export function estimateInverseNorm1(
+  n: number,
+  solve: (x: Float64Array) => void,
+  solveT: (x: Float64Array) => void,
+): number {
   if (n === 0) return 0;
   const x = new Float64Array(n).fill(1 / n);
   let est = 0;
@@ -95,7 +99,15 @@ function norm1(A: Float64Array, rows: number, cols: number): number {
 }
 
 /** Copy the block rows r0..r1, cols c0..c1 of A (ld columns) into a contiguous buffer. */
-function getBlock(A: Float64Array, ld: number, r0: number, r1: number, c0: number, c1: number, out: Float64Array): Float64Array {
+function getBlock(
+  A: Float64Array,
+  ld: number,
+  r0: number,
+  r1: number,
+  c0: number,
+  c1: number,
+  out: Float64Array,
+): Float64Array {
   const w = c1 - c0;
   for (let i = r0; i < r1; i++) out.set(A.subarray(i * ld + c0, i * ld + c1), (i - r0) * w);
   return out;
@@ -182,7 +194,11 @@ export function luFactor(A: Float64Array, n: number): LUFactors {
   let cond = Number.POSITIVE_INFINITY;
   if (!singular) {
     const f = { n, lu, piv, cond: 0 };
-    const ainv = estimateInverseNorm1(n, (x) => luSolveInPlace(f, x, false), (x) => luSolveInPlace(f, x, true));
+    const ainv = estimateInverseNorm1(
+      n,
+      (x) => luSolveInPlace(f, x, false),
+      (x) => luSolveInPlace(f, x, true),
+    );
     cond = anorm * ainv;
     if (!Number.isFinite(cond) || anorm === 0) cond = Number.POSITIVE_INFINITY;
   }
@@ -248,7 +264,12 @@ export function luSolve(f: LUFactors, b: Float64Array): Float64Array {
  * Solve the square system A x = b (A n×n row-major). Throws IllConditionedError (an InputError) when A
  * is singular or its estimated condition number exceeds `maxCond`.
  */
-export function solveSquare(A: Float64Array, n: number, b: Float64Array, opts?: SolveOptions): { x: Float64Array; cond: number } {
+export function solveSquare(
+  A: Float64Array,
+  n: number,
+  b: Float64Array,
+  opts?: SolveOptions,
+): { x: Float64Array; cond: number } {
   const f = luFactor(A, n);
   checkCond(f.cond, opts, `${n}×${n}`);
   return { x: luSolve(f, b), cond: f.cond };
@@ -363,7 +384,11 @@ export function qrFactorColumns(At: Float64Array, rows: number, cols: number): Q
       if (s > rnorm) rnorm = s;
     }
     const f = { rows, cols, qrT: q };
-    const rinv = estimateInverseNorm1(cols, (x) => rSolve(f, x, false), (x) => rSolve(f, x, true));
+    const rinv = estimateInverseNorm1(
+      cols,
+      (x) => rSolve(f, x, false),
+      (x) => rSolve(f, x, true),
+    );
     cond = rnorm * rinv;
     if (!Number.isFinite(cond)) cond = Number.POSITIVE_INFINITY;
   }
@@ -430,7 +455,11 @@ function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
  * condition estimate). A is rows×cols row-major.
  */
 export function solveLeastSquares(
-  A: Float64Array, rows: number, cols: number, b: Float64Array, opts?: SolveOptions,
+  A: Float64Array,
+  rows: number,
+  cols: number,
+  b: Float64Array,
+  opts?: SolveOptions,
 ): { x: Float64Array; cond: number } {
   if (b.length !== rows) throw new Error(`solveLeastSquares: right-hand side has length ${b.length}, expected ${rows}`);
   if (rows >= cols) {
@@ -447,7 +476,11 @@ export function solveLeastSquares(
 
 /** Minimum-norm solution of the under-determined system A x = b (A rows×cols, rows ≤ cols, full row rank). */
 export function solveMinNorm(
-  A: Float64Array, rows: number, cols: number, b: Float64Array, opts?: SolveOptions,
+  A: Float64Array,
+  rows: number,
+  cols: number,
+  b: Float64Array,
+  opts?: SolveOptions,
 ): { x: Float64Array; cond: number } {
   if (rows > cols) throw new Error(`solveMinNorm: needs rows ≤ cols (got ${rows}×${cols})`);
   if (A.length !== rows * cols) throw new Error(`solveMinNorm: expected ${rows}×${cols} entries, got ${A.length}`);
@@ -505,7 +538,11 @@ export function cholesky(A: Float64Array, n: number, opts?: SolveOptions): Chole
     if (s > anorm) anorm = s;
   }
   const f = { n, L, cond: 0 };
-  const inv = estimateInverseNorm1(n, (x) => cholSolveInPlace(f, x), (x) => cholSolveInPlace(f, x));
+  const inv = estimateInverseNorm1(
+    n,
+    (x) => cholSolveInPlace(f, x),
+    (x) => cholSolveInPlace(f, x),
+  );
   return { n, L, cond: anorm * inv };
 }
 
@@ -532,7 +569,12 @@ export function choleskySolve(f: CholeskyFactors, b: Float64Array): Float64Array
 }
 
 /** Solve the symmetric positive definite system A x = b, refusing ill-conditioned A. */
-export function solveSPD(A: Float64Array, n: number, b: Float64Array, opts?: SolveOptions): { x: Float64Array; cond: number } {
+export function solveSPD(
+  A: Float64Array,
+  n: number,
+  b: Float64Array,
+  opts?: SolveOptions,
+): { x: Float64Array; cond: number } {
   const f = cholesky(A, n, opts);
   checkCond(f.cond, opts, `${n}×${n}`);
   return { x: choleskySolve(f, b), cond: f.cond };

@@ -25,16 +25,28 @@ export function runSeed(baseSeed: number, s: number): number {
 }
 
 export function estimateOverSeeds(
-  op: CurvatureOperator, method: TraceMethod, budget: number, seeds: number, baseSeed: number, sampler: Sampler = 'rademacher',
+  op: CurvatureOperator,
+  method: TraceMethod,
+  budget: number,
+  seeds: number,
+  baseSeed: number,
+  sampler: Sampler = 'rademacher',
 ): SeededEstimate {
   if (!TRACE_METHODS.includes(method)) {
     throw new InputError(`method must be one of ${TRACE_METHODS.join(', ')} (got ${JSON.stringify(method)})`);
   }
   if (!Number.isInteger(seeds) || seeds < 1) throw new InputError(`seeds must be an integer ≥ 1 (got ${seeds})`);
-  const perSeed = Array.from({ length: seeds }, (_, s) => estimateTrace(op, method, { budget, seed: runSeed(baseSeed, s), sampler }));
+  const perSeed = Array.from({ length: seeds }, (_, s) =>
+    estimateTrace(op, method, { budget, seed: runSeed(baseSeed, s), sampler }),
+  );
   const ms = meanStderr(perSeed.map((e) => e.estimate));
   return Object.freeze({
-    method, budget, seeds, estimate: ms.mean, stderr: seeds > 1 ? ms.stderr : perSeed[0].stderr, perSeed,
+    method,
+    budget,
+    seeds,
+    estimate: ms.mean,
+    stderr: seeds > 1 ? ms.stderr : perSeed[0].stderr,
+    perSeed,
   });
 }
 
@@ -60,8 +72,15 @@ export function budgetLadder(max: number): number[] {
 }
 
 export function traceConvergence(
-  op: CurvatureOperator, exact: number,
-  opts: { budgets: readonly number[]; seeds: number; baseSeed: number; methods?: readonly TraceMethod[]; sampler?: Sampler },
+  op: CurvatureOperator,
+  exact: number,
+  opts: {
+    budgets: readonly number[];
+    seeds: number;
+    baseSeed: number;
+    methods?: readonly TraceMethod[];
+    sampler?: Sampler;
+  },
 ): ConvergencePoint[] {
   const out: ConvergencePoint[] = [];
   for (const method of opts.methods ?? TRACE_METHODS) {
@@ -69,13 +88,17 @@ export function traceConvergence(
       const r = estimateOverSeeds(op, method, budget, opts.seeds, opts.baseSeed, opts.sampler);
       const err = r.perSeed.map((e) => e.estimate - exact);
       const rms = Math.sqrt(err.reduce((a, e) => a + e * e, 0) / err.length);
-      out.push(Object.freeze({
-        method, budget, seeds: opts.seeds,
-        meanAbsError: err.reduce((a, e) => a + Math.abs(e), 0) / err.length,
-        rmsError: rms,
-        relRmsError: exact === 0 ? Number.NaN : rms / Math.abs(exact),
-        meanStderr: r.perSeed.reduce((a, e) => a + e.stderr, 0) / r.perSeed.length,
-      }));
+      out.push(
+        Object.freeze({
+          method,
+          budget,
+          seeds: opts.seeds,
+          meanAbsError: err.reduce((a, e) => a + Math.abs(e), 0) / err.length,
+          rmsError: rms,
+          relRmsError: exact === 0 ? Number.NaN : rms / Math.abs(exact),
+          meanStderr: r.perSeed.reduce((a, e) => a + e.stderr, 0) / r.perSeed.length,
+        }),
+      );
     }
   }
   return out;

@@ -23,13 +23,19 @@ export type CurvaturePart = 'gauss_newton' | 'residual';
 
 function checkShapes(net: Network, data: Dataset): void {
   if (net.d !== data.d) {
-    throw new InputError(`dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`);
+    throw new InputError(
+      `dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`,
+    );
   }
 }
 
 /** (Gv or Rv) for v = (va, vW); returns the two blocks, normalized by 1/n. */
 export function curvatureProduct(
-  net: Network, data: Dataset, va: Float64Array, vW: Float64Array, part: CurvaturePart,
+  net: Network,
+  data: Dataset,
+  va: Float64Array,
+  vW: Float64Array,
+  part: CurvaturePart,
 ): { ha: Float64Array; hW: Float64Array } {
   checkShapes(net, data);
   const be = getBackend();

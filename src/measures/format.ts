@@ -33,6 +33,10 @@ export function formatInvarianceReport(rep: InvarianceReport): string {
       `${r.name.padEnd(w)}  ${decl}  ${num(r.min).padEnd(12)}  ${num(r.max).padEnd(12)}  ${(r.relSpread as number).toExponential(2).padEnd(12)}  ${r.agrees ? 'yes' : 'NO'}`,
     );
   }
-  lines.push(rep.allAgree ? 'every measure behaves as declared (invariant: spread ≤ 1e-9; not invariant: spread > 1%)' : 'SOME MEASURES DO NOT BEHAVE AS DECLARED');
+  lines.push(
+    rep.allAgree
+      ? 'every measure behaves as declared (invariant: spread ≤ 1e-9; not invariant: spread > 1%)'
+      : 'SOME MEASURES DO NOT BEHAVE AS DECLARED',
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -61,19 +61,53 @@ export function invarianceReport(net: Network, data: Dataset, opts: InvarianceOp
   const ctx: MeasureContext = { ...opts.context, seed };
   const rc = resolveContext(ctx);
   const defs = opts.measures ? opts.measures.map(getMeasure) : MEASURES;
-  const orbit = Array.from({ length: points }, (_, p) => rescale(net, randomFactors(net.m, logRange, deriveSeed(seed, 'orbit', p))));
+  const orbit = Array.from({ length: points }, (_, p) =>
+    rescale(net, randomFactors(net.m, logRange, deriveSeed(seed, 'orbit', p))),
+  );
   const rows = defs.map((def): InvarianceRow => {
     const why = unavailableReason(def, net, ctx);
-    if (why) return { name: def.name, invariant: def.invariant, min: null, max: null, relSpread: null, agrees: null, values: [], skipped: why };
+    if (why)
+      return {
+        name: def.name,
+        invariant: def.invariant,
+        min: null,
+        max: null,
+        relSpread: null,
+        agrees: null,
+        values: [],
+        skipped: why,
+      };
     const values = orbit.map((q) => def.compute(q, data, rc));
     const relSpread = relativeSpread(values);
     const agrees = def.invariant ? relSpread <= INVARIANT_TOL : relSpread > NON_INVARIANT_MIN_SPREAD;
-    return Object.freeze({ name: def.name, invariant: def.invariant, min: Math.min(...values), max: Math.max(...values), relSpread, agrees, values });
+    return Object.freeze({
+      name: def.name,
+      invariant: def.invariant,
+      min: Math.min(...values),
+      max: Math.max(...values),
+      relSpread,
+      agrees,
+      values,
+    });
   });
   return Object.freeze({ points, logRange, seed, rows, allAgree: rows.every((r) => r.agrees !== false) });
 }
 
 export const INVARIANCE_PARAMS = {
-  points: { key: 'orbitPoints', type: 'int', default: 20, min: 2, max: 10000, help: 'random orbit points for the invariance check' } as ParamDef<number>,
-  logRange: { key: 'orbitLogRange', type: 'number', default: 1, min: 0, max: 20, help: 'orbit factors c_j = 10^u, u ~ U[−r, r]' } as ParamDef<number>,
+  points: {
+    key: 'orbitPoints',
+    type: 'int',
+    default: 20,
+    min: 2,
+    max: 10000,
+    help: 'random orbit points for the invariance check',
+  } as ParamDef<number>,
+  logRange: {
+    key: 'orbitLogRange',
+    type: 'number',
+    default: 1,
+    min: 0,
+    max: 20,
+    help: 'orbit factors c_j = 10^u, u ~ U[−r, r]',
+  } as ParamDef<number>,
 };

@@ -9,7 +9,16 @@ import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import type { CurvatureOperator } from './operators.js';
 import { tridiagEigen } from './tridiag.js';
 import {
-  axpy, checkBudget, checkSampler, dot, fillProbe, meanStderr, norm2, orthogonalizeAgainst, type Sampler, scale,
+  axpy,
+  checkBudget,
+  checkSampler,
+  dot,
+  fillProbe,
+  meanStderr,
+  norm2,
+  orthogonalizeAgainst,
+  type Sampler,
+  scale,
 } from './vec.js';
 
 export interface PowerResult {
@@ -25,7 +34,10 @@ export interface PowerResult {
 }
 
 /** Power iteration: stops when ‖Av − λv‖ ≤ tol·|λ| or after `budget` products. */
-export function powerIteration(op: CurvatureOperator, opts: { budget: number; seed: number; tol?: number }): PowerResult {
+export function powerIteration(
+  op: CurvatureOperator,
+  opts: { budget: number; seed: number; tol?: number },
+): PowerResult {
   const budget = checkBudget(opts.budget, 1, 'power iteration');
   const tol = opts.tol ?? 1e-10;
   const rng = new Rng(deriveSeed(opts.seed, 'power'));
@@ -52,7 +64,15 @@ export function powerIteration(op: CurvatureOperator, opts: { budget: number; se
     scale(1 / nw, w);
     [v, w] = [w, v];
   }
-  return Object.freeze({ method: 'power', eigenvalue: lambda, vector: v, residual, converged, matvecs, seed: opts.seed });
+  return Object.freeze({
+    method: 'power',
+    eigenvalue: lambda,
+    vector: v,
+    residual,
+    converged,
+    matvecs,
+    seed: opts.seed,
+  });
 }
 
 export type Which = 'largest' | 'smallest' | 'magnitude';
@@ -269,12 +289,14 @@ export function stochasticLanczosQuadrature(op: CurvatureOperator, opts: SlqOpti
   }
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (const t of nodes) for (const x of t) {
-    lo = Math.min(lo, x);
-    hi = Math.max(hi, x);
-  }
+  for (const t of nodes)
+    for (const x of t) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
   const sigma = opts.sigma ?? (hi > lo ? 0.01 * (hi - lo) : 1e-3 * Math.max(1, Math.abs(hi)));
-  if (!(sigma > 0) || !Number.isFinite(sigma)) throw new InputError(`slq: sigma must be a finite number > 0 (got ${sigma})`);
+  if (!(sigma > 0) || !Number.isFinite(sigma))
+    throw new InputError(`slq: sigma must be a finite number > 0 (got ${sigma})`);
   const grid = new Float64Array(gridPoints);
   const density = new Float64Array(gridPoints);
   const g0 = lo - 3 * sigma;
@@ -293,7 +315,15 @@ export function stochasticLanczosQuadrature(op: CurvatureOperator, opts: SlqOpti
   }
   const { mean, stderr } = meanStderr(quad);
   return Object.freeze({
-    method: 'slq', nodes, weights, grid, density, sigma, traceEstimate: mean, traceStderr: opts.probes > 1 ? stderr : Number.NaN,
-    matvecs, seed: opts.seed,
+    method: 'slq',
+    nodes,
+    weights,
+    grid,
+    density,
+    sigma,
+    traceEstimate: mean,
+    traceStderr: opts.probes > 1 ? stderr : Number.NaN,
+    matvecs,
+    seed: opts.seed,
   });
 }

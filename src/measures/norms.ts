@@ -56,7 +56,9 @@ export function spectralNorm(net: Network, seed = 0): number {
 /** ‖θ − θ₀‖₂ (Nagarajan & Kolter 2019). */
 export function distanceToInit(net: Network, init: Network): number {
   if (init.m !== net.m || init.d !== net.d) {
-    throw new InputError(`distance to init: the initial model has shape m = ${init.m}, d = ${init.d}, expected m = ${net.m}, d = ${net.d}`);
+    throw new InputError(
+      `distance to init: the initial model has shape m = ${init.m}, d = ${init.d}, expected m = ${net.m}, d = ${net.d}`,
+    );
   }
   const t = packParams(net);
   const t0 = packParams(init);
@@ -68,7 +70,8 @@ export function distanceToInit(net: Network, init: Network): number {
 /** Fisher–Rao norm (k + 1) √(mean f²) on the training inputs (derivation in the file header). */
 export function fisherRaoNorm(net: Network, data: Dataset): number {
   const k = requireHomogeneous(net.act, 'Fisher–Rao norm');
-  if (net.d !== data.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
+  if (net.d !== data.d)
+    throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
   const f = forward(net, data.X, data.n);
   let s = 0;
   for (let i = 0; i < data.n; i++) s += f[i] * f[i];
@@ -77,7 +80,8 @@ export function fisherRaoNorm(net: Network, data: Dataset): number {
 
 /** Relative flatness κ (Petzka et al. 2021) in closed form (derivation in the file header). */
 export function relativeFlatness(net: Network, data: Dataset): number {
-  if (net.d !== data.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
+  if (net.d !== data.d)
+    throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
   const be = getBackend();
   const { m, d, a, act, W } = net;
   const { n, X } = data;

@@ -50,7 +50,9 @@ export function curvatureOperator(net: Network, data: Dataset, kind: OperatorKin
     throw new InputError(`operator must be one of ${OPERATOR_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
   }
   if (net.d !== data.d) {
-    throw new InputError(`dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`);
+    throw new InputError(
+      `dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`,
+    );
   }
   const { m } = net;
   const dim = paramCount(net);

@@ -55,112 +55,166 @@ function zeroLoss(data: Dataset): number {
 
 const DEFS: MeasureDef[] = [
   {
-    name: 'trace', label: 'Hessian trace Tr ∇²L', invariant: false,
+    name: 'trace',
+    label: 'Hessian trace Tr ∇²L',
+    invariant: false,
     reference: 'Tr ∇²L(θ), exact closed form (MATH.md §3); vacuous under rescaling per Dinh et al. 2017',
     why: 'A_j → c^{2k} A_j, B_j → c^{-2} B_j',
     compute: (net, data) => traceParts(net, data).trace,
   },
   {
-    name: 'gauss_newton_trace', label: 'Gauss–Newton trace', invariant: false,
+    name: 'gauss_newton_trace',
+    label: 'Gauss–Newton trace',
+    invariant: false,
     reference: 'Tr (JᵀJ/n) = Σ_j (A_j + B_j) (MATH.md §3)',
     why: 'same parts as the trace',
     compute: (net, data) => traceParts(net, data).traceGaussNewton,
   },
   {
-    name: 'invariant_flatness', label: 'invariant flatness F*', invariant: true, needs: ['homogeneous'],
-    reference: 'F* = min over the orbit of the Gauss–Newton trace = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)} (MATH.md §4)',
+    name: 'invariant_flatness',
+    label: 'invariant flatness F*',
+    invariant: true,
+    needs: ['homogeneous'],
+    reference:
+      'F* = min over the orbit of the Gauss–Newton trace = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)} (MATH.md §4)',
     why: 'an infimum over the orbit',
     compute: (net, data) => invariantFlatness(net, data).value,
   },
   {
-    name: 'top_hessian_eigenvalue', label: 'top Hessian eigenvalue λ_max', invariant: false,
+    name: 'top_hessian_eigenvalue',
+    label: 'top Hessian eigenvalue λ_max',
+    invariant: false,
     reference: 'λ_max(∇²L) (Keskar et al. 2017; Jiang et al. 2020), Lanczos with full reorthogonalization',
     why: 'the curvature of the a-block scales as c^{2k}',
     compute: (net, data, ctx) =>
       lanczos(hessianOperator(net, data), {
-        k: 1, budget: Math.min(ctx.options.lanczosBudget, paramCount(net)), seed: deriveSeed(ctx.seed, 'top_hessian_eigenvalue'),
+        k: 1,
+        budget: Math.min(ctx.options.lanczosBudget, paramCount(net)),
+        seed: deriveSeed(ctx.seed, 'top_hessian_eigenvalue'),
       }).values[0],
   },
   {
-    name: 'worst_case_sharpness', label: 'worst-case ρ-sharpness', invariant: false,
+    name: 'worst_case_sharpness',
+    label: 'worst-case ρ-sharpness',
+    invariant: false,
     reference: 'max_{‖δ‖₂≤ρ} L(θ+δ) − L(θ) (Keskar et al. 2017; Foret et al. 2021), projected gradient ascent',
     why: 'a fixed Euclidean ball is not mapped to itself by the rescaling',
     compute: (net, data, ctx) =>
       ascentSharpness(net, data, {
-        rho: ctx.options.rho, steps: ctx.options.ascentSteps, restarts: ctx.options.ascentRestarts,
-        seed: deriveSeed(ctx.seed, 'worst_case_sharpness'), adaptive: false,
+        rho: ctx.options.rho,
+        steps: ctx.options.ascentSteps,
+        restarts: ctx.options.ascentRestarts,
+        seed: deriveSeed(ctx.seed, 'worst_case_sharpness'),
+        adaptive: false,
       }).value,
   },
   {
-    name: 'average_sharpness', label: 'average-case sharpness', invariant: false,
+    name: 'average_sharpness',
+    label: 'average-case sharpness',
+    invariant: false,
     reference: 'E_{δ~N(0,σ²I)} L(θ+δ) − L(θ) (Neyshabur et al. 2017; Jiang et al. 2020), Monte Carlo',
     why: 'isotropic noise is not mapped to itself by the rescaling',
     compute: (net, data, ctx) =>
       averageSharpness(net, data, {
-        sigma: ctx.options.sigma, samples: ctx.options.noiseSamples, seed: deriveSeed(ctx.seed, 'average_sharpness'), adaptive: false,
+        sigma: ctx.options.sigma,
+        samples: ctx.options.noiseSamples,
+        seed: deriveSeed(ctx.seed, 'average_sharpness'),
+        adaptive: false,
       }).value,
   },
   {
-    name: 'adaptive_sharpness', label: 'adaptive worst-case sharpness', invariant: true,
-    reference: 'max_{‖δ⊘|θ|‖₂≤ρ} L(θ+δ) − L(θ) (Kwon et al. 2021, ASAM; Andriushchenko et al. 2023), projected gradient ascent',
+    name: 'adaptive_sharpness',
+    label: 'adaptive worst-case sharpness',
+    invariant: true,
+    reference:
+      'max_{‖δ⊘|θ|‖₂≤ρ} L(θ+δ) − L(θ) (Kwon et al. 2021, ASAM; Andriushchenko et al. 2023), projected gradient ascent',
     why: 'δ = |θ|∘ε rescales exactly like θ, so the perturbed model is rescaled too',
     compute: (net, data, ctx) =>
       ascentSharpness(net, data, {
-        rho: ctx.options.adaptiveRho, steps: ctx.options.ascentSteps, restarts: ctx.options.ascentRestarts,
-        seed: deriveSeed(ctx.seed, 'adaptive_sharpness'), adaptive: true,
+        rho: ctx.options.adaptiveRho,
+        steps: ctx.options.ascentSteps,
+        restarts: ctx.options.ascentRestarts,
+        seed: deriveSeed(ctx.seed, 'adaptive_sharpness'),
+        adaptive: true,
       }).value,
   },
   {
-    name: 'adaptive_average_sharpness', label: 'adaptive average-case sharpness', invariant: true,
+    name: 'adaptive_average_sharpness',
+    label: 'adaptive average-case sharpness',
+    invariant: true,
     reference: 'E_{ξ~N(0,I)} L(θ + σ|θ|∘ξ) − L(θ) (Andriushchenko et al. 2023), Monte Carlo',
     why: 'δ = σ|θ|∘ξ rescales exactly like θ',
     compute: (net, data, ctx) =>
       averageSharpness(net, data, {
-        sigma: ctx.options.adaptiveSigma, samples: ctx.options.noiseSamples, seed: deriveSeed(ctx.seed, 'adaptive_average_sharpness'), adaptive: true,
+        sigma: ctx.options.adaptiveSigma,
+        samples: ctx.options.noiseSamples,
+        seed: deriveSeed(ctx.seed, 'adaptive_average_sharpness'),
+        adaptive: true,
       }).value,
   },
   {
-    name: 'pac_bayes_flatness', label: 'PAC-Bayes flatness 1/σ*²', invariant: false,
-    reference: '1/σ*² with E_{u~N(0,σ*²I)} L(θ+u) − L(θ) = target (Jiang et al. 2020, "pacbayes.flatness"); σ* by bisection; target = pacBayesTarget · mean(y²)/2',
+    name: 'pac_bayes_flatness',
+    label: 'PAC-Bayes flatness 1/σ*²',
+    invariant: false,
+    reference:
+      '1/σ*² with E_{u~N(0,σ*²I)} L(θ+u) − L(θ) = target (Jiang et al. 2020, "pacbayes.flatness"); σ* by bisection; target = pacBayesTarget · mean(y²)/2',
     why: 'isotropic noise is not mapped to itself by the rescaling',
     compute: (net, data, ctx) =>
       pacBayesFlatness(net, data, {
-        target: ctx.options.pacBayesTarget * zeroLoss(data), samples: ctx.options.noiseSamples, steps: ctx.options.pacBayesSteps,
+        target: ctx.options.pacBayesTarget * zeroLoss(data),
+        samples: ctx.options.noiseSamples,
+        steps: ctx.options.pacBayesSteps,
         seed: deriveSeed(ctx.seed, 'pac_bayes_flatness'),
       }).value,
   },
   {
-    name: 'relative_flatness', label: 'relative flatness κ (first layer)', invariant: true,
-    reference: 'κ = Σ_{s,s\'} ⟨w_s, w_s\'⟩ Tr H_{w_s,w_s\'} (Petzka et al. 2021), closed form (1/n)Σ‖x_i‖²‖∇_x f(x_i)‖² + Σ_s ‖w_s‖² C_s',
+    name: 'relative_flatness',
+    label: 'relative flatness κ (first layer)',
+    invariant: true,
+    reference:
+      "κ = Σ_{s,s'} ⟨w_s, w_s'⟩ Tr H_{w_s,w_s'} (Petzka et al. 2021), closed form (1/n)Σ‖x_i‖²‖∇_x f(x_i)‖² + Σ_s ‖w_s‖² C_s",
     why: '∇_x f depends on f only; ‖w_s‖² C_s picks up c² · c^{-2}',
     compute: (net, data) => relativeFlatness(net, data),
   },
   {
-    name: 'fisher_rao_norm', label: 'Fisher–Rao norm', invariant: true, needs: ['homogeneous'],
+    name: 'fisher_rao_norm',
+    label: 'Fisher–Rao norm',
+    invariant: true,
+    needs: ['homogeneous'],
     reference: '‖θ‖_fr = √(E⟨θ, ∇_θ f⟩²) = (k+1) √(mean f²) (Liang et al. 2019)',
     why: 'a function of f only',
     compute: (net, data) => fisherRaoNorm(net, data),
   },
   {
-    name: 'path_norm', label: 'path norm', invariant: true, needs: ['homogeneous'],
+    name: 'path_norm',
+    label: 'path norm',
+    invariant: true,
+    needs: ['homogeneous'],
     reference: 'P = Σ_j |a_j| ‖w_j‖^k (Neyshabur et al. 2015; MATH.md §2)',
     why: '|a_j| ‖w_j‖^k picks up c^{-k} c^k',
     compute: (net) => pathNorm(net),
   },
   {
-    name: 'frobenius_norm', label: 'Frobenius norm ‖θ‖₂', invariant: false,
+    name: 'frobenius_norm',
+    label: 'Frobenius norm ‖θ‖₂',
+    invariant: false,
     reference: '√(‖a‖² + ‖W‖_F²) (Jiang et al. 2020)',
     why: 'a_j and w_j scale in opposite directions, not norm-preservingly',
     compute: (net) => frobeniusNorm(net),
   },
   {
-    name: 'spectral_norm', label: 'spectral norm ‖W‖₂', invariant: false,
+    name: 'spectral_norm',
+    label: 'spectral norm ‖W‖₂',
+    invariant: false,
     reference: 'largest singular value of the first layer (Bartlett et al. 2017), Lanczos on WᵀW',
     why: 'rows of W scale by c_j',
     compute: (net, _data, ctx) => spectralNorm(net, deriveSeed(ctx.seed, 'spectral_norm')),
   },
   {
-    name: 'distance_to_init', label: 'distance to initialization', invariant: false, needs: ['init'],
+    name: 'distance_to_init',
+    label: 'distance to initialization',
+    invariant: false,
+    needs: ['init'],
     reference: '‖θ − θ₀‖₂ (Nagarajan & Kolter 2019; Jiang et al. 2020); skipped when no initial model is given',
     why: 'θ moves along the orbit, θ₀ does not',
     compute: (net, _data, ctx) => {
@@ -169,7 +223,9 @@ const DEFS: MeasureDef[] = [
     },
   },
   {
-    name: 'param_count', label: 'parameter count', invariant: true,
+    name: 'param_count',
+    label: 'parameter count',
+    invariant: true,
     reference: 'm(d + 1)',
     why: 'shape only',
     compute: (net) => paramCount(net),
@@ -186,13 +242,15 @@ export function getMeasure(name: string): MeasureDef {
 }
 
 export function resolveContext(ctx: MeasureContext): ResolvedContext {
-  if (!Number.isSafeInteger(ctx.seed) || ctx.seed < 0) throw new InputError(`seed must be a non-negative integer (got ${ctx.seed})`);
+  if (!Number.isSafeInteger(ctx.seed) || ctx.seed < 0)
+    throw new InputError(`seed must be a non-negative integer (got ${ctx.seed})`);
   return { seed: ctx.seed, init: ctx.init, options: resolveMeasureOptions(ctx.options) };
 }
 
 /** Why a measure cannot be computed here (null when it can). */
 export function unavailableReason(def: MeasureDef, net: Network, ctx: MeasureContext): string | null {
-  if (def.needs?.includes('homogeneous') && net.act.degree === null) return `needs a homogeneous activation (${net.act.label} is not)`;
+  if (def.needs?.includes('homogeneous') && net.act.degree === null)
+    return `needs a homogeneous activation (${net.act.label} is not)`;
   if (def.needs?.includes('init') && !ctx.init) return 'needs the initial model';
   return null;
 }
@@ -204,7 +262,12 @@ export interface AllMeasures {
 }
 
 /** Every registered measure (or the named subset) at θ. */
-export function computeAllMeasures(net: Network, data: Dataset, ctx: MeasureContext, names?: readonly string[]): AllMeasures {
+export function computeAllMeasures(
+  net: Network,
+  data: Dataset,
+  ctx: MeasureContext,
+  names?: readonly string[],
+): AllMeasures {
   const rc = resolveContext(ctx);
   const defs = names ? names.map(getMeasure) : MEASURES;
   const values: Record<string, number | null> = {};

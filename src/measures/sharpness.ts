@@ -115,7 +115,13 @@ function noiseDirections(P: number, samples: number, seed: number, tag: string):
 }
 
 function noiseIncrease(
-  net: Network, data: Dataset, theta: Float64Array, T: Float64Array, dirs: Float64Array[], sigma: number, L0: number,
+  net: Network,
+  data: Dataset,
+  theta: Float64Array,
+  T: Float64Array,
+  dirs: Float64Array[],
+  sigma: number,
+  L0: number,
 ): { mean: number; stderr: number } {
   const P = theta.length;
   const work = new Float64Array(P);

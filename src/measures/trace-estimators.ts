@@ -13,7 +13,14 @@ import { InputError } from '../errors.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import type { CurvatureOperator } from './operators.js';
 import {
-  checkBudget, checkSampler, dot, fillProbe, meanStderr, orthogonalizeAgainst, orthonormalBasis, type Sampler,
+  checkBudget,
+  checkSampler,
+  dot,
+  fillProbe,
+  meanStderr,
+  orthogonalizeAgainst,
+  orthonormalBasis,
+  type Sampler,
 } from './vec.js';
 
 export type TraceMethod = 'hutchinson' | 'hutchpp';
@@ -58,7 +65,15 @@ export function hutchinson(op: CurvatureOperator, opts: TraceEstimateOptions): T
     samples[l] = dot(v, Av);
   }
   const { mean, stderr } = meanStderr(samples);
-  return Object.freeze({ method: 'hutchinson', estimate: mean, stderr, budget, matvecs: budget, seed: opts.seed, sampler });
+  return Object.freeze({
+    method: 'hutchinson',
+    estimate: mean,
+    stderr,
+    budget,
+    matvecs: budget,
+    seed: opts.seed,
+    sampler,
+  });
 }
 
 /** Hutch++ with `budget` products (≥ 4: one sketch column, its trace, two deflated probes). */
@@ -96,8 +111,15 @@ export function hutchpp(op: CurvatureOperator, opts: TraceEstimateOptions): Trac
   }
   const { mean, stderr } = meanStderr(samples);
   return Object.freeze({
-    method: 'hutchpp', estimate: lowRank + mean, stderr, budget, matvecs, seed: opts.seed, sampler,
-    sketchRank: Q.length, lowRankTrace: lowRank,
+    method: 'hutchpp',
+    estimate: lowRank + mean,
+    stderr,
+    budget,
+    matvecs,
+    seed: opts.seed,
+    sampler,
+    sketchRank: Q.length,
+    lowRankTrace: lowRank,
   });
 }
 

@@ -22,7 +22,11 @@ const EPS = 2 ** -52;
  * @param beta off-diagonal (length ≥ k − 1; beta[i] couples i and i + 1)
  * @param rowIndex which rows of the eigenvector matrix to return (all rows when omitted)
  */
-export function tridiagEigen(alpha: ArrayLike<number>, beta: ArrayLike<number>, rowIndex?: readonly number[]): TridiagEigen {
+export function tridiagEigen(
+  alpha: ArrayLike<number>,
+  beta: ArrayLike<number>,
+  rowIndex?: readonly number[],
+): TridiagEigen {
   const n = alpha.length;
   const want = rowIndex ?? Array.from({ length: n }, (_, i) => i);
   const d = Float64Array.from(alpha);

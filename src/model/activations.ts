@@ -5,15 +5,7 @@
  */
 import { InputError } from '../errors.js';
 
-export type ActivationName =
-  | 'relu'
-  | 'leaky_relu'
-  | 'abs'
-  | 'relu_pow'
-  | 'abs_pow'
-  | 'square'
-  | 'tanh'
-  | 'softplus';
+export type ActivationName = 'relu' | 'leaky_relu' | 'abs' | 'relu_pow' | 'abs_pow' | 'square' | 'tanh' | 'softplus';
 
 /** Serializable description, as in the model file: `{"name":"relu_pow","p":2}`. */
 export interface ActivationSpec {
@@ -68,7 +60,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
   switch (s.name) {
     case 'relu':
       return {
-        spec: { name: 'relu' }, degree: 1, code, param: 0, label: 'ReLU',
+        spec: { name: 'relu' },
+        degree: 1,
+        code,
+        param: 0,
+        label: 'ReLU',
         f: (t) => (t > 0 ? t : 0),
         d1: (t) => (t > 0 ? 1 : 0),
         d2: () => 0,
@@ -79,7 +75,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         throw new InputError(`activation leaky_relu: alpha must be in [0, 1) (got ${s.alpha})`);
       }
       return {
-        spec: { name: 'leaky_relu', alpha }, degree: 1, code, param: alpha, label: `LeakyReLU(${alpha})`,
+        spec: { name: 'leaky_relu', alpha },
+        degree: 1,
+        code,
+        param: alpha,
+        label: `LeakyReLU(${alpha})`,
         f: (t) => (t > 0 ? t : alpha * t),
         d1: (t) => (t > 0 ? 1 : alpha),
         d2: () => 0,
@@ -87,7 +87,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
     }
     case 'abs':
       return {
-        spec: { name: 'abs' }, degree: 1, code, param: 0, label: '|t|',
+        spec: { name: 'abs' },
+        degree: 1,
+        code,
+        param: 0,
+        label: '|t|',
         f: (t) => Math.abs(t),
         d1: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0),
         d2: () => 0,
@@ -99,7 +103,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
       }
       // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
       return {
-        spec: { name: 'relu_pow', p }, degree: p, code, param: p, label: `ReLU^${p}`,
+        spec: { name: 'relu_pow', p },
+        degree: p,
+        code,
+        param: p,
+        label: `ReLU^${p}`,
         f: (t) => (t > 0 ? powPos(t, p) : 0),
         d1: (t) => (t > 0 ? p * powPos(t, p - 1) : 0),
         d2: (t) => (t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0),
@@ -111,7 +119,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         throw new InputError(`activation abs_pow: p must be in [1, 8] (got ${s.p})`);
       }
       return {
-        spec: { name: 'abs_pow', p }, degree: p, code, param: p, label: `|t|^${p}`,
+        spec: { name: 'abs_pow', p },
+        degree: p,
+        code,
+        param: p,
+        label: `|t|^${p}`,
         f: (t) => (t === 0 ? 0 : powPos(Math.abs(t), p)),
         d1: (t) => (t === 0 ? 0 : p * powPos(Math.abs(t), p - 1) * Math.sign(t)),
         // σ″ is taken as 0 at t = 0 (a null set) so that p < 2 stays finite.
@@ -120,14 +132,22 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
     }
     case 'square':
       return {
-        spec: { name: 'square' }, degree: 2, code, param: 0, label: 't²',
+        spec: { name: 'square' },
+        degree: 2,
+        code,
+        param: 0,
+        label: 't²',
         f: (t) => t * t,
         d1: (t) => 2 * t,
         d2: () => 2,
       };
     case 'tanh':
       return {
-        spec: { name: 'tanh' }, degree: null, code, param: 0, label: 'tanh',
+        spec: { name: 'tanh' },
+        degree: null,
+        code,
+        param: 0,
+        label: 'tanh',
         f: (t) => Math.tanh(t),
         d1: (t) => {
           const c = Math.tanh(t);
@@ -140,7 +160,11 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
       };
     case 'softplus':
       return {
-        spec: { name: 'softplus' }, degree: null, code, param: 0, label: 'softplus',
+        spec: { name: 'softplus' },
+        degree: null,
+        code,
+        param: 0,
+        label: 'softplus',
         f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))),
         d1: (t) => 1 / (1 + Math.exp(-t)),
         d2: (t) => {

@@ -75,7 +75,8 @@ export function parseActivationString(s: string, where = '--activation'): Activa
   const spec: ActivationSpec = { name };
   if (m[2] !== undefined) {
     const v = Number(m[2]);
-    if (!Number.isFinite(v)) throw new InputError(`${where}: the parameter of ${name} must be a number (got ${JSON.stringify(m[2])})`);
+    if (!Number.isFinite(v))
+      throw new InputError(`${where}: the parameter of ${name} must be a number (got ${JSON.stringify(m[2])})`);
     if (name === 'leaky_relu') spec.alpha = v;
     else if (name === 'relu_pow' || name === 'abs_pow') spec.p = v;
     else throw new InputError(`${where}: ${name} takes no parameter (got ${JSON.stringify(s)})`);
@@ -113,18 +114,22 @@ export function modelToNetwork(json: unknown, where = 'model'): { net: Network; 
   const a = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const v = o.a[j];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${where}: a[${j}] must be a finite number (got ${describe(v)})`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new InputError(`${where}: a[${j}] must be a finite number (got ${describe(v)})`);
     a[j] = v;
   }
   const row0 = o.W[0];
   if (!Array.isArray(row0)) throw new InputError(`${where}: W[0] must be an array of numbers (got ${describe(row0)})`);
   const d = row0.length;
-  if (d === 0) throw new InputError(`${where}: the input dimension d = length of W[0] must be at least 1 (got an empty row)`);
+  if (d === 0)
+    throw new InputError(`${where}: the input dimension d = length of W[0] must be at least 1 (got an empty row)`);
   const W = new Float64Array(m * d);
   for (let j = 0; j < m; j++) {
     const row = o.W[j];
-    if (!Array.isArray(row)) throw new InputError(`${where}: W[${j}] must be an array of numbers (got ${describe(row)})`);
-    if (row.length !== d) throw new InputError(`${where}: W[${j}] has ${row.length} entries but W[0] has ${d} (ragged rows)`);
+    if (!Array.isArray(row))
+      throw new InputError(`${where}: W[${j}] must be an array of numbers (got ${describe(row)})`);
+    if (row.length !== d)
+      throw new InputError(`${where}: W[${j}] has ${row.length} entries but W[0] has ${d} (ragged rows)`);
     for (let t = 0; t < d; t++) {
       const v = row[t];
       if (typeof v !== 'number' || !Number.isFinite(v)) {

@@ -23,12 +23,16 @@ export interface Network {
 }
 
 export function createNetwork(
-  act: Activation | ActivationSpec | ActivationSpec['name'], a: Float64Array, W: Float64Array, d: number,
+  act: Activation | ActivationSpec | ActivationSpec['name'],
+  a: Float64Array,
+  W: Float64Array,
+  d: number,
 ): Network {
   const activation = typeof act === 'object' && 'f' in act ? act : makeActivation(act);
   const m = a.length;
   if (m < 1) throw new InputError('network: width m must be at least 1');
-  if (!Number.isInteger(d) || d < 1) throw new InputError(`network: input dimension d must be a positive integer (got ${d})`);
+  if (!Number.isInteger(d) || d < 1)
+    throw new InputError(`network: input dimension d must be a positive integer (got ${d})`);
   if (W.length !== m * d) throw new InputError(`network: W has ${W.length} entries, expected m·d = ${m}·${d}`);
   for (let i = 0; i < m; i++) if (!Number.isFinite(a[i])) throw new InputError(`network: a[${i}] is not finite`);
   for (let i = 0; i < W.length; i++) {
@@ -53,13 +57,16 @@ export function packParams(net: Network, out = new Float64Array(paramCount(net))
 }
 
 export function unpackParams(net: Network, theta: Float64Array): Network {
-  if (theta.length !== paramCount(net)) throw new Error(`parameter vector has length ${theta.length}, expected ${paramCount(net)}`);
+  if (theta.length !== paramCount(net))
+    throw new Error(`parameter vector has length ${theta.length}, expected ${paramCount(net)}`);
   return { act: net.act, m: net.m, d: net.d, a: theta.slice(0, net.m), W: theta.slice(net.m) };
 }
 
 function checkShapes(net: Network, data: Pick<Dataset, 'd' | 'n'>): void {
   if (net.d !== data.d) {
-    throw new InputError(`dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`);
+    throw new InputError(
+      `dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`,
+    );
   }
 }
 
@@ -192,13 +199,21 @@ export function loss(net: Network, data: Dataset): { loss: number; maxResidual: 
 }
 
 /** Loss and its exact gradient (∂L/∂a, ∂L/∂W). */
-export function gradient(net: Network, data: Dataset): { loss: number; ga: Float64Array; gW: Float64Array; r: Float64Array } {
+export function gradient(
+  net: Network,
+  data: Dataset,
+): { loss: number; ga: Float64Array; gW: Float64Array; r: Float64Array } {
   const s = sweep(net, data, { grad: true });
   return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
 }
 
 /** Exact Hessian-vector product H v for v = (va, vW) (MATH.md §3). */
-export function hvp(net: Network, data: Dataset, va: Float64Array, vW: Float64Array): { ha: Float64Array; hW: Float64Array } {
+export function hvp(
+  net: Network,
+  data: Dataset,
+  va: Float64Array,
+  vW: Float64Array,
+): { ha: Float64Array; hW: Float64Array } {
   const s = sweep(net, data, { hvp: { va, vW } });
   return { ha: s.ha as Float64Array, hW: s.hW as Float64Array };
 }

@@ -11,7 +11,10 @@ let nativeNote: string | null = null;
 /** Try to load the native backend; returns a one-line note when it is unavailable. */
 async function tryNative(): Promise<string | null> {
   try {
-    const mod = (await import('./native-backend.js')) as { loadNativeBackend?: () => Backend | null; nativeUnavailableReason?: () => string };
+    const mod = (await import('./native-backend.js')) as {
+      loadNativeBackend?: () => Backend | null;
+      nativeUnavailableReason?: () => string;
+    };
     const b = mod.loadNativeBackend?.() ?? null;
     if (b) {
       const { registerBackend } = await import('../linalg/backend.js');

@@ -11,16 +11,61 @@ import type { ActKernel, Backend } from '../linalg/backend.js';
 
 /** The addon's exports (native/src/addon.cc); activation passed as (code, param). */
 interface Addon {
-  gemm(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number, A: Float64Array, B: Float64Array, beta: number, C: Float64Array): void;
-  forwardRows(code: number, param: number, Z: Float64Array, rows: number, m: number, a: Float64Array, f: Float64Array): void;
-  gradPass(code: number, param: number, Z: Float64Array, rows: number, m: number, a: Float64Array, r: Float64Array, ga: Float64Array): void;
+  gemm(
+    tA: boolean,
+    tB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    A: Float64Array,
+    B: Float64Array,
+    beta: number,
+    C: Float64Array,
+  ): void;
+  forwardRows(
+    code: number,
+    param: number,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    f: Float64Array,
+  ): void;
+  gradPass(
+    code: number,
+    param: number,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    r: Float64Array,
+    ga: Float64Array,
+  ): void;
   traceSums(
-    code: number, param: number, Z: Float64Array, rows: number, m: number, r: Float64Array | null, q: Float64Array,
-    A: Float64Array, B: Float64Array, C: Float64Array,
+    code: number,
+    param: number,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    r: Float64Array | null,
+    q: Float64Array,
+    A: Float64Array,
+    B: Float64Array,
+    C: Float64Array,
   ): void;
   hvpPass(
-    code: number, param: number, Z: Float64Array, T: Float64Array, rows: number, m: number,
-    a: Float64Array, va: Float64Array, r: Float64Array, u: Float64Array, ha: Float64Array,
+    code: number,
+    param: number,
+    Z: Float64Array,
+    T: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    va: Float64Array,
+    r: Float64Array,
+    u: Float64Array,
+    ha: Float64Array,
   ): void;
   activate(code: number, param: number, Z: Float64Array, len: number, order: number, out: Float64Array): void;
   threads(): number;

@@ -76,7 +76,9 @@ export function parseParam<T>(def: ParamDef<T>, raw: unknown, where = def.key): 
 
 /** Parse a record of raw values against a table; unknown keys are rejected by name. */
 export function parseParams(
-  table: readonly ParamDef[], raw: Record<string, unknown>, context = '',
+  table: readonly ParamDef[],
+  raw: Record<string, unknown>,
+  context = '',
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const known = new Set(table.map((d) => d.key));

@@ -48,7 +48,12 @@ function enc(a: Axis): Record<string, unknown> {
   const scale: Record<string, unknown> = {};
   if (a.log) scale.type = 'log';
   if (a.zero === false && !a.log) scale.zero = false;
-  return { field: a.field, type: a.type ?? 'quantitative', title: a.title, ...(Object.keys(scale).length ? { scale } : {}) };
+  return {
+    field: a.field,
+    type: a.type ?? 'quantitative',
+    title: a.title,
+    ...(Object.keys(scale).length ? { scale } : {}),
+  };
 }
 
 /** A line / point / bar chart with optional colour, dash, shape, error bars and facet column. */
@@ -57,12 +62,19 @@ export function chart(o: ChartOptions): VegaLiteSpec {
   const common: Record<string, unknown> = {};
   if (o.color) common.color = { field: o.color.field, type: 'nominal', title: o.color.title };
   const main: Record<string, unknown> = {
-    mark: mark === 'line' ? { type: 'line', point: true, strokeWidth: 2 } : mark === 'point' ? { type: 'point', filled: true, size: 60, opacity: 0.8 } : { type: 'bar' },
+    mark:
+      mark === 'line'
+        ? { type: 'line', point: true, strokeWidth: 2 }
+        : mark === 'point'
+          ? { type: 'point', filled: true, size: 60, opacity: 0.8 }
+          : { type: 'bar' },
     encoding: {
       x: enc(o.x),
       y: enc(o.y),
       ...common,
-      ...(o.dash && mark === 'line' ? { strokeDash: { field: o.dash.field, type: 'nominal', title: o.dash.title } } : {}),
+      ...(o.dash && mark === 'line'
+        ? { strokeDash: { field: o.dash.field, type: 'nominal', title: o.dash.title } }
+        : {}),
       ...(o.shape && mark !== 'bar' ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } } : {}),
       ...(o.tooltip ? { tooltip: o.tooltip.map((f) => ({ field: f })) } : {}),
     },
@@ -78,8 +90,14 @@ export function chart(o: ChartOptions): VegaLiteSpec {
     layers.push({
       data: { values: [{ y: r.y, label: r.label }] },
       layer: [
-        { mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-        { mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#444', fontSize: 10 }, encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } } },
+        {
+          mark: { type: 'rule', strokeDash: [4, 4], color: '#666' },
+          encoding: { y: { field: 'y', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#444', fontSize: 10 },
+          encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+        },
       ],
     });
   }
@@ -88,17 +106,29 @@ export function chart(o: ChartOptions): VegaLiteSpec {
     $schema: SCHEMA,
     title: o.title,
     data: { values: o.data },
-    config: { font: 'DejaVu Sans', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 }, title: { fontSize: 13 } },
+    config: {
+      font: 'DejaVu Sans',
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
+      title: { fontSize: 13 },
+    },
   };
   if (o.column) {
-    return { ...base, facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title } }, spec: body, resolve: { scale: { y: 'independent' } } };
+    return {
+      ...base,
+      facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title } },
+      spec: body,
+      resolve: { scale: { y: 'independent' } },
+    };
   }
   return { ...base, ...body };
 }
 
 /** Group rows and summarize a value: mean, min, max, mean ± s.e., count. */
 export function summarize<T>(
-  rows: readonly T[], keys: (r: T) => Record<string, string | number>, value: (r: T) => number,
+  rows: readonly T[],
+  keys: (r: T) => Record<string, string | number>,
+  value: (r: T) => number,
 ): Record<string, string | number>[] {
   const groups = new Map<string, { k: Record<string, string | number>; v: number[] }>();
   for (const r of rows) {

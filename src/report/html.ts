@@ -68,19 +68,35 @@ th{position:sticky;top:0;background:#f6f6f6} .failed{color:#a50e0e;font-size:.85
 `;
 
 export function reportHtml(prov: Provenance, sections: { section: Section; figures: RenderedFigure[] }[]): string {
-  const summary = sections.map(({ section: s }) => {
-    const cls = s.verdict.status.replace(/ /g, '-');
-    return `<li><a href="#${s.spec.name}">${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}</span></li>`;
-  }).join('\n');
-  const body = sections.map(({ section: s, figures }) => {
-    const verdicts = s.verdicts.map((v) => `<div class="verdict ${v.status.replace(/ /g, '-')}" data-status="${v.status}">${escapeHtml(v.text)}</div>
-<ul class="details">${v.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`).join('\n');
-    const figs = figures.map((f) => `<figure id="fig-${f.id}" data-figure="${f.id}">${f.svg}
-<figcaption><b>${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)} <a href="${f.png}">PNG</a> · <a href="${f.svgFile}">SVG</a></figcaption></figure>`).join('\n');
-    const failed = s.failed.length
-      ? `<details class="failed"><summary>${s.failed.length} failed trial(s)</summary><ul>${s.failed.slice(0, 50).map((f) => `<li>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`).join('')}</ul></details>`
-      : '';
-    return `<section id="${s.spec.name}" data-study="${s.spec.study}">
+  const summary = sections
+    .map(({ section: s }) => {
+      const cls = s.verdict.status.replace(/ /g, '-');
+      return `<li><a href="#${s.spec.name}">${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}</span></li>`;
+    })
+    .join('\n');
+  const body = sections
+    .map(({ section: s, figures }) => {
+      const verdicts = s.verdicts
+        .map(
+          (
+            v,
+          ) => `<div class="verdict ${v.status.replace(/ /g, '-')}" data-status="${v.status}">${escapeHtml(v.text)}</div>
+<ul class="details">${v.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`,
+        )
+        .join('\n');
+      const figs = figures
+        .map(
+          (f) => `<figure id="fig-${f.id}" data-figure="${f.id}">${f.svg}
+<figcaption><b>${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)} <a href="${f.png}">PNG</a> · <a href="${f.svgFile}">SVG</a></figcaption></figure>`,
+        )
+        .join('\n');
+      const failed = s.failed.length
+        ? `<details class="failed"><summary>${s.failed.length} failed trial(s)</summary><ul>${s.failed
+            .slice(0, 50)
+            .map((f) => `<li>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`)
+            .join('')}</ul></details>`
+        : '';
+      return `<section id="${s.spec.name}" data-study="${s.spec.study}">
 <h2>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</h2>
 ${s.spec.description ? `<p>${escapeHtml(s.spec.description)}</p>` : ''}
 ${verdicts}
@@ -89,7 +105,8 @@ ${figs}
 ${tableHtml(s.table, `table-${s.spec.name}`)}
 ${failed}
 </section>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>flatlab report — ${escapeHtml(prov.scale)} scale</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>

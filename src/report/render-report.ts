@@ -30,7 +30,8 @@ export function studyRows(store: ResultStore, spec: StudySpec, scale: Scale): Ro
   const rows: Row[] = [];
   for (const t of expandStudy(spec, scale)) {
     const s = store.get(t.key);
-    if (s) rows.push({ key: s.key, params: s.params, seed: s.seed, metrics: s.metrics, series: s.series, error: s.error });
+    if (s)
+      rows.push({ key: s.key, params: s.params, seed: s.seed, metrics: s.metrics, series: s.series, error: s.error });
   }
   return rows;
 }
@@ -59,21 +60,45 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
       writeFileAtomic(join(o.dir, 'figures', `${stem}.svg`), svg);
       writeFileAtomic(join(o.dir, 'figures', `${stem}.png`), svgToPng(svg));
       writeFileAtomic(join(o.dir, 'figures', `${stem}.vl.json`), JSON.stringify(f.spec));
-      figures.push({ id: stem, title: f.title, caption: f.caption, svg, png: `figures/${stem}.png`, svgFile: `figures/${stem}.svg` });
+      figures.push({
+        id: stem,
+        title: f.title,
+        caption: f.caption,
+        svg,
+        png: `figures/${stem}.png`,
+        svgFile: `figures/${stem}.svg`,
+      });
     }
     rendered.push({ section, figures });
   }
   const prov: Provenance = {
-    version: o.version, backend: o.backend, scale: o.scale, date: new Date().toISOString(), seeds: [...seeds].sort((a, b) => a - b).join(', '),
-    trials, failed, seconds: o.seconds, command: o.command, lossConvention: LOSS_CONVENTION, expected,
+    version: o.version,
+    backend: o.backend,
+    scale: o.scale,
+    date: new Date().toISOString(),
+    seeds: [...seeds].sort((a, b) => a - b).join(', '),
+    trials,
+    failed,
+    seconds: o.seconds,
+    command: o.command,
+    lossConvention: LOSS_CONVENTION,
+    expected,
     // Keys do not include the version: results computed by an older flatlab are reused, and said so here.
     storedVersions: [...new Set(o.store.all().map((t) => t.version))].sort(),
   };
   const path = join(o.dir, 'index.html');
   writeFileAtomic(path, reportHtml(prov, rendered));
   const tables = rendered.map(({ section: s }) => ({
-    study: s.spec.name, verdict: s.verdict, verdicts: s.verdicts, table: s.table, trials: s.trials, failed: s.failed,
+    study: s.spec.name,
+    verdict: s.verdict,
+    verdicts: s.verdicts,
+    table: s.table,
+    trials: s.trials,
+    failed: s.failed,
   }));
-  writeFileAtomic(join(o.dir, 'tables.json'), `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studies: tables }, null, 1)}\n`);
+  writeFileAtomic(
+    join(o.dir, 'tables.json'),
+    `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studies: tables }, null, 1)}\n`,
+  );
   return { path, sections: rendered.map((r) => r.section) };
 }

@@ -4,8 +4,10 @@
  */
 
 /** Two-sided 97.5% quantiles of Student's t for df = 1…30; beyond 30 a Cornish–Fisher expansion. */
-const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
 
 export function tQuantile975(df: number): number {
   if (!(df >= 1)) return Number.NaN;
@@ -29,7 +31,15 @@ export interface LinearFit {
 export function linearFit(x: readonly number[], y: readonly number[]): LinearFit {
   const n = x.length;
   if (n !== y.length) throw new Error('linearFit: x and y differ in length');
-  if (n < 2) return { slope: Number.NaN, intercept: Number.NaN, slopeStderr: Number.NaN, ci: [Number.NaN, Number.NaN], n, r2: Number.NaN };
+  if (n < 2)
+    return {
+      slope: Number.NaN,
+      intercept: Number.NaN,
+      slopeStderr: Number.NaN,
+      ci: [Number.NaN, Number.NaN],
+      n,
+      r2: Number.NaN,
+    };
   const mx = x.reduce((s, v) => s + v, 0) / n;
   const my = y.reduce((s, v) => s + v, 0) / n;
   let sxx = 0;
@@ -46,7 +56,14 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
   for (let i = 0; i < n; i++) sse += (y[i] - intercept - slope * x[i]) ** 2;
   const slopeStderr = n > 2 && sxx > 0 ? Math.sqrt(sse / (n - 2) / sxx) : Number.NaN;
   const t = tQuantile975(n - 2);
-  return { slope, intercept, slopeStderr, ci: [slope - t * slopeStderr, slope + t * slopeStderr], n, r2: syy > 0 ? 1 - sse / syy : Number.NaN };
+  return {
+    slope,
+    intercept,
+    slopeStderr,
+    ci: [slope - t * slopeStderr, slope + t * slopeStderr],
+    n,
+    r2: syy > 0 ? 1 - sse / syy : Number.NaN,
+  };
 }
 
 /** Fit y ∝ x^p on positive data: the exponent p with its 95% CI. Non-positive points are dropped. */
@@ -66,7 +83,7 @@ export function powerLawFit(x: readonly number[], y: readonly number[]): LinearF
 export function ranks(v: readonly number[]): number[] {
   const idx = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
   const r = new Array<number>(v.length);
-  for (let i = 0; i < idx.length;) {
+  for (let i = 0; i < idx.length; ) {
     let j = i;
     while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
     for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2 + 1;

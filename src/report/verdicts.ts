@@ -31,7 +31,12 @@ export const THRESHOLDS = {
   algFlattestSlack: 1.1,
 } as const;
 
-const f2 = (x: number): string => (Number.isFinite(x) ? (Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0) ? x.toExponential(1) : x.toFixed(2)) : 'n/a');
+const f2 = (x: number): string =>
+  Number.isFinite(x)
+    ? Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0)
+      ? x.toExponential(1)
+      : x.toFixed(2)
+    : 'n/a';
 const sp = (label: string): string => (label ? ` ${label}` : '');
 const ci = (c: [number, number]): string => `95% CI [${f2(c[0])}, ${f2(c[1])}]`;
 
@@ -45,7 +50,14 @@ export function combine(parts: readonly VerdictStatus[]): VerdictStatus {
 
 // ---------------------------------------------------------------- H1
 
-export interface H1Row { mode: string; fDecades: number; lossRelSpread: number; fStarRelSpread: number; riskRelSpread: number | null; uShaped: boolean }
+export interface H1Row {
+  mode: string;
+  fDecades: number;
+  lossRelSpread: number;
+  fStarRelSpread: number;
+  riskRelSpread: number | null;
+  uShaped: boolean;
+}
 
 export function verdictH1(rows: readonly H1Row[]): Verdict {
   if (!rows.length) return { status: 'inconclusive', text: 'H1 inconclusive: no finished orbit trials', details: [] };
@@ -75,7 +87,12 @@ export function verdictH1(rows: readonly H1Row[]): Verdict {
 
 // ---------------------------------------------------------------- H2
 
-export interface H2Point { construction: string; n: number; ratio: number; riskFraction: number }
+export interface H2Point {
+  construction: string;
+  n: number;
+  ratio: number;
+  riskFraction: number;
+}
 
 /**
  * Constructions that MATH.md §5 defines as non-generalizing: if one of them generalizes at a setting,
@@ -107,7 +124,10 @@ export function h2Construction(points: readonly H2Point[], c: string): H2Constru
   const pts = points.filter((p) => p.construction === c && Number.isFinite(p.ratio));
   const ns = [...new Set(pts.map((p) => p.n))];
   if (ns.length < 2) return null;
-  const fit = powerLawFit(pts.map((p) => p.n), pts.map((p) => p.ratio));
+  const fit = powerLawFit(
+    pts.map((p) => p.n),
+    pts.map((p) => p.ratio),
+  );
   const nMax = Math.max(...ns);
   const riskAtMaxN = mean(pts.filter((p) => p.n === nMax).map((p) => p.riskFraction));
   const minRatio = Math.min(...pts.map((p) => p.ratio));
@@ -121,7 +141,17 @@ export function h2Construction(points: readonly H2Point[], c: string): H2Constru
   else if (fit.ci[0] > 0) status = 'holds';
   else if (fit.ci[1] < 0) status = 'does not hold';
   else status = 'inconclusive';
-  return { construction: c, status, nonGeneralizing, riskAtMaxN, ratioAtMaxN, minRatio, slope: fit.slope, ci: fit.ci, nMax };
+  return {
+    construction: c,
+    status,
+    nonGeneralizing,
+    riskAtMaxN,
+    ratioAtMaxN,
+    minRatio,
+    slope: fit.slope,
+    ci: fit.ci,
+    nMax,
+  };
 }
 
 /**
@@ -137,7 +167,11 @@ export function h2Construction(points: readonly H2Point[], c: string): H2Constru
  * is outside the claim (except those non-generalizing by design, which then fail). H2 holds when every
  * construction in the class holds; with none in the class it is inconclusive.
  */
-export function verdictH2(points: readonly H2Point[], label: string, constructions = ['memorizer', 'random-features', 'lazy']): Verdict {
+export function verdictH2(
+  points: readonly H2Point[],
+  label: string,
+  constructions = ['memorizer', 'random-features', 'lazy'],
+): Verdict {
   const details: string[] = [];
   const parts: VerdictStatus[] = [];
   const summary: string[] = [];
@@ -153,21 +187,31 @@ export function verdictH2(points: readonly H2Point[], label: string, constructio
     const growth = `F*/F_min ∝ n^${f2(r.slope)} (${ci(r.ci)})`;
     const risk = `risk ${f2(r.riskAtMaxN)} Var(y) at n = ${r.nMax}`;
     if (r.status === 'outside') {
-      summary.push(`${c}: outside the non-generalizing class here (${risk} < ${T.h2NonGeneralizingRisk}); F*/F_min ≥ ${f2(r.minRatio)}, ∝ n^${f2(r.slope)}`);
-      details.push(`${c}: generalizes at this setting (${risk}, below ${T.h2NonGeneralizingRisk} Var(y)), so H2 does not apply to it; for the record F*/F_min ≥ ${f2(r.minRatio)} at every n and seed, and ${growth}`);
+      summary.push(
+        `${c}: outside the non-generalizing class here (${risk} < ${T.h2NonGeneralizingRisk}); F*/F_min ≥ ${f2(r.minRatio)}, ∝ n^${f2(r.slope)}`,
+      );
+      details.push(
+        `${c}: generalizes at this setting (${risk}, below ${T.h2NonGeneralizingRisk} Var(y)), so H2 does not apply to it; for the record F*/F_min ≥ ${f2(r.minRatio)} at every n and seed, and ${growth}`,
+      );
       continue;
     }
     parts.push(r.status);
     if (!r.nonGeneralizing) {
       summary.push(`${c}: generalizes (${risk}) although it is non-generalizing by construction`);
     } else if (r.ratioAtMaxN < T.h2NeverFlattestFactor) {
-      summary.push(`${c}: non-generalizing (${risk}) yet within ${T.h2NeverFlattestFactor}× of F_min (F*/F_min = ${f2(r.ratioAtMaxN)} at n = ${r.nMax})`);
+      summary.push(
+        `${c}: non-generalizing (${risk}) yet within ${T.h2NeverFlattestFactor}× of F_min (F*/F_min = ${f2(r.ratioAtMaxN)} at n = ${r.nMax})`,
+      );
     } else if (r.status === 'holds') {
       summary.push(`${c} ${growth}, F*/F_min ≥ ${f2(r.ratioAtMaxN)} at n = ${r.nMax}, non-generalizing (${risk})`);
     } else {
-      summary.push(`${c}: far from flattest (F*/F_min ≥ ${f2(r.ratioAtMaxN)} at n = ${r.nMax}) and non-generalizing (${risk}), but ${growth} — ${r.ci[1] < 0 ? 'shrinking with n' : 'growth not established'}`);
+      summary.push(
+        `${c}: far from flattest (F*/F_min ≥ ${f2(r.ratioAtMaxN)} at n = ${r.nMax}) and non-generalizing (${risk}), but ${growth} — ${r.ci[1] < 0 ? 'shrinking with n' : 'growth not established'}`,
+      );
     }
-    details.push(`${c}: (i) risk/Var(y) at n = ${r.nMax} is ${f2(r.riskAtMaxN)} (non-generalizing needs ≥ ${T.h2NonGeneralizingRisk}) — ${r.nonGeneralizing ? 'yes' : 'no'}; (ii) F*/F_min at n = ${r.nMax} ≥ ${f2(r.ratioAtMaxN)} over the seeds (far from flattest needs ≥ ${T.h2NeverFlattestFactor}; smallest over all n: ${f2(r.minRatio)}) — ${r.ratioAtMaxN >= T.h2NeverFlattestFactor ? 'yes' : 'no'}; (iii) ${growth} — ${r.status}`);
+    details.push(
+      `${c}: (i) risk/Var(y) at n = ${r.nMax} is ${f2(r.riskAtMaxN)} (non-generalizing needs ≥ ${T.h2NonGeneralizingRisk}) — ${r.nonGeneralizing ? 'yes' : 'no'}; (ii) F*/F_min at n = ${r.nMax} ≥ ${f2(r.ratioAtMaxN)} over the seeds (far from flattest needs ≥ ${T.h2NeverFlattestFactor}; smallest over all n: ${f2(r.minRatio)}) — ${r.ratioAtMaxN >= T.h2NeverFlattestFactor ? 'yes' : 'no'}; (iii) ${growth} — ${r.status}`,
+    );
   }
   const status = parts.length ? combine(parts) : 'inconclusive';
   if (!parts.length) details.push('no construction is non-generalizing at this setting, so H2 cannot be tested here');
@@ -176,7 +220,14 @@ export function verdictH2(points: readonly H2Point[], label: string, constructio
 
 // ---------------------------------------------------------------- H3
 
-export interface H3Point { n: number; noise: number; exact: boolean; target: string; risk: number; varF: number }
+export interface H3Point {
+  n: number;
+  noise: number;
+  exact: boolean;
+  target: string;
+  risk: number;
+  varF: number;
+}
 
 export function verdictH3(points: readonly H3Point[], label: string): Verdict {
   const details: string[] = [];
@@ -187,16 +238,22 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
   if (ns.length >= 2) {
     // Fit log(risk + tiny) so an exactly recovered target (risk 0) still counts as small.
     const floor = 1e-12;
-    const fit = linearFit(clean.map((p) => Math.log(p.n)), clean.map((p) => Math.log(p.risk + floor)));
+    const fit = linearFit(
+      clean.map((p) => Math.log(p.n)),
+      clean.map((p) => Math.log(p.risk + floor)),
+    );
     const nMax = ns[ns.length - 1];
     const atMax = clean.filter((p) => p.n === nMax);
     const frac = mean(atMax.map((p) => p.risk / p.varF));
     const small: VerdictStatus = frac <= THRESHOLDS.h3MaxRiskFraction ? 'holds' : 'does not hold';
-    const decreasing: VerdictStatus = fit.ci[1] < 0 ? 'holds' : fit.ci[0] > 0 ? 'does not hold' : frac < 1e-6 ? 'holds' : 'inconclusive';
+    const decreasing: VerdictStatus =
+      fit.ci[1] < 0 ? 'holds' : fit.ci[0] > 0 ? 'does not hold' : frac < 1e-6 ? 'holds' : 'inconclusive';
     parts.push(small, decreasing);
     head = `risk ∝ n^${f2(fit.slope)} (${ci(fit.ci)}), risk/Var(f*) = ${f2(frac)} at n = ${nMax}`;
     details.push(`noiseless, exact link: risk decreases in n as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${decreasing}`);
-    details.push(`noiseless, exact link: risk/Var(f*) at n = ${nMax} is ${f2(frac)} (needs ≤ ${THRESHOLDS.h3MaxRiskFraction}) — ${small}`);
+    details.push(
+      `noiseless, exact link: risk/Var(f*) at n = ${nMax} is ${f2(frac)} (needs ≤ ${THRESHOLDS.h3MaxRiskFraction}) — ${small}`,
+    );
   } else {
     parts.push('inconclusive');
     details.push('fewer than 2 sample sizes with noise 0 and an exact link — inconclusive');
@@ -206,10 +263,14 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
   const noises = [...new Set(exact.map((p) => p.noise))].sort((a, b) => a - b);
   if (noises.length >= 2) {
     const nMax = Math.max(...exact.map((p) => p.n));
-    const byNoise = noises.map((s) => mean(exact.filter((p) => p.noise === s && p.n === nMax).map((p) => p.risk / p.varF)));
+    const byNoise = noises.map((s) =>
+      mean(exact.filter((p) => p.noise === s && p.n === nMax).map((p) => p.risk / p.varF)),
+    );
     const ok = byNoise.every((v, i) => i === 0 || v >= byNoise[i - 1]);
     parts.push(ok ? 'holds' : 'does not hold');
-    details.push(`risk/Var(f*) at n = ${nMax} for σ_ε = ${noises.join(', ')}: ${byNoise.map(f2).join(', ')} — ${ok ? 'grows with the noise' : 'does not grow with the noise'}`);
+    details.push(
+      `risk/Var(f*) at n = ${nMax} for σ_ε = ${noises.join(', ')}: ${byNoise.map(f2).join(', ')} — ${ok ? 'grows with the noise' : 'does not grow with the noise'}`,
+    );
   }
   // Risk grows with approximation error: non-exact links vs the exact ones, noiseless, largest n.
   const approx = points.filter((p) => !p.exact && p.noise === 0 && Number.isFinite(p.risk));
@@ -219,7 +280,9 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
     const a = mean(approx.filter((p) => p.n === nMax).map((p) => p.risk / p.varF));
     const ok = a > e;
     parts.push(Number.isFinite(e) ? (ok ? 'holds' : 'does not hold') : 'inconclusive');
-    details.push(`risk/Var(f*) at n = ${nMax}: exact links ${f2(e)}, links with approximation error ${f2(a)} — ${ok ? 'approximation error raises the risk' : 'approximation error does not raise the risk'}`);
+    details.push(
+      `risk/Var(f*) at n = ${nMax}: exact links ${f2(e)}, links with approximation error ${f2(a)} — ${ok ? 'approximation error raises the risk' : 'approximation error does not raise the risk'}`,
+    );
   }
   const status = combine(parts);
   return { status, text: `H3 ${status}${sp(label)}: ${head}`, details };
@@ -227,11 +290,22 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
 
 // ---------------------------------------------------------------- H4
 
-export interface H4Point { risk: number; fStar: number; traceRescaled: number; traceRescaledPerNeuron?: number }
+export interface H4Point {
+  risk: number;
+  fStar: number;
+  traceRescaled: number;
+  traceRescaledPerNeuron?: number;
+}
 
 export function verdictH4(points: readonly H4Point[], label: string): Verdict {
-  const star = spearman(points.map((p) => p.fStar), points.map((p) => p.risk));
-  const raw = spearman(points.map((p) => p.traceRescaled), points.map((p) => p.risk));
+  const star = spearman(
+    points.map((p) => p.fStar),
+    points.map((p) => p.risk),
+  );
+  const raw = spearman(
+    points.map((p) => p.traceRescaled),
+    points.map((p) => p.risk),
+  );
   let status: VerdictStatus;
   if (!Number.isFinite(star.ci[0])) status = 'inconclusive';
   else if (star.ci[1] <= 0 || raw.rho >= star.rho) status = 'does not hold';
@@ -244,10 +318,15 @@ export function verdictH4(points: readonly H4Point[], label: string): Verdict {
     details: [
       'holds when ρ(F*) is positive with its CI above 0 and the raw-F correlation (one random global factor per interpolator) lies below that CI',
       ...(points.some((p) => p.traceRescaledPerNeuron !== undefined)
-        ? [(() => {
-          const pn = spearman(points.map((p) => p.traceRescaledPerNeuron ?? Number.NaN), points.map((p) => p.risk));
-          return `for comparison, raw F after independent per-neuron factors: ρ = ${f2(pn.rho)} (${ci(pn.ci)}) — the largest of m random terms grows with the width, so this rescaling favours narrow interpolators`;
-        })()]
+        ? [
+            (() => {
+              const pn = spearman(
+                points.map((p) => p.traceRescaledPerNeuron ?? Number.NaN),
+                points.map((p) => p.risk),
+              );
+              return `for comparison, raw F after independent per-neuron factors: ρ = ${f2(pn.rho)} (${ci(pn.ci)}) — the largest of m random terms grows with the width, so this rescaling favours narrow interpolators`;
+            })(),
+          ]
         : []),
     ],
   };
@@ -255,7 +334,11 @@ export function verdictH4(points: readonly H4Point[], label: string): Verdict {
 
 // ---------------------------------------------------------------- algorithms and estimators
 
-export interface AlgPoint { algorithm: string; fStar: number; interpolates: boolean }
+export interface AlgPoint {
+  algorithm: string;
+  fStar: number;
+  interpolates: boolean;
+}
 
 export function verdictAlgorithms(points: readonly AlgPoint[], label: string): Verdict {
   const interp = points.filter((p) => p.interpolates && Number.isFinite(p.fStar));
@@ -264,7 +347,11 @@ export function verdictAlgorithms(points: readonly AlgPoint[], label: string): V
   const search = byAlg.get('flattest');
   const others = [...byAlg.entries()].filter(([a]) => a !== 'flattest').map(([a, v]) => [a, mean(v)] as const);
   if (!search || !others.length) {
-    return { status: 'inconclusive', text: `Algorithms inconclusive${sp(label)}: the flattest search or every other algorithm failed to interpolate`, details: [] };
+    return {
+      status: 'inconclusive',
+      text: `Algorithms inconclusive${sp(label)}: the flattest search or every other algorithm failed to interpolate`,
+      details: [],
+    };
   }
   const best = others.reduce((b, o) => (o[1] < b[1] ? o : b));
   const s = mean(search);
@@ -277,13 +364,20 @@ export function verdictAlgorithms(points: readonly AlgPoint[], label: string): V
   };
 }
 
-export interface EstPoint { method: string; budget: number; rmsRelError: number }
+export interface EstPoint {
+  method: string;
+  budget: number;
+  rmsRelError: number;
+}
 
 export function verdictEstimators(points: readonly EstPoint[], label: string): Verdict {
   const fits: Record<string, ReturnType<typeof powerLawFit>> = {};
   for (const m of ['hutchinson', 'hutchpp']) {
     const p = points.filter((q) => q.method === m);
-    fits[m] = powerLawFit(p.map((q) => q.budget), p.map((q) => q.rmsRelError));
+    fits[m] = powerLawFit(
+      p.map((q) => q.budget),
+      p.map((q) => q.rmsRelError),
+    );
   }
   const bMax = Math.max(...points.map((p) => p.budget));
   const at = (m: string) => mean(points.filter((p) => p.method === m && p.budget === bMax).map((p) => p.rmsRelError));
@@ -294,6 +388,8 @@ export function verdictEstimators(points: readonly EstPoint[], label: string): V
   return {
     status,
     text: `Hutch++ ${status === 'holds' ? 'beats' : status === 'does not hold' ? 'does not beat' : 'vs'} Hutchinson${sp(label)}: relative RMS error at budget ${bMax} ${f2(hp)} vs ${f2(h)}; error ∝ budget^${f2(fits.hutchpp.slope)} vs budget^${f2(fits.hutchinson.slope)}`,
-    details: [`Hutchinson error exponent ${f2(fits.hutchinson.slope)} (${ci(fits.hutchinson.ci)}), expected −0.5; Hutch++ ${f2(fits.hutchpp.slope)} (${ci(fits.hutchpp.ci)}), expected down to −1 on a Hessian with a dominant top part`],
+    details: [
+      `Hutchinson error exponent ${f2(fits.hutchinson.slope)} (${ci(fits.hutchinson.ci)}), expected −0.5; Hutch++ ${f2(fits.hutchpp.slope)} (${ci(fits.hutchpp.ci)}), expected down to −1 on a Hessian with a dominant top part`,
+    ],
   };
 }

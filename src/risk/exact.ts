@@ -42,9 +42,11 @@ export function studentPiecewise(act: Activation): PP | null {
 /** Why the exact formula does not apply (null when it does). */
 export function exactUnavailableReason(net: Network, target: TargetSpec): string | null {
   if (target.input.law !== 'gaussian') return `the exact risk needs Gaussian inputs (input law is ${target.input.law})`;
-  if (target.kind !== 'sum') return `the exact risk needs a sum-of-single-index target (this one is the multi-index link "${target.link}")`;
+  if (target.kind !== 'sum')
+    return `the exact risk needs a sum-of-single-index target (this one is the multi-index link "${target.link}")`;
   const pp = studentPiecewise(net.act);
-  if (!pp || pp.q < 1 || pp.q > 2) return `the exact risk covers homogeneous students of degree 1 or 2 (got ${net.act.label})`;
+  if (!pp || pp.q < 1 || pp.q > 2)
+    return `the exact risk covers homogeneous students of degree 1 or 2 (got ${net.act.label})`;
   if (net.d !== target.d) return `dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`;
   return null;
 }

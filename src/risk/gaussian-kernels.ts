@@ -68,7 +68,10 @@ function positiveNodes(): QuadratureRule {
     const all = gaussianNodes({ kinks: [0] });
     const keep: number[] = [];
     for (let i = 0; i < all.nodes.length; i++) if (all.nodes[i] > 0) keep.push(i);
-    halfLine = { nodes: Float64Array.from(keep.map((i) => all.nodes[i])), weights: Float64Array.from(keep.map((i) => all.weights[i])) };
+    halfLine = {
+      nodes: Float64Array.from(keep.map((i) => all.nodes[i])),
+      weights: Float64Array.from(keep.map((i) => all.weights[i])),
+    };
   }
   return halfLine;
 }
@@ -121,7 +124,9 @@ export function ppAgainst(A: PP, g: (t: number) => number, rho: number, graded =
   let sum = 0;
   for (let i = 0; i < nodes.length; i++) {
     const t = nodes[i];
-    const h = (A.plus !== 0 ? A.plus * reluPowGaussian(A.q, c * t, s) : 0) + (A.minus !== 0 ? A.minus * reluPowGaussian(A.q, -c * t, s) : 0);
+    const h =
+      (A.plus !== 0 ? A.plus * reluPowGaussian(A.q, c * t, s) : 0) +
+      (A.minus !== 0 ? A.minus * reluPowGaussian(A.q, -c * t, s) : 0);
     sum += weights[i] * g(t) * h;
   }
   return sum;

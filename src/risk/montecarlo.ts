@@ -26,12 +26,14 @@ export interface MonteCarloRisk {
 }
 
 function checkInt(v: number, field: string, min: number, max: number): number {
-  if (!Number.isInteger(v) || v < min || v > max) throw new InputError(`${field} must be an integer in [${min}, ${max}] (got ${v})`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new InputError(`${field} must be an integer in [${min}, ${max}] (got ${v})`);
   return v;
 }
 
 export function monteCarloRisk(net: Network, target: TargetSpec, opts: MonteCarloOptions = {}): MonteCarloRisk {
-  if (net.d !== target.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`);
+  if (net.d !== target.d)
+    throw new InputError(`dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`);
   const samples = checkInt(opts.samples ?? DEFAULT_MC_SAMPLES, 'samples', 2, 1e9);
   const chunk = checkInt(opts.chunk ?? DEFAULT_CHUNK, 'chunk', 1, 1 << 20);
   const seed = checkInt(opts.seed ?? 0, 'seed', 0, Number.MAX_SAFE_INTEGER);

@@ -33,12 +33,19 @@ export function populationRisk(net: Network, target: TargetSpec, opts: RiskOptio
   if (method !== 'auto' && method !== 'exact' && method !== 'montecarlo') {
     throw new InputError(`risk method must be one of auto, exact, montecarlo (got "${String(method)}")`);
   }
-  if (net.d !== target.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`);
+  if (net.d !== target.d)
+    throw new InputError(`dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`);
   const why = method === 'montecarlo' ? 'Monte Carlo requested' : exactUnavailableReason(net, target);
   if (method === 'exact' && why) throw new InputError(`exact population risk unavailable: ${why}`);
   if (!why) return { value: exactRisk(net, target).value, stderr: 0, method: 'exact' };
   const mc = monteCarloRisk(net, target, opts);
-  return { value: mc.value, stderr: mc.stderr, method: 'montecarlo', samples: mc.samples, ...(method === 'auto' ? { note: why } : {}) };
+  return {
+    value: mc.value,
+    stderr: mc.stderr,
+    method: 'montecarlo',
+    samples: mc.samples,
+    ...(method === 'auto' ? { note: why } : {}),
+  };
 }
 
 /** Risk for a data set's target, or null for imported data (no target: unavailable, not guessed). */
@@ -47,7 +54,10 @@ export function datasetRisk(net: Network, data: Dataset, opts: RiskOptions = {})
 }
 
 /** Risk of the zero predictor, E f*(x)², and Var f*(x) (the best constant's risk); Var(y) = Var f* + σ_ε². */
-export function baselineRisks(target: TargetSpec, opts: { samples?: number; seed?: number } = {}): TargetMoments & { zeroPredictor: number; labelVariance: number } {
+export function baselineRisks(
+  target: TargetSpec,
+  opts: { samples?: number; seed?: number } = {},
+): TargetMoments & { zeroPredictor: number; labelVariance: number } {
   const mo = targetMoments(target, opts);
   return { ...mo, zeroPredictor: mo.secondMoment, labelVariance: mo.variance + target.noise ** 2 };
 }

@@ -35,9 +35,26 @@ export const STUDY_TARGETS = {
   relu2: { links: [{ name: 'relu_pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
   // t² = He_2(t) + 1 = √2 · He_2(t)/√2 + 1 in the orthonormal basis; t² = relu²(t) + relu²(−t).
   square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu2', 'square'] },
-  'relu2+relu2': { links: [{ name: 'relu_pow', p: 2 }, { name: 'relu_pow', p: 2 }], coeffs: [1, 1], exactFor: ['relu2'] },
-  'relu2+square': { links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1, 1], exactFor: ['relu2'] },
-} as const satisfies Record<string, { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }>;
+  'relu2+relu2': {
+    links: [
+      { name: 'relu_pow', p: 2 },
+      { name: 'relu_pow', p: 2 },
+    ],
+    coeffs: [1, 1],
+    exactFor: ['relu2'],
+  },
+  'relu2+square': {
+    links: [
+      { name: 'relu_pow', p: 2 },
+      { name: 'hermite', coeffs: [1, 0, Math.SQRT2] },
+    ],
+    coeffs: [1, 1],
+    exactFor: ['relu2'],
+  },
+} as const satisfies Record<
+  string,
+  { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }
+>;
 export type StudyTarget = keyof typeof STUDY_TARGETS;
 
 /**
@@ -55,7 +72,16 @@ export function resolveTarget(target: string, act: StudyActivation): StudyTarget
 }
 
 /** Interpolator constructions and learned interpolators compared in H2/H4. */
-export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features', 'lazy', 'gd', 'sam', 'label-noise', 'flattest'] as const;
+export const CONSTRUCTIONS = [
+  'teacher',
+  'memorizer',
+  'random-features',
+  'lazy',
+  'gd',
+  'sam',
+  'label-noise',
+  'flattest',
+] as const;
 /** Constructions that need one neuron per sample (m ≥ n). */
 export const NEEDS_M_GE_N = new Set<string>(['memorizer', 'random-features']);
 
@@ -67,14 +93,16 @@ export { ALGORITHMS };
  */
 function fromDef(table: readonly ParamDef[], key: string): z.ZodNumber {
   const def = table.find((p) => p.key === key);
-  if (!def || (def.type !== 'int' && def.type !== 'number')) throw new Error(`no numeric parameter "${key}" in the table`);
+  if (!def || (def.type !== 'int' && def.type !== 'number'))
+    throw new Error(`no numeric parameter "${key}" in the table`);
   let s = def.type === 'int' ? z.number().int() : z.number();
   if (def.min !== undefined) s = s.min(def.min);
   if (def.max !== undefined) s = s.max(def.max);
   return s;
 }
 
-const names = <T extends Record<string, unknown>>(o: T) => Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
+const names = <T extends Record<string, unknown>>(o: T) =>
+  Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
 /** Field name → schema of ONE value. */
 export const FIELDS = {

@@ -17,7 +17,10 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-export function textProgress(write: (s: string) => void, opts: { tty?: boolean; intervalMs?: number; clock?: () => number } = {}): Progress {
+export function textProgress(
+  write: (s: string) => void,
+  opts: { tty?: boolean; intervalMs?: number; clock?: () => number } = {},
+): Progress {
   const clock = opts.clock ?? Date.now;
   const interval = opts.intervalMs ?? 5000;
   let total = 0;

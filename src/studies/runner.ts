@@ -37,7 +37,10 @@ export async function runStudies(
   const trials = allTrials(specs, opts.scale);
   // Failed trials are re-run by default: a deterministic failure costs little to reproduce, and a
   // failure caused by the environment is cured.
-  const done = opts.store.finishedKeys(trials.map((t) => t.key), { retryFailed: opts.retryFailed ?? true });
+  const done = opts.store.finishedKeys(
+    trials.map((t) => t.key),
+    { retryFailed: opts.retryFailed ?? true },
+  );
   const todo = trials.filter((t) => !done.has(t.key));
   const executor = opts.executor ?? inProcessExecutor();
   const progress = opts.progress ?? silentProgress;

@@ -56,7 +56,15 @@ function gridSchema(type: StudyTypeDef) {
 function specSchema(type: StudyTypeDef) {
   const grid = gridSchema(type);
   const scale = strict({
-    seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1, { error: 'empty seed list (give at least one seed)' }),
+    seeds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      )
+      .min(1, { error: 'empty seed list (give at least one seed)' }),
     grid: grid.optional(),
   });
   return strict({
@@ -67,7 +75,10 @@ function specSchema(type: StudyTypeDef) {
     description: z.string().optional(),
     base: grid.optional(),
     scales: strict({ smoke: scale, default: scale, full: scale }),
-    outputs: z.array(z.enum(type.metrics as [string, ...string[]])).min(1).optional(),
+    outputs: z
+      .array(z.enum(type.metrics as [string, ...string[]]))
+      .min(1)
+      .optional(),
   });
 }
 
@@ -96,10 +107,13 @@ export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
 /** Parse and validate a spec object; `source` names it in errors (a file name). */
 export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
   const where = `${source}: `;
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where}a study spec must be an object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new InputError(`${where}a study spec must be an object`);
   const studyName = (raw as Record<string, unknown>).study;
   if (typeof studyName !== 'string' || !STUDY_TYPES[studyName]) {
-    throw new InputError(`${where}study: must be one of ${STUDY_TYPE_NAMES.join(', ')} (got ${JSON.stringify(studyName)})`);
+    throw new InputError(
+      `${where}study: must be one of ${STUDY_TYPE_NAMES.join(', ')} (got ${JSON.stringify(studyName)})`,
+    );
   }
   const type = STUDY_TYPES[studyName];
   const r = specSchema(type).safeParse(raw);

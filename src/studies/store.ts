@@ -148,9 +148,11 @@ export class ResultStore {
 
   /** All stored trials, optionally of one study type, in key order. */
   all(study?: string): StoredTrial[] {
-    const rows = (study
-      ? this.db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(study)
-      : this.db.prepare('SELECT * FROM trials ORDER BY key').all()) as Row[];
+    const rows = (
+      study
+        ? this.db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(study)
+        : this.db.prepare('SELECT * FROM trials ORDER BY key').all()
+    ) as Row[];
     return rows.map(fromRow);
   }
 
@@ -159,7 +161,9 @@ export class ResultStore {
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, value);
   }
 
   getMeta(key: string): string | null {

@@ -23,7 +23,13 @@ export async function executeTrial(trial: Trial): Promise<TrialResult> {
 }
 
 /** The record of a trial that failed with an exception (the message is what the database keeps). */
-export function failedResult(trial: Trial, error: unknown, backend: string, version: string, elapsedMs = 0): TrialResult {
+export function failedResult(
+  trial: Trial,
+  error: unknown,
+  backend: string,
+  version: string,
+  elapsedMs = 0,
+): TrialResult {
   const message = error instanceof Error ? error.message : String(error);
   return { key: trial.key, metrics: {}, error: message || 'failed without a message', version, backend, elapsedMs };
 }

@@ -40,7 +40,8 @@ export function jobIdFor(key: string): string {
 
 function queueName(t: QueueTarget): string {
   const q = t.queue ?? DEFAULT_QUEUE;
-  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(q)) throw new InputError(`--queue must be 1–100 letters, digits, "_", "." or "-" (got "${q}")`);
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(q))
+    throw new InputError(`--queue must be 1–100 letters, digits, "_", "." or "-" (got "${q}")`);
   return q;
 }
 
@@ -111,12 +112,17 @@ export interface SubmitReport {
 }
 
 export function checkAttempts(n: unknown, field = '--attempts'): number {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100) throw new InputError(`${field} must be an integer in 1…100 (got ${JSON.stringify(n)})`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100)
+    throw new InputError(`${field} must be an integer in 1…100 (got ${JSON.stringify(n)})`);
   return n;
 }
 
 /** Enqueue trials (the caller passes only those not yet in the database); existing jobs are left alone. */
-export async function submitTrials(t: QueueTarget, trials: readonly Trial[], opts: SubmitOptions): Promise<SubmitReport> {
+export async function submitTrials(
+  t: QueueTarget,
+  trials: readonly Trial[],
+  opts: SubmitOptions,
+): Promise<SubmitReport> {
   checkAttempts(opts.attempts);
   return withQueue(t, async (queue, client) => {
     let submitted = 0;
@@ -185,7 +191,12 @@ function finishedRecord(job: Job, trial: Trial): TrialResult | null {
 }
 
 /** Copy finished trials from Redis into the database, idempotently, until none is pending. */
-export async function collectResults(t: QueueTarget, trials: readonly Trial[], sink: ResultSink, opts: CollectOptions = {}): Promise<CollectProgress> {
+export async function collectResults(
+  t: QueueTarget,
+  trials: readonly Trial[],
+  sink: ResultSink,
+  opts: CollectOptions = {},
+): Promise<CollectProgress> {
   const pollMs = opts.pollMs ?? 1000;
   return withQueue(t, async (queue, client) => {
     let failed = 0;
@@ -196,7 +207,9 @@ export async function collectResults(t: QueueTarget, trials: readonly Trial[], s
       for (let i = 0; i < open.length; i += 500) {
         const chunk = open.slice(i, i + 500);
         // Two small fields per job first (every job has a timestamp); whole jobs only once finished.
-        const heads = await Promise.all(chunk.map((tr) => client.hmget(queue.toKey(jobIdFor(tr.key)), 'timestamp', 'finishedOn')));
+        const heads = await Promise.all(
+          chunk.map((tr) => client.hmget(queue.toKey(jobIdFor(tr.key)), 'timestamp', 'finishedOn')),
+        );
         const finished: Trial[] = [];
         chunk.forEach((tr, j) => {
           const [timestamp, finishedOn] = heads[j];
@@ -217,7 +230,13 @@ export async function collectResults(t: QueueTarget, trials: readonly Trial[], s
         });
       }
       open = next;
-      const progress: CollectProgress = { total: trials.length, stored: trials.length - open.length, failed, pending: open.length - missing, missing };
+      const progress: CollectProgress = {
+        total: trials.length,
+        stored: trials.length - open.length,
+        failed,
+        pending: open.length - missing,
+        missing,
+      };
       opts.onProgress?.(progress);
       if (progress.pending === 0 || opts.follow === false || opts.signal?.aborted) return progress;
       await new Promise((r) => setTimeout(r, pollMs));
@@ -237,7 +256,15 @@ export interface QueueStatus {
 
 export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueStatus> {
   return withQueue(t, async (queue) => {
-    const c = await queue.getJobCounts('wait', 'prioritized', 'waiting-children', 'delayed', 'active', 'completed', 'failed');
+    const c = await queue.getJobCounts(
+      'wait',
+      'prioritized',
+      'waiting-children',
+      'delayed',
+      'active',
+      'completed',
+      'failed',
+    );
     // CLIENT LIST may be forbidden by the server's ACL; the counts matter more than the worker count.
     const workers = await queue.getWorkersCount().catch(() => -1);
     const failedJobs = failures > 0 ? await queue.getFailed(0, failures - 1) : [];
@@ -248,7 +275,11 @@ export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueS
       done: c.completed ?? 0,
       failed: c.failed ?? 0,
       workers,
-      recentFailures: failedJobs.map((j) => ({ key: (j.data as Trial).key, reason: j.failedReason, attempts: j.attemptsMade })),
+      recentFailures: failedJobs.map((j) => ({
+        key: (j.data as Trial).key,
+        reason: j.failedReason,
+        attempts: j.attemptsMade,
+      })),
     };
   });
 }
@@ -302,7 +333,9 @@ export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<
     if (!job) return;
     const max = job.opts.attempts ?? 1;
     const final = job.attemptsMade >= max;
-    log(`${final ? 'failed' : 'retry'} ${(job.data as Trial).key} (attempt ${job.attemptsMade}/${max}): ${err.message}`);
+    log(
+      `${final ? 'failed' : 'retry'} ${(job.data as Trial).key} (attempt ${job.attemptsMade}/${max}): ${err.message}`,
+    );
   });
   worker.on('error', (e: Error) => log(`worker error: ${e.message}`));
   await worker.waitUntilReady();

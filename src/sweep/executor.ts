@@ -42,7 +42,10 @@ function redisExecutor(target: QueueTarget, opts: ExecutorOptions): TrialExecuto
         },
       };
       const p = await collectResults(target, trials, sink, { pollMs: opts.pollMs ?? 1000 });
-      if (p.missing > 0) throw new InputError(`${p.missing} trial(s) disappeared from the Redis queue before finishing (was the queue cleared?); run again to resubmit them`);
+      if (p.missing > 0)
+        throw new InputError(
+          `${p.missing} trial(s) disappeared from the Redis queue before finishing (was the queue cleared?); run again to resubmit them`,
+        );
     },
     async close() {},
   };

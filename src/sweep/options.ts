@@ -8,7 +8,8 @@ import { InputError } from '../errors.js';
 export function intFlag(raw: string | number | undefined, flag: string, lo: number, hi: number, dflt: number): number {
   if (raw === undefined) return dflt;
   const v = typeof raw === 'number' ? raw : /^-?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new InputError(`${flag} must be an integer in ${lo}…${hi} (got "${raw}")`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new InputError(`${flag} must be an integer in ${lo}…${hi} (got "${raw}")`);
   return v;
 }
 

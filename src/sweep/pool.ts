@@ -34,7 +34,8 @@ export function threadsPerWorker(workers: number): number {
   const env = process.env.FLATLAB_THREADS;
   if (env !== undefined && env !== '') {
     const t = Number(env);
-    if (!Number.isInteger(t) || t < 1 || t > 1024) throw new InputError(`FLATLAB_THREADS must be an integer in 1…1024 (got "${env}")`);
+    if (!Number.isInteger(t) || t < 1 || t > 1024)
+      throw new InputError(`FLATLAB_THREADS must be an integer in 1…1024 (got "${env}")`);
     return t;
   }
   return Math.max(1, Math.floor(defaultWorkers() / workers));

@@ -14,7 +14,9 @@ export function parseRedisUrl(url: string, field = '--redis'): RedisOptions {
   try {
     u = new URL(url);
   } catch {
-    throw new InputError(`${field} must be a URL such as redis://127.0.0.1:6379 or rediss://:password@host:6380/0 (got "${redactRedisUrl(url)}")`);
+    throw new InputError(
+      `${field} must be a URL such as redis://127.0.0.1:6379 or rediss://:password@host:6380/0 (got "${redactRedisUrl(url)}")`,
+    );
   }
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') {
     throw new InputError(`${field} must start with redis:// or rediss:// (TLS) (got "${u.protocol}//")`);
@@ -48,7 +50,9 @@ function tlsOptions(host: string): ConnectionOptions {
     try {
       tls.ca = readFileSync(caFile, 'utf8');
     } catch (e) {
-      throw new InputError(`FLATLAB_REDIS_CA: cannot read the CA certificate file ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new InputError(
+        `FLATLAB_REDIS_CA: cannot read the CA certificate file ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   }
   return tls;

@@ -22,7 +22,11 @@ export interface InvariantFlatness {
 }
 
 /** F* from given trace parts (pure; exposed for training penalties). */
-export function invariantFromParts(A: Float64Array, B: Float64Array, k: number): { value: number; perNeuron: Float64Array; factors: Float64Array } {
+export function invariantFromParts(
+  A: Float64Array,
+  B: Float64Array,
+  k: number,
+): { value: number; perNeuron: Float64Array; factors: Float64Array } {
   const m = A.length;
   const perNeuron = new Float64Array(m);
   const factors = new Float64Array(m).fill(1);

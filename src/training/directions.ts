@@ -78,7 +78,13 @@ export function microSamDirection(net: Network, data: Dataset, rho: number, micr
 }
 
 /** g += λ ∇Φ for the Gauss–Newton-trace (kind 'trace') or invariant (kind 'invariant') penalty. */
-export function addPenalty(net: Network, data: Dataset, g: Float64Array, lambda: number, kind: 'trace' | 'invariant'): number {
+export function addPenalty(
+  net: Network,
+  data: Dataset,
+  g: Float64Array,
+  lambda: number,
+  kind: 'trace' | 'invariant',
+): number {
   if (lambda === 0) return 0;
   const pen = kind === 'trace' ? traceGaussNewtonPenalty(net, data) : invariantPenalty(net, data);
   const m = net.m;

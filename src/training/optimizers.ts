@@ -26,7 +26,13 @@ export function createOptimizerState(kind: 'sgd' | 'adam', P: number, h: Optimiz
 }
 
 /** θ ← update(θ, g) in place. */
-export function applyUpdate(theta: Float64Array, g: Float64Array, lr: number, st: OptimizerState, h: OptimizerHyper): void {
+export function applyUpdate(
+  theta: Float64Array,
+  g: Float64Array,
+  lr: number,
+  st: OptimizerState,
+  h: OptimizerHyper,
+): void {
   const P = theta.length;
   st.t += 1;
   if (st.kind === 'adam') {

@@ -32,7 +32,10 @@ export interface PenaltyValue {
  * Returns the raw parts A, B computed on the way as well.
  */
 export function weightedPartsGradient(
-  net: Network, data: Dataset, alpha: Float64Array | null, beta: Float64Array | null,
+  net: Network,
+  data: Dataset,
+  alpha: Float64Array | null,
+  beta: Float64Array | null,
 ): { A: Float64Array; B: Float64Array; ga: Float64Array; gW: Float64Array } {
   const be = getBackend();
   const { m, d, act } = net;

@@ -1,7 +1,10 @@
 /** Learning-rate schedules (pure functions of the step). */
 import type { TrainConfig } from './params.js';
 
-export function learningRate(c: Pick<TrainConfig, 'lr' | 'schedule' | 'stepEvery' | 'stepGamma' | 'lrMin' | 'steps'>, t: number): number {
+export function learningRate(
+  c: Pick<TrainConfig, 'lr' | 'schedule' | 'stepEvery' | 'stepGamma' | 'lrMin' | 'steps'>,
+  t: number,
+): number {
   switch (c.schedule) {
     case 'constant':
       return c.lr;

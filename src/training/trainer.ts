@@ -17,7 +17,14 @@ import { deriveSeed, Rng, type RngState } from '../rng/xoshiro.js';
 import { invariantFromParts, balance as balanceNet } from '../symmetry/invariant.js';
 import { pathNorm } from '../symmetry/rescale.js';
 import {
-  addPenalty, asamEpsilon, asamScale, flatGradient, microSamDirection, norm2, perturbedGradient, samEpsilon,
+  addPenalty,
+  asamEpsilon,
+  asamScale,
+  flatGradient,
+  microSamDirection,
+  norm2,
+  perturbedGradient,
+  samEpsilon,
 } from './directions.js';
 import { GN_MAX_N, gaussNewtonStep } from './gauss-newton.js';
 import { initNetwork } from './init.js';
@@ -117,7 +124,8 @@ export interface Trainer {
 export function lambdaAt(c: TrainConfig, t: number): number {
   if (c.algo === 'trace-penalty' || c.algo === 'invariant-penalty') return c.lambda;
   if (c.algo !== 'flattest') return 0;
-  if (c.lambda === 0 || c.lambdaFinal === 0 || c.steps === 0) return c.lambda * (1 - Math.min(1, t / Math.max(1, c.steps)));
+  if (c.lambda === 0 || c.lambdaFinal === 0 || c.steps === 0)
+    return c.lambda * (1 - Math.min(1, t / Math.max(1, c.steps)));
   return c.lambda * (c.lambdaFinal / c.lambda) ** Math.min(1, t / c.steps);
 }
 
@@ -149,15 +157,23 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
 
   if (opts.resume) {
     const ck = opts.resume;
-    if (ck.format !== 'flatlab-checkpoint' || ck.version !== 1) throw new InputError('checkpoint: not a flatlab checkpoint (version 1)');
+    if (ck.format !== 'flatlab-checkpoint' || ck.version !== 1)
+      throw new InputError('checkpoint: not a flatlab checkpoint (version 1)');
     if (JSON.stringify(ck.config) !== JSON.stringify(c)) {
-      throw new InputError('checkpoint: it was made with a different configuration (use a new output folder or the same flags)');
+      throw new InputError(
+        'checkpoint: it was made with a different configuration (use a new output folder or the same flags)',
+      );
     }
     if (ck.dataHash !== dataHash) throw new InputError('checkpoint: it was made on a different data set');
     const act = makeActivation(ck.activation);
     const theta = decodeF64(ck.theta);
     net = unpackParams({ act, m: ck.m, d: ck.d, a: new Float64Array(0), W: new Float64Array(0) }, theta);
-    opt = { kind: ck.opt.kind, m1: ck.opt.m1 ? decodeF64(ck.opt.m1) : null, m2: ck.opt.m2 ? decodeF64(ck.opt.m2) : null, t: ck.opt.t };
+    opt = {
+      kind: ck.opt.kind,
+      m1: ck.opt.m1 ? decodeF64(ck.opt.m1) : null,
+      m2: ck.opt.m2 ? decodeF64(ck.opt.m2) : null,
+      t: ck.opt.t,
+    };
     rngBatch.setState(ck.rngBatch);
     rngNoise.setState(ck.rngNoise);
     step = ck.step;
@@ -171,10 +187,15 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   } else {
     net = opts.net
       ? cloneNetwork(opts.net)
-      : initNetwork(opts.activation ?? makeActivation('relu'), c.width, data.d, { init: c.init, initScale: c.initScale, seed: deriveSeed(c.seed, 'init') });
+      : initNetwork(opts.activation ?? makeActivation('relu'), c.width, data.d, {
+          init: c.init,
+          initScale: c.initScale,
+          seed: deriveSeed(c.seed, 'init'),
+        });
     opt = createOptimizerState(optKind, paramCount(net), c);
   }
-  if (net.d !== data.d) throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
+  if (net.d !== data.d)
+    throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
   const startedAt = now();
   const elapsed = (): number => elapsedBefore + (now() - startedAt);
 
@@ -357,11 +378,18 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       const risk = opts.riskFn ? opts.riskFn(net) : null;
       const gnorm = Math.sqrt(norm2(s.ga as Float64Array) ** 2 + norm2(s.gW as Float64Array) ** 2);
       return {
-        step, phase, trainLoss: s.loss, maxResidual: s.maxResidual, trace: gn2 + res, traceGaussNewton: gn2,
+        step,
+        phase,
+        trainLoss: s.loss,
+        maxResidual: s.maxResidual,
+        trace: gn2 + res,
+        traceGaussNewton: gn2,
         fStar: k === null ? null : invariantFromParts(A, B, k).value,
         pathNorm: k === null ? null : pathNorm(net),
         gradNorm: gnorm,
-        risk: risk ? risk.value : null, riskStderr: risk ? risk.stderr : null, riskMethod: risk ? risk.method : null,
+        risk: risk ? risk.value : null,
+        riskStderr: risk ? risk.stderr : null,
+        riskMethod: risk ? risk.method : null,
         lambda: phase === 'train' ? lambdaAt(c, step) : 0,
         elapsedMs: elapsed(),
       };
@@ -371,10 +399,24 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     },
     checkpoint(): Checkpoint {
       return {
-        format: 'flatlab-checkpoint', version: 1, config: c, dataHash, activation: net.act.spec, m: net.m, d: net.d,
-        step, phase, polishIter, gnMu: gn.mu, lastLoss, theta: encodeF64(packParams(net)),
+        format: 'flatlab-checkpoint',
+        version: 1,
+        config: c,
+        dataHash,
+        activation: net.act.spec,
+        m: net.m,
+        d: net.d,
+        step,
+        phase,
+        polishIter,
+        gnMu: gn.mu,
+        lastLoss,
+        theta: encodeF64(packParams(net)),
         opt: { kind: opt.kind, m1: opt.m1 ? encodeF64(opt.m1) : null, m2: opt.m2 ? encodeF64(opt.m2) : null, t: opt.t },
-        rngBatch: rngBatch.getState(), rngNoise: rngNoise.getState(), perm: perm ? Array.from(perm) : null, permPos,
+        rngBatch: rngBatch.getState(),
+        rngNoise: rngNoise.getState(),
+        perm: perm ? Array.from(perm) : null,
+        permPos,
         elapsedMs: elapsed(),
       };
     },
@@ -394,8 +436,13 @@ export interface TrainResult {
  * checkpoint every `checkpointEvery` steps.
  */
 export function train(
-  data: Dataset, config: TrainConfig,
-  o: TrainerOptions & { onLog?: (m: Metrics) => void; onCheckpoint?: (ck: Checkpoint) => void; onStep?: (s: StepInfo) => void } = {},
+  data: Dataset,
+  config: TrainConfig,
+  o: TrainerOptions & {
+    onLog?: (m: Metrics) => void;
+    onCheckpoint?: (ck: Checkpoint) => void;
+    onStep?: (s: StepInfo) => void;
+  } = {},
 ): TrainResult {
   const t = createTrainer(data, config, o);
   const log: Metrics[] = [];

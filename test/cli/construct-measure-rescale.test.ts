@@ -5,8 +5,17 @@ import { runCli, tempDir } from '../cli-helpers.js';
 import { runInProcess } from './in-process.js';
 
 const MEASURE_KEYS = [
-  'trace', 'traceGaussNewton', 'traceResidual', 'invariantFlatness', 'pathNorm', 'trainLoss', 'maxResidual',
-  'populationRisk', 'lossConvention', 'version', 'backend',
+  'trace',
+  'traceGaussNewton',
+  'traceResidual',
+  'invariantFlatness',
+  'pathNorm',
+  'trainLoss',
+  'maxResidual',
+  'populationRisk',
+  'lossConvention',
+  'version',
+  'backend',
 ].sort();
 
 let dir = '';
@@ -26,12 +35,33 @@ async function fails(args: string[], pattern: RegExp): Promise<void> {
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.stderr).not.toContain('internal error');
   // InputErrors are one line; commander usage errors add a "(add --help for usage)" hint line.
-  expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('(add --help')).length).toBe(1);
+  expect(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('(add --help')).length,
+  ).toBe(1);
 }
 
 beforeAll(async () => {
   dir = tempDir();
-  await ok(['data', '--d', '6', '--n', '30', '--r', '1', '--links', 'relu', '--noise', '0.05', '--seed', '3', '--out', p('noisy.json')]);
+  await ok([
+    'data',
+    '--d',
+    '6',
+    '--n',
+    '30',
+    '--r',
+    '1',
+    '--links',
+    'relu',
+    '--noise',
+    '0.05',
+    '--seed',
+    '3',
+    '--out',
+    p('noisy.json'),
+  ]);
   await ok(['data', '--d', '6', '--n', '30', '--r', '1', '--links', 'relu', '--seed', '3', '--out', p('clean.json')]);
   await ok(['construct', 'teacher', '--data', p('clean.json'), '--out', p('teacher.json')]);
   await ok(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('mem.json')]);
@@ -51,7 +81,18 @@ describe('flatlab construct / measure / rescale', () => {
     const t = await ok(['construct', 'teacher', '--data', p('noisy.json'), '--out', p('t.json')]);
     expect(t).toMatch(/teacher: relu network with m = 31 neurons \(1 teacher \+ 30 memorizing\)/);
     await ok(['construct', 'memorizer', '--data', p('noisy.json'), '--out', p('m.json'), '--activation', 'relu_pow:2']);
-    await ok(['construct', 'random-features', '--data', p('noisy.json'), '--out', p('r.json'), '--width', '50', '--seed', '4']);
+    await ok([
+      'construct',
+      'random-features',
+      '--data',
+      p('noisy.json'),
+      '--out',
+      p('r.json'),
+      '--width',
+      '50',
+      '--seed',
+      '4',
+    ]);
     for (const f of ['t.json', 'm.json', 'r.json']) {
       const model = JSON.parse(readFileSync(p(f), 'utf8'));
       expect(model.format).toBe('flatlab.model/1');
@@ -64,7 +105,18 @@ describe('flatlab construct / measure / rescale', () => {
     expect(JSON.parse(readFileSync(p('m.json'), 'utf8')).activation).toEqual({ name: 'relu_pow', p: 2 });
     expect(JSON.parse(readFileSync(p('r.json'), 'utf8')).a).toHaveLength(50);
     // same seed ⇒ same bytes of weights
-    await ok(['construct', 'random-features', '--data', p('noisy.json'), '--out', p('r2.json'), '--width', '50', '--seed', '4']);
+    await ok([
+      'construct',
+      'random-features',
+      '--data',
+      p('noisy.json'),
+      '--out',
+      p('r2.json'),
+      '--width',
+      '50',
+      '--seed',
+      '4',
+    ]);
     const w1 = JSON.parse(readFileSync(p('r.json'), 'utf8'));
     const w2 = JSON.parse(readFileSync(p('r2.json'), 'utf8'));
     expect(w2.W).toEqual(w1.W);
@@ -90,16 +142,53 @@ describe('flatlab construct / measure / rescale', () => {
     await ok(['construct', 'memorizer', '--data', p('imported.json'), '--out', p('mi.json')]);
     const rep = JSON.parse(await ok(['measure', '--data', p('imported.json'), '--model', p('mi.json'), '--json']));
     expect(rep.populationRisk).toEqual({ value: null, stderr: null, method: 'unavailable' });
-    expect(await ok(['measure', '--data', p('imported.json'), '--model', p('mi.json')])).toMatch(/population risk\s+unavailable/);
+    expect(await ok(['measure', '--data', p('imported.json'), '--model', p('mi.json')])).toMatch(
+      /population risk\s+unavailable/,
+    );
     await fails(['construct', 'teacher', '--data', p('imported.json'), '--out', p('x.json')], /has no "target"/);
   });
 
   it('uses Monte Carlo with a standard error when no exact formula applies, seeded', async () => {
-    await ok(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('m3.json'), '--activation', 'relu_pow:3']);
-    const a = JSON.parse(await ok(['measure', '--data', p('clean.json'), '--model', p('m3.json'), '--json', '--mc-samples', '2000', '--seed', '1']));
+    await ok([
+      'construct',
+      'memorizer',
+      '--data',
+      p('clean.json'),
+      '--out',
+      p('m3.json'),
+      '--activation',
+      'relu_pow:3',
+    ]);
+    const a = JSON.parse(
+      await ok([
+        'measure',
+        '--data',
+        p('clean.json'),
+        '--model',
+        p('m3.json'),
+        '--json',
+        '--mc-samples',
+        '2000',
+        '--seed',
+        '1',
+      ]),
+    );
     expect(a.populationRisk.method).toBe('montecarlo');
     expect(a.populationRisk.stderr).toBeGreaterThan(0);
-    const b = JSON.parse(await ok(['measure', '--data', p('clean.json'), '--model', p('m3.json'), '--json', '--mc-samples', '2000', '--seed', '1']));
+    const b = JSON.parse(
+      await ok([
+        'measure',
+        '--data',
+        p('clean.json'),
+        '--model',
+        p('m3.json'),
+        '--json',
+        '--mc-samples',
+        '2000',
+        '--seed',
+        '1',
+      ]),
+    );
     expect(b.populationRisk).toEqual(a.populationRisk);
   });
 
@@ -116,7 +205,9 @@ describe('flatlab construct / measure / rescale', () => {
       expect(Math.abs(r.invariantFlatness - base.invariantFlatness) / base.invariantFlatness).toBeLessThan(1e-9);
       expect(Math.abs(r.pathNorm - base.pathNorm) / base.pathNorm).toBeLessThan(1e-12);
       expect(r.maxResidual).toBeLessThan(1e-8);
-      expect(Math.abs(r.populationRisk.value - base.populationRisk.value)).toBeLessThan(1e-9 * Math.max(1, base.populationRisk.value));
+      expect(Math.abs(r.populationRisk.value - base.populationRisk.value)).toBeLessThan(
+        1e-9 * Math.max(1, base.populationRisk.value),
+      );
     }
     expect(reps[0].trace / base.trace).toBeGreaterThan(100);
     // balanced: raw trace equals F*, and F ≥ F* elsewhere on the orbit
@@ -129,7 +220,10 @@ describe('flatlab construct / measure / rescale', () => {
 
 describe('bad input: exit 2, one line naming the problem, no stack trace', () => {
   it('missing files', async () => {
-    await fails(['measure', '--data', p('nope.json'), '--model', p('teacher.json')], /data set file not found: .*nope\.json/);
+    await fails(
+      ['measure', '--data', p('nope.json'), '--model', p('teacher.json')],
+      /data set file not found: .*nope\.json/,
+    );
     await fails(['measure', '--data', p('clean.json'), '--model', p('nope.json')], /model file not found/);
     await fails(['construct', 'teacher', '--data', p('nope.json'), '--out', p('x.json')], /not found/);
     await fails(['rescale', '--model', p('nope.json'), '--out', p('x.json'), '--factor', '2'], /model file not found/);
@@ -137,7 +231,10 @@ describe('bad input: exit 2, one line naming the problem, no stack trace', () =>
 
   it('malformed and truncated JSON', async () => {
     writeFileSync(p('bad.json'), '{"format": "flatlab.model/1", "a": [1, 2,');
-    await fails(['measure', '--data', p('clean.json'), '--model', p('bad.json')], /model file .*bad\.json is not valid JSON/);
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('bad.json')],
+      /model file .*bad\.json is not valid JSON/,
+    );
     const full = readFileSync(p('teacher.json'), 'utf8');
     writeFileSync(p('trunc.json'), full.slice(0, Math.floor(full.length / 2)));
     await fails(['rescale', '--model', p('trunc.json'), '--out', p('x.json'), '--factor', '2'], /not valid JSON/);
@@ -152,17 +249,32 @@ describe('bad input: exit 2, one line naming the problem, no stack trace', () =>
     const model = JSON.parse(readFileSync(p('mem.json'), 'utf8'));
     const write = (name: string, v: unknown) => writeFileSync(p(name), JSON.stringify(v));
     write('wrongfmt.json', { ...model, format: 'flatlab.model/2' });
-    await fails(['measure', '--data', p('clean.json'), '--model', p('wrongfmt.json')], /"format" must be "flatlab\.model\/1" \(got "flatlab\.model\/2"\)/);
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('wrongfmt.json')],
+      /"format" must be "flatlab\.model\/1" \(got "flatlab\.model\/2"\)/,
+    );
     await fails(['measure', '--data', p('teacher.json'), '--model', p('teacher.json')], /wrong format|format/);
     write('rows.json', { ...model, a: [...model.a, 1] });
-    await fails(['measure', '--data', p('clean.json'), '--model', p('rows.json')], /"W" has \d+ rows but "a" has \d+ entries/);
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('rows.json')],
+      /"W" has \d+ rows but "a" has \d+ entries/,
+    );
     write('ragged.json', { ...model, W: [model.W[0].slice(1), ...model.W.slice(1)] });
     await fails(['measure', '--data', p('clean.json'), '--model', p('ragged.json')], /ragged rows|W\[1\] has/);
     write('null.json', { ...model, W: [[null, ...model.W[0].slice(1)], ...model.W.slice(1)] });
-    await fails(['measure', '--data', p('clean.json'), '--model', p('null.json')], /W\[0\]\[0\] must be a finite number \(got null\)/);
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('null.json')],
+      /W\[0\]\[0\] must be a finite number \(got null\)/,
+    );
     write('wide.json', { ...model, W: model.W.map((r: number[]) => [...r, 0, 0]) });
-    await fails(['measure', '--data', p('clean.json'), '--model', p('wide.json')], /dimension mismatch: the model has input dimension d = 8 but the data have d = 6/);
-    await fails(['rescale', '--model', p('wide.json'), '--out', p('x.json'), '--balance', '--data', p('clean.json')], /dimension mismatch/);
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('wide.json')],
+      /dimension mismatch: the model has input dimension d = 8 but the data have d = 6/,
+    );
+    await fails(
+      ['rescale', '--model', p('wide.json'), '--out', p('x.json'), '--balance', '--data', p('clean.json')],
+      /dimension mismatch/,
+    );
     const data = JSON.parse(readFileSync(p('clean.json'), 'utf8'));
     data.x[2][1] = null;
     write('nandata.json', data);
@@ -170,34 +282,79 @@ describe('bad input: exit 2, one line naming the problem, no stack trace', () =>
   });
 
   it('unknown activation or kind', async () => {
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'gelu'], /unknown activation "gelu"/);
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'relu_pow:0'], /p must be in \[1, 8\]/);
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'gelu'],
+      /unknown activation "gelu"/,
+    );
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'relu_pow:0'],
+      /p must be in \[1, 8\]/,
+    );
     await fails(['construct', 'lazy', '--data', p('clean.json'), '--out', p('x.json')], /unknown kind "lazy"/);
     const model = JSON.parse(readFileSync(p('teacher.json'), 'utf8'));
     writeFileSync(p('act.json'), JSON.stringify({ ...model, activation: { name: 'swish' } }));
     await fails(['measure', '--data', p('clean.json'), '--model', p('act.json')], /unknown activation "swish"/);
-    await fails(['construct', 'teacher', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'abs'], /not representable exactly by a \|t\| network/);
+    await fails(
+      ['construct', 'teacher', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'abs'],
+      /not representable exactly by a \|t\| network/,
+    );
   });
 
   it('negative or zero sizes and bad numbers', async () => {
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '0'], /--width must be an integer in \[1, 1000000\] \(got "0"\)/);
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '-5'], /--width must be an integer/);
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '10'], /needs width m ≥ n = 30/);
-    await fails(['construct', 'random-features', '--data', p('clean.json'), '--out', p('x.json'), '--width', '20'], /needs width m ≥ n = 30/);
-    await fails(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--seed', '-1'], /--seed must be an integer/);
-    await fails(['measure', '--data', p('clean.json'), '--model', p('teacher.json'), '--mc-samples', '0'], /--mc-samples must be an integer/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '0'], /--factor must be a finite number > 0 \(got "0"\)/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '-2'], /--factor must be a finite number > 0/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--random-log-range', '-1'], /--random-log-range must be a number in \[0, 100\]/);
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '0'],
+      /--width must be an integer in \[1, 1000000\] \(got "0"\)/,
+    );
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '-5'],
+      /--width must be an integer/,
+    );
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--width', '10'],
+      /needs width m ≥ n = 30/,
+    );
+    await fails(
+      ['construct', 'random-features', '--data', p('clean.json'), '--out', p('x.json'), '--width', '20'],
+      /needs width m ≥ n = 30/,
+    );
+    await fails(
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--seed', '-1'],
+      /--seed must be an integer/,
+    );
+    await fails(
+      ['measure', '--data', p('clean.json'), '--model', p('teacher.json'), '--mc-samples', '0'],
+      /--mc-samples must be an integer/,
+    );
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '0'],
+      /--factor must be a finite number > 0 \(got "0"\)/,
+    );
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '-2'],
+      /--factor must be a finite number > 0/,
+    );
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--random-log-range', '-1'],
+      /--random-log-range must be a number in \[0, 100\]/,
+    );
   });
 
   it('usage errors: missing flags, conflicting modes', async () => {
     await fails(['construct', 'teacher', '--data', p('clean.json')], /required option '--out <file>' not specified/);
     await fails(['measure', '--model', p('teacher.json')], /required option '--data <file>'/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json')], /exactly one of --factor c, --random-log-range r, --balance/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '2', '--balance'], /exactly one of/);
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json')],
+      /exactly one of --factor c, --random-log-range r, --balance/,
+    );
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '2', '--balance'],
+      /exactly one of/,
+    );
     await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--balance'], /--balance needs --data/);
-    await fails(['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '2', '--seed', '3'], /--seed only applies with --random-log-range/);
+    await fails(
+      ['rescale', '--model', p('teacher.json'), '--out', p('x.json'), '--factor', '2', '--seed', '3'],
+      /--seed only applies with --random-log-range/,
+    );
     await ok(['construct', 'memorizer', '--data', p('clean.json'), '--out', p('tanh.json'), '--activation', 'tanh']);
     await fails(['rescale', '--model', p('tanh.json'), '--out', p('x.json'), '--factor', '2'], /not homogeneous/);
   });

@@ -12,7 +12,9 @@ let mainFn: Main | null = null;
 
 export async function runInProcess(args: string[]): Promise<CliResult> {
   if (!mainFn) {
-    const mod = (await import(pathToFileURL(join(process.cwd(), 'dist', 'src', 'cli', 'main.js')).href)) as { main: Main };
+    const mod = (await import(pathToFileURL(join(process.cwd(), 'dist', 'src', 'cli', 'main.js')).href)) as {
+      main: Main;
+    };
     mainFn = mod.main;
   }
   let stdout = '';

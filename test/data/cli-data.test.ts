@@ -16,7 +16,16 @@ function expectUserError(args: string[], re: RegExp): void {
 
 describe('flatlab data', () => {
   const dir = tempDir();
-  const good = { format: 'flatlab.dataset/1', d: 2, n: 2, x: [[1, 2], [3, 4]], y: [1, 2] };
+  const good = {
+    format: 'flatlab.dataset/1',
+    d: 2,
+    n: 2,
+    x: [
+      [1, 2],
+      [3, 4],
+    ],
+    y: [1, 2],
+  };
   const write = (name: string, content: unknown) => {
     const p = join(dir, name);
     writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
@@ -24,7 +33,25 @@ describe('flatlab data', () => {
   };
 
   it('generates the README data set reproducibly (same bytes for the same seed)', () => {
-    const args = ['data', '--d', '50', '--n', '200', '--r', '2', '--links', 'relu+relu', '--noise', '0', '--input', 'gaussian', '--index', 'random', '--seed', '0'];
+    const args = [
+      'data',
+      '--d',
+      '50',
+      '--n',
+      '200',
+      '--r',
+      '2',
+      '--links',
+      'relu+relu',
+      '--noise',
+      '0',
+      '--input',
+      'gaussian',
+      '--index',
+      'random',
+      '--seed',
+      '0',
+    ];
     const a = runCli([...args, '--out', join(dir, 'A.json')]);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/n = 200, d = 50, r = 2/);
@@ -60,12 +87,16 @@ describe('flatlab data', () => {
     expectUserError(['data', '--noise', 'NaN', '--out', out], /--noise must be a number/);
     expectUserError(['data', '--d', '3'], /--out <file> is required/);
     expectUserError(['data', '--from-csv', join(dir, 'missing.csv'), '--out', out], /CSV file not found/);
-    expectUserError(['data', '--from-csv', write('rag.csv', '1,2,3\n4,5\n'), '--out', out], /line 2 has 2 columns, expected 3/);
+    expectUserError(
+      ['data', '--from-csv', write('rag.csv', '1,2,3\n4,5\n'), '--out', out],
+      /line 2 has 2 columns, expected 3/,
+    );
     expectUserError(['data', '--from-csv', write('nan.csv', '1,2\n3,x\n'), '--out', out], /"x" is not a finite number/);
   });
 
   it('bad data set files exit 2 with one line (--check)', () => {
-    const check = (name: string, content: unknown, re: RegExp) => expectUserError(['data', '--check', write(name, content)], re);
+    const check = (name: string, content: unknown, re: RegExp) =>
+      expectUserError(['data', '--check', write(name, content)], re);
     check('trunc.json', '{"format":"flatlab.dataset/1","d":2,', /is not valid JSON/);
     check('fmt.json', { ...good, format: 'flatlab.dataset/0' }, /wrong format "flatlab.dataset\/0"/);
     check('rows.json', { ...good, n: 3 }, /"x" has 2 rows but n = 3/);
@@ -74,7 +105,16 @@ describe('flatlab data', () => {
     check('nan.json', { ...good, y: [1, 'NaN'] }, /y\[1\] is not a finite number/);
     check('zero.json', { ...good, n: 0 }, /"n" must be a positive integer/);
     check('neg.json', { ...good, d: -1 }, /"d" must be a positive integer/);
-    const target = { kind: 'sum', d: 2, r: 1, U: [[1, 0]], links: [{ name: 'relu' }], coeffs: [1], noise: 0, input: { law: 'gaussian' } };
+    const target = {
+      kind: 'sum',
+      d: 2,
+      r: 1,
+      U: [[1, 0]],
+      links: [{ name: 'relu' }],
+      coeffs: [1],
+      noise: 0,
+      input: { law: 'gaussian' },
+    };
     check('link.json', { ...good, target: { ...target, links: [{ name: 'swish' }] } }, /unknown link "swish"/);
     check('law.json', { ...good, target: { ...target, input: { law: 'laplace' } } }, /unknown input law "laplace"/);
     expectUserError(['data', '--check', join(dir, 'absent.json')], /data set file not found/);

@@ -4,7 +4,17 @@ import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
 import { InputError } from '../../src/errors.js';
 
-const base = () => ({ format: DATASET_FORMAT, d: 2, n: 3, x: [[1, 2], [3, 4], [5, 6]], y: [1, 2, 3] as unknown[] });
+const base = () => ({
+  format: DATASET_FORMAT,
+  d: 2,
+  n: 3,
+  x: [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ],
+  y: [1, 2, 3] as unknown[],
+});
 
 /** Each bad input must throw an InputError whose message is one line and matches `re`. */
 function bad(value: unknown, re: RegExp): void {
@@ -22,7 +32,17 @@ function bad(value: unknown, re: RegExp): void {
 
 describe('data set file format', () => {
   it('round-trips a generated data set bit for bit, target and seed included', () => {
-    const D = makeDataset(parseDataParams({ d: '6', n: '20', r: '2', links: 'relu+hermite:0,1,0.5', noise: '0.1', seed: '9', input: 'anisotropic:pow=0.5' }));
+    const D = makeDataset(
+      parseDataParams({
+        d: '6',
+        n: '20',
+        r: '2',
+        links: 'relu+hermite:0,1,0.5',
+        noise: '0.1',
+        seed: '9',
+        input: 'anisotropic:pow=0.5',
+      }),
+    );
     const back = datasetFromJson(JSON.parse(JSON.stringify(datasetToJson(D))));
     expect(back.d).toBe(6);
     expect(back.n).toBe(20);
@@ -46,9 +66,39 @@ describe('data set file format', () => {
     bad({ ...base(), n: 4 }, /"x" has 3 rows but n = 4/);
     bad({ ...base(), x: [[1, 2], [3], [5, 6]] }, /x\[1\] has 1 entries but d = 2/);
     bad({ ...base(), y: [1, 2] }, /"y" has 2 values but n = 3/);
-    bad({ ...base(), x: [[1, 2], [3, 'NaN'], [5, 6]] }, /x\[1\]\[1\] is not a finite number \(got "NaN"\)/);
-    bad({ ...base(), x: [[1, 2], [3, null], [5, 6]] }, /x\[1\]\[1\] is not a finite number \(got null\)/);
-    bad({ ...base(), x: [[1, 2], [3, Number.NaN], [5, 6]] }, /x\[1\]\[1\] is not a finite number \(got NaN\)/);
+    bad(
+      {
+        ...base(),
+        x: [
+          [1, 2],
+          [3, 'NaN'],
+          [5, 6],
+        ],
+      },
+      /x\[1\]\[1\] is not a finite number \(got "NaN"\)/,
+    );
+    bad(
+      {
+        ...base(),
+        x: [
+          [1, 2],
+          [3, null],
+          [5, 6],
+        ],
+      },
+      /x\[1\]\[1\] is not a finite number \(got null\)/,
+    );
+    bad(
+      {
+        ...base(),
+        x: [
+          [1, 2],
+          [3, Number.NaN],
+          [5, 6],
+        ],
+      },
+      /x\[1\]\[1\] is not a finite number \(got NaN\)/,
+    );
     bad({ ...base(), y: [1, '2', 3] }, /y\[1\] is not a finite number/);
     bad({ ...base(), n: 0 }, /"n" must be a positive integer \(got 0\)/);
     bad({ ...base(), d: -2 }, /"d" must be a positive integer \(got -2\)/);
@@ -72,7 +122,12 @@ describe('data set file format', () => {
 
 describe('CSV import', () => {
   it('reads feature columns then y, with or without a header, comma/semicolon/tab separated', () => {
-    for (const text of ['x1,x2,y\n1,2,3\n4,5,6\n', '1,2,3\n4,5,6', '# comment\n\n1;2;3\n4;5;6\n', 'a\tb\ty\n1\t2\t3\r\n4\t5\t6\r\n']) {
+    for (const text of [
+      'x1,x2,y\n1,2,3\n4,5,6\n',
+      '1,2,3\n4,5,6',
+      '# comment\n\n1;2;3\n4;5;6\n',
+      'a\tb\ty\n1\t2\t3\r\n4\t5\t6\r\n',
+    ]) {
       const D = parseCsvDataset(text);
       expect(D.d).toBe(2);
       expect(D.n).toBe(2);

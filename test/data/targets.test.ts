@@ -27,7 +27,11 @@ function mcMoments(t: TargetSpec, n: number, seed: number) {
 
 describe('index matrix', () => {
   it('random U has orthonormal rows (to rounding) and is reproducible', () => {
-    for (const [d, r] of [[30, 5], [200, 20], [3, 3]]) {
+    for (const [d, r] of [
+      [30, 5],
+      [200, 20],
+      [3, 3],
+    ]) {
       const U = indexMatrix(d, r, 'random', 17);
       expect(U.length).toBe(r);
       expect(U[0].length).toBe(d);
@@ -38,7 +42,10 @@ describe('index matrix', () => {
   });
   it('axes are the first r coordinate vectors; r > d is refused', () => {
     const U = indexMatrix(4, 2, 'axes', 0);
-    expect(U).toEqual([[1, 0, 0, 0], [0, 1, 0, 0]]);
+    expect(U).toEqual([
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+    ]);
     expect(() => indexMatrix(4, 5, 'random', 0)).toThrow(InputError);
   });
 });
@@ -85,8 +92,17 @@ describe('targets', () => {
   });
 
   it('link syntax: one link repeats, r links join with +, errors name the problem', () => {
-    expect(parseLinksSyntax('relu', 3)).toEqual({ kind: 'sum', links: [{ name: 'relu' }, { name: 'relu' }, { name: 'relu' }] });
-    expect(parseLinksSyntax('relu_pow:2+hermite:0,0,1', 2)).toEqual({ kind: 'sum', links: [{ name: 'relu_pow', p: 2 }, { name: 'hermite', coeffs: [0, 0, 1] }] });
+    expect(parseLinksSyntax('relu', 3)).toEqual({
+      kind: 'sum',
+      links: [{ name: 'relu' }, { name: 'relu' }, { name: 'relu' }],
+    });
+    expect(parseLinksSyntax('relu_pow:2+hermite:0,0,1', 2)).toEqual({
+      kind: 'sum',
+      links: [
+        { name: 'relu_pow', p: 2 },
+        { name: 'hermite', coeffs: [0, 0, 1] },
+      ],
+    });
     expect(parseLinksSyntax('max', 4)).toEqual({ kind: 'multi', link: 'max' });
     expect(() => parseLinksSyntax('relu+abs', 3)).toThrow(/got 2 links for r = 3/);
     expect(() => parseLinksSyntax('softmax', 1)).toThrow(/unknown link "softmax"/);

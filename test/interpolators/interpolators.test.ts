@@ -96,11 +96,15 @@ describe('teacher interpolator', () => {
 
   it('refuses unrepresentable targets and imported data with clear errors', () => {
     const tanh = makeDataset({ d: 5, n: 20, r: 1, links: 'tanh', seed: 5 });
-    expect(() => teacherInterpolator(tanh, { name: 'relu' })).toThrow(/link 0 \(tanh\) is not representable exactly by a ReLU network/);
+    expect(() => teacherInterpolator(tanh, { name: 'relu' })).toThrow(
+      /link 0 \(tanh\) is not representable exactly by a ReLU network/,
+    );
     const abs = makeDataset({ d: 5, n: 20, r: 1, links: 'relu', seed: 5 });
     expect(() => teacherInterpolator(abs, { name: 'abs' })).toThrow(InputError);
     const multi = makeDataset({ d: 5, n: 20, r: 2, links: 'product', seed: 5 });
-    expect(() => teacherInterpolator(multi, { name: 'relu' })).toThrow(/"product" link over 2 directions is not representable/);
+    expect(() => teacherInterpolator(multi, { name: 'relu' })).toThrow(
+      /"product" link over 2 directions is not representable/,
+    );
     const imported: Dataset = randomData(20, 5, 1);
     expect(() => teacherInterpolator(imported, { name: 'relu' })).toThrow(/has no "target"/);
   });
@@ -110,7 +114,9 @@ describe('teacher interpolator', () => {
     const base = teacherInterpolator(data, { name: 'relu' });
     const padded = teacherInterpolator(data, { name: 'relu' }, { width: 5 });
     expect(padded.net.m).toBe(5);
-    expect(relErr(invariantFlatness(padded.net, data).value, invariantFlatness(base.net, data).value)).toBeLessThan(1e-12);
+    expect(relErr(invariantFlatness(padded.net, data).value, invariantFlatness(base.net, data).value)).toBeLessThan(
+      1e-12,
+    );
     const noisy = makeDataset({ d: 5, n: 30, r: 1, links: 'relu', noise: 0.1, seed: 6 });
     expect(() => teacherInterpolator(noisy, { name: 'relu' }, { width: 10 })).toThrow(/needs width m ≥ 31/);
   });
@@ -127,7 +133,8 @@ describe('memorizer', () => {
       const f = forward(net, data.X, data.n);
       for (let i = 0; i < data.n; i++) expect(Math.abs(f[i] - data.y[i])).toBeLessThanOrEqual(1e-8);
       // first layer rows are unit vectors along the data
-      for (let t = 0; t < 15; t++) expect(Math.abs(net.W[t] * l2(data.X.subarray(0, 15)) - data.X[t])).toBeLessThan(1e-12);
+      for (let t = 0; t < 15; t++)
+        expect(Math.abs(net.W[t] * l2(data.X.subarray(0, 15)) - data.X[t])).toBeLessThan(1e-12);
     }
   });
 

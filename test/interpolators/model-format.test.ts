@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
-  activationToString, MODEL_FORMAT, modelToNetwork, networkToModel, parseActivationString,
+  activationToString,
+  MODEL_FORMAT,
+  modelToNetwork,
+  networkToModel,
+  parseActivationString,
 } from '../../src/model/format.js';
 import { randomNet } from '../helpers.js';
 
-const good = () => ({ format: MODEL_FORMAT, activation: { name: 'relu' }, a: [1, -2], W: [[1, 0, 0], [0, 1, 0]] });
+const good = () => ({
+  format: MODEL_FORMAT,
+  activation: { name: 'relu' },
+  a: [1, -2],
+  W: [
+    [1, 0, 0],
+    [0, 1, 0],
+  ],
+});
 
 function msg(f: () => unknown): string {
   try {
@@ -21,7 +33,11 @@ function msg(f: () => unknown): string {
 
 describe('model file format flatlab.model/1', () => {
   it('round-trips a network bit-exactly, with provenance', () => {
-    for (const spec of [{ name: 'relu' as const }, { name: 'relu_pow' as const, p: 3 }, { name: 'leaky_relu' as const, alpha: 0.1 }]) {
+    for (const spec of [
+      { name: 'relu' as const },
+      { name: 'relu_pow' as const, p: 3 },
+      { name: 'leaky_relu' as const, alpha: 0.1 },
+    ]) {
       const net = randomNet(spec, 4, 3, 1);
       const json = JSON.parse(JSON.stringify(networkToModel(net, { seed: 7, construction: { kind: 'memorizer' } })));
       expect(json.format).toBe(MODEL_FORMAT);
@@ -36,15 +52,39 @@ describe('model file format flatlab.model/1', () => {
 
   it('rejects bad files with one-line messages naming the problem', () => {
     expect(msg(() => modelToNetwork([1, 2]))).toMatch(/expected a JSON object/);
-    expect(msg(() => modelToNetwork({ ...good(), format: 'flatlab.dataset/1' }))).toMatch(/"format" must be "flatlab.model\/1" \(got "flatlab.dataset\/1"\)/);
+    expect(msg(() => modelToNetwork({ ...good(), format: 'flatlab.dataset/1' }))).toMatch(
+      /"format" must be "flatlab.model\/1" \(got "flatlab.dataset\/1"\)/,
+    );
     expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'gelu' } }))).toMatch(/unknown activation "gelu"/);
     expect(msg(() => modelToNetwork({ ...good(), activation: 'relu' }))).toMatch(/activation must be an object/);
-    expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu_pow', p: 20 } }))).toMatch(/p must be in \[1, 8\]/);
+    expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu_pow', p: 20 } }))).toMatch(
+      /p must be in \[1, 8\]/,
+    );
     expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu', q: 1 } }))).toMatch(/unknown field "q"/);
     expect(msg(() => modelToNetwork({ ...good(), a: [1] }))).toMatch(/"W" has 2 rows but "a" has 1 entries/);
     expect(msg(() => modelToNetwork({ ...good(), a: [], W: [] }))).toMatch(/at least 1/);
-    expect(msg(() => modelToNetwork({ ...good(), W: [[1, 0, 0], [0, 1]] }))).toMatch(/W\[1\] has 2 entries but W\[0\] has 3 \(ragged rows\)/);
-    expect(msg(() => modelToNetwork({ ...good(), W: [[1, null, 0], [0, 1, 0]] }))).toMatch(/W\[0\]\[1\] must be a finite number \(got null\)/);
+    expect(
+      msg(() =>
+        modelToNetwork({
+          ...good(),
+          W: [
+            [1, 0, 0],
+            [0, 1],
+          ],
+        }),
+      ),
+    ).toMatch(/W\[1\] has 2 entries but W\[0\] has 3 \(ragged rows\)/);
+    expect(
+      msg(() =>
+        modelToNetwork({
+          ...good(),
+          W: [
+            [1, null, 0],
+            [0, 1, 0],
+          ],
+        }),
+      ),
+    ).toMatch(/W\[0\]\[1\] must be a finite number \(got null\)/);
     expect(msg(() => modelToNetwork({ ...good(), a: [1, Number.NaN] }))).toMatch(/a\[1\] must be a finite number/);
     expect(msg(() => modelToNetwork({ ...good(), W: [[], []] }))).toMatch(/input dimension d .* at least 1/);
     expect(msg(() => modelToNetwork({ ...good(), a: 'x' }))).toMatch(/"a" must be an array/);

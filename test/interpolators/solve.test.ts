@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import '../../src/linalg/index.js';
 import {
-  cholesky, IllConditionedError, luFactor, qrFactor, qrR, solveLeastSquares, solveMinNorm, solveSPD, solveSquare,
+  cholesky,
+  IllConditionedError,
+  luFactor,
+  qrFactor,
+  qrR,
+  solveLeastSquares,
+  solveMinNorm,
+  solveSPD,
+  solveSquare,
 } from '../../src/linalg/solve.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
@@ -73,7 +81,9 @@ describe('LU with partial pivoting', () => {
   });
   it('refuses a singular matrix with a clear InputError', () => {
     const A = Float64Array.from([1, 2, 3, 2, 4, 6, 1, 0, 1]);
-    expect(() => solveSquare(A, 3, new Float64Array(3), { what: 'test system' })).toThrow(/test system is (singular|ill-conditioned)/);
+    expect(() => solveSquare(A, 3, new Float64Array(3), { what: 'test system' })).toThrow(
+      /test system is (singular|ill-conditioned)/,
+    );
     try {
       solveSquare(A, 3, new Float64Array(3));
     } catch (e) {
@@ -86,7 +96,9 @@ describe('LU with partial pivoting', () => {
     const n = 12;
     const H = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) H[i * n + j] = 1 / (i + j + 1);
-    expect(() => solveSquare(H, n, new Float64Array(n).fill(1))).toThrow(/ill-conditioned \(estimated condition number \d\.\d\de\+1\d > 1\.00e\+12\)|singular/);
+    expect(() => solveSquare(H, n, new Float64Array(n).fill(1))).toThrow(
+      /ill-conditioned \(estimated condition number \d\.\d\de\+1\d > 1\.00e\+12\)|singular/,
+    );
   });
 });
 
@@ -153,7 +165,9 @@ describe('Householder QR', () => {
     const cols = 40;
     const A = randn(rows, cols, 9);
     A.copyWithin(cols, 0, cols); // row 1 = row 0
-    expect(() => solveMinNorm(A, rows, cols, new Float64Array(rows), { what: 'rf' })).toThrow(/rf is (ill-conditioned|singular)/);
+    expect(() => solveMinNorm(A, rows, cols, new Float64Array(rows), { what: 'rf' })).toThrow(
+      /rf is (ill-conditioned|singular)/,
+    );
   });
 });
 

@@ -49,7 +49,8 @@ describe('eigensolvers', () => {
       for (let k = 0; k < n; k++) expect(Math.abs(Ts[k] - te.values[c] * s[k])).toBeLessThan(1e-12);
     }
     const last = tridiagEigen(alpha, beta, [n - 1]);
-    for (let c = 0; c < n; c++) expect(Math.abs(Math.abs(last.rows[0][c]) - Math.abs(te.rows[n - 1][c]))).toBeLessThan(1e-13);
+    for (let c = 0; c < n; c++)
+      expect(Math.abs(Math.abs(last.rows[0][c]) - Math.abs(te.rows[n - 1][c]))).toBeLessThan(1e-13);
   });
 });
 
@@ -64,7 +65,9 @@ describe('Lanczos and power iteration', () => {
       const data = randomData(c.n, c.d, 7);
       const net = randomNet(c.act, c.m, c.d, 8);
       const P = c.m * (c.d + 1);
-      const exact = Array.from(symmetricEigen(denseHessian(net, data), P).values).reverse().slice(0, 5);
+      const exact = Array.from(symmetricEigen(denseHessian(net, data), P).values)
+        .reverse()
+        .slice(0, 5);
       const op = countingOperator(hessianOperator(net, data));
       const res = lanczos(op, { k: 5, budget: P, seed: 3 });
       expect(res.matvecs).toBe(op.count());
@@ -161,7 +164,13 @@ describe('trace estimators', () => {
     expect(Math.abs(mean - exact)).toBeLessThan((3 * sd) / Math.sqrt(est.length) + 1e-12 * Math.abs(exact));
   });
 
-  function rmsError(o: typeof op, method: 'hutchinson' | 'hutchpp', budget: number, seeds: number, truth: number): number {
+  function rmsError(
+    o: typeof op,
+    method: 'hutchinson' | 'hutchpp',
+    budget: number,
+    seeds: number,
+    truth: number,
+  ): number {
     let s = 0;
     for (let seed = 0; seed < seeds; seed++) s += (estimateTrace(o, method, { budget, seed }).estimate - truth) ** 2;
     return Math.sqrt(s / seeds);
@@ -217,7 +226,8 @@ describe('stochastic Lanczos quadrature', () => {
     }
     // density integrates to 1 (trapezoid rule)
     let integral = 0;
-    for (let g = 1; g < r.grid.length; g++) integral += 0.5 * (r.density[g] + r.density[g - 1]) * (r.grid[g] - r.grid[g - 1]);
+    for (let g = 1; g < r.grid.length; g++)
+      integral += 0.5 * (r.density[g] + r.density[g - 1]) * (r.grid[g] - r.grid[g - 1]);
     expect(Math.abs(integral - 1)).toBeLessThan(2e-3);
   });
 
@@ -237,10 +247,11 @@ describe('stochastic Lanczos quadrature', () => {
     const H = denseHessian(net, data);
     const spec = symmetricEigen(H, 36).values;
     const r = stochasticLanczosQuadrature(hessianOperator(net, data), { probes: 4, steps: 8, seed: 1, gridPoints: 50 });
-    for (const t of r.nodes) for (const x of t) {
-      expect(x).toBeGreaterThanOrEqual(spec[0] - 1e-10);
-      expect(x).toBeLessThanOrEqual(spec[35] + 1e-10);
-    }
+    for (const t of r.nodes)
+      for (const x of t) {
+        expect(x).toBeGreaterThanOrEqual(spec[0] - 1e-10);
+        expect(x).toBeLessThanOrEqual(spec[35] + 1e-10);
+      }
     expect(r.grid.length).toBe(50);
   });
 });

@@ -20,7 +20,13 @@ describe('declared invariance under the rescaling symmetry holds for every regis
   for (const def of MEASURES) {
     it(`${def.name} (declared ${def.invariant ? 'invariant' : 'not invariant'})`, () => {
       for (const s of SETUPS) {
-        const rep = invarianceReport(s.net, s.data, { points: 20, logRange: 1, seed: 5, measures: [def.name], context: { init: s.init } });
+        const rep = invarianceReport(s.net, s.data, {
+          points: 20,
+          logRange: 1,
+          seed: 5,
+          measures: [def.name],
+          context: { init: s.init },
+        });
         const row = rep.rows[0];
         expect(row.values.length, s.label).toBe(20);
         if (def.invariant) expect(row.relSpread, s.label).toBeLessThanOrEqual(1e-9);

@@ -9,13 +9,23 @@ const dir = tempDir('flatlab-measure-all-');
 const data = randomData(20, 3, 1);
 const net = randomNet('relu', 4, 3, 2);
 const init = randomNet('relu', 4, 3, 3);
-const rows = (M: Float64Array, r: number, c: number) => Array.from({ length: r }, (_, i) => Array.from(M.subarray(i * c, (i + 1) * c)));
+const rows = (M: Float64Array, r: number, c: number) =>
+  Array.from({ length: r }, (_, i) => Array.from(M.subarray(i * c, (i + 1) * c)));
 const dataPath = join(dir, 'D.json');
 const modelPath = join(dir, 'M.json');
 const initPath = join(dir, 'I.json');
-writeFileSync(dataPath, JSON.stringify({ format: 'flatlab.dataset/1', d: 3, n: 20, x: rows(data.X, 20, 3), y: Array.from(data.y) }));
-for (const [p, m] of [[modelPath, net], [initPath, init]] as const) {
-  writeFileSync(p, JSON.stringify({ format: 'flatlab.model/1', activation: { name: 'relu' }, a: Array.from(m.a), W: rows(m.W, 4, 3) }));
+writeFileSync(
+  dataPath,
+  JSON.stringify({ format: 'flatlab.dataset/1', d: 3, n: 20, x: rows(data.X, 20, 3), y: Array.from(data.y) }),
+);
+for (const [p, m] of [
+  [modelPath, net],
+  [initPath, init],
+] as const) {
+  writeFileSync(
+    p,
+    JSON.stringify({ format: 'flatlab.model/1', activation: { name: 'relu' }, a: Array.from(m.a), W: rows(m.W, 4, 3) }),
+  );
 }
 
 describe('flatlab measure --all / --invariance', () => {
@@ -31,14 +41,34 @@ describe('flatlab measure --all / --invariance', () => {
     for (const k of Object.keys(base)) expect(out[k]).toEqual(base[k]);
   });
 
-  it('--invariance prints each measure\'s orbit spread and agrees with every declaration', () => {
-    const r = runCli(['measure', '--data', dataPath, '--model', modelPath, '--invariance', '--orbit-points', '6', '--json']);
+  it("--invariance prints each measure's orbit spread and agrees with every declaration", () => {
+    const r = runCli([
+      'measure',
+      '--data',
+      dataPath,
+      '--model',
+      modelPath,
+      '--invariance',
+      '--orbit-points',
+      '6',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const inv = JSON.parse(r.stdout).invariance;
     expect(inv.points).toBe(6);
     expect(inv.allAgree).toBe(true);
     expect(inv.rows.find((x: { name: string }) => x.name === 'invariant_flatness').relSpread).toBeLessThan(1e-9);
-    const t = runCli(['measure', '--data', dataPath, '--model', modelPath, '--all', '--invariance', '--orbit-points', '4']);
+    const t = runCli([
+      'measure',
+      '--data',
+      dataPath,
+      '--model',
+      modelPath,
+      '--all',
+      '--invariance',
+      '--orbit-points',
+      '4',
+    ]);
     expect(t.stdout).toMatch(/adaptive_sharpness \(invariant\)/);
     expect(t.stdout).toMatch(/rescaling-orbit check: 4 random points/);
     expect(t.stdout).toMatch(/every measure behaves as declared/);

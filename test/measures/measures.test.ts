@@ -48,7 +48,8 @@ describe('norm-based measures against independent oracles', () => {
   it('spectral norm = √(λ_max(WᵀW)) from a dense eigendecomposition', () => {
     const net = randomNet('relu', 9, 7, 5);
     const WtW = new Float64Array(49);
-    for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) for (let r = 0; r < 9; r++) WtW[i * 7 + j] += net.W[r * 7 + i] * net.W[r * 7 + j];
+    for (let i = 0; i < 7; i++)
+      for (let j = 0; j < 7; j++) for (let r = 0; r < 9; r++) WtW[i * 7 + j] += net.W[r * 7 + i] * net.W[r * 7 + j];
     const top = symmetricEigen(WtW, 7).values[6];
     expect(relErr(spectralNorm(net), Math.sqrt(top))).toBeLessThan(1e-12);
   });
@@ -112,9 +113,21 @@ describe('measure registry', () => {
   it('names are unique and stable; every entry has a reference and a declared invariance', () => {
     expect(new Set(MEASURE_NAMES).size).toBe(MEASURE_NAMES.length);
     for (const name of [
-      'trace', 'gauss_newton_trace', 'invariant_flatness', 'top_hessian_eigenvalue', 'worst_case_sharpness',
-      'average_sharpness', 'adaptive_sharpness', 'pac_bayes_flatness', 'relative_flatness', 'fisher_rao_norm',
-      'path_norm', 'frobenius_norm', 'spectral_norm', 'distance_to_init', 'param_count',
+      'trace',
+      'gauss_newton_trace',
+      'invariant_flatness',
+      'top_hessian_eigenvalue',
+      'worst_case_sharpness',
+      'average_sharpness',
+      'adaptive_sharpness',
+      'pac_bayes_flatness',
+      'relative_flatness',
+      'fisher_rao_norm',
+      'path_norm',
+      'frobenius_norm',
+      'spectral_norm',
+      'distance_to_init',
+      'param_count',
     ]) {
       const m = getMeasure(name);
       expect(m.reference.length).toBeGreaterThan(5);
@@ -145,7 +158,9 @@ describe('measure registry', () => {
   it('rejects bad options with the field name and range', () => {
     const data = randomData(10, 2, 1);
     const net = randomNet('relu', 2, 2, 2);
-    expect(() => computeAllMeasures(net, data, { seed: 0, options: { rho: -1 } })).toThrow(/rho must be a number in \[0, 1000000\]/);
+    expect(() => computeAllMeasures(net, data, { seed: 0, options: { rho: -1 } })).toThrow(
+      /rho must be a number in \[0, 1000000\]/,
+    );
     expect(() => computeAllMeasures(net, data, { seed: -1 })).toThrow(/seed must be a non-negative integer/);
     expect(() => computeAllMeasures(net, data, { seed: 0 }, ['nope'])).toThrow(/unknown measure/);
   });

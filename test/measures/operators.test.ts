@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { denseHessian } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import {
-  curvatureOperator, denseOperator, gaussNewtonOperator, hessianOperator, materialize, residualOperator,
+  curvatureOperator,
+  denseOperator,
+  gaussNewtonOperator,
+  hessianOperator,
+  materialize,
+  residualOperator,
 } from '../../src/measures/operators.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
@@ -37,13 +42,20 @@ describe('curvature operators', () => {
       const gv = gaussNewtonOperator(net, data).matvec(v);
       const scale = Math.max(1, maxAbs(hv));
       expect(maxAbsDiff(rv, matvecDense(R, v))).toBeLessThan(1e-12 * scale);
-      expect(maxAbsDiff(hv, gv.map((g, i) => g + rv[i]))).toBeLessThan(1e-12 * scale);
+      expect(
+        maxAbsDiff(
+          hv,
+          gv.map((g, i) => g + rv[i]),
+        ),
+      ).toBeLessThan(1e-12 * scale);
     });
 
     it(`exact diagonals = dense diagonals, and sum to the exact traces (${label})`, () => {
       const parts = traceParts(net, data);
       for (const [kind, M, tr] of [
-        ['hessian', H, parts.trace], ['gauss_newton', G, parts.traceGaussNewton], ['residual', R, parts.traceResidual],
+        ['hessian', H, parts.trace],
+        ['gauss_newton', G, parts.traceGaussNewton],
+        ['residual', R, parts.traceResidual],
       ] as const) {
         const op = curvatureOperator(net, data, kind);
         const diag = op.exactDiagonal?.() as Float64Array;
@@ -76,7 +88,8 @@ describe('curvature operators', () => {
       const M = materialize(curvatureOperator(net, data, kind));
       const P = 12;
       let asym = 0;
-      for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) asym = Math.max(asym, Math.abs(M[i * P + j] - M[j * P + i]));
+      for (let i = 0; i < P; i++)
+        for (let j = 0; j < P; j++) asym = Math.max(asym, Math.abs(M[i * P + j] - M[j * P + i]));
       expect(asym).toBeLessThan(1e-12 * Math.max(1, maxAbs(M)));
     }
     const H = denseHessian(net, data);

@@ -37,7 +37,8 @@ const SPECS: ActivationSpec[] = [
   { name: 'tanh' },
   { name: 'softplus' },
 ];
-const label = (s: ActivationSpec): string => `${s.name}${s.p !== undefined ? `(p=${s.p})` : ''}${s.alpha !== undefined ? `(α=${s.alpha})` : ''}`;
+const label = (s: ActivationSpec): string =>
+  `${s.name}${s.p !== undefined ? `(p=${s.p})` : ''}${s.alpha !== undefined ? `(α=${s.alpha})` : ''}`;
 
 /** Z with the awkward values every activation must treat like the JS reference: ±0, softplus's 30 switch. */
 function awkwardZ(len: number, seed: number): Float64Array {
@@ -63,7 +64,13 @@ function expectClose(x: Float64Array, y: Float64Array, scale: Float64Array | num
 }
 
 // Shapes (rows, m): odd sizes, a 1×1 block, and sizes not multiples of 4 or of the C++ unroll.
-const SHAPES: [number, number][] = [[1, 1], [3, 5], [7, 13], [17, 6], [33, 31]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [3, 5],
+  [7, 13],
+  [17, 6],
+  [33, 31],
+];
 
 describe.skipIf(skip)('native backend kernels = portable kernels', () => {
   const nb = native as Backend;
@@ -74,22 +81,42 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
   });
 
   it('gemm: every transpose, alpha/beta, odd shapes, in place into subarrays', () => {
-    for (const [m, n, k] of [[1, 1, 1], [5, 3, 7], [13, 9, 1], [17, 33, 6], [2, 1, 9], [4, 7, 0]]) {
+    for (const [m, n, k] of [
+      [1, 1, 1],
+      [5, 3, 7],
+      [13, 9, 1],
+      [17, 33, 6],
+      [2, 1, 9],
+      [4, 7, 0],
+    ]) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
-          for (const [alpha, beta] of [[1, 0], [0.7, 0.3], [-2, 1], [0, 0.5]]) {
-            const A = rand(m * k, 1 + m), B = rand(k * n, 2 + n);
+          for (const [alpha, beta] of [
+            [1, 0],
+            [0.7, 0.3],
+            [-2, 1],
+            [0, 0.5],
+          ]) {
+            const A = rand(m * k, 1 + m),
+              B = rand(k * n, 2 + n);
             // C lives inside a larger buffer: the product must land in the view, nothing outside it.
-            const bigN = rand(m * n + 6, 3), bigJ = bigN.slice();
+            const bigN = rand(m * n + 6, 3),
+              bigJ = bigN.slice();
             nb.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigN.subarray(3, 3 + m * n));
             jsBackend.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigJ.subarray(3, 3 + m * n));
             // Scale of entry (i,j): Σ_p |alpha A_ip B_pj| + |beta C_ij|.
-            const absA = A.map(Math.abs), absB = B.map(Math.abs);
+            const absA = A.map(Math.abs),
+              absB = B.map(Math.abs);
             const scale = bigJ.subarray(3, 3 + m * n).map(() => 0);
             jsBackend.gemm(tA, tB, m, n, k, Math.abs(alpha), absA, absB, 0, scale);
             const C0 = rand(m * n + 6, 3).subarray(3, 3 + m * n);
             for (let i = 0; i < m * n; i++) scale[i] += Math.abs(beta * C0[i]) + 1e-300;
-            expectClose(bigN.subarray(3, 3 + m * n), bigJ.subarray(3, 3 + m * n), scale, `gemm ${tA} ${tB} ${m}x${n}x${k}`);
+            expectClose(
+              bigN.subarray(3, 3 + m * n),
+              bigJ.subarray(3, 3 + m * n),
+              scale,
+              `gemm ${tA} ${tB} ${m}x${n}x${k}`,
+            );
             const outside = rand(m * n + 6, 3);
             for (const i of [0, 1, 2, m * n + 3, m * n + 4, m * n + 5]) expect(bigN[i]).toBe(outside[i]);
           }
@@ -100,8 +127,10 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
 
   it('gemm at a size where OpenBLAS blocks and threads (97×101×103)', () => {
     const [m, n, k] = [97, 101, 103];
-    const A = rand(m * k, 4), B = rand(n * k, 5);
-    const C1 = new Float64Array(m * n), C2 = new Float64Array(m * n);
+    const A = rand(m * k, 4),
+      B = rand(n * k, 5);
+    const C1 = new Float64Array(m * n),
+      C2 = new Float64Array(m * n);
     nb.gemm(false, true, m, n, k, 1, A, B, 0, C1);
     jsBackend.gemm(false, true, m, n, k, 1, A, B, 0, C2);
     expectClose(C1, C2, Math.sqrt(k) * 10, 'gemm big'); // entries are sums of k unit-variance products
@@ -114,18 +143,28 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
       for (const [rows, m] of SHAPES) {
         const seed = rows * 100 + m;
         const Z = awkwardZ(rows * m, seed);
-        const a = rand(m, seed + 1), va = rand(m, seed + 2), r = rand(rows, seed + 3), T = rand(rows * m, seed + 4);
+        const a = rand(m, seed + 1),
+          va = rand(m, seed + 2),
+          r = rand(rows, seed + 3),
+          T = rand(rows * m, seed + 4);
         const q = rand(rows, seed + 5).map((x) => x * x + 0.5);
         const at = (i: number, j: number): number => Z[i * m + j];
 
         for (const order of [0, 1, 2] as const) {
-          const o1 = new Float64Array(rows * m), o2 = new Float64Array(rows * m);
+          const o1 = new Float64Array(rows * m),
+            o2 = new Float64Array(rows * m);
           nb.activate(kern, Z, rows * m, order, o1);
           jsBackend.activate(kern, Z, rows * m, order, o2);
-          expectClose(o1, o2, o2.map((v) => Math.abs(v) + 1e-300), `activate${order}`);
+          expectClose(
+            o1,
+            o2,
+            o2.map((v) => Math.abs(v) + 1e-300),
+            `activate${order}`,
+          );
         }
 
-        const f1 = new Float64Array(rows), f2 = new Float64Array(rows);
+        const f1 = new Float64Array(rows),
+          f2 = new Float64Array(rows);
         nb.forwardRows(kern, Z, rows, m, a, f1);
         jsBackend.forwardRows(kern, Z, rows, m, a, f2);
         const fScale = f1.map((_, i) => {
@@ -136,7 +175,10 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
         expectClose(f1, f2, fScale, 'forwardRows');
 
         const ga0 = rand(m, seed + 6);
-        const ga1 = ga0.slice(), ga2 = ga0.slice(), Z1 = Z.slice(), Z2 = Z.slice();
+        const ga1 = ga0.slice(),
+          ga2 = ga0.slice(),
+          Z1 = Z.slice(),
+          Z2 = Z.slice();
         nb.gradPass(kern, Z1, rows, m, a, r, ga1);
         jsBackend.gradPass(kern, Z2, rows, m, a, r, ga2);
         const gaScale = ga0.map((g, j) => {
@@ -145,11 +187,20 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
           return s;
         });
         expectClose(ga1, ga2, gaScale, 'gradPass ga');
-        expectClose(Z1, Z2, Z2.map((v) => Math.abs(v) + 1e-300), 'gradPass Z');
+        expectClose(
+          Z1,
+          Z2,
+          Z2.map((v) => Math.abs(v) + 1e-300),
+          'gradPass Z',
+        );
 
         for (const withR of [true, false]) {
-          const A1 = rand(m, 7), B1 = rand(m, 8), C1 = rand(m, 9);
-          const A2 = A1.slice(), B2 = B1.slice(), C2 = C1.slice();
+          const A1 = rand(m, 7),
+            B1 = rand(m, 8),
+            C1 = rand(m, 9);
+          const A2 = A1.slice(),
+            B2 = B1.slice(),
+            C2 = C1.slice();
           nb.traceSums(kern, Z, rows, m, withR ? r : null, q, A1, B1, C1);
           jsBackend.traceSums(kern, Z, rows, m, withR ? r : null, q, A2, B2, C2);
           const sc = (init: Float64Array, term: (i: number, j: number) => number): Float64Array =>
@@ -158,19 +209,40 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
               for (let i = 0; i < rows; i++) s += Math.abs(term(i, j));
               return s;
             });
-          expectClose(A1, A2, sc(rand(m, 7), (i, j) => act.f(at(i, j)) ** 2), 'traceSums A');
-          expectClose(B1, B2, sc(rand(m, 8), (i, j) => act.d1(at(i, j)) ** 2 * q[i]), 'traceSums B');
-          expectClose(C1, C2, sc(rand(m, 9), (i, j) => (withR ? r[i] * q[i] * act.d2(at(i, j)) : 0)), 'traceSums C');
+          expectClose(
+            A1,
+            A2,
+            sc(rand(m, 7), (i, j) => act.f(at(i, j)) ** 2),
+            'traceSums A',
+          );
+          expectClose(
+            B1,
+            B2,
+            sc(rand(m, 8), (i, j) => act.d1(at(i, j)) ** 2 * q[i]),
+            'traceSums B',
+          );
+          expectClose(
+            C1,
+            C2,
+            sc(rand(m, 9), (i, j) => (withR ? r[i] * q[i] * act.d2(at(i, j)) : 0)),
+            'traceSums C',
+          );
           if (!withR) expect([...C1]).toEqual([...rand(m, 9)]);
         }
 
-        const T1 = T.slice(), T2 = T.slice(), u1 = new Float64Array(rows), u2 = new Float64Array(rows);
-        const ha0 = rand(m, seed + 10), ha1 = ha0.slice(), ha2 = ha0.slice();
+        const T1 = T.slice(),
+          T2 = T.slice(),
+          u1 = new Float64Array(rows),
+          u2 = new Float64Array(rows);
+        const ha0 = rand(m, seed + 10),
+          ha1 = ha0.slice(),
+          ha2 = ha0.slice();
         nb.hvpPass(kern, Z, T1, rows, m, a, va, r, u1, ha1);
         jsBackend.hvpPass(kern, Z, T2, rows, m, a, va, r, u2, ha2);
         const uScale = u1.map((_, i) => {
           let s = 1e-300;
-          for (let j = 0; j < m; j++) s += Math.abs(va[j] * act.f(at(i, j))) + Math.abs(a[j] * act.d1(at(i, j)) * T[i * m + j]);
+          for (let j = 0; j < m; j++)
+            s += Math.abs(va[j] * act.f(at(i, j))) + Math.abs(a[j] * act.d1(at(i, j)) * T[i * m + j]);
           return s;
         });
         expectClose(u1, u2, uScale, 'hvpPass u');
@@ -183,8 +255,14 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
         });
         expectClose(ha1, ha2, haScale, 'hvpPass ha');
         const tScale = T.map((t, k) => {
-          const i = Math.floor(k / m), j = k % m, z = Z[k];
-          return uScale[i] * Math.abs(a[j] * act.d1(z)) + Math.abs(r[i]) * (Math.abs(va[j] * act.d1(z)) + Math.abs(a[j] * act.d2(z) * t)) + 1e-300;
+          const i = Math.floor(k / m),
+            j = k % m,
+            z = Z[k];
+          return (
+            uScale[i] * Math.abs(a[j] * act.d1(z)) +
+            Math.abs(r[i]) * (Math.abs(va[j] * act.d1(z)) + Math.abs(a[j] * act.d2(z) * t)) +
+            1e-300
+          );
         });
         expectClose(T1, T2, tScale, 'hvpPass T');
       }
@@ -193,9 +271,15 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
 
   it('rejects short arrays and unknown activation codes with a RangeError instead of reading out of bounds', () => {
     const relu: ActKernel = { code: 0, param: 0 };
-    expect(() => nb.gemm(false, false, 3, 3, 3, 1, new Float64Array(8), new Float64Array(9), 0, new Float64Array(9))).toThrow(/A has 8 elements, needs 9/);
-    expect(() => nb.forwardRows(relu, new Float64Array(6), 2, 3, new Float64Array(3), new Float64Array(1))).toThrow(/f has 1/);
-    expect(() => nb.activate({ code: 99, param: 0 }, new Float64Array(2), 2, 0, new Float64Array(2))).toThrow(/unknown activation code 99/);
+    expect(() =>
+      nb.gemm(false, false, 3, 3, 3, 1, new Float64Array(8), new Float64Array(9), 0, new Float64Array(9)),
+    ).toThrow(/A has 8 elements, needs 9/);
+    expect(() => nb.forwardRows(relu, new Float64Array(6), 2, 3, new Float64Array(3), new Float64Array(1))).toThrow(
+      /f has 1/,
+    );
+    expect(() => nb.activate({ code: 99, param: 0 }, new Float64Array(2), 2, 0, new Float64Array(2))).toThrow(
+      /unknown activation code 99/,
+    );
   });
 
   it('threads() reports and setThreads() changes the BLAS thread count', () => {
@@ -209,9 +293,13 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
   });
 
   it('FLATLAB_THREADS sets the BLAS thread count at load', () => {
-    const code = "import('./src/node/native-backend.ts').then(m => console.log('threads=' + m.loadNativeBackend().threads()))";
+    const code =
+      "import('./src/node/native-backend.ts').then(m => console.log('threads=' + m.loadNativeBackend().threads()))";
     const run = (v: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', env: { ...process.env, FLATLAB_THREADS: v } });
+      spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+        encoding: 'utf8',
+        env: { ...process.env, FLATLAB_THREADS: v },
+      });
     expect(run('1').stdout).toContain('threads=1');
     const bad = run('zero');
     expect(bad.stderr).toContain('ignoring FLATLAB_THREADS="zero"');
@@ -222,14 +310,27 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
 function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64Array) {
   const { m, d, act, a, W } = net;
   const { n, X, y } = data;
-  const s = { loss: 0, ga: new Float64Array(m), gW: new Float64Array(m * d), A: new Float64Array(m), B: new Float64Array(m), C: new Float64Array(m), ha: new Float64Array(m), hW: new Float64Array(m * d) };
-  const z = new Float64Array(m), t = new Float64Array(m);
+  const s = {
+    loss: 0,
+    ga: new Float64Array(m),
+    gW: new Float64Array(m * d),
+    A: new Float64Array(m),
+    B: new Float64Array(m),
+    C: new Float64Array(m),
+    ha: new Float64Array(m),
+    hW: new Float64Array(m * d),
+  };
+  const z = new Float64Array(m),
+    t = new Float64Array(m);
   for (let i = 0; i < n; i++) {
     const x = X.subarray(i * d, (i + 1) * d);
-    let f = 0, q = 0, u = 0;
+    let f = 0,
+      q = 0,
+      u = 0;
     for (let k = 0; k < d; k++) q += x[k] * x[k];
     for (let j = 0; j < m; j++) {
-      let zz = 0, tt = 0;
+      let zz = 0,
+        tt = 0;
       for (let k = 0; k < d; k++) {
         zz += W[j * d + k] * x[k];
         tt += vW[j * d + k] * x[k];
@@ -242,7 +343,9 @@ function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64A
     const r = Math.abs(f - y[i]);
     s.loss += r * r;
     for (let j = 0; j < m; j++) {
-      const f0 = Math.abs(act.f(z[j])), f1 = Math.abs(act.d1(z[j])), f2 = Math.abs(act.d2(z[j]));
+      const f0 = Math.abs(act.f(z[j])),
+        f1 = Math.abs(act.d1(z[j])),
+        f2 = Math.abs(act.d2(z[j]));
       s.ga[j] += r * f0;
       s.A[j] += f0 * f0;
       s.B[j] += a[j] * a[j] * f1 * f1 * q;
@@ -257,7 +360,16 @@ function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64A
     }
   }
   const scale = (v: Float64Array) => v.map((x) => x / n + 1e-300);
-  return { loss: s.loss / (2 * n) + 1e-300, ga: scale(s.ga), gW: scale(s.gW), A: scale(s.A), B: scale(s.B), C: scale(s.C), ha: scale(s.ha), hW: scale(s.hW) };
+  return {
+    loss: s.loss / (2 * n) + 1e-300,
+    ga: scale(s.ga),
+    gW: scale(s.gW),
+    A: scale(s.A),
+    B: scale(s.B),
+    C: scale(s.C),
+    ha: scale(s.ha),
+    hW: scale(s.hW),
+  };
 }
 
 describe.skipIf(skip)('core quantities: native = portable through sweep', () => {
@@ -268,7 +380,12 @@ describe.skipIf(skip)('core quantities: native = portable through sweep', () => 
   });
 
   // (n, d, m): odd sizes, a single neuron and input, and m large enough that sweep uses several blocks.
-  const CASES: [number, number, number][] = [[1, 1, 1], [37, 5, 7], [50, 3, 13], [300, 6, 701]];
+  const CASES: [number, number, number][] = [
+    [1, 1, 1],
+    [37, 5, 7],
+    [50, 3, 13],
+    [300, 6, 701],
+  ];
 
   for (const spec of SPECS) {
     it(`loss, gradient, trace parts and HVP agree for ${label(spec)}`, () => {
@@ -276,7 +393,8 @@ describe.skipIf(skip)('core quantities: native = portable through sweep', () => 
         const seed = n + 10 * d + 100 * m;
         const data = randomData(n, d, seed);
         const net = randomNet(spec, m, d, seed + 1);
-        const va = rand(m, seed + 2), vW = rand(m * d, seed + 3);
+        const va = rand(m, seed + 2),
+          vW = rand(m * d, seed + 3);
         const opts = { grad: true, trace: true, hvp: { va, vW } };
         useBackend('js');
         const J = sweep(net, data, opts);

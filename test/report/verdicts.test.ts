@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/report/stats.js';
 import {
-  combine, h2Construction, THRESHOLDS, verdictAlgorithms, verdictEstimators, verdictH1, verdictH2, verdictH3, verdictH4,
+  combine,
+  h2Construction,
+  THRESHOLDS,
+  verdictAlgorithms,
+  verdictEstimators,
+  verdictH1,
+  verdictH2,
+  verdictH3,
+  verdictH4,
 } from '../../src/report/verdicts.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
@@ -12,7 +20,10 @@ describe('statistics', () => {
     for (let s = 0; s < 400; s++) {
       const rng = new Rng(s);
       const x = Array.from({ length: 6 }, (_, i) => i);
-      const f = linearFit(x, x.map((v) => 2 + 0.7 * v + 0.3 * rng.normal()));
+      const f = linearFit(
+        x,
+        x.map((v) => 2 + 0.7 * v + 0.3 * rng.normal()),
+      );
       if (f.ci[0] < 0.7 && f.ci[1] > 0.7) covered++;
     }
     expect(covered / 400).toBeGreaterThan(0.92);
@@ -34,10 +45,26 @@ describe('statistics', () => {
   it('Spearman: average ranks for ties, ±1 for monotone data, invariant under monotone maps', () => {
     expect(ranks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1]);
     const x = [1, 2, 3, 4, 5, 6, 7, 8];
-    expect(spearman(x, x.map((v) => Math.exp(v))).rho).toBeCloseTo(1, 12);
-    expect(spearman(x, x.map((v) => -v * v * v)).rho).toBeCloseTo(-1, 12);
+    expect(
+      spearman(
+        x,
+        x.map((v) => Math.exp(v)),
+      ).rho,
+    ).toBeCloseTo(1, 12);
+    expect(
+      spearman(
+        x,
+        x.map((v) => -v * v * v),
+      ).rho,
+    ).toBeCloseTo(-1, 12);
     const y = [3, 1, 4, 1, 5, 9, 2, 6];
-    expect(spearman(x, y).rho).toBeCloseTo(spearman(x.map((v) => v ** 3), y.map(Math.log)).rho, 12);
+    expect(spearman(x, y).rho).toBeCloseTo(
+      spearman(
+        x.map((v) => v ** 3),
+        y.map(Math.log),
+      ).rho,
+      12,
+    );
   });
 });
 
@@ -50,7 +77,14 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
   });
 
   it('H1', () => {
-    const good = { mode: 'global', fDecades: 6, lossRelSpread: 1e-30, fStarRelSpread: 1e-15, riskRelSpread: 1e-15, uShaped: true };
+    const good = {
+      mode: 'global',
+      fDecades: 6,
+      lossRelSpread: 1e-30,
+      fStarRelSpread: 1e-15,
+      riskRelSpread: 1e-15,
+      uShaped: true,
+    };
     expect(verdictH1([good]).status).toBe('holds');
     expect(verdictH1([good, { ...good, fDecades: 0.5 }]).status).toBe('does not hold');
     expect(verdictH1([{ ...good, fStarRelSpread: 0.1 }]).status).toBe('does not hold');
@@ -59,22 +93,50 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
 
   it('H2: growing ratio and large risk holds; flat ratio does not', () => {
     const ns = [25, 50, 100, 200];
-    const grow = ns.flatMap((n, i) => [0, 1].map((s) => ({ construction: 'memorizer', n, ratio: n ** 0.9 * (1 + 0.05 * (s - 0.5 + i % 2)), riskFraction: 2 })));
+    const grow = ns.flatMap((n, i) =>
+      [0, 1].map((s) => ({
+        construction: 'memorizer',
+        n,
+        ratio: n ** 0.9 * (1 + 0.05 * (s - 0.5 + (i % 2))),
+        riskFraction: 2,
+      })),
+    );
     const v = verdictH2(grow, 'at d = 20', ['memorizer']);
     expect(v.status).toBe('holds');
     expect(v.text).toMatch(/H2 holds at d = 20: memorizer F\*\/F_min ∝ n\^0\.9\d \(95% CI \[0\.\d+, /);
-    const flat = grow.map((p, i) => ({ ...p, ratio: 3 * (1 + 0.1 * ((i * 7) % 3 - 1)) / (p.n / 25) ** 0.3 }));
+    const flat = grow.map((p, i) => ({ ...p, ratio: (3 * (1 + 0.1 * (((i * 7) % 3) - 1))) / (p.n / 25) ** 0.3 }));
     expect(verdictH2(flat, '', ['memorizer']).status).toBe('does not hold');
-    expect(verdictH2(grow.map((p) => ({ ...p, riskFraction: 0.01 })), '', ['memorizer']).status).toBe('does not hold');
-    expect(verdictH2(grow.filter((p) => p.n === 25), '', ['memorizer']).status).toBe('inconclusive');
+    expect(
+      verdictH2(
+        grow.map((p) => ({ ...p, riskFraction: 0.01 })),
+        '',
+        ['memorizer'],
+      ).status,
+    ).toBe('does not hold');
+    expect(
+      verdictH2(
+        grow.filter((p) => p.n === 25),
+        '',
+        ['memorizer'],
+      ).status,
+    ).toBe('inconclusive');
   });
 
   it('H2 per construction: generalizing lazy GD is outside the class; near-flattest non-generalizers fail', () => {
     const ns = [20, 40, 80, 160, 320];
     const jitter = (i: number, s: number) => 1 + 0.05 * (((i * 3 + s * 5) % 3) - 1);
-    const mem = ns.flatMap((n, i) => [0, 1, 2].map((s) => ({ construction: 'memorizer', n, ratio: 10 * (n / 20) ** 0.8 * jitter(i, s), riskFraction: 1.5 })));
+    const mem = ns.flatMap((n, i) =>
+      [0, 1, 2].map((s) => ({
+        construction: 'memorizer',
+        n,
+        ratio: 10 * (n / 20) ** 0.8 * jitter(i, s),
+        riskFraction: 1.5,
+      })),
+    );
     // Lazy GD far from flattest (≈ 1000×) but not growing, with a small risk: not a non-generalizer here.
-    const lazyGood = ns.flatMap((n, i) => [0, 1, 2].map((s) => ({ construction: 'lazy', n, ratio: 1000 * jitter(i + 1, s), riskFraction: 0.1 })));
+    const lazyGood = ns.flatMap((n, i) =>
+      [0, 1, 2].map((s) => ({ construction: 'lazy', n, ratio: 1000 * jitter(i + 1, s), riskFraction: 0.1 })),
+    );
     const v = verdictH2([...mem, ...lazyGood], 'at d = 20', ['memorizer', 'lazy']);
     expect(v.status).toBe('holds');
     expect(v.text).toMatch(/lazy: outside the non-generalizing class here \(risk 0\.10 Var\(y\) at n = 320 < 0\.25\)/);
@@ -83,7 +145,9 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
     const lazyBad = lazyGood.map((p) => ({ ...p, riskFraction: 0.9 }));
     const vb = verdictH2([...mem, ...lazyBad], '', ['memorizer', 'lazy']);
     expect(vb.status).toBe('inconclusive');
-    expect(vb.text).toMatch(/lazy: far from flattest \(F\*\/F_min ≥ 9\.5e\+2 at n = 320\) and non-generalizing .*growth not established/);
+    expect(vb.text).toMatch(
+      /lazy: far from flattest \(F\*\/F_min ≥ 9\.5e\+2 at n = 320\) and non-generalizing .*growth not established/,
+    );
     // A non-generalizing construction within 5× of F_min at the largest n fails H2, even if its ratio grows.
     const near = mem.map((p) => ({ ...p, construction: 'random-features', ratio: 1.5 * (p.n / 20) ** 0.1 }));
     const vn = verdictH2([...mem, ...near], '', ['memorizer', 'random-features']);
@@ -117,10 +181,24 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
 
   it('H4: F* ordering risk holds; raw F as good as F* does not', () => {
     const rng = new Rng(7);
-    const pts = Array.from({ length: 30 }, (_, i) => ({ fStar: i + 1, risk: (i + 1) * (1 + 0.1 * rng.uniform()), traceRescaled: 10 ** (4 * rng.uniform()) }));
+    const pts = Array.from({ length: 30 }, (_, i) => ({
+      fStar: i + 1,
+      risk: (i + 1) * (1 + 0.1 * rng.uniform()),
+      traceRescaled: 10 ** (4 * rng.uniform()),
+    }));
     expect(verdictH4(pts, '').status).toBe('holds');
-    expect(verdictH4(pts.map((p) => ({ ...p, traceRescaled: p.fStar })), '').status).toBe('does not hold');
-    expect(verdictH4(pts.map((p) => ({ ...p, fStar: 10 ** (4 * rng.uniform()) })), '').status).not.toBe('holds');
+    expect(
+      verdictH4(
+        pts.map((p) => ({ ...p, traceRescaled: p.fStar })),
+        '',
+      ).status,
+    ).toBe('does not hold');
+    expect(
+      verdictH4(
+        pts.map((p) => ({ ...p, fStar: 10 ** (4 * rng.uniform()) })),
+        '',
+      ).status,
+    ).not.toBe('holds');
   });
 
   it('algorithms and estimators', () => {
@@ -130,12 +208,22 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
       { algorithm: 'sam', fStar: 4, interpolates: true },
     ];
     expect(verdictAlgorithms(alg, '').status).toBe('holds');
-    expect(verdictAlgorithms(alg.map((a) => (a.algorithm === 'flattest' ? { ...a, fStar: 6 } : a)), '').status).toBe('does not hold');
+    expect(
+      verdictAlgorithms(
+        alg.map((a) => (a.algorithm === 'flattest' ? { ...a, fStar: 6 } : a)),
+        '',
+      ).status,
+    ).toBe('does not hold');
     const est = [6, 12, 24, 48].flatMap((b) => [
       { method: 'hutchinson', budget: b, rmsRelError: 1 / Math.sqrt(b) },
       { method: 'hutchpp', budget: b, rmsRelError: 1 / b },
     ]);
     expect(verdictEstimators(est, '').status).toBe('holds');
-    expect(verdictEstimators(est.map((e) => ({ ...e, method: e.method === 'hutchpp' ? 'hutchinson' : 'hutchpp' })), '').status).toBe('does not hold');
+    expect(
+      verdictEstimators(
+        est.map((e) => ({ ...e, method: e.method === 'hutchpp' ? 'hutchinson' : 'hutchpp' })),
+        '',
+      ).status,
+    ).toBe('does not hold');
   });
 });

@@ -51,7 +51,7 @@ function polarRisk(net: Network, t: TargetSpec): number {
       const a = cuts[c] + (p * w) / 3;
       for (let i = 0; i < 24; i++) {
         thetas.push(a + ((w / 3) * (gl.nodes[i] + 1)) / 2);
-        tw.push(((w / 3) / 2) * gl.weights[i]);
+        tw.push((w / 3 / 2) * gl.weights[i]);
       }
     }
   }
@@ -61,31 +61,44 @@ function polarRisk(net: Network, t: TargetSpec): number {
     for (let i = 0; i < 24; i++) {
       const r = p + (gl.nodes[i] + 1) / 2;
       rs.push(r);
-      rw.push(0.5 * gl.weights[i] * r * Math.exp(-r * r / 2));
+      rw.push(0.5 * gl.weights[i] * r * Math.exp((-r * r) / 2));
     }
   }
   const N = thetas.length * rs.length;
   const X = new Float64Array(2 * N);
   let idx = 0;
-  for (const th of thetas) for (const r of rs) {
-    X[idx++] = r * Math.cos(th);
-    X[idx++] = r * Math.sin(th);
-  }
+  for (const th of thetas)
+    for (const r of rs) {
+      X[idx++] = r * Math.cos(th);
+      X[idx++] = r * Math.sin(th);
+    }
   const f = forward(net, X, N);
   const fs = evaluateTarget(t, X, N);
   let s = 0;
   let k = 0;
-  for (let a = 0; a < thetas.length; a++) for (let b = 0; b < rs.length; b++, k++) s += tw[a] * rw[b] * (f[k] - fs[k]) ** 2;
+  for (let a = 0; a < thetas.length; a++)
+    for (let b = 0; b < rs.length; b++, k++) s += tw[a] * rw[b] * (f[k] - fs[k]) ** 2;
   return s / (2 * Math.PI);
 }
 
 describe('Gaussian kernels', () => {
   it('E[relu^a(s) relu^b(t)] equals the Hermite series Σ e_n(a) e_n(b) ρ^n (closed forms and quadrature)', () => {
-    for (const [a, b] of [[1, 1], [2, 2], [0, 0], [1, 2], [2, 1], [0, 1], [1, 3], [3, 3]]) {
+    for (const [a, b] of [
+      [1, 1],
+      [2, 2],
+      [0, 0],
+      [1, 2],
+      [2, 1],
+      [0, 1],
+      [1, 3],
+      [3, 3],
+    ]) {
       for (const rho of [-0.6, -0.2, 0.1, 0.45, 0.6]) {
         let series = 0;
         for (let n = 0; n <= 120; n++) series += reluPowHermite(a, n) * reluPowHermite(b, n) * rho ** n;
-        expect(Math.abs(pairMoment(a, b, rho) - series), `a=${a} b=${b} ρ=${rho}`).toBeLessThan(1e-12 * Math.max(1, absMoment(a + b)));
+        expect(Math.abs(pairMoment(a, b, rho) - series), `a=${a} b=${b} ρ=${rho}`).toBeLessThan(
+          1e-12 * Math.max(1, absMoment(a + b)),
+        );
       }
       expect(pairMoment(a, b, 1)).toBeCloseTo(absMoment(a + b) / 2, 12);
       expect(Math.abs(pairMoment(a, b, -1))).toBeLessThan(1e-14);
@@ -94,15 +107,32 @@ describe('Gaussian kernels', () => {
 
   it('E[relu^k(μ + sZ)] matches quadrature', () => {
     for (const k of [0, 1, 2, 3, 5]) {
-      for (const [mu, s] of [[0.3, 1], [-1.2, 0.4], [2, 0.05], [-3, 0.5], [0, 1]]) {
-        const q = gaussianExpectation((z) => (mu + s * z > 0 ? (k === 0 ? 1 : (mu + s * z) ** k) : 0), { kinks: [-mu / s], limit: 14 });
-        expect(Math.abs(reluPowGaussian(k, mu, s) - q), `k=${k} μ=${mu} s=${s}`).toBeLessThan(1e-13 * Math.max(1, Math.abs(q)));
+      for (const [mu, s] of [
+        [0.3, 1],
+        [-1.2, 0.4],
+        [2, 0.05],
+        [-3, 0.5],
+        [0, 1],
+      ]) {
+        const q = gaussianExpectation((z) => (mu + s * z > 0 ? (k === 0 ? 1 : (mu + s * z) ** k) : 0), {
+          kinks: [-mu / s],
+          limit: 14,
+        });
+        expect(Math.abs(reluPowGaussian(k, mu, s) - q), `k=${k} μ=${mu} s=${s}`).toBeLessThan(
+          1e-13 * Math.max(1, Math.abs(q)),
+        );
       }
     }
   });
 });
 
-const ACTS: ActivationSpec[] = [{ name: 'relu' }, { name: 'relu_pow', p: 2 }, { name: 'abs' }, { name: 'leaky_relu', alpha: 0.2 }, { name: 'square' }];
+const ACTS: ActivationSpec[] = [
+  { name: 'relu' },
+  { name: 'relu_pow', p: 2 },
+  { name: 'abs' },
+  { name: 'leaky_relu', alpha: 0.2 },
+  { name: 'square' },
+];
 const TARGETS = ['relu+abs', 'linear+hermite:0.3,0.5,-0.4,0.6', 'tanh+sign', 'relu_pow:2+relu', 'relu_pow:1.5+abs'];
 
 describe('exact population risk', () => {
@@ -121,9 +151,12 @@ describe('exact population risk', () => {
 
   it('agrees with Monte Carlo within 3 standard errors (d = 10, random students, k = 1 and 2)', () => {
     const cases: [ActivationSpec, string, number][] = [
-      [{ name: 'relu' }, 'relu+abs', 1], [{ name: 'relu' }, 'relu+abs', 2], [{ name: 'relu' }, 'hermite:0,0.5,0,1+linear', 3],
+      [{ name: 'relu' }, 'relu+abs', 1],
+      [{ name: 'relu' }, 'relu+abs', 2],
+      [{ name: 'relu' }, 'hermite:0,0.5,0,1+linear', 3],
       [{ name: 'relu' }, 'tanh+relu', 4],
-      [{ name: 'relu_pow', p: 2 }, 'relu+abs', 5], [{ name: 'relu_pow', p: 2 }, 'relu_pow:2+relu', 6],
+      [{ name: 'relu_pow', p: 2 }, 'relu+abs', 5],
+      [{ name: 'relu_pow', p: 2 }, 'relu_pow:2+relu', 6],
       [{ name: 'relu_pow', p: 2 }, 'hermite:0,0,1,0.5+sign', 7],
     ];
     for (const [act, links, seed] of cases) {
@@ -135,7 +168,10 @@ describe('exact population risk', () => {
       const mc = populationRisk(net, t, { method: 'montecarlo', samples: 80_000, seed });
       expect(mc.method).toBe('montecarlo');
       expect(mc.samples).toBe(80_000);
-      expect(Math.abs(ex.value - mc.value), `${act.name} vs ${links}: exact ${ex.value}, MC ${mc.value} ± ${mc.stderr}`).toBeLessThan(3 * mc.stderr);
+      expect(
+        Math.abs(ex.value - mc.value),
+        `${act.name} vs ${links}: exact ${ex.value}, MC ${mc.value} ± ${mc.stderr}`,
+      ).toBeLessThan(3 * mc.stderr);
     }
   });
 

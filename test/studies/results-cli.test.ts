@@ -31,7 +31,9 @@ describe('flatlab reproduce --spec and flatlab results export', () => {
     expect(csv.code).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^key,study,seed,activation,budget,d,m,method,n,noise,reps,target,metric\.exact,.*metric\.rmsRelError,error,version,backend/);
+    expect(lines[0]).toMatch(
+      /^key,study,seed,activation,budget,d,m,method,n,noise,reps,target,metric\.exact,.*metric\.rmsRelError,error,version,backend/,
+    );
     const json = runCli(['results', 'export', '--db', db, '--json', '--study', 'estimators']);
     const trials = JSON.parse(json.stdout);
     expect(trials).toHaveLength(4);

@@ -26,7 +26,9 @@ function count(db: string): number {
   }
 }
 
-function rows(db: string): { key: string; params: string; seed: number; metrics: string; series: string | null; error: string | null }[] {
+function rows(
+  db: string,
+): { key: string; params: string; seed: number; metrics: string; series: string | null; error: string | null }[] {
   const h = new Database(db, { readonly: true });
   try {
     return h.prepare('SELECT key, params, seed, metrics, series, error FROM trials ORDER BY key').all() as never;

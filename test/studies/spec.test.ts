@@ -34,7 +34,14 @@ const rejects = (raw: unknown): string => {
 describe('study spec validation', () => {
   it('accepts every built-in spec at every scale', () => {
     const specs = loadBuiltinSpecs();
-    expect(specs.map((s) => s.study).sort()).toEqual(['algorithms', 'estimators', 'flattest', 'nongeneralizing', 'ordering', 'symmetry']);
+    expect(specs.map((s) => s.study).sort()).toEqual([
+      'algorithms',
+      'estimators',
+      'flattest',
+      'nongeneralizing',
+      'ordering',
+      'symmetry',
+    ]);
     for (const s of specs) for (const sc of SCALES) expect(expandStudy(s, sc).length).toBeGreaterThan(0);
   });
 
@@ -76,7 +83,9 @@ describe('study spec validation', () => {
   it('rejects impossible sizes before anything runs: memorizer with m < n', () => {
     const a = clone();
     a.scales.full.grid.n = [8, 16];
-    expect(rejects(a)).toMatch(/scales\.full\.grid: m = 8 < n = 16: construction "memorizer" needs one neuron per sample/);
+    expect(rejects(a)).toMatch(
+      /scales\.full\.grid: m = 8 < n = 16: construction "memorizer" needs one neuron per sample/,
+    );
     const b = clone();
     b.base.target = 'relu+abs';
     b.scales.smoke.grid.d = 1;
@@ -119,7 +128,15 @@ describe('trials and keys', () => {
   });
 
   it('the pure SHA-256 equals node:crypto', () => {
-    const inputs = ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'a'.repeat(1000), 'F* ≥ √d · P(θ) — ünïcödé 🚀'];
+    const inputs = [
+      '',
+      'abc',
+      'a'.repeat(55),
+      'a'.repeat(56),
+      'a'.repeat(64),
+      'a'.repeat(1000),
+      'F* ≥ √d · P(θ) — ünïcödé 🚀',
+    ];
     for (const s of inputs) expect(sha256Hex(s)).toBe(createHash('sha256').update(s, 'utf8').digest('hex'));
   });
 });

@@ -32,13 +32,20 @@ function dyingExecutor(limit: number): TrialExecutor {
   };
 }
 
-const strip = (s: ReturnType<ResultStore['all']>) => s.map((t) => ({ key: t.key, params: t.params, seed: t.seed, metrics: t.metrics, series: t.series, error: t.error }));
+const strip = (s: ReturnType<ResultStore['all']>) =>
+  s.map((t) => ({ key: t.key, params: t.params, seed: t.seed, metrics: t.metrics, series: t.series, error: t.error }));
 
 describe('results store and runner', () => {
   it('inserts each key once (idempotent), in WAL mode', () => {
     const store = new ResultStore(join(tempDir(), 'r.sqlite'));
     const trial: Trial = { key: 'k1', study: 'estimators', params: { a: 1 }, seed: 0 };
-    const result: TrialResult = { key: 'k1', metrics: { x: 1, bad: Number.NaN }, version: 'v', backend: 'js', elapsedMs: 1 };
+    const result: TrialResult = {
+      key: 'k1',
+      metrics: { x: 1, bad: Number.NaN },
+      version: 'v',
+      backend: 'js',
+      elapsedMs: 1,
+    };
     expect(store.insert(trial, result)).toBe(true);
     expect(store.insert(trial, { ...result, metrics: { x: 2 } })).toBe(false);
     expect(store.count()).toBe(1);
@@ -53,10 +60,16 @@ describe('results store and runner', () => {
     expect(s1).toMatchObject({ total: 8, ran: 8, resumed: 0, failed: 0 });
 
     const part = new ResultStore(join(dir, 'part.sqlite'));
-    await expect(runStudies([spec], { store: part, scale: 'smoke', executor: dyingExecutor(3) })).rejects.toThrow('killed');
+    await expect(runStudies([spec], { store: part, scale: 'smoke', executor: dyingExecutor(3) })).rejects.toThrow(
+      'killed',
+    );
     expect(part.count()).toBe(3);
     const lines: string[] = [];
-    const s2 = await runStudies([spec], { store: part, scale: 'smoke', progress: textProgress((l) => lines.push(l), { intervalMs: 0 }) });
+    const s2 = await runStudies([spec], {
+      store: part,
+      scale: 'smoke',
+      progress: textProgress((l) => lines.push(l), { intervalMs: 0 }),
+    });
     expect(s2).toMatchObject({ total: 8, ran: 5, resumed: 3 });
     expect(part.count()).toBe(8);
     expect(strip(part.all())).toEqual(strip(full.all()));
@@ -69,7 +82,24 @@ describe('results store and runner', () => {
   });
 
   it('runTrial is deterministic and returns deterministic failures as results', () => {
-    const t: Trial = { key: 'a', study: 'nongeneralizing', seed: 3, params: { d: 3, n: 6, m: 6, searchWidth: 3, activation: 'relu', target: 'relu', noise: 0, construction: 'memorizer', initScale: 0.1, steps: 10, tol: 1e-8 } };
+    const t: Trial = {
+      key: 'a',
+      study: 'nongeneralizing',
+      seed: 3,
+      params: {
+        d: 3,
+        n: 6,
+        m: 6,
+        searchWidth: 3,
+        activation: 'relu',
+        target: 'relu',
+        noise: 0,
+        construction: 'memorizer',
+        initScale: 0.1,
+        steps: 10,
+        tol: 1e-8,
+      },
+    };
     const r1 = runTrial(t);
     const r2 = runTrial(t);
     expect(r1.error).toBeUndefined();
@@ -89,7 +119,13 @@ describe('failed trials', () => {
     const flaky: TrialExecutor = {
       name: 'flaky',
       async run(trials, onResult) {
-        for (const t of trials) onResult(t, fail ? { key: t.key, metrics: {}, error: 'environment', version: 'v', backend: 'js', elapsedMs: 0 } : runTrial(t));
+        for (const t of trials)
+          onResult(
+            t,
+            fail
+              ? { key: t.key, metrics: {}, error: 'environment', version: 'v', backend: 'js', elapsedMs: 0 }
+              : runTrial(t),
+          );
       },
       async close() {},
     };
@@ -100,7 +136,12 @@ describe('failed trials', () => {
     expect(store.all().every((t) => t.error === null)).toBe(true);
     fail = true;
     const t = store.all()[0];
-    expect(store.insert({ key: t.key, study: t.study, params: t.params, seed: t.seed }, { key: t.key, metrics: {}, error: 'late', version: 'v', backend: 'js', elapsedMs: 0 })).toBe(false);
+    expect(
+      store.insert(
+        { key: t.key, study: t.study, params: t.params, seed: t.seed },
+        { key: t.key, metrics: {}, error: 'late', version: 'v', backend: 'js', elapsedMs: 0 },
+      ),
+    ).toBe(false);
     expect(store.get(t.key)?.error).toBeNull();
     store.close();
   });

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../src/model/activations.js';
 import { denseHessian } from '../../src/model/network.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
-import { buildInterpolator, fitOf, studyActivation, studyData, studyHyperparams, topEigenvalue } from '../../src/studies/trials/common.js';
+import {
+  buildInterpolator,
+  fitOf,
+  studyActivation,
+  studyData,
+  studyHyperparams,
+  topEigenvalue,
+} from '../../src/studies/trials/common.js';
 import { ALGORITHMS, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
@@ -75,11 +82,17 @@ describe('study trials', () => {
           const h = studyHyperparams(algo, k, n);
           const c = parseTrainConfig({ algo, width: 10, ...h });
           expect(c.batch).toBeLessThanOrEqual(n);
-          if (k === 2 && algo !== 'adam' && algo !== 'flattest') expect(c.lr).toBeLessThan(studyHyperparams(algo, 1, n).lr as number);
+          if (k === 2 && algo !== 'adam' && algo !== 'flattest')
+            expect(c.lr).toBeLessThan(studyHyperparams(algo, 1, n).lr as number);
         }
       }
     }
-    expect(studyHyperparams('flattest', 2, 100)).toMatchObject({ optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 });
+    expect(studyHyperparams('flattest', 2, 100)).toMatchObject({
+      optimizer: 'adam',
+      lr: 0.02,
+      lambda: 3e-3,
+      lambdaFinal: 1e-6,
+    });
     expect(makeActivation('relu').degree).toBe(1);
   });
 });

@@ -33,7 +33,20 @@ describe.skipIf(!bin)('flatlab sweep submit / collect / status with a real study
     const spec = writeSpec(dir);
     const db = join(dir, 'results.sqlite');
     worker = spawnWorker(redis.url, ['--concurrency', '2']);
-    const sub = runCli(['sweep', 'submit', spec, '--redis', redis.url, '--scale', 'smoke', '--db', db, '--wait', '--poll-ms', '100']);
+    const sub = runCli([
+      'sweep',
+      'submit',
+      spec,
+      '--redis',
+      redis.url,
+      '--scale',
+      'smoke',
+      '--db',
+      db,
+      '--wait',
+      '--poll-ms',
+      '100',
+    ]);
     expect(sub.stderr).not.toMatch(/error/i);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('submitted 4 trial(s); 0 already queued; 0 already in the database; 4 in all');
@@ -43,7 +56,8 @@ describe.skipIf(!bin)('flatlab sweep submit / collect / status with a real study
     await runStudies([parseSpec(SPEC_YAML)], { store: local, scale: 'smoke', executor: inProcessExecutor() });
     const remote = new ResultStore(db);
     expect(remote.count()).toBe(4);
-    const strip = (r: { key: string; metrics: unknown; series: unknown; error: unknown }) => JSON.stringify([r.key, r.metrics, r.series, r.error]);
+    const strip = (r: { key: string; metrics: unknown; series: unknown; error: unknown }) =>
+      JSON.stringify([r.key, r.metrics, r.series, r.error]);
     expect(remote.all().map(strip)).toEqual(local.all().map(strip));
     expect(remote.all().every((r) => r.error === null && typeof r.metrics.fStar === 'number')).toBe(true);
     remote.close();
@@ -51,7 +65,18 @@ describe.skipIf(!bin)('flatlab sweep submit / collect / status with a real study
 
     const again = runCli(['sweep', 'submit', spec, '--redis', redis.url, '--scale', 'smoke', '--db', db]);
     expect(again.stdout).toContain('submitted 0 trial(s); 0 already queued; 4 already in the database');
-    const col = runCli(['sweep', 'collect', spec, '--redis', redis.url, '--scale', 'smoke', '--db', join(dir, 'second.sqlite'), '--once']);
+    const col = runCli([
+      'sweep',
+      'collect',
+      spec,
+      '--redis',
+      redis.url,
+      '--scale',
+      'smoke',
+      '--db',
+      join(dir, 'second.sqlite'),
+      '--once',
+    ]);
     expect(col.code).toBe(0);
     expect(col.stdout).toContain('collected 4/4, 0 pending');
     const st = runCli(['sweep', 'status', '--redis', redis.url, '--json']);

@@ -35,7 +35,11 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     // ~0.1–0.2 s per trial: long enough that the killed worker is caught inside one
     const trials = probeTrials(12, { n: 1024, steps: 4000 });
     const target = { redis: redis.url, queue: 'kill-test' };
-    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 12, alreadyQueued: 0, retried: 0 });
+    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({
+      submitted: 12,
+      alreadyQueued: 0,
+      retried: 0,
+    });
 
     const a = spawnWorker(redis.url, ['--queue', 'kill-test']);
     const b = spawnWorker(redis.url, ['--queue', 'kill-test']);
@@ -62,7 +66,13 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
       const stored = store.get(t.key);
       expect(stored).not.toBeNull();
       const local = await executeTrial(t);
-      expect(resultJson({ metrics: stored?.metrics, series: stored?.series ?? undefined, error: stored?.error ?? undefined })).toBe(resultJson(local));
+      expect(
+        resultJson({
+          metrics: stored?.metrics,
+          series: stored?.series ?? undefined,
+          error: stored?.error ?? undefined,
+        }),
+      ).toBe(resultJson(local));
       expect(stored?.backend).toBe(local.backend);
     }
 
@@ -70,13 +80,17 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     const again = await collectResults(target, trials, store, { follow: false });
     expect(again.stored).toBe(12);
     expect(store.count()).toBe(12);
-    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({ submitted: 0, alreadyQueued: 12, retried: 0 });
+    expect(await submitTrials(target, trials, { attempts: 3, backoffMs: 100 })).toEqual({
+      submitted: 0,
+      alreadyQueued: 12,
+      retried: 0,
+    });
     const status = await queueStatus(target);
     expect(status).toMatchObject({ queued: 0, retrying: 0, active: 0, done: 12, failed: 0 });
     store.close();
   });
 
-  it('serves as the studies\' executor: createExecutor({ redis }) submits, waits and hands back results', async () => {
+  it("serves as the studies' executor: createExecutor({ redis }) submits, waits and hands back results", async () => {
     const trials = probeTrials(20).slice(12); // 8 new trials; the surviving worker B runs them
     const ex = createExecutor({ redis: redis.url, queue: 'kill-test', pollMs: 100 });
     expect(ex.name).toMatch(/^redis queue "kill-test" at redis:\/\/127\.0\.0\.1:\d+$/);

@@ -66,9 +66,19 @@ describe.skipIf(!bin)('failing trials in a distributed sweep', () => {
     expect(cli.stdout).toContain(`failed ${bad.key} after 2 attempt(s): ${message}`);
 
     // resubmitting leaves the failed job alone; --retry-failed runs it again (with fresh attempts)
-    expect(await submitTrials(target, trials, { attempts: 2, backoffMs: 50 })).toEqual({ submitted: 0, alreadyQueued: 5, retried: 0 });
-    expect(await submitTrials(target, [bad], { attempts: 2, backoffMs: 50, retryFailed: true })).toEqual({ submitted: 0, alreadyQueued: 1, retried: 1 });
-    await worker.waitFor(new RegExp(`^failed ${bad.key} \\(attempt 2/2\\)[^]*^failed ${bad.key} \\(attempt 2/2\\)`, 'm'));
+    expect(await submitTrials(target, trials, { attempts: 2, backoffMs: 50 })).toEqual({
+      submitted: 0,
+      alreadyQueued: 5,
+      retried: 0,
+    });
+    expect(await submitTrials(target, [bad], { attempts: 2, backoffMs: 50, retryFailed: true })).toEqual({
+      submitted: 0,
+      alreadyQueued: 1,
+      retried: 1,
+    });
+    await worker.waitFor(
+      new RegExp(`^failed ${bad.key} \\(attempt 2/2\\)[^]*^failed ${bad.key} \\(attempt 2/2\\)`, 'm'),
+    );
     expect(await queueStatus(target)).toMatchObject({ done: 4, failed: 1 });
 
     // after collecting, finished jobs can be removed from Redis; the database keeps them

@@ -7,8 +7,19 @@ import { runCli } from '../cli-helpers.js';
 describe('Redis URLs', () => {
   it('parses host, port, user, percent-encoded password and db; rediss:// turns on TLS for the host name', () => {
     expect(parseRedisUrl('redis://10.0.0.5')).toEqual({ host: '10.0.0.5', port: 6379 });
-    expect(parseRedisUrl('redis://alice:p%40ss%2Fw@redis.lab:6390/3')).toEqual({ host: 'redis.lab', port: 6390, username: 'alice', password: 'p@ss/w', db: 3 });
-    expect(parseRedisUrl('rediss://:pw@cache.example.org:6380')).toEqual({ host: 'cache.example.org', port: 6380, password: 'pw', tls: { servername: 'cache.example.org' } });
+    expect(parseRedisUrl('redis://alice:p%40ss%2Fw@redis.lab:6390/3')).toEqual({
+      host: 'redis.lab',
+      port: 6390,
+      username: 'alice',
+      password: 'p@ss/w',
+      db: 3,
+    });
+    expect(parseRedisUrl('rediss://:pw@cache.example.org:6380')).toEqual({
+      host: 'cache.example.org',
+      port: 6380,
+      password: 'pw',
+      tls: { servername: 'cache.example.org' },
+    });
     // TLS forbids IP addresses as server names; the certificate is then checked against the IP
     expect(parseRedisUrl('rediss://10.1.2.3')).toEqual({ host: '10.1.2.3', port: 6379, tls: {} });
   });
@@ -17,7 +28,9 @@ describe('Redis URLs', () => {
     const old = process.env.FLATLAB_REDIS_CA;
     try {
       process.env.FLATLAB_REDIS_CA = '/no/such/ca.pem';
-      expect(() => parseRedisUrl('rediss://h')).toThrow('FLATLAB_REDIS_CA: cannot read the CA certificate file /no/such/ca.pem (ENOENT)');
+      expect(() => parseRedisUrl('rediss://h')).toThrow(
+        'FLATLAB_REDIS_CA: cannot read the CA certificate file /no/such/ca.pem (ENOENT)',
+      );
       expect(parseRedisUrl('redis://h')).toEqual({ host: 'h', port: 6379 }); // not needed without TLS
     } finally {
       if (old === undefined) delete process.env.FLATLAB_REDIS_CA;
@@ -60,7 +73,10 @@ describe('sweep CLI input errors (exit 2, one line, before touching Redis)', () 
     [['worker', '--redis', 'redis://127.0.0.1:1', '--concurrency', '0'], /--concurrency must be an integer in 1…256/],
     [['worker', '--redis', 'ftp://h'], /--redis must start with redis:\/\//],
     [['sweep', 'status', '--redis', 'redis://h/x'], /--redis database/],
-    [['sweep', 'submit', 'no-such-spec.yaml', '--redis', 'redis://127.0.0.1:1'], /study spec not found: no-such-spec\.yaml/],
+    [
+      ['sweep', 'submit', 'no-such-spec.yaml', '--redis', 'redis://127.0.0.1:1'],
+      /study spec not found: no-such-spec\.yaml/,
+    ],
   ])('flatlab %j', (args, msg) => {
     const r = runCli(args as string[], { env: { FLATLAB_REDIS_URL: '' } });
     expect(r.code).toBe(2);

@@ -38,7 +38,7 @@ describe('local worker-thread pool', () => {
     await expect(executeTrial(trials[trials.length - 1])).rejects.toThrow(failed.error as string);
   });
 
-  it('runs real study trials (the studies\' runTrial) with the in-process results bit for bit', async () => {
+  it("runs real study trials (the studies' runTrial) with the in-process results bit for bit", async () => {
     const trials = expandStudy(parseSpec(SPEC_YAML), 'smoke');
     const got = new Map<string, string>();
     await pool.run(trials, (t, r) => got.set(t.key, resultJson(r)));

@@ -8,7 +8,13 @@ export function probeTrials(count: number, opts: { steps?: number; failing?: boo
     const params = { d: 8, n: opts.n ?? 64, m: 8, steps: opts.steps ?? 20, lr: 0.05 };
     trials.push({ key: `probe${s.toString(16).padStart(4, '0')}`, study: PROBE_STUDY, params, seed: 1000 + s });
   }
-  if (opts.failing) trials.push({ key: 'probediverges', study: PROBE_STUDY, params: { d: 8, n: 64, m: 8, steps: 50, lr: 1e6 }, seed: 7 });
+  if (opts.failing)
+    trials.push({
+      key: 'probediverges',
+      study: PROBE_STUDY,
+      params: { d: 8, n: 64, m: 8, steps: 50, lr: 1e6 },
+      seed: 7,
+    });
   return trials;
 }
 

@@ -24,9 +24,13 @@ export function redisOrSkip(file: string): string | null {
   const bin = findRedisServer();
   if (bin) return bin;
   if (process.env.FLATLAB_REQUIRE_REDIS === '1') {
-    throw new Error(`${file}: redis-server not found, and FLATLAB_REQUIRE_REDIS=1 makes the distributed-sweep tests mandatory (apt-get install redis-server)`);
+    throw new Error(
+      `${file}: redis-server not found, and FLATLAB_REQUIRE_REDIS=1 makes the distributed-sweep tests mandatory (apt-get install redis-server)`,
+    );
   }
-  console.warn(`\n*** ${file}: redis-server not found, SKIPPING the distributed-sweep tests (apt-get install redis-server) ***\n`);
+  console.warn(
+    `\n*** ${file}: redis-server not found, SKIPPING the distributed-sweep tests (apt-get install redis-server) ***\n`,
+  );
   return null;
 }
 
@@ -54,11 +58,24 @@ export interface TlsFiles {
   key: string;
 }
 
-async function waitReady(port: number, password: string | undefined, child: ChildProcess, tls?: TlsFiles): Promise<boolean> {
+async function waitReady(
+  port: number,
+  password: string | undefined,
+  child: ChildProcess,
+  tls?: TlsFiles,
+): Promise<boolean> {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) return false;
     const tlsOpts = tls ? { tls: { ca: readFileSync(tls.ca, 'utf8'), servername: 'localhost' } } : {};
-    const c = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, ...tlsOpts });
+    const c = new Redis({
+      host: '127.0.0.1',
+      port,
+      password,
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+      ...tlsOpts,
+    });
     c.on('error', () => {});
     try {
       await c.connect();
@@ -77,12 +94,55 @@ async function waitReady(port: number, password: string | undefined, child: Chil
 export function makeTlsFiles(dir: string): TlsFiles | null {
   const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   try {
-    run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=flatlab-test-ca']);
-    run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+    run([
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=flatlab-test-ca',
+    ]);
+    run([
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=localhost',
+    ]);
     writeFileSync(join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf']);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'ext.cnf',
+    ]);
   } catch (e) {
-    console.warn(`\n*** openssl failed (${(e as Error).message.split('\n')[0]}): SKIPPING the TLS (rediss://) test ***\n`);
+    console.warn(
+      `\n*** openssl failed (${(e as Error).message.split('\n')[0]}): SKIPPING the TLS (rediss://) test ***\n`,
+    );
     return null;
   }
   return { ca: join(dir, 'ca.crt'), cert: join(dir, 'server.crt'), key: join(dir, 'server.key') };
@@ -93,9 +153,34 @@ export async function startRedis(bin: string, opts: { password?: string; tls?: T
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const listen = opts.tls
-      ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-ca-cert-file', opts.tls.ca, '--tls-auth-clients', 'no']
+      ? [
+          '--port',
+          '0',
+          '--tls-port',
+          String(port),
+          '--tls-cert-file',
+          opts.tls.cert,
+          '--tls-key-file',
+          opts.tls.key,
+          '--tls-ca-cert-file',
+          opts.tls.ca,
+          '--tls-auth-clients',
+          'no',
+        ]
       : ['--port', String(port)];
-    const args = ['--bind', '127.0.0.1', ...listen, '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')];
+    const args = [
+      '--bind',
+      '127.0.0.1',
+      ...listen,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      '--logfile',
+      join(dir, 'redis.log'),
+    ];
     if (opts.password) args.push('--requirepass', opts.password);
     const child = spawn(bin, args, { stdio: 'ignore' });
     if (await waitReady(port, opts.password, child, opts.tls)) {

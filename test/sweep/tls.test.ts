@@ -39,7 +39,11 @@ describe.skipIf(!bin || !tls)('Redis over TLS (rediss://)', () => {
     expect((await submitTrials({ redis: redis.url }, trials, { attempts: 1, backoffMs: 0 })).submitted).toBe(3);
     worker = spawnWorker(redis.url, [], { FLATLAB_REDIS_CA: (tls as TlsFiles).ca });
     const store = new ResultStore(join(tempDir(), 'r.sqlite'));
-    expect(await collectResults({ redis: redis.url }, trials, store, { pollMs: 100 })).toMatchObject({ stored: 3, failed: 0, pending: 0 });
+    expect(await collectResults({ redis: redis.url }, trials, store, { pollMs: 100 })).toMatchObject({
+      stored: 3,
+      failed: 0,
+      pending: 0,
+    });
     expect(store.count()).toBe(3);
     store.close();
   });

@@ -15,7 +15,18 @@ export interface WorkerProc {
 export function spawnWorker(url: string | null, extra: string[] = [], env: Record<string, string> = {}): WorkerProc {
   const child = spawn(
     process.execPath,
-    [join(process.cwd(), 'bin', 'flatlab.js'), 'worker', ...(url ? ['--redis', url] : []), '--concurrency', '1', '--lock-duration-ms', '4000', '--stalled-interval-ms', '2000', ...extra],
+    [
+      join(process.cwd(), 'bin', 'flatlab.js'),
+      'worker',
+      ...(url ? ['--redis', url] : []),
+      '--concurrency',
+      '1',
+      '--lock-duration-ms',
+      '4000',
+      '--stalled-interval-ms',
+      '2000',
+      ...extra,
+    ],
     { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let text = '';
@@ -33,7 +44,8 @@ export function spawnWorker(url: string | null, extra: string[] = [], env: Recor
         const t0 = Date.now();
         const tick = () => {
           if (re.test(text)) return resolve();
-          if (child.exitCode !== null) return reject(new Error(`worker exited (${child.exitCode}) before ${re}: ${text}`));
+          if (child.exitCode !== null)
+            return reject(new Error(`worker exited (${child.exitCode}) before ${re}: ${text}`));
           if (Date.now() - t0 > timeoutMs) return reject(new Error(`timed out waiting for ${re}: ${text}`));
           setTimeout(tick, 20);
         };

@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../../src/errors.js';
 import { sweep } from '../../src/model/network.js';
 import {
-  asamEpsilon, createTrainer, learningRate, parseTrainConfig, samEpsilon, type TrainConfig,
+  asamEpsilon,
+  createTrainer,
+  learningRate,
+  parseTrainConfig,
+  samEpsilon,
+  type TrainConfig,
 } from '../../src/training/index.js';
 import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
 import { randomData, randomNet } from '../helpers.js';
@@ -71,7 +76,9 @@ describe('one step of each algorithm equals an independent computation', () => {
   });
 
   it('1-SAM with one micro-batch equals SAM, bit for bit', () => {
-    const a = createTrainer(data, cfg({ algo: '1sam', lr: 0.05, rho: 0.2, microBatch: 12, batch: 12, steps: 5 }), { net: net0 });
+    const a = createTrainer(data, cfg({ algo: '1sam', lr: 0.05, rho: 0.2, microBatch: 12, batch: 12, steps: 5 }), {
+      net: net0,
+    });
     const b = createTrainer(data, cfg({ algo: 'sam', lr: 0.05, rho: 0.2, steps: 5 }), { net: net0 });
     a.advance(3);
     b.advance(3);
@@ -89,10 +96,19 @@ describe('one step of each algorithm equals an independent computation', () => {
       const one = { n: 1, d: 3, X: data.X.subarray(3 * i, 3 * i + 3), y: data.y.subarray(i, i + 1) };
       const { g } = naiveLossGrad(net0, one);
       const nrm = norm(g);
-      const g2 = naiveLossGrad(net0, one, th.map((v, p) => v + (nrm > 0 ? (rho * g[p]) / nrm : 0))).g;
+      const g2 = naiveLossGrad(
+        net0,
+        one,
+        th.map((v, p) => v + (nrm > 0 ? (rho * g[p]) / nrm : 0)),
+      ).g;
       for (let p = 0; p < th.length; p++) avg[p] += g2[p] / data.n;
     }
-    expect(maxAbsDiff(packed(t.net), th.map((v, p) => v - lr * avg[p]))).toBeLessThan(1e-14);
+    expect(
+      maxAbsDiff(
+        packed(t.net),
+        th.map((v, p) => v - lr * avg[p]),
+      ),
+    ).toBeLessThan(1e-14);
   });
 
   it('label-noise SGD with σ = 0 equals SGD bit for bit; with σ > 0 it differs', () => {
@@ -107,10 +123,14 @@ describe('one step of each algorithm equals an independent computation', () => {
     expect(maxAbsDiff(packed(ln1.net), packed(sgd.net))).toBeGreaterThan(1e-6);
   });
 
-  it('label-noise SGD step: GD on labels y + σξ, ξ = ±1 from the seed\'s label-noise sub-stream', () => {
+  it("label-noise SGD step: GD on labels y + σξ, ξ = ±1 from the seed's label-noise sub-stream", () => {
     const sigma = 0.3;
     for (const kind of ['rademacher', 'gaussian'] as const) {
-      const t = createTrainer(data, cfg({ algo: 'label-noise', lr: 0.1, batch: 12, noiseSigma: sigma, noiseKind: kind, seed: 5, steps: 5 }), { net: net0 });
+      const t = createTrainer(
+        data,
+        cfg({ algo: 'label-noise', lr: 0.1, batch: 12, noiseSigma: sigma, noiseKind: kind, seed: 5, steps: 5 }),
+        { net: net0 },
+      );
       t.advance(1);
       const rng = new Rng(deriveSeed(5, 'label-noise'));
       const y = data.y.map((v) => v + sigma * (kind === 'gaussian' ? rng.normal() : rng.rademacher()));
@@ -158,7 +178,12 @@ describe('optimizers and schedules', () => {
     t.advance(1);
     const th = packed(net0);
     const g = naiveLossGrad(net0, data).g;
-    expect(maxAbsDiff(packed(t.net), th.map((x, p) => x - lr * (g[p] + mu * g[p])))).toBeLessThan(1e-14);
+    expect(
+      maxAbsDiff(
+        packed(t.net),
+        th.map((x, p) => x - lr * (g[p] + mu * g[p])),
+      ),
+    ).toBeLessThan(1e-14);
   });
 
   it('Adam: bias-corrected moments (two steps by hand)', () => {

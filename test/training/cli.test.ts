@@ -10,7 +10,21 @@ let dataFile: string;
 beforeAll(() => {
   dir = tempDir('flatlab-train-');
   dataFile = join(dir, 'data.json');
-  const r = runCli(['data', '--d', '8', '--n', '60', '--r', '2', '--links', 'relu+abs', '--seed', '3', '--out', dataFile]);
+  const r = runCli([
+    'data',
+    '--d',
+    '8',
+    '--n',
+    '60',
+    '--r',
+    '2',
+    '--links',
+    'relu+abs',
+    '--seed',
+    '3',
+    '--out',
+    dataFile,
+  ]);
   expect(r.code).toBe(0);
 });
 
@@ -21,10 +35,31 @@ function model(out: string): { a: number[]; W: number[][] } {
 describe('flatlab train', () => {
   it('writes model.json, summary.json, log.jsonl and checkpoint.json; summary has final metrics, seed, hyperparameters, backend', () => {
     const out = join(dir, 'sam');
-    const r = runCli(['train', '--data', dataFile, '--algo', 'sam', '--width', '20', '--seed', '4', '--lr', '0.05', '--rho', '0.02', '--steps', '300', '--log-every', '50', '--out', out]);
+    const r = runCli([
+      'train',
+      '--data',
+      dataFile,
+      '--algo',
+      'sam',
+      '--width',
+      '20',
+      '--seed',
+      '4',
+      '--lr',
+      '0.05',
+      '--rho',
+      '0.02',
+      '--steps',
+      '300',
+      '--log-every',
+      '50',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^sam: \d+ steps, train loss/);
-    for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json'])
+      expect(existsSync(join(out, f))).toBe(true);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s.seed).toBe(4);
     expect(s.hyperparameters.rho).toBe(0.02);
@@ -32,7 +67,10 @@ describe('flatlab train', () => {
     expect(s.final.trainLoss).toBeLessThanOrEqual(1e-8);
     expect(s.final.riskMethod).toBe('exact');
     expect(model(out).a).toHaveLength(20);
-    const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[0].step).toBe(0);
     expect(log.at(-1).phase).toBe('done');
   });
@@ -56,7 +94,22 @@ describe('flatlab train', () => {
 
   it('a huge learning rate: exit code 3, a message naming the step, the last good model written', () => {
     const out = join(dir, 'div');
-    const r = runCli(['train', '--data', dataFile, '--algo', 'gd', '--width', '10', '--lr', '1e6', '--steps', '100', '--quiet', '--out', out]);
+    const r = runCli([
+      'train',
+      '--data',
+      dataFile,
+      '--algo',
+      'gd',
+      '--width',
+      '10',
+      '--lr',
+      '1e6',
+      '--steps',
+      '100',
+      '--quiet',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/training diverged at step \d+/);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -65,12 +118,36 @@ describe('flatlab train', () => {
   });
 
   it('SIGKILL mid-run, rerun with the same flags: the final model equals an uninterrupted run bit for bit', async () => {
-    const args = ['train', '--data', dataFile, '--algo', 'label-noise', '--width', '200', '--batch', '16', '--momentum', '0.9',
-      '--lr', '0.005', '--noise-sigma', '0.05', '--steps', '4000', '--checkpoint-every', '50', '--log-every', '200', '--quiet'];
+    const args = [
+      'train',
+      '--data',
+      dataFile,
+      '--algo',
+      'label-noise',
+      '--width',
+      '200',
+      '--batch',
+      '16',
+      '--momentum',
+      '0.9',
+      '--lr',
+      '0.005',
+      '--noise-sigma',
+      '0.05',
+      '--steps',
+      '4000',
+      '--checkpoint-every',
+      '50',
+      '--log-every',
+      '200',
+      '--quiet',
+    ];
     const ref = join(dir, 'ref');
     expect(runCli([...args, '--out', ref]).code).toBe(0);
     const out = join(dir, 'killed');
-    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'flatlab.js'), ...args, '--out', out], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin', 'flatlab.js'), ...args, '--out', out], {
+      stdio: 'ignore',
+    });
     const ck = join(out, 'checkpoint.json');
     const started = Date.now();
     while (!existsSync(ck) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 20));
@@ -85,8 +162,14 @@ describe('flatlab train', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(model(out).a).toEqual(model(ref).a);
     expect(model(out).W).toEqual(model(ref).W);
-    const logA = readFileSync(join(ref, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).trainLoss);
-    const logB = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).trainLoss);
+    const logA = readFileSync(join(ref, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).trainLoss);
+    const logB = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).trainLoss);
     expect(logB).toEqual(logA);
   });
 });

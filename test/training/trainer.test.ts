@@ -5,7 +5,12 @@ import { forward, sweep } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { rowNorm } from '../../src/symmetry/rescale.js';
 import {
-  type Checkpoint, createTrainer, initNetwork, parseTrainConfig, train, type TrainConfig,
+  type Checkpoint,
+  createTrainer,
+  initNetwork,
+  parseTrainConfig,
+  train,
+  type TrainConfig,
 } from '../../src/training/index.js';
 import { randomData, randomNet } from '../helpers.js';
 import { packed } from './oracle.js';
@@ -45,10 +50,10 @@ describe('initializations', () => {
     const net = initNetwork(relu, m, 50, { init: 'gaussian', initScale: s, seed: 4 });
     const va = net.a.reduce((t, x) => t + x * x, 0) / m;
     const vw = net.W.reduce((t, x) => t + x * x, 0) / net.W.length;
-    expect(va / (s * s / m)).toBeGreaterThan(0.85);
-    expect(va / (s * s / m)).toBeLessThan(1.15);
-    expect(vw / (s * s / 50)).toBeGreaterThan(0.97);
-    expect(vw / (s * s / 50)).toBeLessThan(1.03);
+    expect(va / ((s * s) / m)).toBeGreaterThan(0.85);
+    expect(va / ((s * s) / m)).toBeLessThan(1.15);
+    expect(vw / ((s * s) / 50)).toBeGreaterThan(0.97);
+    expect(vw / ((s * s) / 50)).toBeLessThan(1.03);
     expect(initNetwork(relu, m, 50, { init: 'gaussian', initScale: s, seed: 4 }).W).toEqual(net.W);
   });
 });
@@ -118,7 +123,10 @@ describe('stopping, polish and the flattest search', () => {
 
   it('flattest: interpolates, ends balanced (k A_j = B_j) and flatter than plain GD from the same init', () => {
     const base = { width: 40, steps: 400, tol: 1e-10, initScale: 0.5, seed: 2 };
-    const flat = train(data, cfg({ ...base, algo: 'flattest', lr: 0.01, optimizer: 'adam', lambda: 1e-2, lambdaFinal: 1e-6 }));
+    const flat = train(
+      data,
+      cfg({ ...base, algo: 'flattest', lr: 0.01, optimizer: 'adam', lambda: 1e-2, lambdaFinal: 1e-6 }),
+    );
     const gd = train(data, cfg({ ...base, algo: 'gd', lr: 0.05, initScale: 1 }));
     expect(flat.final.trainLoss).toBeLessThanOrEqual(1e-10);
     const p = traceParts(flat.net, data);
@@ -133,9 +141,13 @@ describe('stopping, polish and the flattest search', () => {
 
   it('the step limit and the logging cadence are honoured; metrics carry F, F*, path norm, grad norm', () => {
     const logs: number[] = [];
-    const r = train(data, cfg({ algo: 'sgd', width: 10, batch: 5, lr: 0.01, steps: 25, logEvery: 10, polish: 'none', tol: 0 }), {
-      onLog: (m) => logs.push(m.step),
-    });
+    const r = train(
+      data,
+      cfg({ algo: 'sgd', width: 10, batch: 5, lr: 0.01, steps: 25, logEvery: 10, polish: 'none', tol: 0 }),
+      {
+        onLog: (m) => logs.push(m.step),
+      },
+    );
     expect(logs).toEqual([0, 10, 20, 25]);
     expect(r.steps).toBe(25);
     const m = r.final;
@@ -147,9 +159,13 @@ describe('stopping, polish and the flattest search', () => {
 
   it('a time budget stops training', () => {
     let t = 0;
-    const r = createTrainer(data, cfg({ algo: 'gd', width: 10, lr: 0.001, steps: 1e6, timeBudget: 1, polish: 'none', tol: 0 }), {
-      now: () => (t += 100),
-    });
+    const r = createTrainer(
+      data,
+      cfg({ algo: 'gd', width: 10, lr: 0.001, steps: 1e6, timeBudget: 1, polish: 'none', tol: 0 }),
+      {
+        now: () => (t += 100),
+      },
+    );
     r.advance(100);
     expect(r.done).toBe(true);
     expect(r.step).toBeLessThan(20);

@@ -5,7 +5,8 @@ import { CHROMIUM } from './harness.js';
 
 /** Build the app exactly as `npm run build:web` does, and the CLI (for the `flatlab serve` test). */
 export default async function setup(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`e2e: Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLATLAB_CHROMIUM)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`e2e: Chromium not found at ${CHROMIUM} (apt-get install chromium, or set FLATLAB_CHROMIUM)`);
   await build({ root: 'web', configFile: 'web/vite.config.ts', logLevel: 'warn' });
   try {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });

@@ -11,8 +11,14 @@ import { type StaticServer, startStaticServer } from '../../src/cli/commands/ser
 export const ARTIFACTS = resolve('test-artifacts');
 export const CHROMIUM = process.env.FLATLAB_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
 ];
 
 export interface Session {
@@ -28,14 +34,19 @@ export async function openSession(): Promise<Session> {
   const profile = mkdtempSync(join(tmpdir(), 'flatlab-chromium-'));
   // launchPersistentContext is the playwright way to pass a fresh --user-data-dir.
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1360, height: 1000 },
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1360, height: 1000 },
   });
   const browser = context.browser() as Browser;
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   return {
-    server, browser, page,
+    server,
+    browser,
+    page,
     async close() {
       await context.close();
       await server.close();

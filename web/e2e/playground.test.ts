@@ -38,14 +38,20 @@ describe('playground', () => {
     expect(await readValue(s.page, 'readout-F')).toBeGreaterThan(0);
     expect(await readValue(s.page, 'readout-risk')).toBeGreaterThan(0);
     // Every visible control's label has a title naming its help; the key quantities show formulas.
-    const titles = await s.page.locator('label.field').evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+    const titles = await s.page
+      .locator('label.field')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
     expect(titles.length).toBeGreaterThanOrEqual(10);
     for (const t of titles) expect(t.length).toBeGreaterThan(10);
     const ftitle = await s.page.locator('.readout', { has: s.page.getByTestId('readout-F') }).getAttribute('title');
     expect(ftitle).toContain('Tr ∇²L');
-    const fstitle = await s.page.locator('.readout', { has: s.page.getByTestId('readout-Fstar') }).getAttribute('title');
+    const fstitle = await s.page
+      .locator('.readout', { has: s.page.getByTestId('readout-Fstar') })
+      .getAttribute('title');
     expect(fstitle).toContain('A_j^{1/(k+1)} B_j^{k/(k+1)}');
-    expect(await s.page.locator('label.field', { has: s.page.getByTestId('ctl-lr') }).getAttribute('title')).toContain('learning rate');
+    expect(await s.page.locator('label.field', { has: s.page.getByTestId('ctl-lr') }).getAttribute('title')).toContain(
+      'learning rate',
+    );
     await s.page.waitForFunction((x) => window.location.hash.includes(x), 'd=20');
   });
 
@@ -53,14 +59,24 @@ describe('playground', () => {
     const loss0 = await readValue(s.page, 'readout-loss');
     const points0 = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
     await s.page.getByTestId('btn-play').click();
-    await s.page.waitForFunction(() => Number(document.querySelector('[data-testid="readout-step"]')?.getAttribute('data-value')) >= 300, null, { timeout: 30_000 });
+    await s.page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="readout-step"]')?.getAttribute('data-value')) >= 300,
+      null,
+      { timeout: 30_000 },
+    );
     const midPoints = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
-    await s.page.waitForFunction((p) => Number(document.querySelector('[data-testid="curves"]')?.getAttribute('data-points')) > p + 2, midPoints, { timeout: 20_000 });
+    await s.page.waitForFunction(
+      (p) => Number(document.querySelector('[data-testid="curves"]')?.getAttribute('data-points')) > p + 2,
+      midPoints,
+      { timeout: 20_000 },
+    );
     await s.page.getByTestId('btn-play').click();
     await waitIdle(s.page);
     const points1 = Number(await s.page.getByTestId('curves').getAttribute('data-points'));
     expect(points1).toBeGreaterThan(points0 + 3);
-    expect(Number(await s.page.getByTestId('curves').getAttribute('data-last-step'))).toBe(await readValue(s.page, 'readout-step'));
+    expect(Number(await s.page.getByTestId('curves').getAttribute('data-last-step'))).toBe(
+      await readValue(s.page, 'readout-step'),
+    );
     expect(await readValue(s.page, 'readout-loss')).toBeLessThan(loss0);
     const sps = await readValue(s.page, 'readout-steps-per-sec');
     expect(sps).toBeGreaterThan(0);
@@ -131,7 +147,13 @@ describe('playground', () => {
     stepper.step(state.trained as number);
     const view = { symLog: state.symLog, symMode: state.symMode, balanced: state.balanced } as SymmetryView;
     const node = measure(displayed(stepper.net, problem, view, state.seed as number), problem);
-    const pairs: [string, number][] = [['readout-loss', node.loss], ['readout-risk', node.risk as number], ['readout-F', node.F], ['readout-Fstar', node.Fstar], ['readout-pathnorm', node.pathNorm]];
+    const pairs: [string, number][] = [
+      ['readout-loss', node.loss],
+      ['readout-risk', node.risk as number],
+      ['readout-F', node.F],
+      ['readout-Fstar', node.Fstar],
+      ['readout-pathnorm', node.pathNorm],
+    ];
     let identical = 0;
     let worst = 0;
     for (const [id, v] of pairs) {
@@ -140,7 +162,9 @@ describe('playground', () => {
       expect(rel(shown, v)).toBeLessThan(1e-9);
       if (before[id] === String(v)) identical += 1;
     }
-    console.log(`Node vs Chromium: ${identical}/${pairs.length} readouts bit-identical, largest relative difference ${worst.toExponential(1)}`);
+    console.log(
+      `Node vs Chromium: ${identical}/${pairs.length} readouts bit-identical, largest relative difference ${worst.toExponential(1)}`,
+    );
     // A fresh tab on the same link too (no state carried over in the page).
     const other = await s.page.context().newPage();
     await other.goto(url);

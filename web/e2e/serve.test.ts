@@ -57,7 +57,9 @@ describe('flatlab serve', () => {
   });
 
   it('says how to build the app when it is missing, and rejects a bad port (exit 2)', () => {
-    const missing = spawnSync(process.execPath, [BIN, 'serve', '--dir', '/nonexistent-flatlab-dist'], { encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [BIN, 'serve', '--dir', '/nonexistent-flatlab-dist'], {
+      encoding: 'utf8',
+    });
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('run npm run build:web');
     expect(missing.stderr.split('\n').filter(Boolean)).toHaveLength(1);

@@ -15,7 +15,8 @@ describe('URL state', () => {
       if (p.type === 'enum') arbs[p.key] = fc.constantFrom(...(p.choices ?? []));
       else if (p.type === 'bool') arbs[p.key] = fc.boolean();
       else if (p.type === 'int') arbs[p.key] = fc.integer({ min: p.min ?? 0, max: Math.min(p.max ?? 1e6, 1e6) });
-      else if (p.type === 'number') arbs[p.key] = fc.double({ min: p.min ?? -1e6, max: p.max ?? 1e6, noNaN: true, noDefaultInfinity: true });
+      else if (p.type === 'number')
+        arbs[p.key] = fc.double({ min: p.min ?? -1e6, max: p.max ?? 1e6, noNaN: true, noDefaultInfinity: true });
       else arbs[p.key] = fc.constant(p.default);
     }
     fc.assert(
@@ -26,7 +27,8 @@ describe('URL state', () => {
         const back = decodeState(hash);
         for (const p of TABLE) {
           const reset = back.problems.some((m) => m.includes(`${p.key} (${p.short}) reset`));
-          if (!reset) expect(Object.is(back.state[p.key], state[p.key]) || back.state[p.key] === state[p.key]).toBe(true);
+          if (!reset)
+            expect(Object.is(back.state[p.key], state[p.key]) || back.state[p.key] === state[p.key]).toBe(true);
         }
       }),
       { numRuns: 200 },
@@ -42,7 +44,16 @@ describe('URL state', () => {
   it('names every bad field and keeps the good ones', () => {
     const d = decodeState('#d=abc&n=0&m=12&lr=-1&act=sigmoid&sc=9&bal=maybe&zz=1&g=relu%2Bnope&s=7');
     const text = d.problems.join('\n');
-    for (const f of ['d (d)', 'n (n)', 'lr (lr)', 'activation (act)', 'symLog (sc)', 'balanced (bal)', '"zz"', 'links (g)']) {
+    for (const f of [
+      'd (d)',
+      'n (n)',
+      'lr (lr)',
+      'activation (act)',
+      'symLog (sc)',
+      'balanced (bal)',
+      '"zz"',
+      'links (g)',
+    ]) {
       expect(text).toContain(f);
     }
     expect(d.state.d).toBe(20);

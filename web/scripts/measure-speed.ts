@@ -6,7 +6,9 @@
 import { openSession, waitIdle } from '../e2e/harness.js';
 
 const seconds = Number(process.argv[2] ?? 5);
-const algos = (process.env.ALGOS ?? 'gd,sgd,adam,sam,1sam,asam,label-noise,trace-penalty,invariant-penalty,flattest').split(',');
+const algos = (
+  process.env.ALGOS ?? 'gd,sgd,adam,sam,1sam,asam,label-noise,trace-penalty,invariant-penalty,flattest'
+).split(',');
 
 const s = await openSession();
 try {
@@ -23,7 +25,9 @@ try {
     const wall = (Date.now() - t0) / 1000;
     const steps = Number(await s.page.getByTestId('readout-step').getAttribute('data-value'));
     const rate = Number(await s.page.getByTestId('readout-steps-per-sec').getAttribute('data-value'));
-    console.log(`${al.padEnd(18)} ${steps} steps in ${wall.toFixed(1)} s wall = ${(steps / wall).toFixed(0)} steps/s (page readout ${rate.toFixed(0)} steps/s)`);
+    console.log(
+      `${al.padEnd(18)} ${steps} steps in ${wall.toFixed(1)} s wall = ${(steps / wall).toFixed(0)} steps/s (page readout ${rate.toFixed(0)} steps/s)`,
+    );
   }
 } finally {
   await s.close();

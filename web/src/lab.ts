@@ -28,8 +28,13 @@ export function measure(net: Network, problem: Problem): Readouts {
   const parts = traceParts(net, problem.data);
   const inv = invariantFlatness(net, problem.data, parts);
   return {
-    loss: parts.loss, risk: problem.risk(net), F: parts.trace, Fstar: inv.value, Fgn: parts.traceGaussNewton,
-    pathNorm: pathNorm(net), maxResidual: parts.maxResidual,
+    loss: parts.loss,
+    risk: problem.risk(net),
+    F: parts.trace,
+    Fstar: inv.value,
+    Fgn: parts.traceGaussNewton,
+    pathNorm: pathNorm(net),
+    maxResidual: parts.maxResidual,
   };
 }
 

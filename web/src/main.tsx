@@ -27,7 +27,10 @@ function viewOf(s: State): SymmetryView {
 function App() {
   const first = useMemo(() => decodeState(window.location.hash), []);
   const [state, setState] = useState<State>(first.state);
-  const [notice, setNotice] = useState<{ from: 'url' | 'controls'; items: string[] }>({ from: 'url', items: first.problems });
+  const [notice, setNotice] = useState<{ from: 'url' | 'controls'; items: string[] }>({
+    from: 'url',
+    items: first.problems,
+  });
   const [snap, setSnap] = useState<Snapshot | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [interp, setInterp] = useState<{ points: InterpolatorResult[]; notes: string[] } | null>(null);
@@ -137,7 +140,10 @@ function App() {
     if (!snap?.heatmap) return [-1, 1];
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of snap.heatmap.fstar) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    for (const v of snap.heatmap.fstar) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     const a = Math.max(Math.abs(lo), Math.abs(hi), 1e-9);
     return [-a, a];
   }, [snap?.heatmap]);
@@ -145,30 +151,109 @@ function App() {
   return (
     <div class="app">
       <header>
-        <h1>flatlab <span>playground</span></h1>
-        <p>Train a homogeneous 2-layer network on a Gaussian multi-index target and watch flatness, its rescaling symmetry and generalization.</p>
+        <h1>
+          flatlab <span>playground</span>
+        </h1>
+        <p>
+          Train a homogeneous 2-layer network on a Gaussian multi-index target and watch flatness, its rescaling
+          symmetry and generalization.
+        </p>
       </header>
       {notice.items.length > 0 ? (
         <div class="notice" data-testid={notice.from === 'url' ? 'url-notice' : 'control-notice'} role="alert">
-          <strong>{notice.from === 'url' ? 'Some values in the link were invalid and were replaced by defaults:' : 'Conflicting values were reset:'}</strong>
-          <ul>{notice.items.map((n) => <li>{n}</li>)}</ul>
-          <button type="button" onClick={() => setNotice({ from: notice.from, items: [] })}>dismiss</button>
+          <strong>
+            {notice.from === 'url'
+              ? 'Some values in the link were invalid and were replaced by defaults:'
+              : 'Conflicting values were reset:'}
+          </strong>
+          <ul>
+            {notice.items.map((n) => (
+              <li>{n}</li>
+            ))}
+          </ul>
+          <button type="button" onClick={() => setNotice({ from: notice.from, items: [] })}>
+            dismiss
+          </button>
         </div>
       ) : null}
       <div class="toolbar">
-        <button type="button" data-testid="btn-reset" title="rebuild data and network from the seed (step 0)" onClick={() => { const next = { ...state, trained: 0 }; setState(next); syncUrl(next, 0); start(next); }}>⟲ reset</button>
-        <button type="button" data-testid="btn-reseed" title="next seed (s + 1): new data, initialization and batches" onClick={() => change('seed', Math.min((state.seed as number) + 1, 2 ** 31 - 1))}>⚄ new seed</button>
-        <button type="button" class="play" data-testid="btn-play" disabled={busy || !canTrain}
-          title={canTrain ? (playing ? 'pause training' : 'start training') : 'the trainer has finished (train loss ≤ tol, or the horizon T and the polish are done); reset or change a parameter'}
-          onClick={() => send({ type: playing ? 'pause' : 'play' })}>{playing ? '❚❚ pause' : '▶ play'}</button>
-        <button type="button" data-testid="btn-step" disabled={busy || playing || !canTrain} title="one training step" onClick={() => send({ type: 'step', k: 1 })}>+1 step</button>
-        <button type="button" data-testid="btn-step10" disabled={busy || playing || !canTrain} title="ten training steps" onClick={() => send({ type: 'step', k: 10 })}>+10</button>
+        <button
+          type="button"
+          data-testid="btn-reset"
+          title="rebuild data and network from the seed (step 0)"
+          onClick={() => {
+            const next = { ...state, trained: 0 };
+            setState(next);
+            syncUrl(next, 0);
+            start(next);
+          }}
+        >
+          ⟲ reset
+        </button>
+        <button
+          type="button"
+          data-testid="btn-reseed"
+          title="next seed (s + 1): new data, initialization and batches"
+          onClick={() => change('seed', Math.min((state.seed as number) + 1, 2 ** 31 - 1))}
+        >
+          ⚄ new seed
+        </button>
+        <button
+          type="button"
+          class="play"
+          data-testid="btn-play"
+          disabled={busy || !canTrain}
+          title={
+            canTrain
+              ? playing
+                ? 'pause training'
+                : 'start training'
+              : 'the trainer has finished (train loss ≤ tol, or the horizon T and the polish are done); reset or change a parameter'
+          }
+          onClick={() => send({ type: playing ? 'pause' : 'play' })}
+        >
+          {playing ? '❚❚ pause' : '▶ play'}
+        </button>
+        <button
+          type="button"
+          data-testid="btn-step"
+          disabled={busy || playing || !canTrain}
+          title="one training step"
+          onClick={() => send({ type: 'step', k: 1 })}
+        >
+          +1 step
+        </button>
+        <button
+          type="button"
+          data-testid="btn-step10"
+          disabled={busy || playing || !canTrain}
+          title="ten training steps"
+          onClick={() => send({ type: 'step', k: 10 })}
+        >
+          +10
+        </button>
         <Readout q="step" value={snap?.step ?? 0} testid="readout-step" />
         <Readout q="stepsPerSec" value={lastRate.current} testid="readout-steps-per-sec" />
-        <span class="status" data-testid="status" data-state={status}>{status}</span>
-        <span class="phase" data-testid="phase" title="trainer phase: train (the algorithm) → polish (to an interpolator) → done">{snap?.phase ?? ''}</span>
-        {snap?.riskUnavailable ? <span class="warn" title={snap.riskUnavailable}>exact risk unavailable for this activation/target</span> : null}
-        {error ? <span class="error" data-testid="error">{error}</span> : null}
+        <span class="status" data-testid="status" data-state={status}>
+          {status}
+        </span>
+        <span
+          class="phase"
+          data-testid="phase"
+          title="trainer phase: train (the algorithm) → polish (to an interpolator) → done"
+        >
+          {snap?.phase ?? ''}
+        </span>
+        {snap?.riskUnavailable ? (
+          <span class="warn" title={snap.riskUnavailable}>
+            exact risk unavailable for this activation/target
+          </span>
+        ) : null}
+        {error ? (
+          <span class="error" data-testid="error">
+            {error}
+          </span>
+        ) : null}
       </div>
       <main>
         <aside class="controls">
@@ -177,7 +262,11 @@ function App() {
           <ControlGroup title="Training" params={TRAIN_PARAMS} state={state} onChange={change} />
         </aside>
         <section class="center">
-          <div class="readouts" data-testid="readouts" data-view={snap ? `${snap.view.symLog}|${snap.view.symMode}|${snap.view.balanced ? 1 : 0}` : ''}>
+          <div
+            class="readouts"
+            data-testid="readouts"
+            data-view={snap ? `${snap.view.symLog}|${snap.view.symMode}|${snap.view.balanced ? 1 : 0}` : ''}
+          >
             <Readout q="loss" value={shown?.loss} testid="readout-loss" />
             <Readout q="risk" value={shown?.risk} testid="readout-risk" />
             <Readout q="F" value={shown?.F} testid="readout-F" />
@@ -185,32 +274,71 @@ function App() {
             <Readout q="pathNorm" value={shown?.pathNorm} testid="readout-pathnorm" />
           </div>
           <h2 title="measured on the trained network θ (c = 1) every training chunk">Training curves</h2>
-          <div class="curves" data-testid="curves" data-points={hist.length} data-last-step={hist.length ? hist[hist.length - 1].step : 0}>
+          <div
+            class="curves"
+            data-testid="curves"
+            data-points={hist.length}
+            data-last-step={hist.length ? hist[hist.length - 1].step : 0}
+          >
             <PlotView make={() => curvesChart(hist, 'loss')} deps={[hist]} empty="press play or +1 step to train" />
             <PlotView make={() => curvesChart(hist, 'flatness')} deps={[hist]} empty="" />
           </div>
           <h2 title="the network f and the target f* on the plane x = α u₁ + β u₂">Function on span(u₁, u₂)</h2>
           {snap?.heatmap ? (
             <div class="heatmaps" data-testid="heatmap">
-              <figure title="f(x; θ) = Σ_j a_j σ(w_jᵀx)"><figcaption>network f</figcaption>
-                <PlotView make={() => heatmapChart(snap.heatmap!, 'f', heatDomain)} deps={[snap.heatmap, heatDomain]} /></figure>
-              <figure title="f*(x) = Σ_l g_l(u_lᵀx)"><figcaption>target f*</figcaption>
-                <PlotView make={() => heatmapChart(snap.heatmap!, 'fstar', heatDomain)} deps={[snap.heatmap, heatDomain]} /></figure>
+              <figure title="f(x; θ) = Σ_j a_j σ(w_jᵀx)">
+                <figcaption>network f</figcaption>
+                <PlotView make={() => heatmapChart(snap.heatmap!, 'f', heatDomain)} deps={[snap.heatmap, heatDomain]} />
+              </figure>
+              <figure title="f*(x) = Σ_l g_l(u_lᵀx)">
+                <figcaption>target f*</figcaption>
+                <PlotView
+                  make={() => heatmapChart(snap.heatmap!, 'fstar', heatDomain)}
+                  deps={[snap.heatmap, heatDomain]}
+                />
+              </figure>
               <PlotView make={() => heatmapLegend(heatDomain)} deps={[heatDomain]} />
             </div>
-          ) : <p class="empty">the heatmap is shown for r ≤ 2</p>}
+          ) : (
+            <p class="empty">the heatmap is shown for r ≤ 2</p>
+          )}
         </section>
         <section class="right">
-          <SymmetryPanel view={viewOf(state)} orbit={snap?.orbit ?? null} shownF={shown?.F} fShift={snap?.fShift ?? null} onView={setView} />
+          <SymmetryPanel
+            view={viewOf(state)}
+            orbit={snap?.orbit ?? null}
+            shownF={shown?.F}
+            fShift={snap?.fShift ?? null}
+            onView={setView}
+          />
           <div class="panel">
-            <h2 title={`${tip(QUANTITIES.align)}\nagainst ${tip(QUANTITIES.mass)}\nsize and colour: ${tip(QUANTITIES.absA)}`}>Neurons</h2>
-            <PlotView make={() => (snap ? neuronChart(snap.neurons) : null)} deps={[snap?.neurons]} testid="neuron-chart" empty="no live neurons" />
+            <h2
+              title={`${tip(QUANTITIES.align)}\nagainst ${tip(QUANTITIES.mass)}\nsize and colour: ${tip(QUANTITIES.absA)}`}
+            >
+              Neurons
+            </h2>
+            <PlotView
+              make={() => (snap ? neuronChart(snap.neurons) : null)}
+              deps={[snap?.neurons]}
+              testid="neuron-chart"
+              empty="no live neurons"
+            />
           </div>
         </section>
       </main>
-      <InterpolatorPanel result={interp} busy={interpBusy} disabled={busy || playing || interpBusy}
-        onCompute={() => { setInterpBusy(true); send({ type: 'interpolators' }); }} />
-      <footer>Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link reproduces it.</footer>
+      <InterpolatorPanel
+        result={interp}
+        busy={interpBusy}
+        disabled={busy || playing || interpBusy}
+        onCompute={() => {
+          setInterpBusy(true);
+          send({ type: 'interpolators' });
+        }}
+      />
+      <footer>
+        Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link
+        reproduces it.
+      </footer>
     </div>
   );
 }

@@ -52,7 +52,12 @@ export function buildProblem(state: State): Problem {
   const probe: Network = { act, m: 1, d, a: new Float64Array(1), W: new Float64Array(d) };
   const riskUnavailable = exactUnavailableReason(probe, target);
   return {
-    data, target, U, r, act, riskUnavailable,
+    data,
+    target,
+    U,
+    r,
+    act,
+    riskUnavailable,
     fstar: (X, n) => evaluateTarget(target, X, n),
     risk: (net) => (riskUnavailable ? null : populationRisk(net, target, { method: 'exact' }).value),
   };
@@ -89,7 +94,10 @@ export function createStepper(state: State, problem: Problem): Stepper {
 export const MAX_SOLVE_N = 1000;
 
 /** Reference interpolators on the same data and activation; a note for each that cannot be built. */
-export function referenceInterpolators(state: State, problem: Problem): { nets: { name: string; net: Network }[]; notes: string[] } {
+export function referenceInterpolators(
+  state: State,
+  problem: Problem,
+): { nets: { name: string; net: Network }[]; notes: string[] } {
   const nets: { name: string; net: Network }[] = [];
   const notes: string[] = [];
   const { data, act } = problem;
@@ -104,7 +112,9 @@ export function referenceInterpolators(state: State, problem: Problem): { nets: 
   tryBuild('teacher', () => teacherInterpolator(data, act).net);
   if (data.n > MAX_SOLVE_N) {
     // Both solve an n×m dense system (m ≥ n): O(n³) in the portable backend, minutes past this size.
-    notes.push(`memorizer and random features: n = ${data.n} > ${MAX_SOLVE_N} is too slow for a browser tab (use the CLI)`);
+    notes.push(
+      `memorizer and random features: n = ${data.n} > ${MAX_SOLVE_N} is too slow for a browser tab (use the CLI)`,
+    );
   } else {
     tryBuild('memorizer', () => memorizer(data, act).net);
     tryBuild('random features', () => randomFeatures(data, act, 2 * data.n, seed).net);

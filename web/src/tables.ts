@@ -16,7 +16,10 @@ export type State = Record<string, unknown>;
 type Override = Partial<Omit<PlaygroundParam, 'key' | 'type'>> & { group?: Group };
 
 const STOCHASTIC = ['sgd', 'adam', 'sam', '1sam', 'asam', 'label-noise', 'trace-penalty', 'invariant-penalty'];
-const algoIs = (...names: string[]) => (s: State) => names.includes(String(s.algo));
+const algoIs =
+  (...names: string[]) =>
+  (s: State) =>
+    names.includes(String(s.algo));
 
 /** Data rows: playground defaults and ranges. Rows not listed keep the core default and are not shown. */
 const DATA_UI: Record<string, Override> = {
@@ -29,7 +32,8 @@ const DATA_UI: Record<string, Override> = {
   input: { label: 'input law', advanced: true },
   index: { label: 'index U', advanced: true },
   seed: {
-    label: 'seed', default: 1,
+    label: 'seed',
+    default: 1,
     help: 'one seed for everything: index matrix, inputs and label noise here; initialization, batches and training noise in the trainer (independent sub-streams)',
     formula: 'same seed ⇒ bit-identical numbers',
   },
@@ -38,11 +42,24 @@ const DATA_UI: Record<string, Override> = {
 /** Training rows, with the playground's URL keys. `seed` is bound to the data seed (one seed). */
 const TRAIN_UI: Record<string, Override> = {
   algo: { short: 'al', label: 'algorithm' },
-  width: { short: 'm', label: 'width m', group: 'model', default: 100, max: 1000, formula: 'f(x; θ) = Σ_{j=1..m} a_j σ(w_jᵀx)' },
+  width: {
+    short: 'm',
+    label: 'width m',
+    group: 'model',
+    default: 100,
+    max: 1000,
+    formula: 'f(x; θ) = Σ_{j=1..m} a_j σ(w_jᵀx)',
+  },
   init: { short: 'in', label: 'init', group: 'model' },
   initScale: { short: 'is', label: 'init scale s', group: 'model', default: 0.5, min: 1e-3, max: 100 },
   lr: { short: 'lr', label: 'learning rate η', default: 0.1, min: 1e-5, max: 100 },
-  steps: { short: 'T', label: 'horizon T', default: 5000, max: 1_000_000, help: 'maximum number of optimizer steps (the trainer then polishes and stops); also the length of the λ continuation for flattest' },
+  steps: {
+    short: 'T',
+    label: 'horizon T',
+    default: 5000,
+    max: 1_000_000,
+    help: 'maximum number of optimizer steps (the trainer then polishes and stops); also the length of the λ continuation for flattest',
+  },
   batch: { short: 'b', label: 'batch', max: 5000, showIf: algoIs(...STOCHASTIC) },
   rho: { short: 'rho', label: 'ρ', showIf: algoIs('sam', '1sam', 'asam') },
   microBatch: { short: 'mb', label: 'micro-batch', showIf: algoIs('1sam') },
@@ -68,7 +85,13 @@ const TRAIN_UI: Record<string, Override> = {
 };
 
 function decorate(def: ParamDef, o: Override, group: Group): PlaygroundParam {
-  return { ...def, label: def.key, ...o, group: o.group ?? group, short: o.short ?? def.short ?? def.key } as PlaygroundParam;
+  return {
+    ...def,
+    label: def.key,
+    ...o,
+    group: o.group ?? group,
+    short: o.short ?? def.short ?? def.key,
+  } as PlaygroundParam;
 }
 
 function rows(core: readonly ParamDef[], ui: Record<string, Override>, group: Group): PlaygroundParam[] {
@@ -84,7 +107,10 @@ const dataRows = rows(CORE_DATA, DATA_UI, 'data');
 const trainRows = rows(CORE_TRAIN, TRAIN_UI, 'train');
 
 export const DATA_PARAMS: readonly PlaygroundParam[] = dataRows;
-export const NETWORK_PARAMS: readonly PlaygroundParam[] = [...trainRows.filter((p) => p.group === 'model'), ...MODEL_PARAMS];
+export const NETWORK_PARAMS: readonly PlaygroundParam[] = [
+  ...trainRows.filter((p) => p.group === 'model'),
+  ...MODEL_PARAMS,
+];
 export const TRAIN_PARAMS: readonly PlaygroundParam[] = trainRows.filter((p) => p.group === 'train');
 
 export const TABLE: readonly PlaygroundParam[] = [...DATA_PARAMS, ...NETWORK_PARAMS, ...TRAIN_PARAMS, ...VIEW_PARAMS];

@@ -6,7 +6,18 @@
 import '../../src/linalg/index.js';
 import type { Network } from '../../src/model/network.js';
 import {
-  displayed, type Heatmap, heatmap, measure, type NeuronPoint, neuronView, type OrbitCurve, orbitCurve, type Plane, plane, type Readouts, type SymmetryView,
+  displayed,
+  type Heatmap,
+  heatmap,
+  measure,
+  type NeuronPoint,
+  neuronView,
+  type OrbitCurve,
+  orbitCurve,
+  type Plane,
+  plane,
+  type Readouts,
+  type SymmetryView,
 } from './lab.js';
 import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
 import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
@@ -76,9 +87,15 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
     orbit = orbitCache.curve;
   }
   post({
-    type: 'snapshot', epoch, step, playing, replaying, view,
+    type: 'snapshot',
+    epoch,
+    step,
+    playing,
+    replaying,
+    view,
     shown,
-    history: pending, resetHistory,
+    history: pending,
+    resetHistory,
     neurons: views.neurons,
     heatmap: views.heatmap,
     fShift: heat?.shift ?? null,
@@ -92,7 +109,11 @@ function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
   resetHistory = false;
 }
 
-function heatFor(key: string, net: Network, shownNet: Network): { key: string; h: Heatmap | null; shift: number | null } {
+function heatFor(
+  key: string,
+  net: Network,
+  shownNet: Network,
+): { key: string; h: Heatmap | null; shift: number | null } {
   if (!grid || !gridFstar) return { key, h: null, shift: null };
   const h = heatmap(shownNet, grid, gridFstar);
   if (shownNet === net) return { key, h, shift: 0 };
@@ -134,7 +155,11 @@ async function init(next: State, myEpoch: number): Promise<void> {
   epoch = myEpoch;
   playing = false;
   state = next;
-  view = { symLog: next.symLog as number, symMode: next.symMode as SymmetryView['symMode'], balanced: next.balanced as boolean };
+  view = {
+    symLog: next.symLog as number,
+    symMode: next.symMode as SymmetryView['symMode'],
+    balanced: next.balanced as boolean,
+  };
   problem = buildProblem(next);
   stepper = createStepper(next, problem);
   grid = plane(problem);
@@ -209,7 +234,11 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
       case 'step':
         if (stepper && !playing && !replaying) {
           const my = epoch;
-          advance(msg.k, my).then(() => { if (my === epoch) snapshot({ orbit: true }); }).catch(fail);
+          advance(msg.k, my)
+            .then(() => {
+              if (my === epoch) snapshot({ orbit: true });
+            })
+            .catch(fail);
         }
         break;
       case 'view':

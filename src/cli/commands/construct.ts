@@ -14,11 +14,37 @@ const KINDS = ['teacher', 'memorizer', 'random-features'] as const;
 type Kind = (typeof KINDS)[number];
 
 export const CONSTRUCT_PARAMS = {
-  width: { key: 'width', type: 'int', default: undefined, min: 1, max: 1_000_000, help: 'network width m' } as ParamDef<number | undefined>,
-  seed: { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'seed of the random directions' } as ParamDef<number>,
-  tol: { key: 'tol', type: 'number', default: undefined, min: 0, help: 'interpolation tolerance on max |f(x_i) − y_i|' } as ParamDef<number | undefined>,
-  balance: { key: 'balance', type: 'bool', default: undefined, help: 'write the balanced point of the orbit (raw trace = F*)' } as ParamDef<boolean | undefined>,
-  maxCond: { key: 'maxCond', type: 'number', default: 1e12, min: 1, help: 'refuse linear systems with a larger condition number' } as ParamDef<number>,
+  width: { key: 'width', type: 'int', default: undefined, min: 1, max: 1_000_000, help: 'network width m' } as ParamDef<
+    number | undefined
+  >,
+  seed: {
+    key: 'seed',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    help: 'seed of the random directions',
+  } as ParamDef<number>,
+  tol: {
+    key: 'tol',
+    type: 'number',
+    default: undefined,
+    min: 0,
+    help: 'interpolation tolerance on max |f(x_i) − y_i|',
+  } as ParamDef<number | undefined>,
+  balance: {
+    key: 'balance',
+    type: 'bool',
+    default: undefined,
+    help: 'write the balanced point of the orbit (raw trace = F*)',
+  } as ParamDef<boolean | undefined>,
+  maxCond: {
+    key: 'maxCond',
+    type: 'number',
+    default: 1e12,
+    min: 1,
+    help: 'refuse linear systems with a larger condition number',
+  } as ParamDef<number>,
 };
 
 interface ConstructFlags {
@@ -39,15 +65,27 @@ function opt<T>(def: ParamDef<T>, raw: string | undefined, flag: string): T {
 export function register(program: Command): void {
   program
     .command('construct')
-    .description('build an interpolator of a data set: teacher (exact f* + memorized noise), memorizer (w_j = x_j/‖x_j‖), random-features (minimum-norm a)')
+    .description(
+      'build an interpolator of a data set: teacher (exact f* + memorized noise), memorizer (w_j = x_j/‖x_j‖), random-features (minimum-norm a)',
+    )
     .argument('<kind>', `one of ${KINDS.join(', ')}`)
     .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
     .requiredOption('--out <file>', 'model file to write (flatlab.model/1)')
-    .option('--width <m>', 'width m: memorizer ≥ n (default n), random-features ≥ n (default 2n), teacher pads with dead neurons')
-    .option('--activation <name>', 'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus', 'relu')
+    .option(
+      '--width <m>',
+      'width m: memorizer ≥ n (default n), random-features ≥ n (default 2n), teacher pads with dead neurons',
+    )
+    .option(
+      '--activation <name>',
+      'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus',
+      'relu',
+    )
     .option('--seed <s>', 'seed of the random features / extra memorizer directions (default 0)')
     .option('--tol <t>', 'interpolation tolerance on max_i |f(x_i) − y_i| (default 1e-8 · max(1, max|y|))')
-    .option('--balance <true|false>', 'write the network at the balanced point of its rescaling orbit (k A_j = B_j, raw trace = F*); default true for teacher, false otherwise')
+    .option(
+      '--balance <true|false>',
+      'write the network at the balanced point of its rescaling orbit (k A_j = B_j, raw trace = F*); default true for teacher, false otherwise',
+    )
     .option('--max-cond <c>', 'refuse linear systems whose estimated condition number exceeds this (default 1e12)')
     .action((kindRaw: string, flags: ConstructFlags) => {
       if (!(KINDS as readonly string[]).includes(kindRaw)) {
@@ -65,7 +103,10 @@ export function register(program: Command): void {
       if (kind === 'teacher') res = teacherInterpolator(data, act, { width, tol, maxCond, balance });
       else if (kind === 'memorizer') res = memorizer(data, act, { width, seed, tol, maxCond, balance });
       else res = randomFeatures(data, act, width ?? 2 * data.n, seed, { tol, maxCond, balance });
-      writeModelFile(flags.out, res.net, { construction: res.construction, ...(res.construction.seed !== undefined ? { seed } : {}) });
+      writeModelFile(flags.out, res.net, {
+        construction: res.construction,
+        ...(res.construction.seed !== undefined ? { seed } : {}),
+      });
       const c = res.construction;
       const parts = kind === 'teacher' ? ` (${c.teacherNeurons} teacher + ${c.memorizingNeurons} memorizing)` : '';
       const cond = c.cond === null ? '' : `, condition number ≈ ${c.cond.toExponential(2)}`;

@@ -14,16 +14,24 @@ import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../datase
 function describeData(data: Dataset, out: string | null): Record<string, unknown> {
   const mo = data.target ? targetMoments(data.target) : null;
   return {
-    ...(out ? { out } : {}), n: data.n, d: data.d, seed: data.seed ?? null, target: data.target ? linksLabel(data.target) : null,
-    r: data.target?.r ?? null, input: data.target?.input.law ?? null, noise: data.target?.noise ?? null,
-    targetVariance: mo?.variance ?? null, labelVariance: mo && data.target ? mo.variance + data.target.noise ** 2 : null,
+    ...(out ? { out } : {}),
+    n: data.n,
+    d: data.d,
+    seed: data.seed ?? null,
+    target: data.target ? linksLabel(data.target) : null,
+    r: data.target?.r ?? null,
+    input: data.target?.input.law ?? null,
+    noise: data.target?.noise ?? null,
+    targetVariance: mo?.variance ?? null,
+    labelVariance: mo && data.target ? mo.variance + data.target.noise ** 2 : null,
     varianceMethod: mo?.method ?? null,
   };
 }
 
 function summary(data: Dataset, out: string | null): string {
   const wrote = out ? `; wrote ${out}` : '';
-  if (!data.target) return `${out ? 'imported' : 'valid data set:'} ${data.n} samples of dimension d = ${data.d} (no target: population risk unavailable)${wrote}`;
+  if (!data.target)
+    return `${out ? 'imported' : 'valid data set:'} ${data.n} samples of dimension d = ${data.d} (no target: population risk unavailable)${wrote}`;
   const t = data.target;
   const mo = targetMoments(t);
   const v = `Var f* = ${mo.variance.toPrecision(4)}${mo.method === 'montecarlo' ? ` (Monte Carlo, ± ${mo.stderr?.toPrecision(2)})` : ''}`;
@@ -33,23 +41,37 @@ function summary(data: Dataset, out: string | null): string {
 export function register(program: Command): void {
   const cmd = program
     .command('data')
-    .description('generate a Gaussian multi-index data set y = f*(x) + σ_ε ε (or import a CSV table) and write it as JSON');
+    .description(
+      'generate a Gaussian multi-index data set y = f*(x) + σ_ε ε (or import a CSV table) and write it as JSON',
+    );
   for (const def of DATA_PARAMS) {
-    const range = def.type === 'enum' ? ` (${def.choices?.join(' | ')})` : def.min !== undefined ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})` : '';
+    const range =
+      def.type === 'enum'
+        ? ` (${def.choices?.join(' | ')})`
+        : def.min !== undefined
+          ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})`
+          : '';
     const dflt = def.default === '' ? '' : `; default ${String(def.default)}`;
     cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}${dflt}`);
   }
   cmd
-    .option('--from-csv <file>', 'import a CSV table instead (feature columns, then y; header optional); no other data flag applies')
+    .option(
+      '--from-csv <file>',
+      'import a CSV table instead (feature columns, then y; header optional); no other data flag applies',
+    )
     .option('--check <file>', 'validate an existing data set file and print its summary (nothing is written)')
     .option('--out <file>', 'data set file to write (flatlab.dataset/1); required unless --check')
     .option('--json', 'print a JSON summary instead of a sentence')
-    .addHelpText('after', '\nExamples:\n  flatlab data --d 50 --n 200 --r 2 --links relu+relu --noise 0 --seed 0 --out D.json\n  flatlab data --d 20 --r 3 --links product --input sphere --out P.json\n  flatlab data --from-csv table.csv --out D.json\n  flatlab data --check D.json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  flatlab data --d 50 --n 200 --r 2 --links relu+relu --noise 0 --seed 0 --out D.json\n  flatlab data --d 20 --r 3 --links product --input sphere --out P.json\n  flatlab data --from-csv table.csv --out D.json\n  flatlab data --check D.json\n',
+    )
     .action((flags: Record<string, string | boolean | undefined>) => {
       let data: Dataset;
       if (flags.check !== undefined) {
         const other = [...DATA_PARAMS.map((def) => def.key), 'fromCsv', 'out'].filter((k) => flags[k] !== undefined);
-        if (other.length > 0) throw new InputError(`--check only validates a file; drop ${other.map(flagName).join(', ')}`);
+        if (other.length > 0)
+          throw new InputError(`--check only validates a file; drop ${other.map(flagName).join(', ')}`);
         data = readDatasetFile(flags.check as string);
         process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, null))}\n` : `${summary(data, null)}\n`);
         return;
@@ -58,7 +80,8 @@ export function register(program: Command): void {
       const out = flags.out as string;
       if (flags.fromCsv !== undefined) {
         const given = DATA_PARAMS.filter((def) => flags[def.key] !== undefined).map((def) => flagName(def.key));
-        if (given.length > 0) throw new InputError(`--from-csv imports a table; ${given.join(', ')} cannot be used with it`);
+        if (given.length > 0)
+          throw new InputError(`--from-csv imports a table; ${given.join(', ')} cannot be used with it`);
         data = readCsvDatasetFile(flags.fromCsv as string);
       } else {
         const raw: Record<string, unknown> = {};

@@ -15,15 +15,56 @@ import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
 
 export const ESTIMATE_TRACE_PARAMS = {
-  method: { key: 'method', type: 'enum', choices: TRACE_METHODS, default: 'hutchinson', help: 'trace estimator' } as ParamDef<TraceMethod>,
-  budget: { key: 'budget', type: 'int', default: 30, min: 4, max: 1e6, help: 'matrix-vector products per estimate' } as ParamDef<number>,
-  seeds: { key: 'seeds', type: 'int', default: 10, min: 1, max: 1e5, help: 'independent repetitions (the reported stderr is their spread)' } as ParamDef<number>,
-  seed: { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'base seed of the probes' } as ParamDef<number>,
-  sampler: { key: 'sampler', type: 'enum', choices: SAMPLERS, default: 'rademacher', help: 'probe distribution' } as ParamDef<Sampler>,
-  operator: { key: 'operator', type: 'enum', choices: OPERATOR_KINDS, default: 'hessian', help: 'which curvature matrix' } as ParamDef<OperatorKind>,
+  method: {
+    key: 'method',
+    type: 'enum',
+    choices: TRACE_METHODS,
+    default: 'hutchinson',
+    help: 'trace estimator',
+  } as ParamDef<TraceMethod>,
+  budget: {
+    key: 'budget',
+    type: 'int',
+    default: 30,
+    min: 4,
+    max: 1e6,
+    help: 'matrix-vector products per estimate',
+  } as ParamDef<number>,
+  seeds: {
+    key: 'seeds',
+    type: 'int',
+    default: 10,
+    min: 1,
+    max: 1e5,
+    help: 'independent repetitions (the reported stderr is their spread)',
+  } as ParamDef<number>,
+  seed: {
+    key: 'seed',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    help: 'base seed of the probes',
+  } as ParamDef<number>,
+  sampler: {
+    key: 'sampler',
+    type: 'enum',
+    choices: SAMPLERS,
+    default: 'rademacher',
+    help: 'probe distribution',
+  } as ParamDef<Sampler>,
+  operator: {
+    key: 'operator',
+    type: 'enum',
+    choices: OPERATOR_KINDS,
+    default: 'hessian',
+    help: 'which curvature matrix',
+  } as ParamDef<OperatorKind>,
 };
 
-type Flags = { data: string; model: string; json?: boolean; convergence?: boolean } & Partial<Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>>;
+type Flags = { data: string; model: string; json?: boolean; convergence?: boolean } & Partial<
+  Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>
+>;
 
 function num(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -35,7 +76,9 @@ function num(v: number): string {
 export function register(program: Command): void {
   const cmd = program
     .command('estimate-trace')
-    .description('Hutchinson / Hutch++ estimates of the Hessian trace with standard errors, beside the exact value, and error-vs-budget data')
+    .description(
+      'Hutchinson / Hutch++ estimates of the Hessian trace with standard errors, beside the exact value, and error-vs-budget data',
+    )
     .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
     .requiredOption('--model <file>', 'model file (flatlab.model/1)');
   for (const def of Object.values(ESTIMATE_TRACE_PARAMS) as ParamDef[]) {
@@ -45,7 +88,10 @@ export function register(program: Command): void {
   cmd
     .option('--no-convergence', 'skip the error-vs-budget runs (budgets 4, 8, 16, … up to --budget, both methods)')
     .option('--json', 'print one JSON object')
-    .addHelpText('after', '\nExample:\n  flatlab estimate-trace --data D.json --model M.json --method hutchpp --budget 60 --seeds 20 --json\n')
+    .addHelpText(
+      'after',
+      '\nExample:\n  flatlab estimate-trace --data D.json --model M.json --method hutchpp --budget 60 --seeds 20 --json\n',
+    )
     .action((flags: Flags) => {
       const p = ESTIMATE_TRACE_PARAMS;
       const get = <T>(def: ParamDef<T>): T => {
@@ -67,15 +113,28 @@ export function register(program: Command): void {
       const t1 = performance.now();
       const r = estimateOverSeeds(op, method, budget, seeds, seed, sampler);
       const estimateMs = (performance.now() - t1) / seeds;
-      const convergence = flags.convergence === false ? [] : traceConvergence(op, exact, { budgets: budgetLadder(budget), seeds, baseSeed: seed, sampler });
+      const convergence =
+        flags.convergence === false
+          ? []
+          : traceConvergence(op, exact, { budgets: budgetLadder(budget), seeds, baseSeed: seed, sampler });
       const out = {
-        estimate: r.estimate, stderr: r.stderr, exact, budget, method, seeds,
-        error: r.estimate - exact, zScore: r.stderr > 0 ? (r.estimate - exact) / r.stderr : null,
-        operator: kind, sampler, seed, dim: op.dim,
+        estimate: r.estimate,
+        stderr: r.stderr,
+        exact,
+        budget,
+        method,
+        seeds,
+        error: r.estimate - exact,
+        zScore: r.stderr > 0 ? (r.estimate - exact) / r.stderr : null,
+        operator: kind,
+        sampler,
+        seed,
+        dim: op.dim,
         perSeed: r.perSeed.map((e) => ({ seed: e.seed, estimate: e.estimate, stderr: e.stderr, matvecs: e.matvecs })),
         convergence,
         timing: { exactMs, estimateMsPerSeed: estimateMs },
-        lossConvention: LOSS_CONVENTION, backend: getBackend().name,
+        lossConvention: LOSS_CONVENTION,
+        backend: getBackend().name,
       };
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -90,7 +149,9 @@ export function register(program: Command): void {
       if (convergence.length > 0) {
         lines.push('', '  budget  method      rms error    mean |error|  mean stderr');
         for (const c of convergence) {
-          lines.push(`  ${String(c.budget).padStart(6)}  ${c.method.padEnd(10)}  ${num(c.rmsError).padStart(11)}  ${num(c.meanAbsError).padStart(12)}  ${num(c.meanStderr).padStart(11)}`);
+          lines.push(
+            `  ${String(c.budget).padStart(6)}  ${c.method.padEnd(10)}  ${num(c.rmsError).padStart(11)}  ${num(c.meanAbsError).padStart(12)}  ${num(c.meanStderr).padStart(11)}`,
+          );
         }
       }
       lines.push(`loss convention: ${LOSS_CONVENTION}; ${getBackend().name} backend`);

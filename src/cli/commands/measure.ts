@@ -34,8 +34,22 @@ export function defaultMcSamples(net: Pick<Network, 'm' | 'd'>): number {
 }
 
 export const MEASURE_PARAMS = {
-  mcSamples: { key: 'mcSamples', type: 'int', default: MEASURE_MC_SAMPLES, min: 2, max: 1e9, help: 'Monte Carlo samples for the population risk' } as ParamDef<number>,
-  seed: { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'seed of the Monte Carlo samples' } as ParamDef<number>,
+  mcSamples: {
+    key: 'mcSamples',
+    type: 'int',
+    default: MEASURE_MC_SAMPLES,
+    min: 2,
+    max: 1e9,
+    help: 'Monte Carlo samples for the population risk',
+  } as ParamDef<number>,
+  seed: {
+    key: 'seed',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 2 ** 31 - 1,
+    help: 'seed of the Monte Carlo samples',
+  } as ParamDef<number>,
 };
 
 export interface RiskReport {
@@ -107,7 +121,10 @@ export function formatMeasureReport(r: MeasureReport, extra: [string, string][] 
     ['trace  Tr ∇²L', num(r.trace)],
     ['  Gauss–Newton part', num(r.traceGaussNewton)],
     ['  residual part', num(r.traceResidual)],
-    ['invariant flatness  F*', r.invariantFlatness === null ? 'n/a (activation not homogeneous)' : num(r.invariantFlatness)],
+    [
+      'invariant flatness  F*',
+      r.invariantFlatness === null ? 'n/a (activation not homogeneous)' : num(r.invariantFlatness),
+    ],
     ['path norm  P', r.pathNorm === null ? 'n/a (activation not homogeneous)' : num(r.pathNorm)],
     ['train loss', num(r.trainLoss)],
     ['max residual', num(r.maxResidual)],
@@ -136,19 +153,30 @@ interface MeasureFlags {
 export function register(program: Command): Command {
   return program
     .command('measure')
-    .description('exact Hessian trace (with Gauss–Newton and residual parts), invariant flatness F*, path norm, train loss and population risk of a model')
+    .description(
+      'exact Hessian trace (with Gauss–Newton and residual parts), invariant flatness F*, path norm, train loss and population risk of a model',
+    )
     .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
     .requiredOption('--model <file>', 'model file (flatlab.model/1)')
     .option('--json', 'print the report as one JSON object')
-    .option('--mc-samples <N>', `Monte Carlo samples for the population risk when no exact formula applies (default ${MEASURE_MC_SAMPLES}, fewer for wide models: 5e8/(m·d), at least 2048)`)
+    .option(
+      '--mc-samples <N>',
+      `Monte Carlo samples for the population risk when no exact formula applies (default ${MEASURE_MC_SAMPLES}, fewer for wide models: 5e8/(m·d), at least 2048)`,
+    )
     .option('--seed <s>', 'seed of the Monte Carlo samples (default 0)')
     .option('--all', 'also compute every registered measure (sharpness, PAC-Bayes, norms, …; docs/measures.md)')
-    .option('--invariance', 'evaluate each registered measure on random points of the rescaling orbit and report its spread')
+    .option(
+      '--invariance',
+      'evaluate each registered measure on random points of the rescaling orbit and report its spread',
+    )
     .option('--init <file>', 'initial model (flatlab.model/1), for distance_to_init')
     .option('--orbit-points <N>', 'orbit points for --invariance (default 20)')
     .option('--orbit-log-range <r>', 'orbit factors 10^U[−r, r] for --invariance (default 1)')
     .action((flags: MeasureFlags) => {
-      const mcSamples = flags.mcSamples === undefined ? undefined : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
+      const mcSamples =
+        flags.mcSamples === undefined
+          ? undefined
+          : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
       const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
       const { net } = readModelFile(flags.model);
       const data = readDatasetFile(flags.data);
@@ -158,13 +186,23 @@ export function register(program: Command): Command {
       const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
       const inv = flags.invariance
         ? invarianceReport(net, data, {
-            points: flags.orbitPoints === undefined ? undefined : parseParam(INVARIANCE_PARAMS.points, flags.orbitPoints, '--orbit-points'),
-            logRange: flags.orbitLogRange === undefined ? undefined : parseParam(INVARIANCE_PARAMS.logRange, flags.orbitLogRange, '--orbit-log-range'),
-            seed: seed ?? 0, context: { init },
+            points:
+              flags.orbitPoints === undefined
+                ? undefined
+                : parseParam(INVARIANCE_PARAMS.points, flags.orbitPoints, '--orbit-points'),
+            logRange:
+              flags.orbitLogRange === undefined
+                ? undefined
+                : parseParam(INVARIANCE_PARAMS.logRange, flags.orbitLogRange, '--orbit-log-range'),
+            seed: seed ?? 0,
+            context: { init },
           })
         : undefined;
       if (flags.json) {
-        const extra = { ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}), ...(inv ? { invariance: inv } : {}) };
+        const extra = {
+          ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),
+          ...(inv ? { invariance: inv } : {}),
+        };
         process.stdout.write(`${JSON.stringify({ ...report, ...extra })}\n`);
         return;
       }

@@ -37,7 +37,8 @@ export function loadBuiltinSpecs(dir = builtinStudiesDir()): StudySpec[] {
 }
 
 export function checkScale(s: string): Scale {
-  if (!(SCALES as readonly string[]).includes(s)) throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
+  if (!(SCALES as readonly string[]).includes(s))
+    throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
   return s as Scale;
 }
 
@@ -56,23 +57,32 @@ export async function reproduce(f: Flags): Promise<string> {
   let specs = f.spec?.length ? f.spec.map((p) => parseSpec(readTextFile(p, 'study spec'), p)) : loadBuiltinSpecs();
   if (f.study?.length) {
     const known = specs.map((s) => s.name);
-    for (const s of f.study) if (!known.includes(s)) throw new InputError(`--study must be one of ${known.join(', ')} (got "${s}")`);
+    for (const s of f.study)
+      if (!known.includes(s)) throw new InputError(`--study must be one of ${known.join(', ')} (got "${s}")`);
     specs = specs.filter((s) => f.study?.includes(s.name));
   }
-  const workers = f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
+  const workers =
+    f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
     let seconds: number | null = null;
     if (!f.reportOnly) {
       const executor = createExecutor({ workers });
-      process.stderr.write(`flatlab reproduce: ${specs.length} studies at scale "${scale}", executor ${executor.name}, database ${join(out, 'results.sqlite')}\n`);
+      process.stderr.write(
+        `flatlab reproduce: ${specs.length} studies at scale "${scale}", executor ${executor.name}, database ${join(out, 'results.sqlite')}\n`,
+      );
       try {
         const summary = await runStudies(specs, {
-          store, scale, executor, progress: textProgress((s) => process.stderr.write(s), { tty: process.stderr.isTTY === true }),
+          store,
+          scale,
+          executor,
+          progress: textProgress((s) => process.stderr.write(s), { tty: process.stderr.isTTY === true }),
         });
         seconds = summary.seconds;
-        process.stderr.write(`ran ${summary.ran} trials (${summary.resumed} already done, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`);
+        process.stderr.write(
+          `ran ${summary.ran} trials (${summary.resumed} already done, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
+        );
         store.setMeta(`seconds:${scale}`, String(summary.seconds));
       } finally {
         await executor.close();
@@ -83,7 +93,13 @@ export async function reproduce(f: Flags): Promise<string> {
       seconds = stored === null ? null : Number(stored);
     }
     const report = await writeReport({
-      store, specs, scale, dir: join(out, 'report'), backend: getBackend().name, version: VERSION, seconds,
+      store,
+      specs,
+      scale,
+      dir: join(out, 'report'),
+      backend: getBackend().name,
+      version: VERSION,
+      seconds,
       command: `flatlab reproduce --scale ${scale}`,
     });
     for (const s of report.sections) for (const v of s.verdicts) process.stderr.write(`  [${v.status}] ${v.text}\n`);
@@ -96,8 +112,14 @@ export async function reproduce(f: Flags): Promise<string> {
 export function register(program: Command): void {
   program
     .command('reproduce')
-    .description('run the built-in studies (H1–H4, algorithms, estimators) resumably and write an HTML report with verdicts')
-    .option('--scale <scale>', `grid size: ${SCALES.join(' | ')} (smoke < 1 min, default ≤ 10 min on 2 cores)`, 'default')
+    .description(
+      'run the built-in studies (H1–H4, algorithms, estimators) resumably and write an HTML report with verdicts',
+    )
+    .option(
+      '--scale <scale>',
+      `grid size: ${SCALES.join(' | ')} (smoke < 1 min, default ≤ 10 min on 2 cores)`,
+      'default',
+    )
     .option('--out <dir>', 'output folder: DIR/results.sqlite and DIR/report/index.html', 'flatlab-out')
     .option('--workers <n>', 'parallel worker threads (default: one per core; 1 = in this process)')
     .option('--study <name...>', 'only these built-in studies (by spec name)')

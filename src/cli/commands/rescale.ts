@@ -11,8 +11,22 @@ import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
 
-const LOG_RANGE: ParamDef<number> = { key: 'randomLogRange', type: 'number', default: 1, min: 0, max: 100, help: 'c_j = 10^u, u ~ U[−r, r]' };
-const SEED: ParamDef<number> = { key: 'seed', type: 'int', default: 0, min: 0, max: 2 ** 31 - 1, help: 'seed of the random factors' };
+const LOG_RANGE: ParamDef<number> = {
+  key: 'randomLogRange',
+  type: 'number',
+  default: 1,
+  min: 0,
+  max: 100,
+  help: 'c_j = 10^u, u ~ U[−r, r]',
+};
+const SEED: ParamDef<number> = {
+  key: 'seed',
+  type: 'int',
+  default: 0,
+  min: 0,
+  max: 2 ** 31 - 1,
+  help: 'seed of the random factors',
+};
 
 interface RescaleFlags {
   model: string;
@@ -27,7 +41,9 @@ interface RescaleFlags {
 export function register(program: Command): void {
   program
     .command('rescale')
-    .description('apply the rescaling symmetry (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j): same function, same F*, different raw trace')
+    .description(
+      'apply the rescaling symmetry (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j): same function, same F*, different raw trace',
+    )
     .requiredOption('--model <file>', 'model file (flatlab.model/1)')
     .requiredOption('--out <file>', 'rescaled model file to write')
     .option('--factor <c>', 'one factor c > 0 for every neuron')
@@ -36,20 +52,24 @@ export function register(program: Command): void {
     .option('--balance', 'move to the flattest point of the orbit, c_j* = (B_j/(k A_j))^{1/(2k+2)} (needs --data)')
     .option('--data <file>', 'data set (for --balance)')
     .action((flags: RescaleFlags) => {
-      const modes = [flags.factor !== undefined, flags.randomLogRange !== undefined, flags.balance === true].filter(Boolean).length;
+      const modes = [flags.factor !== undefined, flags.randomLogRange !== undefined, flags.balance === true].filter(
+        Boolean,
+      ).length;
       if (modes !== 1) {
         throw new InputError('rescale: give exactly one of --factor c, --random-log-range r, --balance');
       }
       if (flags.seed !== undefined && flags.randomLogRange === undefined) {
         throw new InputError('rescale: --seed only applies with --random-log-range');
       }
-      if (flags.data !== undefined && !flags.balance) throw new InputError('rescale: --data only applies with --balance');
+      if (flags.data !== undefined && !flags.balance)
+        throw new InputError('rescale: --data only applies with --balance');
       const { net, provenance } = readModelFile(flags.model);
       let out = net;
       let op: Record<string, unknown>;
       if (flags.factor !== undefined) {
         const c = flags.factor.trim() === '' ? Number.NaN : Number(flags.factor);
-        if (!(c > 0) || !Number.isFinite(c)) throw new InputError(`--factor must be a finite number > 0 (got ${JSON.stringify(flags.factor)})`);
+        if (!(c > 0) || !Number.isFinite(c))
+          throw new InputError(`--factor must be a finite number > 0 (got ${JSON.stringify(flags.factor)})`);
         out = rescale(net, c);
         op = { mode: 'factor', factor: c };
       } else if (flags.randomLogRange !== undefined) {
@@ -58,7 +78,8 @@ export function register(program: Command): void {
         out = rescale(net, randomFactors(net.m, r, seed));
         op = { mode: 'random', logRange: r, seed };
       } else {
-        if (flags.data === undefined) throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
+        if (flags.data === undefined)
+          throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
         const data = readDatasetFile(flags.data);
         out = balance(net, data);
         op = { mode: 'balance', data: flags.data };

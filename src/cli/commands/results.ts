@@ -17,10 +17,36 @@ function csvCell(v: unknown): string {
 export function toCsv(trials: readonly StoredTrial[]): string {
   const pk = [...new Set(trials.flatMap((t) => Object.keys(t.params)))].sort();
   const mk = [...new Set(trials.flatMap((t) => Object.keys(t.metrics)))].sort();
-  const head = ['key', 'study', 'seed', ...pk, ...mk.map((m) => `metric.${m}`), 'error', 'version', 'backend', 'elapsed_ms', 'finished_at'];
+  const head = [
+    'key',
+    'study',
+    'seed',
+    ...pk,
+    ...mk.map((m) => `metric.${m}`),
+    'error',
+    'version',
+    'backend',
+    'elapsed_ms',
+    'finished_at',
+  ];
   const lines = [head.join(',')];
   for (const t of trials) {
-    lines.push([t.key, t.study, t.seed, ...pk.map((k) => t.params[k]), ...mk.map((m) => t.metrics[m]), t.error, t.version, t.backend, t.elapsedMs, t.finishedAt].map(csvCell).join(','));
+    lines.push(
+      [
+        t.key,
+        t.study,
+        t.seed,
+        ...pk.map((k) => t.params[k]),
+        ...mk.map((m) => t.metrics[m]),
+        t.error,
+        t.version,
+        t.backend,
+        t.elapsedMs,
+        t.finishedAt,
+      ]
+        .map(csvCell)
+        .join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -33,7 +59,10 @@ export function register(program: Command): void {
     .requiredOption('--db <file>', 'the SQLite results database (e.g. flatlab-out/results.sqlite)')
     .option('--csv', 'CSV, one row per trial (default)')
     .option('--json', 'JSON array of full trial records (with series)')
-    .option('--study <type>', 'only trials of this study type (symmetry, nongeneralizing, flattest, ordering, algorithms, estimators)')
+    .option(
+      '--study <type>',
+      'only trials of this study type (symmetry, nongeneralizing, flattest, ordering, algorithms, estimators)',
+    )
     .option('--out <file>', 'write to this file instead of stdout')
     .action((f: { db: string; csv?: boolean; json?: boolean; study?: string; out?: string }) => {
       if (f.csv && f.json) throw new InputError('give either --csv or --json, not both');

@@ -83,7 +83,11 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'EADDRINUSE' ? new InputError(`port ${port} on ${host} is already in use (choose another with --port)`) : e);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new InputError(`port ${port} on ${host} is already in use (choose another with --port)`)
+          : e,
+      );
     });
     server.listen(port, host, () => {
       const actual = (server.address() as AddressInfo).port;
@@ -99,7 +103,8 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
 
 function parsePort(raw: string): number {
   const p = Number(raw);
-  if (!Number.isInteger(p) || p < 0 || p > 65535) throw new InputError(`--port must be an integer in [0, 65535] (got "${raw}")`);
+  if (!Number.isInteger(p) || p < 0 || p > 65535)
+    throw new InputError(`--port must be an integer in [0, 65535] (got "${raw}")`);
   return p;
 }
 

@@ -10,7 +10,15 @@ import { allTrials } from '../../studies/runner.js';
 import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
 import type { Trial } from '../../studies/trial-types.js';
-import { checkAttempts, cleanFinished, collectResults, type CollectProgress, type QueueTarget, queueStatus, submitTrials } from '../../sweep/distributed.js';
+import {
+  checkAttempts,
+  cleanFinished,
+  collectResults,
+  type CollectProgress,
+  type QueueTarget,
+  queueStatus,
+  submitTrials,
+} from '../../sweep/distributed.js';
 import { intFlag, redisUrlFlag } from '../../sweep/options.js';
 import { readTextFile } from '../io.js';
 import { loadBuiltinSpecs } from './reproduce.js';
@@ -33,13 +41,17 @@ function loadSpecs(args: readonly string[]): StudySpec[] {
     if (existsSync(a)) return parseSpec(readTextFile(a, 'study spec'), a);
     builtin ??= loadBuiltinSpecs();
     const spec = builtin.find((s) => s.name === a);
-    if (!spec) throw new InputError(`study spec not found: ${a} (give a .yaml/.json file or a built-in study: ${builtin.map((s) => s.name).join(', ')})`);
+    if (!spec)
+      throw new InputError(
+        `study spec not found: ${a} (give a .yaml/.json file or a built-in study: ${builtin.map((s) => s.name).join(', ')})`,
+      );
     return spec;
   });
 }
 
 function checkScale(s: string): Scale {
-  if (!(SCALES as readonly string[]).includes(s)) throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
+  if (!(SCALES as readonly string[]).includes(s))
+    throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
   return s as Scale;
 }
 
@@ -77,7 +89,10 @@ async function collect(trials: Trial[], f: SpecFlags & { once?: boolean; pollMs?
         last = line;
       },
     });
-    if (p.missing) process.stderr.write(`flatlab: ${p.missing} trial(s) are neither in the database nor queued; run \`flatlab sweep submit\` for them\n`);
+    if (p.missing)
+      process.stderr.write(
+        `flatlab: ${p.missing} trial(s) are neither in the database nor queued; run \`flatlab sweep submit\` for them\n`,
+      );
     return p;
   } finally {
     process.off('SIGINT', onSignal);
@@ -88,9 +103,13 @@ async function collect(trials: Trial[], f: SpecFlags & { once?: boolean; pollMs?
 const specHelp = 'study spec files (YAML or JSON) or built-in study names';
 
 export function register(program: Command): void {
-  const sweep = program.command('sweep').description('distributed sweeps over Redis (BullMQ): submit, collect, status; see docs/sweeps.md');
+  const sweep = program
+    .command('sweep')
+    .description('distributed sweeps over Redis (BullMQ): submit, collect, status; see docs/sweeps.md');
   const common = (c: Command) =>
-    c.option('--redis <url>', 'redis:// or rediss:// URL (default: $FLATLAB_REDIS_URL)').option('--queue <name>', 'queue name', 'flatlab-trials');
+    c
+      .option('--redis <url>', 'redis:// or rediss:// URL (default: $FLATLAB_REDIS_URL)')
+      .option('--queue <name>', 'queue name', 'flatlab-trials');
 
   common(sweep.command('submit').argument('<specs...>', specHelp))
     .description("enqueue the study's trials that are not in the database yet (resubmitting never duplicates)")
@@ -101,29 +120,36 @@ export function register(program: Command): void {
     .option('--retry-failed', 'put trials that failed for good (and are not in --db) back in the queue')
     .option('--wait', 'then collect results into --db until every trial has finished')
     .option('--poll-ms <ms>', 'with --wait: how often to poll Redis', '1000')
-    .action(async (args: string[], f: SpecFlags & { attempts: string; backoffMs: string; retryFailed?: boolean; wait?: boolean; pollMs?: string }) => {
-      const all = trialsOf(args, f);
-      const attempts = checkAttempts(intFlag(f.attempts, '--attempts', 1, 100, 3));
-      const backoffMs = intFlag(f.backoffMs, '--backoff-ms', 0, 3_600_000, 1000);
-      if (f.wait && !f.db) throw new InputError('--wait needs --db (the database the results are collected into)');
-      let todo = all;
-      if (f.db) {
-        const store = new ResultStore(f.db);
-        try {
-          const done = store.finishedKeys(all.map((t) => t.key));
-          todo = all.filter((t) => !done.has(t.key));
-        } finally {
-          store.close();
+    .action(
+      async (
+        args: string[],
+        f: SpecFlags & { attempts: string; backoffMs: string; retryFailed?: boolean; wait?: boolean; pollMs?: string },
+      ) => {
+        const all = trialsOf(args, f);
+        const attempts = checkAttempts(intFlag(f.attempts, '--attempts', 1, 100, 3));
+        const backoffMs = intFlag(f.backoffMs, '--backoff-ms', 0, 3_600_000, 1000);
+        if (f.wait && !f.db) throw new InputError('--wait needs --db (the database the results are collected into)');
+        let todo = all;
+        if (f.db) {
+          const store = new ResultStore(f.db);
+          try {
+            const done = store.finishedKeys(all.map((t) => t.key));
+            todo = all.filter((t) => !done.has(t.key));
+          } finally {
+            store.close();
+          }
         }
-      }
-      const r = await submitTrials(target(f), todo, { attempts, backoffMs, retryFailed: f.retryFailed });
-      const retried = r.retried ? ` (${r.retried} failed one(s) requeued)` : '';
-      process.stdout.write(`submitted ${r.submitted} trial(s); ${r.alreadyQueued} already queued${retried}; ${all.length - todo.length} already in the database; ${all.length} in all\n`);
-      if (f.wait) {
-        const p = await collect(all, f);
-        process.stdout.write(`${progressLine(p)}\n`);
-      }
-    });
+        const r = await submitTrials(target(f), todo, { attempts, backoffMs, retryFailed: f.retryFailed });
+        const retried = r.retried ? ` (${r.retried} failed one(s) requeued)` : '';
+        process.stdout.write(
+          `submitted ${r.submitted} trial(s); ${r.alreadyQueued} already queued${retried}; ${all.length - todo.length} already in the database; ${all.length} in all\n`,
+        );
+        if (f.wait) {
+          const p = await collect(all, f);
+          process.stdout.write(`${progressLine(p)}\n`);
+        }
+      },
+    );
 
   common(sweep.command('collect').argument('<specs...>', specHelp))
     .description("write finished trials from Redis into the study's database (idempotent), until all have finished")
@@ -154,7 +180,10 @@ export function register(program: Command): void {
         return;
       }
       const workers = s.workers >= 0 ? `, workers ${s.workers}` : '';
-      process.stdout.write(`queued ${s.queued}, retrying ${s.retrying}, active ${s.active}, done ${s.done}, failed ${s.failed}${workers}\n`);
-      for (const x of s.recentFailures) process.stdout.write(`  failed ${x.key} after ${x.attempts} attempt(s): ${x.reason}\n`);
+      process.stdout.write(
+        `queued ${s.queued}, retrying ${s.retrying}, active ${s.active}, done ${s.done}, failed ${s.failed}${workers}\n`,
+      );
+      for (const x of s.recentFailures)
+        process.stdout.write(`  failed ${x.key} after ${x.attempts} attempt(s): ${x.reason}\n`);
     });
 }

@@ -36,14 +36,25 @@ function fmt(v: number | null | undefined): string {
 export function register(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train a 2-layer network on a data set with one of the algorithms (gd, sgd, adam, sam, 1sam, asam, label-noise, trace-penalty, invariant-penalty, flattest); resumes from DIR/checkpoint.json');
+    .description(
+      'train a 2-layer network on a data set with one of the algorithms (gd, sgd, adam, sam, 1sam, asam, label-noise, trace-penalty, invariant-penalty, flattest); resumes from DIR/checkpoint.json',
+    );
   cmd
     .option('--data <file>', 'data set file (flatlab.dataset/1)')
     .option('--out <dir>', 'output folder: model.json, summary.json, log.jsonl, checkpoint.json')
-    .option('--activation <name>', 'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus', 'relu')
+    .option(
+      '--activation <name>',
+      'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus',
+      'relu',
+    )
     .option('--quiet', 'no progress bar');
   for (const def of TRAIN_PARAMS) {
-    const range = def.type === 'enum' ? ` (${def.choices?.join(' | ')})` : def.min !== undefined ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})` : '';
+    const range =
+      def.type === 'enum'
+        ? ` (${def.choices?.join(' | ')})`
+        : def.min !== undefined
+          ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})`
+          : '';
     cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; default ${String(def.default)}`);
   }
   cmd.action((flags: TrainFlags) => run(flags));
@@ -63,7 +74,9 @@ function run(flags: TrainFlags): void {
   const resume = existsSync(ckPath) ? (readJsonFile(ckPath, 'checkpoint') as Checkpoint) : undefined;
   const activation = makeActivation(act);
   if (resume && JSON.stringify(resume.activation) !== JSON.stringify(activation.spec)) {
-    throw new InputError(`checkpoint: ${ckPath} was made with activation ${JSON.stringify(resume.activation)}; use a new --out folder or the same --activation`);
+    throw new InputError(
+      `checkpoint: ${ckPath} was made with activation ${JSON.stringify(resume.activation)}; use a new --out folder or the same --activation`,
+    );
   }
   const target = data.target;
   const riskFn = target ? (net: Parameters<typeof populationRisk>[0]) => populationRisk(net, target) : undefined;
@@ -72,34 +85,54 @@ function run(flags: TrainFlags): void {
   // The log keeps exactly the entries written up to the checkpoint, so a resumed run's log matches.
   let logLines: string[] = [];
   if (resume && existsSync(logPath)) {
-    logLines = readFileSync(logPath, 'utf8').split('\n').filter((l) => {
-      if (l.trim() === '') return false;
-      try {
-        const m = JSON.parse(l) as Metrics;
-        return m.step <= resume.step && m.phase !== 'done';
-      } catch {
-        return false;
-      }
-    }).map((l) => `${l}\n`);
+    logLines = readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter((l) => {
+        if (l.trim() === '') return false;
+        try {
+          const m = JSON.parse(l) as Metrics;
+          return m.step <= resume.step && m.phase !== 'done';
+        } catch {
+          return false;
+        }
+      })
+      .map((l) => `${l}\n`);
   }
   writeFileAtomic(logPath, logLines.join(''));
   const log = (m: Metrics): void => writeFileSync(logPath, `${JSON.stringify(m)}\n`, { flag: 'a' });
 
-  const bar = flags.quiet ? null : new SingleBar({
-    format: 'train {algo} [{bar}] {value}/{total} | {sps} steps/s | {phase} | loss {loss} | F* {fstar}',
-    stream: process.stderr,
-    noTTYOutput: !process.stderr.isTTY,
-    notTTYSchedule: 2000,
-    hideCursor: true,
-  });
+  const bar = flags.quiet
+    ? null
+    : new SingleBar({
+        format: 'train {algo} [{bar}] {value}/{total} | {sps} steps/s | {phase} | loss {loss} | F* {fstar}',
+        stream: process.stderr,
+        noTTYOutput: !process.stderr.isTTY,
+        notTTYSchedule: 2000,
+        hideCursor: true,
+      });
   let last = trainer.metrics();
   if (!resume) log(last);
   const t0 = Date.now();
   const s0 = trainer.step;
-  bar?.start(config.steps, trainer.step, { algo: config.algo, sps: '–', phase: trainer.phase, loss: fmt(last.trainLoss), fstar: fmt(last.fStar) });
+  bar?.start(config.steps, trainer.step, {
+    algo: config.algo,
+    sps: '–',
+    phase: trainer.phase,
+    loss: fmt(last.trainLoss),
+    fstar: fmt(last.fStar),
+  });
   const summaryBase = {
-    format: 'flatlab.train-summary/1', algo: config.algo, seed: config.seed, hyperparameters: config,
-    activation: act, data: flags.data, n: data.n, d: data.d, lossConvention: LOSS_CONVENTION, version: VERSION, backend: getBackend().name,
+    format: 'flatlab.train-summary/1',
+    algo: config.algo,
+    seed: config.seed,
+    hyperparameters: config,
+    activation: act,
+    data: flags.data,
+    n: data.n,
+    d: data.d,
+    lossConvention: LOSS_CONVENTION,
+    version: VERSION,
+    backend: getBackend().name,
   };
   try {
     while (!trainer.done) {
@@ -112,14 +145,27 @@ function run(flags: TrainFlags): void {
       }
       if (stepped && trainer.step % config.checkpointEvery === 0) writeJsonAtomic(ckPath, trainer.checkpoint());
       const sps = (trainer.step - s0) / Math.max(1e-3, (Date.now() - t0) / 1000);
-      bar?.update(trainer.step, { sps: sps.toFixed(1), phase: trainer.phase, loss: fmt(info.loss), fstar: fmt(last.fStar) });
+      bar?.update(trainer.step, {
+        sps: sps.toFixed(1),
+        phase: trainer.phase,
+        loss: fmt(info.loss),
+        fstar: fmt(last.fStar),
+      });
     }
   } catch (e) {
     bar?.stop();
     if (e instanceof DivergenceError) {
       // Keep the last good parameters and say where it broke.
-      writeModelFile(join(dir, 'model.json'), trainer.net, { seed: config.seed, training: { algo: config.algo, status: 'diverged', step: e.step } });
-      writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'diverged', divergedAtStep: e.step, error: e.message });
+      writeModelFile(join(dir, 'model.json'), trainer.net, {
+        seed: config.seed,
+        training: { algo: config.algo, status: 'diverged', step: e.step },
+      });
+      writeJsonAtomic(join(dir, 'summary.json'), {
+        ...summaryBase,
+        status: 'diverged',
+        divergedAtStep: e.step,
+        error: e.message,
+      });
     }
     throw e;
   }
@@ -127,11 +173,16 @@ function run(flags: TrainFlags): void {
   log(final);
   bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fstar: fmt(final.fStar) });
   bar?.stop();
-  writeModelFile(join(dir, 'model.json'), trainer.net, { seed: config.seed, training: { algo: config.algo, steps: trainer.step } });
+  writeModelFile(join(dir, 'model.json'), trainer.net, {
+    seed: config.seed,
+    training: { algo: config.algo, steps: trainer.step },
+  });
   writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'done', steps: trainer.step, final });
   writeJsonAtomic(ckPath, trainer.checkpoint());
   if (config.polish !== 'none' && final.trainLoss > config.tol) {
-    process.stderr.write(`flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`);
+    process.stderr.write(
+      `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
+    );
   }
   process.stdout.write(
     `${config.algo}: ${trainer.step} steps, train loss ${fmt(final.trainLoss)}, F* ${fmt(final.fStar)}, path norm ${fmt(final.pathNorm)}` +

@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--queue <name>', 'queue name', 'flatlab-trials')
     .option('--concurrency <n>', 'trials at once, one thread each (default: one per core)')
     .option('--threads <n>', 'BLAS threads per trial (default: cores / concurrency)')
-    .option('--lock-duration-ms <ms>', 'job lock lifetime; a killed worker\'s trials restart after about this', '30000')
+    .option('--lock-duration-ms <ms>', "job lock lifetime; a killed worker's trials restart after about this", '30000')
     .option('--stalled-interval-ms <ms>', 'how often to look for trials of dead workers', '30000')
     .option('--max-stalled <n>', 'times a trial may lose its worker before it is failed', '2')
     .option('--quiet', 'do not print a line per trial')
@@ -48,7 +48,9 @@ export function register(program: Command): void {
           log,
         },
       );
-      process.stderr.write(`flatlab worker: ${concurrency} concurrent trial(s) from queue "${f.queue}" at ${redactRedisUrl(redis)}\n`);
+      process.stderr.write(
+        `flatlab worker: ${concurrency} concurrent trial(s) from queue "${f.queue}" at ${redactRedisUrl(redis)}\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (sig: string) => {
           process.stderr.write(`flatlab worker: ${sig}, finishing running trials\n`);

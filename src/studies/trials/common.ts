@@ -35,7 +35,13 @@ export function studyData(p: CommonParams, seed: number): Dataset {
   const preset = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
   const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
   return makeDataset({
-    d: p.d, n: p.n, r: links.length, links, coeffs: [...preset.coeffs], noise: p.noise, index: 'random',
+    d: p.d,
+    n: p.n,
+    r: links.length,
+    links,
+    coeffs: [...preset.coeffs],
+    noise: p.noise,
+    index: 'random',
     seed: deriveSeed(seed, 'study-data'),
   });
 }
@@ -47,7 +53,11 @@ export function baselines(target: TargetSpec): { varF: number; varY: number } {
 }
 
 /** Population risk: exact when a closed form applies, Monte Carlo (seeded from the trial) otherwise. */
-export function studyRisk(net: Network, target: TargetSpec, seed: number): { risk: number; riskStderr: number; riskMethod: string } {
+export function studyRisk(
+  net: Network,
+  target: TargetSpec,
+  seed: number,
+): { risk: number; riskStderr: number; riskMethod: string } {
   const r = populationRisk(net, target, { seed: deriveSeed(seed, 'study-risk'), samples: 1 << 15 });
   return { risk: r.value, riskStderr: r.stderr, riskMethod: r.method };
 }
@@ -71,29 +81,51 @@ export interface BuiltInterpolator {
 export function studyHyperparams(algo: Algorithm, k: number, n: number): Record<string, unknown> {
   const slow = k >= 2 ? 0.25 : 1;
   switch (algo) {
-    case 'gd': return { lr: 0.2 * slow };
-    case 'sgd': return { lr: 0.3 * slow, batch: Math.min(50, n) };
-    case 'adam': return { lr: 0.01 };
-    case 'sam': return { lr: 0.2 * slow, rho: 0.05 };
-    case '1sam': return { lr: 0.05 * slow, rho: 0.02, batch: Math.min(32, n), microBatch: 4 };
-    case 'asam': return { lr: 0.2 * slow, rho: 0.5, asamEta: 0.01 };
-    case 'label-noise': return { lr: 0.05 * slow, batch: Math.min(32, n), noiseSigma: 0.1 };
-    case 'trace-penalty': return { lr: 0.2 * slow, lambda: 1e-4 };
-    case 'invariant-penalty': return { lr: 0.2 * slow, lambda: 1e-4 };
-    case 'flattest': return { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 };
+    case 'gd':
+      return { lr: 0.2 * slow };
+    case 'sgd':
+      return { lr: 0.3 * slow, batch: Math.min(50, n) };
+    case 'adam':
+      return { lr: 0.01 };
+    case 'sam':
+      return { lr: 0.2 * slow, rho: 0.05 };
+    case '1sam':
+      return { lr: 0.05 * slow, rho: 0.02, batch: Math.min(32, n), microBatch: 4 };
+    case 'asam':
+      return { lr: 0.2 * slow, rho: 0.5, asamEta: 0.01 };
+    case 'label-noise':
+      return { lr: 0.05 * slow, batch: Math.min(32, n), noiseSigma: 0.1 };
+    case 'trace-penalty':
+      return { lr: 0.2 * slow, lambda: 1e-4 };
+    case 'invariant-penalty':
+      return { lr: 0.2 * slow, lambda: 1e-4 };
+    case 'flattest':
+      return { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 };
   }
 }
 
 /** Train with one of the training module's algorithms (ending with its polish to an interpolator). */
 export function learned(
-  algo: Algorithm, data: Dataset, act: Activation, p: { m: number; initScale?: number; steps?: number; tol?: number }, seed: number,
+  algo: Algorithm,
+  data: Dataset,
+  act: Activation,
+  p: { m: number; initScale?: number; steps?: number; tol?: number },
+  seed: number,
   extra: Record<string, unknown> = {},
 ): BuiltInterpolator {
   const t0 = Date.now();
   const config = parseTrainConfig({
-    algo, width: p.m, seed: deriveSeed(seed, 'study-train'), initScale: p.initScale ?? 1, steps: p.steps ?? 2000,
-    tol: p.tol ?? 1e-8, polish: 'gn', polishSteps: 100, logEvery: 1_000_000,
-    ...studyHyperparams(algo, act.degree ?? 1, data.n), ...extra,
+    algo,
+    width: p.m,
+    seed: deriveSeed(seed, 'study-train'),
+    initScale: p.initScale ?? 1,
+    steps: p.steps ?? 2000,
+    tol: p.tol ?? 1e-8,
+    polish: 'gn',
+    polishSteps: 100,
+    logEvery: 1_000_000,
+    ...studyHyperparams(algo, act.degree ?? 1, data.n),
+    ...extra,
   });
   const r = train(data, config, { activation: act });
   return { net: r.net, steps: r.steps, seconds: (Date.now() - t0) / 1000 };
@@ -101,7 +133,11 @@ export function learned(
 
 /** Any interpolator of the study catalogue (constructions of MATH.md §5 and learned ones). */
 export function buildInterpolator(
-  kind: string, data: Dataset, act: Activation, p: { m: number; searchWidth?: number; initScale?: number; steps?: number; tol?: number }, seed: number,
+  kind: string,
+  data: Dataset,
+  act: Activation,
+  p: { m: number; searchWidth?: number; initScale?: number; steps?: number; tol?: number },
+  seed: number,
 ): BuiltInterpolator {
   const t0 = Date.now();
   const done = (net: Network): BuiltInterpolator => ({ net, steps: 0, seconds: (Date.now() - t0) / 1000 });
@@ -117,10 +153,23 @@ export function buildInterpolator(
       // regime the Hessian barely moves, so this rate stays stable for the whole run. (A fixed rate
       // scaled by s^{-2k} diverged for ReLU², whose curvature also depends on the data scale.)
       const width = p.m + (p.m % 2);
-      const init = initNetwork(act, width, data.d, { init: 'symmetric', initScale: LAZY_INIT_SCALE, seed: deriveSeed(deriveSeed(seed, 'study-train'), 'init') });
-      return learned('gd', data, act, { ...p, initScale: LAZY_INIT_SCALE, steps: Math.min(p.steps ?? 200, 200) }, seed, {
-        init: 'symmetric', lr: 1 / topEigenvalue(init, data, deriveSeed(seed, 'lazy-curvature')), width,
+      const init = initNetwork(act, width, data.d, {
+        init: 'symmetric',
+        initScale: LAZY_INIT_SCALE,
+        seed: deriveSeed(deriveSeed(seed, 'study-train'), 'init'),
       });
+      return learned(
+        'gd',
+        data,
+        act,
+        { ...p, initScale: LAZY_INIT_SCALE, steps: Math.min(p.steps ?? 200, 200) },
+        seed,
+        {
+          init: 'symmetric',
+          lr: 1 / topEigenvalue(init, data, deriveSeed(seed, 'lazy-curvature')),
+          width,
+        },
+      );
     }
     case 'gd':
     case 'sam':

@@ -19,7 +19,11 @@ interface EstimatorParams extends CommonParams {
 export function runEstimators(raw: Record<string, unknown>, seed: number): TrialOutput {
   const p = raw as unknown as EstimatorParams;
   const data = studyData(p, seed);
-  const net = initNetwork(studyActivation(p), p.m, p.d, { init: 'gaussian', initScale: 1, seed: deriveSeed(seed, 'estimator-net') });
+  const net = initNetwork(studyActivation(p), p.m, p.d, {
+    init: 'gaussian',
+    initScale: 1,
+    seed: deriveSeed(seed, 'estimator-net'),
+  });
   const exact = hessianTrace(net, data);
   const op = hessianOperator(net, data);
   const est: number[] = [];

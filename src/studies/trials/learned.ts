@@ -7,7 +7,15 @@ import type { Algorithm } from '../../training/params.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm } from '../../symmetry/rescale.js';
 import type { TrialOutput } from '../run-trial.js';
-import { baselines, type CommonParams, interpolates, learned, studyActivation, studyData, studyRisk } from './common.js';
+import {
+  baselines,
+  type CommonParams,
+  interpolates,
+  learned,
+  studyActivation,
+  studyData,
+  studyRisk,
+} from './common.js';
 
 interface LearnedParams extends CommonParams {
   algorithm: Algorithm;

@@ -9,7 +9,15 @@ import { deriveSeed } from '../../rng/xoshiro.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
 import type { TrialOutput } from '../run-trial.js';
-import { baselines, buildInterpolator, type CommonParams, interpolates, studyActivation, studyData, studyRisk } from './common.js';
+import {
+  baselines,
+  buildInterpolator,
+  type CommonParams,
+  interpolates,
+  studyActivation,
+  studyData,
+  studyRisk,
+} from './common.js';
 
 interface InterpParams extends CommonParams {
   construction: string;

@@ -32,14 +32,24 @@ export function runSymmetry(raw: Record<string, unknown>, seed: number): TrialOu
   const f0 = forward(base, data.X, data.n);
   let fScale = 0;
   for (let i = 0; i < data.n; i++) fScale = Math.max(fScale, Math.abs(f0[i]));
-  const s = { log10c: [] as number[], F: [] as number[], trainLoss: [] as number[], risk: [] as number[], fStar: [] as number[] };
+  const s = {
+    log10c: [] as number[],
+    F: [] as number[],
+    trainLoss: [] as number[],
+    risk: [] as number[],
+    fStar: [] as number[],
+  };
   let outputRelChange = 0;
   for (let t = 0; t < p.points; t++) {
     const u = -p.logRange + (2 * p.logRange * t) / (p.points - 1);
-    const net = rescale(base, Array.from(xi, (x) => 10 ** (u * x)));
+    const net = rescale(
+      base,
+      Array.from(xi, (x) => 10 ** (u * x)),
+    );
     const parts = traceParts(net, data);
     const f = forward(net, data.X, data.n);
-    for (let i = 0; i < data.n; i++) outputRelChange = Math.max(outputRelChange, Math.abs(f[i] - f0[i]) / Math.max(fScale, 1e-300));
+    for (let i = 0; i < data.n; i++)
+      outputRelChange = Math.max(outputRelChange, Math.abs(f[i] - f0[i]) / Math.max(fScale, 1e-300));
     s.log10c.push(u);
     s.F.push(parts.trace);
     s.trainLoss.push(parts.loss);

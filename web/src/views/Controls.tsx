@@ -26,47 +26,99 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
   let widget;
   if (p.type === 'enum') {
     widget = (
-      <select id={id} data-testid={id} value={String(value)} onChange={(e) => commit((e.target as HTMLSelectElement).value)}>
-        {(p.choices ?? []).map((c) => <option value={c}>{c}</option>)}
+      <select
+        id={id}
+        data-testid={id}
+        value={String(value)}
+        onChange={(e) => commit((e.target as HTMLSelectElement).value)}
+      >
+        {(p.choices ?? []).map((c) => (
+          <option value={c}>{c}</option>
+        ))}
       </select>
     );
   } else if (p.type === 'bool') {
-    widget = <input id={id} data-testid={id} type="checkbox" checked={Boolean(value)} onChange={(e) => commit((e.target as HTMLInputElement).checked)} />;
+    widget = (
+      <input
+        id={id}
+        data-testid={id}
+        type="checkbox"
+        checked={Boolean(value)}
+        onChange={(e) => commit((e.target as HTMLInputElement).checked)}
+      />
+    );
   } else if (p.type === 'string') {
-    widget = <input id={id} data-testid={id} type="text" value={String(value)} onChange={(e) => commit((e.target as HTMLInputElement).value)} />;
+    widget = (
+      <input
+        id={id}
+        data-testid={id}
+        type="text"
+        value={String(value)}
+        onChange={(e) => commit((e.target as HTMLInputElement).value)}
+      />
+    );
   } else if (p.type === 'number' && p.log && p.min !== undefined && p.max !== undefined && p.min > 0) {
     // Quantities spanning decades: a log slider plus the exact value, editable.
     widget = (
       <span class="logslider">
-        <input type="range" min={Math.log10(p.min)} max={Math.log10(p.max)} step={0.05} value={Math.log10(value as number)}
+        <input
+          type="range"
+          min={Math.log10(p.min)}
+          max={Math.log10(p.max)}
+          step={0.05}
+          value={Math.log10(value as number)}
           aria-label={`${p.label} (log scale)`}
-          onChange={(e) => commit(Number((10 ** Number((e.target as HTMLInputElement).value)).toPrecision(2)))} />
-        <input id={id} data-testid={id} type="text" inputMode="decimal" value={String(value)}
-          onChange={(e) => commit((e.target as HTMLInputElement).value)} />
+          onChange={(e) => commit(Number((10 ** Number((e.target as HTMLInputElement).value)).toPrecision(2)))}
+        />
+        <input
+          id={id}
+          data-testid={id}
+          type="text"
+          inputMode="decimal"
+          value={String(value)}
+          onChange={(e) => commit((e.target as HTMLInputElement).value)}
+        />
       </span>
     );
   } else {
     widget = (
-      <input id={id} data-testid={id} type="number" min={p.min} max={p.max} step={p.type === 'int' ? 1 : 'any'} value={String(value)}
-        onChange={(e) => commit((e.target as HTMLInputElement).value)} />
+      <input
+        id={id}
+        data-testid={id}
+        type="number"
+        min={p.min}
+        max={p.max}
+        step={p.type === 'int' ? 1 : 'any'}
+        value={String(value)}
+        onChange={(e) => commit((e.target as HTMLInputElement).value)}
+      />
     );
   }
   return (
     <label class={error ? 'field bad' : 'field'} title={error ? `${error}\n\n${title}` : title}>
       <span class="name">{p.label}</span>
       {widget}
-      {error ? <span class="err" data-testid={`err-${p.key}`}>{error}</span> : null}
+      {error ? (
+        <span class="err" data-testid={`err-${p.key}`}>
+          {error}
+        </span>
+      ) : null}
     </label>
   );
 }
 
 export function ControlGroup(props: {
-  title: string; params: readonly PlaygroundParam[]; state: State; onChange: (key: string, v: unknown) => void;
+  title: string;
+  params: readonly PlaygroundParam[];
+  state: State;
+  onChange: (key: string, v: unknown) => void;
 }) {
   const visible = props.params.filter((p) => !p.hidden && (!p.showIf || p.showIf(props.state)));
   const main = visible.filter((p) => !p.advanced);
   const more = visible.filter((p) => p.advanced);
-  const field = (p: PlaygroundParam) => <Field key={p.key} p={p} value={props.state[p.key]} onChange={props.onChange} />;
+  const field = (p: PlaygroundParam) => (
+    <Field key={p.key} p={p} value={props.state[p.key]} onChange={props.onChange} />
+  );
   return (
     <section class="group">
       <h3>{props.title}</h3>

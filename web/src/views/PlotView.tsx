@@ -8,7 +8,10 @@ export function PlotView(props: { make: () => Element | null; deps: unknown[]; t
     if (!host) return;
     const el = props.make();
     if (el) host.replaceChildren(el);
-    else host.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: props.empty ?? '' }));
+    else
+      host.replaceChildren(
+        Object.assign(document.createElement('p'), { className: 'empty', textContent: props.empty ?? '' }),
+      );
   }, props.deps);
   return <div class="plot" ref={ref} data-testid={props.testid} />;
 }

@@ -8,7 +8,9 @@ export function Readout(props: { q: keyof typeof QUANTITIES; value: number | nul
   return (
     <div class="readout" title={tip(q)}>
       <span class="label">{q.label}</span>
-      <span class="value" data-testid={props.testid} data-value={v === null || v === undefined ? '' : String(v)}>{fmt(v)}</span>
+      <span class="value" data-testid={props.testid} data-value={v === null || v === undefined ? '' : String(v)}>
+        {fmt(v)}
+      </span>
     </div>
   );
 }
