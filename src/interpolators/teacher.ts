@@ -160,7 +160,9 @@ export function teacherInterpolator(
   const rep = teacherNeurons(data.target, activation);
   const r = rep.a.length;
   const Wt = new Float64Array(r * d);
-  rep.W.forEach((row, j) => Wt.set(row, j * d));
+  rep.W.forEach((row, j) => {
+    Wt.set(row, j * d);
+  });
   const at = Float64Array.from(rep.a);
   // Residual of the exact part: the label noise (plus rounding) that is left to memorize.
   const residual = new Float64Array(n);

@@ -163,7 +163,8 @@ export function luFactor(A: Float64Array, n: number): LUFactors {
       const inv = 1 / pv;
       for (let i = j + 1; i < n; i++) {
         const o = i * n;
-        const l = (lu[o + j] *= inv);
+        lu[o + j] *= inv;
+        const l = lu[o + j];
         if (l !== 0) for (let c = j + 1; c < k1; c++) lu[o + c] -= l * lu[j * n + c];
       }
     }
@@ -232,7 +233,8 @@ function luSolveInPlace(f: Pick<LUFactors, 'n' | 'lu' | 'piv'>, x: Float64Array,
   } else {
     // Aᵀ = Uᵀ Lᵀ P: solve Uᵀ w = x, Lᵀ v = w, then undo the interchanges. Column sweeps keep rows contiguous.
     for (let i = 0; i < n; i++) {
-      const xi = (x[i] /= lu[i * n + i]);
+      x[i] /= lu[i * n + i];
+      const xi = x[i];
       const o = i * n;
       for (let t = i + 1; t < n; t++) x[t] -= lu[o + t] * xi;
     }
@@ -415,7 +417,8 @@ function rSolve(f: Pick<QRFactors, 'rows' | 'cols' | 'qrT'>, x: Float64Array, tr
   if (!trans) {
     for (let i = n - 1; i >= 0; i--) {
       const o = i * ld;
-      const xi = (x[i] /= qrT[o + i]);
+      x[i] /= qrT[o + i];
+      const xi = x[i];
       for (let t = 0; t < i; t++) x[t] -= qrT[o + t] * xi;
     }
   } else {
@@ -555,7 +558,8 @@ function cholSolveInPlace(f: Pick<CholeskyFactors, 'n' | 'L'>, x: Float64Array):
     x[i] = s / L[o + i];
   }
   for (let i = n - 1; i >= 0; i--) {
-    const xi = (x[i] /= L[i * n + i]);
+    x[i] /= L[i * n + i];
+    const xi = x[i];
     const o = i * n;
     for (let t = 0; t < i; t++) x[t] -= L[o + t] * xi;
   }

@@ -1,5 +1,5 @@
 /** Small dense-vector helpers for the estimators (Float64Array, no allocation unless stated). */
-import { Rng } from '../rng/xoshiro.js';
+import type { Rng } from '../rng/xoshiro.js';
 import { InputError } from '../errors.js';
 
 export type Sampler = 'rademacher' | 'gaussian';

@@ -154,7 +154,7 @@ function withRatios(rows: Row[]): (Row & { ratio: number })[] {
   return rows.map((r) => ({ ...r, ratio: num(r, 'fStar') / (fmin.get(group(r)) ?? Number.NaN) }));
 }
 
-function nongeneralizing(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
+function nongeneralizing(_spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const rr = withRatios(rows);
   const keys = (r: Row) => ({
     construction: str(r, 'construction'),
@@ -244,7 +244,7 @@ function nongeneralizing(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | '
 
 // ---------------------------------------------------------------- H3
 
-function flattest(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
+function flattest(_spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const keys = (r: Row) => ({
     n: r.params.n as number,
     noise: `σ_ε = ${r.params.noise}`,
@@ -356,7 +356,7 @@ function ordering(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials'
 
 // ---------------------------------------------------------------- algorithms, estimators
 
-function algorithms(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
+function algorithms(_spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const keys = (r: Row) => ({ algorithm: str(r, 'algorithm'), k: kOf(str(r, 'activation')) });
   const fs = summarize(
     rows.filter((r) => r.metrics.interpolates === true),
@@ -419,7 +419,7 @@ function algorithms(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trial
   return { verdict: overall('Algorithms', verdicts), verdicts, figures: figs, table };
 }
 
-function estimators(spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
+function estimators(_spec: StudySpec, rows: Row[]): Omit<Section, 'spec' | 'trials' | 'failed'> {
   const err = summarize(
     rows,
     (r) => ({ method: str(r, 'method'), budget: r.params.budget as number }),

@@ -86,6 +86,7 @@ describe('targets', () => {
     const he3 = (1.5 ** 3 - 3 * 1.5) / Math.sqrt(6);
     expect(evaluateTarget(sum, x, 1)[0]).toBeCloseTo(2 * 0.5 - 2 + 0.5 * (1 + he3), 14);
     const prod = makeTarget({ d: 4, r: 3, links: 'product', index: 'axes' });
+    if (prod.kind !== 'multi') throw new Error('product is a multi-index link');
     expect(evaluateTarget(prod, x, 1)[0]).toBeCloseTo(0.5 * -2 * 1.5, 14);
     expect(evaluateTarget({ ...prod, link: 'max' }, x, 1)[0]).toBe(1.5);
     expect(evaluateTarget({ ...prod, link: 'norm' }, x, 1)[0]).toBeCloseTo(Math.sqrt(0.25 + 4 + 2.25), 14);

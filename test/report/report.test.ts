@@ -49,7 +49,7 @@ describe('report in headless Chromium', () => {
           ss.map((s) => ({
             study: s.getAttribute('data-study'),
             figures: s.querySelectorAll('figure').length,
-            verdicts: [...s.querySelectorAll('.verdict')].map((v) => v.getAttribute('data-status')),
+            verdicts: Array.from(s.querySelectorAll('.verdict')).map((v) => v.getAttribute('data-status')),
             tableRows: s.querySelectorAll('table tbody tr').length,
           })),
         );

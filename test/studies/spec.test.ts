@@ -20,6 +20,7 @@ const base = {
     full: { seeds: [0], grid: { d: 3, n: 8, m: 8 } },
   },
 };
+// biome-ignore lint/suspicious/noExplicitAny: tests mutate arbitrary paths of a spec to plant invalid values
 const clone = (): any => JSON.parse(JSON.stringify(base));
 const rejects = (raw: unknown): string => {
   try {

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/node/backend.js';
 import { ResultStore } from '../../src/studies/store.js';
@@ -56,9 +57,11 @@ describe.skipIf(!bin)('distributed sweep over Redis', () => {
     expect(store.count()).toBe(12);
 
     // the trial A was running when killed came back through stalled-job recovery
-    const queue = new Queue('kill-test', { connection: parseRedisUrl(redis.url) });
+    const client = new Redis(parseRedisUrl(redis.url));
+    const queue = new Queue('kill-test', { connection: client });
     const jobs = await Promise.all(trials.map((t) => queue.getJob(jobIdFor(t.key))));
     await queue.close();
+    client.disconnect();
     expect(jobs.reduce((s, j) => s + (j?.stalledCounter ?? 0), 0)).toBeGreaterThanOrEqual(1);
     expect(doneByA).toBeLessThan(12);
 

@@ -131,6 +131,7 @@ function App() {
   };
 
   const playing = snap?.playing ?? false;
+  const heatmap = snap?.heatmap;
   const busy = !snap || snap.replaying;
   const canTrain = snap ? snap.phase !== 'done' : false;
   const shown = snap?.shown;
@@ -284,18 +285,15 @@ function App() {
             <PlotView make={() => curvesChart(hist, 'flatness')} deps={[hist]} empty="" />
           </div>
           <h2 title="the network f and the target f* on the plane x = α u₁ + β u₂">Function on span(u₁, u₂)</h2>
-          {snap?.heatmap ? (
+          {heatmap ? (
             <div class="heatmaps" data-testid="heatmap">
               <figure title="f(x; θ) = Σ_j a_j σ(w_jᵀx)">
                 <figcaption>network f</figcaption>
-                <PlotView make={() => heatmapChart(snap.heatmap!, 'f', heatDomain)} deps={[snap.heatmap, heatDomain]} />
+                <PlotView make={() => heatmapChart(heatmap, 'f', heatDomain)} deps={[heatmap, heatDomain]} />
               </figure>
               <figure title="f*(x) = Σ_l g_l(u_lᵀx)">
                 <figcaption>target f*</figcaption>
-                <PlotView
-                  make={() => heatmapChart(snap.heatmap!, 'fstar', heatDomain)}
-                  deps={[snap.heatmap, heatDomain]}
-                />
+                <PlotView make={() => heatmapChart(heatmap, 'fstar', heatDomain)} deps={[heatmap, heatDomain]} />
               </figure>
               <PlotView make={() => heatmapLegend(heatDomain)} deps={[heatDomain]} />
             </div>

@@ -46,7 +46,9 @@ export function buildProblem(state: State): Problem {
   const { d } = data;
   const r = target.r;
   const U = new Float64Array(r * d);
-  target.U.forEach((row, l) => U.set(row, l * d));
+  target.U.forEach((row, l) => {
+    U.set(row, l * d);
+  });
   const act = makeActivation(activationSpec(String(state.activation)));
   // The exact formula's availability depends on the activation and target only, not on θ.
   const probe: Network = { act, m: 1, d, a: new Float64Array(1), W: new Float64Array(d) };

@@ -31,10 +31,10 @@ export function studyActivation(p: { activation: unknown }): Activation {
 }
 
 /** The trial's data set: depends only on (d, n, target, noise, seed) (and the activation for matched targets), so every construction of a group sees the same data. */
-export function studyData(p: CommonParams, seed: number): Dataset {
+export function studyData(p: CommonParams, seed: number): StudyDataset {
   const preset = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
   const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
-  return makeDataset({
+  const data = makeDataset({
     d: p.d,
     n: p.n,
     r: links.length,
@@ -44,7 +44,14 @@ export function studyData(p: CommonParams, seed: number): Dataset {
     index: 'random',
     seed: deriveSeed(seed, 'study-data'),
   });
+  const target = data.target;
+  // Generated data always carry their target; the type says so for the trial code.
+  if (!target) throw new Error('studyData: generated data set has no target');
+  return { ...data, target };
 }
+
+/** A generated data set, whose target is known (imported data have none). */
+export type StudyDataset = Dataset & { readonly target: TargetSpec };
 
 /** Var f*(x) and Var(y) = Var f* + σ_ε². */
 export function baselines(target: TargetSpec): { varF: number; varY: number } {

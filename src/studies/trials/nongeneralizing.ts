@@ -34,14 +34,14 @@ export function runInterpolator(raw: Record<string, unknown>, seed: number): Tri
   const built = buildInterpolator(p.construction, data, act, p, seed);
   const parts = traceParts(built.net, data);
   const fStar = invariantFlatness(built.net, data, parts).value;
-  const risk = studyRisk(built.net, data.target!, seed);
+  const risk = studyRisk(built.net, data.target, seed);
   const metrics: TrialOutput['metrics'] = {
     fStar,
     trace: parts.trace,
     trainLoss: parts.loss,
     maxResidual: parts.maxResidual,
     ...risk,
-    ...baselines(data.target!),
+    ...baselines(data.target),
     pathNorm: pathNorm(built.net),
     steps: built.steps,
     interpolates: interpolates(parts.loss, p.tol),

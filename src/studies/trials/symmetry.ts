@@ -23,7 +23,7 @@ export function runSymmetry(raw: Record<string, unknown>, seed: number): TrialOu
   const data = studyData(p, seed);
   const act = studyActivation(p);
   const base = buildInterpolator(p.construction, data, act, { m: p.m }, seed).net;
-  const { varF, varY } = baselines(data.target!);
+  const { varF, varY } = baselines(data.target);
   const xi = new Float64Array(base.m).fill(1);
   if (p.mode === 'per-neuron') {
     const rng = new Rng(deriveSeed(seed, 'orbit-direction'));
@@ -53,7 +53,7 @@ export function runSymmetry(raw: Record<string, unknown>, seed: number): TrialOu
     s.log10c.push(u);
     s.F.push(parts.trace);
     s.trainLoss.push(parts.loss);
-    s.risk.push(studyRisk(net, data.target!, seed).risk);
+    s.risk.push(studyRisk(net, data.target, seed).risk);
     s.fStar.push(invariantFlatness(net, data, parts).value);
   }
   const spread = (v: number[]): number => Math.max(...v) - Math.min(...v);

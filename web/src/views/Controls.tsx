@@ -2,6 +2,7 @@
  * Controls generated from the parameter table: one widget per row, its hover text from the row's
  * help and formula, values validated with the same parser the URL and the CLI use.
  */
+import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import { parseParam } from '../../../src/params/table.js';
 import type { PlaygroundParam } from '../params.js';
@@ -23,7 +24,7 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
     }
   };
   const id = `ctl-${p.key}`;
-  let widget;
+  let widget: JSX.Element;
   if (p.type === 'enum') {
     widget = (
       <select
@@ -95,7 +96,7 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
     );
   }
   return (
-    <label class={error ? 'field bad' : 'field'} title={error ? `${error}\n\n${title}` : title}>
+    <label htmlFor={id} class={error ? 'field bad' : 'field'} title={error ? `${error}\n\n${title}` : title}>
       <span class="name">{p.label}</span>
       {widget}
       {error ? (
