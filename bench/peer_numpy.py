@@ -1,6 +1,6 @@
 """numpy peer of `npm run bench`: the same operations as bench/flatlab.ts, written as a competent
 numpy user would (whole-matrix expressions, Z materialized). HVP and Hutchinson use the closed-form
-Hessian-vector product of MATH.md §3 since numpy has no autograd. Thread count: OPENBLAS_NUM_THREADS,
+Hessian-vector product of docs/math.md#flatness (§3) since numpy has no autograd. Thread count: OPENBLAS_NUM_THREADS,
 set by bench/run.mjs before numpy loads. Prints one JSON line {rows, info}."""
 import json
 
@@ -50,7 +50,7 @@ def run_shape(n, d, m):
         return A.sum() + B.sum(), r
 
     def hvp(va, vW):
-        # H v = (1/n) Σ_i [∇f_i (∇f_i·v) + r_i ∇²f_i v]  (MATH.md §3), relu: σ″ = 0.
+        # H v = (1/n) Σ_i [∇f_i (∇f_i·v) + r_i ∇²f_i v]  (docs/math.md#flatness, §3), relu: σ″ = 0.
         Z = X @ W0.T
         S = np.maximum(Z, 0)
         D = (Z > 0).astype(np.float64)

@@ -204,7 +204,7 @@ seed ${DATA.seed}), x ~ N(0, I). Student: ReLU, width m = ${WIDTH}, both layers 
 (s is the initialization scale: a_j ~ N(0, s²/m), w_j ~ N(0, s² I/d)). Loss L = (1/(2n)) Σ (f − y)².
 Every run ends with the damped Gauss–Newton polish to train loss ≤ ${TOL} (the minimum-norm correction,
 so it moves θ as little as possible). Var(y) = ${varY.toFixed(4)}. Risk = exact population risk
-E(f − f*)² (closed form for Gaussian inputs, src/risk). F* = Σ_j 2√(A_j B_j) (MATH.md §4); path norm
+E(f − f*)² (closed form for Gaussian inputs, src/risk). F* = Σ_j 2√(A_j B_j) (docs/math.md#invariant-flatness, §4); path norm
 P = Σ_j |a_j| ‖w_j‖.
 
 | algorithm | hyperparameters | steps | train loss | F* | path norm | risk | risk / Var(y) | time (s) |
@@ -219,7 +219,7 @@ ${checks.map(([what, ok, detail]) => `- ${ok ? '✅' : '❌'} ${what}: ${detail}
 **Reading.** The flattest-interpolator search minimizes L + λ Σ_j (A_j + B_j) with λ decreased
 geometrically (Adam), then polishes and balances. Because L is constant on each rescaling orbit and the
 orbit minimum of Σ_j (A_j + B_j) is F*, this is a smooth surrogate of min F* subject to interpolation
-(docs/training.md). F* tracks √d · P closely (MATH.md §4), so the flattest interpolators are the
+(docs/training.md). F* tracks √d · P closely (docs/math.md#invariant-flatness, §4), so the flattest interpolators are the
 minimum-path-norm ones; here they recover the teacher's three neurons, which is why their risk is tiny.
 Lazy GD (large symmetric initialization) stays near its random features: it interpolates with a large
 path norm and generalizes poorly, as the paper predicts for non-flat interpolators.

@@ -1,4 +1,4 @@
-/** The data module's public surface (MATH.md §1): targets, links, input laws, generation, file format. */
+/** The data module's public surface (docs/math.md#data, §1): targets, links, input laws, generation, file format. */
 export type { Dataset } from './dataset.js';
 export { squaredNorms } from './dataset.js';
 export type { InputSpec, LinkSpec, MultiLink, SumTarget, MultiTarget, TargetSpec } from './target.js';

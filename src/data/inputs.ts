@@ -1,5 +1,5 @@
 /**
- * Input laws (MATH.md §1): gaussian N(0, I_d) (default), uniform on the sphere of radius √d,
+ * Input laws (docs/math.md#data, §1): gaussian N(0, I_d) (default), uniform on the sphere of radius √d,
  * Rademacher coordinates, and anisotropic N(0, diag(scales²)). Every draw takes an explicit generator.
  */
 import { InputError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Link registry (MATH.md §1): for each link g its value, its Hermite coefficients in the orthonormal
+ * Link registry (docs/math.md#data, §1): for each link g its value, its Hermite coefficients in the orthonormal
  * basis h_k = He_k/√(k!), its mean and second moment under N(0, 1), its information exponent, and —
  * when g is a "piecewise power" c₊ relu^q(t) + c₋ relu^q(−t) — that representation, which the exact
  * population risk uses for closed-form kernels.

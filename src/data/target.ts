@@ -1,5 +1,5 @@
 /**
- * The serializable description of a teacher f* (MATH.md §1). Other modules (risk, interpolators,
+ * The serializable description of a teacher f* (docs/math.md#data, §1). Other modules (risk, interpolators,
  * studies, playground) code against exactly this shape; the data file stores it under "target".
  */
 

@@ -1,5 +1,5 @@
 /**
- * Teachers f* (MATH.md §1): validation of a TargetSpec, a builder, the tiny link syntax of the CLI and
+ * Teachers f* (docs/math.md#data, §1): validation of a TargetSpec, a builder, the tiny link syntax of the CLI and
  * specs, evaluation on a batch of inputs, and the moments of f*(x) (mean, E f*², Var f*).
  *
  * Link syntax: sum targets `relu+abs`, `relu_pow:2`, `hermite:0,0,0,1`, `tanh`, `sign`, `linear`

@@ -1,5 +1,5 @@
 /**
- * Exact flatness: the Hessian trace of the empirical loss in closed form (MATH.md §3),
+ * Exact flatness: the Hessian trace of the empirical loss in closed form (docs/math.md#flatness, §3),
  * F(θ) = Σ_j (A_j + B_j + C_j), one pass over the data, O(n·m·d).
  */
 import type { Dataset } from '../data/dataset.js';

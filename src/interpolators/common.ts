@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the interpolator constructions (MATH.md §5): the feature matrix σ(X Wᵀ), the
+ * Shared pieces of the interpolator constructions (docs/math.md#interpolators, §5): the feature matrix σ(X Wᵀ), the
  * interpolation check, and the record of how a model was built (stored in the model file).
  */
 import type { Dataset } from '../data/dataset.js';

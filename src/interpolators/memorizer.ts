@@ -1,5 +1,5 @@
 /**
- * The memorizer (MATH.md §5), the canonical non-generalizing interpolator: one neuron per data point,
+ * The memorizer (docs/math.md#interpolators, §5), the canonical non-generalizing interpolator: one neuron per data point,
  * w_j = x_j/‖x_j‖, and a solving Σ_j a_j σ(w_jᵀx_i) = y_i. Extra width (m > n) adds seeded random unit
  * directions and takes the minimum-norm a.
  */

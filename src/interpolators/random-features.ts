@@ -1,5 +1,5 @@
 /**
- * The random-features (kernel-regime) interpolator (MATH.md §5): W random and frozen (Gaussian rows
+ * The random-features (kernel-regime) interpolator (docs/math.md#interpolators, §5): W random and frozen (Gaussian rows
  * with variance 1/d, seeded), a = the minimum-norm solution of σ(X Wᵀ) a = y. Needs m ≥ n.
  */
 import type { Dataset } from '../data/dataset.js';

@@ -1,5 +1,5 @@
 /**
- * The teacher interpolator (MATH.md §5): when f*(x) = Σ_l c_l g_l(u_lᵀx) is representable by the
+ * The teacher interpolator (docs/math.md#interpolators, §5): when f*(x) = Σ_l c_l g_l(u_lᵀx) is representable by the
  * student's activation, a few neurons (c_l·w, ±u_l) represent it exactly; label noise is then fitted by
  * n extra memorizing neurons (w_j = x_j/‖x_j‖) solving for the residual y − f*(x). Without noise its
  * F* upper-bounds the flattest interpolator's (≈ √d Σ_l |c_l| for ReLU). By default it is written at the

@@ -1,5 +1,5 @@
 /**
- * The two parts of the Hessian, H = G + R (MATH.md §3), as products and exact diagonals, in one
+ * The two parts of the Hessian, H = G + R (docs/math.md#flatness, §3), as products and exact diagonals, in one
  * blocked pass over the data like `sweep`:
  *   G = (1/n) Σ_i ∇f_i ∇f_iᵀ                (Gauss–Newton part, ≥ 0)
  *   R = (1/n) Σ_i r_i ∇²f_i                 (residual part; zero at interpolators)

@@ -1,7 +1,7 @@
 /**
  * Curvature operators: the matrices the estimators work on, seen only through their products.
  * Every operator is symmetric; vectors use the parameter layout θ = [a (m), W row-major (m·d)].
- * Where a closed form exists the operator also carries its exact trace / diagonal (MATH.md §3), so the
+ * Where a closed form exists the operator also carries its exact trace / diagonal (docs/math.md#flatness, §3), so the
  * estimators can always be checked against the truth.
  */
 import type { Dataset } from '../data/dataset.js';

@@ -1,6 +1,6 @@
 /**
  * The measure registry: every flatness / sharpness / norm measure flatlab can compute, each with a
- * stable name, a reference, its declared behaviour under the rescaling symmetry (MATH.md §2), and one
+ * stable name, a reference, its declared behaviour under the rescaling symmetry (docs/math.md#network, §2), and one
  * uniform signature compute(net, data, ctx) → number. The declarations are checked by
  * `invarianceReport` and by the tests (one test per entry).
  */
@@ -58,7 +58,7 @@ const DEFS: MeasureDef[] = [
     name: 'trace',
     label: 'Hessian trace Tr ∇²L',
     invariant: false,
-    reference: 'Tr ∇²L(θ), exact closed form (MATH.md §3); vacuous under rescaling per Dinh et al. 2017',
+    reference: 'Tr ∇²L(θ), exact closed form (docs/math.md#flatness, §3); vacuous under rescaling per Dinh et al. 2017',
     why: 'A_j → c^{2k} A_j, B_j → c^{-2} B_j',
     compute: (net, data) => traceParts(net, data).trace,
   },
@@ -66,7 +66,7 @@ const DEFS: MeasureDef[] = [
     name: 'gauss_newton_trace',
     label: 'Gauss–Newton trace',
     invariant: false,
-    reference: 'Tr (JᵀJ/n) = Σ_j (A_j + B_j) (MATH.md §3)',
+    reference: 'Tr (JᵀJ/n) = Σ_j (A_j + B_j) (docs/math.md#flatness, §3)',
     why: 'same parts as the trace',
     compute: (net, data) => traceParts(net, data).traceGaussNewton,
   },
@@ -76,7 +76,7 @@ const DEFS: MeasureDef[] = [
     invariant: true,
     needs: ['homogeneous'],
     reference:
-      'F* = min over the orbit of the Gauss–Newton trace = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)} (MATH.md §4)',
+      'F* = min over the orbit of the Gauss–Newton trace = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)} (docs/math.md#invariant-flatness, §4)',
     why: 'an infimum over the orbit',
     compute: (net, data) => invariantFlatness(net, data).value,
   },
@@ -190,7 +190,7 @@ const DEFS: MeasureDef[] = [
     label: 'path norm',
     invariant: true,
     needs: ['homogeneous'],
-    reference: 'P = Σ_j |a_j| ‖w_j‖^k (Neyshabur et al. 2015; MATH.md §2)',
+    reference: 'P = Σ_j |a_j| ‖w_j‖^k (Neyshabur et al. 2015; docs/math.md#network (§2))',
     why: '|a_j| ‖w_j‖^k picks up c^{-k} c^k',
     compute: (net) => pathNorm(net),
   },

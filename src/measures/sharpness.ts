@@ -1,5 +1,5 @@
 /**
- * Perturbation-based sharpness measures (MATH.md §8): worst-case ρ-sharpness by projected gradient
+ * Perturbation-based sharpness measures (docs/math.md#estimators, §8): worst-case ρ-sharpness by projected gradient
  * ascent, average-case sharpness under Gaussian weight noise, their adaptive versions (perturbation
  * scaled elementwise by |θ|), and PAC-Bayes flatness (the noise level σ reaching a target loss increase).
  *

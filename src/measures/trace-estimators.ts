@@ -1,6 +1,6 @@
 /**
  * Randomized trace estimators over any curvature operator, with budgets counted in matrix-vector
- * products and every random probe drawn from an explicit seed (MATH.md §8).
+ * products and every random probe drawn from an explicit seed (docs/math.md#estimators, §8).
  *
  * Hutchinson: Tr A ≈ (1/s) Σ_l v_lᵀ A v_l with E v vᵀ = I; unbiased, standard error from the spread of
  * the s samples.

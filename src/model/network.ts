@@ -1,6 +1,6 @@
 /**
  * The 2-layer network f(x; θ) = Σ_j a_j σ(w_jᵀx), θ = (a ∈ R^m, W ∈ R^{m×d}), and its exact
- * derivatives (MATH.md §2–3). Loss convention: L(θ) = (1/(2n)) Σ_i (f(x_i) − y_i)².
+ * derivatives (docs/math.md#network, §2–3). Loss convention: L(θ) = (1/(2n)) Σ_i (f(x_i) − y_i)².
  *
  * Every pass works on row blocks of Z = X Wᵀ through the backend's fused kernels, so peak memory is
  * O(block · m) whatever n is. The parameter vector layout is θ = [a (m), W row-major (m·d)].
@@ -106,7 +106,7 @@ export interface SweepResult {
   r: Float64Array;
   ga?: Float64Array;
   gW?: Float64Array;
-  /** Per-neuron trace parts, normalized (MATH.md §3). */
+  /** Per-neuron trace parts, normalized (docs/math.md#flatness, §3). */
   A?: Float64Array;
   B?: Float64Array;
   C?: Float64Array;
@@ -207,7 +207,7 @@ export function gradient(
   return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
 }
 
-/** Exact Hessian-vector product H v for v = (va, vW) (MATH.md §3). */
+/** Exact Hessian-vector product H v for v = (va, vW) (docs/math.md#flatness, §3). */
 export function hvp(
   net: Network,
   data: Dataset,

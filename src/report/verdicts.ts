@@ -1,5 +1,5 @@
 /**
- * Verdicts: each hypothesis of MATH.md §9 turned into a decision computed from the data, with the
+ * Verdicts: each hypothesis of docs/math.md#hypotheses (§9) turned into a decision computed from the data, with the
  * thresholds written here (and in docs/studies.md) so that a study can fail. A verdict is "holds",
  * "does not hold" or "inconclusive" (too little data, or a confidence interval straddling the line).
  */
@@ -95,7 +95,7 @@ export interface H2Point {
 }
 
 /**
- * Constructions that MATH.md §5 defines as non-generalizing: if one of them generalizes at a setting,
+ * Constructions that docs/math.md#interpolators (§5) defines as non-generalizing: if one of them generalizes at a setting,
  * the claim's premise ("their risk stays ≥ order Var(y)") fails. Random features and lazy GD are
  * non-generalizing only in some regimes (e.g. the kernel learns a ReLU target once n ≫ d), so when they
  * generalize they are reported as outside the non-generalizing class there and do not count.
@@ -158,7 +158,7 @@ export function h2Construction(points: readonly H2Point[], c: string): H2Constru
  * H2 per construction, at one activation and d: (i) non-generalizing — mean risk/Var(y) at the largest
  * n ≥ h2NonGeneralizingRisk; (ii) far from flattest — F* / F_min ≥ h2NeverFlattestFactor for every seed
  * at the largest n; (iii) growth — the log–log exponent of F* / F_min in n with its 95% CI. "Flattest"
- * is meant order-wise (F* ≤ C·F_min with C independent of n, MATH.md §4), so "never flattest" is the
+ * is meant order-wise (F* ≤ C·F_min with C independent of n, docs/math.md#invariant-flatness (§4)), so "never flattest" is the
  * growth of the ratio, and a ratio below the factor at a small n is no counterexample (every ratio starts
  * near 1 when n is tiny); the factor is tested where (i) is. A non-generalizing construction holds when
  * (ii) holds and the exponent's CI is above 0; it fails when it is within the factor of F_min at the

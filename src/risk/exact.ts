@@ -1,6 +1,6 @@
 /**
  * Exact population risk R(θ) = E_x (f(x; θ) − f*(x))² for x ~ N(0, I_d), a homogeneous student and a
- * sum-of-single-index target (MATH.md §7), in O(m² d + m r d) — no sampling:
+ * sum-of-single-index target (docs/math.md#population-risk, §7), in O(m² d + m r d) — no sampling:
  *
  *   R = Σ_{j,j'} a_j a_j' ‖w_j‖^k ‖w_j'‖^k K(ŵ_jᵀŵ_j')  −  2 Σ_{j,l} a_j c_l ‖w_j‖^k E[σ(ŵ_jᵀx) g_l(u_lᵀx)]  +  E f*²
  *

@@ -1,5 +1,5 @@
 /**
- * Gaussian expectations behind the exact population risk (MATH.md §7). For jointly Gaussian s, t with
+ * Gaussian expectations behind the exact population risk (docs/math.md#population-risk, §7). For jointly Gaussian s, t with
  * unit variances and correlation ρ = cos φ:
  *
  *   E[relu(s) relu(t)]   = (sin φ + (π − φ) cos φ) / (2π)

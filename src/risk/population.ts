@@ -1,5 +1,5 @@
 /**
- * Population (excess) risk R(θ) = E_x (f(x; θ) − f*(x))² (MATH.md §3, §7) — no label noise; the test
+ * Population (excess) risk R(θ) = E_x (f(x; θ) − f*(x))² (docs/math.md#flatness, §3, §7) — no label noise; the test
  * MSE against noisy labels is R + σ_ε². 'auto' uses the exact formula when it applies (Gaussian inputs,
  * sum target, homogeneous student of degree 1 or 2) and Monte Carlo otherwise; the result says which.
  */

@@ -9,7 +9,7 @@ export type Params = Record<string, unknown>;
 
 export interface StudyTypeDef {
   readonly name: string;
-  /** The hypothesis of MATH.md §9 it tests (or a tool comparison). */
+  /** The hypothesis of docs/math.md#hypotheses (§9) it tests (or a tool comparison). */
   readonly hypothesis: string;
   /** Allowed grid fields with their default values. */
   readonly defaults: Readonly<Partial<Record<FieldName, unknown>>>;

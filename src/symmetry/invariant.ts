@@ -1,5 +1,5 @@
 /**
- * Flatness modulo the symmetry (MATH.md §4). Under rescaling by c: A_j → c_j^{2k} A_j and
+ * Flatness modulo the symmetry (docs/math.md#invariant-flatness, §4). Under rescaling by c: A_j → c_j^{2k} A_j and
  * B_j → c_j^{-2} B_j, so the Gauss–Newton trace is minimized over the orbit at
  * c_j* = (B_j / (k A_j))^{1/(2k+2)}, with value
  * F*(θ) = Σ_j (k+1) k^{-k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)}   (k = 1: Σ_j 2√(A_j B_j)).

@@ -1,5 +1,5 @@
 /**
- * The rescaling symmetry of homogeneous networks (Dinh et al. 2017; MATH.md §2):
+ * The rescaling symmetry of homogeneous networks (Dinh et al. 2017; docs/math.md#network (§2)):
  * (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j) leaves f(·; θ) unchanged for every c ∈ (0, ∞)^m.
  */
 import { InputError, requireHomogeneous } from '../model/activations.js';

@@ -1,5 +1,5 @@
 /**
- * Explicit flatness penalties with closed-form gradients (MATH.md §6).
+ * Explicit flatness penalties with closed-form gradients (docs/math.md#algorithms, §6).
  *
  * Both are weighted sums over neurons of the Gauss–Newton trace parts
  *   A_j = (1/n) Σ_i σ(z_ij)²,   B_j = (a_j²/n) Σ_i σ′(z_ij)² q_i,   q_i = ‖x_i‖²,
@@ -98,7 +98,7 @@ export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyVal
   return { value, ga: r.ga, gW: r.gW };
 }
 
-/** Φ = F* (MATH.md §4) and its gradient through the chain rule on (A_j, B_j). */
+/** Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j). */
 export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
   const k = requireHomogeneous(net.act, 'invariant-flatness penalty');
   const s = sweep(net, data, { trace: true });

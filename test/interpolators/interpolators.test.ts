@@ -25,7 +25,7 @@ describe('teacher interpolator', () => {
     expect(construction.memorizingNeurons).toBe(0);
     expect(construction.maxResidual).toBeLessThanOrEqual(1e-8);
     expect(relErr(pathNorm(net), 1.5)).toBeLessThan(1e-12);
-    // MATH.md §4: F* ≈ √d · P(θ) for Gaussian inputs with n ≫ d.
+    // docs/math.md#invariant-flatness (§4): F* ≈ √d · P(θ) for Gaussian inputs with n ≫ d.
     const F = invariantFlatness(net, data).value;
     expect(relErr(F, Math.sqrt(d) * pathNorm(net))).toBeLessThan(0.05);
   });

@@ -1,4 +1,4 @@
-/** Independent dense oracles for the measures tests (written from MATH.md, not from the library). */
+/** Independent dense oracles for the measures tests (written from docs/math.md, not from the library). */
 import type { Dataset } from '../../src/data/dataset.js';
 import type { Network } from '../../src/model/network.js';
 import { Rng } from '../../src/rng/xoshiro.js';

@@ -1,4 +1,4 @@
-/** Hover help for every displayed quantity: what it is and the formula it stands for (MATH.md). */
+/** Hover help for every displayed quantity: what it is and the formula it stands for (docs/math.md). */
 export interface Quantity {
   label: string;
   help: string;

@@ -1,6 +1,6 @@
 /**
  * `flatlab construct <teacher|memorizer|random-features> --data D --out M`: build an interpolator of the
- * data set (MATH.md §5) and write it as a model file.
+ * data set (docs/math.md#interpolators, §5) and write it as a model file.
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';

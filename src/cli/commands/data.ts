@@ -1,5 +1,5 @@
 /**
- * `flatlab data`: generate a multi-index data set (MATH.md §1) or import a CSV table, and write it as a
+ * `flatlab data`: generate a multi-index data set (docs/math.md#data, §1) or import a CSV table, and write it as a
  * flatlab.dataset/1 file. The generation flags come from the data parameter table (src/data/params.ts).
  */
 import type { Command } from 'commander';

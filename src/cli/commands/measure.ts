@@ -1,6 +1,6 @@
 /**
  * `flatlab measure --data D --model M [--json]`: the exact flatness quantities of a model on a data set
- * (MATH.md §3–4), its train loss and its population risk (§7).
+ * (docs/math.md#flatness, §3–4), its train loss and its population risk (§7).
  *
  * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
  * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.

@@ -1,6 +1,6 @@
 /**
  * `flatlab rescale --model M --out M2 (--factor c | --random-log-range r | --balance --data D)`: move a
- * model along its rescaling orbit (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j) (MATH.md §2, §4). The function,
+ * model along its rescaling orbit (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j) (docs/math.md#network, §2, §4). The function,
  * losses and F* are unchanged; the raw trace is not.
  */
 import type { Command } from 'commander';

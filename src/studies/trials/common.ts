@@ -138,7 +138,7 @@ export function learned(
   return { net: r.net, steps: r.steps, seconds: (Date.now() - t0) / 1000 };
 }
 
-/** Any interpolator of the study catalogue (constructions of MATH.md §5 and learned ones). */
+/** Any interpolator of the study catalogue (constructions of docs/math.md#interpolators (§5) and learned ones). */
 export function buildInterpolator(
   kind: string,
   data: Dataset,
