@@ -115,7 +115,7 @@ describe('rescaling symmetry (property tests)', () => {
     const net = randomNet(spec, 6, 5, 100 + k);
     const interp = withLabels(data, net);
     const f0 = forward(net, data.X, data.n);
-    const Fstar0 = invariantFlatness(net, interp).value;
+    const fStar0 = invariantFlatness(net, interp).value;
     it(`leaves f unchanged, keeps F* and path norm fixed, and F ≥ F* (k = ${k})`, () => {
       fc.assert(
         fc.property(
@@ -128,7 +128,7 @@ describe('rescaling symmetry (property tests)', () => {
             const fScale = Math.max(...f0.map(Math.abs));
             for (let i = 0; i < data.n; i++) expect(Math.abs(f1[i] - f0[i]) / fScale).toBeLessThan(1e-12);
             const inv = invariantFlatness(moved, interp);
-            expect(relErr(inv.value, Fstar0)).toBeLessThan(1e-9);
+            expect(relErr(inv.value, fStar0)).toBeLessThan(1e-9);
             expect(relErr(pathNorm(moved), pathNorm(net))).toBeLessThan(1e-12);
             const F = inv.parts.traceGaussNewton;
             expect(F).toBeGreaterThanOrEqual(inv.value * (1 - 1e-12));
@@ -141,7 +141,7 @@ describe('rescaling symmetry (property tests)', () => {
       const moved = rescale(net, randomFactors(net.m, 1.5, 3));
       const b = balance(moved, interp);
       const parts = traceParts(b, interp);
-      expect(relErr(parts.trace, Fstar0)).toBeLessThan(1e-9);
+      expect(relErr(parts.trace, fStar0)).toBeLessThan(1e-9);
       for (let j = 0; j < net.m; j++) expect(relErr(k * parts.A[j], parts.B[j])).toBeLessThan(1e-9);
       const sm = neuronMasses(b);
       const s0 = neuronMasses(net);

@@ -3,7 +3,7 @@
  * F(θ) = Σ_j (A_j + B_j + C_j), one pass over the data, O(n·m·d).
  */
 import type { Dataset } from '../data/dataset.js';
-import { type Network, sweep } from '../model/network.js';
+import { type Network, dataPass } from '../model/network.js';
 
 export interface TraceParts {
   /** Second-layer block: A_j = (1/n) Σ_i σ(z_ij)². */
@@ -29,7 +29,7 @@ function sum(v: Float64Array): number {
 }
 
 export function traceParts(net: Network, data: Dataset): TraceParts {
-  const s = sweep(net, data, { trace: true });
+  const s = dataPass(net, data, { trace: true });
   const A = s.A as Float64Array;
   const B = s.B as Float64Array;
   const C = s.C as Float64Array;

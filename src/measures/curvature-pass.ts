@@ -1,6 +1,6 @@
 /**
  * The two parts of the Hessian, H = G + R (docs/math.md#flatness, §3), as products and exact diagonals, in one
- * blocked pass over the data like `sweep`:
+ * blocked pass over the data like `dataPass`:
  *   G = (1/n) Σ_i ∇f_i ∇f_iᵀ                (Gauss–Newton part, ≥ 0)
  *   R = (1/n) Σ_i r_i ∇²f_i                 (residual part; zero at interpolators)
  *

@@ -90,7 +90,7 @@ export function forward(net: Network, X: Float64Array, n: number): Float64Array 
   return f;
 }
 
-export interface SweepOptions {
+export interface DataPassOptions {
   /** Accumulate the gradient (ga, gW). */
   grad?: boolean;
   /** Accumulate the per-neuron trace parts (A, B, C). */
@@ -99,7 +99,7 @@ export interface SweepOptions {
   hvp?: { va: Float64Array; vW: Float64Array };
 }
 
-export interface SweepResult {
+export interface DataPassResult {
   loss: number;
   maxResidual: number;
   /** Residuals r_i = f(x_i) − y_i. */
@@ -118,7 +118,7 @@ export interface SweepResult {
  * One pass over the data computing, block by block, the loss and whatever else is asked for
  * (gradient, trace parts, a Hessian-vector product): many quantities for one read of X.
  */
-export function sweep(net: Network, data: Dataset, opts: SweepOptions = {}): SweepResult {
+export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}): DataPassResult {
   checkShapes(net, data);
   const be = getBackend();
   const { m, d } = net;
@@ -129,7 +129,7 @@ export function sweep(net: Network, data: Dataset, opts: SweepOptions = {}): Swe
   const u = opts.hvp ? new Float64Array(blk) : null;
   const r = new Float64Array(n);
   const q = opts.trace ? squaredNorms(data) : null;
-  const res: SweepResult = { loss: 0, maxResidual: 0, r };
+  const res: DataPassResult = { loss: 0, maxResidual: 0, r };
   if (opts.grad) {
     res.ga = new Float64Array(m);
     res.gW = new Float64Array(m * d);
@@ -195,7 +195,7 @@ export function sweep(net: Network, data: Dataset, opts: SweepOptions = {}): Swe
 }
 
 export function loss(net: Network, data: Dataset): { loss: number; maxResidual: number; r: Float64Array } {
-  return sweep(net, data);
+  return dataPass(net, data);
 }
 
 /** Loss and its exact gradient (∂L/∂a, ∂L/∂W). */
@@ -203,7 +203,7 @@ export function gradient(
   net: Network,
   data: Dataset,
 ): { loss: number; ga: Float64Array; gW: Float64Array; r: Float64Array } {
-  const s = sweep(net, data, { grad: true });
+  const s = dataPass(net, data, { grad: true });
   return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
 }
 
@@ -214,7 +214,7 @@ export function hvp(
   va: Float64Array,
   vW: Float64Array,
 ): { ha: Float64Array; hW: Float64Array } {
-  const s = sweep(net, data, { hvp: { va, vW } });
+  const s = dataPass(net, data, { hvp: { va, vW } });
   return { ha: s.ha as Float64Array, hW: s.hW as Float64Array };
 }
 

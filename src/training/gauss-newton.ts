@@ -9,7 +9,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { type CholeskyFactors, cholesky, choleskySolve } from '../linalg/solve.js';
-import { type Network, sweep } from '../model/network.js';
+import { type Network, dataPass } from '../model/network.js';
 
 export const GN_MAX_N = 3000;
 
@@ -26,7 +26,7 @@ export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net
   const be = getBackend();
   const { m, d, act } = net;
   const { n, X } = data;
-  const base = sweep(net, data);
+  const base = dataPass(net, data);
   const r = base.r;
   const Z = new Float64Array(n * m);
   be.gemm(false, true, n, m, d, 1, X, net.W, 0, Z);
@@ -77,7 +77,7 @@ export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net
       for (let j = 0; j < m; j++) a[j] -= t * da[j];
       for (let k = 0; k < m * d; k++) W[k] -= t * dW[k];
       const cand: Network = { act, m, d, a, W };
-      const l = sweep(cand, data).loss;
+      const l = dataPass(cand, data).loss;
       if (l < base.loss) {
         if (t === 1) st.mu = Math.max(st.mu / 3, 1e-12);
         return { net: cand, loss: l };

@@ -12,13 +12,13 @@
  *   has a kink: the zero subgradient).
  *
  * The per-neuron sums are composed from the backend's GEMM and `activate` kernels, one row block of
- * Z = X Wᵀ at a time, so memory stays O(block · m) like `sweep`.
+ * Z = X Wᵀ at a time, so memory stays O(block · m) like `dataPass`.
  */
 import type { Dataset } from '../data/dataset.js';
 import { squaredNorms } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { requireHomogeneous } from '../model/activations.js';
-import { blockRows, type Network, sweep } from '../model/network.js';
+import { blockRows, type Network, dataPass } from '../model/network.js';
 import { invariantFromParts } from '../symmetry/invariant.js';
 
 export interface PenaltyValue {
@@ -101,7 +101,7 @@ export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyVal
 /** Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j). */
 export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
   const k = requireHomogeneous(net.act, 'invariant-flatness penalty');
-  const s = sweep(net, data, { trace: true });
+  const s = dataPass(net, data, { trace: true });
   const A = s.A as Float64Array;
   const B = s.B as Float64Array;
   const { value, perNeuron } = invariantFromParts(A, B, k);

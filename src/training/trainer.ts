@@ -12,7 +12,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { DivergenceError, InputError } from '../errors.js';
 import { type Activation, makeActivation } from '../model/activations.js';
-import { cloneNetwork, type Network, packParams, paramCount, sweep, unpackParams } from '../model/network.js';
+import { cloneNetwork, type Network, packParams, paramCount, dataPass, unpackParams } from '../model/network.js';
 import { deriveSeed, Rng, type RngState } from '../rng/xoshiro.js';
 import { invariantFromParts, balance as balanceNet } from '../symmetry/invariant.js';
 import { pathNorm } from '../symmetry/rescale.js';
@@ -250,7 +250,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         return { loss, g: perturbedGradient(net, batch, asamEpsilon(g, T, c.rho)) };
       }
       case '1sam': {
-        const loss = sweep(net, batch).loss;
+        const loss = dataPass(net, batch).loss;
         return { loss, g: microSamDirection(net, batch, c.rho, c.microBatch) };
       }
       case 'trace-penalty':
@@ -311,13 +311,13 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     lastLoss = loss;
     let over = step >= c.steps || (c.timeBudget > 0 && elapsed() > c.timeBudget * 1000);
     // Stochastic algorithms check the full train loss only when the batch loss suggests convergence.
-    if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = sweep(net, data).loss <= c.tol;
+    if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = dataPass(net, data).loss <= c.tol;
     if (over) enterPolish();
     return { step, phase, loss, lr, lambda, done: phase === 'done' };
   }
 
   function polishStep(): StepInfo {
-    const cur = sweep(net, data).loss;
+    const cur = dataPass(net, data).loss;
     if (!Number.isFinite(cur)) diverged(step, `loss = ${cur} before the polish`);
     lastLoss = cur;
     if (cur <= c.tol || polishIter >= c.polishSteps) {
@@ -365,7 +365,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       return info;
     },
     metrics(): Metrics {
-      const s = sweep(net, data, { grad: true, trace: true });
+      const s = dataPass(net, data, { grad: true, trace: true });
       const A = s.A as Float64Array;
       const B = s.B as Float64Array;
       let gn2 = 0;

@@ -21,6 +21,6 @@ it('the README library example runs and prints what its comments say', () => {
   const last = Number(lines[lines.length - 1]);
   const ratio = Number(lines[lines.length - 2]);
   expect(ratio).toBeGreaterThan(1000); // "≈ 5000"
-  expect(r.stdout).toMatch(/teacher \{\s*Fstar: 14\.53/);
+  expect(r.stdout).toMatch(/teacher \{\s*fStar: 14\.53/);
   expect(last).toBeCloseTo(14.53198, 3); // "= the teacher's F*"
 }, 60_000);

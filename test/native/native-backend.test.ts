@@ -10,7 +10,7 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { type ActKernel, type Backend, useBackend, registerBackend } from '../../src/linalg/backend.js';
 import { jsBackend } from '../../src/linalg/js-backend.js';
 import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
-import { type Network, sweep } from '../../src/model/network.js';
+import { type Network, dataPass } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { loadNativeBackend, nativeUnavailableReason } from '../../src/node/native-backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';
@@ -306,7 +306,7 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
   });
 });
 
-/** Per-entry scales (sum of absolute terms) of the sweep's outputs, by plain loops over the data. */
+/** Per-entry scales (sum of absolute terms) of the data pass's outputs, by plain loops over the data. */
 function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64Array) {
   const { m, d, act, a, W } = net;
   const { n, X, y } = data;
@@ -372,14 +372,14 @@ function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64A
   };
 }
 
-describe.skipIf(skip)('core quantities: native = portable through sweep', () => {
+describe.skipIf(skip)('core quantities: native = portable through dataPass', () => {
   registerBackend(jsBackend);
   if (native) registerBackend(native);
   afterAll(() => {
     useBackend('js');
   });
 
-  // (n, d, m): odd sizes, a single neuron and input, and m large enough that sweep uses several blocks.
+  // (n, d, m): odd sizes, a single neuron and input, and m large enough that dataPass uses several blocks.
   const CASES: [number, number, number][] = [
     [1, 1, 1],
     [37, 5, 7],
@@ -397,10 +397,10 @@ describe.skipIf(skip)('core quantities: native = portable through sweep', () => 
           vW = rand(m * d, seed + 3);
         const opts = { grad: true, trace: true, hvp: { va, vW } };
         useBackend('js');
-        const J = sweep(net, data, opts);
+        const J = dataPass(net, data, opts);
         const tJ = traceParts(net, data);
         useBackend('native');
-        const N = sweep(net, data, opts);
+        const N = dataPass(net, data, opts);
         const tN = traceParts(net, data);
         useBackend('js');
         const S = sweepScales(net, data, va, vW);

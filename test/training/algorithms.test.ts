@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../../src/errors.js';
-import { sweep } from '../../src/model/network.js';
+import { dataPass } from '../../src/model/network.js';
 import {
   asamEpsilon,
   createTrainer,
@@ -221,7 +221,7 @@ describe('optimizers and schedules', () => {
     const t = createTrainer(data, cfg({ algo: 'sgd', lr: 0, batch: 6, steps: 10 }), { net: net0 });
     const l1 = t.advance(1).loss;
     const l2 = t.advance(1).loss;
-    expect((l1 + l2) / 2).toBeCloseTo(sweep(net0, data).loss, 13);
+    expect((l1 + l2) / 2).toBeCloseTo(dataPass(net0, data).loss, 13);
   });
 });
 

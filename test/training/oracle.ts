@@ -1,6 +1,6 @@
 /**
  * Independent oracles for the training tests: a naive per-sample loss/gradient (explicit loops, no
- * backend, no sweep) and finite differences.
+ * backend, no dataPass) and finite differences.
  */
 import type { Dataset } from '../../src/data/dataset.js';
 import type { Network } from '../../src/model/network.js';

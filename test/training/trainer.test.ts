@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { makeActivation } from '../../src/model/activations.js';
-import { forward, sweep } from '../../src/model/network.js';
+import { forward, dataPass } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { rowNorm } from '../../src/symmetry/rescale.js';
 import {
@@ -152,7 +152,7 @@ describe('stopping, polish and the flattest search', () => {
     expect(r.steps).toBe(25);
     const m = r.final;
     expect(m.trace).toBeCloseTo(traceParts(r.net, data).trace, 10);
-    expect(m.trainLoss).toBeCloseTo(sweep(r.net, data).loss, 14);
+    expect(m.trainLoss).toBeCloseTo(dataPass(r.net, data).loss, 14);
     expect(m.fStar).not.toBeNull();
     expect(m.gradNorm).toBeGreaterThan(0);
   });

@@ -10,7 +10,7 @@ import { buildProblem, createStepper } from '../src/science.js';
 import { decodeState } from '../src/url.js';
 import { openLink, openSession, readText, readValue, type Session, shot, waitIdle, waitView } from './harness.js';
 
-const READOUTS = ['readout-step', 'readout-loss', 'readout-risk', 'readout-F', 'readout-Fstar', 'readout-pathnorm'];
+const READOUTS = ['readout-step', 'readout-loss', 'readout-risk', 'readout-F', 'readout-fStar', 'readout-pathnorm'];
 
 let s: Session;
 
@@ -46,7 +46,7 @@ describe('playground', () => {
     const ftitle = await s.page.locator('.readout', { has: s.page.getByTestId('readout-F') }).getAttribute('title');
     expect(ftitle).toContain('Tr ∇²L');
     const fstitle = await s.page
-      .locator('.readout', { has: s.page.getByTestId('readout-Fstar') })
+      .locator('.readout', { has: s.page.getByTestId('readout-fStar') })
       .getAttribute('title');
     expect(fstitle).toContain('A_j^{1/(k+1)} B_j^{k/(k+1)}');
     expect(await s.page.locator('label.field', { has: s.page.getByTestId('ctl-lr') }).getAttribute('title')).toContain(
@@ -90,7 +90,7 @@ describe('playground', () => {
     const lossText = await readText(s.page, 'readout-loss');
     const loss0 = await readValue(s.page, 'readout-loss');
     const risk0 = await readValue(s.page, 'readout-risk');
-    const Fstar0 = await readValue(s.page, 'readout-Fstar');
+    const fStar0 = await readValue(s.page, 'readout-fStar');
     for (const c of ['2', '-2']) {
       await s.page.getByTestId('sym-slider').fill(c);
       await waitView(s.page, `${c}|global|0`);
@@ -99,7 +99,7 @@ describe('playground', () => {
       expect(await readText(s.page, 'readout-loss')).toBe(lossText);
       expect(rel(await readValue(s.page, 'readout-loss'), loss0)).toBeLessThan(1e-10);
       expect(rel(await readValue(s.page, 'readout-risk'), risk0)).toBeLessThan(1e-10);
-      expect(rel(await readValue(s.page, 'readout-Fstar'), Fstar0)).toBeLessThan(1e-10);
+      expect(rel(await readValue(s.page, 'readout-fStar'), fStar0)).toBeLessThan(1e-10);
       // f itself, recomputed from the rescaled network on the heatmap grid, moves by rounding only.
       expect(await readValue(s.page, 'readout-fshift')).toBeLessThan(1e-10);
     }
@@ -110,16 +110,16 @@ describe('playground', () => {
     await s.page.getByTestId('sym-slider').fill('3');
     await waitView(s.page, '3|per-neuron|0');
     expect(await readText(s.page, 'readout-loss')).toBe(lossText);
-    expect(rel(await readValue(s.page, 'readout-Fstar'), Fstar0)).toBeLessThan(1e-10);
+    expect(rel(await readValue(s.page, 'readout-fStar'), fStar0)).toBeLessThan(1e-10);
   });
 
   it('balance jumps to c*, where F = F*', async () => {
     await s.page.getByTestId('btn-balance').click();
     await waitView(s.page, '0|per-neuron|1');
     const F = await readValue(s.page, 'readout-F');
-    const Fstar = await readValue(s.page, 'readout-Fstar');
-    expect(rel(F, Fstar)).toBeLessThan(1e-9);
-    expect(await readText(s.page, 'readout-F')).toBe(await readText(s.page, 'readout-Fstar'));
+    const fStar = await readValue(s.page, 'readout-fStar');
+    expect(rel(F, fStar)).toBeLessThan(1e-9);
+    expect(await readText(s.page, 'readout-F')).toBe(await readText(s.page, 'readout-fStar'));
     await s.page.waitForFunction((x) => window.location.hash.includes(x), 'bal=1');
     await shot(s.page, 'balanced');
   });
@@ -151,7 +151,7 @@ describe('playground', () => {
       ['readout-loss', node.loss],
       ['readout-risk', node.risk as number],
       ['readout-F', node.F],
-      ['readout-Fstar', node.Fstar],
+      ['readout-fStar', node.fStar],
       ['readout-pathnorm', node.pathNorm],
     ];
     let identical = 0;
@@ -216,18 +216,18 @@ describe('playground', () => {
     await waitIdle(s.page);
     await s.page.getByTestId('btn-interp').click();
     await s.page.getByTestId('interp-result').waitFor({ timeout: 30_000 });
-    const row: Record<string, { Fstar: number; risk: number; loss: number }> = {};
+    const row: Record<string, { fStar: number; risk: number; loss: number }> = {};
     for (const name of ['teacher', 'memorizer', 'random-features', 'trained']) {
       const el = s.page.getByTestId(`interp-${name}`);
       await el.waitFor();
       const num = async (a: string) => Number(await el.getAttribute(a));
-      row[name] = { Fstar: await num('data-fstar'), risk: await num('data-risk'), loss: await num('data-loss') };
+      row[name] = { fStar: await num('data-f-star'), risk: await num('data-risk'), loss: await num('data-loss') };
     }
     // Noiseless relu+abs target, ReLU student: the constructions interpolate; the teacher is exact (risk ≈ 0)
     // and flatter than the memorizer, which does not generalize.
     for (const name of ['teacher', 'memorizer', 'random-features']) expect(row[name].loss).toBeLessThan(1e-12);
     expect(row.teacher.risk).toBeLessThan(1e-10);
-    expect(row.memorizer.Fstar).toBeGreaterThan(2 * row.teacher.Fstar);
+    expect(row.memorizer.fStar).toBeGreaterThan(2 * row.teacher.fStar);
     expect(row.memorizer.risk).toBeGreaterThan(0.1);
     expect(row.trained.loss).toBeGreaterThan(0); // step 0: not an interpolator
     await shot(s.page, 'interpolators');

@@ -17,7 +17,7 @@ export interface Readouts {
   /** F = Tr ∇²L, exact. */
   F: number;
   /** F* = min over the orbit of the Gauss–Newton trace. */
-  Fstar: number;
+  fStar: number;
   /** Σ_j (A_j + B_j). */
   Fgn: number;
   pathNorm: number;
@@ -31,7 +31,7 @@ export function measure(net: Network, problem: Problem): Readouts {
     loss: parts.loss,
     risk: problem.risk(net),
     F: parts.trace,
-    Fstar: inv.value,
+    fStar: inv.value,
     Fgn: parts.traceGaussNewton,
     pathNorm: pathNorm(net),
     maxResidual: parts.maxResidual,
@@ -103,7 +103,7 @@ export interface Heatmap {
   G: number;
   extent: number;
   f: Float64Array;
-  fstar: Float64Array;
+  target: Float64Array;
 }
 
 /** The plane x = α u₁ + β u₂ sampled on a G×G grid (for r = 1, u₂ is a unit vector orthogonal to u₁). */
@@ -152,18 +152,18 @@ export interface Heatmap {
   G: number;
   extent: number;
   f: Float64Array;
-  fstar: Float64Array;
+  target: Float64Array;
 }
 
 /** f on the plane; f* (fixed for a problem) is computed once by the caller and passed in. */
-export function heatmap(net: Network, pl: Plane, fstar: Float64Array): Heatmap {
-  return { G: pl.G, extent: pl.extent, f: forward(net, pl.X, pl.G * pl.G), fstar };
+export function heatmap(net: Network, pl: Plane, target: Float64Array): Heatmap {
+  return { G: pl.G, extent: pl.extent, f: forward(net, pl.X, pl.G * pl.G), target };
 }
 
 export interface OrbitCurve {
   symLog: number[];
   F: number[];
-  Fstar: number;
+  fStar: number;
 }
 
 /** F along the orbit through the base point, for log₁₀ c ∈ [−3, 3]; F* is one number for all of it. */
@@ -178,5 +178,5 @@ export function orbitCurve(net: Network, problem: Problem, view: SymmetryView, s
     xs.push(s);
     F.push(traceParts(moved, problem.data).trace);
   }
-  return { symLog: xs, F, Fstar: invariantFlatness(base, problem.data).value };
+  return { symLog: xs, F, fStar: invariantFlatness(base, problem.data).value };
 }

@@ -141,7 +141,7 @@ function App() {
     if (!snap?.heatmap) return [-1, 1];
     let lo = Infinity;
     let hi = -Infinity;
-    for (const v of snap.heatmap.fstar) {
+    for (const v of snap.heatmap.target) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
@@ -271,7 +271,7 @@ function App() {
             <Readout q="loss" value={shown?.loss} testid="readout-loss" />
             <Readout q="risk" value={shown?.risk} testid="readout-risk" />
             <Readout q="F" value={shown?.F} testid="readout-F" />
-            <Readout q="Fstar" value={shown?.Fstar} testid="readout-Fstar" />
+            <Readout q="fStar" value={shown?.fStar} testid="readout-fStar" />
             <Readout q="pathNorm" value={shown?.pathNorm} testid="readout-pathnorm" />
           </div>
           <h2 title="measured on the trained network θ (c = 1) every training chunk">Training curves</h2>
@@ -293,7 +293,7 @@ function App() {
               </figure>
               <figure title="f*(x) = Σ_l g_l(u_lᵀx)">
                 <figcaption>target f*</figcaption>
-                <PlotView make={() => heatmapChart(heatmap, 'fstar', heatDomain)} deps={[heatmap, heatDomain]} />
+                <PlotView make={() => heatmapChart(heatmap, 'target', heatDomain)} deps={[heatmap, heatDomain]} />
               </figure>
               <PlotView make={() => heatmapLegend(heatDomain)} deps={[heatDomain]} />
             </div>

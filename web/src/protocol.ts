@@ -16,12 +16,12 @@ export interface HistoryPoint {
   loss: number;
   risk: number | null;
   F: number;
-  Fstar: number;
+  fStar: number;
 }
 
 export interface InterpolatorResult {
   name: string;
-  Fstar: number;
+  fStar: number;
   risk: number | null;
   loss: number;
 }

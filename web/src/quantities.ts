@@ -22,7 +22,7 @@ export const QUANTITIES: Record<string, Quantity> = {
     help: 'exact trace of the Hessian of the train loss — NOT invariant under rescaling',
     formula: 'F(θ) = Tr ∇²L(θ) = Σ_j (A_j + B_j + C_j)',
   },
-  Fstar: {
+  fStar: {
     label: 'invariant flatness F*',
     help: 'minimum of the Gauss–Newton trace over the symmetry orbit — invariant',
     formula: 'F* = Σ_j (k+1) k^{−k/(k+1)} A_j^{1/(k+1)} B_j^{k/(k+1)}  (k = 1: Σ_j 2√(A_j B_j))',

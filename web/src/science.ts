@@ -27,7 +27,7 @@ export interface Problem {
   readonly r: number;
   readonly act: Activation;
   /** The noiseless target f* at the rows of X. */
-  fstar(X: Float64Array, n: number): Float64Array;
+  targetValues(X: Float64Array, n: number): Float64Array;
   /** Exact population risk E(f − f*)², or null when the closed form does not apply. */
   risk(net: Network): number | null;
   /** Why the exact risk is unavailable (null when it is available). */
@@ -60,7 +60,7 @@ export function buildProblem(state: State): Problem {
     r,
     act,
     riskUnavailable,
-    fstar: (X, n) => evaluateTarget(target, X, n),
+    targetValues: (X, n) => evaluateTarget(target, X, n),
     risk: (net) => (riskUnavailable ? null : populationRisk(net, target, { method: 'exact' }).value),
   };
 }

@@ -38,7 +38,7 @@ let replaying = false;
 let view: SymmetryView = { symLog: 0, symMode: 'global', balanced: false };
 let pending: HistoryPoint[] = [];
 let grid: Plane | null = null;
-let gridFstar: Float64Array | null = null;
+let gridTarget: Float64Array | null = null;
 /** The last measurement of the trained θ, reused for the readouts when the view is the identity. */
 let lastTrained: { step: number; r: Readouts } | null = null;
 let views: { at: number; neurons: NeuronPoint[]; heatmap: Heatmap | null } | null = null;
@@ -64,7 +64,7 @@ function current(): Network {
 function record(): void {
   const m = measure(current(), problem as Problem);
   lastTrained = { step, r: m };
-  pending.push({ step, loss: m.loss, risk: m.risk, F: m.F, Fstar: m.Fstar });
+  pending.push({ step, loss: m.loss, risk: m.risk, F: m.F, fStar: m.fStar });
 }
 
 function snapshot(opts: { orbit: boolean; stepsPerSec?: number | null }): void {
@@ -114,10 +114,10 @@ function heatFor(
   net: Network,
   shownNet: Network,
 ): { key: string; h: Heatmap | null; shift: number | null } {
-  if (!grid || !gridFstar) return { key, h: null, shift: null };
-  const h = heatmap(shownNet, grid, gridFstar);
+  if (!grid || !gridTarget) return { key, h: null, shift: null };
+  const h = heatmap(shownNet, grid, gridTarget);
   if (shownNet === net) return { key, h, shift: 0 };
-  if (heatTrained?.step !== step) heatTrained = { step, f: heatmap(net, grid, gridFstar).f };
+  if (heatTrained?.step !== step) heatTrained = { step, f: heatmap(net, grid, gridTarget).f };
   let shift = 0;
   for (let i = 0; i < h.f.length; i++) shift = Math.max(shift, Math.abs(h.f[i] - heatTrained.f[i]));
   return { key, h, shift };
@@ -163,7 +163,7 @@ async function init(next: State, myEpoch: number): Promise<void> {
   problem = buildProblem(next);
   stepper = createStepper(next, problem);
   grid = plane(problem);
-  gridFstar = grid ? problem.fstar(grid.X, grid.G * grid.G) : null;
+  gridTarget = grid ? problem.targetValues(grid.X, grid.G * grid.G) : null;
   views = null;
   heat = null;
   heatTrained = null;
@@ -257,10 +257,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
         const ref = referenceInterpolators(state, problem);
         const points = ref.nets.map(({ name, net }) => {
           const m = measure(net, problem as Problem);
-          return { name, Fstar: m.Fstar, risk: m.risk, loss: m.loss };
+          return { name, fStar: m.fStar, risk: m.risk, loss: m.loss };
         });
         const t = measure(current(), problem);
-        points.push({ name: 'trained', Fstar: t.Fstar, risk: t.risk, loss: t.loss });
+        points.push({ name: 'trained', fStar: t.fStar, risk: t.risk, loss: t.loss });
         post({ type: 'interpolators', epoch, points, notes: ref.notes });
         break;
       }

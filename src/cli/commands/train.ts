@@ -104,7 +104,7 @@ function run(flags: TrainFlags): void {
   const bar = flags.quiet
     ? null
     : new SingleBar({
-        format: 'train {algo} [{bar}] {value}/{total} | {sps} steps/s | {phase} | loss {loss} | F* {fstar}',
+        format: 'train {algo} [{bar}] {value}/{total} | {sps} steps/s | {phase} | loss {loss} | F* {fStar}',
         stream: process.stderr,
         noTTYOutput: !process.stderr.isTTY,
         notTTYSchedule: 2000,
@@ -119,7 +119,7 @@ function run(flags: TrainFlags): void {
     sps: '–',
     phase: trainer.phase,
     loss: fmt(last.trainLoss),
-    fstar: fmt(last.fStar),
+    fStar: fmt(last.fStar),
   });
   const summaryBase = {
     format: 'flatlab.train-summary/1',
@@ -149,7 +149,7 @@ function run(flags: TrainFlags): void {
         sps: sps.toFixed(1),
         phase: trainer.phase,
         loss: fmt(info.loss),
-        fstar: fmt(last.fStar),
+        fStar: fmt(last.fStar),
       });
     }
   } catch (e) {
@@ -171,7 +171,7 @@ function run(flags: TrainFlags): void {
   }
   const final = trainer.metrics();
   log(final);
-  bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fstar: fmt(final.fStar) });
+  bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
   bar?.stop();
   writeModelFile(join(dir, 'model.json'), trainer.net, {
     seed: config.seed,

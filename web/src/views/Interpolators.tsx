@@ -37,7 +37,7 @@ export function InterpolatorPanel(props: {
             <thead>
               <tr>
                 <th>interpolator</th>
-                <th title={tip(QUANTITIES.Fstar)}>F*</th>
+                <th title={tip(QUANTITIES.fStar)}>F*</th>
                 <th title={tip(QUANTITIES.risk)}>risk</th>
                 <th title={tip(QUANTITIES.loss)}>train loss</th>
               </tr>
@@ -46,12 +46,12 @@ export function InterpolatorPanel(props: {
               {result.points.map((p) => (
                 <tr
                   data-testid={`interp-${p.name.replace(/ /g, '-')}`}
-                  data-fstar={String(p.Fstar)}
+                  data-f-star={String(p.fStar)}
                   data-risk={String(p.risk)}
                   data-loss={String(p.loss)}
                 >
                   <td>{p.name}</td>
-                  <td>{p.Fstar.toPrecision(4)}</td>
+                  <td>{p.fStar.toPrecision(4)}</td>
                   <td>{p.risk === null ? '—' : p.risk.toPrecision(4)}</td>
                   <td>{p.loss.toExponential(2)}</td>
                 </tr>

@@ -28,7 +28,7 @@ export function curvesChart(history: HistoryPoint[], which: 'loss' | 'flatness')
         ]
       : [
           ['F', 'F = Tr ∇²L'],
-          ['Fstar', 'F* (invariant)'],
+          ['fStar', 'F* (invariant)'],
         ];
   const data = longFormat(history, keys);
   if (history.length < 2) return null;
@@ -48,8 +48,8 @@ export function curvesChart(history: HistoryPoint[], which: 'loss' | 'flatness')
   });
 }
 
-export function heatmapChart(h: Heatmap, which: 'f' | 'fstar', domain: [number, number]): Element {
-  const values = which === 'f' ? h.f : h.fstar;
+export function heatmapChart(h: Heatmap, which: 'f' | 'target', domain: [number, number]): Element {
+  const values = which === 'f' ? h.f : h.target;
   return Plot.plot({
     width: 175,
     height: 175,
@@ -119,8 +119,8 @@ export function orbitChart(orbit: OrbitCurve, current: number, currentF: number)
     y: { type: 'log', label: 'F along the orbit', grid: true },
     marks: [
       Plot.line(data, { x: 's', y: 'F', stroke: '#9334e6', strokeWidth: 1.8 }),
-      Plot.ruleY([orbit.Fstar], { stroke: '#188038', strokeDasharray: '4,3' }),
-      Plot.text([orbit.Fstar], {
+      Plot.ruleY([orbit.fStar], { stroke: '#188038', strokeDasharray: '4,3' }),
+      Plot.text([orbit.fStar], {
         x: 3,
         y: (d: number) => d,
         text: () => 'F*',
@@ -139,7 +139,7 @@ export function orbitChart(orbit: OrbitCurve, current: number, currentF: number)
 const RISK_FLOOR = 1e-6;
 
 export function interpolatorChart(points: InterpolatorResult[]): Element | null {
-  const withRisk = points.filter((p) => p.risk !== null && p.Fstar > 0);
+  const withRisk = points.filter((p) => p.risk !== null && p.fStar > 0);
   if (withRisk.length === 0) return null;
   const top = Math.max(...withRisk.map((p) => p.risk as number));
   const floor = top * RISK_FLOOR;
@@ -165,14 +165,14 @@ export function interpolatorChart(points: InterpolatorResult[]): Element | null 
     },
     color: { legend: false },
     marks: [
-      Plot.dot(data, { x: 'Fstar', y: 'y', fill: 'name', r: 6, stroke: '#333' }),
+      Plot.dot(data, { x: 'fStar', y: 'y', fill: 'name', r: 6, stroke: '#333' }),
       Plot.text(['* not an interpolator (train loss > 1e-8)'], {
         frameAnchor: 'bottom-right',
         dy: -4,
         fill: '#5f6368',
         fontSize: 10,
       }),
-      Plot.text(data, { x: 'Fstar', y: 'y', text: 'label', dx: 9, textAnchor: 'start' }),
+      Plot.text(data, { x: 'fStar', y: 'y', text: 'label', dx: 9, textAnchor: 'start' }),
     ],
   });
 }
