@@ -4,6 +4,8 @@
  * Usage: tsx bench/flatlab.ts --backend native|js --shapes '[[n,d,m],…]' [--budget-ms N]
  * Prints one JSON line {rows, info} on stdout; progress goes to stderr.
  */
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/node/backend.js';
 import { nativeInfo } from '../src/node/native-backend.js';
 import { getBackend } from '../src/linalg/backend.js';
@@ -140,5 +142,9 @@ for (const shape of shapes) {
   );
 }
 
-const info = { backend: be.name, threads, hutchinson: hutch.source, openblas: nativeInfo() };
+// The addon's path is recorded relative to the repository, so committed results name no machine path.
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const addon = nativeInfo();
+const openblas = addon && { ...addon, path: relative(repoRoot, addon.path).split('\\').join('/') };
+const info = { backend: be.name, threads, hutchinson: hutch.source, openblas };
 process.stdout.write(`${JSON.stringify({ rows, info })}\n`);
