@@ -2,7 +2,7 @@
  * Portable backend: tiled GEMM and fused kernels in plain TypeScript. Used in the browser and as the
  * fallback when the native addon is not built. Correctness reference for the native kernels.
  */
-import { activationFromKernel } from '../model/activations.js';
+import { activationFromKernel } from '../activations/registry.js';
 import type { ActKernel, Backend } from './backend.js';
 
 // Block sizes: a KC-long slice of 4 rows of A and NC rows of B stay in L1/L2 while the 4×4 register

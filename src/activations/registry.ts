@@ -1,0 +1,204 @@
+/**
+ * Activation registry (docs/math.md#network). Each entry carries σ, σ′, σ″ and its degree of positive
+ * homogeneity k (σ(ct) = c^k σ(t) for c > 0), or null for non-homogeneous controls. Kernels (JS and
+ * native) dispatch on the numeric `code`, so a new activation needs an entry here and a case in both
+ * kernels. It sits below linalg, which looks σ up by code, and depends on nothing but errors.ts.
+ */
+import { InputError } from '../errors.js';
+
+export type ActivationName = 'relu' | 'leaky_relu' | 'abs' | 'relu_pow' | 'abs_pow' | 'square' | 'tanh' | 'softplus';
+
+/** Serializable description, as in the model file: `{"name":"relu_pow","p":2}`. */
+export interface ActivationSpec {
+  name: ActivationName;
+  p?: number;
+  alpha?: number;
+}
+
+export interface Activation {
+  readonly spec: ActivationSpec;
+  /** Degree of positive homogeneity, or null when σ is not homogeneous. */
+  readonly degree: number | null;
+  /** Kernel dispatch code (shared with the native addon). */
+  readonly code: number;
+  /** The activation's single numeric parameter (p or alpha; 0 when unused). */
+  readonly param: number;
+  readonly label: string;
+  f(t: number): number;
+  d1(t: number): number;
+  d2(t: number): number;
+}
+
+export const ACTIVATION_CODES: Record<ActivationName, number> = {
+  relu: 0,
+  leaky_relu: 1,
+  abs: 2,
+  relu_pow: 3,
+  abs_pow: 4,
+  square: 5,
+  tanh: 6,
+  softplus: 7,
+};
+
+export const ACTIVATION_NAMES = Object.keys(ACTIVATION_CODES) as ActivationName[];
+
+export { InputError };
+
+function powPos(t: number, e: number): number {
+  // t > 0 here; e may be 0, where the result is exactly 1 (and t**0 would be 1 too, but keep it explicit).
+  return e === 0 ? 1 : t ** e;
+}
+
+export function makeActivation(spec: ActivationSpec | ActivationName): Activation {
+  const s: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
+  if (!s || typeof s !== 'object' || typeof s.name !== 'string') {
+    throw new InputError(`activation must be an object with a "name" (one of ${ACTIVATION_NAMES.join(', ')})`);
+  }
+  const code = ACTIVATION_CODES[s.name as ActivationName];
+  if (code === undefined) {
+    throw new InputError(`unknown activation "${s.name}" (allowed: ${ACTIVATION_NAMES.join(', ')})`);
+  }
+  switch (s.name) {
+    case 'relu':
+      return {
+        spec: { name: 'relu' },
+        degree: 1,
+        code,
+        param: 0,
+        label: 'ReLU',
+        f: (t) => (t > 0 ? t : 0),
+        d1: (t) => (t > 0 ? 1 : 0),
+        d2: () => 0,
+      };
+    case 'leaky_relu': {
+      const alpha = s.alpha ?? 0.01;
+      if (!Number.isFinite(alpha) || alpha < 0 || alpha >= 1) {
+        throw new InputError(`activation leaky_relu: alpha must be in [0, 1) (got ${s.alpha})`);
+      }
+      return {
+        spec: { name: 'leaky_relu', alpha },
+        degree: 1,
+        code,
+        param: alpha,
+        label: `LeakyReLU(${alpha})`,
+        f: (t) => (t > 0 ? t : alpha * t),
+        d1: (t) => (t > 0 ? 1 : alpha),
+        d2: () => 0,
+      };
+    }
+    case 'abs':
+      return {
+        spec: { name: 'abs' },
+        degree: 1,
+        code,
+        param: 0,
+        label: '|t|',
+        f: (t) => Math.abs(t),
+        d1: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0),
+        d2: () => 0,
+      };
+    case 'relu_pow': {
+      const p = s.p ?? 2;
+      if (!Number.isFinite(p) || p < 1 || p > 8) {
+        throw new InputError(`activation relu_pow: p must be in [1, 8] (got ${s.p})`);
+      }
+      // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
+      return {
+        spec: { name: 'relu_pow', p },
+        degree: p,
+        code,
+        param: p,
+        label: `ReLU^${p}`,
+        f: (t) => (t > 0 ? powPos(t, p) : 0),
+        d1: (t) => (t > 0 ? p * powPos(t, p - 1) : 0),
+        d2: (t) => (t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0),
+      };
+    }
+    case 'abs_pow': {
+      const p = s.p ?? 2;
+      if (!Number.isFinite(p) || p < 1 || p > 8) {
+        throw new InputError(`activation abs_pow: p must be in [1, 8] (got ${s.p})`);
+      }
+      return {
+        spec: { name: 'abs_pow', p },
+        degree: p,
+        code,
+        param: p,
+        label: `|t|^${p}`,
+        f: (t) => (t === 0 ? 0 : powPos(Math.abs(t), p)),
+        d1: (t) => (t === 0 ? 0 : p * powPos(Math.abs(t), p - 1) * Math.sign(t)),
+        // σ″ is taken as 0 at t = 0 (a null set) so that p < 2 stays finite.
+        d2: (t) => (t === 0 ? (p === 2 ? 2 : 0) : p * (p - 1) * powPos(Math.abs(t), p - 2)),
+      };
+    }
+    case 'square':
+      return {
+        spec: { name: 'square' },
+        degree: 2,
+        code,
+        param: 0,
+        label: 't²',
+        f: (t) => t * t,
+        d1: (t) => 2 * t,
+        d2: () => 2,
+      };
+    case 'tanh':
+      return {
+        spec: { name: 'tanh' },
+        degree: null,
+        code,
+        param: 0,
+        label: 'tanh',
+        f: (t) => Math.tanh(t),
+        d1: (t) => {
+          const c = Math.tanh(t);
+          return 1 - c * c;
+        },
+        d2: (t) => {
+          const c = Math.tanh(t);
+          return -2 * c * (1 - c * c);
+        },
+      };
+    case 'softplus':
+      return {
+        spec: { name: 'softplus' },
+        degree: null,
+        code,
+        param: 0,
+        label: 'softplus',
+        f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))),
+        d1: (t) => 1 / (1 + Math.exp(-t)),
+        d2: (t) => {
+          const s1 = 1 / (1 + Math.exp(-t));
+          return s1 * (1 - s1);
+        },
+      };
+    default:
+      throw new InputError(`unknown activation "${String((s as ActivationSpec).name)}"`);
+  }
+}
+
+/** The degree k of a homogeneous activation; a clear error for non-homogeneous ones. */
+export function requireHomogeneous(act: Activation, what: string): number {
+  if (act.degree === null) {
+    throw new InputError(
+      `${what} needs a positively homogeneous activation (σ(ct) = c^k σ(t)); ${act.label} is not homogeneous`,
+    );
+  }
+  return act.degree;
+}
+
+const BY_CODE = new Map<string, Activation>();
+
+/** The activation behind a kernel code (used by the portable kernels; cached). */
+export function activationFromKernel(code: number, param: number): Activation {
+  const key = `${code}:${param}`;
+  let act = BY_CODE.get(key);
+  if (!act) {
+    const name = ACTIVATION_NAMES.find((n) => ACTIVATION_CODES[n] === code);
+    if (!name) throw new Error(`unknown activation code ${code}`);
+    act = makeActivation({ name, p: param, alpha: param });
+    BY_CODE.set(key, act);
+  }
+  return act;
+}
