@@ -3,7 +3,7 @@
  * F(θ) = Σ_j (A_j + B_j + C_j), one pass over the data, O(n·m·d).
  */
 import type { Dataset } from '../data/dataset.js';
-import { type Network, dataPass } from '../model/network.js';
+import { type DataPassResult, type Network, dataPass } from '../model/network.js';
 
 export interface TraceParts {
   /** Second-layer block: A_j = (1/n) Σ_i σ(z_ij)². */
@@ -29,10 +29,16 @@ function sum(v: Float64Array): number {
 }
 
 export function traceParts(net: Network, data: Dataset): TraceParts {
-  const s = dataPass(net, data, { trace: true });
-  const A = s.A as Float64Array;
-  const B = s.B as Float64Array;
-  const C = s.C as Float64Array;
+  return tracePartsOf(dataPass(net, data, { trace: true }));
+}
+
+/**
+ * The trace and its parts from a data pass that accumulated them (`trace: true`): the one place where
+ * the per-neuron parts are summed, so the trainer's logged trace is the same number as traceParts'.
+ */
+export function tracePartsOf(s: DataPassResult): TraceParts {
+  if (!s.A || !s.B || !s.C) throw new Error('tracePartsOf: the data pass did not accumulate the trace parts');
+  const { A, B, C } = s;
   const gn = sum(A) + sum(B);
   const res = sum(C);
   return {

@@ -1,14 +1,9 @@
 /** Plain-text rendering of the registry measures and the invariance report (used by `flatlab measure`). */
+import { formatNumber } from '../format.js';
 import type { InvarianceReport } from './invariance.js';
 import { getMeasure, type AllMeasures } from './registry.js';
 
-function num(v: number | null): string {
-  if (v === null) return 'n/a';
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
-}
+const num = (v: number | null): string => formatNumber(v, { integersBelow: 1e15 });
 
 /** Table rows (label, value) for every computed measure; invariant ones are marked. */
 export function measureRows(all: AllMeasures): [string, string][] {

@@ -1,6 +1,10 @@
-/** Small dense-vector helpers for the estimators (Float64Array, no allocation unless stated). */
+/** Small dense-vector helpers for the estimators (Float64Array, no allocation unless stated); the level-1
+ * operations themselves are those of src/linalg/vec.ts. */
 import type { Rng } from '../rng/xoshiro.js';
 import { InputError } from '../errors.js';
+import { axpy, dot, norm2, scale } from '../linalg/vec.js';
+
+export { axpy, dot, norm2, scale };
 
 export type Sampler = 'rademacher' | 'gaussian';
 export const SAMPLERS: readonly Sampler[] = ['rademacher', 'gaussian'];
@@ -15,25 +19,6 @@ export function checkSampler(s: string): Sampler {
 /** Fill v with i.i.d. probe entries (E v vᵀ = I for both samplers). */
 export function fillProbe(rng: Rng, v: Float64Array, sampler: Sampler): Float64Array {
   return sampler === 'rademacher' ? rng.fillRademacher(v) : rng.fillNormal(v);
-}
-
-export function dot(x: Float64Array, y: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
-  return s;
-}
-
-export function norm2(x: Float64Array): number {
-  return Math.sqrt(dot(x, x));
-}
-
-/** y ← y + alpha x. */
-export function axpy(alpha: number, x: Float64Array, y: Float64Array): void {
-  for (let i = 0; i < x.length; i++) y[i] += alpha * x[i];
-}
-
-export function scale(alpha: number, x: Float64Array): void {
-  for (let i = 0; i < x.length; i++) x[i] *= alpha;
 }
 
 /**

@@ -2,7 +2,8 @@
  * From stored trial results to a report section per study: figures, a table and verdicts. Pure: the
  * rows come in, the section goes out (rendering and files are in render.ts / write-report.ts).
  */
-import { isExact, resolveTarget, type StudyActivation } from '../studies/fields.js';
+import { makeActivation } from '../activations/registry.js';
+import { isExact, resolveTarget, STUDY_ACTIVATIONS, type StudyActivation } from '../studies/fields.js';
 import type { StudySpec } from '../studies/spec.js';
 import { chart, type Figure, summarize } from './figures.js';
 import {
@@ -47,7 +48,9 @@ const num = (r: Row, k: string): number => {
   return typeof v === 'number' ? v : Number.NaN;
 };
 const str = (r: Row, k: string): string => String(r.params[k]);
-const kOf = (act: string): string => (act === 'relu2' || act === 'square' ? 'k = 2' : 'k = 1');
+/** "k = …" of a study activation, from the registry's degree of homogeneity. */
+const kOf = (act: string): string =>
+  `k = ${act in STUDY_ACTIVATIONS ? makeActivation(STUDY_ACTIVATIONS[act as StudyActivation].spec).degree : 1}`;
 
 function overall(name: string, parts: Verdict[]): Verdict {
   const status = combine(parts.map((v) => v.status));

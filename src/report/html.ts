@@ -3,6 +3,7 @@
  * with a link to the PNG copy), its table and any failed trials. Self-contained: no scripts, no
  * external resources.
  */
+import { formatNumber } from '../format.js';
 import type { Section, Table } from './analyses.js';
 
 export interface Provenance {
@@ -38,10 +39,7 @@ export function escapeHtml(s: string): string {
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) return String(v);
-    if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toPrecision(4);
+    return formatNumber(v, { integersBelow: 1e7, digits: 4, expDigits: 3, fixedRange: [1e-3, 1e5] });
   }
   return escapeHtml(String(v));
 }

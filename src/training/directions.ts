@@ -4,6 +4,7 @@
  * the point where that gradient is taken.
  */
 import type { Dataset } from '../data/dataset.js';
+import { norm2 } from '../linalg/vec.js';
 import { gradient, type Network, packParams, unpackParams } from '../model/network.js';
 import { invariantPenalty, traceGaussNewtonPenalty } from './penalties.js';
 
@@ -16,11 +17,8 @@ export function flatGradient(net: Network, data: Dataset): { loss: number; g: Fl
   return { loss: r.loss, g };
 }
 
-export function norm2(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
+// One ‖·‖₂ for the whole tree (src/linalg/vec.ts); re-exported for the trainer.
+export { norm2 };
 
 /** SAM ascent step ε = ρ g/‖g‖ (0 when g = 0). */
 export function samEpsilon(g: Float64Array, rho: number): Float64Array {

@@ -13,6 +13,7 @@ import type { Dataset } from '../data/dataset.js';
 import { DivergenceError, InputError } from '../errors.js';
 import { type Activation, makeActivation } from '../model/activations.js';
 import { cloneNetwork, type Network, packParams, paramCount, dataPass, unpackParams } from '../model/network.js';
+import { tracePartsOf } from '../flatness/trace.js';
 import { deriveSeed, Rng, type RngState } from '../rng/xoshiro.js';
 import { invariantFromParts, balance as balanceNet } from '../symmetry/invariant.js';
 import { pathNorm } from '../symmetry/rescale.js';
@@ -366,14 +367,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     },
     metrics(): Metrics {
       const s = dataPass(net, data, { grad: true, trace: true });
-      const A = s.A as Float64Array;
-      const B = s.B as Float64Array;
-      let gn2 = 0;
-      let res = 0;
-      for (let j = 0; j < net.m; j++) {
-        gn2 += A[j] + B[j];
-        res += (s.C as Float64Array)[j];
-      }
+      const { A, B, trace, traceGaussNewton } = tracePartsOf(s);
       const k = net.act.degree;
       const risk = opts.riskFn ? opts.riskFn(net) : null;
       const gnorm = Math.sqrt(norm2(s.ga as Float64Array) ** 2 + norm2(s.gW as Float64Array) ** 2);
@@ -382,8 +376,8 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         phase,
         trainLoss: s.loss,
         maxResidual: s.maxResidual,
-        trace: gn2 + res,
-        traceGaussNewton: gn2,
+        trace,
+        traceGaussNewton,
         fStar: k === null ? null : invariantFromParts(A, B, k).value,
         pathNorm: k === null ? null : pathNorm(net),
         gradNorm: gnorm,

@@ -3,6 +3,7 @@
  * randomized trace estimates of the Hessian (or its Gauss–Newton / residual part) next to the exact
  * closed-form value, plus error-vs-budget data for both estimators (a convergence plot).
  */
+import { formatNumber } from '../../format.js';
 import type { Command } from 'commander';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
@@ -66,12 +67,7 @@ type Flags = { data: string; model: string; json?: boolean; convergence?: boolea
   Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>
 >;
 
-function num(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
-}
+const num = (v: number): string => formatNumber(v);
 
 export function register(program: Command): void {
   const cmd = program

@@ -5,6 +5,7 @@
  * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
  * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.
  */
+import { formatNumber } from '../../format.js';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { traceParts } from '../../flatness/trace.js';
@@ -103,12 +104,7 @@ export function computeMeasureReport(net: Network, data: Dataset, opts: MeasureO
   };
 }
 
-function num(v: number | null): string {
-  if (v === null) return 'n/a';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e6 ? v.toPrecision(6) : v.toExponential(4);
-}
+const num = (v: number | null): string => formatNumber(v);
 
 /** A readable two-column table of a report. Extra rows (label, value) can be appended by extensions. */
 export function formatMeasureReport(r: MeasureReport, extra: [string, string][] = []): string {

@@ -4,6 +4,7 @@
  * DIR/checkpoint.json (atomically). A DIR that holds a checkpoint of the same configuration is resumed,
  * and the resumed run ends bit-identical to an uninterrupted one.
  */
+import { formatNumber } from '../../format.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -29,9 +30,9 @@ interface TrainFlags {
   [key: string]: unknown;
 }
 
-function fmt(v: number | null | undefined): string {
-  return v === null || v === undefined ? '–' : v.toExponential(3);
-}
+/** Always exponential, 4 significant digits: losses and F* span many decades during training. */
+const fmt = (v: number | null | undefined): string =>
+  formatNumber(v, { missing: '–', fixedRange: [0, 0], expDigits: 3 });
 
 export function register(program: Command): void {
   const cmd = program

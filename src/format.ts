@@ -1,0 +1,35 @@
+/**
+ * The one number formatter of the CLI, the report and the playground. Each front end keeps its own
+ * style (how many digits, when to switch to exponential notation, what a missing value looks like) as
+ * options of this function, so the rules — 0 prints as "0", fixed notation inside a magnitude range,
+ * exponential outside it — are written once.
+ */
+
+export interface NumberFormat {
+  /** Significant digits in fixed notation (default 6). */
+  digits?: number;
+  /** Digits after the point in exponential notation (default 4). */
+  expDigits?: number;
+  /** Fixed notation for |x| in [low, high) (default [1e-3, 1e6)); exponential outside. */
+  fixedRange?: readonly [number, number];
+  /** Integers of magnitude below this print as integers (default 0: never). */
+  integersBelow?: number;
+  /** Drop trailing zeros of the fixed notation ("1.50000" → "1.5"). */
+  trim?: boolean;
+  /** Text for null / undefined (default "n/a"). */
+  missing?: string;
+}
+
+export function formatNumber(x: number | null | undefined, f: NumberFormat = {}): string {
+  if (x === null || x === undefined) return f.missing ?? 'n/a';
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (f.integersBelow !== undefined && Number.isInteger(x) && a < f.integersBelow) return String(x);
+  const [low, high] = f.fixedRange ?? [1e-3, 1e6];
+  if (a >= low && a < high) {
+    const s = x.toPrecision(f.digits ?? 6);
+    return f.trim ? String(Number(s)) : s;
+  }
+  return x.toExponential(f.expDigits ?? 4);
+}
