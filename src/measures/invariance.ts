@@ -10,7 +10,14 @@ import type { Network } from '../model/network.js';
 import type { ParamDef } from '../params/table.js';
 import { deriveSeed } from '../rng/xoshiro.js';
 import { randomFactors, rescale } from '../symmetry/rescale.js';
-import { getMeasure, MEASURES, type MeasureContext, resolveContext, unavailableReason } from './registry.js';
+import {
+  getMeasure,
+  MEASURES,
+  type MeasureContext,
+  type MeasureDef,
+  resolveContext,
+  unavailableReason,
+} from './registry.js';
 
 export const INVARIANT_TOL = 1e-9;
 export const NON_INVARIANT_MIN_SPREAD = 0.01;
@@ -32,7 +39,8 @@ export interface InvarianceOptions {
   points?: number;
   logRange?: number;
   seed?: number;
-  measures?: readonly string[];
+  /** Registered names, or definitions (a definition with a deliberately wrong declaration tests the check). */
+  measures?: readonly (string | MeasureDef)[];
   context?: Omit<MeasureContext, 'seed'>;
 }
 
@@ -60,7 +68,7 @@ export function invarianceReport(net: Network, data: Dataset, opts: InvarianceOp
   if (!Number.isInteger(points) || points < 2) throw new InputError(`points must be an integer ≥ 2 (got ${points})`);
   const ctx: MeasureContext = { ...opts.context, seed };
   const rc = resolveContext(ctx);
-  const defs = opts.measures ? opts.measures.map(getMeasure) : MEASURES;
+  const defs = opts.measures ? opts.measures.map((m) => (typeof m === 'string' ? getMeasure(m) : m)) : MEASURES;
   const orbit = Array.from({ length: points }, (_, p) =>
     rescale(net, randomFactors(net.m, logRange, deriveSeed(seed, 'orbit', p))),
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invarianceReport, relativeSpread } from '../../src/measures/invariance.js';
-import { MEASURES } from '../../src/measures/registry.js';
+import { getMeasure, MEASURES } from '../../src/measures/registry.js';
 import { randomData, randomNet } from '../helpers.js';
 
 // One test per registered measure: declared invariant ⇒ ≤ 1e-9 relative spread over 20 random orbit
@@ -38,6 +38,20 @@ describe('declared invariance under the rescaling symmetry holds for every regis
 
   it('the report flags a wrong declaration and skips unavailable measures', () => {
     const s = SETUPS[0];
+    // The raw trace declared invariant, and the path norm declared not invariant: both are flagged.
+    const wrong = invarianceReport(s.net, s.data, {
+      points: 5,
+      seed: 2,
+      measures: [
+        { ...getMeasure('trace'), invariant: true },
+        { ...getMeasure('path_norm'), invariant: false },
+        'path_norm',
+      ],
+    });
+    expect(wrong.rows.map((r) => r.agrees)).toEqual([false, false, true]);
+    expect(wrong.rows[0].relSpread as number).toBeGreaterThan(0.01);
+    expect(wrong.rows[1].relSpread as number).toBeLessThanOrEqual(1e-9);
+    expect(wrong.allAgree).toBe(false);
     const rep = invarianceReport(s.net, s.data, { points: 3, seed: 1, measures: ['trace', 'distance_to_init'] });
     expect(rep.rows[1].skipped).toMatch(/initial model/);
     expect(rep.rows[1].agrees).toBeNull();

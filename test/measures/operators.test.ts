@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { denseHessian } from '../../src/model/network.js';
+import { denseHessian, gradient, packParams, unpackParams } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import {
   curvatureOperator,
@@ -62,10 +62,42 @@ describe('curvature operators', () => {
         const denseDiag = Array.from({ length: P }, (_, i) => M[i * P + i]);
         expect(maxAbsDiff(diag, denseDiag)).toBeLessThan(1e-12 * Math.max(1, maxAbs(denseDiag)));
         expect(Math.abs((op.exactTrace?.() as number) - tr)).toBeLessThan(1e-15 * Math.max(1, Math.abs(tr)));
+        // Against an independent oracle: the trace of the dense matrix built entry by entry.
+        const denseTrace = denseDiag.reduce((s, x) => s + x, 0);
+        expect(Math.abs((op.exactTrace?.() as number) - denseTrace)).toBeLessThan(1e-11 * Math.max(1, Math.abs(tr)));
         expect(Math.abs(diag.reduce((s, x) => s + x, 0) - tr)).toBeLessThan(1e-11 * Math.max(1, Math.abs(tr)));
       }
     });
   }
+
+  it('Hessian product = central finite difference of the exact gradient (smooth activations)', () => {
+    for (const act of ACTS.filter((a) => a.name !== 'relu')) {
+      const data = randomData(23, 4, 21);
+      const net = randomNet(act, 5, 4, 22);
+      const P = 25;
+      const v = new Rng(7).fillNormal(new Float64Array(P));
+      const theta = packParams(net);
+      const h = 1e-5;
+      const grad = (sign: number): Float64Array => {
+        const g = gradient(
+          unpackParams(
+            net,
+            theta.map((t, i) => t + sign * h * v[i]),
+          ),
+          data,
+        );
+        const out = new Float64Array(P);
+        out.set(g.ga, 0);
+        out.set(g.gW, 5);
+        return out;
+      };
+      const gp = grad(1);
+      const gm = grad(-1);
+      const fd = gp.map((x, i) => (x - gm[i]) / (2 * h));
+      const hv = hessianOperator(net, data).matvec(v);
+      expect(maxAbsDiff(hv, fd)).toBeLessThan(1e-6 * Math.max(1, maxAbs(hv)));
+    }
+  });
 
   it('residual part vanishes for ReLU (σ″ = 0) except the a–W cross block', () => {
     const data = randomData(30, 3, 1);
