@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
 import { balance } from '../../symmetry/invariant.js';
 import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
+import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
 
@@ -63,6 +64,7 @@ export function register(program: Command): void {
       }
       if (flags.data !== undefined && !flags.balance)
         throw new InputError('rescale: --data only applies with --balance');
+      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data] });
       const { net, provenance } = readModelFile(flags.model);
       let out = net;
       let op: Record<string, unknown>;
@@ -85,7 +87,12 @@ export function register(program: Command): void {
         op = { mode: 'balance', data: flags.data };
       }
       const history = Array.isArray(provenance.rescale) ? provenance.rescale : [];
-      writeModelFile(flags.out, out, { ...provenance, rescale: [...history, op] });
+      writeModelFile(
+        flags.out,
+        out,
+        { ...provenance, rescale: [...history, op] },
+        { inputs: [flags.model, flags.data] },
+      );
       process.stdout.write(
         `rescaled (${op.mode}) m = ${out.m} neurons; path norm ${pathNorm(out).toPrecision(6)} (unchanged from ${pathNorm(net).toPrecision(6)}); wrote ${flags.out}\n`,
       );
