@@ -9,6 +9,7 @@ import { DATA_PARAMS, parseDataParams } from '../../data/params.js';
 import { linksLabel, targetMoments } from '../../data/targets.js';
 import { InputError } from '../../errors.js';
 import { flagName } from '../../params/table.js';
+import { requireFinite, requireFiniteArray } from '../finite.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../dataset-file.js';
 
@@ -94,6 +95,10 @@ export function register(program: Command): void {
         }
         data = makeDataset(parseDataParams(raw, '--'));
       }
+      // Huge link coefficients overflow the labels or their variance: refuse rather than write null.
+      const hint = 'the target overflows the double range (smaller coefficients or a lower-degree link)';
+      requireFiniteArray('label y', data.y, hint);
+      if (data.target) requireFinite('Var f*', targetMoments(data.target).variance, hint);
       writeDatasetFile(out, data, { inputs: [flags.fromCsv as string | undefined] });
       process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, out))}\n` : `${summary(data, out)}\n`);
     });
