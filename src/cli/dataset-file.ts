@@ -3,13 +3,14 @@
  * validated Dataset and back. The format itself lives in src/data/format.ts (pure, browser-safe).
  */
 import type { Dataset } from '../data/dataset.js';
-import { DATASET_FORMAT, datasetFromJson, type datasetToJson, parseCsvDataset } from '../data/format.js';
+import { validateDatasetObject } from '../data/dataset-schema.js';
+import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/format.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 import { readJsonFile, readTextFile } from './io.js';
 
 /** Read and validate a flatlab.dataset/1 file (InputError naming the file and the problem). */
 export function readDatasetFile(path: string): Dataset {
-  return datasetFromJson(readJsonFile(path, 'data set file'), path);
+  return validateDatasetObject(readJsonFile(path, 'data set file'), path);
 }
 
 /**

@@ -3,14 +3,15 @@
  * Writes are atomic and record the provenance: flatlab version and linear-algebra backend.
  */
 import { getBackend } from '../linalg/backend.js';
-import { modelToNetwork, networkToModel } from '../model/format.js';
+import { networkToModel } from '../model/format.js';
+import { validateModelObject } from '../model/model-schema.js';
 import type { Network } from '../model/network.js';
 import { VERSION } from '../version.js';
 import { type SafeWriteOptions, writeJsonAtomic } from '../node/safe-write.js';
 import { readJsonFile } from './io.js';
 
 export function readModelFile(path: string): { net: Network; provenance: Record<string, unknown> } {
-  return modelToNetwork(readJsonFile(path, 'model file'), `model file ${path}`);
+  return validateModelObject(readJsonFile(path, 'model file'), `model file ${path}`);
 }
 
 /** Write a model with `provenance` (e.g. construction, seed); version and backend are added here. */

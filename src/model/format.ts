@@ -24,7 +24,11 @@ export interface ModelFile {
 const REQUIRED = new Set(['format', 'activation', 'a', 'W']);
 const ACTIVATION_FIELDS = new Set(['name', 'p', 'alpha']);
 /** The one parameter field each activation takes (none for the others). */
-const PARAMETER_OF: Partial<Record<ActivationName, 'p' | 'alpha'>> = { relu_pow: 'p', abs_pow: 'p', leaky_relu: 'alpha' };
+const PARAMETER_OF: Partial<Record<ActivationName, 'p' | 'alpha'>> = {
+  relu_pow: 'p',
+  abs_pow: 'p',
+  leaky_relu: 'alpha',
+};
 
 /** The JSON object for a network, with optional provenance fields appended after the weights' header. */
 export function networkToModel(net: Network, provenance: Record<string, unknown> = {}): ModelFile {
