@@ -24,7 +24,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Every path to a node of a JSON value (the root is []). */
 function paths(v: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(at);
-  if (Array.isArray(v)) v.slice(0, 6).forEach((e, i) => paths(e, [...at, i], out));
+  if (Array.isArray(v)) for (let i = 0; i < Math.min(6, v.length); i++) paths(v[i], [...at, i], out);
   else if (v && typeof v === 'object') for (const k of Object.keys(v)) paths(v[k], [...at, k], out);
   return out;
 }
