@@ -3,20 +3,47 @@
  * validated Dataset and back. The format itself lives in src/data/format.ts (pure, browser-safe).
  */
 import type { Dataset } from '../data/dataset.js';
-import { datasetFromJson, datasetToJson, parseCsvDataset } from '../data/format.js';
-import { readJsonFile, readTextFile, writeFileAtomic } from './io.js';
+import { validateDatasetObject } from '../data/dataset-schema.js';
+import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/format.js';
+import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
+import { readJsonFile, readTextFile } from './io.js';
 
 /** Read and validate a flatlab.dataset/1 file (InputError naming the file and the problem). */
 export function readDatasetFile(path: string): Dataset {
-  return datasetFromJson(readJsonFile(path, 'data set file'), path);
+  return validateDatasetObject(readJsonFile(path, 'data set file'), path);
 }
 
 /**
  * Write a data set atomically as flatlab.dataset/1 JSON, one sample per line (indenting every number, as
  * JSON.stringify(…, 2) would, makes the file several times longer and unreadable).
  */
-export function writeDatasetFile(path: string, data: Dataset): void {
-  writeFileAtomic(path, formatDatasetJson(datasetToJson(data)));
+export function writeDatasetFile(path: string, data: Dataset, opts: SafeWriteOptions = {}): void {
+  writeFileAtomic(path, datasetJsonChunks(data), { what: 'data set file', ...opts });
+}
+
+/**
+ * The same text as formatDatasetJson, produced a row at a time: a data set within the n·d limit can be
+ * larger than the longest string V8 allows (a 30000 × 1000 set is ≈ 600 MB of JSON).
+ */
+export function* datasetJsonChunks(data: Dataset): Generator<string> {
+  yield `{\n  "format": ${JSON.stringify(DATASET_FORMAT)},\n  "d": ${data.d},\n  "n": ${data.n},\n  "x": [\n`;
+  let buf = '';
+  for (let i = 0; i < data.n; i++) {
+    buf += `    ${JSON.stringify(Array.from(data.X.subarray(i * data.d, (i + 1) * data.d)))}${i + 1 < data.n ? ',' : ''}\n`;
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield `${buf}  ],\n  "y": [`;
+  for (let i = 0; i < data.n; i += 4096) {
+    const part = Array.from(data.y.subarray(i, Math.min(data.n, i + 4096)), (v) => JSON.stringify(v));
+    yield `${i > 0 ? ',' : ''}${part.join(',')}`;
+  }
+  yield ']';
+  if (data.target) yield `,\n  "target": ${JSON.stringify(data.target)}`;
+  if (data.seed !== undefined) yield `,\n  "seed": ${data.seed}`;
+  yield '\n}\n';
 }
 
 export function formatDatasetJson(j: ReturnType<typeof datasetToJson>): string {

@@ -1,19 +1,29 @@
 /**
- * File I/O for the CLI shells: JSON reading with one-line errors, and atomic writes (temp file in the
- * same folder, fsync, rename) so a killed process never leaves a half-written result.
+ * File reading for the CLI shells, with one-line errors. Writing lives in src/node/safe-write.ts (one
+ * writer for every output); it is re-exported here for the command files that import it from cli.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { fsReason } from '../node/safe-write.js';
+
+export { writeFileAtomic, writeJsonAtomic } from '../node/safe-write.js';
 
 export function readTextFile(path: string, what = 'file'): string {
+  if (typeof path !== 'string' || path === '') throw new InputError(`${what}: the path is empty`);
   try {
+    // A FIFO or a device would block or never end: only regular files are inputs.
+    const st = statSync(path);
+    if (st.isDirectory()) throw new InputError(`${what} is a directory, expected a file: ${path}`);
+    if (!st.isFile()) throw new InputError(`${what} ${path} is not a regular file`);
     return readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new InputError(`${what} not found: ${path}`);
     if (code === 'EISDIR') throw new InputError(`${what} is a directory, expected a file: ${path}`);
-    throw new InputError(`cannot read ${what} ${path}: ${(e as Error).message}`);
+    if (code === 'ERR_STRING_TOO_LONG' || e instanceof RangeError)
+      throw new InputError(`${what} ${path} is too large to read as text`);
+    throw new InputError(`cannot read ${what} ${path}: ${fsReason(e)}`);
   }
 }
 
@@ -25,22 +35,4 @@ export function readJsonFile(path: string, what = 'file'): unknown {
     // V8's message can quote the offending input across lines: keep the error on one line.
     throw new InputError(`${what} ${path} is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')})`);
   }
-}
-
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }

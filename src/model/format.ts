@@ -23,6 +23,12 @@ export interface ModelFile {
 
 const REQUIRED = new Set(['format', 'activation', 'a', 'W']);
 const ACTIVATION_FIELDS = new Set(['name', 'p', 'alpha']);
+/** The one parameter field each activation takes (none for the others). */
+const PARAMETER_OF: Partial<Record<ActivationName, 'p' | 'alpha'>> = {
+  relu_pow: 'p',
+  abs_pow: 'p',
+  leaky_relu: 'alpha',
+};
 
 /** The JSON object for a network, with optional provenance fields appended after the weights' header. */
 export function networkToModel(net: Network, provenance: Record<string, unknown> = {}): ModelFile {
@@ -50,6 +56,17 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
     if (!ACTIVATION_FIELDS.has(k)) throw new InputError(`${where}: unknown field "${k}" (allowed: name, p, alpha)`);
   }
   if (typeof o.name !== 'string') throw new InputError(`${where}.name must be one of ${ACTIVATION_NAMES.join(', ')}`);
+  // An own-name check: "constructor" or "__proto__" must not reach a prototype lookup.
+  if (!(ACTIVATION_NAMES as readonly string[]).includes(o.name))
+    throw new InputError(`${where}: unknown activation ${describe(o.name)} (allowed: ${ACTIVATION_NAMES.join(', ')})`);
+  // A parameter the activation does not take would be silently ignored: {"name":"relu","p":2} is refused.
+  const takes = PARAMETER_OF[o.name as ActivationName];
+  for (const k of ['p', 'alpha'] as const) {
+    if (o[k] !== undefined && takes !== k)
+      throw new InputError(
+        `${where}: ${o.name} takes ${takes === undefined ? 'no parameter' : `only "${takes}"`} (got "${k}")`,
+      );
+  }
   for (const k of ['p', 'alpha'] as const) {
     if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isFinite(o[k]))) {
       throw new InputError(`${where}.${k} must be a finite number (got ${describe(o[k])})`);

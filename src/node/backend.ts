@@ -2,6 +2,7 @@
  * Node-side backend selection: registers the native OpenBLAS backend when its addon is built, then
  * honours FLATLAB_BACKEND=native|js (default: native when available, else js).
  */
+import { InputError } from '../errors.js';
 import '../linalg/index.js';
 import { availableBackends, getBackend, useBackend, type Backend } from '../linalg/backend.js';
 
@@ -32,11 +33,11 @@ export async function initBackend(): Promise<Backend> {
   initialized = true;
   const want = process.env.FLATLAB_BACKEND;
   if (want && want !== 'native' && want !== 'js') {
-    throw new Error(`FLATLAB_BACKEND must be "native" or "js" (got "${want}")`);
+    throw new InputError(`FLATLAB_BACKEND must be "native" or "js" (got "${want}")`);
   }
   if (want !== 'js') nativeNote = await tryNative();
   if (want === 'native' && !availableBackends().includes('native')) {
-    throw new Error(`FLATLAB_BACKEND=native but ${nativeNote ?? 'the native backend is unavailable'}`);
+    throw new InputError(`FLATLAB_BACKEND=native but ${nativeNote ?? 'the native backend is unavailable'}`);
   }
   return useBackend(availableBackends().includes('native') && want !== 'js' ? 'native' : 'js');
 }

@@ -4,7 +4,7 @@
  * data, which is what a resumed run must reproduce exactly).
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../cli/io.js';
+import { writeFileAtomic } from '../node/safe-write.js';
 import { LOSS_CONVENTION } from '../model/network.js';
 import { expandStudy } from '../studies/expand.js';
 import type { Scale, StudySpec } from '../studies/spec.js';

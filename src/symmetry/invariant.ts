@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import { requireHomogeneous } from '../model/activations.js';
 import type { Network } from '../model/network.js';
 import { type TraceParts, traceParts } from '../flatness/trace.js';
-import { rescale } from './rescale.js';
+import { rescale, rowNorm } from './rescale.js';
 
 export interface InvariantFlatness {
   /** F*(θ) = min over the orbit of the Gauss–Newton trace. */
@@ -50,8 +50,49 @@ export function invariantFromParts(
 export function invariantFlatness(net: Network, data: Dataset, parts?: TraceParts): InvariantFlatness {
   const k = requireHomogeneous(net.act, 'invariant flatness F*');
   const p = parts ?? traceParts(net, data);
-  const r = invariantFromParts(p.A, p.B, k);
-  return { ...r, parts: p };
+  if (!needsScaling(net, p)) return { ...invariantFromParts(p.A, p.B, k), parts: p };
+  // F* is orbit-invariant: compute it at a point where A_j and B_j are both of the scale of F*_j.
+  const { net: scaled, logC } = massSplit(net, k);
+  const ps = traceParts(scaled, data);
+  const r = invariantFromParts(ps.A, ps.B, k);
+  const factors = new Float64Array(net.m);
+  for (let j = 0; j < net.m; j++) factors[j] = Math.exp(Math.log(r.factors[j]) + logC[j]);
+  return { value: r.value, perNeuron: r.perNeuron, factors, parts: p };
+}
+
+/** Whether A_j, B_j lost range: non-finite, near the ends of the double range, or one underflowed to 0. */
+function needsScaling(net: Network, p: TraceParts): boolean {
+  for (let j = 0; j < net.m; j++) {
+    const A = p.A[j];
+    const B = p.B[j];
+    if (!Number.isFinite(A) || !Number.isFinite(B)) return true;
+    if (A === 0 && B === 0) continue; // a dead neuron
+    if (A === 0 || B === 0 || A < 1e-280 || B < 1e-280 || A > 1e280 || B > 1e280) return true;
+  }
+  return false;
+}
+
+/**
+ * The orbit point where |a_j| = ‖w_j‖ = s_j^{1/(k+1)}, s_j = |a_j| ‖w_j‖^k (all in logs): there A_j and B_j
+ * scale like s_j^{2/(k+1)}, as F*_j does, so a representable F* is computed without underflow. Returns
+ * the network and log c_j (the factors from the given point).
+ */
+function massSplit(net: Network, k: number): { net: Network; logC: Float64Array } {
+  const { m, d } = net;
+  const a = new Float64Array(net.a);
+  const W = new Float64Array(net.W);
+  const logC = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const r = rowNorm(net, j);
+    if (net.a[j] === 0 || r === 0 || !Number.isFinite(r)) continue;
+    const logR = Math.log(r);
+    const logRoot = (Math.log(Math.abs(net.a[j])) + k * logR) / (k + 1);
+    const root = Math.exp(logRoot);
+    a[j] = Math.sign(net.a[j]) * root;
+    for (let t = 0; t < d; t++) W[j * d + t] = (net.W[j * d + t] / r) * root;
+    logC[j] = logRoot - logR;
+  }
+  return { net: { act: net.act, m, d, a, W }, logC };
 }
 
 /** Move θ to the flattest point of its orbit (balancedness k A_j = B_j for every live neuron). */

@@ -42,7 +42,7 @@ export function randomFactors(m: number, logRange: number, seed: number): Float6
 export function neuronMasses(net: Network): Float64Array {
   const k = requireHomogeneous(net.act, 'neuron masses');
   const s = new Float64Array(net.m);
-  for (let j = 0; j < net.m; j++) s[j] = net.a[j] * rowNorm(net, j) ** k;
+  for (let j = 0; j < net.m; j++) s[j] = Math.sign(net.a[j]) * scaledMass(net.a[j], rowNorm(net, j), k);
   return s;
 }
 
@@ -54,9 +54,29 @@ export function pathNorm(net: Network): number {
   return p;
 }
 
+/** Squared sums outside this range lose digits (subnormals) or overflow: then ‖w‖ is computed scaled. */
+const SAFE_SQUARES = [1e-280, 1e280] as const;
+
+/** ‖w_j‖, exact for rows of any scale: a row ×1e-200 has norm 1e-200·‖w‖, not 0. */
 export function rowNorm(net: Network, j: number): number {
   let s = 0;
   const o = j * net.d;
   for (let t = 0; t < net.d; t++) s += net.W[o + t] * net.W[o + t];
-  return Math.sqrt(s);
+  if (s > SAFE_SQUARES[0] && s < SAFE_SQUARES[1]) return Math.sqrt(s);
+  let big = 0;
+  for (let t = 0; t < net.d; t++) big = Math.max(big, Math.abs(net.W[o + t]));
+  if (big === 0 || !Number.isFinite(big)) return big;
+  let r = 0;
+  for (let t = 0; t < net.d; t++) r += (net.W[o + t] / big) ** 2;
+  return big * Math.sqrt(r);
+}
+
+/** |a| · r^k without intermediate overflow or underflow (the product itself may still be out of range). */
+export function scaledMass(a: number, r: number, k: number): number {
+  if (a === 0 || r === 0) return 0;
+  const rk = r ** k;
+  const direct = Math.abs(a) * rk;
+  if (rk > SAFE_SQUARES[0] && rk < SAFE_SQUARES[1] && direct > SAFE_SQUARES[0] && direct < SAFE_SQUARES[1])
+    return direct;
+  return Math.exp(Math.log(Math.abs(a)) + k * Math.log(r));
 }

@@ -271,10 +271,19 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     }
   }
 
-  function diverged(at: number, what: string): never {
+  /** The last iterate whose loss was seen finite, and its step: what a diverged run keeps. */
+  let lastFinite: { net: Network; step: number } | null = null;
+
+  /** `badTheta`: the current θ itself has a non-finite loss (else the failed update was not applied). */
+  function diverged(at: number, what: string, badTheta = false): never {
+    // A finite but huge θ can have an infinite loss: go back to the iterate before it (docs/training.md).
+    if (badTheta && lastFinite && lastFinite.net !== net) {
+      net = lastFinite.net;
+      step = lastFinite.step;
+    }
     throw new DivergenceError(
-      `training diverged at step ${at} (${what}); the last good parameters are kept — lower the learning rate (lr = ${c.lr})`,
-      at,
+      `training diverged at step ${at} (${what}); the last finite parameters, of step ${step}, are kept — lower the learning rate (lr = ${c.lr})`,
+      step,
     );
   }
 
@@ -295,7 +304,8 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     let batch = sampleBatch();
     if (c.algo === 'label-noise') batch = withLabelNoise(batch);
     const { loss, g } = direction(batch, lambda);
-    if (!Number.isFinite(loss)) diverged(step, `loss = ${loss}`);
+    if (!Number.isFinite(loss)) diverged(step, `loss = ${loss}`, true);
+    lastFinite = { net, step };
     const seeksInterpolation = c.algo !== 'trace-penalty' && c.algo !== 'invariant-penalty' && c.algo !== 'flattest';
     // Full-batch, noise-free algorithms stop as soon as the loss at θ is ≤ tol (θ is not updated).
     if (seeksInterpolation && c.algo !== 'label-noise' && b >= data.n && loss <= c.tol) {
@@ -319,7 +329,8 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
 
   function polishStep(): StepInfo {
     const cur = dataPass(net, data).loss;
-    if (!Number.isFinite(cur)) diverged(step, `loss = ${cur} before the polish`);
+    if (!Number.isFinite(cur)) diverged(step, `loss = ${cur} before the polish`, true);
+    lastFinite = { net, step };
     lastLoss = cur;
     if (cur <= c.tol || polishIter >= c.polishSteps) {
       finish();

@@ -7,6 +7,7 @@ import { InputError } from '../../errors.js';
 import { memorizer, randomFeatures, teacherInterpolator, type Interpolator } from '../../interpolators/index.js';
 import { activationToString, parseActivationString } from '../../model/format.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
+import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { writeModelFile } from '../model-file.js';
 
@@ -98,15 +99,18 @@ export function register(program: Command): void {
       const tol = opt(CONSTRUCT_PARAMS.tol, flags.tol, '--tol');
       const maxCond = opt(CONSTRUCT_PARAMS.maxCond, flags.maxCond, '--max-cond');
       const balance = opt(CONSTRUCT_PARAMS.balance, flags.balance, '--balance');
+      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.data] });
       const data = readDatasetFile(flags.data);
       let res: Interpolator;
       if (kind === 'teacher') res = teacherInterpolator(data, act, { width, tol, maxCond, balance });
       else if (kind === 'memorizer') res = memorizer(data, act, { width, seed, tol, maxCond, balance });
       else res = randomFeatures(data, act, width ?? 2 * data.n, seed, { tol, maxCond, balance });
-      writeModelFile(flags.out, res.net, {
-        construction: res.construction,
-        ...(res.construction.seed !== undefined ? { seed } : {}),
-      });
+      writeModelFile(
+        flags.out,
+        res.net,
+        { construction: res.construction, ...(res.construction.seed !== undefined ? { seed } : {}) },
+        { inputs: [flags.data] },
+      );
       const c = res.construction;
       const parts = kind === 'teacher' ? ` (${c.teacherNeurons} teacher + ${c.memorizingNeurons} memorizing)` : '';
       const cond = c.cond === null ? '' : `, condition number ≈ ${c.cond.toExponential(2)}`;

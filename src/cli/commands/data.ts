@@ -9,6 +9,8 @@ import { DATA_PARAMS, parseDataParams } from '../../data/params.js';
 import { linksLabel, targetMoments } from '../../data/targets.js';
 import { InputError } from '../../errors.js';
 import { flagName } from '../../params/table.js';
+import { requireFinite, requireFiniteArray } from '../finite.js';
+import { checkOutputPath } from '../../node/safe-write.js';
 import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../dataset-file.js';
 
 function describeData(data: Dataset, out: string | null): Record<string, unknown> {
@@ -78,6 +80,8 @@ export function register(program: Command): void {
       }
       if (flags.out === undefined) throw new InputError('--out <file> is required (the data set file to write)');
       const out = flags.out as string;
+      // Refuse a bad --out before generating (a large set can take a while).
+      checkOutputPath(out, { what: 'data set file', inputs: [flags.fromCsv as string | undefined] });
       if (flags.fromCsv !== undefined) {
         const given = DATA_PARAMS.filter((def) => flags[def.key] !== undefined).map((def) => flagName(def.key));
         if (given.length > 0)
@@ -91,7 +95,11 @@ export function register(program: Command): void {
         }
         data = makeDataset(parseDataParams(raw, '--'));
       }
-      writeDatasetFile(out, data);
+      // Huge link coefficients overflow the labels or their variance: refuse rather than write null.
+      const hint = 'the target overflows the double range (smaller coefficients or a lower-degree link)';
+      requireFiniteArray('label y', data.y, hint);
+      if (data.target) requireFinite('Var f*', targetMoments(data.target).variance, hint);
+      writeDatasetFile(out, data, { inputs: [flags.fromCsv as string | undefined] });
       process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, out))}\n` : `${summary(data, out)}\n`);
     });
 }

@@ -12,6 +12,7 @@ import { curvatureOperator, OPERATOR_KINDS, type OperatorKind } from '../../meas
 import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
 import { SAMPLERS, type Sampler } from '../../measures/vec.js';
 import { type ParamDef, flagName, parseParam } from '../../params/table.js';
+import { requireFinite, requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
 
@@ -106,6 +107,7 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const exact = op.exactTrace?.() as number;
       const exactMs = performance.now() - t0;
+      requireFinite('exact trace', exact, 'the model weights are too large or too small for double precision');
       const t1 = performance.now();
       const r = estimateOverSeeds(op, method, budget, seeds, seed, sampler);
       const estimateMs = (performance.now() - t1) / seeds;
@@ -132,6 +134,11 @@ export function register(program: Command): void {
         lossConvention: LOSS_CONVENTION,
         backend: getBackend().name,
       };
+      requireFiniteReport(
+        'estimate-trace',
+        { ...out, zScore: out.zScore ?? 0 },
+        'the model weights are too large or too small for double precision',
+      );
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(out)}\n`);
         return;

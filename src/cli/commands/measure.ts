@@ -16,6 +16,7 @@ import { populationRisk } from '../../risk/index.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm } from '../../symmetry/rescale.js';
 import { VERSION } from '../../version.js';
+import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
 import { formatInvarianceReport, measureRows } from '../../measures/format.js';
@@ -177,6 +178,9 @@ export function register(program: Command): Command {
       const { net } = readModelFile(flags.model);
       const data = readDatasetFile(flags.data);
       const report = computeMeasureReport(net, data, { mcSamples, seed });
+      // Weights out of range (e.g. ×1e200) overflow the trace or the loss: an error naming it, not Infinity.
+      const hint = 'the model weights are too large or too small for double precision';
+      requireFiniteReport('measure', report, hint);
       // --all / --invariance: the measure registry (src/measures), added without changing the base report.
       const init = flags.init === undefined ? undefined : readModelFile(flags.init).net;
       const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
@@ -194,6 +198,7 @@ export function register(program: Command): Command {
             context: { init },
           })
         : undefined;
+      if (all) requireFiniteReport('measure --all', all.values, hint);
       if (flags.json) {
         const extra = {
           ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),

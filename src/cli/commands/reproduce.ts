@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
+import { checkResultsDb } from '../../node/results-db.js';
 import { writeReport } from '../../report/render-report.js';
 import { textProgress } from '../../studies/progress.js';
 import { runStudies } from '../../studies/runner.js';
@@ -64,6 +65,7 @@ export async function reproduce(f: Flags): Promise<string> {
   const workers =
     f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
+  checkResultsDb(join(out, 'results.sqlite'));
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
     let seconds: number | null = null;

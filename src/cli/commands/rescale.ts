@@ -8,6 +8,9 @@ import { InputError } from '../../errors.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
 import { balance } from '../../symmetry/invariant.js';
 import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
+import { checkOutputPath } from '../../node/safe-write.js';
+import type { Network } from '../../model/network.js';
+import { requireFiniteArray } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
 
@@ -27,6 +30,21 @@ const SEED: ParamDef<number> = {
   max: 2 ** 31 - 1,
   help: 'seed of the random factors',
 };
+
+/**
+ * The rescaled weights must be finite, and a non-zero weight must stay non-zero: an overflow would be
+ * written as null and an underflow to 0 silently changes the function.
+ */
+function checkRescaled(before: Network, after: Network): void {
+  const hint = 'the factor moves the weights out of the double range';
+  requireFiniteArray('rescaled a', after.a, hint);
+  requireFiniteArray('rescaled W', after.W, hint);
+  for (const [name, x, y] of [['a', before.a, after.a] as const, ['W', before.W, after.W] as const]) {
+    for (let i = 0; i < x.length; i++) {
+      if (x[i] !== 0 && y[i] === 0) throw new InputError(`rescaled ${name}[${i}] underflows to 0; ${hint}`);
+    }
+  }
+}
 
 interface RescaleFlags {
   model: string;
@@ -63,6 +81,7 @@ export function register(program: Command): void {
       }
       if (flags.data !== undefined && !flags.balance)
         throw new InputError('rescale: --data only applies with --balance');
+      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data] });
       const { net, provenance } = readModelFile(flags.model);
       let out = net;
       let op: Record<string, unknown>;
@@ -84,8 +103,14 @@ export function register(program: Command): void {
         out = balance(net, data);
         op = { mode: 'balance', data: flags.data };
       }
+      checkRescaled(net, out);
       const history = Array.isArray(provenance.rescale) ? provenance.rescale : [];
-      writeModelFile(flags.out, out, { ...provenance, rescale: [...history, op] });
+      writeModelFile(
+        flags.out,
+        out,
+        { ...provenance, rescale: [...history, op] },
+        { inputs: [flags.model, flags.data] },
+      );
       process.stdout.write(
         `rescaled (${op.mode}) m = ${out.m} neurons; path norm ${pathNorm(out).toPrecision(6)} (unchanged from ${pathNorm(net).toPrecision(6)}); wrote ${flags.out}\n`,
       );

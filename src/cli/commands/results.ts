@@ -3,10 +3,10 @@
  * metrics flattened into columns) or JSON (full records, series included).
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { InputError } from '../../errors.js';
-import { ResultStore, type StoredTrial } from '../../studies/store.js';
-import { writeFileAtomic } from '../io.js';
+import { readResultsReadOnly } from '../../node/results-db.js';
+import { checkOutputPath, writeFileAtomic } from '../../node/safe-write.js';
+import type { StoredTrial } from '../../studies/store.js';
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -66,15 +66,11 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to this file instead of stdout')
     .action((f: { db: string; csv?: boolean; json?: boolean; study?: string; out?: string }) => {
       if (f.csv && f.json) throw new InputError('give either --csv or --json, not both');
-      if (!existsSync(f.db)) throw new InputError(`--db: results database not found: ${f.db}`);
-      const store = new ResultStore(f.db);
-      try {
-        const trials = store.all(f.study);
-        const text = f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
-        if (f.out) writeFileAtomic(f.out, text);
-        else process.stdout.write(text);
-      } finally {
-        store.close();
-      }
+      // Both checks before anything is read or written: --out may not be the database itself.
+      if (f.out !== undefined) checkOutputPath(f.out, { what: 'export', inputs: [f.db] });
+      const trials = readResultsReadOnly(f.db, f.study);
+      const text = f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
+      if (f.out !== undefined) writeFileAtomic(f.out, text, { what: 'export', inputs: [f.db] });
+      else process.stdout.write(text);
     });
 }

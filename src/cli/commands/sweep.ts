@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
+import { checkResultsDb } from '../../node/results-db.js';
 import { allTrials } from '../../studies/runner.js';
 import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
@@ -73,6 +74,7 @@ function progressLine(p: CollectProgress): string {
 
 async function collect(trials: Trial[], f: SpecFlags & { once?: boolean; pollMs?: string }): Promise<CollectProgress> {
   if (!f.db) throw new InputError('--db is required: the SQLite database the results go into');
+  checkResultsDb(f.db);
   const store = new ResultStore(f.db);
   let last = '';
   const stop = new AbortController();
@@ -131,6 +133,7 @@ export function register(program: Command): void {
         if (f.wait && !f.db) throw new InputError('--wait needs --db (the database the results are collected into)');
         let todo = all;
         if (f.db) {
+          checkResultsDb(f.db);
           const store = new ResultStore(f.db);
           try {
             const done = store.finishedKeys(all.map((t) => t.key));

@@ -4,8 +4,8 @@
  * DIR/checkpoint.json (atomically). A DIR that holds a checkpoint of the same configuration is resumed,
  * and the resumed run ends bit-identical to an uninterrupted one.
  */
+import { existsSync, statSync } from 'node:fs';
 import { formatNumber } from '../../format.js';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -19,7 +19,15 @@ import { populationRisk } from '../../risk/index.js';
 import { type Checkpoint, createTrainer, type Metrics, parseTrainConfig, TRAIN_PARAMS } from '../../training/index.js';
 import { VERSION } from '../../version.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../io.js';
+import {
+  appendFileChecked,
+  checkOutputPath,
+  type SafeWriteOptions,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../../node/safe-write.js';
+import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
+import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
 
 interface TrainFlags {
@@ -70,9 +78,16 @@ function run(flags: TrainFlags): void {
   const act = parseActivationString(flags.activation);
   const data = readDatasetFile(flags.data);
   const dir = flags.out;
+  const outStat = statSync(dir, { throwIfNoEntry: false });
+  if (outStat && !outStat.isDirectory()) throw new InputError(`train: --out ${dir} exists and is not a folder`);
   const ckPath = join(dir, 'checkpoint.json');
   const logPath = join(dir, 'log.jsonl');
-  const resume = existsSync(ckPath) ? (readJsonFile(ckPath, 'checkpoint') as Checkpoint) : undefined;
+  // Every file written below is refused if it is the data file (e.g. --data DIR/model.json).
+  const w: SafeWriteOptions = { inputs: [flags.data] };
+  for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json']) checkOutputPath(join(dir, f), w);
+  const resume: Checkpoint | undefined = existsSync(ckPath)
+    ? validateCheckpointObject(readJsonFile(ckPath, 'checkpoint'), `checkpoint ${ckPath}`, data)
+    : undefined;
   const activation = makeActivation(act);
   if (resume && JSON.stringify(resume.activation) !== JSON.stringify(activation.spec)) {
     throw new InputError(
@@ -86,7 +101,7 @@ function run(flags: TrainFlags): void {
   // The log keeps exactly the entries written up to the checkpoint, so a resumed run's log matches.
   let logLines: string[] = [];
   if (resume && existsSync(logPath)) {
-    logLines = readFileSync(logPath, 'utf8')
+    logLines = readTextFile(logPath, 'training log')
       .split('\n')
       .filter((l) => {
         if (l.trim() === '') return false;
@@ -99,8 +114,9 @@ function run(flags: TrainFlags): void {
       })
       .map((l) => `${l}\n`);
   }
-  writeFileAtomic(logPath, logLines.join(''));
-  const log = (m: Metrics): void => writeFileSync(logPath, `${JSON.stringify(m)}\n`, { flag: 'a' });
+  writeFileAtomic(logPath, logLines.join(''), { ...w, what: 'training log' });
+  const log = (m: Metrics): void =>
+    appendFileChecked(logPath, `${JSON.stringify(m)}\n`, { ...w, what: 'training log' });
 
   const bar = flags.quiet
     ? null
@@ -144,7 +160,7 @@ function run(flags: TrainFlags): void {
         last = trainer.metrics();
         log(last);
       }
-      if (stepped && trainer.step % config.checkpointEvery === 0) writeJsonAtomic(ckPath, trainer.checkpoint());
+      if (stepped && trainer.step % config.checkpointEvery === 0) writeJsonAtomic(ckPath, trainer.checkpoint(), w);
       const sps = (trainer.step - s0) / Math.max(1e-3, (Date.now() - t0) / 1000);
       bar?.update(trainer.step, {
         sps: sps.toFixed(1),
@@ -157,16 +173,17 @@ function run(flags: TrainFlags): void {
     bar?.stop();
     if (e instanceof DivergenceError) {
       // Keep the last good parameters and say where it broke.
-      writeModelFile(join(dir, 'model.json'), trainer.net, {
-        seed: config.seed,
-        training: { algo: config.algo, status: 'diverged', step: e.step },
-      });
-      writeJsonAtomic(join(dir, 'summary.json'), {
-        ...summaryBase,
-        status: 'diverged',
-        divergedAtStep: e.step,
-        error: e.message,
-      });
+      writeModelFile(
+        join(dir, 'model.json'),
+        trainer.net,
+        { seed: config.seed, training: { algo: config.algo, status: 'diverged', step: e.step } },
+        w,
+      );
+      writeJsonAtomic(
+        join(dir, 'summary.json'),
+        { ...summaryBase, status: 'diverged', divergedAtStep: e.step, error: e.message },
+        w,
+      );
     }
     throw e;
   }
@@ -174,12 +191,14 @@ function run(flags: TrainFlags): void {
   log(final);
   bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
   bar?.stop();
-  writeModelFile(join(dir, 'model.json'), trainer.net, {
-    seed: config.seed,
-    training: { algo: config.algo, steps: trainer.step },
-  });
-  writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'done', steps: trainer.step, final });
-  writeJsonAtomic(ckPath, trainer.checkpoint());
+  writeModelFile(
+    join(dir, 'model.json'),
+    trainer.net,
+    { seed: config.seed, training: { algo: config.algo, steps: trainer.step } },
+    w,
+  );
+  writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'done', steps: trainer.step, final }, w);
+  writeJsonAtomic(ckPath, trainer.checkpoint(), w);
   if (config.polish !== 'none' && final.trainLoss > config.tol) {
     process.stderr.write(
       `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,

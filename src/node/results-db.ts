@@ -1,0 +1,161 @@
+/**
+ * Reading a results database without trusting it: the file must be SQLite, must hold flatlab's
+ * `trials` table with its columns (and no table flatlab does not make), and is opened read-only, so
+ * `results export` never changes the file it reads. `checkResultsDb` is the same test for commands
+ * that then open the store for writing (a foreign database is refused before any table is added).
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import type { StoredTrial } from '../studies/store.js';
+import { fsReason } from './safe-write.js';
+
+const TRIAL_COLUMNS = [
+  'key',
+  'study',
+  'params',
+  'seed',
+  'metrics',
+  'series',
+  'error',
+  'version',
+  'backend',
+  'elapsed_ms',
+  'started_at',
+  'finished_at',
+];
+const FLATLAB_TABLES = new Set(['trials', 'meta']);
+
+const jsonText = <T extends z.ZodType>(inner: T) =>
+  z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(inner);
+
+const metricValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
+
+/** One row of the `trials` table, as stored by src/studies/store.ts. */
+export const TRIAL_ROW_SCHEMA = z.object({
+  key: z.string().min(1),
+  study: z.string().min(1),
+  params: jsonText(z.record(z.string(), z.unknown())),
+  seed: z.number().int(),
+  metrics: jsonText(z.record(z.string(), metricValue)),
+  series: z.union([z.null(), jsonText(z.record(z.string(), z.array(z.number().nullable())))]),
+  error: z.string().nullable(),
+  version: z.string(),
+  backend: z.string(),
+  elapsed_ms: z.number(),
+  finished_at: z.string(),
+});
+
+function isSqliteFile(path: string): boolean {
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    return readSync(fd, head, 0, 16, 0) === 16 && head.toString('latin1') === 'SQLite format 3\u0000';
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkSchema(db: Database.Database, path: string): void {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+  if (!tables.includes('trials'))
+    throw new InputError(`results database ${path} is not a flatlab results database (no "trials" table)`);
+  const foreign = tables.filter((t) => !FLATLAB_TABLES.has(t) && !t.startsWith('sqlite_'));
+  if (foreign.length > 0)
+    throw new InputError(
+      `results database ${path} is not flatlab's: it has other tables (${foreign.slice(0, 5).join(', ')})`,
+    );
+  const cols = (db.prepare('PRAGMA table_info(trials)').all() as { name: string }[]).map((c) => c.name);
+  const missing = TRIAL_COLUMNS.filter((c) => !cols.includes(c));
+  if (missing.length > 0 || cols.length !== TRIAL_COLUMNS.length)
+    throw new InputError(
+      `results database ${path} is not a flatlab results database (its "trials" table has columns ${cols.join(', ')})`,
+    );
+}
+
+function openChecked(path: string): Database.Database {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new InputError(`--db: results database not found: ${path}`);
+    throw new InputError(`cannot read results database ${path}: ${fsReason(e)}`);
+  }
+  if (!st.isFile()) throw new InputError(`results database ${path} is not a regular file`);
+  if (st.size === 0) throw new InputError(`results database ${path} is empty (not a flatlab results database)`);
+  if (!isSqliteFile(path)) throw new InputError(`results database ${path} is not an SQLite database`);
+  let db: Database.Database;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (e) {
+    throw new InputError(`cannot open results database ${path}: ${(e as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  try {
+    checkSchema(db, path);
+  } catch (e) {
+    db.close();
+    if (e instanceof InputError) throw e;
+    throw new InputError(`results database ${path} cannot be read: ${(e as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  return db;
+}
+
+/** Refuse an existing file that is not a flatlab results database (a missing file is fine: it will be created). */
+export function checkResultsDb(path: string): void {
+  try {
+    statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new InputError(`cannot use results database ${path}: ${fsReason(e)}`);
+  }
+  openChecked(path).close();
+}
+
+/** Every stored trial (optionally of one study type), read-only, each row validated. */
+export function readResultsReadOnly(path: string, study?: string): StoredTrial[] {
+  const db = openChecked(path);
+  try {
+    const rows = study
+      ? db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(study)
+      : db.prepare('SELECT * FROM trials ORDER BY key').all();
+    return rows.map((raw, i) => {
+      const r = TRIAL_ROW_SCHEMA.safeParse(raw);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new InputError(
+          `results database ${path}: row ${i + 1} is invalid (${issue.path.join('.') || 'row'}: ${issue.message})`,
+        );
+      }
+      const v = r.data;
+      return {
+        key: v.key,
+        study: v.study,
+        params: v.params,
+        seed: v.seed,
+        metrics: v.metrics,
+        series: v.series as StoredTrial['series'],
+        error: v.error,
+        version: v.version,
+        backend: v.backend,
+        elapsedMs: v.elapsed_ms,
+        finishedAt: v.finished_at,
+      };
+    });
+  } finally {
+    db.close();
+  }
+}

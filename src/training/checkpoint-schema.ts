@@ -1,0 +1,106 @@
+/**
+ * The checkpoint file, validated before a run resumes from it: an edited or truncated checkpoint must
+ * give one InputError line, never a stack trace or a silent restart. Checked here: the shapes and types
+ * of every field, θ (and the optimizer moments) as base64 of exactly m(d+1) doubles, generator states
+ * (four 32-bit words, not all zero, which xoshiro could never leave), the phase and step counters, the
+ * epoch permutation and the data hash. Whether the configuration and data match the run is checked by
+ * the trainer itself (createTrainer's resume path).
+ */
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { parseActivationObject } from '../model/format.js';
+import type { Checkpoint } from './trainer.js';
+
+const uint32 = z.number().int().min(0).max(0xffffffff);
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, {
+  error: 'must be base64',
+});
+
+const rngState = z.strictObject({
+  s: z
+    .tuple([uint32, uint32, uint32, uint32])
+    .refine((s) => s.some((w) => w !== 0), { error: 'an all-zero xoshiro state is invalid' }),
+  // JSON turns a NaN spare into null; a spare is only used when hasSpare is true.
+  spare: z.number().nullable(),
+  hasSpare: z.boolean(),
+});
+
+const CHECKPOINT_SCHEMA = z.strictObject({
+  format: z.literal('flatlab-checkpoint'),
+  version: z.literal(1),
+  config: z.record(z.string(), z.unknown()),
+  dataHash: z.string().regex(/^[0-9a-f]{8}$/, { error: 'must be 8 hex digits' }),
+  activation: z.unknown(),
+  m: z.number().int().min(1).max(1_000_000),
+  d: z
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 28),
+  step: count,
+  phase: z.enum(['train', 'polish', 'done']),
+  polishIter: count,
+  gnMu: z.number().positive(),
+  lastLoss: z.number().nullable(),
+  theta: base64,
+  opt: z.strictObject({
+    kind: z.enum(['sgd', 'adam']),
+    m1: base64.nullable(),
+    m2: base64.nullable(),
+    t: count,
+  }),
+  rngBatch: rngState,
+  rngNoise: rngState,
+  perm: z.array(z.number().int().min(0)).nullable(),
+  permPos: count,
+  elapsedMs: z.number().min(0),
+});
+
+/** The number of bytes a (valid) base64 string decodes to. */
+function decodedBytes(b64: string): number {
+  const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+  return (b64.length / 4) * 3 - pad;
+}
+
+/**
+ * Validate a parsed checkpoint. `where` names the file in messages; `data` (the run's data set shape)
+ * also checks the dimension and the epoch permutation against it. Returns the checkpoint unchanged.
+ */
+export function validateCheckpointObject(raw: unknown, where: string, data?: { n: number; d: number }): Checkpoint {
+  const r = CHECKPOINT_SCHEMA.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new InputError(`${where}: ${i.path.length ? i.path.map(String).join('.') : '(top level)'}: ${i.message}`);
+  }
+  const ck = r.data;
+  parseActivationObject(ck.activation, `${where}: activation`);
+  const p = ck.m * (ck.d + 1);
+  const fields: [string, string | null][] = [
+    ['theta', ck.theta],
+    ['opt.m1', ck.opt.m1],
+    ['opt.m2', ck.opt.m2],
+  ];
+  for (const [name, v] of fields) {
+    if (v !== null && decodedBytes(v) !== 8 * p)
+      throw new InputError(
+        `${where}: ${name} holds ${decodedBytes(v) / 8} numbers, expected m(d+1) = ${p} (m = ${ck.m}, d = ${ck.d})`,
+      );
+  }
+  if (ck.opt.kind === 'adam' && (ck.opt.m1 === null || ck.opt.m2 === null))
+    throw new InputError(`${where}: opt: an adam state needs both moments m1 and m2`);
+  if (data) {
+    if (ck.d !== data.d) throw new InputError(`${where}: d = ${ck.d} but the data have d = ${data.d}`);
+    if (ck.perm !== null) {
+      const seen = new Uint8Array(data.n);
+      if (ck.perm.length !== data.n)
+        throw new InputError(`${where}: perm has ${ck.perm.length} entries but the data have n = ${data.n}`);
+      for (const v of ck.perm) {
+        if (v >= data.n || seen[v]) throw new InputError(`${where}: perm is not a permutation of 0…${data.n - 1}`);
+        seen[v] = 1;
+      }
+    }
+    if (ck.permPos > data.n) throw new InputError(`${where}: permPos = ${ck.permPos} exceeds n = ${data.n}`);
+  }
+  return raw as Checkpoint;
+}
