@@ -1,6 +1,6 @@
 /**
  * The catalogue of study parameters: every field a study grid may vary, with its type and allowed
- * range. Each study type picks the fields it understands (src/studies/types.ts); a spec naming any
+ * range. Each study type picks the fields it understands (src/studies/<type>/schema.ts); a spec naming any
  * other field is rejected. Activations and targets are named presets so that a grid axis is a list of
  * plain strings.
  */
@@ -11,13 +11,13 @@ import type { LinkSpec } from '../data/target.js';
 import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 
-/** Student activations offered to studies, with their degree of homogeneity k. */
+/** Student activations offered to studies (their degree k is the activation registry's). */
 export const STUDY_ACTIVATIONS = {
-  relu: { spec: { name: 'relu' }, k: 1 },
-  abs: { spec: { name: 'abs' }, k: 1 },
-  relu2: { spec: { name: 'relu_pow', p: 2 }, k: 2 },
-  square: { spec: { name: 'square' }, k: 2 },
-} as const satisfies Record<string, { spec: ActivationSpec; k: number }>;
+  relu: { spec: { name: 'relu' } },
+  abs: { spec: { name: 'abs' } },
+  relu2: { spec: { name: 'relu_pow', p: 2 } },
+  square: { spec: { name: 'square' } },
+} as const satisfies Record<string, { spec: ActivationSpec }>;
 export type StudyActivation = keyof typeof STUDY_ACTIVATIONS;
 
 /**
@@ -133,10 +133,6 @@ export type FieldName = keyof typeof FIELDS;
 
 export function activationSpec(name: StudyActivation): ActivationSpec {
   return { ...STUDY_ACTIVATIONS[name].spec } as ActivationSpec;
-}
-
-export function activationDegree(name: StudyActivation): number {
-  return STUDY_ACTIVATIONS[name].k;
 }
 
 /** Whether the student `act` can represent target `t` exactly (no approximation error). */

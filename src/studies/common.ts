@@ -3,19 +3,19 @@
  * every interpolator a study can ask for (constructions and learned ones), all built from the core
  * modules (data, interpolators, training, risk) with seeds derived from the trial seed.
  */
-import type { Dataset } from '../../data/dataset.js';
-import { makeDataset } from '../../data/generate.js';
-import type { LinkSpec, TargetSpec } from '../../data/target.js';
-import { targetVariance } from '../../data/targets.js';
-import { memorizer, randomFeatures, teacherInterpolator } from '../../interpolators/index.js';
-import { type Activation, makeActivation } from '../../model/activations.js';
-import { hvp, loss, type Network, paramCount } from '../../model/network.js';
-import { populationRisk } from '../../risk/population.js';
-import { deriveSeed, Rng } from '../../rng/xoshiro.js';
-import { type Algorithm, parseTrainConfig } from '../../training/params.js';
-import { initNetwork } from '../../training/init.js';
-import { train } from '../../training/trainer.js';
-import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from '../fields.js';
+import type { Dataset } from '../data/dataset.js';
+import { makeDataset } from '../data/generate.js';
+import type { LinkSpec, TargetSpec } from '../data/target.js';
+import { targetVariance } from '../data/targets.js';
+import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
+import { type Activation, makeActivation } from '../model/activations.js';
+import { hvp, loss, type Network, paramCount } from '../model/network.js';
+import { populationRisk } from '../risk/population.js';
+import { deriveSeed, Rng } from '../rng/xoshiro.js';
+import { type Algorithm, parseTrainConfig } from '../training/params.js';
+import { initNetwork } from '../training/init.js';
+import { train } from '../training/trainer.js';
+import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from './fields.js';
 
 export interface CommonParams {
   d: number;
@@ -26,8 +26,8 @@ export interface CommonParams {
   noise: number;
 }
 
-export function studyActivation(p: { activation: unknown }): Activation {
-  return makeActivation(activationSpec(p.activation as StudyActivation));
+export function studyActivation(p: { activation: StudyActivation }): Activation {
+  return makeActivation(activationSpec(p.activation));
 }
 
 /** The trial's data set: depends only on (d, n, target, noise, seed) (and the activation for matched targets), so every construction of a group sees the same data. */
