@@ -11,7 +11,8 @@ import { NONGENERALIZING_DEFAULTS, nongeneralizingMetrics, nongeneralizingParams
 export const nongeneralizingStudy = defineStudy({
   name: 'nongeneralizing',
   hypothesis: 'H2',
-  version: 1,
+  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
+  version: 2,
   defaults: NONGENERALIZING_DEFAULTS,
   params: nongeneralizingParams,
   metrics: nongeneralizingMetrics,

@@ -11,7 +11,8 @@ import { ORDERING_DEFAULTS, orderingMetrics, orderingParams } from './schema.js'
 export const orderingStudy = defineStudy({
   name: 'ordering',
   hypothesis: 'H4',
-  version: 1,
+  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
+  version: 2,
   defaults: ORDERING_DEFAULTS,
   params: orderingParams,
   metrics: orderingMetrics,

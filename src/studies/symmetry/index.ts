@@ -11,7 +11,8 @@ import { SYMMETRY_DEFAULTS, symmetryMetrics, symmetryParams } from './schema.js'
 export const symmetryStudy = defineStudy({
   name: 'symmetry',
   hypothesis: 'H1',
-  version: 1,
+  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
+  version: 2,
   defaults: SYMMETRY_DEFAULTS,
   params: symmetryParams,
   metrics: symmetryMetrics,
