@@ -2,7 +2,9 @@
  * Cross-field checks shared by several study types: they reject an impossible trial (a memorizer
  * without one neuron per sample, a multi-index target in too few dimensions) before anything runs.
  */
-import { NEEDS_M_GE_N, resolveTarget, STUDY_TARGETS, type StudyActivation } from './fields.js';
+import { InputError } from '../errors.js';
+import { NEEDS_M_GE_N } from './fields.js';
+import { resolveStudyTarget, studyStudent, type TargetFields } from './target.js';
 
 type Check<P> = (p: P) => string | null;
 
@@ -11,13 +13,19 @@ export const memorizerCheck: Check<{ construction: string; m: number; n: number 
     ? `m = ${p.m} < n = ${p.n}: construction "${p.construction}" needs one neuron per sample (m ≥ n)`
     : null;
 
-export const sizeCheck: Check<{ d: number; target: string; activation: StudyActivation }> = (p) => {
-  if (p.d < 2) {
-    const t = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
-    if (t.links.length > 1)
-      return `d = ${p.d}: target "${p.target}" has ${t.links.length} index directions and needs d ≥ ${t.links.length}`;
+/**
+ * The trial's target fields fit together and with d (links against r, coeffs, the input law's scales,
+ * enough dimensions for the indices): the data command's own checks, reported with their message.
+ */
+export const sizeCheck: Check<TargetFields> = (p) => {
+  try {
+    resolveStudyTarget(p);
+    studyStudent(p.activation);
+    return null;
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
   }
-  return null;
 };
 
 /** The first failing check's message. */

@@ -5,7 +5,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { makeDataset } from '../data/generate.js';
-import type { LinkSpec, TargetSpec } from '../data/target.js';
+import type { TargetSpec } from '../data/target.js';
 import { targetVariance } from '../data/targets.js';
 import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
 import { type Activation, makeActivation } from '../model/activations.js';
@@ -17,35 +17,23 @@ import { deriveSeed } from '../rng/xoshiro.js';
 import { type Algorithm, parseTrainConfig } from '../training/params.js';
 import { initNetwork } from '../training/init.js';
 import { train } from '../training/trainer.js';
-import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from './fields.js';
+import { activationSpec, type StudyActivation } from './fields.js';
+import { resolveStudyTarget, type TargetFields } from './target.js';
 
-export interface CommonParams {
-  d: number;
-  n: number;
+export interface CommonParams extends TargetFields {
   m: number;
-  activation: StudyActivation;
-  target: string;
-  noise: number;
 }
 
 export function studyActivation(p: { activation: StudyActivation }): Activation {
   return makeActivation(activationSpec(p.activation));
 }
 
-/** The trial's data set: depends only on (d, n, target, noise, seed) (and the activation for matched targets), so every construction of a group sees the same data. */
-export function studyData(p: CommonParams, seed: number): StudyDataset {
-  const preset = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
-  const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
-  const data = makeDataset({
-    d: p.d,
-    n: p.n,
-    r: links.length,
-    links,
-    coeffs: [...preset.coeffs],
-    noise: p.noise,
-    index: 'random',
-    seed: deriveSeed(seed, 'study-data'),
-  });
+/**
+ * The trial's data set: depends only on (d, n, the target fields, noise, seed) (and the activation for
+ * matched targets), so every construction of a group sees the same data.
+ */
+export function studyData(p: TargetFields, seed: number): StudyDataset {
+  const data = makeDataset({ ...resolveStudyTarget(p).data, n: p.n, seed: deriveSeed(seed, 'study-data') });
   const target = data.target;
   // Generated data always carry their target; the type says so for the trial code.
   if (!target) throw new Error('studyData: generated data set has no target');

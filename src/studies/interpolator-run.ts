@@ -3,11 +3,13 @@
  * docs/math.md#interpolators (§5) or a learned one) on the trial's data and measure it.
  */
 import type { Network } from '../model/network.js';
+import { TARGET_FIELD_DEFAULTS } from './fields.js';
 import { buildInterpolator, type CommonParams, studyActivation, type StudyDataset, studyData } from './common.js';
 import { type InterpolatorMetrics, measureInterpolator } from './measure.js';
 
 /** Defaults shared by the interpolator studies (H2, H4); each adds its construction (and H4 its orbit range). */
 export const INTERPOLATOR_DEFAULTS = {
+  ...TARGET_FIELD_DEFAULTS,
   d: 10,
   n: 50,
   m: 50,

@@ -99,10 +99,18 @@ export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
   const axes: Record<string, readonly unknown[]> = {};
   for (const [f, v] of Object.entries(type.defaults)) axes[f] = [v];
   Object.assign(axes, spec.base, spec.scales[scale].grid);
+  // A target given by `links` replaces the preset `target` (whose default would otherwise stay in).
+  if (Object.hasOwn(spec.base, 'links') || Object.hasOwn(spec.scales[scale].grid, 'links')) delete axes.target;
   let points: Params[] = [{}];
   for (const f of Object.keys(axes).sort()) {
     const next: Params[] = [];
-    for (const p of points) for (const v of axes[f]) next.push({ ...p, [f]: v });
+    for (const p of points)
+      for (const v of axes[f]) {
+        // Absent optional fields stay absent: the trial's parameters (and key) are as before they existed.
+        const q = { ...p };
+        if (v !== undefined) q[f] = v;
+        next.push(q);
+      }
     points = next;
   }
   return points;
@@ -135,6 +143,11 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     ) as unknown as Record<Scale, ScaleSpec>,
     outputs: v.outputs ?? type.metricNames,
   };
+  for (const s of SCALES) {
+    const sets = (f: string) => Object.hasOwn(spec.base, f) || Object.hasOwn(spec.scales[s].grid, f);
+    if (sets('target') && sets('links'))
+      throw new InputError(`${where}scales.${s}: give the target either as target (a preset) or as links, not both`);
+  }
   // Cross-field checks on every trial of every scale, so an impossible full-scale trial is caught too.
   for (const s of SCALES) {
     for (const p of gridPoints(spec, s)) {

@@ -1,9 +1,11 @@
 /** The algorithm comparison's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
+import { TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { paramsOf } from '../definition.js';
 import { INTERPOLATOR_METRICS } from '../measure.js';
 
 export const ALGORITHMS_DEFAULTS = {
+  ...TARGET_FIELD_DEFAULTS,
   d: 10,
   n: 50,
   m: 20,

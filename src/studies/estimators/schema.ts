@@ -1,8 +1,10 @@
 /** The estimator comparison's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
+import { TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { paramsOf, storedNumber } from '../definition.js';
 
 export const ESTIMATORS_DEFAULTS = {
+  ...TARGET_FIELD_DEFAULTS,
   d: 10,
   n: 50,
   m: 20,

@@ -3,20 +3,35 @@ import type { z } from 'zod';
 import { chart, type Figure, summarize } from '../../report/figures.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
-import { isExact, resolveTarget } from '../fields.js';
+import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';
 import { overall } from '../verdict.js';
 import type { FlattestParams, flattestMetrics } from './schema.js';
 import { verdictH3 } from './verdict.js';
 
 type Row = StudyRow<FlattestParams, z.output<typeof flattestMetrics>>;
 
+/** The target's label and whether the student represents it exactly (the teacher construction's rule). */
+function linkOf(p: FlattestParams): { label: string; exact: boolean } {
+  const t = resolveStudyTarget(p);
+  return { label: t.label, exact: representsExactly(t, studyStudent(p.activation)) };
+}
+
+/** The input law a row was drawn from (Gaussian unless the spec names one). */
+const inputOf = (p: FlattestParams): string => p.input ?? 'gaussian';
+
 export function analyseFlattest(rows: Row[]): Analysis {
-  const keys = (r: Row) => ({
-    n: r.params.n,
-    noise: `σ_ε = ${r.params.noise}`,
-    link: `${resolveTarget(r.params.target, r.params.activation)}${isExact(r.params.target, r.params.activation) ? ' (exact)' : ' (approx. error)'}`,
-    student: `${r.params.activation} student`,
-  });
+  // Input laws appear in the labels only when a spec varies them, so older reports read as before.
+  const byInput = rows.some((r) => r.params.input !== undefined);
+  const keys = (r: Row) => {
+    const l = linkOf(r.params);
+    return {
+      n: r.params.n,
+      noise: `σ_ε = ${r.params.noise}`,
+      link: `${l.label}${l.exact ? ' (exact)' : ' (approx. error)'}`,
+      student: `${r.params.activation} student`,
+      ...(byInput ? { input: `${inputOf(r.params)} inputs` } : {}),
+    };
+  };
   const risk = summarize(rows, keys, (r) => r.metrics.risk / r.metrics.varF);
   const figures: Figure[] = [
     {
@@ -40,21 +55,28 @@ export function analyseFlattest(rows: Row[]): Analysis {
       }),
     },
   ];
-  const verdicts = distinct(rows.map((r) => r.params.activation)).map((act) =>
-    verdictH3(
-      rows
-        .filter((r) => r.params.activation === act)
-        .map((r) => ({
+  const cells = distinct(rows.map((r) => JSON.stringify([r.params.activation, byInput ? inputOf(r.params) : null])));
+  const verdicts = cells.map((cell) => {
+    const inCell = rows.filter(
+      (r) => JSON.stringify([r.params.activation, byInput ? inputOf(r.params) : null]) === cell,
+    );
+    const p0 = inCell[0].params;
+    return verdictH3(
+      inCell.map((r) => {
+        const l = linkOf(r.params);
+        return {
           n: r.params.n,
           noise: r.params.noise,
-          exact: isExact(r.params.target, act),
-          target: r.params.target,
+          exact: l.exact,
+          target: l.label,
           risk: r.metrics.risk,
+          riskStderr: r.metrics.riskStderr,
           varF: r.metrics.varF,
-        })),
-      `for a ${act} student (${degreeLabel(act)})`,
-    ),
-  );
+        };
+      }),
+      `for a ${p0.activation} student (${degreeLabel(p0.activation)})${byInput ? `, ${inputOf(p0)} inputs` : ''}`,
+    );
+  });
   const table: Table = {
     columns: ['student', 'link', 'noise', 'n', 'risk/Var(f*) (mean)', 'min', 'max', 'seeds'],
     rows: risk.map((r) => [r.student, r.link, r.noise, r.n, r.mean, r.min, r.max, r.count]),

@@ -10,6 +10,8 @@ export interface H3Point {
   exact: boolean;
   target: string;
   risk: number;
+  /** Standard error of a Monte Carlo risk (0 or absent: the closed form, docs/math.md#population-risk). */
+  riskStderr?: number;
   varF: number;
 }
 
@@ -29,14 +31,21 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
     const nMax = ns[ns.length - 1];
     const atMax = clean.filter((p) => p.n === nMax);
     const frac = mean(atMax.map((p) => p.risk / p.varF));
-    const small: VerdictStatus = frac <= THRESHOLDS.h3MaxRiskFraction ? 'holds' : 'does not hold';
+    // A Monte Carlo risk decides only when it is more than 2 standard errors from the threshold.
+    const se = Math.sqrt(mean(atMax.map((p) => ((p.riskStderr ?? 0) / p.varF) ** 2)) / atMax.length);
+    const small: VerdictStatus =
+      Math.abs(frac - THRESHOLDS.h3MaxRiskFraction) <= 2 * se
+        ? 'inconclusive'
+        : frac <= THRESHOLDS.h3MaxRiskFraction
+          ? 'holds'
+          : 'does not hold';
     const decreasing: VerdictStatus =
       fit.ci[1] < 0 ? 'holds' : fit.ci[0] > 0 ? 'does not hold' : frac < 1e-6 ? 'holds' : 'inconclusive';
     parts.push(small, decreasing);
     head = `risk ∝ n^${f2(fit.slope)} (${ci(fit.ci)}), risk/Var(f*) = ${f2(frac)} at n = ${nMax}`;
     details.push(`noiseless, exact link: risk decreases in n as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${decreasing}`);
     details.push(
-      `noiseless, exact link: risk/Var(f*) at n = ${nMax} is ${f2(frac)} (needs ≤ ${THRESHOLDS.h3MaxRiskFraction}) — ${small}`,
+      `noiseless, exact link: risk/Var(f*) at n = ${nMax} is ${f2(frac)}${se > 0 ? ` ± ${f2(se)} (Monte Carlo s.e.)` : ''} (needs ≤ ${THRESHOLDS.h3MaxRiskFraction}) — ${small}`,
     );
   } else {
     parts.push('inconclusive');
@@ -66,6 +75,13 @@ export function verdictH3(points: readonly H3Point[], label: string): Verdict {
     parts.push(Number.isFinite(e) ? (ok ? 'holds' : 'does not hold') : 'inconclusive');
     details.push(
       `risk/Var(f*) at n = ${nMax}: exact links ${f2(e)}, links with approximation error ${f2(a)} — ${ok ? 'approximation error raises the risk' : 'approximation error does not raise the risk'}`,
+    );
+  }
+  const mc = points.filter((p) => (p.riskStderr ?? 0) > 0);
+  if (mc.length) {
+    const worst = Math.max(...mc.map((p) => (p.riskStderr ?? 0) / p.varF));
+    details.push(
+      `population risk by Monte Carlo (no closed form: non-Gaussian inputs, a multi-index link or k > 2) for ${mc.length} of ${points.length} trials; largest standard error ${f2(worst)} Var(f*)`,
     );
   }
   const status = combine(parts);

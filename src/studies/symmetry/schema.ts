@@ -1,8 +1,10 @@
 /** The symmetry study's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
+import { TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { paramsOf, storedNumber } from '../definition.js';
 
 export const SYMMETRY_DEFAULTS = {
+  ...TARGET_FIELD_DEFAULTS,
   d: 10,
   n: 50,
   m: 8,
