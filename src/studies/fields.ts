@@ -148,7 +148,7 @@ export const FIELDS = {
   m: fromDef(TRAIN_PARAMS, 'width'),
   activation: parsedBy(checkActivation),
   /** A preset target (absent when the spec gives links instead). */
-  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS)]).optional(),
+  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS), 'matched3']).optional(),
   noise: fromDef(DATA_PARAMS, 'noise'),
   /** Target in `flatlab data` terms (instead of a preset `target`): links, r, coeffs, input law, index. */
   links: parsedBy(checkLinks).optional(),

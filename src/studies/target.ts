@@ -39,16 +39,21 @@ export function studyStudent(name: string, where = 'activation'): Activation & {
 /**
  * The "matched" link of a student outside the old preset table: the link the teacher construction
  * represents with it — relu for a ReLU-like σ (relu, leaky_relu, relu_pow:1), abs for |t|, relu_pow:p
- * for relu_pow:p. Two indices ("matched2") repeat it, except |t|, which only represents even links.
+ * for relu_pow:p. Two indices ("matched2") add abs to relu (or repeat the link; |t|, which only
+ * represents even links, keeps one index), three ("matched3") repeat it three times.
  */
-function matchedLinks(act: Activation, indices: 1 | 2, name: string): LinkSpec[] {
+function matchedLinks(act: Activation, indices: 1 | 2 | 3, name: string): LinkSpec[] {
   const candidates: LinkSpec[] =
     act.spec.name === 'relu_pow' ? [{ name: 'relu_pow', p: act.spec.p ?? 2 }] : [{ name: 'relu' }, { name: 'abs' }];
   const link = candidates.find((l) => linkRepresentation(l, act) !== null);
   if (!link) throw new InputError(`target: no link is represented exactly by the student "${name}" (give links)`);
+  if (indices === 3) return [link, link, link];
   if (indices === 1 || link.name === 'abs') return [link];
   return link.name === 'relu' && linkRepresentation({ name: 'abs' }, act) ? [link, { name: 'abs' }] : [link, link];
 }
+
+/** Matched targets by their number of indices ("matched3": three copies of the matched link). */
+const MATCHED_INDICES: Record<string, 1 | 2 | 3 | undefined> = { matched: 1, matched2: 2, matched3: 3 };
 
 /** One link in the CLI's syntax. */
 function linkText(l: LinkSpec): string {
@@ -87,8 +92,9 @@ export function resolveStudyTarget(p: TargetFields): ResolvedTarget {
       throw new InputError('r / coeffs: they apply to a target given by links (the presets fix their own)');
     const target = p.target ?? 'relu';
     let preset = presetTarget(target, p.activation);
-    if (!preset && (target === 'matched' || target === 'matched2')) {
-      const links = matchedLinks(studyStudent(p.activation), target === 'matched' ? 1 : 2, p.activation);
+    const indices = MATCHED_INDICES[target];
+    if (!preset && indices) {
+      const links = matchedLinks(studyStudent(p.activation), indices, p.activation);
       preset = { label: links.map(linkText).join('+'), links, coeffs: links.map(() => 1) };
     }
     if (!preset) throw new InputError(`target: unknown target "${target}"`);

@@ -33,25 +33,31 @@ export function analyseFlattest(rows: Row[]): Analysis {
     };
   };
   const risk = summarize(rows, keys, (r) => r.metrics.risk / r.metrics.varF);
+  // Monte Carlo risks (no closed form: non-Gaussian inputs, multi-index links, k > 2) carry a standard error.
+  const anyMc = rows.some((r) => r.metrics.riskMethod === 'montecarlo');
+  const se = summarize(rows, keys, (r) => r.metrics.riskStderr / r.metrics.varF);
+  const method = summarize(rows, keys, (r) => (r.metrics.riskMethod === 'montecarlo' ? 1 : 0));
+  const sameGroup = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    ['n', 'noise', 'link', 'student', 'input'].every((k) => a[k] === b[k]);
   const figures: Figure[] = [
     {
       id: 'h3-risk-vs-n',
       title: 'Risk of the flattest interpolator against n',
-      caption:
-        'Population risk R/Var(f*) of the flattest-interpolator search, by label noise σ_ε (colour) and link (dash), one panel per student activation. Mean over seeds; bars: min–max.',
+      caption: `Population risk R/Var(f*) of the flattest-interpolator search (Var(f*): the best constant predictor's risk), one colour per (target link, label noise σ_ε), one panel per student activation${byInput ? ' (columns) and input law (rows)' : ''}. Mean over seeds; bars: min–max.${anyMc ? ' Where no closed form applies (non-Gaussian inputs, multi-index links, k > 2) the risk is a Monte Carlo estimate (2^15 fresh samples); its standard error is in the table.' : ''}`,
       spec: chart({
         title: 'R / Var(f*) vs n',
         data: risk.map((r) => ({
           ...r,
+          series: `${r.link}, ${r.noise}`,
           mean: Math.max(r.mean as number, 1e-12),
           min: Math.max(r.min as number, 1e-12),
         })),
         x: { field: 'n', title: 'number of samples n', log: true },
-        y: { field: 'mean', title: 'risk / Var(f*)', log: true },
-        color: { field: 'noise', title: 'label noise' },
-        dash: { field: 'link', title: 'target link' },
+        y: { field: 'mean', title: 'risk / Var(f*) (log)', log: true },
+        color: { field: 'series', title: 'target link, label noise' },
         errorBars: { lo: 'min', hi: 'max' },
         column: { field: 'student', title: 'student' },
+        ...(byInput ? { row: { field: 'input', title: 'input law' }, width: 190, height: 130 } : {}),
       }),
     },
   ];
@@ -74,12 +80,44 @@ export function analyseFlattest(rows: Row[]): Analysis {
           varF: r.metrics.varF,
         };
       }),
-      `for a ${p0.activation} student (${degreeLabel(p0.activation)})${byInput ? `, ${inputOf(p0)} inputs` : ''}`,
+      `for ${/^[aeiou]/.test(p0.activation) ? 'an' : 'a'} ${p0.activation} student (${degreeLabel(p0.activation)})${byInput ? `, ${inputOf(p0)} inputs` : ''}`,
     );
   });
-  const table: Table = {
-    columns: ['student', 'link', 'noise', 'n', 'risk/Var(f*) (mean)', 'min', 'max', 'seeds'],
-    rows: risk.map((r) => [r.student, r.link, r.noise, r.n, r.mean, r.min, r.max, r.count]),
-  };
+  const table: Table = anyMc
+    ? {
+        columns: [
+          'student',
+          ...(byInput ? ['input'] : []),
+          'link',
+          'noise',
+          'n',
+          'risk/Var(f*) (mean)',
+          'min',
+          'max',
+          'risk method',
+          'MC s.e./Var(f*) (mean)',
+          'seeds',
+        ],
+        rows: risk.map((r) => {
+          const m = method.find((q) => sameGroup(q, r))?.mean ?? 0;
+          return [
+            r.student,
+            ...(byInput ? [r.input] : []),
+            r.link,
+            r.noise,
+            r.n,
+            r.mean,
+            r.min,
+            r.max,
+            m === 0 ? 'exact' : m === 1 ? 'Monte Carlo' : 'mixed',
+            se.find((q) => sameGroup(q, r))?.mean ?? null,
+            r.count,
+          ];
+        }),
+      }
+    : {
+        columns: ['student', 'link', 'noise', 'n', 'risk/Var(f*) (mean)', 'min', 'max', 'seeds'],
+        rows: risk.map((r) => [r.student, r.link, r.noise, r.n, r.mean, r.min, r.max, r.count]),
+      };
   return { verdict: overall('H3', verdicts), verdicts, figures, table };
 }

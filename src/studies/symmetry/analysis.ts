@@ -16,12 +16,31 @@ export function analyseSymmetry(rows: Row[], ctx: AnalysisContext): Analysis {
     const s = parsed.data;
     const p = r.params;
     const run = `${p.mode}, ${p.activation}, ${p.construction}, seed ${r.seed}`;
+    const panel = `${p.construction}, ${p.activation}`;
     s.log10c.forEach((u, i) => {
       const c = 10 ** u;
-      long.push({ c, run, mode: p.mode, quantity: 'F = Tr ∇²L', value: s.F[i] });
-      long.push({ c, run, mode: p.mode, quantity: 'F* (invariant)', value: s.fStar[i] });
-      long.push({ c, run, mode: p.mode, quantity: 'train loss', value: s.trainLoss[i], flat: true });
-      long.push({ c, run, mode: p.mode, quantity: 'population risk', value: s.risk[i], flat: true });
+      long.push({ c, run, panel, seed: r.seed, mode: p.mode, quantity: 'F = Tr ∇²L', value: s.F[i] });
+      long.push({ c, run, panel, seed: r.seed, mode: p.mode, quantity: 'F* (invariant)', value: s.fStar[i] });
+      long.push({
+        c,
+        run,
+        panel,
+        seed: r.seed,
+        mode: p.mode,
+        quantity: 'train loss',
+        value: s.trainLoss[i],
+        flat: true,
+      });
+      long.push({
+        c,
+        run,
+        panel,
+        seed: r.seed,
+        mode: p.mode,
+        quantity: 'population risk',
+        value: s.risk[i],
+        flat: true,
+      });
     });
   }
   const figures: Figure[] = [
@@ -29,14 +48,20 @@ export function analyseSymmetry(rows: Row[], ctx: AnalysisContext): Analysis {
       id: 'h1-orbit-flatness',
       title: 'Flatness along a rescaling orbit',
       caption:
-        'Exact Hessian trace F and invariant flatness F* at θ_c = (c^{-k} a, c W) (global) or per-neuron factors c_j = c^{ξ_j}; F is U-shaped, F* is constant.',
+        'Exact Hessian trace F and invariant flatness F* at θ_c = (c^{-k} a, c W) (global, top row) or per-neuron factors c_j = c^{ξ_j} (bottom row), one panel per interpolator and activation, one line per seed; F is U-shaped, F* is constant.',
       spec: chart({
         title: 'F and F* along the orbit',
         data: long.filter((d) => !d.flat && (d.value as number) > 0),
-        x: { field: 'c', title: 'rescaling factor c', log: true },
-        y: { field: 'value', title: 'flatness', log: true },
+        x: { field: 'c', title: 'rescaling factor c (log)', log: true },
+        y: { field: 'value', title: 'flatness (log)', log: true },
         color: { field: 'quantity', title: 'quantity' },
-        dash: { field: 'run', title: 'orbit' },
+        // One panel per (interpolator, activation) and orbit mode; seeds are separate lines, not legend entries.
+        column: { field: 'panel', title: 'interpolator, activation' },
+        row: { field: 'mode', title: 'orbit' },
+        detail: 'seed',
+        width: 200,
+        height: 150,
+        tooltip: ['run', 'c', 'value'],
       }),
     },
     {
@@ -48,10 +73,15 @@ export function analyseSymmetry(rows: Row[], ctx: AnalysisContext): Analysis {
         title: 'train loss and risk along the orbit',
         // Log axis: a memorizer's risk can be 10⁶ × another orbit's, which flattens a linear axis.
         data: long.filter((d) => d.flat && (d.value as number) > 0),
-        x: { field: 'c', title: 'rescaling factor c', log: true },
-        y: { field: 'value', title: 'loss / risk', log: true },
+        x: { field: 'c', title: 'rescaling factor c (log)', log: true },
+        y: { field: 'value', title: 'train loss / population risk (log)', log: true },
         color: { field: 'quantity', title: 'quantity' },
-        dash: { field: 'run', title: 'orbit' },
+        column: { field: 'panel', title: 'interpolator, activation' },
+        row: { field: 'mode', title: 'orbit' },
+        detail: 'seed',
+        width: 200,
+        height: 150,
+        tooltip: ['run', 'c', 'value'],
       }),
     },
   ];
