@@ -34,12 +34,16 @@ export interface ChartOptions {
   errorBars?: { lo: string; hi: string };
   /** One panel per value of this field. */
   column?: { field: string; title: string };
+  /** With `column`: a grid of panels, one row per value of this field. */
+  row?: { field: string; title: string };
   mark?: 'line' | 'point' | 'bar';
   width?: number;
   height?: number;
   /** Extra layers (e.g. a reference line), in the same data coordinates. */
   rules?: { y: number; label: string }[];
   tooltip?: string[];
+  /** Draw one line per value of this field without a legend entry (e.g. seeds). */
+  detail?: string;
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -77,6 +81,7 @@ export function chart(o: ChartOptions): VegaLiteSpec {
         : {}),
       ...(o.shape && mark !== 'bar' ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } } : {}),
       ...(o.tooltip ? { tooltip: o.tooltip.map((f) => ({ field: f })) } : {}),
+      ...(o.detail ? { detail: { field: o.detail, type: 'nominal' } } : {}),
     },
   };
   const layers: Record<string, unknown>[] = [main];
@@ -116,7 +121,10 @@ export function chart(o: ChartOptions): VegaLiteSpec {
   if (o.column) {
     return {
       ...base,
-      facet: { column: { field: o.column.field, type: 'nominal', title: o.column.title } },
+      facet: {
+        column: { field: o.column.field, type: 'nominal', title: o.column.title },
+        ...(o.row ? { row: { field: o.row.field, type: 'nominal', title: o.row.title } } : {}),
+      },
       spec: body,
       resolve: { scale: { y: 'independent' } },
     };

@@ -21,6 +21,8 @@ export interface Provenance {
   expected: number;
   /** flatlab versions that produced the stored results. */
   storedVersions: string[];
+  /** One line per study type whose database mixes computation versions (empty: none). */
+  studyVersions: string[];
 }
 
 export interface RenderedFigure {
@@ -117,6 +119,7 @@ ${failed}
 <tr><td>run time</td><td>${prov.seconds === null ? '—' : `${prov.seconds.toFixed(0)} s`}</td><td>command</td><td><code>${escapeHtml(prov.command)}</code></td></tr>
 <tr><td>loss convention</td><td>${escapeHtml(prov.lossConvention)}</td><td>results computed by</td><td>flatlab ${escapeHtml(prov.storedVersions.join(', ') || prov.version)}</td></tr>
 </table>
+${prov.studyVersions.length ? `<div class="mixed-versions inconclusive" data-mixed-versions="true">Stored results of other study versions: ${prov.studyVersions.map(escapeHtml).join('; ')}.</div>` : ''}
 <h2>Summary</h2>
 <ul>${summary}</ul>
 ${body}

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../node/safe-write.js';
 import { LOSS_CONVENTION } from '../model/network.js';
 import { expandStudy } from '../studies/expand.js';
+import { studyType } from '../studies/registry.js';
 import type { Scale, StudySpec } from '../studies/spec.js';
 import type { ResultStore } from '../studies/store.js';
 import { analyse, type Row, type Section } from './analyses.js';
@@ -34,6 +35,26 @@ export function studyRows(store: ResultStore, spec: StudySpec, scale: Scale): Ro
       rows.push({ key: s.key, params: s.params, seed: s.seed, metrics: s.metrics, series: s.series, error: s.error });
   }
   return rows;
+}
+
+/**
+ * One line per study type of the run whose database also holds rows of another computation version
+ * (or of none: written before versions existed). Those rows have other keys, so they are never used;
+ * the line says they are there, so a reader of a mixed database knows.
+ */
+export function studyVersionNotes(store: ResultStore, specs: readonly StudySpec[]): string[] {
+  const notes: string[] = [];
+  const counts = store.studyVersions();
+  for (const name of [...new Set(specs.map((s) => s.study))]) {
+    const current = studyType(name)?.version;
+    const others = counts.filter((c) => c.study === name && c.version !== current);
+    if (!others.length) continue;
+    const listed = others
+      .map((c) => `${c.count} of ${c.version === null ? 'no version (before versioning)' : `version ${c.version}`}`)
+      .join(', ');
+    notes.push(`${name}: the database mixes versions — current version ${current}; also holds ${listed}, not used`);
+  }
+  return notes;
 }
 
 export interface ReportResult {
@@ -83,8 +104,10 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
     command: o.command,
     lossConvention: LOSS_CONVENTION,
     expected,
-    // Keys do not include the version: results computed by an older flatlab are reused, and said so here.
+    // Keys include each study's computation version, not flatlab's: results of an older flatlab whose
+    // study computed the same way are reused, and said so here.
     storedVersions: [...new Set(o.store.all().map((t) => t.version))].sort(),
+    studyVersions: studyVersionNotes(o.store, o.specs),
   };
   const path = join(o.dir, 'index.html');
   writeFileAtomic(path, reportHtml(prov, rendered));
@@ -98,7 +121,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   }));
   writeFileAtomic(
     join(o.dir, 'tables.json'),
-    `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studies: tables }, null, 1)}\n`,
+    `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studyVersions: prov.studyVersions, studies: tables }, null, 1)}\n`,
   );
   return { path, sections: rendered.map((r) => r.section) };
 }

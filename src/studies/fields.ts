@@ -1,28 +1,35 @@
 /**
  * The catalogue of study parameters: every field a study grid may vary, with its type and allowed
- * range. Each study type picks the fields it understands (src/studies/types.ts); a spec naming any
+ * range. Each study type picks the fields it understands (src/studies/<type>/schema.ts); a spec naming any
  * other field is rejected. Activations and targets are named presets so that a grid axis is a list of
  * plain strings.
  */
 import { z } from 'zod';
-import type { ActivationSpec } from '../model/activations.js';
+import { ACTIVATION_NAMES, type ActivationSpec, makeActivation } from '../model/activations.js';
+import { parseActivationString } from '../model/format.js';
+import { parseInputSyntax } from '../data/inputs.js';
+import { parseLinksSyntax } from '../data/targets.js';
+import { InputError } from '../errors.js';
 import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
 import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 
-/** Student activations offered to studies, with their degree of homogeneity k. */
+/** Student activations offered to studies (their degree k is the activation registry's). */
 export const STUDY_ACTIVATIONS = {
-  relu: { spec: { name: 'relu' }, k: 1 },
-  abs: { spec: { name: 'abs' }, k: 1 },
-  relu2: { spec: { name: 'relu_pow', p: 2 }, k: 2 },
-  square: { spec: { name: 'square' }, k: 2 },
-} as const satisfies Record<string, { spec: ActivationSpec; k: number }>;
-export type StudyActivation = keyof typeof STUDY_ACTIVATIONS;
+  relu: { spec: { name: 'relu' } },
+  abs: { spec: { name: 'abs' } },
+  relu2: { spec: { name: 'relu_pow', p: 2 } },
+  square: { spec: { name: 'square' } },
+} as const satisfies Record<string, { spec: ActivationSpec }>;
+/** A student activation as a spec writes it: an old alias (relu2) or the CLI's syntax (leaky_relu:0.1, …). */
+export type StudyActivation = string;
 
 /**
- * Teacher presets f*(x) = Σ_l c_l g_l(u_lᵀx). `exactFor` lists the student activations that represent
- * the target exactly (zero approximation error); every other pairing has an approximation error.
+ * Teacher presets f*(x) = Σ_l c_l g_l(u_lᵀx), the old `target` values. `exactFor` is what these presets
+ * were documented with; whether a student represents a target exactly is now decided by the teacher
+ * construction's rule (src/studies/target.ts `representsExactly`), which agrees on every built-in
+ * pairing — it does not know t² = relu²(t) + relu²(−t), so `square` counts as approximate for relu².
  */
 export const STUDY_TARGETS = {
   relu: { links: [{ name: 'relu' }], coeffs: [1], exactFor: ['relu'] },
@@ -53,7 +60,7 @@ export const STUDY_TARGETS = {
   },
 } as const satisfies Record<
   string,
-  { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly StudyActivation[] }
+  { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly (keyof typeof STUDY_ACTIVATIONS)[] }
 >;
 export type StudyTarget = keyof typeof STUDY_TARGETS;
 
@@ -61,15 +68,10 @@ export type StudyTarget = keyof typeof STUDY_TARGETS;
  * Targets chosen per student so that a grid over activations keeps zero approximation error:
  * "matched" is one index, "matched2" two indices (where the student can represent two).
  */
-export const MATCHED_TARGETS: Record<string, Record<StudyActivation, StudyTarget>> = {
+export const MATCHED_TARGETS: Record<string, Record<string, StudyTarget>> = {
   matched: { relu: 'relu', abs: 'abs', relu2: 'relu2', square: 'square' },
   matched2: { relu: 'relu+abs', abs: 'abs', relu2: 'relu2+relu2', square: 'square' },
 };
-
-/** The concrete target preset of a (target, activation) pair. */
-export function resolveTarget(target: string, act: StudyActivation): StudyTarget {
-  return MATCHED_TARGETS[target]?.[act] ?? (target as StudyTarget);
-}
 
 /** Interpolator constructions and learned interpolators compared in H2/H4. */
 export const CONSTRUCTIONS = [
@@ -104,14 +106,56 @@ function fromDef(table: readonly ParamDef[], key: string): z.ZodNumber {
 const names = <T extends Record<string, unknown>>(o: T) =>
   Object.keys(o) as [keyof T & string, ...(keyof T & string)[]];
 
+/**
+ * A string field parsed by the CLI's own parser: the parser's one-line InputError becomes the field's
+ * message (the spec validator prefixes the path).
+ */
+function parsedBy(parse: (s: string) => unknown) {
+  return z.string().superRefine((s, ctx) => {
+    try {
+      parse(s);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+    }
+  });
+}
+
+/** A homogeneous student activation: old alias or `flatlab train --activation` syntax. */
+function checkActivation(s: string): void {
+  const name = /^([a-z_]+)/.exec(s.trim())?.[1] ?? '';
+  if (!(name in STUDY_ACTIVATIONS) && !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
+    const aliases = Object.keys(STUDY_ACTIVATIONS)
+      .map((a) => `"${a}"`)
+      .join('|');
+    throw new InputError(
+      `unknown activation "${s}" (allowed: ${aliases}, or flatlab train's syntax: ${ACTIVATION_NAMES.join(', ')} with leaky_relu:α, relu_pow:p, abs_pow:p)`,
+    );
+  }
+  const act = makeActivation(activationSpec(s, `"${s}"`));
+  if (act.degree === null) throw new InputError(`"${s}" is not positively homogeneous (σ(ct) = c^k σ(t) needed)`);
+}
+
+/** Links in `flatlab data --links` syntax (the count of '+' parts is r unless r is given). */
+function checkLinks(s: string): void {
+  const t = s.trim();
+  parseLinksSyntax(t, ['product', 'max', 'norm'].includes(t) ? 2 : t.split('+').length);
+}
+
 /** Field name → schema of ONE value. */
 export const FIELDS = {
   d: fromDef(DATA_PARAMS, 'd'),
   n: fromDef(DATA_PARAMS, 'n'),
   m: fromDef(TRAIN_PARAMS, 'width'),
-  activation: z.enum(names(STUDY_ACTIVATIONS)),
-  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS)]),
+  activation: parsedBy(checkActivation),
+  /** A preset target (absent when the spec gives links instead). */
+  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS), 'matched3']).optional(),
   noise: fromDef(DATA_PARAMS, 'noise'),
+  /** Target in `flatlab data` terms (instead of a preset `target`): links, r, coeffs, input law, index. */
+  links: parsedBy(checkLinks).optional(),
+  r: fromDef(DATA_PARAMS, 'r').optional(),
+  coeffs: z.union([z.string(), z.number()]).optional(),
+  input: parsedBy((s) => parseInputSyntax(s, /anisotropic:[^p]/.test(s) ? s.split(',').length : 1)).optional(),
+  index: z.enum(['random', 'axes']).optional(),
   construction: z.enum(CONSTRUCTIONS),
   algorithm: z.enum(ALGORITHMS),
   /** Width of learned interpolators (gd, sam, label-noise, flattest) in H2/H4. */
@@ -131,15 +175,20 @@ export const FIELDS = {
 } as const;
 export type FieldName = keyof typeof FIELDS;
 
-export function activationSpec(name: StudyActivation): ActivationSpec {
-  return { ...STUDY_ACTIVATIONS[name].spec } as ActivationSpec;
-}
+/**
+ * The target fields in `flatlab data` terms, accepted by every study type; absent by default, so a
+ * trial that does not use them keeps the parameters (and key) it had before they existed.
+ */
+export const TARGET_FIELD_DEFAULTS = {
+  links: undefined,
+  r: undefined,
+  coeffs: undefined,
+  input: undefined,
+  index: undefined,
+} as const;
 
-export function activationDegree(name: StudyActivation): number {
-  return STUDY_ACTIVATIONS[name].k;
-}
-
-/** Whether the student `act` can represent target `t` exactly (no approximation error). */
-export function isExact(t: string, act: StudyActivation): boolean {
-  return (STUDY_TARGETS[resolveTarget(t, act)].exactFor as readonly string[]).includes(act);
+/** The activation spec of a study's `activation` field: an old alias first, else the CLI syntax. */
+export function activationSpec(name: StudyActivation, where = 'activation'): ActivationSpec {
+  const alias = (STUDY_ACTIVATIONS as Record<string, { spec: ActivationSpec } | undefined>)[name];
+  return alias ? { ...alias.spec } : parseActivationString(name, where);
 }

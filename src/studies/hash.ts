@@ -1,5 +1,5 @@
 /**
- * Trial identity: a SHA-256 of the canonical JSON of (study type, params, seed). Pure TypeScript so
+ * Trial identity: a SHA-256 of the canonical JSON of (study type, params, seed, computation version). Pure TypeScript so
  * that the same key is computed in Node, in worker threads and in the browser; a test checks it
  * against node:crypto.
  */
@@ -86,7 +86,12 @@ export function sha256Hex(message: string): string {
   return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
 }
 
-/** The trial key: sha-256 of canonical JSON of {study, params, seed}. */
-export function trialKey(study: string, params: Record<string, unknown>, seed: number): string {
-  return sha256Hex(canonicalJson({ study, params, seed }));
+/**
+ * The trial key: sha-256 of canonical JSON of {study, params, seed, version}. `version` is the study
+ * module's computation version: a module that changes how it computes bumps it, so its new trials get
+ * new keys and an existing database's old rows are never reused. (Without a version the key is the
+ * pre-versioning one, which the store recognises as such.)
+ */
+export function trialKey(study: string, params: Record<string, unknown>, seed: number, version?: number): string {
+  return sha256Hex(canonicalJson({ study, params, seed, version }));
 }

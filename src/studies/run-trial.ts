@@ -1,32 +1,25 @@
 /**
  * Run one trial: pure and deterministic (same trial ⇒ same metrics, bit for bit, on one backend).
- * Dispatches on trial.study to the study's science in src/studies/trials/. A deterministic failure
- * (invalid parameters, divergence, a construction that cannot interpolate) is returned as a result
- * with `error`, so a sweep records it once instead of retrying forever.
+ * Dispatches on trial.study through the registry of study modules (src/studies/registry.ts). A
+ * deterministic failure (invalid parameters, divergence, a construction that cannot interpolate) is
+ * returned as a result with `error`, so a sweep records it once instead of retrying forever.
  */
 import { getBackend } from '../linalg/backend.js';
 import { VERSION } from '../version.js';
+import { studyType } from './registry.js';
 import type { Trial, TrialResult } from './trial-types.js';
-import { STUDY_RUNNERS } from './trials/index.js';
-
-export interface TrialOutput {
-  metrics: Record<string, number | string | boolean | null>;
-  series?: Record<string, number[]>;
-}
-
-export type StudyRunner = (params: Record<string, unknown>, seed: number) => TrialOutput;
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export function runTrial(trial: Trial): TrialResult {
   const t0 = now();
   const base = { key: trial.key, version: VERSION, backend: getBackend().name };
-  const runner = STUDY_RUNNERS[trial.study];
-  if (!runner) {
+  const study = studyType(trial.study);
+  if (!study) {
     return { ...base, metrics: {}, error: `unknown study type "${trial.study}"`, elapsedMs: now() - t0 };
   }
   try {
-    const out = runner(trial.params as Record<string, unknown>, trial.seed);
+    const out = study.run(trial.params, trial.seed);
     return { ...base, metrics: out.metrics, series: out.series, elapsedMs: now() - t0 };
   } catch (e) {
     const msg = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);

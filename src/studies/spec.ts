@@ -8,7 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { FIELDS, type FieldName } from './fields.js';
-import { STUDY_TYPE_NAMES, STUDY_TYPES, type Params, type StudyTypeDef } from './types.js';
+import type { RegisteredStudy } from './definition.js';
+import { STUDY_TYPE_NAMES, studyType } from './registry.js';
+
+export type Params = Record<string, unknown>;
 
 export const SCALES = ['smoke', 'default', 'full'] as const;
 export type Scale = (typeof SCALES)[number];
@@ -40,7 +43,7 @@ const strict = <T extends z.ZodRawShape>(shape: T) =>
         : undefined,
   });
 
-function gridSchema(type: StudyTypeDef) {
+function gridSchema(type: RegisteredStudy) {
   const shape: Record<string, z.ZodType> = {};
   for (const f of Object.keys(type.defaults) as FieldName[]) {
     shape[f] = z
@@ -53,7 +56,7 @@ function gridSchema(type: StudyTypeDef) {
   return strict(shape);
 }
 
-function specSchema(type: StudyTypeDef) {
+function specSchema(type: RegisteredStudy) {
   const grid = gridSchema(type);
   const scale = strict({
     seeds: z
@@ -76,7 +79,7 @@ function specSchema(type: StudyTypeDef) {
     base: grid.optional(),
     scales: strict({ smoke: scale, default: scale, full: scale }),
     outputs: z
-      .array(z.enum(type.metrics as [string, ...string[]]))
+      .array(z.enum(type.metricNames as [string, ...string[]]))
       .min(1)
       .optional(),
   });
@@ -91,14 +94,23 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
 
 /** Every trial's parameters of one scale, in a deterministic order (fields sorted, values as listed). */
 export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
-  const type = STUDY_TYPES[spec.study];
+  const type = studyType(spec.study);
+  if (!type) throw new InputError(`study: unknown study type "${spec.study}"`);
   const axes: Record<string, readonly unknown[]> = {};
   for (const [f, v] of Object.entries(type.defaults)) axes[f] = [v];
   Object.assign(axes, spec.base, spec.scales[scale].grid);
+  // A target given by `links` replaces the preset `target` (whose default would otherwise stay in).
+  if (Object.hasOwn(spec.base, 'links') || Object.hasOwn(spec.scales[scale].grid, 'links')) delete axes.target;
   let points: Params[] = [{}];
   for (const f of Object.keys(axes).sort()) {
     const next: Params[] = [];
-    for (const p of points) for (const v of axes[f]) next.push({ ...p, [f]: v });
+    for (const p of points)
+      for (const v of axes[f]) {
+        // Absent optional fields stay absent: the trial's parameters (and key) are as before they existed.
+        const q = { ...p };
+        if (v !== undefined) q[f] = v;
+        next.push(q);
+      }
     points = next;
   }
   return points;
@@ -110,12 +122,12 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     throw new InputError(`${where}a study spec must be an object`);
   const studyName = (raw as Record<string, unknown>).study;
-  if (typeof studyName !== 'string' || !STUDY_TYPES[studyName]) {
+  const type = typeof studyName === 'string' ? studyType(studyName) : undefined;
+  if (!type) {
     throw new InputError(
       `${where}study: must be one of ${STUDY_TYPE_NAMES.join(', ')} (got ${JSON.stringify(studyName)})`,
     );
   }
-  const type = STUDY_TYPES[studyName];
   const r = specSchema(type).safeParse(raw);
   if (!r.success) throw new InputError(`${where}${formatIssues(r.error.issues)}`);
   const v = r.data as z.infer<ReturnType<typeof specSchema>>;
@@ -129,12 +141,17 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     scales: Object.fromEntries(
       SCALES.map((s) => [s, { seeds: v.scales[s].seeds, grid: (v.scales[s].grid ?? {}) as Record<string, unknown[]> }]),
     ) as unknown as Record<Scale, ScaleSpec>,
-    outputs: v.outputs ?? type.metrics,
+    outputs: v.outputs ?? type.metricNames,
   };
+  for (const s of SCALES) {
+    const sets = (f: string) => Object.hasOwn(spec.base, f) || Object.hasOwn(spec.scales[s].grid, f);
+    if (sets('target') && sets('links'))
+      throw new InputError(`${where}scales.${s}: give the target either as target (a preset) or as links, not both`);
+  }
   // Cross-field checks on every trial of every scale, so an impossible full-scale trial is caught too.
   for (const s of SCALES) {
     for (const p of gridPoints(spec, s)) {
-      const msg = type.check?.(p);
+      const msg = type.check(p);
       if (msg) throw new InputError(`${where}scales.${s}.grid: ${msg}`);
     }
   }

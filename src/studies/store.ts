@@ -14,6 +14,8 @@ export interface StoredTrial {
   readonly study: string;
   readonly params: Record<string, unknown>;
   readonly seed: number;
+  /** The study module's computation version that produced it (null: stored before versioning). */
+  readonly studyVersion: number | null;
   readonly metrics: Record<string, number | string | boolean | null>;
   readonly series: Record<string, number[]> | null;
   readonly error: string | null;
@@ -28,6 +30,7 @@ interface Row {
   study: string;
   params: string;
   seed: number;
+  study_version: number | null;
   metrics: string;
   series: string | null;
   error: string | null;
@@ -43,6 +46,7 @@ CREATE TABLE IF NOT EXISTS trials (
   study       TEXT NOT NULL,
   params      TEXT NOT NULL,
   seed        INTEGER NOT NULL,
+  study_version INTEGER,
   metrics     TEXT NOT NULL,
   series      TEXT,
   error       TEXT,
@@ -62,6 +66,7 @@ function fromRow(r: Row): StoredTrial {
     study: r.study,
     params: JSON.parse(r.params),
     seed: r.seed,
+    studyVersion: r.study_version,
     metrics: JSON.parse(r.metrics),
     series: r.series ? JSON.parse(r.series) : null,
     error: r.error,
@@ -91,9 +96,13 @@ export class ResultStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 10000');
     this.db.exec(SCHEMA);
+    // Databases written before study versions existed lack the column; their rows read as version null.
+    const cols = this.db.prepare('PRAGMA table_info(trials)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'study_version'))
+      this.db.exec('ALTER TABLE trials ADD COLUMN study_version INTEGER');
     this.insertStmt = this.db.prepare(`INSERT INTO trials
-      (key, study, params, seed, metrics, series, error, version, backend, elapsed_ms, started_at, finished_at)
-      VALUES (@key, @study, @params, @seed, @metrics, @series, @error, @version, @backend, @elapsed_ms, @started_at, @finished_at)
+      (key, study, params, seed, study_version, metrics, series, error, version, backend, elapsed_ms, started_at, finished_at)
+      VALUES (@key, @study, @params, @seed, @study_version, @metrics, @series, @error, @version, @backend, @elapsed_ms, @started_at, @finished_at)
       ON CONFLICT(key) DO UPDATE SET
         metrics = excluded.metrics, series = excluded.series, error = excluded.error, version = excluded.version,
         backend = excluded.backend, elapsed_ms = excluded.elapsed_ms, started_at = excluded.started_at, finished_at = excluded.finished_at
@@ -116,6 +125,7 @@ export class ResultStore {
         study: trial.study,
         params: json(trial.params),
         seed: trial.seed,
+        study_version: trial.studyVersion ?? null,
         metrics: json(result.metrics),
         series: result.series ? json(result.series) : null,
         error: result.error ?? null,
@@ -154,6 +164,15 @@ export class ResultStore {
         : this.db.prepare('SELECT * FROM trials ORDER BY key').all()
     ) as Row[];
     return rows.map(fromRow);
+  }
+
+  /** How many stored trials each (study type, computation version) has; version null = pre-versioning. */
+  studyVersions(): { study: string; version: number | null; count: number }[] {
+    return this.db
+      .prepare(
+        'SELECT study, study_version AS version, COUNT(*) AS count FROM trials GROUP BY study, study_version ORDER BY study, study_version',
+      )
+      .all() as { study: string; version: number | null; count: number }[];
   }
 
   count(): number {

@@ -6,12 +6,14 @@
  */
 
 export interface Trial {
-  /** Stable hash of (study type, params, seed): the identity used for resume and de-duplication. */
+  /** Stable hash of (study type, params, seed, study version): the identity used for resume and de-duplication. */
   readonly key: string;
   /** Study type, e.g. "symmetry", "nongeneralizing", "flattest", "ordering", "algorithms", "estimators". */
   readonly study: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly seed: number;
+  /** The study module's computation version (part of the key); absent on pre-versioning trials. */
+  readonly studyVersion?: number;
 }
 
 export interface TrialResult {

@@ -10,7 +10,7 @@ import {
   studyData,
   studyHyperparams,
   topEigenvalue,
-} from '../../src/studies/trials/common.js';
+} from '../../src/studies/common.js';
 import { ALGORITHMS, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 

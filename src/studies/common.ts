@@ -3,47 +3,37 @@
  * every interpolator a study can ask for (constructions and learned ones), all built from the core
  * modules (data, interpolators, training, risk) with seeds derived from the trial seed.
  */
-import type { Dataset } from '../../data/dataset.js';
-import { makeDataset } from '../../data/generate.js';
-import type { LinkSpec, TargetSpec } from '../../data/target.js';
-import { targetVariance } from '../../data/targets.js';
-import { memorizer, randomFeatures, teacherInterpolator } from '../../interpolators/index.js';
-import { type Activation, makeActivation } from '../../model/activations.js';
-import { hvp, loss, type Network, paramCount } from '../../model/network.js';
-import { populationRisk } from '../../risk/population.js';
-import { deriveSeed, Rng } from '../../rng/xoshiro.js';
-import { type Algorithm, parseTrainConfig } from '../../training/params.js';
-import { initNetwork } from '../../training/init.js';
-import { train } from '../../training/trainer.js';
-import { activationSpec, resolveTarget, STUDY_TARGETS, type StudyActivation } from '../fields.js';
+import type { Dataset } from '../data/dataset.js';
+import { makeDataset } from '../data/generate.js';
+import type { TargetSpec } from '../data/target.js';
+import { targetVariance } from '../data/targets.js';
+import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
+import { type Activation, makeActivation } from '../model/activations.js';
+import { powerIteration } from '../measures/lanczos.js';
+import { hessianOperator } from '../measures/operators.js';
+import { loss, type Network } from '../model/network.js';
+import { populationRisk } from '../risk/population.js';
+import { deriveSeed } from '../rng/xoshiro.js';
+import { type Algorithm, parseTrainConfig } from '../training/params.js';
+import { initNetwork } from '../training/init.js';
+import { train } from '../training/trainer.js';
+import { activationSpec, type StudyActivation } from './fields.js';
+import { resolveStudyTarget, type TargetFields } from './target.js';
 
-export interface CommonParams {
-  d: number;
-  n: number;
+export interface CommonParams extends TargetFields {
   m: number;
-  activation: StudyActivation;
-  target: string;
-  noise: number;
 }
 
-export function studyActivation(p: { activation: unknown }): Activation {
-  return makeActivation(activationSpec(p.activation as StudyActivation));
+export function studyActivation(p: { activation: StudyActivation }): Activation {
+  return makeActivation(activationSpec(p.activation));
 }
 
-/** The trial's data set: depends only on (d, n, target, noise, seed) (and the activation for matched targets), so every construction of a group sees the same data. */
-export function studyData(p: CommonParams, seed: number): StudyDataset {
-  const preset = STUDY_TARGETS[resolveTarget(p.target, p.activation)];
-  const links = preset.links.map((l) => JSON.parse(JSON.stringify(l)) as LinkSpec);
-  const data = makeDataset({
-    d: p.d,
-    n: p.n,
-    r: links.length,
-    links,
-    coeffs: [...preset.coeffs],
-    noise: p.noise,
-    index: 'random',
-    seed: deriveSeed(seed, 'study-data'),
-  });
+/**
+ * The trial's data set: depends only on (d, n, the target fields, noise, seed) (and the activation for
+ * matched targets), so every construction of a group sees the same data.
+ */
+export function studyData(p: TargetFields, seed: number): StudyDataset {
+  const data = makeDataset({ ...resolveStudyTarget(p).data, n: p.n, seed: deriveSeed(seed, 'study-data') });
   const target = data.target;
   // Generated data always carry their target; the type says so for the trial code.
   if (!target) throw new Error('studyData: generated data set has no target');
@@ -191,28 +181,13 @@ export function buildInterpolator(
 }
 
 /**
- * Largest eigenvalue of the loss Hessian at `net` by power iteration on exact Hessian-vector products
- * (30 iterations from a seeded Gaussian start; the Rayleigh quotient of the last iterate, so a slight
- * underestimate — hence a rate 1/λ, not the limit 2/λ).
+ * Largest eigenvalue of the loss Hessian at `net`: the measures module's power iteration
+ * (src/measures/lanczos.ts) on exact Hessian-vector products, `iters` products from a seeded start, no
+ * early stop. The Rayleigh quotient of the last iterate slightly underestimates λ_max — hence a rate
+ * 1/λ, not the limit 2/λ.
  */
 export function topEigenvalue(net: Network, data: Dataset, seed: number, iters = 30): number {
-  const rng = new Rng(seed);
-  let v = rng.fillNormal(new Float64Array(paramCount(net)), 1);
-  let lambda = 0;
-  for (let t = 0; t < iters; t++) {
-    let nv = 0;
-    for (const x of v) nv += x * x;
-    nv = Math.sqrt(nv);
-    for (let i = 0; i < v.length; i++) v[i] /= nv;
-    const h = hvp(net, data, v.subarray(0, net.m), v.subarray(net.m));
-    const hv = new Float64Array(v.length);
-    hv.set(h.ha, 0);
-    hv.set(h.hW, net.m);
-    lambda = 0;
-    for (let i = 0; i < v.length; i++) lambda += v[i] * hv[i];
-    v = hv;
-  }
-  return Math.abs(lambda);
+  return Math.abs(powerIteration(hessianOperator(net, data), { budget: iters, seed, tol: 0 }).eigenvalue);
 }
 
 /** Train loss and max residual of a network on its data. */

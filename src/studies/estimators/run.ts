@@ -4,20 +4,14 @@
  */
 import { hessianTrace } from '../../flatness/trace.js';
 import { hessianOperator } from '../../measures/operators.js';
-import { estimateTrace, type TraceMethod } from '../../measures/trace-estimators.js';
+import { estimateTrace } from '../../measures/trace-estimators.js';
 import { deriveSeed } from '../../rng/xoshiro.js';
 import { initNetwork } from '../../training/init.js';
-import type { TrialOutput } from '../run-trial.js';
-import { type CommonParams, studyActivation, studyData } from './common.js';
+import { studyActivation, studyData } from '../common.js';
+import type { TrialOutput } from '../definition.js';
+import type { EstimatorsMetrics, EstimatorsParams } from './schema.js';
 
-interface EstimatorParams extends CommonParams {
-  method: TraceMethod;
-  budget: number;
-  reps: number;
-}
-
-export function runEstimators(raw: Record<string, unknown>, seed: number): TrialOutput {
-  const p = raw as unknown as EstimatorParams;
+export function runEstimators(p: EstimatorsParams, seed: number): TrialOutput<EstimatorsMetrics> {
   const data = studyData(p, seed);
   const net = initNetwork(studyActivation(p), p.m, p.d, {
     init: 'gaussian',

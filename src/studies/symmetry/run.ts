@@ -8,18 +8,11 @@ import { forward } from '../../model/network.js';
 import { Rng, deriveSeed } from '../../rng/xoshiro.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { rescale } from '../../symmetry/rescale.js';
-import type { TrialOutput } from '../run-trial.js';
-import { baselines, buildInterpolator, type CommonParams, studyActivation, studyData, studyRisk } from './common.js';
+import type { TrialOutput } from '../definition.js';
+import { baselines, buildInterpolator, studyActivation, studyData, studyRisk } from '../common.js';
+import type { SymmetryMetrics, SymmetryParams } from './schema.js';
 
-interface SymmetryParams extends CommonParams {
-  construction: string;
-  mode: 'global' | 'per-neuron';
-  logRange: number;
-  points: number;
-}
-
-export function runSymmetry(raw: Record<string, unknown>, seed: number): TrialOutput {
-  const p = raw as unknown as SymmetryParams;
+export function runSymmetry(p: SymmetryParams, seed: number): TrialOutput<SymmetryMetrics> {
   const data = studyData(p, seed);
   const act = studyActivation(p);
   const base = buildInterpolator(p.construction, data, act, { m: p.m }, seed).net;

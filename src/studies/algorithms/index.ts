@@ -1,0 +1,21 @@
+/**
+ * The algorithm comparison (docs/math.md#algorithms, §6): every training algorithm on the same data.
+ * One module: fields, run, analysis and verdict of the `algorithms` study type.
+ */
+import { sizeCheck } from '../checks.js';
+import { defineStudy } from '../definition.js';
+import { runLearnedTrial } from '../learned-run.js';
+import { analyseAlgorithms } from './analysis.js';
+import { ALGORITHMS_DEFAULTS, algorithmsMetrics, algorithmsParams } from './schema.js';
+
+export const algorithmsStudy = defineStudy({
+  name: 'algorithms',
+  hypothesis: 'algorithms',
+  version: 1,
+  defaults: ALGORITHMS_DEFAULTS,
+  params: algorithmsParams,
+  metrics: algorithmsMetrics,
+  check: sizeCheck,
+  run: (p, seed) => ({ metrics: runLearnedTrial(p, seed) }),
+  analyse: analyseAlgorithms,
+});

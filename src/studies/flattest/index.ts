@@ -1,0 +1,21 @@
+/**
+ * H3 (docs/math.md#hypotheses, §9): flattest interpolators generalize. One module: fields, run,
+ * analysis and verdict of the `flattest` study type.
+ */
+import { sizeCheck } from '../checks.js';
+import { defineStudy } from '../definition.js';
+import { runLearnedTrial } from '../learned-run.js';
+import { analyseFlattest } from './analysis.js';
+import { FLATTEST_DEFAULTS, flattestMetrics, flattestParams } from './schema.js';
+
+export const flattestStudy = defineStudy({
+  name: 'flattest',
+  hypothesis: 'H3',
+  version: 1,
+  defaults: FLATTEST_DEFAULTS,
+  params: flattestParams,
+  metrics: flattestMetrics,
+  check: sizeCheck,
+  run: (p, seed) => ({ metrics: runLearnedTrial(p, seed) }),
+  analyse: analyseFlattest,
+});

@@ -1,0 +1,22 @@
+/**
+ * H4 (docs/math.md#hypotheses, §9): invariant flatness orders interpolators by risk, raw flatness does
+ * not. One module: fields, run, analysis and verdict of the `ordering` study type.
+ */
+import { both, memorizerCheck, sizeCheck } from '../checks.js';
+import { defineStudy } from '../definition.js';
+import { analyseOrdering } from './analysis.js';
+import { runOrdering } from './run.js';
+import { ORDERING_DEFAULTS, orderingMetrics, orderingParams } from './schema.js';
+
+export const orderingStudy = defineStudy({
+  name: 'ordering',
+  hypothesis: 'H4',
+  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
+  version: 2,
+  defaults: ORDERING_DEFAULTS,
+  params: orderingParams,
+  metrics: orderingMetrics,
+  check: both(sizeCheck, memorizerCheck),
+  run: runOrdering,
+  analyse: analyseOrdering,
+});

@@ -1,0 +1,22 @@
+/**
+ * H1 (docs/math.md#hypotheses, §9): the rescaling symmetry makes raw flatness arbitrary. One module:
+ * fields, run, analysis and verdict of the `symmetry` study type.
+ */
+import { defineStudy } from '../definition.js';
+import { both, memorizerCheck, sizeCheck } from '../checks.js';
+import { analyseSymmetry } from './analysis.js';
+import { runSymmetry } from './run.js';
+import { SYMMETRY_DEFAULTS, symmetryMetrics, symmetryParams } from './schema.js';
+
+export const symmetryStudy = defineStudy({
+  name: 'symmetry',
+  hypothesis: 'H1',
+  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
+  version: 2,
+  defaults: SYMMETRY_DEFAULTS,
+  params: symmetryParams,
+  metrics: symmetryMetrics,
+  check: both(sizeCheck, memorizerCheck),
+  run: runSymmetry,
+  analyse: analyseSymmetry,
+});

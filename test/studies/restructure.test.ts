@@ -1,0 +1,88 @@
+/**
+ * The study-module restructure changed no result: a smoke run of the original six studies gives the
+ * same metrics (bit for bit, on the same backend) and the same verdicts and tables as the run stored
+ * before it (test/studies/fixtures/smoke-baseline.<backend>.json, written by `flatlab reproduce
+ * --scale smoke` at commit 1e0f2f9). Trials are matched by (study, params, seed): the keys differ only
+ * by the study version they now include. One deliberate change is allowed for: the lazy construction's
+ * step size 1/λ_max now comes from the measures module's power iteration (another seeded start vector),
+ * so its interpolators move by rounding-level amounts (≤ 1e-5 relative measured) and nothing else.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadBuiltinSpecs } from '../../src/cli/commands/reproduce.js';
+import { getBackend } from '../../src/linalg/index.js';
+import { analyse } from '../../src/report/analyses.js';
+import { studyRows } from '../../src/report/render-report.js';
+import { canonicalJson, trialKey } from '../../src/studies/hash.js';
+import { studyType } from '../../src/studies/registry.js';
+import { runStudies } from '../../src/studies/runner.js';
+import { ResultStore } from '../../src/studies/store.js';
+import { tempDir } from '../cli-helpers.js';
+
+interface Fixture {
+  backend: string;
+  trials: { study: string; params: Record<string, unknown>; seed: number; metrics: Record<string, unknown> }[];
+  tables: { studies: { study: string; verdict: unknown; verdicts: unknown; table: unknown; trials: number }[] };
+}
+
+/** Equal, except numbers within `rel` relative error (non-numbers and the structure must match exactly). */
+function expectClose(got: unknown, want: unknown, rel: number, where: string): void {
+  if (typeof want === 'number' && typeof got === 'number') {
+    expect(Math.abs(got - want), where).toBeLessThanOrEqual(rel * Math.max(Math.abs(want), Math.abs(got)));
+  } else if (want && typeof want === 'object' && got && typeof got === 'object') {
+    expect(Object.keys(got), where).toEqual(Object.keys(want));
+    for (const [k, v] of Object.entries(want))
+      expectClose((got as Record<string, unknown>)[k], v, rel, `${where}.${k}`);
+  } else {
+    expect(got, where).toEqual(want);
+  }
+}
+
+/** Rounding-level tolerance for what the lazy construction touches (see the header). */
+const LAZY_REL = 1e-4;
+
+const identity = (study: string, params: Record<string, unknown>, seed: number) =>
+  canonicalJson({ study, params, seed });
+
+describe('the study modules reproduce the results from before the restructure', () => {
+  const backend = getBackend().name;
+  const fixture: Fixture = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'fixtures', `smoke-baseline.${backend}.json`), 'utf8'),
+  );
+  const names = fixture.tables.studies.map((s) => s.study);
+  const specs = loadBuiltinSpecs().filter((s) => names.includes(s.name));
+
+  it('same metrics, verdicts and tables at smoke scale; keys change only by the study version', async () => {
+    expect(specs.map((s) => s.name)).toEqual(names);
+    const store = new ResultStore(join(tempDir(), 'r.sqlite'));
+    try {
+      await runStudies(specs, { store, scale: 'smoke' });
+      const stored = new Map(store.all().map((t) => [identity(t.study, t.params, t.seed), t]));
+      expect(stored.size).toBe(fixture.trials.length);
+      for (const t of fixture.trials) {
+        const s = stored.get(identity(t.study, t.params, t.seed));
+        expect(s, identity(t.study, t.params, t.seed)).toBeDefined();
+        if (!s) continue;
+        const where = `${t.study} ${JSON.stringify(t.params)} seed ${t.seed}`;
+        if (t.params.construction === 'lazy') expectClose(s.metrics, t.metrics, LAZY_REL, where);
+        else expect(s.metrics, where).toEqual(t.metrics);
+        // The old key was the hash of (study, params, seed); the new one adds exactly the version.
+        const version = studyType(t.study)?.version;
+        expect(s.key).toBe(trialKey(t.study, t.params, t.seed, version));
+        expect(s.key).not.toBe(trialKey(t.study, t.params, t.seed));
+        expect(s.studyVersion).toBe(version);
+      }
+      for (const [i, spec] of specs.entries()) {
+        const section = analyse(spec, studyRows(store, spec, 'smoke'));
+        const want = fixture.tables.studies[i];
+        expect(section.verdict).toEqual(want.verdict);
+        expect(section.verdicts).toEqual(want.verdicts);
+        expectClose(JSON.parse(JSON.stringify(section.table)), want.table, LAZY_REL, `${spec.name} table`);
+        expect(section.trials).toBe(want.trials);
+      }
+    } finally {
+      store.close();
+    }
+  });
+});
