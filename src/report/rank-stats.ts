@@ -79,15 +79,56 @@ export function kendallInterval(tau: number, n: number): [number, number] {
   return [Math.tanh(z - h), Math.tanh(z + h)];
 }
 
-/** One hyperparameter axis of Ψ. */
-export interface PsiAxis {
-  axis: string;
-  /** Mean of τ over the groups that vary only this axis (NaN when no group has a defined τ). */
+/** The mean of τ over groups (strata) of models. */
+export interface GroupedKendall {
+  /** Mean of τ over the groups with a defined τ (NaN when there is none). */
   tau: number;
   /** Groups with ≥ 2 models and a defined τ (the ones averaged). */
   groups: number;
   /** Groups left out: a single model, or a τ that is undefined (all ties in the measure or the risk). */
   skippedGroups: number;
+}
+
+/**
+ * Mean within-group τ: models with the same key form a group. A group with one model, or whose τ is
+ * undefined because the measure or the risk is constant on it, carries no ranking information and is
+ * skipped (counted in skippedGroups).
+ */
+export function meanTauWithinGroups(
+  measure: readonly number[],
+  risk: readonly number[],
+  keys: readonly string[],
+): GroupedKendall {
+  if (measure.length !== risk.length || measure.length !== keys.length)
+    throw new Error('meanTauWithinGroups: measure, risk and keys differ in length');
+  const groups = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  let sum = 0;
+  let used = 0;
+  let skipped = 0;
+  for (const idx of groups.values()) {
+    const t =
+      idx.length >= 2
+        ? kendallTauB(
+            idx.map((i) => measure[i]),
+            idx.map((i) => risk[i]),
+          ).tau
+        : Number.NaN;
+    if (Number.isFinite(t)) {
+      sum += t;
+      used++;
+    } else skipped++;
+  }
+  return { tau: used ? sum / used : Number.NaN, groups: used, skippedGroups: skipped };
+}
+
+/** One hyperparameter axis of Ψ: ψ_i with its group counts. */
+export interface PsiAxis extends GroupedKendall {
+  axis: string;
 }
 
 export interface GranulatedKendall {
@@ -98,13 +139,17 @@ export interface GranulatedKendall {
 
 export type Labels = Readonly<Record<string, string | number | boolean>>;
 
+/** The group key of a model: its labels on `keys`, in order (a missing label is its own value). */
+export function labelKey(l: Labels, keys: readonly string[]): string {
+  return JSON.stringify(keys.map((k) => (k in l ? l[k] : null)));
+}
+
 /**
  * The granulated Kendall coefficient of Jiang et al. 2020 (their eq. 4): for each axis i,
  * ψ_i = mean over the groups of models whose labels agree on every key except i of τ(measure, risk)
- * within the group; Ψ = mean over axes of ψ_i. Every label key other than the axis is held fixed
- * (keys that are not axes too, e.g. the kind of model). A group with one model, or whose τ is
- * undefined because the measure or the risk is constant on it, carries no ranking information and is
- * skipped (counted in skippedGroups); an axis with no usable group is left out of Ψ's mean.
+ * within the group (meanTauWithinGroups, with its skipping rules); Ψ = mean over axes of ψ_i. Every
+ * label key other than the axis is held fixed (keys that are not axes too, e.g. the kind of model).
+ * An axis with no usable group is left out of Ψ's mean.
  */
 export function granulatedKendall(
   measure: readonly number[],
@@ -116,30 +161,15 @@ export function granulatedKendall(
     throw new Error('granulatedKendall: measure, risk and labels differ in length');
   const keys = [...new Set(labels.flatMap((l) => Object.keys(l)))].sort();
   const out: PsiAxis[] = axes.map((axis) => {
-    const groups = new Map<string, number[]>();
-    labels.forEach((l, i) => {
-      const key = JSON.stringify(keys.filter((k) => k !== axis).map((k) => (k in l ? l[k] : null)));
-      const g = groups.get(key);
-      if (g) g.push(i);
-      else groups.set(key, [i]);
-    });
-    let sum = 0;
-    let used = 0;
-    let skipped = 0;
-    for (const idx of groups.values()) {
-      const t =
-        idx.length >= 2
-          ? kendallTauB(
-              idx.map((i) => measure[i]),
-              idx.map((i) => risk[i]),
-            ).tau
-          : Number.NaN;
-      if (Number.isFinite(t)) {
-        sum += t;
-        used++;
-      } else skipped++;
-    }
-    return { axis, tau: used ? sum / used : Number.NaN, groups: used, skippedGroups: skipped };
+    const others = keys.filter((k) => k !== axis);
+    return {
+      axis,
+      ...meanTauWithinGroups(
+        measure,
+        risk,
+        labels.map((l) => labelKey(l, others)),
+      ),
+    };
   });
   const defined = out.filter((a) => Number.isFinite(a.tau));
   const psi = defined.length ? defined.reduce((s, a) => s + a.tau, 0) / defined.length : Number.NaN;

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { granulatedKendall, kendallInterval, kendallTauB, type Labels } from '../../src/report/rank-stats.js';
+import {
+  granulatedKendall,
+  kendallInterval,
+  kendallTauB,
+  type Labels,
+  meanTauWithinGroups,
+} from '../../src/report/rank-stats.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
 function hasScipy(): boolean {
@@ -139,6 +145,21 @@ describe('the 95% interval of τ', () => {
     const [lo, hi] = kendallInterval(1, 20);
     expect(hi).toBeLessThanOrEqual(1);
     expect(lo).toBeGreaterThan(0.9);
+  });
+});
+
+describe('mean τ within groups', () => {
+  it('averages the groups with a defined τ: {+1, −1/3} → 1/3, skipping a singleton and an all-ties group', () => {
+    // group a: (1,1) (2,2) → +1; group b: x = [1,2,3], y = [2,3,1] → pairs C, D, D → −1/3;
+    // group c: one model; group d: constant measure.
+    const m = [1, 2, 1, 2, 3, 5, 4, 4];
+    const r = [1, 2, 2, 3, 1, 9, 1, 2];
+    const k = ['a', 'a', 'b', 'b', 'b', 'c', 'd', 'd'];
+    const g = meanTauWithinGroups(m, r, k);
+    expect(g.groups).toBe(2);
+    expect(g.skippedGroups).toBe(2);
+    expect(g.tau).toBeCloseTo((1 - 1 / 3) / 2, 15);
+    expect(meanTauWithinGroups([1, 2], [1, 2], ['a', 'b']).tau).toBeNaN();
   });
 });
 
