@@ -25,7 +25,7 @@ export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features'] as cons
 export type Construction = (typeof CONSTRUCTIONS)[number];
 export type LeagueMethod = Construction | Algorithm;
 
-export const LEAGUE_SCALES = ['smoke', 'default'] as const;
+export const LEAGUE_SCALES = ['smoke', 'default', 'full'] as const;
 export type LeagueScale = (typeof LEAGUE_SCALES)[number];
 
 /** The hyperparameter axes of Ψ, in the order the report lists them. */
@@ -52,8 +52,9 @@ export interface PopulationPlan {
 }
 
 /**
- * Sizes. smoke: a few seconds, every method still present. default: about 400 models, sized to fit in
- * 3 minutes on 2 idle cores (each trained model costs ≈ 0.2 s of training and ≈ 0.1 s of measures).
+ * Sizes. smoke: a few seconds, every method still present. default: 360 models, sized to fit in
+ * 3 minutes on 2 idle cores (a trained model costs ≈ 0.1 s of CPU for training and its measures at
+ * both points). full: 1206 models on larger data sets, three seeds and three noise levels.
  * Every width is ≥ max n + r, so every construction exists at every width (the memorizer and random
  * features need m ≥ n; the noisy teacher needs r teacher neurons plus n memorizing ones).
  */
@@ -83,6 +84,20 @@ export function populationPlan(scale: LeagueScale): PopulationPlan {
       seeds: [0, 1],
       initScales: [0.1, 1],
       steps: 800,
+      polishSteps: 500,
+      measureOptions: {},
+    };
+  if (scale === 'full')
+    return {
+      scale,
+      d: 8,
+      r: 2,
+      ns: [16, 32, 64],
+      noises: [0, 0.25, 0.5],
+      widths: [80, 160],
+      seeds: [0, 1, 2],
+      initScales: [0.1, 1],
+      steps: 1500,
       polishSteps: 500,
       measureOptions: {},
     };
@@ -119,24 +134,38 @@ function memberId(l: MemberLabels): string {
   return `${l.method}/n${l.n}/noise${l.noise}/m${l.width}/s${l.seed}/init${l.initScale}`;
 }
 
+/** What every member of one population shares (a plan's problem and budget settings). */
+export type MemberSettings = Pick<PopulationPlan, 'd' | 'r' | 'steps' | 'polishSteps' | 'measureOptions'>;
+
+/**
+ * The spec of one member. The data seed depends on the population seed only, so every member sees the
+ * shared data sets; the member seed also on the labels (seed label included), so members draw
+ * independent initializations, batches, random features, measure probes and orbit points.
+ */
+export function memberSpec(settings: MemberSettings, labels: MemberLabels, populationSeed: number): MemberSpec {
+  const id = memberId(labels);
+  const constructed = (CONSTRUCTIONS as readonly string[]).includes(labels.method);
+  if (constructed !== (labels.initScale === 'none'))
+    throw new InputError(`league member ${id}: initScale is "none" exactly for the constructions`);
+  return {
+    id,
+    family: constructed ? 'construction' : 'trained',
+    labels,
+    d: settings.d,
+    r: settings.r,
+    dataSeed: deriveSeed(populationSeed, 'league-data'),
+    memberSeed: deriveSeed(populationSeed, 'league-member', id),
+    steps: settings.steps,
+    polishSteps: settings.polishSteps,
+    measureOptions: settings.measureOptions,
+  };
+}
+
 /** Every member of the population of a plan, in a fixed order. */
 export function planPopulation(plan: PopulationPlan, seed: number): MemberSpec[] {
   const out: MemberSpec[] = [];
-  const dataSeed = deriveSeed(seed, 'league-data');
-  const add = (family: MemberSpec['family'], labels: MemberLabels): void => {
-    const id = memberId(labels);
-    out.push({
-      id,
-      family,
-      labels,
-      d: plan.d,
-      r: plan.r,
-      dataSeed,
-      memberSeed: deriveSeed(seed, 'league-member', id),
-      steps: plan.steps,
-      polishSteps: plan.polishSteps,
-      measureOptions: plan.measureOptions,
-    });
+  const add = (labels: MemberLabels): void => {
+    out.push(memberSpec(plan, labels, seed));
   };
   for (const n of plan.ns)
     for (const noise of plan.noises)
@@ -144,11 +173,11 @@ export function planPopulation(plan: PopulationPlan, seed: number): MemberSpec[]
         for (const method of CONSTRUCTIONS) {
           // The teacher is deterministic: more seeds would only repeat the same model.
           const seeds = method === 'teacher' ? plan.seeds.slice(0, 1) : plan.seeds;
-          for (const s of seeds) add('construction', { method, seed: s, width, initScale: 'none', n, noise });
+          for (const s of seeds) add({ method, seed: s, width, initScale: 'none', n, noise });
         }
         for (const method of ALGORITHMS)
           for (const s of plan.seeds)
-            for (const initScale of plan.initScales) add('trained', { method, seed: s, width, initScale, n, noise });
+            for (const initScale of plan.initScales) add({ method, seed: s, width, initScale, n, noise });
       }
   return out;
 }

@@ -16,6 +16,14 @@ import {
   planPopulation,
   populationPlan,
 } from '../../src/measures/league-population.js';
+import {
+  dedupeConstructions,
+  evaluationFromMetrics,
+  LEAGUE_METRIC_NAMES,
+  leagueFigureData,
+  leagueMetrics,
+  leagueTableEntries,
+} from '../../src/measures/league-records.js';
 import { type LeagueRun, runLeague } from '../../src/measures/league-run.js';
 import { MEASURE_NAMES, MEASURES, resolveContext } from '../../src/measures/registry.js';
 import { makeActivation } from '../../src/model/activations.js';
@@ -32,7 +40,7 @@ function must<T>(v: T | undefined): T {
 
 describe('the population plan', () => {
   it('covers every construction and every training algorithm, over seeds, widths, init scales, n and noise', () => {
-    for (const scale of ['smoke', 'default'] as const) {
+    for (const scale of ['smoke', 'default', 'full'] as const) {
       const plan = populationPlan(scale);
       const specs = planPopulation(plan, 0);
       const methods = new Set(specs.map((s) => s.labels.method));
@@ -163,6 +171,50 @@ describe('the league at smoke scale', () => {
         expect(r.kendallTauOrbit, r.measure).toBe(r.kendallTau);
       }
     }
+  });
+
+  it('survives a round trip through flat stored records (null for unavailable) unchanged', () => {
+    const back = run.evaluations.map((e) => {
+      const m = leagueMetrics(e);
+      expect(Object.keys(m).sort()).toEqual([...LEAGUE_METRIC_NAMES].sort());
+      for (const v of Object.values(m)) expect(typeof v === 'number' ? Number.isFinite(v) : true).toBe(true);
+      // What a store that writes non-finite numbers as null and reads them back as NaN returns.
+      const stored = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === null ? Number.NaN : v]));
+      return evaluationFromMetrics(e.id, e.labels, stored);
+    });
+    expect(back).toEqual(run.evaluations);
+    expect(computeLeague(back)).toEqual(run.league);
+  });
+
+  it('publishes the league array (registry names) and one figure point per measure', () => {
+    const entries = leagueTableEntries(run.league);
+    expect(entries.map((e) => e.measure)).toEqual(run.league.rows.map((r) => r.measure));
+    for (const e of entries)
+      expect(Object.keys(e).sort()).toEqual([
+        'invariant',
+        'kendallCI',
+        'kendallTau',
+        'kendallTauOrbit',
+        'measure',
+        'psi',
+      ]);
+    const fig = leagueFigureData(run.league);
+    expect(fig).toHaveLength(MEASURE_NAMES.length);
+    expect(new Set(fig.map((p) => p.declared))).toEqual(new Set(['invariant', 'not invariant']));
+  });
+
+  it('drops the copies of constructions that a Cartesian study grid repeats', () => {
+    const copies = run.evaluations.flatMap((e) =>
+      e.family === 'construction'
+        ? [0.1, 1].map((initScale) => ({
+            ...e,
+            labels: { ...e.labels, initScale, seed: e.labels.method === 'teacher' ? 7 : e.labels.seed },
+          }))
+        : [e],
+    );
+    const kept = dedupeConstructions(copies);
+    expect(kept).toHaveLength(run.evaluations.length);
+    expect(computeLeague(kept).rows.map((r) => r.kendallTau)).toEqual(run.league.rows.map((r) => r.kendallTau));
   });
 
   it('states a verdict consistent with its rows', () => {
