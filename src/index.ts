@@ -42,3 +42,5 @@ export * from './risk/index.js';
 export * from './measures/index.js';
 // training: optimizers, SAM family, label-noise SGD, penalties, flattest-interpolator search, the trainer
 export * from './training/index.js';
+// numpy (.npy/.npz) and safetensors files: pure readers and writers (bytes in, typed arrays out)
+export * from './io/index.js';

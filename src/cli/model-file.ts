@@ -7,12 +7,25 @@ import { modelToNetwork, networkToModel } from '../model/format.js';
 import type { Network } from '../model/network.js';
 import { VERSION } from '../version.js';
 import { readJsonFile, writeJsonAtomic } from './io.js';
+import { readModelTensorFile, tensorFormat, writeModelTensorFile } from './tensor-files.js';
+import { type ModelReadOptions, resolveActivation } from '../io/index.js';
 
-export function readModelFile(path: string): { net: Network; provenance: Record<string, unknown> } {
-  return modelToNetwork(readJsonFile(path, 'model file'), `model file ${path}`);
+/** A model from .json (flatlab.model/1), .npz or .safetensors, by extension (tensor-files.ts). */
+export function readModelFile(
+  path: string,
+  opts: ModelReadOptions = {},
+): { net: Network; provenance: Record<string, unknown> } {
+  if (tensorFormat(path) !== null) return readModelTensorFile(path, opts);
+  const r = modelToNetwork(readJsonFile(path, 'model file'), `model file ${path}`);
+  resolveActivation(r.net.act.spec, opts.activation, `model file ${path}`);
+  return r;
 }
 
 /** Write a model with `provenance` (e.g. construction, seed); version and backend are added here. */
 export function writeModelFile(path: string, net: Network, provenance: Record<string, unknown> = {}): void {
+  if (tensorFormat(path) !== null) {
+    writeModelTensorFile(path, net, { ...provenance, version: VERSION, backend: getBackend().name });
+    return;
+  }
   writeJsonAtomic(path, networkToModel(net, { ...provenance, version: VERSION, backend: getBackend().name }));
 }
