@@ -29,7 +29,8 @@ interface Report {
   populationRisk: { value: number | null; method: string };
 }
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const PY = process.env.FLATLAB_PYTHON ?? 'python3';
+const hasNumpy = spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 if (!hasNumpy) console.warn('cli-tensors: python3 with numpy not found — the numpy comparison is skipped');
 
 let dir = '';
@@ -112,7 +113,7 @@ describe('measure on numpy / safetensors files equals the JSON route and numpy',
     });
 
     it.skipIf(!hasNumpy)(`${act}: trace, F* and train loss equal numpy's (test/io/numpy_oracle.py)`, () => {
-      const py = spawnSync('python3', [join('test', 'io', 'numpy_oracle.py'), p('data.npz'), p(`${tag}.npz`), act], {
+      const py = spawnSync(PY, [join('test', 'io', 'numpy_oracle.py'), p('data.npz'), p(`${tag}.npz`), act], {
         encoding: 'utf8',
       });
       expect(py.status, py.stderr).toBe(0);
