@@ -158,7 +158,8 @@ export function parseNpy(bytes: Uint8Array, where = '.npy'): Tensor {
   }
   const size = Number(m[2]) as 4 | 8;
   const count = checkLength(bytes, h, size, where);
-  const little = m[1] === '<' || (m[1] === '=' && LITTLE_ENDIAN_HOST);
+  // '=' (native) and '|' (not applicable) never appear for floats in numpy's files; read them as this host's order.
+  const little = m[1] === '<' || (m[1] !== '>' && LITTLE_ENDIAN_HOST);
   let data = decodeFloats(bytes, h.dataOffset, count, size, little);
   if (h.fortran) data = fortranToC(data, h.shape);
   return { shape: h.shape, dtype: size === 8 ? 'float64' : 'float32', data };
