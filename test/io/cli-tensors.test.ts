@@ -122,6 +122,30 @@ describe('measure on numpy / safetensors files equals the JSON route and numpy',
     });
   }
 
+  it.skipIf(!hasNumpy)(
+    'files numpy itself writes (savez_compressed, big-endian float32, Fortran order, zip64) measure like their JSON',
+    () => {
+      const script = [
+        'import json, numpy as np',
+        'rng = np.random.default_rng(3)',
+        'x = np.asfortranarray(rng.standard_normal((40, 4)).astype(">f4"))',
+        'y = rng.standard_normal(40).astype("<f4")',
+        'W = np.asfortranarray(rng.standard_normal((7, 4)).astype(">f4"))',
+        'a = rng.standard_normal(7)',
+        'np.savez_compressed("np-data.npz", x=x, y=y)',
+        'np.savez("np-model.npz", W=W, a=a, activation="relu")',
+        'f = lambda v: v.astype(np.float64).tolist()',
+        'json.dump({"format": "flatlab.dataset/1", "d": 4, "n": 40, "x": f(x), "y": f(y)}, open("np-data.json", "w"))',
+        'json.dump({"format": "flatlab.model/1", "activation": {"name": "relu"}, "a": f(a), "W": f(W)}, open("np-model.json", "w"))',
+      ].join('\n');
+      const py = spawnSync(PY, ['-c', script], { cwd: dir, encoding: 'utf8' });
+      expect(py.status, py.stderr).toBe(0);
+      const ref = measure('--data', p('np-data.json'), '--model', p('np-model.json'));
+      // The widened float32 values are the JSON's exactly, so the results agree to the last bit.
+      expectClose(measure('--data', p('np-data.npz'), '--model', p('np-model.npz')), ref, 0);
+    },
+  );
+
   it('construct and rescale write .npz / .safetensors models that measure like the JSON ones', () => {
     for (const out of ['t.json', 't.npz', 't.safetensors']) {
       const r = runCli(['construct', 'teacher', '--data', p('data.npz'), '--out', p(out)]);
