@@ -201,3 +201,19 @@ export {
   type TrainResult,
   train,
 } from './training/trainer.js';
+
+// numpy (.npy/.npz) and safetensors files: pure readers and writers (bytes in, typed arrays out)
+export { datasetFromNpyPair, datasetFromNpz, datasetFromTensors, datasetToNpz } from './io/dataset-tensors.js';
+export {
+  type ModelReadOptions,
+  modelFromTensorBytes,
+  modelToNpz,
+  modelToSafetensors,
+  networkFromTensors,
+  type TensorFormat,
+  tensorFormat,
+} from './io/model-tensors.js';
+export { numpyDtypeName, parseNpy, writeNpy } from './io/npy.js';
+export { readNpz, writeNpz } from './io/npz.js';
+export { parseSafetensors, type Safetensors, type SafetensorsEntry, writeSafetensors } from './io/safetensors.js';
+export type { Tensor } from './io/tensor.js';

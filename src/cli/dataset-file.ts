@@ -3,13 +3,20 @@
  * validated Dataset and back. The format itself lives in src/data/format.ts (pure, browser-safe).
  */
 import type { Dataset } from '../data/dataset.js';
+import { InputError } from '../errors.js';
 import { validateDatasetObject } from '../data/dataset-schema.js';
 import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/format.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 import { readJsonFile, readTextFile } from './io.js';
+import { readDatasetTensorFile, tensorFormat, writeDatasetTensorFile } from './tensor-files.js';
 
-/** Read and validate a flatlab.dataset/1 file (InputError naming the file and the problem). */
-export function readDatasetFile(path: string): Dataset {
+/**
+ * Read and validate a data set file (InputError naming the file and the problem): flatlab.dataset/1
+ * JSON, or by extension .npz (x, y) / .npy inputs with a `labels` .npy (tensor-files.ts).
+ */
+export function readDatasetFile(path: string, labels?: string): Dataset {
+  if (tensorFormat(path) !== null) return readDatasetTensorFile(path, labels);
+  if (labels !== undefined) throw new InputError(`--labels only applies to --data x.npy (${path} holds y already)`);
   return validateDatasetObject(readJsonFile(path, 'data set file'), path);
 }
 
@@ -18,6 +25,10 @@ export function readDatasetFile(path: string): Dataset {
  * JSON.stringify(…, 2) would, makes the file several times longer and unreadable).
  */
 export function writeDatasetFile(path: string, data: Dataset, opts: SafeWriteOptions = {}): void {
+  if (tensorFormat(path) !== null) {
+    writeDatasetTensorFile(path, data, opts);
+    return;
+  }
   writeFileAtomic(path, datasetJsonChunks(data), { what: 'data set file', ...opts });
 }
 

@@ -9,9 +9,18 @@ import type { Network } from '../model/network.js';
 import { VERSION } from '../version.js';
 import { type SafeWriteOptions, writeJsonAtomic } from '../node/safe-write.js';
 import { readJsonFile } from './io.js';
+import { readModelTensorFile, tensorFormat, writeModelTensorFile } from './tensor-files.js';
+import { type ModelReadOptions, resolveActivation } from '../io/index.js';
 
-export function readModelFile(path: string): { net: Network; provenance: Record<string, unknown> } {
-  return validateModelObject(readJsonFile(path, 'model file'), `model file ${path}`);
+/** A model from .json (flatlab.model/1), .npz or .safetensors, by extension (tensor-files.ts). */
+export function readModelFile(
+  path: string,
+  opts: ModelReadOptions = {},
+): { net: Network; provenance: Record<string, unknown> } {
+  if (tensorFormat(path) !== null) return readModelTensorFile(path, opts);
+  const r = validateModelObject(readJsonFile(path, 'model file'), `model file ${path}`);
+  resolveActivation(r.net.act.spec, opts.activation, `model file ${path}`);
+  return r;
 }
 
 /** Write a model with `provenance` (e.g. construction, seed); version and backend are added here. */
@@ -21,6 +30,10 @@ export function writeModelFile(
   provenance: Record<string, unknown> = {},
   opts: SafeWriteOptions = {},
 ): void {
-  const model = networkToModel(net, { ...provenance, version: VERSION, backend: getBackend().name });
-  writeJsonAtomic(path, model, { what: 'model file', ...opts });
+  const full = { ...provenance, version: VERSION, backend: getBackend().name };
+  if (tensorFormat(path) !== null) {
+    writeModelTensorFile(path, net, full, opts);
+    return;
+  }
+  writeJsonAtomic(path, networkToModel(net, full), { what: 'model file', ...opts });
 }

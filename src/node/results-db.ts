@@ -25,6 +25,8 @@ const TRIAL_COLUMNS = [
   'started_at',
   'finished_at',
 ];
+// Added with study versions (older databases lack it; the store adds it when it opens one for writing).
+const OPTIONAL_COLUMNS = ['study_version'];
 const FLATLAB_TABLES = new Set(['trials', 'meta']);
 
 const jsonText = <T extends z.ZodType>(inner: T) =>
@@ -48,6 +50,7 @@ export const TRIAL_ROW_SCHEMA = z.object({
   study: z.string().min(1),
   params: jsonText(z.record(z.string(), z.unknown())),
   seed: z.number().int(),
+  study_version: z.number().int().nullable().optional(),
   metrics: jsonText(z.record(z.string(), metricValue)),
   series: z.union([z.null(), jsonText(z.record(z.string(), z.array(z.number().nullable())))]),
   error: z.string().nullable(),
@@ -80,7 +83,8 @@ function checkSchema(db: Database.Database, path: string): void {
     );
   const cols = (db.prepare('PRAGMA table_info(trials)').all() as { name: string }[]).map((c) => c.name);
   const missing = TRIAL_COLUMNS.filter((c) => !cols.includes(c));
-  if (missing.length > 0 || cols.length !== TRIAL_COLUMNS.length)
+  const unknown = cols.filter((c) => !TRIAL_COLUMNS.includes(c) && !OPTIONAL_COLUMNS.includes(c));
+  if (missing.length > 0 || unknown.length > 0)
     throw new InputError(
       `results database ${path} is not a flatlab results database (its "trials" table has columns ${cols.join(', ')})`,
     );
@@ -146,6 +150,7 @@ export function readResultsReadOnly(path: string, study?: string): StoredTrial[]
         study: v.study,
         params: v.params,
         seed: v.seed,
+        studyVersion: v.study_version ?? null,
         metrics: v.metrics,
         series: v.series as StoredTrial['series'],
         error: v.error,

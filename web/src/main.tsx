@@ -13,6 +13,8 @@ import { decodeState, encodeState } from './url.js';
 import { curvesChart, heatmapChart, heatmapLegend, neuronChart } from './views/charts.js';
 import { ControlGroup } from './views/Controls.js';
 import { InterpolatorPanel } from './views/Interpolators.js';
+import { ModelPanel } from './views/ModelPanel.js';
+import type { LoadedModelReport } from './loaded-model.js';
 import { PlotView } from './views/PlotView.js';
 import { Readout } from './views/Readout.js';
 import { SymmetryPanel } from './views/Symmetry.js';
@@ -35,6 +37,15 @@ function App() {
   const [error, setError] = useState<string | null>(null);
   const [interp, setInterp] = useState<{ points: InterpolatorResult[]; notes: string[] } | null>(null);
   const [interpBusy, setInterpBusy] = useState(false);
+  const [model, setModel] = useState<{ report: LoadedModelReport | null; error: string | null; busy: boolean }>({
+    report: null,
+    error: null,
+    busy: false,
+  });
+  const [modelAct, setModelAct] = useState('relu');
+  const modelActRef = useRef(modelAct);
+  modelActRef.current = modelAct;
+  const [dragging, setDragging] = useState(false);
   const history = useRef<HistoryPoint[]>([]);
   const lastRate = useRef<number | null>(null);
   const worker = useRef<Worker | null>(null);
@@ -82,6 +93,8 @@ function App() {
         if (msg.stepsPerSec !== null) lastRate.current = msg.stepsPerSec;
         setSnap(msg);
         if (!msg.replaying) syncUrl(stateRef.current, msg.step);
+      } else if (msg.type === 'model') {
+        setModel({ report: msg.report, error: msg.error, busy: false });
       } else if (msg.type === 'interpolators') {
         setInterp({ points: msg.points, notes: msg.notes });
         setInterpBusy(false);
@@ -103,11 +116,41 @@ function App() {
       start(d.state);
     };
     window.addEventListener('hashchange', onHash);
+    // A model file dropped anywhere on the page (the file input in the model panel does the same).
+    const onDragOver = (e: DragEvent) => {
+      if (!e.dataTransfer?.types.includes('Files')) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const onDragLeave = () => setDragging(false);
+    const onDrop = (e: DragEvent) => {
+      const f = e.dataTransfer?.files[0];
+      if (!f) return;
+      e.preventDefault();
+      setDragging(false);
+      lastFile.current = f;
+      loadModel(f);
+    };
+    window.addEventListener('dragover', onDragOver);
+    window.addEventListener('dragleave', onDragLeave);
+    window.addEventListener('drop', onDrop);
     return () => {
+      window.removeEventListener('dragover', onDragOver);
+      window.removeEventListener('dragleave', onDragLeave);
+      window.removeEventListener('drop', onDrop);
       window.removeEventListener('hashchange', onHash);
       w.terminate();
     };
   }, []);
+
+  /** Read a model file and hand its bytes to the worker, which parses and measures it on the current data. */
+  const loadModel = (f: File, activation = modelActRef.current) => {
+    setModel((m) => ({ ...m, busy: true, error: null }));
+    f.arrayBuffer()
+      .then((buf) => send({ type: 'model', name: f.name, bytes: new Uint8Array(buf), activation }))
+      .catch((e: unknown) => setModel({ report: null, error: `cannot read ${f.name}: ${String(e)}`, busy: false }));
+  };
+  const lastFile = useRef<File | null>(null);
 
   /** The symmetry view changes what is shown, not the run. */
   const setView = (v: Partial<SymmetryView>) => {
@@ -332,6 +375,21 @@ function App() {
           setInterpBusy(true);
           send({ type: 'interpolators' });
         }}
+      />
+      <ModelPanel
+        report={model.report}
+        error={model.error}
+        busy={model.busy}
+        activation={modelAct}
+        onActivation={(a) => {
+          setModelAct(a);
+          if (lastFile.current) loadModel(lastFile.current, a);
+        }}
+        onFile={(f) => {
+          lastFile.current = f;
+          loadModel(f);
+        }}
+        dragging={dragging}
       />
       <footer>
         Same core as the flatlab CLI (portable backend, in a Web Worker). Every number is exact float64; the link

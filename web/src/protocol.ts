@@ -1,5 +1,6 @@
 /** Messages between the page and the training worker (structured-clone friendly). */
 import type { Heatmap, NeuronPoint, OrbitCurve, Readouts, SymmetryView } from './lab.js';
+import type { LoadedModelReport } from './loaded-model.js';
 import type { State } from './tables.js';
 
 export type ToWorker =
@@ -9,7 +10,9 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step'; k: number }
   | { type: 'view'; view: SymmetryView }
-  | { type: 'interpolators' };
+  | { type: 'interpolators' }
+  /** A dropped model file: measured now and again after every init (new data). */
+  | { type: 'model'; name: string; bytes: Uint8Array; activation: string };
 
 export interface HistoryPoint {
   step: number;
@@ -57,4 +60,5 @@ export type FromWorker =
       k: number;
     }
   | { type: 'interpolators'; epoch: number; points: InterpolatorResult[]; notes: string[] }
-  | { type: 'error'; epoch: number; message: string };
+  | { type: 'error'; epoch: number; message: string }
+  | { type: 'model'; epoch: number; report: LoadedModelReport | null; error: string | null };

@@ -22,6 +22,7 @@ import {
 import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
 import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
 import type { State } from './tables.js';
+import { measureLoadedModel } from './loaded-model.js';
 
 /** Stepping time per chunk: long enough to amortize the measurements, short enough for 10 updates/s. */
 const CHUNK_MS = 100;
@@ -52,6 +53,8 @@ let heatTrained: { step: number; f: Float64Array } | null = null;
 let orbitCache: { key: string; curve: OrbitCurve } | null = null;
 let viewScheduled = false;
 let resetHistory = true;
+/** The last model file the user dropped, re-measured whenever the data change. */
+let loaded: { name: string; bytes: Uint8Array; activation: string } | null = null;
 
 function post(msg: FromWorker): void {
   (self as unknown as Worker).postMessage(msg);
@@ -182,6 +185,17 @@ async function init(next: State, myEpoch: number): Promise<void> {
     if (myEpoch !== epoch) return;
   }
   snapshot({ orbit: true });
+  if (loaded) measureLoaded();
+}
+
+function measureLoaded(): void {
+  if (!loaded || !state || !problem) return;
+  try {
+    const report = measureLoadedModel(loaded.name, loaded.bytes, loaded.activation, state, problem);
+    post({ type: 'model', epoch, report, error: null });
+  } catch (e) {
+    post({ type: 'model', epoch, report: null, error: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 async function play(myEpoch: number): Promise<void> {
@@ -251,6 +265,10 @@ self.onmessage = (ev: MessageEvent<ToWorker>) => {
             if (!playing && !replaying) snapshot({ orbit: true });
           }, 0);
         }
+        break;
+      case 'model':
+        loaded = { name: msg.name, bytes: msg.bytes, activation: msg.activation };
+        measureLoaded();
         break;
       case 'interpolators': {
         if (!problem || !state) break;

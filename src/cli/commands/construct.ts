@@ -10,6 +10,7 @@ import { type ParamDef, parseParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { writeModelFile } from '../model-file.js';
+import { addLabelsOption } from '../tensor-options.js';
 
 const KINDS = ['teacher', 'memorizer', 'random-features'] as const;
 type Kind = (typeof KINDS)[number];
@@ -50,6 +51,7 @@ export const CONSTRUCT_PARAMS = {
 
 interface ConstructFlags {
   data: string;
+  labels?: string;
   out: string;
   width?: string;
   activation: string;
@@ -64,14 +66,16 @@ function opt<T>(def: ParamDef<T>, raw: string | undefined, flag: string): T {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('construct')
     .description(
       'build an interpolator of a data set: teacher (exact f* + memorized noise), memorizer (w_j = x_j/‖x_j‖), random-features (minimum-norm a)',
     )
     .argument('<kind>', `one of ${KINDS.join(', ')}`)
-    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
-    .requiredOption('--out <file>', 'model file to write (flatlab.model/1)')
+    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1 .json, .npz with x, y, or x .npy with --labels)')
+    .requiredOption('--out <file>', 'model file to write (flatlab.model/1 .json, .npz or .safetensors)');
+  addLabelsOption(cmd);
+  cmd
     .option(
       '--width <m>',
       'width m: memorizer ≥ n (default n), random-features ≥ n (default 2n), teacher pads with dead neurons',
@@ -99,8 +103,8 @@ export function register(program: Command): void {
       const tol = opt(CONSTRUCT_PARAMS.tol, flags.tol, '--tol');
       const maxCond = opt(CONSTRUCT_PARAMS.maxCond, flags.maxCond, '--max-cond');
       const balance = opt(CONSTRUCT_PARAMS.balance, flags.balance, '--balance');
-      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.data] });
-      const data = readDatasetFile(flags.data);
+      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.data, flags.labels] });
+      const data = readDatasetFile(flags.data, flags.labels);
       let res: Interpolator;
       if (kind === 'teacher') res = teacherInterpolator(data, act, { width, tol, maxCond, balance });
       else if (kind === 'memorizer') res = memorizer(data, act, { width, seed, tol, maxCond, balance });

@@ -62,7 +62,10 @@ export function register(program: Command): void {
       'import a CSV table instead (feature columns, then y; header optional); no other data flag applies',
     )
     .option('--check <file>', 'validate an existing data set file and print its summary (nothing is written)')
-    .option('--out <file>', 'data set file to write (flatlab.dataset/1); required unless --check')
+    .option(
+      '--out <file>',
+      'data set file to write (flatlab.dataset/1 .json, or .npz with x, y for numpy); required unless --check',
+    )
     .option('--json', 'print a JSON summary instead of a sentence')
     .addHelpText(
       'after',

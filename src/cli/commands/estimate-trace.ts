@@ -15,6 +15,7 @@ import { type ParamDef, flagName, parseParam } from '../../params/table.js';
 import { requireFinite, requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
+import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 
 export const ESTIMATE_TRACE_PARAMS = {
   method: {
@@ -64,9 +65,8 @@ export const ESTIMATE_TRACE_PARAMS = {
   } as ParamDef<OperatorKind>,
 };
 
-type Flags = { data: string; model: string; json?: boolean; convergence?: boolean } & Partial<
-  Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>
->;
+type Flags = { data: string; labels?: string; model: string; json?: boolean; convergence?: boolean } & ModelReadFlags &
+  Partial<Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>>;
 
 const num = (v: number): string => formatNumber(v);
 
@@ -77,7 +77,8 @@ export function register(program: Command): void {
       'Hutchinson / Hutch++ estimates of the Hessian trace with standard errors, beside the exact value, and error-vs-budget data',
     )
     .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
-    .requiredOption('--model <file>', 'model file (flatlab.model/1)');
+    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)');
+  addModelReadOptions(addLabelsOption(cmd));
   for (const def of Object.values(ESTIMATE_TRACE_PARAMS) as ParamDef[]) {
     const range = def.type === 'enum' ? ` (${def.choices?.join(' | ')})` : ` (${def.min}–${def.max})`;
     cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; default ${String(def.default)}`);
@@ -101,8 +102,8 @@ export function register(program: Command): void {
       const seed = get(p.seed);
       const sampler = get(p.sampler);
       const kind = get(p.operator);
-      const { net } = readModelFile(flags.model);
-      const data = readDatasetFile(flags.data);
+      const { net } = readModelFile(flags.model, modelReadOptions(flags));
+      const data = readDatasetFile(flags.data, flags.labels);
       const op = curvatureOperator(net, data, kind);
       const t0 = performance.now();
       const exact = op.exactTrace?.() as number;

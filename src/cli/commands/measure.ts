@@ -19,6 +19,7 @@ import { VERSION } from '../../version.js';
 import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
+import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 import { formatInvarianceReport, measureRows } from '../../measures/format.js';
 import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
@@ -134,8 +135,9 @@ export function formatMeasureReport(r: MeasureReport, extra: [string, string][] 
   return `${lines.join('\n')}\n`;
 }
 
-interface MeasureFlags {
+interface MeasureFlags extends ModelReadFlags {
   data: string;
+  labels?: string;
   model: string;
   json?: boolean;
   mcSamples?: string;
@@ -148,13 +150,18 @@ interface MeasureFlags {
 }
 
 export function register(program: Command): Command {
-  return program
+  const cmd = program
     .command('measure')
     .description(
       'exact Hessian trace (with Gauss–Newton and residual parts), invariant flatness F*, path norm, train loss and population risk of a model',
     )
-    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
-    .requiredOption('--model <file>', 'model file (flatlab.model/1)')
+    .requiredOption(
+      '--data <file>',
+      'data set file (flatlab.dataset/1 .json, or .npz with x, y, or x .npy with --labels)',
+    )
+    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)');
+  addModelReadOptions(addLabelsOption(cmd));
+  return cmd
     .option('--json', 'print the report as one JSON object')
     .option(
       '--mc-samples <N>',
@@ -175,14 +182,14 @@ export function register(program: Command): Command {
           ? undefined
           : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
       const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
-      const { net } = readModelFile(flags.model);
-      const data = readDatasetFile(flags.data);
+      const { net } = readModelFile(flags.model, modelReadOptions(flags));
+      const data = readDatasetFile(flags.data, flags.labels);
       const report = computeMeasureReport(net, data, { mcSamples, seed });
       // Weights out of range (e.g. ×1e200) overflow the trace or the loss: an error naming it, not Infinity.
       const hint = 'the model weights are too large or too small for double precision';
       requireFiniteReport('measure', report, hint);
       // --all / --invariance: the measure registry (src/measures), added without changing the base report.
-      const init = flags.init === undefined ? undefined : readModelFile(flags.init).net;
+      const init = flags.init === undefined ? undefined : readModelFile(flags.init, modelReadOptions(flags)).net;
       const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
       const inv = flags.invariance
         ? invarianceReport(net, data, {

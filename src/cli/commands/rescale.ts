@@ -13,6 +13,7 @@ import type { Network } from '../../model/network.js';
 import { requireFiniteArray } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
+import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 
 const LOG_RANGE: ParamDef<number> = {
   key: 'randomLogRange',
@@ -46,7 +47,8 @@ function checkRescaled(before: Network, after: Network): void {
   }
 }
 
-interface RescaleFlags {
+interface RescaleFlags extends ModelReadFlags {
+  labels?: string;
   model: string;
   out: string;
   factor?: string;
@@ -57,13 +59,15 @@ interface RescaleFlags {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('rescale')
     .description(
       'apply the rescaling symmetry (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j): same function, same F*, different raw trace',
     )
-    .requiredOption('--model <file>', 'model file (flatlab.model/1)')
-    .requiredOption('--out <file>', 'rescaled model file to write')
+    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)')
+    .requiredOption('--out <file>', 'rescaled model file to write (.json, .npz or .safetensors)');
+  addModelReadOptions(addLabelsOption(cmd));
+  cmd
     .option('--factor <c>', 'one factor c > 0 for every neuron')
     .option('--random-log-range <r>', 'per-neuron random factors c_j = 10^u, u uniform in [−r, r]')
     .option('--seed <s>', 'seed of the random factors (with --random-log-range; default 0)')
@@ -81,8 +85,8 @@ export function register(program: Command): void {
       }
       if (flags.data !== undefined && !flags.balance)
         throw new InputError('rescale: --data only applies with --balance');
-      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data] });
-      const { net, provenance } = readModelFile(flags.model);
+      checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data, flags.labels] });
+      const { net, provenance } = readModelFile(flags.model, modelReadOptions(flags));
       let out = net;
       let op: Record<string, unknown>;
       if (flags.factor !== undefined) {
@@ -99,7 +103,7 @@ export function register(program: Command): void {
       } else {
         if (flags.data === undefined)
           throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
-        const data = readDatasetFile(flags.data);
+        const data = readDatasetFile(flags.data, flags.labels);
         out = balance(net, data);
         op = { mode: 'balance', data: flags.data };
       }

@@ -1,12 +1,14 @@
 /**
  * `flatlab results export`: the trials of a results database as CSV (one row per trial; params and
- * metrics flattened into columns) or JSON (full records, series included).
+ * metrics flattened into columns), JSON (full records, series included) or Parquet (typed columns, for
+ * pandas / polars: docs/python.md).
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { readResultsReadOnly } from '../../node/results-db.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/safe-write.js';
 import type { StoredTrial } from '../../studies/store.js';
+import { toParquet } from '../parquet-export.js';
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -55,21 +57,24 @@ export function register(program: Command): void {
   const results = program.command('results').description('inspect a results database');
   results
     .command('export')
-    .description('export the trials of a results database as CSV or JSON')
+    .description('export the trials of a results database as CSV, JSON or Parquet')
     .requiredOption('--db <file>', 'the SQLite results database (e.g. flatlab-out/results.sqlite)')
     .option('--csv', 'CSV, one row per trial (default)')
     .option('--json', 'JSON array of full trial records (with series)')
+    .option('--parquet', 'Parquet table, the CSV columns typed (needs --out; pandas.read_parquet, polars.read_parquet)')
     .option(
       '--study <type>',
       'only trials of this study type (symmetry, nongeneralizing, flattest, ordering, algorithms, estimators)',
     )
     .option('--out <file>', 'write to this file instead of stdout')
-    .action((f: { db: string; csv?: boolean; json?: boolean; study?: string; out?: string }) => {
-      if (f.csv && f.json) throw new InputError('give either --csv or --json, not both');
+    .action((f: { db: string; csv?: boolean; json?: boolean; parquet?: boolean; study?: string; out?: string }) => {
+      if ([f.csv, f.json, f.parquet].filter(Boolean).length > 1)
+        throw new InputError('give one of --csv, --json, --parquet');
+      if (f.parquet && !f.out) throw new InputError('--parquet writes a binary file: give --out results.parquet');
       // Both checks before anything is read or written: --out may not be the database itself.
       if (f.out !== undefined) checkOutputPath(f.out, { what: 'export', inputs: [f.db] });
       const trials = readResultsReadOnly(f.db, f.study);
-      const text = f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
+      const text = f.parquet ? toParquet(trials) : f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
       if (f.out !== undefined) writeFileAtomic(f.out, text, { what: 'export', inputs: [f.db] });
       else process.stdout.write(text);
     });

@@ -29,9 +29,11 @@ import {
 import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
+import { addLabelsOption } from '../tensor-options.js';
 
 interface TrainFlags {
   data?: string;
+  labels?: string;
   out?: string;
   activation: string;
   quiet?: boolean;
@@ -49,7 +51,7 @@ export function register(program: Command): void {
       'train a 2-layer network on a data set with one of the algorithms (gd, sgd, adam, sam, 1sam, asam, label-noise, trace-penalty, invariant-penalty, flattest); resumes from DIR/checkpoint.json',
     );
   cmd
-    .option('--data <file>', 'data set file (flatlab.dataset/1)')
+    .option('--data <file>', 'data set file (flatlab.dataset/1 .json, .npz with x, y, or x .npy with --labels)')
     .option('--out <dir>', 'output folder: model.json, summary.json, log.jsonl, checkpoint.json')
     .option(
       '--activation <name>',
@@ -57,6 +59,7 @@ export function register(program: Command): void {
       'relu',
     )
     .option('--quiet', 'no progress bar');
+  addLabelsOption(cmd);
   for (const def of TRAIN_PARAMS) {
     const range =
       def.type === 'enum'
@@ -76,7 +79,7 @@ function run(flags: TrainFlags): void {
   for (const def of TRAIN_PARAMS) if (flags[def.key] !== undefined) raw[def.key] = flags[def.key];
   const config = parseTrainConfig(raw, '--');
   const act = parseActivationString(flags.activation);
-  const data = readDatasetFile(flags.data);
+  const data = readDatasetFile(flags.data, flags.labels);
   const dir = flags.out;
   const outStat = statSync(dir, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) throw new InputError(`train: --out ${dir} exists and is not a folder`);
