@@ -1,13 +1,14 @@
 /**
  * The model file format, `flatlab.model/1`, converted to and from a `Network` (pure: no I/O).
  *
- *   {"format":"flatlab.model/1", "activation":{"name":"relu_pow","p":2}, "a":[…m], "W":[[…d]…m],
+ *   {"format":"flatlab.model/1", "activation":{"name":"relu-pow","p":2}, "a":[…m], "W":[[…d]…m],
  *    …optional provenance: "seed", "version", "backend", "construction", "rescale", …}
  *
  * Every other top-level field is kept as provenance (round-tripped, never interpreted), so that tools
  * can record how a model was made without a format change.
  */
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 import { ACTIVATION_NAMES, type ActivationName, type ActivationSpec, makeActivation } from './activations.js';
 import { createNetwork, type Network } from './network.js';
 
@@ -62,13 +63,13 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
 }
 
 /**
- * Parse an activation written on a command line: `relu`, `relu_pow:2`, `abs_pow:3`, `leaky_relu:0.1`
- * (the number after the colon is p, or alpha for leaky_relu).
+ * Parse an activation written on a command line: `relu`, `relu-pow:2`, `abs-pow:3`, `leaky-relu:0.1`
+ * (the number after the colon is p, or alpha for leaky-relu).
  */
 export function parseActivationString(s: string, where = '--activation'): ActivationSpec {
-  const m = /^([a-z_]+)(?::(.+))?$/.exec(s.trim());
-  if (!m) throw new InputError(`${where} must look like relu, relu_pow:2 or leaky_relu:0.1 (got ${JSON.stringify(s)})`);
-  const name = m[1] as ActivationName;
+  const m = /^([a-z_-]+)(?::(.+))?$/.exec(s.trim());
+  if (!m) throw new InputError(`${where} must look like relu, relu-pow:2 or leaky-relu:0.1 (got ${JSON.stringify(s)})`);
+  const name = currentSpelling(m[1]) as ActivationName; // relu_pow, leaky_relu, abs_pow: deprecated
   if (!ACTIVATION_NAMES.includes(name)) {
     throw new InputError(`${where}: unknown activation "${name}" (allowed: ${ACTIVATION_NAMES.join(', ')})`);
   }
@@ -77,8 +78,8 @@ export function parseActivationString(s: string, where = '--activation'): Activa
     const v = Number(m[2]);
     if (!Number.isFinite(v))
       throw new InputError(`${where}: the parameter of ${name} must be a number (got ${JSON.stringify(m[2])})`);
-    if (name === 'leaky_relu') spec.alpha = v;
-    else if (name === 'relu_pow' || name === 'abs_pow') spec.p = v;
+    if (name === 'leaky-relu') spec.alpha = v;
+    else if (name === 'relu-pow' || name === 'abs-pow') spec.p = v;
     else throw new InputError(`${where}: ${name} takes no parameter (got ${JSON.stringify(s)})`);
   }
   return makeActivation(spec).spec;
@@ -86,8 +87,8 @@ export function parseActivationString(s: string, where = '--activation'): Activa
 
 /** The CLI spelling of an activation spec (inverse of parseActivationString). */
 export function activationToString(spec: ActivationSpec): string {
-  if (spec.name === 'leaky_relu') return `leaky_relu:${spec.alpha ?? 0.01}`;
-  if (spec.name === 'relu_pow' || spec.name === 'abs_pow') return `${spec.name}:${spec.p ?? 2}`;
+  if (spec.name === 'leaky-relu') return `leaky-relu:${spec.alpha ?? 0.01}`;
+  if (spec.name === 'relu-pow' || spec.name === 'abs-pow') return `${spec.name}:${spec.p ?? 2}`;
   return spec.name;
 }
 
