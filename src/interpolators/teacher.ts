@@ -11,12 +11,11 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork, forward } from '../model/network.js';
 import {
-  checkInterpolates,
   dataDirections,
   defaultTol,
+  finishInterpolator,
   type Interpolator,
   type InterpolatorOptions,
-  maybeBalance,
   requireData,
 } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
@@ -203,19 +202,9 @@ export function teacherInterpolator(
     WAll = W2;
     m = opts.width;
   }
-  const { net, balanced } = maybeBalance(createNetwork(activation, aAll, WAll, d), data, opts.balance, true, 'teacher');
-  const maxResidual = checkInterpolates(net, data, 'teacher', tol);
-  return {
-    net,
-    construction: {
-      kind: 'teacher',
-      width: m,
-      maxResidual,
-      tol,
-      cond,
-      teacherNeurons: r,
-      memorizingNeurons: memo,
-      balanced,
-    },
-  };
+  return finishInterpolator('teacher', createNetwork(activation, aAll, WAll, d), data, opts, true, tol, {
+    cond,
+    teacherNeurons: r,
+    memorizingNeurons: memo,
+  });
 }
