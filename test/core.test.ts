@@ -10,8 +10,8 @@ import { randomData, randomNet, relErr } from './helpers.js';
 
 const ACTS = [
   { spec: { name: 'relu' as const }, k: 1 },
-  { spec: { name: 'relu_pow' as const, p: 2 }, k: 2 },
-  { spec: { name: 'relu_pow' as const, p: 3 }, k: 3 },
+  { spec: { name: 'relu-pow' as const, p: 2 }, k: 2 },
+  { spec: { name: 'relu-pow' as const, p: 3 }, k: 3 },
 ];
 
 function withLabels(data: Dataset, net: Network): Dataset {
@@ -95,7 +95,7 @@ describe('exact Hessian trace (closed form) vs oracles', () => {
   }
   it('gradient equals finite differences of the loss', () => {
     const data = randomData(20, 3, 1);
-    const net = randomNet('relu_pow', 4, 3, 2);
+    const net = randomNet('relu-pow', 4, 3, 2);
     const g = gradient(net, data);
     const h = 1e-6;
     for (let j = 0; j < net.m; j++) {

@@ -5,10 +5,11 @@
  * kernels. It sits below linalg, which looks σ up by code, and depends on nothing but errors.ts.
  */
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 
-export type ActivationName = 'relu' | 'leaky_relu' | 'abs' | 'relu_pow' | 'abs_pow' | 'square' | 'tanh' | 'softplus';
+export type ActivationName = 'relu' | 'leaky-relu' | 'abs' | 'relu-pow' | 'abs-pow' | 'square' | 'tanh' | 'softplus';
 
-/** Serializable description, as in the model file: `{"name":"relu_pow","p":2}`. */
+/** Serializable description, as in the model file: `{"name":"relu-pow","p":2}`. */
 export interface ActivationSpec {
   name: ActivationName;
   p?: number;
@@ -31,10 +32,10 @@ export interface Activation {
 
 export const ACTIVATION_CODES: Record<ActivationName, number> = {
   relu: 0,
-  leaky_relu: 1,
+  'leaky-relu': 1,
   abs: 2,
-  relu_pow: 3,
-  abs_pow: 4,
+  'relu-pow': 3,
+  'abs-pow': 4,
   square: 5,
   tanh: 6,
   softplus: 7,
@@ -50,10 +51,12 @@ function powPos(t: number, e: number): number {
 }
 
 export function makeActivation(spec: ActivationSpec | ActivationName): Activation {
-  const s: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
-  if (!s || typeof s !== 'object' || typeof s.name !== 'string') {
+  const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
+  if (!given || typeof given !== 'object' || typeof given.name !== 'string') {
     throw new InputError(`activation must be an object with a "name" (one of ${ACTIVATION_NAMES.join(', ')})`);
   }
+  // Deprecated snake_case names (relu_pow, …) of model files and command lines are still accepted.
+  const s: ActivationSpec = { ...given, name: currentSpelling(given.name) };
   const code = ACTIVATION_CODES[s.name as ActivationName];
   if (code === undefined) {
     throw new InputError(`unknown activation "${s.name}" (allowed: ${ACTIVATION_NAMES.join(', ')})`);
@@ -70,13 +73,13 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         d1: (t) => (t > 0 ? 1 : 0),
         d2: () => 0,
       };
-    case 'leaky_relu': {
+    case 'leaky-relu': {
       const alpha = s.alpha ?? 0.01;
       if (!Number.isFinite(alpha) || alpha < 0 || alpha >= 1) {
-        throw new InputError(`activation leaky_relu: alpha must be in [0, 1) (got ${s.alpha})`);
+        throw new InputError(`activation leaky-relu: alpha must be in [0, 1) (got ${s.alpha})`);
       }
       return {
-        spec: { name: 'leaky_relu', alpha },
+        spec: { name: 'leaky-relu', alpha },
         degree: 1,
         code,
         param: alpha,
@@ -97,14 +100,14 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         d1: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0),
         d2: () => 0,
       };
-    case 'relu_pow': {
+    case 'relu-pow': {
       const p = s.p ?? 2;
       if (!Number.isFinite(p) || p < 1 || p > 8) {
-        throw new InputError(`activation relu_pow: p must be in [1, 8] (got ${s.p})`);
+        throw new InputError(`activation relu-pow: p must be in [1, 8] (got ${s.p})`);
       }
       // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
       return {
-        spec: { name: 'relu_pow', p },
+        spec: { name: 'relu-pow', p },
         degree: p,
         code,
         param: p,
@@ -114,13 +117,13 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         d2: (t) => (t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0),
       };
     }
-    case 'abs_pow': {
+    case 'abs-pow': {
       const p = s.p ?? 2;
       if (!Number.isFinite(p) || p < 1 || p > 8) {
-        throw new InputError(`activation abs_pow: p must be in [1, 8] (got ${s.p})`);
+        throw new InputError(`activation abs-pow: p must be in [1, 8] (got ${s.p})`);
       }
       return {
-        spec: { name: 'abs_pow', p },
+        spec: { name: 'abs-pow', p },
         degree: p,
         code,
         param: p,

@@ -6,10 +6,9 @@
 import { InputError } from '../errors.js';
 import { checkSeed, deriveSeed, Rng } from '../rng/xoshiro.js';
 import type { Dataset } from './dataset.js';
-import type { IndexKind } from './index-matrix.js';
 import { sampleInputs } from './inputs.js';
-import type { InputSpec, LinkSpec, MultiLink, TargetSpec } from './target.js';
-import { evaluateTarget, makeTarget, validateTarget } from './targets.js';
+import type { TargetSpec } from './target.js';
+import { evaluateTarget, type MakeTargetOptions, makeTarget, validateTarget } from './targets.js';
 
 export const MAX_ENTRIES = 2 ** 28;
 
@@ -19,15 +18,9 @@ export interface DatasetSpec {
 }
 
 /** Everything needed to make a data set from scratch (the param table's fields). */
-export interface DataParams {
-  d: number;
+export interface DataParams extends MakeTargetOptions {
   n: number;
-  r: number;
-  links: string | LinkSpec[] | MultiLink;
-  coeffs?: number[];
-  noise?: number;
-  input?: InputSpec;
-  index?: IndexKind;
+  /** Seed of the index matrix, the inputs and the label noise (independent sub-streams). */
   seed: number;
 }
 

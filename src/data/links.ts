@@ -11,12 +11,13 @@
  * Everything else (tanh, non-integer p) by kink-aware Gauss–Legendre quadrature (quadrature.ts).
  */
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 import { hermiteAtZeroLog, hermiteMonomials, hermiteNormalized, hermiteSeries } from './hermite.js';
 import { gaussianExpectation, gaussianNodes, type QuadratureRule } from './quadrature.js';
 import { absMoment, INV_SQRT_2PI, lgamma, logFactorial } from './special.js';
 import type { LinkSpec } from './target.js';
 
-export const LINK_NAMES = ['relu', 'abs', 'linear', 'tanh', 'sign', 'relu_pow', 'hermite'] as const;
+export const LINK_NAMES = ['relu', 'abs', 'linear', 'tanh', 'sign', 'relu-pow', 'hermite'] as const;
 export type LinkName = (typeof LINK_NAMES)[number];
 
 /** g(t) = plus · relu^q(t) + minus · relu^q(−t) (q = 0 means the indicator 1{t > 0}). */
@@ -153,10 +154,12 @@ function gaussianNodesCached(kinks: readonly number[], graded: boolean): Quadrat
 }
 
 /** Build a link from its spec; InputError on unknown names or bad parameters. */
-export function makeLink(spec: LinkSpec): Link {
-  if (!spec || typeof spec !== 'object' || typeof (spec as { name?: unknown }).name !== 'string') {
+export function makeLink(given: LinkSpec): Link {
+  if (!given || typeof given !== 'object' || typeof (given as { name?: unknown }).name !== 'string') {
     throw new InputError(`link must be an object with a "name" (one of ${LINK_NAMES.join(', ')})`);
   }
+  // The deprecated spelling relu_pow of data files written by flatlab 0.1 is still accepted.
+  const spec = { ...given, name: currentSpelling(given.name) } as LinkSpec;
   switch (spec.name) {
     case 'relu':
       return piecewiseLink({ name: 'relu' }, 'relu', { q: 1, plus: 1, minus: 0 }, (t) => (t > 0 ? t : 0));
@@ -164,12 +167,12 @@ export function makeLink(spec: LinkSpec): Link {
       return piecewiseLink({ name: 'abs' }, '|t|', { q: 1, plus: 1, minus: 1 }, Math.abs);
     case 'sign':
       return piecewiseLink({ name: 'sign' }, 'sign', { q: 0, plus: 1, minus: -1 }, (t) => (t > 0 ? 1 : t < 0 ? -1 : 0));
-    case 'relu_pow': {
+    case 'relu-pow': {
       const p = spec.p;
       if (typeof p !== 'number' || !Number.isFinite(p) || p < 1 || p > 8) {
-        throw new InputError(`link relu_pow: p must be a number in [1, 8] (got ${JSON.stringify(p)})`);
+        throw new InputError(`link relu-pow: p must be a number in [1, 8] (got ${JSON.stringify(p)})`);
       }
-      return piecewiseLink({ name: 'relu_pow', p }, `relu^${p}`, { q: p, plus: 1, minus: 0 }, (t) =>
+      return piecewiseLink({ name: 'relu-pow', p }, `relu^${p}`, { q: p, plus: 1, minus: 0 }, (t) =>
         t > 0 ? t ** p : 0,
       );
     }

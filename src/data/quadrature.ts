@@ -15,6 +15,18 @@ export interface QuadratureRule {
 
 const legendreCache = new Map<number, QuadratureRule>();
 
+/** (P_{n−1}(x), P_n(x)) by the three-term recurrence k P_k = (2k − 1) x P_{k−1} − (k − 1) P_{k−2}. */
+function legendrePair(n: number, x: number): [number, number] {
+  let p0 = 1;
+  let p1 = x;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return [p0, p1];
+}
+
 /** n-point Gauss–Legendre rule on [−1, 1] (Newton on P_n from the Chebyshev-like first guesses). */
 export function gaussLegendre(n: number): QuadratureRule {
   const hit = legendreCache.get(n);
@@ -28,27 +40,14 @@ export function gaussLegendre(n: number): QuadratureRule {
     let x = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1;
-      let p1 = x;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      if (n === 1) p0 = 1;
+      const [p0, p1] = legendrePair(n, x);
       dp = (n * (x * p1 - p0)) / (x * x - 1);
       const dx = p1 / dp;
       x -= dx;
       if (Math.abs(dx) < 1e-16) break;
     }
     // Recompute the derivative at the converged node for the weight.
-    let p0 = 1;
-    let p1 = x;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * x * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
+    const [p0, p1] = legendrePair(n, x);
     dp = n === 1 ? 1 : (n * (x * p1 - p0)) / (x * x - 1);
     const w = 2 / ((1 - x * x) * dp * dp);
     nodes[i] = -x;

@@ -127,3 +127,22 @@ export function maybeBalance(
     throw new InputError(`${what}: cannot balance a ${net.act.label} network (the activation is not homogeneous)`);
   return { net: balance(net, data), balanced: true };
 }
+
+/**
+ * The last steps every construction shares: balance (when asked, or by default), check that the result
+ * interpolates, and record how it was built (`record` lists the construction-specific fields, in the
+ * order they are written to the model file).
+ */
+export function finishInterpolator(
+  kind: InterpolatorKind,
+  raw: Network,
+  data: Dataset,
+  opts: InterpolatorOptions,
+  balanceByDefault: boolean,
+  tol: number,
+  record: Pick<Construction, 'cond'> & Partial<Construction>,
+): Interpolator {
+  const { net, balanced } = maybeBalance(raw, data, opts.balance, balanceByDefault, kind);
+  const maxResidual = checkInterpolates(net, data, kind, tol);
+  return { net, construction: { kind, width: raw.m, maxResidual, tol, ...record, balanced } };
+}

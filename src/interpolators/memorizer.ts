@@ -10,13 +10,12 @@ import { type Activation, type ActivationSpec, makeActivation } from '../model/a
 import { createNetwork } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import {
-  checkInterpolates,
   dataDirections,
   defaultTol,
+  finishInterpolator,
   featureMatrix,
   type Interpolator,
   type InterpolatorOptions,
-  maybeBalance,
   requireData,
 } from './common.js';
 
@@ -70,20 +69,10 @@ export function memorizer(data: Dataset, act: Activation | ActivationSpec, opts:
     }
   }
   const { a, cond } = solveSecondLayer(activation, data, W, m, data.y, 'memorizer', opts.maxCond);
-  const { net, balanced } = maybeBalance(createNetwork(activation, a, W, d), data, opts.balance, false, 'memorizer');
   const tol = opts.tol ?? defaultTol(data.y);
-  const maxResidual = checkInterpolates(net, data, 'memorizer', tol);
-  return {
-    net,
-    construction: {
-      kind: 'memorizer',
-      width: m,
-      maxResidual,
-      tol,
-      cond,
-      memorizingNeurons: n,
-      ...(m > n ? { seed } : {}),
-      balanced,
-    },
-  };
+  return finishInterpolator('memorizer', createNetwork(activation, a, W, d), data, opts, false, tol, {
+    cond,
+    memorizingNeurons: n,
+    ...(m > n ? { seed } : {}),
+  });
 }

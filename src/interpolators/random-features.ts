@@ -7,14 +7,7 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
-import {
-  checkInterpolates,
-  defaultTol,
-  type Interpolator,
-  type InterpolatorOptions,
-  maybeBalance,
-  requireData,
-} from './common.js';
+import { defaultTol, finishInterpolator, type Interpolator, type InterpolatorOptions, requireData } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
 
 export function randomFeatures(
@@ -35,14 +28,9 @@ export function randomFeatures(
   const rng = new Rng(deriveSeed(seed, 'random-features'));
   const W = rng.fillNormal(new Float64Array(m * d), 1 / Math.sqrt(d));
   const { a, cond } = solveSecondLayer(activation, data, W, m, data.y, 'random-features', opts.maxCond);
-  const { net, balanced } = maybeBalance(
-    createNetwork(activation, a, W, d),
-    data,
-    opts.balance,
-    false,
-    'random-features',
-  );
   const tol = opts.tol ?? defaultTol(data.y);
-  const maxResidual = checkInterpolates(net, data, 'random-features', tol);
-  return { net, construction: { kind: 'random-features', width: m, maxResidual, tol, cond, seed, balanced } };
+  return finishInterpolator('random-features', createNetwork(activation, a, W, d), data, opts, false, tol, {
+    cond,
+    seed,
+  });
 }

@@ -11,12 +11,11 @@ import { InputError } from '../errors.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
 import { createNetwork, forward } from '../model/network.js';
 import {
-  checkInterpolates,
   dataDirections,
   defaultTol,
+  finishInterpolator,
   type Interpolator,
   type InterpolatorOptions,
-  maybeBalance,
   requireData,
 } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
@@ -31,8 +30,8 @@ export interface RepTerm {
 function reluLikeSlope(act: Activation): number | null {
   const s = act.spec;
   if (s.name === 'relu') return 0;
-  if (s.name === 'leaky_relu') return s.alpha ?? 0.01;
-  if (s.name === 'relu_pow' && s.p === 1) return 0;
+  if (s.name === 'leaky-relu') return s.alpha ?? 0.01;
+  if (s.name === 'relu-pow' && s.p === 1) return 0;
   return null;
 }
 
@@ -54,7 +53,7 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
   const hermiteSlope = hermiteLinearSlope(link);
   const linearScale = link.name === 'linear' ? 1 : hermiteSlope;
   if (alpha !== null) {
-    if (link.name === 'relu' || (link.name === 'relu_pow' && link.p === 1)) {
+    if (link.name === 'relu' || (link.name === 'relu-pow' && link.p === 1)) {
       const k = 1 / (1 - alpha * alpha);
       return alpha === 0
         ? [{ sign: 1, weight: 1 }]
@@ -81,8 +80,8 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
   }
   const s = act.spec;
   // σ(t) = |t|^p (p = 1 for abs): only the abs link (p = 1) is of that form.
-  if ((s.name === 'abs' || (s.name === 'abs_pow' && s.p === 1)) && link.name === 'abs') return [{ sign: 1, weight: 1 }];
-  if (s.name === 'relu_pow' && link.name === 'relu_pow' && link.p === s.p) return [{ sign: 1, weight: 1 }];
+  if ((s.name === 'abs' || (s.name === 'abs-pow' && s.p === 1)) && link.name === 'abs') return [{ sign: 1, weight: 1 }];
+  if (s.name === 'relu-pow' && link.name === 'relu-pow' && link.p === s.p) return [{ sign: 1, weight: 1 }];
   // A non-homogeneous control represents its own link (tanh student, tanh link).
   if (s.name === 'tanh' && link.name === 'tanh') return [{ sign: 1, weight: 1 }];
   return null;
@@ -98,12 +97,12 @@ const PROBE_LINKS: LinkSpec[] = [
 
 function representableNames(act: Activation): string {
   const names: string[] = PROBE_LINKS.filter((l) => linkRepresentation(l, act) !== null).map((l) => l.name);
-  if (act.spec.name === 'relu_pow' && act.spec.p !== 1) names.push(`relu_pow(p=${act.spec.p})`);
+  if (act.spec.name === 'relu-pow' && act.spec.p !== 1) names.push(`relu-pow(p=${act.spec.p})`);
   return names.length ? names.join(', ') : 'none';
 }
 
 function linkLabel(link: LinkSpec): string {
-  if (link.name === 'relu_pow') return `relu_pow(p=${link.p})`;
+  if (link.name === 'relu-pow') return `relu-pow(p=${link.p})`;
   if (link.name === 'hermite') return `hermite[${link.coeffs.join(',')}]`;
   return link.name;
 }
@@ -203,19 +202,9 @@ export function teacherInterpolator(
     WAll = W2;
     m = opts.width;
   }
-  const { net, balanced } = maybeBalance(createNetwork(activation, aAll, WAll, d), data, opts.balance, true, 'teacher');
-  const maxResidual = checkInterpolates(net, data, 'teacher', tol);
-  return {
-    net,
-    construction: {
-      kind: 'teacher',
-      width: m,
-      maxResidual,
-      tol,
-      cond,
-      teacherNeurons: r,
-      memorizingNeurons: memo,
-      balanced,
-    },
-  };
+  return finishInterpolator('teacher', createNetwork(activation, aAll, WAll, d), data, opts, true, tol, {
+    cond,
+    teacherNeurons: r,
+    memorizingNeurons: memo,
+  });
 }

@@ -19,7 +19,7 @@ import { getBackend } from '../linalg/backend.js';
 import { InputError } from '../errors.js';
 import { blockRows, type Network } from '../model/network.js';
 
-export type CurvaturePart = 'gauss_newton' | 'residual';
+export type CurvaturePart = 'gauss-newton' | 'residual';
 
 function checkShapes(net: Network, data: Dataset): void {
   if (net.d !== data.d) {
@@ -56,7 +56,7 @@ export function curvatureProduct(
     const Xb = X.subarray(i0 * d, (i0 + rows) * d);
     be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
     be.gemm(false, true, rows, m, d, 1, Xb, vW, 0, T);
-    if (part === 'gauss_newton') {
+    if (part === 'gauss-newton') {
       be.hvpPass(act, Z, T, rows, m, a, va, zeroR, u, ha);
     } else if (S1 && S2) {
       // Residuals of this block, then the r-terms of the HVP:

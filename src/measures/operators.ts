@@ -6,12 +6,13 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { denseHessian, hvp, type Network, paramCount } from '../model/network.js';
 import { type CurvatureDiagonals, curvatureDiagonals, curvatureProduct } from './curvature-pass.js';
 
 export interface CurvatureOperator {
-  /** Short name for diagnostics ("hessian", "gauss_newton", "residual", "dense"). */
+  /** Short name for diagnostics ("hessian", "gauss-newton", "residual", "dense"). */
   readonly name: string;
   readonly dim: number;
   /** out ← A v (out is allocated when absent; v is not modified). */
@@ -22,8 +23,8 @@ export interface CurvatureOperator {
   dense?(): Float64Array;
 }
 
-export type OperatorKind = 'hessian' | 'gauss_newton' | 'residual';
-export const OPERATOR_KINDS: readonly OperatorKind[] = ['hessian', 'gauss_newton', 'residual'];
+export type OperatorKind = 'hessian' | 'gauss-newton' | 'residual';
+export const OPERATOR_KINDS: readonly OperatorKind[] = ['hessian', 'gauss-newton', 'residual'];
 
 function lazy<T>(f: () => T): () => T {
   let v: T | undefined;
@@ -42,10 +43,11 @@ function checkVector(v: Float64Array, dim: number): void {
 }
 
 /**
- * The Hessian of the empirical loss (kind "hessian") or one of its two parts, "gauss_newton"
+ * The Hessian of the empirical loss (kind "hessian") or one of its two parts, "gauss-newton"
  * (JᵀJ/n) and "residual" (H − JᵀJ/n). Products are exact (no finite differences).
  */
-export function curvatureOperator(net: Network, data: Dataset, kind: OperatorKind = 'hessian'): CurvatureOperator {
+export function curvatureOperator(net: Network, data: Dataset, given: OperatorKind = 'hessian'): CurvatureOperator {
+  const kind = currentSpelling(given); // gauss_newton: deprecated spelling
   if (!OPERATOR_KINDS.includes(kind)) {
     throw new InputError(`operator must be one of ${OPERATOR_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
   }
@@ -69,11 +71,11 @@ export function curvatureOperator(net: Network, data: Dataset, kind: OperatorKin
   };
   const exactTrace = (): number => {
     const p = parts();
-    return kind === 'hessian' ? p.trace : kind === 'gauss_newton' ? p.traceGaussNewton : p.traceResidual;
+    return kind === 'hessian' ? p.trace : kind === 'gauss-newton' ? p.traceGaussNewton : p.traceResidual;
   };
   const exactDiagonal = (): Float64Array => {
     const g = diags();
-    return (kind === 'hessian' ? g.hessian : kind === 'gauss_newton' ? g.gaussNewton : g.residual).slice();
+    return (kind === 'hessian' ? g.hessian : kind === 'gauss-newton' ? g.gaussNewton : g.residual).slice();
   };
   const op: CurvatureOperator = { name: kind, dim, matvec, exactTrace, exactDiagonal };
   if (kind === 'hessian') return { ...op, dense: () => denseHessian(net, data) };
@@ -84,7 +86,7 @@ export function hessianOperator(net: Network, data: Dataset): CurvatureOperator 
   return curvatureOperator(net, data, 'hessian');
 }
 export function gaussNewtonOperator(net: Network, data: Dataset): CurvatureOperator {
-  return curvatureOperator(net, data, 'gauss_newton');
+  return curvatureOperator(net, data, 'gauss-newton');
 }
 export function residualOperator(net: Network, data: Dataset): CurvatureOperator {
   return curvatureOperator(net, data, 'residual');

@@ -1,13 +1,14 @@
 /**
  * The model file format, `flatlab.model/1`, converted to and from a `Network` (pure: no I/O).
  *
- *   {"format":"flatlab.model/1", "activation":{"name":"relu_pow","p":2}, "a":[…m], "W":[[…d]…m],
+ *   {"format":"flatlab.model/1", "activation":{"name":"relu-pow","p":2}, "a":[…m], "W":[[…d]…m],
  *    …optional provenance: "seed", "version", "backend", "construction", "rescale", …}
  *
  * Every other top-level field is kept as provenance (round-tripped, never interpreted), so that tools
  * can record how a model was made without a format change.
  */
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 import { ACTIVATION_NAMES, type ActivationName, type ActivationSpec, makeActivation } from './activations.js';
 import { createNetwork, type Network } from './network.js';
 
@@ -25,9 +26,9 @@ const REQUIRED = new Set(['format', 'activation', 'a', 'W']);
 const ACTIVATION_FIELDS = new Set(['name', 'p', 'alpha']);
 /** The one parameter field each activation takes (none for the others). */
 const PARAMETER_OF: Partial<Record<ActivationName, 'p' | 'alpha'>> = {
-  relu_pow: 'p',
-  abs_pow: 'p',
-  leaky_relu: 'alpha',
+  'relu-pow': 'p',
+  'abs-pow': 'p',
+  'leaky-relu': 'alpha',
 };
 
 /** The JSON object for a network, with optional provenance fields appended after the weights' header. */
@@ -56,15 +57,16 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
     if (!ACTIVATION_FIELDS.has(k)) throw new InputError(`${where}: unknown field "${k}" (allowed: name, p, alpha)`);
   }
   if (typeof o.name !== 'string') throw new InputError(`${where}.name must be one of ${ACTIVATION_NAMES.join(', ')}`);
+  const name = currentSpelling(o.name); // relu_pow, leaky_relu, abs_pow: deprecated spellings
   // An own-name check: "constructor" or "__proto__" must not reach a prototype lookup.
-  if (!(ACTIVATION_NAMES as readonly string[]).includes(o.name))
+  if (!(ACTIVATION_NAMES as readonly string[]).includes(name))
     throw new InputError(`${where}: unknown activation ${describe(o.name)} (allowed: ${ACTIVATION_NAMES.join(', ')})`);
   // A parameter the activation does not take would be silently ignored: {"name":"relu","p":2} is refused.
-  const takes = PARAMETER_OF[o.name as ActivationName];
+  const takes = PARAMETER_OF[name as ActivationName];
   for (const k of ['p', 'alpha'] as const) {
     if (o[k] !== undefined && takes !== k)
       throw new InputError(
-        `${where}: ${o.name} takes ${takes === undefined ? 'no parameter' : `only "${takes}"`} (got "${k}")`,
+        `${where}: ${name} takes ${takes === undefined ? 'no parameter' : `only "${takes}"`} (got "${k}")`,
       );
   }
   for (const k of ['p', 'alpha'] as const) {
@@ -72,20 +74,20 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
       throw new InputError(`${where}.${k} must be a finite number (got ${describe(o[k])})`);
     }
   }
-  const spec: ActivationSpec = { name: o.name as ActivationName };
+  const spec: ActivationSpec = { name: name as ActivationName };
   if (o.p !== undefined) spec.p = o.p as number;
   if (o.alpha !== undefined) spec.alpha = o.alpha as number;
   return makeActivation(spec).spec; // validates the name and the parameter ranges
 }
 
 /**
- * Parse an activation written on a command line: `relu`, `relu_pow:2`, `abs_pow:3`, `leaky_relu:0.1`
- * (the number after the colon is p, or alpha for leaky_relu).
+ * Parse an activation written on a command line: `relu`, `relu-pow:2`, `abs-pow:3`, `leaky-relu:0.1`
+ * (the number after the colon is p, or alpha for leaky-relu).
  */
 export function parseActivationString(s: string, where = '--activation'): ActivationSpec {
-  const m = /^([a-z_]+)(?::(.+))?$/.exec(s.trim());
-  if (!m) throw new InputError(`${where} must look like relu, relu_pow:2 or leaky_relu:0.1 (got ${JSON.stringify(s)})`);
-  const name = m[1] as ActivationName;
+  const m = /^([a-z_-]+)(?::(.+))?$/.exec(s.trim());
+  if (!m) throw new InputError(`${where} must look like relu, relu-pow:2 or leaky-relu:0.1 (got ${JSON.stringify(s)})`);
+  const name = currentSpelling(m[1]) as ActivationName; // relu_pow, leaky_relu, abs_pow: deprecated
   if (!ACTIVATION_NAMES.includes(name)) {
     throw new InputError(`${where}: unknown activation "${name}" (allowed: ${ACTIVATION_NAMES.join(', ')})`);
   }
@@ -94,8 +96,8 @@ export function parseActivationString(s: string, where = '--activation'): Activa
     const v = Number(m[2]);
     if (!Number.isFinite(v))
       throw new InputError(`${where}: the parameter of ${name} must be a number (got ${JSON.stringify(m[2])})`);
-    if (name === 'leaky_relu') spec.alpha = v;
-    else if (name === 'relu_pow' || name === 'abs_pow') spec.p = v;
+    if (name === 'leaky-relu') spec.alpha = v;
+    else if (name === 'relu-pow' || name === 'abs-pow') spec.p = v;
     else throw new InputError(`${where}: ${name} takes no parameter (got ${JSON.stringify(s)})`);
   }
   return makeActivation(spec).spec;
@@ -103,8 +105,8 @@ export function parseActivationString(s: string, where = '--activation'): Activa
 
 /** The CLI spelling of an activation spec (inverse of parseActivationString). */
 export function activationToString(spec: ActivationSpec): string {
-  if (spec.name === 'leaky_relu') return `leaky_relu:${spec.alpha ?? 0.01}`;
-  if (spec.name === 'relu_pow' || spec.name === 'abs_pow') return `${spec.name}:${spec.p ?? 2}`;
+  if (spec.name === 'leaky-relu') return `leaky-relu:${spec.alpha ?? 0.01}`;
+  if (spec.name === 'relu-pow' || spec.name === 'abs-pow') return `${spec.name}:${spec.p ?? 2}`;
   return spec.name;
 }
 

@@ -3,6 +3,7 @@
  * the playground's URL state, so a parameter's name, range, default and help are written once.
  */
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 
 export type ParamType = 'int' | 'number' | 'string' | 'enum' | 'bool';
 
@@ -64,8 +65,9 @@ export function parseParam<T>(def: ParamDef<T>, raw: unknown, where = def.key): 
       return bad();
     }
     case 'enum': {
-      if (typeof raw !== 'string' || !def.choices?.includes(raw)) return bad();
-      return raw as T;
+      const v = currentSpelling(raw); // a deprecated snake_case value (leaky_relu) maps to its kebab-case one
+      if (typeof v !== 'string' || !def.choices?.includes(v)) return bad();
+      return v as T;
     }
     case 'string': {
       if (typeof raw !== 'string') return bad();

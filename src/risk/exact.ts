@@ -5,7 +5,7 @@
  *   R = Σ_{j,j'} a_j a_j' ‖w_j‖^k ‖w_j'‖^k K(ŵ_jᵀŵ_j')  −  2 Σ_{j,l} a_j c_l ‖w_j‖^k E[σ(ŵ_jᵀx) g_l(u_lᵀx)]  +  E f*²
  *
  * using homogeneity σ(‖w‖t) = ‖w‖^k σ(t). The student is written as a piecewise power
- * σ(t) = σ₊ relu^k(t) + σ₋ relu^k(−t) (relu, leaky_relu, abs, relu_pow p, abs_pow p, square with integer
+ * σ(t) = σ₊ relu^k(t) + σ₋ relu^k(−t) (relu, leaky-relu, abs, relu-pow p, abs-pow p, square with integer
  * k ∈ {1, 2}), so K is an arc-cosine kernel. Cross terms: a finite Hermite link (linear, hermite) by
  * Σ_n σ_n g_n ρ^n; a piecewise-power link (relu, abs, sign, relu^p) by the arc-cosine kernel or the
  * conditional-moment quadrature; tanh by the same quadrature. E f*² from the links' moments.
@@ -24,13 +24,13 @@ export function studentPiecewise(act: Activation): PP | null {
   switch (s.name) {
     case 'relu':
       return { q: 1, plus: 1, minus: 0 };
-    case 'leaky_relu':
+    case 'leaky-relu':
       return { q: 1, plus: 1, minus: -(s.alpha ?? act.param) };
     case 'abs':
       return { q: 1, plus: 1, minus: 1 };
-    case 'relu_pow':
+    case 'relu-pow':
       return Number.isInteger(act.param) ? { q: act.param, plus: 1, minus: 0 } : null;
-    case 'abs_pow':
+    case 'abs-pow':
       return Number.isInteger(act.param) ? { q: act.param, plus: 1, minus: 1 } : null;
     case 'square':
       return { q: 2, plus: 1, minus: 1 };

@@ -19,7 +19,7 @@ import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 export const STUDY_ACTIVATIONS = {
   relu: { spec: { name: 'relu' } },
   abs: { spec: { name: 'abs' } },
-  relu2: { spec: { name: 'relu_pow', p: 2 } },
+  relu2: { spec: { name: 'relu-pow', p: 2 } },
   square: { spec: { name: 'square' } },
 } as const satisfies Record<string, { spec: ActivationSpec }>;
 /** A student activation as a spec writes it: an old alias (relu2) or the CLI's syntax (leaky_relu:0.1, …). */
@@ -39,20 +39,20 @@ export const STUDY_TARGETS = {
   tanh: { links: [{ name: 'tanh' }], coeffs: [1], exactFor: [] },
   // He_3(t)/√6 in the orthonormal Hermite basis: information exponent 3.
   he3: { links: [{ name: 'hermite', coeffs: [0, 0, 0, 1] }], coeffs: [1], exactFor: [] },
-  relu2: { links: [{ name: 'relu_pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
+  relu2: { links: [{ name: 'relu-pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
   // t² = He_2(t) + 1 = √2 · He_2(t)/√2 + 1 in the orthonormal basis; t² = relu²(t) + relu²(−t).
   square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu2', 'square'] },
   'relu2+relu2': {
     links: [
-      { name: 'relu_pow', p: 2 },
-      { name: 'relu_pow', p: 2 },
+      { name: 'relu-pow', p: 2 },
+      { name: 'relu-pow', p: 2 },
     ],
     coeffs: [1, 1],
     exactFor: ['relu2'],
   },
   'relu2+square': {
     links: [
-      { name: 'relu_pow', p: 2 },
+      { name: 'relu-pow', p: 2 },
       { name: 'hermite', coeffs: [1, 0, Math.SQRT2] },
     ],
     coeffs: [1, 1],

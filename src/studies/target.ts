@@ -44,7 +44,7 @@ export function studyStudent(name: string, where = 'activation'): Activation & {
  */
 function matchedLinks(act: Activation, indices: 1 | 2 | 3, name: string): LinkSpec[] {
   const candidates: LinkSpec[] =
-    act.spec.name === 'relu_pow' ? [{ name: 'relu_pow', p: act.spec.p ?? 2 }] : [{ name: 'relu' }, { name: 'abs' }];
+    act.spec.name === 'relu-pow' ? [{ name: 'relu-pow', p: act.spec.p ?? 2 }] : [{ name: 'relu' }, { name: 'abs' }];
   const link = candidates.find((l) => linkRepresentation(l, act) !== null);
   if (!link) throw new InputError(`target: no link is represented exactly by the student "${name}" (give links)`);
   if (indices === 3) return [link, link, link];
@@ -57,7 +57,7 @@ const MATCHED_INDICES: Record<string, 1 | 2 | 3 | undefined> = { matched: 1, mat
 
 /** One link in the CLI's syntax. */
 function linkText(l: LinkSpec): string {
-  if (l.name === 'relu_pow') return `relu_pow:${l.p}`;
+  if (l.name === 'relu-pow') return `relu-pow:${l.p}`;
   if (l.name === 'hermite') return `hermite:${l.coeffs.join(',')}`;
   return l.name;
 }

@@ -45,7 +45,7 @@ export function weightedPartsGradient(
   const Z = new Float64Array(blk * m);
   const S0 = new Float64Array(blk * m);
   const S1 = new Float64Array(blk * m);
-  // σ″ vanishes a.e. for the piecewise-linear degree-1 activations (relu, leaky_relu, abs).
+  // σ″ vanishes a.e. for the piecewise-linear degree-1 activations (relu, leaky-relu, abs).
   const needS2 = act.degree !== 1;
   const S2 = needS2 ? new Float64Array(blk * m) : null;
   const Araw = new Float64Array(m);

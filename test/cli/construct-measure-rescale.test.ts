@@ -80,7 +80,7 @@ describe('flatlab construct / measure / rescale', () => {
   it('constructs all three interpolators, each interpolating, and records the construction', async () => {
     const t = await ok(['construct', 'teacher', '--data', p('noisy.json'), '--out', p('t.json')]);
     expect(t).toMatch(/teacher: relu network with m = 31 neurons \(1 teacher \+ 30 memorizing\)/);
-    await ok(['construct', 'memorizer', '--data', p('noisy.json'), '--out', p('m.json'), '--activation', 'relu_pow:2']);
+    await ok(['construct', 'memorizer', '--data', p('noisy.json'), '--out', p('m.json'), '--activation', 'relu-pow:2']);
     await ok([
       'construct',
       'random-features',
@@ -102,7 +102,7 @@ describe('flatlab construct / measure / rescale', () => {
       const rep = JSON.parse(await ok(['measure', '--data', p('noisy.json'), '--model', p(f), '--json']));
       expect(rep.maxResidual).toBeLessThanOrEqual(1e-8);
     }
-    expect(JSON.parse(readFileSync(p('m.json'), 'utf8')).activation).toEqual({ name: 'relu_pow', p: 2 });
+    expect(JSON.parse(readFileSync(p('m.json'), 'utf8')).activation).toEqual({ name: 'relu-pow', p: 2 });
     expect(JSON.parse(readFileSync(p('r.json'), 'utf8')).a).toHaveLength(50);
     // same seed ⇒ same bytes of weights
     await ok([
@@ -157,7 +157,7 @@ describe('flatlab construct / measure / rescale', () => {
       '--out',
       p('m3.json'),
       '--activation',
-      'relu_pow:3',
+      'relu-pow:3',
     ]);
     const a = JSON.parse(
       await ok([
@@ -287,7 +287,7 @@ describe('bad input: exit 2, one line naming the problem, no stack trace', () =>
       /unknown activation "gelu"/,
     );
     await fails(
-      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'relu_pow:0'],
+      ['construct', 'memorizer', '--data', p('clean.json'), '--out', p('x.json'), '--activation', 'relu-pow:0'],
       /p must be in \[1, 8\]/,
     );
     await fails(['construct', 'lazy', '--data', p('clean.json'), '--out', p('x.json')], /unknown kind "lazy"/);

@@ -38,7 +38,7 @@ it('measure runs on n = 10⁴, d = 100, m = 1000 with exact and Monte Carlo risk
   const rng = new Rng(5);
   for (const [name, act] of [
     ['relu.json', { name: 'relu' as const }],
-    ['relu3.json', { name: 'relu_pow' as const, p: 3 }],
+    ['relu3.json', { name: 'relu-pow' as const, p: 3 }],
   ] as const) {
     const net = createNetwork(
       act,

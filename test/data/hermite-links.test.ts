@@ -115,9 +115,9 @@ const LINKS: LinkSpec[] = [
   { name: 'sign' },
   { name: 'linear' },
   { name: 'tanh' },
-  { name: 'relu_pow', p: 2 },
-  { name: 'relu_pow', p: 3 },
-  { name: 'relu_pow', p: 1.5 },
+  { name: 'relu-pow', p: 2 },
+  { name: 'relu-pow', p: 3 },
+  { name: 'relu-pow', p: 1.5 },
   { name: 'hermite', coeffs: [0.2, 0, -0.5, 1] },
 ];
 
@@ -174,14 +174,14 @@ describe('links', () => {
     expect(ie({ name: 'sign' })).toBe(1);
     expect(ie({ name: 'tanh' })).toBe(1);
     expect(ie({ name: 'linear' })).toBe(1);
-    expect(ie({ name: 'relu_pow', p: 2 })).toBe(1);
+    expect(ie({ name: 'relu-pow', p: 2 })).toBe(1);
     expect(ie({ name: 'hermite', coeffs: [0, 0, 0, 1] })).toBe(3);
     expect(ie({ name: 'hermite', coeffs: [1] })).toBe(null);
   });
 
   it('reject unknown links and bad parameters', () => {
     expect(() => makeLink({ name: 'cosh' } as unknown as LinkSpec)).toThrow(/unknown link "cosh"/);
-    expect(() => makeLink({ name: 'relu_pow', p: 0 })).toThrow(/p must be a number in \[1, 8\]/);
+    expect(() => makeLink({ name: 'relu-pow', p: 0 })).toThrow(/p must be a number in \[1, 8\]/);
     expect(() => makeLink({ name: 'hermite', coeffs: [] })).toThrow(/coeffs/);
     expect(() => makeLink({ name: 'hermite', coeffs: [1, Number.NaN] })).toThrow(/coeffs/);
   });

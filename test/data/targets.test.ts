@@ -97,22 +97,22 @@ describe('targets', () => {
       kind: 'sum',
       links: [{ name: 'relu' }, { name: 'relu' }, { name: 'relu' }],
     });
-    expect(parseLinksSyntax('relu_pow:2+hermite:0,0,1', 2)).toEqual({
+    expect(parseLinksSyntax('relu-pow:2+hermite:0,0,1', 2)).toEqual({
       kind: 'sum',
       links: [
-        { name: 'relu_pow', p: 2 },
+        { name: 'relu-pow', p: 2 },
         { name: 'hermite', coeffs: [0, 0, 1] },
       ],
     });
     expect(parseLinksSyntax('max', 4)).toEqual({ kind: 'multi', link: 'max' });
     expect(() => parseLinksSyntax('relu+abs', 3)).toThrow(/got 2 links for r = 3/);
     expect(() => parseLinksSyntax('softmax', 1)).toThrow(/unknown link "softmax"/);
-    expect(() => parseLinksSyntax('relu_pow:x', 1)).toThrow(/"x" is not a number/);
+    expect(() => parseLinksSyntax('relu-pow:x', 1)).toThrow(/"x" is not a number/);
     expect(() => parseLinksSyntax('relu+max', 2)).toThrow(/cannot be combined/);
   });
 
   it('targetVariance (exact, Gaussian inputs) agrees with Monte Carlo within 4 standard errors', () => {
-    const cases = ['relu+abs+sign', 'tanh', 'relu_pow:2+linear+hermite:0.5,0,0,1', 'product', 'max', 'norm'];
+    const cases = ['relu+abs+sign', 'tanh', 'relu-pow:2+linear+hermite:0.5,0,0,1', 'product', 'max', 'norm'];
     cases.forEach((links, i) => {
       const t = makeTarget({ d: 12, r: 3, links, coeffs: links.includes('+') ? [1, -0.5, 2] : undefined, seed: i });
       const ex = targetMoments(t);

@@ -56,9 +56,9 @@ describe('teacher interpolator', () => {
     expect(construction.cond).toBeGreaterThan(1);
   });
 
-  it('represents linear and abs links with two neurons for relu and leaky_relu students', () => {
+  it('represents linear and abs links with two neurons for relu and leaky-relu students', () => {
     for (const links of ['linear', 'abs', 'relu']) {
-      for (const act of [{ name: 'relu' as const }, { name: 'leaky_relu' as const, alpha: 0.2 }]) {
+      for (const act of [{ name: 'relu' as const }, { name: 'leaky-relu' as const, alpha: 0.2 }]) {
         const data = makeDataset({ d: 8, n: 50, r: 2, links, seed: 3 });
         const { net } = teacherInterpolator(data, act);
         expect(loss(net, data).maxResidual).toBeLessThanOrEqual(1e-10);
@@ -67,9 +67,9 @@ describe('teacher interpolator', () => {
     }
   });
 
-  it('represents relu_pow links with a matching relu_pow student', () => {
-    const data = makeDataset({ d: 6, n: 40, r: 2, links: 'relu_pow:2', seed: 4 });
-    const { net } = teacherInterpolator(data, { name: 'relu_pow', p: 2 });
+  it('represents relu-pow links with a matching relu-pow student', () => {
+    const data = makeDataset({ d: 6, n: 40, r: 2, links: 'relu-pow:2', seed: 4 });
+    const { net } = teacherInterpolator(data, { name: 'relu-pow', p: 2 });
     expect(net.m).toBe(2);
     expect(loss(net, data).maxResidual).toBeLessThanOrEqual(1e-10);
   });
@@ -82,7 +82,7 @@ describe('teacher interpolator', () => {
       [{ name: 'abs' }, (t) => Math.abs(t)],
     ];
     for (const alpha of [0, 0.1, 0.5]) {
-      const act = makeActivation(alpha === 0 ? { name: 'relu' } : { name: 'leaky_relu', alpha });
+      const act = makeActivation(alpha === 0 ? { name: 'relu' } : { name: 'leaky-relu', alpha });
       for (const [link, g] of cases) {
         const rep = linkRepresentation(link, act);
         expect(rep).not.toBeNull();
@@ -125,7 +125,7 @@ describe('teacher interpolator', () => {
 describe('memorizer', () => {
   it('interpolates with w_j = x_j/‖x_j‖ (relu and relu², m = n)', () => {
     const data = makeDataset({ d: 15, n: 80, r: 2, links: 'relu', seed: 7 });
-    for (const act of [{ name: 'relu' as const }, { name: 'relu_pow' as const, p: 2 }]) {
+    for (const act of [{ name: 'relu' as const }, { name: 'relu-pow' as const, p: 2 }]) {
       const { net, construction } = memorizer(data, act);
       expect(net.m).toBe(80);
       expect(construction.maxResidual).toBeLessThanOrEqual(1e-8);

@@ -35,8 +35,8 @@ describe('model file format flatlab.model/1', () => {
   it('round-trips a network bit-exactly, with provenance', () => {
     for (const spec of [
       { name: 'relu' as const },
-      { name: 'relu_pow' as const, p: 3 },
-      { name: 'leaky_relu' as const, alpha: 0.1 },
+      { name: 'relu-pow' as const, p: 3 },
+      { name: 'leaky-relu' as const, alpha: 0.1 },
     ]) {
       const net = randomNet(spec, 4, 3, 1);
       const json = JSON.parse(JSON.stringify(networkToModel(net, { seed: 7, construction: { kind: 'memorizer' } })));
@@ -57,7 +57,7 @@ describe('model file format flatlab.model/1', () => {
     );
     expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'gelu' } }))).toMatch(/unknown activation "gelu"/);
     expect(msg(() => modelToNetwork({ ...good(), activation: 'relu' }))).toMatch(/activation must be an object/);
-    expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu_pow', p: 20 } }))).toMatch(
+    expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu-pow', p: 20 } }))).toMatch(
       /p must be in \[1, 8\]/,
     );
     expect(msg(() => modelToNetwork({ ...good(), activation: { name: 'relu', q: 1 } }))).toMatch(/unknown field "q"/);
@@ -91,13 +91,13 @@ describe('model file format flatlab.model/1', () => {
   });
 
   it('parses CLI activation strings and prints them back', () => {
-    for (const s of ['relu', 'relu_pow:2', 'abs_pow:3', 'leaky_relu:0.1', 'abs', 'square', 'tanh']) {
+    for (const s of ['relu', 'relu-pow:2', 'abs-pow:3', 'leaky-relu:0.1', 'abs', 'square', 'tanh']) {
       expect(activationToString(parseActivationString(s))).toBe(s);
     }
-    expect(parseActivationString('relu_pow:3')).toEqual({ name: 'relu_pow', p: 3 });
+    expect(parseActivationString('relu-pow:3')).toEqual({ name: 'relu-pow', p: 3 });
     expect(msg(() => parseActivationString('swish'))).toMatch(/unknown activation "swish"/);
     expect(msg(() => parseActivationString('relu:2'))).toMatch(/relu takes no parameter/);
-    expect(msg(() => parseActivationString('relu_pow:x'))).toMatch(/must be a number/);
-    expect(msg(() => parseActivationString('relu_pow:0'))).toMatch(/p must be in \[1, 8\]/);
+    expect(msg(() => parseActivationString('relu-pow:x'))).toMatch(/must be a number/);
+    expect(msg(() => parseActivationString('relu-pow:0'))).toMatch(/p must be in \[1, 8\]/);
   });
 });

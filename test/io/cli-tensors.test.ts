@@ -72,7 +72,7 @@ beforeAll(() => {
   for (let j = 0; j < m; j++) a[j] = rng.normal() / Math.sqrt(m);
   const rows = Array.from({ length: m }, (_, j) => Array.from(W.subarray(6 * j, 6 * j + 6)));
   for (const act of ['relu', 'relu_pow:2']) {
-    const spec = act === 'relu' ? { name: 'relu' } : { name: 'relu_pow', p: 2 };
+    const spec = act === 'relu' ? { name: 'relu' } : { name: 'relu-pow', p: 2 };
     const tag = act.replace(':', '');
     writeFileSync(
       p(`${tag}.json`),

@@ -307,7 +307,7 @@ describe('models in .npz and safetensors', () => {
   const d = 3;
   const W = Float64Array.from({ length: m * d }, () => rng.uniform() * 2 - 1);
   const a = Float64Array.from({ length: m }, () => rng.uniform() * 2 - 1);
-  const net = createNetwork({ name: 'relu_pow', p: 2 }, a, W, d);
+  const net = createNetwork({ name: 'relu-pow', p: 2 }, a, W, d);
 
   it('JSON ↔ npz ↔ safetensors round trips are bit-identical and keep activation and provenance', () => {
     const json = JSON.parse(JSON.stringify(networkToModel(net, { seed: 3 })));
@@ -317,7 +317,7 @@ describe('models in .npz and safetensors', () => {
     const back = modelToNetwork(JSON.parse(JSON.stringify(networkToModel(viaSt.net, viaSt.provenance))));
     for (const n of [fromJson, viaNpz.net, viaSt.net, back.net]) {
       expect(bitsEqual(n.W, W) && bitsEqual(n.a, a)).toBe(true);
-      expect(n.act.spec).toEqual({ name: 'relu_pow', p: 2 });
+      expect(n.act.spec).toEqual({ name: 'relu-pow', p: 2 });
     }
     expect(back.provenance).toEqual({ seed: 3 });
   });

@@ -97,7 +97,7 @@ describe('flatlab estimate-trace', () => {
       [['--budget', '3'], /--budget must be an integer in \[4, 1000000\]/],
       [['--method', 'xtrace'], /--method must be one of hutchinson, hutchpp/],
       [['--seeds', '0'], /--seeds must be an integer in \[1, 100000\]/],
-      [['--operator', 'fisher'], /--operator must be one of hessian, gauss_newton, residual/],
+      [['--operator', 'fisher'], /--operator must be one of hessian, gauss-newton, residual/],
     ];
     for (const [extra, msg] of cases) {
       const r = runCli(['estimate-trace', '--data', dataPath, '--model', modelPath, ...extra]);

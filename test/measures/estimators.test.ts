@@ -57,8 +57,8 @@ describe('eigensolvers', () => {
 describe('Lanczos and power iteration', () => {
   const cases = [
     { act: 'relu' as const, m: 10, d: 8, n: 60 },
-    { act: { name: 'relu_pow' as const, p: 2 }, m: 8, d: 6, n: 40 },
-    { act: { name: 'relu_pow' as const, p: 3 }, m: 6, d: 5, n: 30 },
+    { act: { name: 'relu-pow' as const, p: 2 }, m: 8, d: 6, n: 40 },
+    { act: { name: 'relu-pow' as const, p: 3 }, m: 6, d: 5, n: 30 },
   ];
   for (const c of cases) {
     it(`top-5 Hessian eigenvalues match a dense eigendecomposition ≤ 1e-8 (${JSON.stringify(c.act)})`, () => {
@@ -124,7 +124,7 @@ describe('Lanczos and power iteration', () => {
 
 describe('trace estimators', () => {
   const data = randomData(25, 5, 21);
-  const net = randomNet({ name: 'relu_pow', p: 2 }, 6, 5, 22);
+  const net = randomNet({ name: 'relu-pow', p: 2 }, 6, 5, 22);
   const op = hessianOperator(net, data);
   const exact = op.exactTrace?.() as number;
 

@@ -8,7 +8,7 @@ import { randomData, randomNet } from '../helpers.js';
 // student, away from interpolation (so residual parts are present).
 const SETUPS = [
   { act: 'relu' as const, label: 'relu' },
-  { act: { name: 'relu_pow' as const, p: 2 }, label: 'relu^2' },
+  { act: { name: 'relu-pow' as const, p: 2 }, label: 'relu^2' },
 ].map(({ act, label }) => {
   const data = randomData(30, 4, 101);
   const net = randomNet(act, 6, 4, 102);

@@ -8,10 +8,10 @@ import { computeAllMeasures, getMeasure, MEASURES, MEASURE_NAMES } from '../../s
 import { ascentSharpness, averageSharpness, pacBayesFlatness } from '../../src/measures/sharpness.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
-const P2 = { name: 'relu_pow' as const, p: 2 };
+const P2 = { name: 'relu-pow' as const, p: 2 };
 
 describe('norm-based measures against independent oracles', () => {
-  for (const act of ['relu' as const, P2, { name: 'relu_pow' as const, p: 3 }]) {
+  for (const act of ['relu' as const, P2, { name: 'relu-pow' as const, p: 3 }]) {
     it(`relative flatness = Σ_{s,s'} ⟨w_s,w_s'⟩ Tr H_{w_s,w_s'} from the dense Hessian (${JSON.stringify(act)})`, () => {
       const m = 5;
       const d = 4;

@@ -15,8 +15,8 @@ import { denseGaussNewton, matvecDense, maxAbs, maxAbsDiff } from './fixtures.js
 
 const ACTS = [
   { name: 'relu' as const },
-  { name: 'relu_pow' as const, p: 2 },
-  { name: 'relu_pow' as const, p: 3 },
+  { name: 'relu-pow' as const, p: 2 },
+  { name: 'relu-pow' as const, p: 3 },
   { name: 'tanh' as const },
 ];
 
@@ -54,7 +54,7 @@ describe('curvature operators', () => {
       const parts = traceParts(net, data);
       for (const [kind, M, tr] of [
         ['hessian', H, parts.trace],
-        ['gauss_newton', G, parts.traceGaussNewton],
+        ['gauss-newton', G, parts.traceGaussNewton],
         ['residual', R, parts.traceResidual],
       ] as const) {
         const op = curvatureOperator(net, data, kind);
@@ -115,8 +115,8 @@ describe('curvature operators', () => {
 
   it('materialized operators are symmetric; dense operator reproduces its matrix', () => {
     const data = randomData(20, 3, 5);
-    const net = randomNet({ name: 'relu_pow', p: 2 }, 3, 3, 6);
-    for (const kind of ['hessian', 'gauss_newton', 'residual'] as const) {
+    const net = randomNet({ name: 'relu-pow', p: 2 }, 3, 3, 6);
+    for (const kind of ['hessian', 'gauss-newton', 'residual'] as const) {
       const M = materialize(curvatureOperator(net, data, kind));
       const P = 12;
       let asym = 0;

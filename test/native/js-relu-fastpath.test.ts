@@ -1,6 +1,6 @@
 /**
  * The portable backend inlines ReLU in its fused kernels for speed. Oracle: the generic path with
- * leaky_relu(α = 0), which is the same function through the closure-based code; results must be
+ * leaky-relu(α = 0), which is the same function through the closure-based code; results must be
  * exactly equal (=== per entry), on odd shapes with exact zeros in Z.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { makeActivation } from '../../src/model/activations.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
 const relu = makeActivation('relu');
-const leaky0 = makeActivation({ name: 'leaky_relu', alpha: 0 });
+const leaky0 = makeActivation({ name: 'leaky-relu', alpha: 0 });
 const rand = (len: number, seed: number): Float64Array => new Rng(seed).fillNormal(new Float64Array(len));
 
 function same(x: Float64Array, y: Float64Array, what: string): void {

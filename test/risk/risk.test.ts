@@ -128,12 +128,12 @@ describe('Gaussian kernels', () => {
 
 const ACTS: ActivationSpec[] = [
   { name: 'relu' },
-  { name: 'relu_pow', p: 2 },
+  { name: 'relu-pow', p: 2 },
   { name: 'abs' },
-  { name: 'leaky_relu', alpha: 0.2 },
+  { name: 'leaky-relu', alpha: 0.2 },
   { name: 'square' },
 ];
-const TARGETS = ['relu+abs', 'linear+hermite:0.3,0.5,-0.4,0.6', 'tanh+sign', 'relu_pow:2+relu', 'relu_pow:1.5+abs'];
+const TARGETS = ['relu+abs', 'linear+hermite:0.3,0.5,-0.4,0.6', 'tanh+sign', 'relu-pow:2+relu', 'relu-pow:1.5+abs'];
 
 describe('exact population risk', () => {
   it('equals a 2-D polar quadrature oracle (d = 2) to 1e-9 relative, every student × link family', () => {
@@ -155,9 +155,9 @@ describe('exact population risk', () => {
       [{ name: 'relu' }, 'relu+abs', 2],
       [{ name: 'relu' }, 'hermite:0,0.5,0,1+linear', 3],
       [{ name: 'relu' }, 'tanh+relu', 4],
-      [{ name: 'relu_pow', p: 2 }, 'relu+abs', 5],
-      [{ name: 'relu_pow', p: 2 }, 'relu_pow:2+relu', 6],
-      [{ name: 'relu_pow', p: 2 }, 'hermite:0,0,1,0.5+sign', 7],
+      [{ name: 'relu-pow', p: 2 }, 'relu+abs', 5],
+      [{ name: 'relu-pow', p: 2 }, 'relu-pow:2+relu', 6],
+      [{ name: 'relu-pow', p: 2 }, 'hermite:0,0,1,0.5+sign', 7],
     ];
     for (const [act, links, seed] of cases) {
       const t = makeTarget({ d: 10, r: 2, links, seed });
@@ -177,7 +177,7 @@ describe('exact population risk', () => {
 
   it('is invariant under rescaling (exact to 1e-10; Monte Carlo with the same seed to 1e-10)', () => {
     const t = makeTarget({ d: 8, r: 2, links: 'relu+tanh', seed: 2 });
-    for (const act of [{ name: 'relu' }, { name: 'relu_pow', p: 2 }] as ActivationSpec[]) {
+    for (const act of [{ name: 'relu' }, { name: 'relu-pow', p: 2 }] as ActivationSpec[]) {
       const net = student(act, 5, t, 3);
       const rng = new Rng(9);
       const c = Float64Array.from({ length: 5 }, () => 10 ** (3 * (2 * rng.uniform() - 1)));

@@ -107,8 +107,8 @@ describe('study fields in the CLI language', () => {
       n: 12,
       r: 2,
       links: [
-        { name: 'relu_pow', p: 2 },
-        { name: 'relu_pow', p: 2 },
+        { name: 'relu-pow', p: 2 },
+        { name: 'relu-pow', p: 2 },
       ],
       coeffs: [1, 1],
       noise: 0.1,
@@ -119,7 +119,7 @@ describe('study fields in the CLI language', () => {
     expect(Array.from(studyData({ ...p, target: undefined, links: 'relu_pow:2', r: 2 }, 3).y)).toEqual(
       Array.from(old.y),
     );
-    expect(makeActivation({ name: 'relu_pow', p: 2 }).degree).toBe(studyStudent('relu2').degree);
+    expect(makeActivation({ name: 'relu-pow', p: 2 }).degree).toBe(studyStudent('relu2').degree);
     const aniso = studyData({ ...p, input: 'anisotropic:pow=1' }, 3);
     expect(aniso.target.input).toEqual({ law: 'anisotropic', scales: [1, 1 / 2, 1 / 3, 1 / 4, 1 / 5] });
   });

@@ -22,7 +22,7 @@ function jacobiMaxAbsEig(H: Float64Array, P: number): number {
 
 describe('study trials', () => {
   it('topEigenvalue (power iteration on Hessian-vector products) matches the dense Hessian spectrum', () => {
-    for (const act of ['relu', { name: 'relu_pow', p: 2 }] as const) {
+    for (const act of ['relu', { name: 'relu-pow', p: 2 }] as const) {
       const data = randomData(30, 4, 3);
       const net = randomNet(act, 6, 4, 5, 3);
       const P = net.m * (net.d + 1);

@@ -10,8 +10,8 @@ import { fdGradient, maxAbs, maxAbsDiff, packed } from './oracle.js';
 const cases = [
   { name: 'relu', spec: { name: 'relu' as const } },
   { name: 'abs', spec: { name: 'abs' as const } },
-  { name: 'relu_pow p=2 (σ″ ≠ 0)', spec: { name: 'relu_pow' as const, p: 2 } },
-  { name: 'abs_pow p=3', spec: { name: 'abs_pow' as const, p: 3 } },
+  { name: 'relu-pow p=2 (σ″ ≠ 0)', spec: { name: 'relu-pow' as const, p: 2 } },
+  { name: 'abs-pow p=3', spec: { name: 'abs-pow' as const, p: 3 } },
 ];
 
 describe('flatness penalties: closed-form gradients vs finite differences', () => {

@@ -31,7 +31,7 @@ describe('initializations', () => {
   });
 
   it('balanced: ‖w_j‖² = k a_j², masses a_j‖w_j‖^k equal those of the Gaussian draw', () => {
-    for (const spec of [{ name: 'relu' as const }, { name: 'relu_pow' as const, p: 2 }]) {
+    for (const spec of [{ name: 'relu' as const }, { name: 'relu-pow' as const, p: 2 }]) {
       const act = makeActivation(spec);
       const g = initNetwork(act, 8, 5, { init: 'gaussian', initScale: 1, seed: 3 });
       const b = initNetwork(act, 8, 5, { init: 'balanced', initScale: 1, seed: 3 });

@@ -95,7 +95,7 @@ describe('playground: a dropped model', () => {
     expect(await summary.textContent()).toMatch(/ReLU\^2 network.*d = 5 ≠ 20/);
     const state = decodeState('').state;
     const problem = buildProblem({ ...state, d, r: Math.min(state.r as number, d) });
-    const want = measure(createNetwork({ name: 'relu_pow', p: 2 }, a, W, d), problem);
+    const want = measure(createNetwork({ name: 'relu-pow', p: 2 }, a, W, d), problem);
     expect(rel(await readValue(s.page, 'model-Fstar'), want.fStar)).toBeLessThan(1e-12);
   });
 

@@ -177,6 +177,17 @@ function App() {
   const heatmap = snap?.heatmap;
   const busy = !snap || snap.replaying;
   const canTrain = snap ? snap.phase !== 'done' : false;
+  const stepButton = (k: number, testid: string, title: string, label: string) => (
+    <button
+      type="button"
+      data-testid={testid}
+      disabled={busy || playing || !canTrain}
+      title={title}
+      onClick={() => send({ type: 'step', k })}
+    >
+      {label}
+    </button>
+  );
   const shown = snap?.shown;
   const hist = history.current;
   const status = error ? 'error' : !snap ? 'loading' : snap.replaying ? 'replaying' : playing ? 'playing' : 'idle';
@@ -258,24 +269,8 @@ function App() {
         >
           {playing ? '❚❚ pause' : '▶ play'}
         </button>
-        <button
-          type="button"
-          data-testid="btn-step"
-          disabled={busy || playing || !canTrain}
-          title="one training step"
-          onClick={() => send({ type: 'step', k: 1 })}
-        >
-          +1 step
-        </button>
-        <button
-          type="button"
-          data-testid="btn-step10"
-          disabled={busy || playing || !canTrain}
-          title="ten training steps"
-          onClick={() => send({ type: 'step', k: 10 })}
-        >
-          +10
-        </button>
+        {stepButton(1, 'btn-step', 'one training step', '+1 step')}
+        {stepButton(10, 'btn-step10', 'ten training steps', '+10')}
         <Readout q="step" value={snap?.step ?? 0} testid="readout-step" />
         <Readout q="stepsPerSec" value={lastRate.current} testid="readout-steps-per-sec" />
         <span class="status" data-testid="status" data-state={status}>

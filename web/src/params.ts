@@ -21,7 +21,7 @@ export interface PlaygroundParam extends ParamDef {
 }
 
 /** Activations offered in the playground: homogeneous ones only (the symmetry views need k). */
-export const PLAYGROUND_ACTIVATIONS = ['relu', 'abs', 'leaky_relu', 'relu2', 'relu3', 'square'] as const;
+export const PLAYGROUND_ACTIVATIONS = ['relu', 'abs', 'leaky-relu', 'relu2', 'relu3', 'square'] as const;
 
 export const MODEL_PARAMS: readonly PlaygroundParam[] = [
   {

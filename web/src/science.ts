@@ -35,8 +35,8 @@ export interface Problem {
 }
 
 export function activationSpec(name: string): ActivationSpec {
-  if (name === 'relu2') return { name: 'relu_pow', p: 2 };
-  if (name === 'relu3') return { name: 'relu_pow', p: 3 };
+  if (name === 'relu2') return { name: 'relu-pow', p: 2 };
+  if (name === 'relu3') return { name: 'relu-pow', p: 3 };
   return { name: name as ActivationSpec['name'] };
 }
 

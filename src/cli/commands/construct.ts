@@ -82,7 +82,7 @@ export function register(program: Command): void {
     )
     .option(
       '--activation <name>',
-      'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus',
+      'student activation: relu, leaky-relu:α, abs, relu-pow:p, abs-pow:p, square, tanh, softplus',
       'relu',
     )
     .option('--seed <s>', 'seed of the random features / extra memorizer directions (default 0)')

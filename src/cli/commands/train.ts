@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder: model.json, summary.json, log.jsonl, checkpoint.json')
     .option(
       '--activation <name>',
-      'student activation: relu, leaky_relu:α, abs, relu_pow:p, abs_pow:p, square, tanh, softplus',
+      'student activation: relu, leaky-relu:α, abs, relu-pow:p, abs-pow:p, square, tanh, softplus',
       'relu',
     )
     .option('--quiet', 'no progress bar');
