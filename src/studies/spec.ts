@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { checkSpecCost } from './cost.js';
 import { FIELDS, type FieldName } from './fields.js';
 import { STUDY_TYPE_NAMES, STUDY_TYPES, type Params, type StudyTypeDef } from './types.js';
 
@@ -131,6 +132,7 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     ) as unknown as Record<Scale, ScaleSpec>,
     outputs: v.outputs ?? type.metrics,
   };
+  checkSpecCost(spec, where); // before the loop below expands the grid
   // Cross-field checks on every trial of every scale, so an impossible full-scale trial is caught too.
   for (const s of SCALES) {
     for (const p of gridPoints(spec, s)) {
