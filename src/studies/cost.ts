@@ -1,5 +1,5 @@
 /**
- * Cost bounds checked before any work (docs/architecture.md#errors): a spec whose grid would expand to
+ * Cost bounds checked before any work (docs/architecture.md, "Errors"): a spec whose grid would expand to
  * millions of trials, or whose largest trial cannot fit in memory or time, is refused at validation,
  * not after the heap is exhausted or the first trial fails. The grid is counted from the axis lengths,
  * never expanded.
