@@ -1,5 +1,5 @@
 /**
- * Finite-or-fail where numbers leave the program (docs/architecture.md#errors): JSON would write a
+ * Finite-or-fail where numbers leave the program (docs/architecture.md, "Errors"): JSON would write a
  * non-finite number as null and a sentence would print NaN or Infinity as if it were a result. Each
  * check names the quantity, so the message says what overflowed.
  */

@@ -1,7 +1,7 @@
 /**
  * The one writer every command output goes through (models, data sets, results, reports, figures).
  *
- * Why each rule exists (docs/architecture.md#errors):
+ * Why each rule exists (docs/architecture.md, "Errors"):
  * - atomic: the bytes go to a temp file in the target's folder, are fsynced, then renamed over the target,
  *   so a killed process never leaves a half-written result; the temp file is removed on every failure;
  * - the target must be absent or a regular file: renaming over /dev/null, a FIFO or a folder would

@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { checkSpecCost } from './cost.js';
 import { FIELDS, type FieldName } from './fields.js';
 import type { RegisteredStudy } from './definition.js';
 import { STUDY_TYPE_NAMES, studyType } from './registry.js';
@@ -143,6 +144,7 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     ) as unknown as Record<Scale, ScaleSpec>,
     outputs: v.outputs ?? type.metricNames,
   };
+  checkSpecCost(spec, where); // before the loop below expands the grid
   for (const s of SCALES) {
     const sets = (f: string) => Object.hasOwn(spec.base, f) || Object.hasOwn(spec.scales[s].grid, f);
     if (sets('target') && sets('links'))

@@ -6,13 +6,14 @@
  * number of times with exponential backoff and then stays failed with its message. The collector is
  * the only process that writes the study's SQLite database.
  */
-import { Queue, Worker, type Job, type ConnectionOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { InputError } from '../errors.js';
 import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { decodeResult, encodeResult } from './codec.js';
 import { failedResult } from './dispatch.js';
 import { TrialPool } from './pool.js';
+import { checkResult, checkTrial } from './trial-schema.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
 
 export const DEFAULT_QUEUE = 'flatlab-trials';
@@ -179,13 +180,28 @@ export interface CollectOptions {
   follow?: boolean;
   pollMs?: number;
   onProgress?: (p: CollectProgress) => void;
+  /** One line per refused (forged or corrupted) result; such trials count as failed and are not stored. */
+  onRefused?: (key: string, reason: string) => void;
   signal?: AbortSignal;
 }
 
-/** The database record of a job that has finished for good, or null while it is still pending. */
-function finishedRecord(job: Job, trial: Trial): TrialResult | null {
+/**
+ * The database record of a job that has finished for good, null while it is still pending, or the
+ * reason a forged or corrupted return value is refused (it is logged and left out of the database).
+ */
+function finishedRecord(job: Job, trial: Trial): TrialResult | null | { refused: string } {
   if (!job.finishedOn) return null;
-  if (typeof job.returnvalue === 'string') return decodeResult(job.returnvalue);
+  if (typeof job.returnvalue === 'string') {
+    let raw: unknown;
+    try {
+      raw = decodeResult(job.returnvalue);
+    } catch {
+      return { refused: 'return value is not JSON' };
+    }
+    const r = checkResult(raw);
+    return 'result' in r ? r.result : { refused: r.reason };
+  }
+  if (job.returnvalue !== null && job.returnvalue !== undefined) return { refused: 'return value is not a string' };
   // Failed after its last attempt: keep the message (the worker's version/backend are not known here).
   return failedResult(trial, new Error(job.failedReason || 'failed without a message'), 'unknown', 'unknown');
 }
@@ -200,6 +216,7 @@ export async function collectResults(
   const pollMs = opts.pollMs ?? 1000;
   return withQueue(t, async (queue, client) => {
     let failed = 0;
+    let refused = 0;
     let open = trials.filter((tr) => !sink.has(tr.key));
     for (;;) {
       const next: Trial[] = [];
@@ -225,6 +242,11 @@ export async function collectResults(
             next.push(tr); // removed or retried between the two reads: look again next round
             return;
           }
+          if ('refused' in rec) {
+            opts.onRefused?.(tr.key, rec.refused);
+            refused++;
+            return;
+          }
           sink.insert(tr, rec.key === tr.key ? rec : { ...rec, key: tr.key });
           if (rec.error !== undefined) failed++;
         });
@@ -232,8 +254,8 @@ export async function collectResults(
       open = next;
       const progress: CollectProgress = {
         total: trials.length,
-        stored: trials.length - open.length,
-        failed,
+        stored: trials.length - open.length - refused,
+        failed: failed + refused,
         pending: open.length - missing,
         missing,
       };
@@ -303,6 +325,21 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+/**
+ * A job whose payload is not JSON makes BullMQ's Job.fromJSON throw inside the worker loop: the job
+ * stays active, stalls, is re-queued and throws again. Here such a payload becomes a marker object that
+ * fails the trial schema, so the job fails for good with a reason (UnrecoverableError: no retries).
+ */
+class GuardedWorker extends Worker {
+  override createJob(data: Parameters<Worker['createJob']>[0], jobId: string): ReturnType<Worker['createJob']> {
+    try {
+      return super.createJob(data, jobId);
+    } catch {
+      return super.createJob({ ...data, data: JSON.stringify({ unparsablePayload: true }) }, jobId);
+    }
+  }
+}
+
 export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<RunningWorker> {
   const name = queueName(t);
   const conn = await connect(t); // fail fast on a bad URL or password
@@ -311,10 +348,13 @@ export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<
   const pool = new TrialPool({ workers: opts.concurrency, threads: opts.threads });
   // BullMQ's structural option type differs from ioredis's in detail only (retryStrategy's return type).
   const connection = { ...parseRedisUrl(t.redis), maxRetriesPerRequest: null } as ConnectionOptions;
-  const worker = new Worker(
+  const worker = new GuardedWorker(
     name,
     async (job: Job) => {
-      const trial = job.data as Trial;
+      // Validated here too: anyone who can write to Redis can enqueue a job.
+      const checked = checkTrial(job.data);
+      if ('reason' in checked) throw new UnrecoverableError(checked.reason);
+      const trial = checked.trial;
       const result = await pool.run(trial);
       // runTrial reports deterministic failures as results; as a job failure they get the bounded retries.
       if (result.error !== undefined) throw new Error(result.error);

@@ -5,6 +5,7 @@
  */
 import { formatNumber } from '../../format.js';
 import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measures/convergence.js';
@@ -65,6 +66,30 @@ export const ESTIMATE_TRACE_PARAMS = {
   } as ParamDef<OperatorKind>,
 };
 
+/** Most multiply-adds one estimate-trace run may need (all products, convergence runs included). */
+export const MAX_ESTIMATE_MULTIPLY_ADDS = 2e11;
+
+/**
+ * Refuse budget × seeds (plus the convergence ladder, both methods) whose estimated cost is over the
+ * limit: one curvature-vector product is about 4 n·m·d multiply-adds (a forward and a backward pass,
+ * each with its directional derivative).
+ */
+export function checkEstimateCost(
+  budget: number,
+  seeds: number,
+  convergence: boolean,
+  n: number,
+  m: number,
+  d: number,
+): void {
+  const products = seeds * (budget + (convergence ? 2 * budgetLadder(budget).reduce((s, b) => s + b, 0) : 0));
+  const cost = products * 4 * n * m * d;
+  if (cost > MAX_ESTIMATE_MULTIPLY_ADDS)
+    throw new InputError(
+      `--budget ${budget} × --seeds ${seeds}${convergence ? ' (with the convergence runs)' : ''} on n = ${n}, m = ${m}, d = ${d} needs about ${cost.toExponential(2)} multiply-adds; the limit is ${MAX_ESTIMATE_MULTIPLY_ADDS.toExponential(0)} (lower --budget or --seeds, or add --no-convergence)`,
+    );
+}
+
 type Flags = { data: string; labels?: string; model: string; json?: boolean; convergence?: boolean } & ModelReadFlags &
   Partial<Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>>;
 
@@ -104,6 +129,7 @@ export function register(program: Command): void {
       const kind = get(p.operator);
       const { net } = readModelFile(flags.model, modelReadOptions(flags));
       const data = readDatasetFile(flags.data, flags.labels);
+      checkEstimateCost(budget, seeds, flags.convergence !== false, data.n, net.m, net.d);
       const op = curvatureOperator(net, data, kind);
       const t0 = performance.now();
       const exact = op.exactTrace?.() as number;

@@ -11,6 +11,7 @@ import type { Dataset } from '../../data/dataset.js';
 import { traceParts } from '../../flatness/trace.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
+import { InputError } from '../../errors.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
@@ -34,6 +35,18 @@ export const MEASURE_MC_SAMPLES = 16384;
  */
 export function defaultMcSamples(net: Pick<Network, 'm' | 'd'>): number {
   return Math.max(2048, Math.min(MEASURE_MC_SAMPLES, Math.floor(5e8 / (net.m * net.d))));
+}
+
+/** Most multiply-adds --mc-samples may ask for (samples · m · d): about half a minute on one core. */
+export const MAX_MC_MULTIPLY_ADDS = 2e10;
+
+/** Refuse a Monte Carlo sample count whose cost is over MAX_MC_MULTIPLY_ADDS, before any work. */
+export function checkMcCost(samples: number, net: Pick<Network, 'm' | 'd'>): void {
+  const cost = samples * net.m * net.d;
+  if (cost > MAX_MC_MULTIPLY_ADDS)
+    throw new InputError(
+      `--mc-samples ${samples} with m = ${net.m}, d = ${net.d} needs about ${cost.toExponential(2)} multiply-adds; the limit is ${MAX_MC_MULTIPLY_ADDS.toExponential(0)} (at most ${Math.floor(MAX_MC_MULTIPLY_ADDS / (net.m * net.d))} samples for this model)`,
+    );
 }
 
 export const MEASURE_PARAMS = {
@@ -183,6 +196,7 @@ export function register(program: Command): Command {
           : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
       const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
       const { net } = readModelFile(flags.model, modelReadOptions(flags));
+      if (mcSamples !== undefined) checkMcCost(mcSamples, net);
       const data = readDatasetFile(flags.data, flags.labels);
       const report = computeMeasureReport(net, data, { mcSamples, seed });
       // Weights out of range (e.g. ×1e200) overflow the trace or the loss: an error naming it, not Infinity.

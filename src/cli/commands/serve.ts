@@ -2,9 +2,9 @@
  * `flatlab serve`: serve the built playground (web/dist) on localhost with a tiny static server.
  * Read-only, GET/HEAD only, no directory listings, paths confined to the app folder.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo, isIP } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -45,35 +45,115 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/**
+ * Headers on every response. The built app loads only its own scripts, styles, worker and assets
+ * (Vite emits no inline script); 'wasm-unsafe-eval' lets the worker compile WebAssembly (the LP solver)
+ * without allowing eval; inline style attributes are set by the UI; figures and downloads use data:
+ * and blob: URLs. frame-ancestors 'none' (and X-Frame-Options for old browsers) forbids framing.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** Whether a bind address is loopback only (no other machine can connect). */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The Host header must name this server: localhost, the bound address, or (on a wildcard bind) any IP
+ * literal. A DNS name that resolves here is refused: that is how DNS rebinding reaches a local server.
+ */
+export function hostAllowed(header: string | undefined, bound: string): boolean {
+  if (!header) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(header.trim());
+  if (!m) return false;
+  const name = m[1].replace(/^\[|\]$/g, '').toLowerCase();
+  const b = bound.replace(/^\[|\]$/g, '').toLowerCase();
+  if (name === 'localhost' || name === b || isLoopback(name)) return true;
+  return (b === '0.0.0.0' || b === '::') && isIP(name) !== 0;
+}
+
 /** Serve `dir` on host:port (port 0 = a free port). Resolves once listening. */
 export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Promise<StaticServer> {
   const root = resolve(dir);
   if (!existsSync(join(root, 'index.html'))) {
     throw new InputError(`the playground is not built (no ${join(root, 'index.html')}); run npm run build:web`);
   }
+  const realRoot = realpathSync(root);
+  const notFound = (res: ServerResponse) =>
+    res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
   const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, host)) {
+      res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('wrong host\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD' }).end();
       return;
     }
     let path: string;
     try {
       path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     } catch {
-      res.writeHead(400).end();
+      res.writeHead(400, SECURITY_HEADERS).end();
+      return;
+    }
+    if (path.includes('\0')) {
+      res.writeHead(400, SECURITY_HEADERS).end();
       return;
     }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
+      res.writeHead(403, SECURITY_HEADERS).end();
       return;
     }
-    if (!existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+    // No dotfiles or dot-folders (.env, .git, editor backups): they are never part of the built app.
+    if (
+      file
+        .slice(root.length)
+        .split(sep)
+        .some((seg) => seg.startsWith('.'))
+    ) {
+      notFound(res);
       return;
     }
-    const body = readFileSync(file);
+    let real: string;
+    try {
+      real = realpathSync(file);
+    } catch {
+      notFound(res);
+      return;
+    }
+    // A symlink inside the folder may point anywhere: serve only what really lies inside it.
+    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+      res.writeHead(403, SECURITY_HEADERS).end();
+      return;
+    }
+    if (!statSync(real).isFile()) {
+      notFound(res);
+      return;
+    }
+    const body = readFileSync(real);
     res.writeHead(200, {
+      ...SECURITY_HEADERS,
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': body.length,
       // Hashed asset names change with every build; the HTML must not be cached.
@@ -86,7 +166,9 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
       reject(
         e.code === 'EADDRINUSE'
           ? new InputError(`port ${port} on ${host} is already in use (choose another with --port)`)
-          : e,
+          : e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND' || e.code === 'EACCES'
+            ? new InputError(`cannot listen on ${host}:${port} (${e.code})`)
+            : e,
       );
     });
     server.listen(port, host, () => {
@@ -95,7 +177,12 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
       resolvePromise({
         url: `http://${shownHost}:${actual}/`,
         port: actual,
-        close: () => new Promise((done) => server.close(() => done())),
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            // Keep-alive connections would hold close() open for seconds: a stop is immediate.
+            server.closeAllConnections();
+          }),
       });
     });
   });
@@ -117,6 +204,10 @@ export function register(program: Command): void {
     .option('--dir <dir>', 'folder of the built app (default: web/dist in the flatlab folder)')
     .action(async (opts: { port: string; host: string; dir?: string }) => {
       const port = parsePort(opts.port);
+      if (!isLoopback(opts.host))
+        process.stderr.write(
+          `flatlab: warning: --host ${opts.host} is not a loopback address; other machines on the network can reach the playground\n`,
+        );
       const s = await startStaticServer(opts.dir ?? defaultAppDir(), port, opts.host);
       process.stdout.write(`flatlab playground: ${s.url}\n(press Ctrl+C to stop)\n`);
       // Keep running until interrupted; close cleanly so the port is released.

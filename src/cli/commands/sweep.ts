@@ -85,6 +85,7 @@ async function collect(trials: Trial[], f: SpecFlags & { once?: boolean; pollMs?
       follow: !f.once,
       pollMs: intFlag(f.pollMs, '--poll-ms', 50, 600_000, 1000),
       signal: stop.signal,
+      onRefused: (key, reason) => process.stderr.write(`flatlab: refused the result of trial ${key} (${reason})\n`),
       onProgress: (q) => {
         const line = progressLine(q);
         if (line !== last) process.stderr.write(`${line}\n`);

@@ -1,0 +1,129 @@
+/**
+ * Family 5 of issue 13: Redis is shared state, so jobs and results are validated on both sides with one
+ * trial schema (src/sweep/trial-schema.ts). Forged jobs fail with a clear reason (a study named after a
+ * prototype property, a string seed, a payload that is not JSON — which must fail, not loop as stalled);
+ * forged results are refused by the collector with one log line and never stored.
+ */
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/node/backend.js';
+import { ResultStore } from '../../src/studies/store.js';
+import { collectResults, jobIdFor, submitTrials } from '../../src/sweep/distributed.js';
+import { parseRedisUrl } from '../../src/sweep/redis-url.js';
+import { checkResult, checkTrial } from '../../src/sweep/trial-schema.js';
+import { tempDir } from '../cli-helpers.js';
+import { probeTrials } from '../sweep/probe-trials.js';
+import { type RedisServer, redisOrSkip, startRedis } from '../sweep/redis-harness.js';
+import { spawnWorker, type WorkerProc } from '../sweep/worker-procs.js';
+
+describe('the trial schema (unit)', () => {
+  it('refuses prototype names, string seeds and unknown fields; accepts a real trial', () => {
+    for (const study of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(checkTrial({ key: 'k', study, params: {}, seed: 0 })).toMatchObject({ reason: /study: must be one of/ });
+    expect(checkTrial({ key: 'k', study: 'symmetry', params: {}, seed: 'abc' })).toMatchObject({ reason: /seed/ });
+    expect(checkTrial({ key: 'k', study: 'symmetry', params: {}, seed: 0, x: 1 })).toMatchObject({ reason: /x/ });
+    expect(checkTrial(probeTrials(1)[0])).toHaveProperty('trial');
+  });
+  it('refuses forged results: elapsedMs "x", number-like string metrics, non-number series', () => {
+    const ok = {
+      key: 'k',
+      metrics: { F: 1, riskMethod: 'exact', interpolates: true, risk: null },
+      version: '0',
+      backend: 'js',
+      elapsedMs: 2,
+    };
+    expect(checkResult(ok)).toHaveProperty('result');
+    expect(checkResult({ ...ok, elapsedMs: 'x' })).toMatchObject({ reason: /elapsedMs/ });
+    expect(checkResult({ ...ok, metrics: { fDecades: 'NaN' } })).toMatchObject({ reason: /metrics\.fDecades/ });
+    expect(checkResult({ ...ok, metrics: { fMin: '1e3' } })).toMatchObject({ reason: /number-like/ });
+    expect(checkResult({ ...ok, series: { F: ['1'] } })).toMatchObject({ reason: /series/ });
+  });
+});
+
+const bin = redisOrSkip('test/reliability/redis-jobs.test.ts');
+
+describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
+  let redis: RedisServer;
+  let worker: WorkerProc | null = null;
+  let client: Redis;
+  beforeAll(async () => {
+    await initBackend();
+    redis = await startRedis(bin as string);
+    client = new Redis({ ...parseRedisUrl(redis.url), maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    client?.disconnect();
+    await redis?.stop();
+  });
+
+  it('forged jobs fail for good with the schema reason; a non-JSON payload fails instead of looping', async () => {
+    const name = 'forged-jobs';
+    const queue = new Queue(name, { connection: client.duplicate() });
+    const forged = [
+      { key: 'ctor', study: 'constructor', params: {}, seed: 0 },
+      { key: 'proto', study: '__proto__', params: {}, seed: 0 },
+      { key: 'strseed', study: 'sweep-probe', params: {}, seed: 'abc' },
+      { key: 'unparsable', study: 'sweep-probe', params: {}, seed: 1 },
+    ];
+    for (const j of forged) await queue.add(j.study, j, { jobId: j.key, attempts: 3, removeOnFail: false });
+    await client.hset(queue.toKey('unparsable'), 'data', '{"key": "unparsable", not json');
+    const good = probeTrials(1);
+    await submitTrials({ redis: redis.url, queue: name }, good, { attempts: 1, backoffMs: 10 });
+    worker = spawnWorker(redis.url, ['--queue', name, '--stalled-interval-ms', '500', '--lock-duration-ms', '1000']);
+    const deadline = Date.now() + 30_000;
+    const states = async () => Promise.all(forged.map((j) => queue.getJobState(j.key)));
+    while (Date.now() < deadline && !(await states()).every((s) => s === 'failed'))
+      await new Promise((r) => setTimeout(r, 200));
+    expect(await states()).toEqual(['failed', 'failed', 'failed', 'failed']);
+    // Read raw: BullMQ's own getJob cannot parse the unparsable payload either.
+    const reasons = await Promise.all(forged.map((j) => client.hget(queue.toKey(j.key), 'failedReason')));
+    expect(reasons[0]).toMatch(/invalid trial in job: study: must be one of/);
+    expect(reasons[1]).toMatch(/invalid trial in job: study: must be one of/);
+    expect(reasons[2]).toMatch(/invalid trial in job: seed/);
+    expect(reasons[3]).toMatch(/invalid trial in job/);
+    // no retries for a job that can never be valid, and the good trial still completes
+    for (const j of forged.slice(0, 3)) expect((await queue.getJob(j.key))?.attemptsMade).toBe(1);
+    expect(await (await queue.getJob(jobIdFor(good[0].key)))?.getState()).toBe('completed');
+    await queue.close();
+  });
+
+  it('collect refuses forged results with one log line each and stores none of them', async () => {
+    const name = 'forged-results';
+    const queue = new Queue(name, { connection: client.duplicate() });
+    const trials = probeTrials(3);
+    const forgedValues = [
+      { key: trials[0].key, metrics: { loss: 1 }, version: '0', backend: 'js', elapsedMs: 'x' },
+      { key: trials[1].key, metrics: { fStar: 'NaN' }, version: '0', backend: 'js', elapsedMs: 1 },
+    ];
+    for (const [i, t] of trials.entries()) {
+      await queue.add(t.study, t, { jobId: jobIdFor(t.key) });
+      const value = i < 2 ? JSON.stringify(forgedValues[i]) : 'not json {';
+      // As BullMQ stores a completed job's return value: JSON of the returned string.
+      await client.hset(
+        queue.toKey(jobIdFor(t.key)),
+        'finishedOn',
+        String(Date.now()),
+        'returnvalue',
+        JSON.stringify(value),
+      );
+    }
+    const store = new ResultStore(join(tempDir(), 'results.sqlite'));
+    const refused: string[] = [];
+    const p = await collectResults({ redis: redis.url, queue: name }, trials, store, {
+      follow: false,
+      onRefused: (key, reason) => refused.push(`${key}: ${reason}`),
+    });
+    expect(refused).toHaveLength(3);
+    expect(refused[0]).toMatch(/elapsedMs/);
+    expect(refused[1]).toMatch(/metrics\.fStar/);
+    expect(refused[2]).toMatch(/not JSON/);
+    for (const line of refused) expect(line).not.toMatch(/\n/);
+    expect(store.count()).toBe(0);
+    expect(p.pending).toBe(0);
+    store.close();
+    await queue.close();
+  });
+});
