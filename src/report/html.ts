@@ -2,11 +2,10 @@
  * The report page: provenance, then one section per study with its verdict line, figures (inline SVG,
  * with a link to the PNG copy) and, beside it, an interactive version (vega-embed with tooltips), its
  * table and any failed trials. No external resources: the vega scripts are copied next to the page
- * (vendor.ts), and the page reads without them (the static SVG is always there).
+ * (render-vendor.ts), and the page reads without them (the static SVG is always there).
  */
 import type { Section, Table } from './analyses.js';
 import type { VegaLiteSpec } from './figures.js';
-import { VENDOR_SCRIPTS } from './vendor.js';
 
 export interface Provenance {
   version: string;
@@ -37,6 +36,9 @@ export interface RenderedFigure {
   /** The vega-lite spec, drawn interactively in the page. */
   spec: VegaLiteSpec;
 }
+
+/** The report-relative paths of the vega scripts, in load order (vega-lite and vega-embed need vega). */
+export const VENDOR_SCRIPTS = ['vendor/vega.min.js', 'vendor/vega-lite.min.js', 'vendor/vega-embed.min.js'] as const;
 
 /** JSON inside a <script> element: `<` escaped so no string in the data can close the element. */
 const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');

@@ -13,7 +13,7 @@ import type { ResultStore } from '../studies/store.js';
 import { analyse, type Row, type Section } from './analyses.js';
 import { type Provenance, type RenderedFigure, reportHtml } from './html.js';
 import { svgToPng, toSvg } from './render.js';
-import { copyVendorScripts } from './vendor.js';
+import { copyVendorScripts } from './render-vendor.js';
 
 export interface ReportOptions {
   store: ResultStore;

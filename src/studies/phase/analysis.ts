@@ -153,7 +153,8 @@ interface NStar {
 
 function sampleComplexity(rows: Row[]): NStar[] {
   const clean = rows.filter(
-    (r) => r.params.noise === 0 && representsExactly(resolveStudyTarget(withN(r.params)), studyStudent(r.params.activation)),
+    (r) =>
+      r.params.noise === 0 && representsExactly(resolveStudyTarget(withN(r.params)), studyStudent(r.params.activation)),
   );
   const out: NStar[] = [];
   for (const act of distinct(clean.map((r) => r.params.activation)))

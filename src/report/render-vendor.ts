@@ -6,9 +6,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-
-/** The report-relative paths of the scripts, in load order (vega-lite and vega-embed need vega). */
-export const VENDOR_SCRIPTS = ['vendor/vega.min.js', 'vendor/vega-lite.min.js', 'vendor/vega-embed.min.js'] as const;
+import { VENDOR_SCRIPTS } from './html.js';
 
 const SOURCES: [pkg: string, file: string][] = [
   ['vega', 'build/vega.min.js'],
