@@ -1,10 +1,12 @@
 /**
  * The report page: provenance, then one section per study with its verdict line, figures (inline SVG,
- * with a link to the PNG copy), its table and any failed trials. Self-contained: no scripts, no
- * external resources.
+ * with a link to the PNG copy) and, beside it, an interactive version (vega-embed with tooltips), its
+ * table and any failed trials. No external resources: the vega scripts are copied next to the page
+ * (render-vendor.ts), and the page reads without them (the static SVG is always there).
  */
 import { formatNumber } from '../format.js';
 import type { Section, Table } from './analyses.js';
+import type { VegaLiteSpec } from './figures.js';
 
 export interface Provenance {
   version: string;
@@ -32,7 +34,25 @@ export interface RenderedFigure {
   svg: string;
   png: string;
   svgFile: string;
+  /** The vega-lite spec, drawn interactively in the page. */
+  spec: VegaLiteSpec;
 }
+
+/** The report-relative paths of the vega scripts, in load order (vega-lite and vega-embed need vega). */
+export const VENDOR_SCRIPTS = ['vendor/vega.min.js', 'vendor/vega-lite.min.js', 'vendor/vega-embed.min.js'] as const;
+
+/** JSON inside a <script> element: `<` escaped so no string in the data can close the element. */
+const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** Draw every figure's interactive copy when its <details> is first opened (vega-embed, tooltips on). */
+const EMBED = `for (const d of document.querySelectorAll('details.interactive')) {
+  d.addEventListener('toggle', () => {
+    if (!d.open || d.dataset.drawn) return;
+    d.dataset.drawn = '1';
+    const spec = JSON.parse(d.querySelector('script[type="application/json"]').textContent);
+    vegaEmbed(d.querySelector('.vis'), spec, { actions: false, tooltip: true, renderer: 'svg' });
+  });
+}`;
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -87,7 +107,8 @@ export function reportHtml(prov: Provenance, sections: { section: Section; figur
       const figs = figures
         .map(
           (f) => `<figure id="fig-${f.id}" data-figure="${f.id}">${f.svg}
-<figcaption><b>${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)} <a href="${f.png}">PNG</a> · <a href="${f.svgFile}">SVG</a></figcaption></figure>`,
+<figcaption><b>${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)} <a href="${f.png}">PNG</a> · <a href="${f.svgFile}">SVG</a></figcaption>
+<details class="interactive" data-interactive="${f.id}"><summary>interactive version (zoom, tooltips)</summary><div class="vis"></div><script type="application/json">${scriptJson(f.spec)}</script></details></figure>`,
         )
         .join('\n');
       const failed = s.failed.length
@@ -123,6 +144,8 @@ ${prov.studyVersions.length ? `<div class="mixed-versions inconclusive" data-mix
 <h2>Summary</h2>
 <ul>${summary}</ul>
 ${body}
+${VENDOR_SCRIPTS.map((src) => `<script src="${src}"></script>`).join('\n')}
+<script>${EMBED}</script>
 </body></html>
 `;
 }

@@ -13,6 +13,7 @@ import type { ResultStore } from '../studies/store.js';
 import { analyse, type Row, type Section } from './analyses.js';
 import { type Provenance, type RenderedFigure, reportHtml } from './html.js';
 import { svgToPng, toSvg } from './render.js';
+import { copyVendorScripts } from './render-vendor.js';
 
 export interface ReportOptions {
   store: ResultStore;
@@ -88,6 +89,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
         svg,
         png: `figures/${stem}.png`,
         svgFile: `figures/${stem}.svg`,
+        spec: f.spec,
       });
     }
     rendered.push({ section, figures });
@@ -109,6 +111,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
     storedVersions: [...new Set(o.store.all().map((t) => t.version))].sort(),
     studyVersions: studyVersionNotes(o.store, o.specs),
   };
+  copyVendorScripts(o.dir);
   const path = join(o.dir, 'index.html');
   writeFileAtomic(path, reportHtml(prov, rendered));
   const tables = rendered.map(({ section: s }) => ({

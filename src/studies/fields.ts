@@ -150,6 +150,8 @@ export const FIELDS = {
   /** A preset target (absent when the spec gives links instead). */
   target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS), 'matched3']).optional(),
   noise: fromDef(DATA_PARAMS, 'noise'),
+  /** Samples per input dimension (the phase study's n/d axis; n = round(nPerD · d)). */
+  nPerD: z.number().min(0.01).max(100_000),
   /** Target in `flatlab data` terms (instead of a preset `target`): links, r, coeffs, input law, index. */
   links: parsedBy(checkLinks).optional(),
   r: fromDef(DATA_PARAMS, 'r').optional(),

@@ -132,6 +132,10 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
   const r = specSchema(type).safeParse(raw);
   if (!r.success) throw new InputError(`${where}${formatIssues(r.error.issues)}`);
   const v = r.data as z.infer<ReturnType<typeof specSchema>>;
+  const scaleOf = (s: Scale): ScaleSpec => ({
+    seeds: v.scales[s].seeds,
+    grid: (v.scales[s].grid ?? {}) as Record<string, unknown[]>,
+  });
   const spec: StudySpec = {
     name: v.name,
     study: v.study,
@@ -139,9 +143,7 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     title: v.title,
     description: v.description,
     base: (v.base ?? {}) as Record<string, unknown[]>,
-    scales: Object.fromEntries(
-      SCALES.map((s) => [s, { seeds: v.scales[s].seeds, grid: (v.scales[s].grid ?? {}) as Record<string, unknown[]> }]),
-    ) as unknown as Record<Scale, ScaleSpec>,
+    scales: { smoke: scaleOf('smoke'), default: scaleOf('default'), full: scaleOf('full') },
     outputs: v.outputs ?? type.metricNames,
   };
   checkSpecCost(spec, where); // before the loop below expands the grid

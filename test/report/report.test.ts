@@ -57,8 +57,11 @@ describe('report in headless Chromium', () => {
           'algorithms',
           'estimators',
           'flattest',
+          'flattest',
           'nongeneralizing',
           'ordering',
+          'phase',
+          'phase',
           'symmetry',
         ]);
         for (const s of sections) {
@@ -125,6 +128,21 @@ describe('report in headless Chromium', () => {
           expect(w).toBeGreaterThan(200);
           expect(h).toBeGreaterThan(200);
         }
+        // Beside every static figure, its interactive version (vega-embed, bundled in report/vendor/) draws.
+        const interactive = await page.$$eval('details.interactive', (ds) => {
+          for (const d of ds) (d as HTMLDetailsElement).open = true;
+          return ds.length;
+        });
+        expect(interactive).toBe(nFig);
+        await page.waitForFunction(
+          (n) => document.querySelectorAll('details.interactive .vis svg').length === n,
+          nFig,
+          { timeout: 30_000 },
+        );
+        const drawn = await page.$$eval('details.interactive .vis svg', (els) =>
+          els.map((e) => e.querySelectorAll('path, line, circle, rect').length),
+        );
+        for (const marks of drawn) expect(marks).toBeGreaterThan(5);
         // Provenance is recorded.
         const prov = await page.$eval('table.prov', (t) => t.textContent ?? '');
         expect(prov).toMatch(/smoke/);

@@ -39,8 +39,11 @@ describe('study spec validation', () => {
       'algorithms',
       'estimators',
       'flattest',
+      'flattest',
       'nongeneralizing',
       'ordering',
+      'phase',
+      'phase',
       'symmetry',
     ]);
     for (const s of specs) for (const sc of SCALES) expect(expandStudy(s, sc).length).toBeGreaterThan(0);
