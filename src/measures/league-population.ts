@@ -1,0 +1,284 @@
+/**
+ * The population of interpolators behind the measure league (Jiang et al. 2020's recipe: many models
+ * that differ along known hyperparameter axes): every construction of docs/math.md#interpolators (§5)
+ * and every training algorithm of docs/math.md#algorithms (§6), over seeds, widths, initialization
+ * scales, sample sizes n and label-noise levels, all on shared data sets (one per (n, noise), same
+ * inputs and index directions for every noise level).
+ *
+ * `planPopulation` lists the members as plain JSON specs (one per model, self-contained, so a study
+ * runner can farm them out as trials); `buildMember` makes one.
+ */
+import type { Dataset } from '../data/dataset.js';
+import { makeDataset } from '../data/generate.js';
+import type { TargetSpec } from '../data/target.js';
+import { InputError } from '../errors.js';
+import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
+import { makeActivation } from '../model/activations.js';
+import { loss, type Network } from '../model/network.js';
+import { deriveSeed } from '../rng/xoshiro.js';
+import { initNetwork } from '../training/init.js';
+import { ALGORITHMS, type Algorithm, parseTrainConfig, type TrainConfig } from '../training/params.js';
+import { train } from '../training/trainer.js';
+import type { MeasureOptions } from './options.js';
+
+export const LEAGUE_CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features'] as const;
+export type LeagueConstruction = (typeof LEAGUE_CONSTRUCTIONS)[number];
+export type LeagueMethod = LeagueConstruction | Algorithm;
+
+export const LEAGUE_SCALES = ['smoke', 'default', 'full'] as const;
+export type LeagueScale = (typeof LEAGUE_SCALES)[number];
+
+/** The hyperparameter axes of Ψ, in the order the report lists them. */
+export const LEAGUE_AXES = ['method', 'seed', 'width', 'initScale', 'n', 'noise'] as const;
+
+/** The labels that fix a shared data set: τ within a data set is the setting of H4 (docs/math.md#hypotheses). */
+export const LEAGUE_DATA_KEYS = ['n', 'noise'] as const;
+
+export interface PopulationPlan {
+  scale: LeagueScale;
+  /** Input dimension; the target is a sum of r ReLU ridges (exactly representable by a ReLU student). */
+  d: number;
+  r: number;
+  ns: number[];
+  noises: number[];
+  widths: number[];
+  seeds: number[];
+  initScales: number[];
+  /** Training steps before the Gauss–Newton polish. */
+  steps: number;
+  polishSteps: number;
+  /** Measure settings (smoke: fewer ascent steps and noise samples; default: the registry defaults). */
+  measureOptions: Partial<MeasureOptions>;
+}
+
+/**
+ * Sizes. smoke: a few seconds, every method still present. default: 360 models, sized to fit in
+ * 3 minutes on 2 idle cores (a trained model costs ≈ 0.1 s of CPU for training and its measures at
+ * both points). full: 1206 models on larger data sets, three seeds and three noise levels.
+ * Every width is ≥ max n + r, so every construction exists at every width (the memorizer and random
+ * features need m ≥ n; the noisy teacher needs r teacher neurons plus n memorizing ones).
+ */
+export function populationPlan(scale: LeagueScale): PopulationPlan {
+  if (scale === 'smoke')
+    return {
+      scale,
+      d: 4,
+      r: 2,
+      ns: [8, 12],
+      noises: [0, 0.5],
+      widths: [16, 24],
+      seeds: [0],
+      initScales: [0.5],
+      steps: 150,
+      polishSteps: 300,
+      measureOptions: { ascentSteps: 5, ascentRestarts: 0, noiseSamples: 8, pacBayesSteps: 16, lanczosBudget: 24 },
+    };
+  if (scale === 'default')
+    return {
+      scale,
+      d: 6,
+      r: 2,
+      ns: [16, 32],
+      noises: [0, 0.5],
+      widths: [40, 80],
+      seeds: [0, 1],
+      initScales: [0.1, 1],
+      steps: 800,
+      polishSteps: 500,
+      measureOptions: {},
+    };
+  if (scale === 'full')
+    return {
+      scale,
+      d: 8,
+      r: 2,
+      ns: [16, 32, 64],
+      noises: [0, 0.25, 0.5],
+      widths: [80, 160],
+      seeds: [0, 1, 2],
+      initScales: [0.1, 1],
+      steps: 1500,
+      polishSteps: 500,
+      measureOptions: {},
+    };
+  throw new InputError(`league scale must be one of ${LEAGUE_SCALES.join(', ')} (got ${JSON.stringify(scale)})`);
+}
+
+export type MemberLabels = {
+  method: LeagueMethod;
+  seed: number;
+  width: number;
+  /** 'none' for the constructions, which have no initialization. */
+  initScale: number | 'none';
+  n: number;
+  noise: number;
+};
+
+/** One model of the population, as plain JSON (a study trial's parameters). */
+export interface MemberSpec {
+  id: string;
+  family: 'construction' | 'trained';
+  labels: MemberLabels;
+  d: number;
+  r: number;
+  /** Seed of the shared data sets (same for every member). */
+  dataSeed: number;
+  /** Seed of everything this model draws (initialization, batches, random features, measures, orbit). */
+  memberSeed: number;
+  steps: number;
+  polishSteps: number;
+  measureOptions: Partial<MeasureOptions>;
+}
+
+function memberId(l: MemberLabels): string {
+  return `${l.method}/n${l.n}/noise${l.noise}/m${l.width}/s${l.seed}/init${l.initScale}`;
+}
+
+/** What every member of one population shares (a plan's problem and budget settings). */
+export type MemberSettings = Pick<PopulationPlan, 'd' | 'r' | 'steps' | 'polishSteps' | 'measureOptions'>;
+
+/**
+ * The spec of one member. The data seed depends on the population seed only, so every member sees the
+ * shared data sets; the member seed also on the labels (seed label included), so members draw
+ * independent initializations, batches, random features, measure probes and orbit points.
+ */
+export function memberSpec(settings: MemberSettings, labels: MemberLabels, populationSeed: number): MemberSpec {
+  const id = memberId(labels);
+  const constructed = (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(labels.method);
+  if (constructed !== (labels.initScale === 'none'))
+    throw new InputError(`league member ${id}: initScale is "none" exactly for the constructions`);
+  return {
+    id,
+    family: constructed ? 'construction' : 'trained',
+    labels,
+    d: settings.d,
+    r: settings.r,
+    dataSeed: deriveSeed(populationSeed, 'league-data'),
+    memberSeed: deriveSeed(populationSeed, 'league-member', id),
+    steps: settings.steps,
+    polishSteps: settings.polishSteps,
+    measureOptions: settings.measureOptions,
+  };
+}
+
+/** Every member of the population of a plan, in a fixed order. */
+export function planPopulation(plan: PopulationPlan, seed: number): MemberSpec[] {
+  const out: MemberSpec[] = [];
+  const add = (labels: MemberLabels): void => {
+    out.push(memberSpec(plan, labels, seed));
+  };
+  for (const n of plan.ns)
+    for (const noise of plan.noises)
+      for (const width of plan.widths) {
+        for (const method of LEAGUE_CONSTRUCTIONS) {
+          // The teacher is deterministic: more seeds would only repeat the same model.
+          const seeds = method === 'teacher' ? plan.seeds.slice(0, 1) : plan.seeds;
+          for (const s of seeds) add({ method, seed: s, width, initScale: 'none', n, noise });
+        }
+        for (const method of ALGORITHMS)
+          for (const s of plan.seeds)
+            for (const initScale of plan.initScales) add({ method, seed: s, width, initScale, n, noise });
+      }
+  return out;
+}
+
+/** The shared data set of (n, noise): inputs, index directions and noiseless labels depend on n only. */
+export function memberData(spec: MemberSpec): Dataset & { readonly target: TargetSpec } {
+  const data = makeDataset({
+    d: spec.d,
+    n: spec.labels.n,
+    r: spec.r,
+    links: 'relu',
+    noise: spec.labels.noise,
+    seed: spec.dataSeed,
+  });
+  if (!data.target) throw new Error('memberData: a generated data set has no target');
+  return { ...data, target: data.target };
+}
+
+/**
+ * Per-algorithm settings for the league's problem sizes (widths 16–80, n ≤ 32, ReLU): rates at which
+ * every algorithm stays stable at both initialization scales (SGD at 0.3 diverged from scale 1), the
+ * SAM radii and penalty weights of the comparison study (docs/training-comparison.md).
+ */
+const ALGO_SETTINGS: Record<Algorithm, Record<string, unknown>> = {
+  gd: { lr: 0.2 },
+  sgd: { lr: 0.1, batch: 8 },
+  adam: { lr: 0.01 },
+  sam: { lr: 0.2, rho: 0.05 },
+  '1sam': { lr: 0.05, rho: 0.02, batch: 8, microBatch: 4 },
+  // ASAM at 0.2 (the comparison study's rate) diverged from init scale 1 at width 80.
+  asam: { lr: 0.1, rho: 0.5, asamEta: 0.01 },
+  'label-noise': { lr: 0.05, batch: 8, noiseSigma: 0.1 },
+  'trace-penalty': { lr: 0.2, lambda: 1e-4 },
+  'invariant-penalty': { lr: 0.2, lambda: 1e-4 },
+  flattest: { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 },
+};
+
+/** Train loss at or below this counts as interpolation (the training module's default tol). */
+export const INTERPOLATION_TOL = 1e-8;
+
+export interface LeagueMember {
+  spec: MemberSpec;
+  net: Network;
+  data: Dataset & { readonly target: TargetSpec };
+  /** The initialization of a trained model (for distance_to_init); absent for constructions. */
+  init?: Network;
+  trainLoss: number;
+  steps: number;
+}
+
+/** The training configuration of a trained member (n caps the mini-batch). */
+export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
+  const { method, width, initScale } = spec.labels;
+  if (spec.family !== 'trained' || initScale === 'none' || (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(method))
+    throw new InputError(`league: ${spec.id} is a construction, not a trained member`);
+  const settings = ALGO_SETTINGS[method as Algorithm];
+  return parseTrainConfig(
+    {
+      algo: method,
+      width,
+      seed: spec.memberSeed,
+      init: 'gaussian',
+      initScale,
+      steps: spec.steps,
+      polish: 'gn',
+      polishSteps: spec.polishSteps,
+      tol: INTERPOLATION_TOL,
+      logEvery: 1_000_000_000,
+      ...settings,
+      batch: Math.min(Number(settings.batch ?? 0), n),
+    },
+    `league member ${spec.id}: `,
+  );
+}
+
+/** Build one member. Throws InputError when a construction is infeasible, DivergenceError when training diverges. */
+export function buildMember(
+  spec: MemberSpec,
+  data: Dataset & { readonly target: TargetSpec } = memberData(spec),
+): LeagueMember {
+  const act = makeActivation('relu');
+  const { method, width } = spec.labels;
+  const seed = spec.memberSeed;
+  const done = (net: Network, steps: number, init?: Network): LeagueMember => ({
+    spec,
+    net,
+    data,
+    ...(init ? { init } : {}),
+    trainLoss: loss(net, data).loss,
+    steps,
+  });
+  if (method === 'teacher') return done(teacherInterpolator(data, act, { width }).net, 0);
+  if (method === 'memorizer') return done(memorizer(data, act, { width, seed }).net, 0);
+  if (method === 'random-features') return done(randomFeatures(data, act, width, seed).net, 0);
+  const config = memberTrainConfig(spec, data.n);
+  // The trainer's own initialization (same config, same derived seed), kept for distance_to_init.
+  const init = initNetwork(act, width, data.d, {
+    init: config.init,
+    initScale: config.initScale,
+    seed: deriveSeed(config.seed, 'init'),
+  });
+  const r = train(data, config, { activation: act });
+  return done(r.net, r.steps, init);
+}
