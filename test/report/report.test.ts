@@ -57,6 +57,7 @@ describe('report in headless Chromium', () => {
           'algorithms',
           'estimators',
           'flattest',
+          'flattest',
           'measures',
           'nongeneralizing',
           'ordering',

@@ -39,6 +39,8 @@ describe('study spec validation', () => {
       'algorithms',
       'estimators',
       'flattest',
+      'flattest',
+      'measures',
       'nongeneralizing',
       'ordering',
       'symmetry',
