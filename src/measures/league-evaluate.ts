@@ -13,7 +13,7 @@ import { populationRisk } from '../risk/population.js';
 import { deriveSeed } from '../rng/xoshiro.js';
 import { randomFactors, rescale } from '../symmetry/rescale.js';
 import { lanczos } from './lanczos.js';
-import type { Member, MemberLabels } from './league-population.js';
+import type { LeagueMember, MemberLabels } from './league-population.js';
 import { hessianOperator } from './operators.js';
 import {
   MEASURES,
@@ -128,7 +128,7 @@ export interface MemberEvaluation {
   orbit: Record<string, MeasuredValue | null>;
 }
 
-export function evaluateMember(member: Member, measures: readonly MeasureDef[] = MEASURES): MemberEvaluation {
+export function evaluateMember(member: LeagueMember, measures: readonly MeasureDef[] = MEASURES): MemberEvaluation {
   const { spec, net, data } = member;
   const ctx: MeasureContext = {
     seed: deriveSeed(spec.memberSeed, 'league-measures'),

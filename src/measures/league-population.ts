@@ -21,9 +21,9 @@ import { ALGORITHMS, type Algorithm, parseTrainConfig, type TrainConfig } from '
 import { train } from '../training/trainer.js';
 import type { MeasureOptions } from './options.js';
 
-export const CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features'] as const;
-export type Construction = (typeof CONSTRUCTIONS)[number];
-export type LeagueMethod = Construction | Algorithm;
+export const LEAGUE_CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features'] as const;
+export type LeagueConstruction = (typeof LEAGUE_CONSTRUCTIONS)[number];
+export type LeagueMethod = LeagueConstruction | Algorithm;
 
 export const LEAGUE_SCALES = ['smoke', 'default', 'full'] as const;
 export type LeagueScale = (typeof LEAGUE_SCALES)[number];
@@ -144,7 +144,7 @@ export type MemberSettings = Pick<PopulationPlan, 'd' | 'r' | 'steps' | 'polishS
  */
 export function memberSpec(settings: MemberSettings, labels: MemberLabels, populationSeed: number): MemberSpec {
   const id = memberId(labels);
-  const constructed = (CONSTRUCTIONS as readonly string[]).includes(labels.method);
+  const constructed = (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(labels.method);
   if (constructed !== (labels.initScale === 'none'))
     throw new InputError(`league member ${id}: initScale is "none" exactly for the constructions`);
   return {
@@ -170,7 +170,7 @@ export function planPopulation(plan: PopulationPlan, seed: number): MemberSpec[]
   for (const n of plan.ns)
     for (const noise of plan.noises)
       for (const width of plan.widths) {
-        for (const method of CONSTRUCTIONS) {
+        for (const method of LEAGUE_CONSTRUCTIONS) {
           // The teacher is deterministic: more seeds would only repeat the same model.
           const seeds = method === 'teacher' ? plan.seeds.slice(0, 1) : plan.seeds;
           for (const s of seeds) add({ method, seed: s, width, initScale: 'none', n, noise });
@@ -218,7 +218,7 @@ const ALGO_SETTINGS: Record<Algorithm, Record<string, unknown>> = {
 /** Train loss at or below this counts as interpolation (the training module's default tol). */
 export const INTERPOLATION_TOL = 1e-8;
 
-export interface Member {
+export interface LeagueMember {
   spec: MemberSpec;
   net: Network;
   data: Dataset & { readonly target: TargetSpec };
@@ -231,7 +231,7 @@ export interface Member {
 /** The training configuration of a trained member (n caps the mini-batch). */
 export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
   const { method, width, initScale } = spec.labels;
-  if (spec.family !== 'trained' || initScale === 'none' || (CONSTRUCTIONS as readonly string[]).includes(method))
+  if (spec.family !== 'trained' || initScale === 'none' || (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(method))
     throw new InputError(`league: ${spec.id} is a construction, not a trained member`);
   const settings = ALGO_SETTINGS[method as Algorithm];
   return parseTrainConfig(
@@ -257,11 +257,11 @@ export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
 export function buildMember(
   spec: MemberSpec,
   data: Dataset & { readonly target: TargetSpec } = memberData(spec),
-): Member {
+): LeagueMember {
   const act = makeActivation('relu');
   const { method, width } = spec.labels;
   const seed = spec.memberSeed;
-  const done = (net: Network, steps: number, init?: Network): Member => ({
+  const done = (net: Network, steps: number, init?: Network): LeagueMember => ({
     spec,
     net,
     data,

@@ -6,7 +6,7 @@
  */
 import type { League } from './league.js';
 import { type MeasuredValue, type MemberEvaluation, measureMethod } from './league-evaluate.js';
-import { CONSTRUCTIONS, type MemberLabels } from './league-population.js';
+import { LEAGUE_CONSTRUCTIONS, type MemberLabels } from './league-population.js';
 import { MEASURE_NAMES } from './registry.js';
 
 export type FlatValue = number | string | boolean | null;
@@ -65,7 +65,7 @@ export function evaluationFromMetrics(
   }
   return {
     id,
-    family: (CONSTRUCTIONS as readonly string[]).includes(labels.method) ? 'construction' : 'trained',
+    family: (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(labels.method) ? 'construction' : 'trained',
     labels,
     trainLoss: num('trainLoss'),
     steps: num('steps'),

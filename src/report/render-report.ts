@@ -121,6 +121,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
     table: s.table,
     trials: s.trials,
     failed: s.failed,
+    ...s.extra,
   }));
   writeFileAtomic(
     join(o.dir, 'tables.json'),

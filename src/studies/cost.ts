@@ -6,7 +6,6 @@
  */
 import { InputError } from '../errors.js';
 import { MAX_ENTRIES } from '../data/generate.js';
-import { STUDY_TYPES } from './types.js';
 
 /** Most trials one scale of a spec may expand to (grid points × seeds). */
 export const MAX_TRIALS_PER_SCALE = 100_000;
@@ -29,9 +28,15 @@ function largest(values: readonly unknown[] | undefined, fallback: unknown): num
   return nums.length ? Math.max(...nums) : 0;
 }
 
-/** Refuse a spec whose grid or largest trial is over the limits above; `where` prefixes the message. */
-export function checkSpecCost(spec: SpecShape, where: string): void {
-  const type = STUDY_TYPES[spec.study];
+/**
+ * Refuse a spec whose grid or largest trial is over the limits above; `where` prefixes the message.
+ * `type` is the study module's defaults (passed in, so this file needs no registry import).
+ */
+export function checkSpecCost(
+  spec: SpecShape,
+  where: string,
+  type: { readonly defaults: Readonly<Record<string, unknown>> },
+): void {
   for (const [scale, s] of Object.entries(spec.scales)) {
     const axes: Record<string, readonly unknown[]> = {};
     for (const [f, v] of Object.entries(type.defaults)) axes[f] = [v];

@@ -41,6 +41,8 @@ export interface Analysis {
   verdicts: Verdict[];
   figures: Figure[];
   table: Table;
+  /** Study-specific data for tables.json, spread into the study's entry there (e.g. the measure league's `league`). */
+  extra?: Record<string, unknown>;
 }
 
 export interface StudyRow<P, M> {

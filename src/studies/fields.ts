@@ -12,6 +12,7 @@ import { parseLinksSyntax } from '../data/targets.js';
 import { InputError } from '../errors.js';
 import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
+import { LEAGUE_CONSTRUCTIONS } from '../measures/league-population.js';
 import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 
@@ -174,6 +175,10 @@ export const FIELDS = {
   budget: z.number().int().min(3).max(100_000),
   /** Independent estimator repetitions per trial (error statistics). */
   reps: z.number().int().min(1).max(10_000),
+  /** The measure league (docs/measures.md, the league): one member of its population, its measure budget. */
+  interpolator: z.enum([...LEAGUE_CONSTRUCTIONS, ...ALGORITHMS]),
+  polishSteps: fromDef(TRAIN_PARAMS, 'polishSteps'),
+  measureBudget: z.enum(['smoke', 'default']),
 } as const;
 export type FieldName = keyof typeof FIELDS;
 

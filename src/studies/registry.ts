@@ -7,15 +7,23 @@ import { algorithmsStudy } from './algorithms/index.js';
 import type { RegisteredStudy } from './definition.js';
 import { estimatorsStudy } from './estimators/index.js';
 import { flattestStudy } from './flattest/index.js';
+import { measuresStudy } from './measures/index.js';
 import { nongeneralizingStudy } from './nongeneralizing/index.js';
 import { orderingStudy } from './ordering/index.js';
 import { phaseStudy } from './phase/index.js';
 import { symmetryStudy } from './symmetry/index.js';
 
 export const STUDIES: ReadonlyMap<string, RegisteredStudy> = new Map(
-  [symmetryStudy, nongeneralizingStudy, flattestStudy, orderingStudy, algorithmsStudy, estimatorsStudy, phaseStudy].map(
-    (s) => [s.name, s],
-  ),
+  [
+    symmetryStudy,
+    nongeneralizingStudy,
+    flattestStudy,
+    orderingStudy,
+    algorithmsStudy,
+    estimatorsStudy,
+    measuresStudy,
+    phaseStudy,
+  ].map((s) => [s.name, s]),
 );
 
 export const STUDY_TYPE_NAMES: readonly string[] = [...STUDIES.keys()];

@@ -146,7 +146,7 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     scales: { smoke: scaleOf('smoke'), default: scaleOf('default'), full: scaleOf('full') },
     outputs: v.outputs ?? type.metricNames,
   };
-  checkSpecCost(spec, where); // before the loop below expands the grid
+  checkSpecCost(spec, where, type); // before the loop below expands the grid
   for (const s of SCALES) {
     const sets = (f: string) => Object.hasOwn(spec.base, f) || Object.hasOwn(spec.scales[s].grid, f);
     if (sets('target') && sets('links'))

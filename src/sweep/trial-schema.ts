@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Trial, TrialResult } from '../studies/trial-types.js';
-import { STUDY_TYPE_NAMES } from '../studies/types.js';
+import { STUDY_TYPE_NAMES } from '../studies/registry.js';
 import { PROBE_STUDY } from './probe-study.js';
 
 /** Study types a job may name: own names only, so "constructor" or "__proto__" never match. */

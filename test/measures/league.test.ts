@@ -8,7 +8,7 @@ import {
 } from '../../src/measures/league-evaluate.js';
 import {
   buildMember,
-  CONSTRUCTIONS,
+  LEAGUE_CONSTRUCTIONS,
   INTERPOLATION_TOL,
   LEAGUE_AXES,
   memberData,
@@ -44,7 +44,7 @@ describe('the population plan', () => {
       const plan = populationPlan(scale);
       const specs = planPopulation(plan, 0);
       const methods = new Set(specs.map((s) => s.labels.method));
-      expect([...methods].sort()).toEqual([...CONSTRUCTIONS, ...ALGORITHMS].sort());
+      expect([...methods].sort()).toEqual([...LEAGUE_CONSTRUCTIONS, ...ALGORITHMS].sort());
       expect(new Set(specs.map((s) => s.id)).size).toBe(specs.length);
       expect(new Set(specs.map((s) => s.memberSeed)).size).toBe(specs.length);
       // Every width holds the noisy teacher (r + n neurons) and the memorizer (n) at the largest n.
@@ -157,7 +157,9 @@ describe('the league at smoke scale', () => {
       expect(e.trainLoss, e.id).toBeLessThanOrEqual(INTERPOLATION_TOL);
       expect(e.riskMethod).toBe('exact');
     }
-    expect(new Set(run.evaluations.map((e) => e.labels.method)).size).toBe(CONSTRUCTIONS.length + ALGORITHMS.length);
+    expect(new Set(run.evaluations.map((e) => e.labels.method)).size).toBe(
+      LEAGUE_CONSTRUCTIONS.length + ALGORITHMS.length,
+    );
     const trained = run.evaluations.filter((e) => e.family === 'trained').length;
     expect(run.league.rows.find((r) => r.measure === 'distance_to_init')?.n).toBe(trained);
   });

@@ -58,6 +58,7 @@ describe('report in headless Chromium', () => {
           'estimators',
           'flattest',
           'flattest',
+          'measures',
           'nongeneralizing',
           'ordering',
           'phase',

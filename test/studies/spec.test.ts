@@ -40,6 +40,7 @@ describe('study spec validation', () => {
       'estimators',
       'flattest',
       'flattest',
+      'measures',
       'nongeneralizing',
       'ordering',
       'phase',

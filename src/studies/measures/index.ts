@@ -1,0 +1,21 @@
+/**
+ * The measure league (docs/math.md#hypotheses, H4 asked of every registered measure; docs/measures.md,
+ * the league): which measure ranks the population risk of interpolators made in every way, and which
+ * keeps its ranking on the rescaling orbit. One module: fields, run, analysis and verdict of the
+ * `measures` study type.
+ */
+import { defineStudy } from '../definition.js';
+import { analyseMeasures } from './analysis.js';
+import { runMeasures } from './run.js';
+import { MEASURES_DEFAULTS, measuresMetrics, measuresParams } from './schema.js';
+
+export const measuresStudy = defineStudy({
+  name: 'measures',
+  hypothesis: 'H4',
+  version: 1,
+  defaults: MEASURES_DEFAULTS,
+  params: measuresParams,
+  metrics: measuresMetrics,
+  run: runMeasures,
+  analyse: analyseMeasures,
+});
