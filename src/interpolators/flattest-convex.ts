@@ -90,6 +90,16 @@ export function requireConvexActivation(act: Activation): void {
   }
 }
 
+/** Refuse data sets beyond the convex solver's limits (a dense n-column LP, O(n d²) pricing steps). */
+export function checkFlattestLimits(data: Pick<Dataset, 'n' | 'd'>): void {
+  const { n, d } = data;
+  if (n > FLATTEST_MAX_N || d > FLATTEST_MAX_D) {
+    throw new InputError(
+      `construct flattest: the data set (n = ${n}, d = ${d}) exceeds the convex solver's limits n ≤ ${FLATTEST_MAX_N}, d ≤ ${FLATTEST_MAX_D}`,
+    );
+  }
+}
+
 export async function flattestConvex(
   data: Dataset,
   activation: Activation | ActivationSpec,
@@ -100,12 +110,8 @@ export async function flattestConvex(
   requireConvexActivation(act);
   const gap = opts.gap ?? 1e-3;
   if (!(gap > 0) || !(gap < 1)) throw new InputError(`construct flattest: gap must be a number in (0, 1) (got ${gap})`);
+  checkFlattestLimits(data);
   const { n, d } = data;
-  if (n > FLATTEST_MAX_N || d > FLATTEST_MAX_D) {
-    throw new InputError(
-      `construct flattest: the data set (n = ${n}, d = ${d}) exceeds the convex solver's limits n ≤ ${FLATTEST_MAX_N}, d ≤ ${FLATTEST_MAX_D}`,
-    );
-  }
   const seed = opts.seed ?? 0;
   const tol = opts.tol ?? defaultTol(data.y);
   const now = opts.now ?? (() => Date.now());
@@ -136,10 +142,13 @@ export async function flattestConvex(
   for (let i = 0; i < n; i++) ly += lambda[i] * data.y[i];
 
   // Atoms of the LP's basic solution: s_k = c_k / g(v_k) on unit directions v_k.
+  // (The last LP may predate directions added after it: only its own rows carry a c_k.)
+  const c = cg.lp.c;
   let cMax = 0;
-  for (let k = 0; k < cg.K; k++) cMax = Math.max(cMax, Math.abs(cg.lp.c[k]));
+  for (let k = 0; k < c.length; k++) cMax = Math.max(cMax, Math.abs(c[k]));
   const idx: number[] = [];
-  for (let k = 0; k < cg.K; k++) if (Math.abs(cg.lp.c[k]) > 1e-12 * cMax) idx.push(k);
+  for (let k = 0; k < c.length; k++) if (Math.abs(c[k]) > 1e-12 * cMax) idx.push(k);
+  if (idx.length === 0) throw new Error('construct flattest: the LP returned no atoms for a non-zero y');
   const m = idx.length;
   const W = new Float64Array(m * d);
   const a = new Float64Array(m);

@@ -9,6 +9,7 @@ export {
   teacherNeurons,
 } from './teacher.js';
 export {
+  checkFlattestLimits,
   FLATTEST_MAX_D,
   FLATTEST_MAX_N,
   type FlattestCertificate,

@@ -6,6 +6,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import {
+  checkFlattestLimits,
   type FlattestInterpolator,
   flattestConvex,
   type Interpolator,
@@ -63,6 +64,14 @@ export const CONSTRUCT_PARAMS = {
     max: 100000,
     help: 'flattest: column-generation rounds at most',
   } as ParamDef<number>,
+  timeBudget: {
+    key: 'timeBudget',
+    type: 'number',
+    default: 110,
+    min: 0,
+    max: 1e7,
+    help: 'flattest: stop column generation after this many seconds and report the gap reached (0 = no limit)',
+  } as ParamDef<number>,
   maxCond: {
     key: 'maxCond',
     type: 'number',
@@ -83,6 +92,7 @@ interface ConstructFlags {
   balance?: string;
   gap?: string;
   maxRounds?: string;
+  timeBudget?: string;
   json?: boolean;
 }
 
@@ -117,6 +127,10 @@ export function register(program: Command): void {
     .option('--max-cond <c>', 'refuse linear systems whose estimated condition number exceeds this (default 1e12)')
     .option('--gap <g>', 'flattest: target relative duality gap 1 − lower/upper, in (0, 0.5] (default 1e-3)')
     .option('--max-rounds <r>', 'flattest: column-generation rounds at most (default 400)')
+    .option(
+      '--time-budget <s>',
+      'flattest: stop after this many seconds with the gap reached so far, recorded in the certificate (default 110; 0 = none)',
+    )
     .option('--json', 'flattest: print the certificate as JSON on stdout')
     .action(async (kindRaw: string, flags: ConstructFlags) => {
       if (!(KINDS as readonly string[]).includes(kindRaw)) {
@@ -164,7 +178,9 @@ async function constructFlattest(
   const gap = opt(CONSTRUCT_PARAMS.gap, flags.gap, '--gap');
   if (!(gap > 0)) throw new InputError(`--gap must be a number in (0, 0.5] (got ${JSON.stringify(flags.gap)})`);
   const maxRounds = opt(CONSTRUCT_PARAMS.maxRounds, flags.maxRounds, '--max-rounds');
+  const timeBudget = opt(CONSTRUCT_PARAMS.timeBudget, flags.timeBudget, '--time-budget');
   const data = readDatasetFile(flags.data);
+  checkFlattestLimits(data);
   const bar = new SingleBar({
     format: 'flattest [{bar}] round {value}/{total} | LP {lp} | gap {gap} | atoms {atoms}',
     stream: process.stderr,
@@ -180,6 +196,7 @@ async function constructFlattest(
       seed,
       tol,
       maxRounds,
+      timeBudget,
       onRound: (r) =>
         bar.update(r.round + 1, { lp: r.lpValue.toPrecision(6), gap: r.gap.toExponential(2), atoms: r.atoms }),
     });
@@ -193,7 +210,11 @@ async function constructFlattest(
     return;
   }
   const how = c.certified ? `certified (${c.method})` : 'lower bound estimated (multi-start ascent; not certified)';
+  const stop =
+    c.stopped === 'gap'
+      ? ''
+      : `, stopped: ${c.stopped === 'time' ? 'time budget' : c.stopped === 'stalled' ? 'LP stalled' : 'round limit'} before the target gap ${c.targetGap}`;
   process.stdout.write(
-    `flattest: ${activationToString(spec)} network with ${c.atoms} live neurons, F* = ${c.upper.toPrecision(7)} ∈ [${c.lower.toPrecision(7)}, ${c.upper.toPrecision(7)}] (gap ${c.gap.toExponential(2)}, ${how}); ${c.lpSolves} LP solves, ${c.seconds.toFixed(1)} s, max residual ${res.construction.maxResidual.toExponential(2)}; wrote ${flags.out}\n`,
+    `flattest: ${activationToString(spec)} network with ${c.atoms} live neurons, F* = ${c.upper.toPrecision(7)} ∈ [${c.lower.toPrecision(7)}, ${c.upper.toPrecision(7)}] (gap ${c.gap.toExponential(2)}, ${how}${stop}); ${c.lpSolves} LP solves, ${c.seconds.toFixed(1)} s, max residual ${res.construction.maxResidual.toExponential(2)}; wrote ${flags.out}\n`,
   );
 }

@@ -66,6 +66,9 @@ const VIOLATION = 1e-6;
 /** Ascents per pricing round (d ≥ 3): every local maximum above 1 becomes a column. */
 const STARTS = 64;
 
+/** Up to this n, the initial dictionary holds both ±x_i/‖x_i‖. */
+const INIT_BOTH_SIGNS_MAX_N = 400;
+
 /** Rounds over which a stalled upper bound ends the search (d ≥ 3). */
 const STALL_ROUNDS = 20;
 
@@ -136,7 +139,9 @@ export function runColumnGeneration(
   try {
     // Initial dictionary: ±x_i/‖x_i‖ (the memorizer's directions, which span y for generic data) and
     // seeded random directions.
-    const pending = signedDataDirections(pd, even);
+    // For large n only +x_i/‖x_i‖: every dictionary row is a dense row of the LP, and the first solve
+    // from scratch dominates the run time (HiGHS in WebAssembly, ~n simplex iterations).
+    const pending = signedDataDirections(pd, even || n > INIT_BOTH_SIGNS_MAX_N);
     const rng0 = new Rng(deriveSeed(o.seed, 'flattest-convex', 'init'));
     for (let r = 0; r < Math.min(n, 64); r++) {
       const u = unit(rng0.fillNormal(new Float64Array(d)));

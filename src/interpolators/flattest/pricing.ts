@@ -173,17 +173,21 @@ export function ascend(
   lambda: Float64Array,
   v0: Float64Array,
   maxIter = 60,
+  maxJumps = 4,
 ): AscentResult {
   const d = data.d;
   let v: Float64Array = v0.slice();
   let r = evalDirection(act, data, lambda, v).ratio;
   let step = 0.2;
   let it = 0;
+  let jumps = 0;
   const cand = new Float64Array(d);
   for (; it < maxIter; it++) {
     // The maximizer of R within v's activation pattern, v ∝ M_P⁻¹ a_P (exact if it stays in the cell):
     // a long, often decisive step; the gradient step below is the fallback.
-    const jump = cellOptimum(act, data, lambda, v);
+    // A jump costs O(n d²) against O(n d) for a gradient step: a few per ascent.
+    const jump = jumps < maxJumps ? cellOptimum(act, data, lambda, v) : null;
+    jumps++;
     if (jump) {
       // ±u have the same |vᵀa_P| but different cells: keep the better.
       const neg = jump.map((x) => -x);
