@@ -74,6 +74,12 @@ export interface FlattestConvexOptions {
   highs?: Highs;
   onRound?: (r: RoundInfo) => void;
   now?: () => number;
+  /**
+   * Warm start: the live neurons' directions w_j/‖w_j‖ of these networks (e.g. the teacher, or a
+   * gradient search's result) join the initial dictionary. The LP over a dictionary holding an
+   * interpolator's directions is at most that interpolator's F* (up to its interpolation residual).
+   */
+  warmStart?: readonly Network[];
 }
 
 export interface FlattestInterpolator extends Interpolator {
@@ -129,6 +135,7 @@ export async function flattestConvex(
     timeBudget: opts.timeBudget ?? 0,
     now,
     onRound: opts.onRound,
+    initial: warmDirections(opts.warmStart ?? [], d),
   });
   let { rho, method, lambda } = cg;
   if (d === 3) {
@@ -182,6 +189,17 @@ export async function flattestConvex(
     construction: { kind: 'flattest', width: net.m, maxResidual, tol, cond, seed, balanced: true, certificate },
     certificate,
   };
+}
+
+function warmDirections(nets: readonly Network[], d: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const net of nets) {
+    if (net.d !== d) {
+      throw new InputError(`construct flattest: a warm-start network has d = ${net.d}, the data have d = ${d}`);
+    }
+    for (let j = 0; j < net.m; j++) if (net.a[j] !== 0) out.push(net.W.slice(j * d, (j + 1) * d));
+  }
+  return out;
 }
 
 function liveNeurons(net: Network): number {

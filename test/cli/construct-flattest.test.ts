@@ -9,7 +9,12 @@ const p = (f: string) => join(dir, f);
 
 beforeAll(async () => {
   dir = tempDir();
-  await ok(['data', '--d', '2', '--n', '30', '--r', '2', '--links', 'relu', '--seed', '1', '--out', p('d2.json')]);
+  // The worked example of docs/training.md and the README: d = 2, n = 30, y = relu(x₁) + ½ relu(x₂).
+  await ok([
+    'data',
+    ...['--d', '2', '--n', '30', '--r', '2', '--links', 'relu', '--coeffs', '1,0.5', '--index', 'axes'],
+    ...['--seed', '1', '--out', p('d2.json')],
+  ]);
   // An imported data set beyond the solver's limit n ≤ 5000 (d = 1: one feature column plus the label).
   const rows = Array.from({ length: 5001 }, (_, i) => `${Math.sin(i + 1).toFixed(6)},${Math.cos(i).toFixed(6)}`);
   writeFileSync(p('big.csv'), `${rows.join('\n')}\n`);
@@ -25,6 +30,10 @@ describe('flatlab construct flattest', () => {
     expect(cert.certified).toBe(true);
     expect(cert.gap as number).toBeLessThanOrEqual(1e-3);
     expect(cert.lower as number).toBeLessThanOrEqual(cert.upper as number);
+    // The figures printed in docs/training.md#worked-example-the-flattest-interpolator-exactly and the README.
+    expect(cert.upper as number).toBeCloseTo(2.2364, 3);
+    expect(cert.lower as number).toBeCloseTo(2.2356, 3);
+    expect(cert.atoms).toBe(9);
     const model = JSON.parse(readFileSync(p('f.json'), 'utf8')) as {
       format: string;
       provenance?: { construction?: { kind: string; certificate: unknown } };

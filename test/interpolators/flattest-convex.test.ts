@@ -6,7 +6,9 @@ import { makeDataset } from '../../src/data/generate.js';
 import { flattestConvex, type FlattestInterpolator } from '../../src/interpolators/flattest-convex.js';
 import { exactSup2d } from '../../src/interpolators/flattest/sphere-sup.js';
 import { evalDirection } from '../../src/interpolators/flattest/pricing.js';
+import { teacherInterpolator } from '../../src/interpolators/teacher.js';
 import { makeActivation } from '../../src/model/activations.js';
+import { train, trainConfigWithDefaults } from '../../src/training/index.js';
 import { loss } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
@@ -119,6 +121,26 @@ describe('construct flattest refuses what the convex form does not cover', () =>
   it('a gap outside (0, 1)', async () => {
     await expect(flattestConvex(example, { name: 'relu' }, { gap: 0 })).rejects.toThrow(/gap must be/);
   });
+});
+
+describe('construct flattest at d = 20, n = 200 (two-index relu target)', () => {
+  it('reaches an F* at most that of the teacher and of the gradient search (warm-started from both)', async () => {
+    const data = makeDataset({ d: 20, n: 200, r: 2, links: 'relu', index: 'random', seed: 3 });
+    const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+    const cfg = trainConfigWithDefaults({ algo: 'flattest', width: 200, logEvery: 1e6 }, 1, data.n);
+    const search = train(data, cfg, { activation: makeActivation('relu') }).net;
+    const fTeacher = invariantFlatness(teacher, data).value;
+    const fSearch = invariantFlatness(search, data).value;
+    const r = await flattestConvex(data, { name: 'relu' }, { warmStart: [teacher, search], timeBudget: 120 });
+    expect(loss(r.net, data).maxResidual).toBeLessThanOrEqual(r.construction.tol);
+    // At most, up to the rounding of the final least-squares polish (relative 1e-9).
+    expect(r.certificate.upper).toBeLessThanOrEqual(fTeacher * (1 + 1e-9));
+    expect(r.certificate.upper).toBeLessThanOrEqual(fSearch * (1 + 1e-9));
+    expect(r.certificate.atoms).toBeLessThanOrEqual(data.n);
+    // d > 3: the lower bound is an estimate, and says so.
+    expect(r.certificate.certified).toBe(false);
+    expect(r.certificate.lower).toBeLessThanOrEqual(r.certificate.upper);
+  }, 400_000);
 });
 
 describe('construct flattest in d = 3: grid-certified', () => {

@@ -19,7 +19,7 @@ import { makeActivation } from '../../model/activations.js';
 import { activationToString, parseActivationString } from '../../model/format.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { writeModelFile } from '../model-file.js';
+import { readModelFile, writeModelFile } from '../model-file.js';
 
 const KINDS = ['teacher', 'memorizer', 'random-features', 'flattest'] as const;
 type Kind = (typeof KINDS)[number];
@@ -93,6 +93,7 @@ interface ConstructFlags {
   gap?: string;
   maxRounds?: string;
   timeBudget?: string;
+  warmStart?: string;
   json?: boolean;
 }
 
@@ -130,6 +131,10 @@ export function register(program: Command): void {
     .option(
       '--time-budget <s>',
       'flattest: stop after this many seconds with the gap reached so far, recorded in the certificate (default 110; 0 = none)',
+    )
+    .option(
+      '--warm-start <models>',
+      'flattest: comma-separated model files whose neuron directions join the initial dictionary (the result is then at most as sharp as each)',
     )
     .option('--json', 'flattest: print the certificate as JSON on stdout')
     .action(async (kindRaw: string, flags: ConstructFlags) => {
@@ -181,6 +186,10 @@ async function constructFlattest(
   const timeBudget = opt(CONSTRUCT_PARAMS.timeBudget, flags.timeBudget, '--time-budget');
   const data = readDatasetFile(flags.data);
   checkFlattestLimits(data);
+  const warmStart = (flags.warmStart ?? '')
+    .split(',')
+    .filter((f) => f.trim() !== '')
+    .map((f) => readModelFile(f.trim()).net);
   const bar = new SingleBar({
     format: 'flattest [{bar}] round {value}/{total} | LP {lp} | gap {gap} | atoms {atoms}',
     stream: process.stderr,
@@ -197,6 +206,7 @@ async function constructFlattest(
       tol,
       maxRounds,
       timeBudget,
+      warmStart,
       onRound: (r) =>
         bar.update(r.round + 1, { lp: r.lpValue.toPrecision(6), gap: r.gap.toExponential(2), atoms: r.atoms }),
     });

@@ -30,6 +30,8 @@ export interface ColumnGenerationOptions {
   timeBudget: number;
   now: () => number;
   onRound?: (r: RoundInfo) => void;
+  /** Extra unit directions for the initial dictionary (row-major, d per row), e.g. a network's neurons. */
+  initial?: Float64Array[];
 }
 
 export interface RoundInfo {
@@ -142,6 +144,10 @@ export function runColumnGeneration(
     // For large n only +x_i/‖x_i‖: every dictionary row is a dense row of the LP, and the first solve
     // from scratch dominates the run time (HiGHS in WebAssembly, ~n simplex iterations).
     const pending = signedDataDirections(pd, even || n > INIT_BOTH_SIGNS_MAX_N);
+    for (const v of o.initial ?? []) {
+      const u = unit(v);
+      if (u) pending.push(u);
+    }
     const rng0 = new Rng(deriveSeed(o.seed, 'flattest-convex', 'init'));
     for (let r = 0; r < Math.min(n, 64); r++) {
       const u = unit(rng0.fillNormal(new Float64Array(d)));
