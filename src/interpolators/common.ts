@@ -8,8 +8,9 @@ import { getBackend } from '../linalg/backend.js';
 import type { Activation } from '../model/activations.js';
 import { loss, type Network } from '../model/network.js';
 import { balance } from '../symmetry/invariant.js';
+import type { FlattestCertificate } from './flattest-convex.js';
 
-export type InterpolatorKind = 'teacher' | 'memorizer' | 'random-features';
+export type InterpolatorKind = 'teacher' | 'memorizer' | 'random-features' | 'flattest';
 
 /** How an interpolator was built; written to the model file as `construction`. */
 export interface Construction {
@@ -29,6 +30,8 @@ export interface Construction {
   seed?: number;
   /** Whether the network was moved to the balanced point of its orbit (raw trace = F*). */
   balanced: boolean;
+  /** The bracket on F_min of the convex flattest construction (docs/math.md#convex-flattest). */
+  certificate?: FlattestCertificate;
 }
 
 export interface Interpolator {

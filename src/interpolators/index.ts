@@ -8,3 +8,14 @@ export {
   teacherInterpolator,
   teacherNeurons,
 } from './teacher.js';
+export {
+  checkFlattestLimits,
+  FLATTEST_MAX_D,
+  FLATTEST_MAX_N,
+  type FlattestCertificate,
+  type FlattestConvexOptions,
+  type FlattestInterpolator,
+  flattestConvex,
+  requireConvexActivation,
+} from './flattest-convex.js';
+export { loadHighsSolver } from './flattest/highs-loader.js';

@@ -361,3 +361,82 @@ export function effectiveBatch(c: TrainConfig, n: number): number {
   if (c.batch > 0) return Math.min(c.batch, n);
   return c.algo === 'sgd' || c.algo === 'label-noise' || c.algo === '1sam' ? Math.min(32, n) : n;
 }
+
+/**
+ * Per-algorithm defaults, the one table every front end uses (`flatlab train` without flags, the
+ * studies, the playground): values tuned on the studies' problems (Gaussian multi-index targets,
+ * d ≈ 10–50, n ≈ 50–500, widths 50–400, initialization scale 1). For k ≥ 2 (relu², |t|³) the curvature
+ * grows with the weights, so the step sizes are a quarter of the k = 1 ones (`lrK2`). Batch sizes are
+ * caps, min(cap, n). Fields not listed keep the generic defaults of TRAIN_PARAMS.
+ */
+export interface AlgoDefaults {
+  /** Learning rate for k = 1. */
+  readonly lr: number;
+  /** Learning rate for k ≥ 2 (default lr / 4). */
+  readonly lrK2?: number;
+  /** Mini-batch size min(batchCap, n). */
+  readonly batchCap?: number;
+  readonly optimizer?: (typeof OPTIMIZERS)[number];
+  readonly rho?: number;
+  readonly microBatch?: number;
+  readonly asamEta?: number;
+  readonly noiseSigma?: number;
+  readonly lambda?: number;
+  readonly lambdaFinal?: number;
+}
+
+export const ALGO_DEFAULTS: Readonly<Record<Algorithm, AlgoDefaults>> = {
+  gd: { lr: 0.2 },
+  sgd: { lr: 0.3, batchCap: 50 },
+  adam: { lr: 0.01, lrK2: 0.01 },
+  sam: { lr: 0.2, rho: 0.05 },
+  '1sam': { lr: 0.05, rho: 0.02, batchCap: 32, microBatch: 4 },
+  asam: { lr: 0.2, rho: 0.5, asamEta: 0.01 },
+  'label-noise': { lr: 0.05, batchCap: 32, noiseSigma: 0.1 },
+  'trace-penalty': { lr: 0.2, lambda: 1e-4 },
+  'invariant-penalty': { lr: 0.2, lambda: 1e-4 },
+  flattest: { optimizer: 'adam', lr: 0.02, lrK2: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 },
+};
+
+/**
+ * The hyperparameters of `algo` for a k-homogeneous student (k = 1 for a non-homogeneous one) on n
+ * samples, as a partial config to spread under the user's own values.
+ */
+export function defaultHyperparams(algo: Algorithm, k: number, n: number): Partial<TrainConfig> {
+  const t = ALGO_DEFAULTS[algo];
+  if (!t) throw new InputError(`unknown algorithm "${algo}" (allowed: ${ALGORITHMS.join(', ')})`);
+  const out: Partial<TrainConfig> = { lr: k >= 2 ? (t.lrK2 ?? t.lr / 4) : t.lr };
+  if (t.batchCap !== undefined) out.batch = Math.min(t.batchCap, n);
+  if (t.optimizer !== undefined) out.optimizer = t.optimizer;
+  if (t.rho !== undefined) out.rho = t.rho;
+  if (t.microBatch !== undefined) out.microBatch = Math.min(t.microBatch, n);
+  if (t.asamEta !== undefined) out.asamEta = t.asamEta;
+  if (t.noiseSigma !== undefined) out.noiseSigma = t.noiseSigma;
+  if (t.lambda !== undefined) out.lambda = t.lambda;
+  if (t.lambdaFinal !== undefined) out.lambdaFinal = t.lambdaFinal;
+  return out;
+}
+
+/**
+ * A full config from raw values (CLI flags, a spec, URL state) with the algorithm's defaults under
+ * them: what the user sets wins, what they leave out comes from ALGO_DEFAULTS, then TRAIN_PARAMS.
+ */
+export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
+  const algo = parseTrainConfig({ algo: raw.algo ?? 'gd' }, context).algo;
+  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...raw }, context);
+}
+
+/** The effective defaults of every algorithm, one line each (for `flatlab train --help`). */
+export function describeAlgoDefaults(): string {
+  const lines = ALGORITHMS.map((a) => {
+    const t = ALGO_DEFAULTS[a];
+    const parts = [`lr ${t.lr}${(t.lrK2 ?? t.lr / 4) !== t.lr ? ` (k ≥ 2: ${t.lrK2 ?? t.lr / 4})` : ''}`];
+    if (t.optimizer) parts.push(`optimizer ${t.optimizer}`);
+    if (t.batchCap !== undefined) parts.push(`batch min(${t.batchCap}, n)`);
+    for (const key of ['rho', 'microBatch', 'asamEta', 'noiseSigma', 'lambda', 'lambdaFinal'] as const) {
+      if (t[key] !== undefined) parts.push(`${key} ${t[key]}`);
+    }
+    return `  ${a.padEnd(18)} ${parts.join(', ')}`;
+  });
+  return `Effective defaults per algorithm (flags you pass override them):\n${lines.join('\n')}`;
+}

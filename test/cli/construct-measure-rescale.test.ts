@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../cli-helpers.js';
-import { runInProcess } from './in-process.js';
+import { fails, ok } from './expect-cli.js';
 
 const MEASURE_KEYS = [
   'trace',
@@ -20,28 +20,6 @@ const MEASURE_KEYS = [
 
 let dir = '';
 const p = (f: string) => join(dir, f);
-
-async function ok(args: string[]): Promise<string> {
-  const r = await runInProcess(args);
-  if (r.code !== 0) throw new Error(`flatlab ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-/** A usage/input error: exit 2, a message naming the problem, no stack trace. */
-async function fails(args: string[], pattern: RegExp): Promise<void> {
-  const r = await runInProcess(args);
-  expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(r.stderr).not.toContain('internal error');
-  // InputErrors are one line; commander usage errors add a "(add --help for usage)" hint line.
-  expect(
-    r.stderr
-      .trim()
-      .split('\n')
-      .filter((l) => !l.startsWith('(add --help')).length,
-  ).toBe(1);
-}
 
 beforeAll(async () => {
   dir = tempDir();

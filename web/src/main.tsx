@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SymmetryView } from './lab.js';
 import type { FromWorker, HistoryPoint, InterpolatorResult, ToWorker } from './protocol.js';
 import { QUANTITIES, tip } from './quantities.js';
-import { DATA_PARAMS, NETWORK_PARAMS, TRAIN_PARAMS, type State } from './tables.js';
+import { activationDegree, DATA_PARAMS, NETWORK_PARAMS, TRAIN_PARAMS, type State, withAlgoDefaults } from './tables.js';
 import { crossCheck } from './constraints.js';
 import { decodeState, encodeState } from './url.js';
 import { curvesChart, heatmapChart, heatmapLegend, neuronChart } from './views/charts.js';
@@ -162,7 +162,9 @@ function App() {
   };
 
   const change = (key: string, v: unknown) => {
-    const next = { ...state, [key]: v };
+    let next: State = { ...state, [key]: v };
+    // A new algorithm or activation brings its own defaults from the core's per-algorithm table.
+    if (key === 'algo' || key === 'activation') next = withAlgoDefaults(next, activationDegree(next));
     // Any other change defines a new experiment: rebuild and start from step 0. A value that conflicts
     // with another field (r > d, batch > n, …) is reported and the conflicting field reset.
     next.trained = 0;

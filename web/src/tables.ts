@@ -7,8 +7,9 @@
  * validation) is the core's.
  */
 import { DATA_PARAMS as CORE_DATA } from '../../src/data/params.js';
+import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
 import type { ParamDef } from '../../src/params/table.js';
-import { TRAIN_PARAMS as CORE_TRAIN } from '../../src/training/params.js';
+import { type Algorithm, TRAIN_PARAMS as CORE_TRAIN, defaultHyperparams } from '../../src/training/params.js';
 import { type Group, MODEL_PARAMS, type PlaygroundParam, VIEW_PARAMS } from './params.js';
 
 export type State = Record<string, unknown>;
@@ -131,7 +132,32 @@ export function byKey(key: string): PlaygroundParam {
 export function defaults(): State {
   const s: State = {};
   for (const p of TABLE) s[p.key] = p.default;
-  return s;
+  return withAlgoDefaults(s, activationDegree(s));
+}
+
+/** Degree k of the state's activation (the playground's relu2/relu3 names are ReLU², ReLU³); 1 if none. */
+export function activationDegree(s: State): number {
+  const name = String(s.activation);
+  if (name === 'relu2') return 2;
+  if (name === 'relu3') return 3;
+  try {
+    return makeActivation({ name: name as ActivationSpec['name'] }).degree ?? 1;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * The state with the selected algorithm's hyperparameters from the core's per-algorithm table
+ * (ALGO_DEFAULTS in src/training/params.ts, the same values `flatlab train` and the studies use), for
+ * a k-homogeneous student. Called at start and whenever the algorithm or the activation changes.
+ */
+export function withAlgoDefaults(s: State, k: number): State {
+  const n = Number(s.n);
+  const h = defaultHyperparams(String(s.algo) as Algorithm, k, Number.isFinite(n) && n >= 1 ? n : 200);
+  const next: State = { ...s };
+  for (const [key, v] of Object.entries(h)) if (trainRows.some((p) => p.key === key)) next[key] = v;
+  return next;
 }
 
 /** The data fields of a state, as the core's parseDataParams expects them. */

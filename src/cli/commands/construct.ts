@@ -2,17 +2,28 @@
  * `flatlab construct <teacher|memorizer|random-features> --data D --out M`: build an interpolator of the
  * data set (docs/math.md#interpolators, §5) and write it as a model file.
  */
+import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { memorizer, randomFeatures, teacherInterpolator, type Interpolator } from '../../interpolators/index.js';
+import {
+  checkFlattestLimits,
+  type FlattestInterpolator,
+  flattestConvex,
+  type Interpolator,
+  memorizer,
+  randomFeatures,
+  requireConvexActivation,
+  teacherInterpolator,
+} from '../../interpolators/index.js';
+import { makeActivation } from '../../model/activations.js';
 import { activationToString, parseActivationString } from '../../model/format.js';
 import { type ParamDef, parseParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { writeModelFile } from '../model-file.js';
+import { readModelFile, writeModelFile } from '../model-file.js';
 import { addLabelsOption } from '../tensor-options.js';
 
-const KINDS = ['teacher', 'memorizer', 'random-features'] as const;
+const KINDS = ['teacher', 'memorizer', 'random-features', 'flattest'] as const;
 type Kind = (typeof KINDS)[number];
 
 export const CONSTRUCT_PARAMS = {
@@ -40,6 +51,29 @@ export const CONSTRUCT_PARAMS = {
     default: undefined,
     help: 'write the balanced point of the orbit (raw trace = F*)',
   } as ParamDef<boolean | undefined>,
+  gap: {
+    key: 'gap',
+    type: 'number',
+    default: 1e-3,
+    max: 0.5,
+    help: 'flattest: target relative duality gap 1 − lower/upper',
+  } as ParamDef<number>,
+  maxRounds: {
+    key: 'maxRounds',
+    type: 'int',
+    default: 400,
+    min: 1,
+    max: 100000,
+    help: 'flattest: column-generation rounds at most',
+  } as ParamDef<number>,
+  timeBudget: {
+    key: 'timeBudget',
+    type: 'number',
+    default: 110,
+    min: 0,
+    max: 1e7,
+    help: 'flattest: stop column generation after this many seconds and report the gap reached (0 = no limit)',
+  } as ParamDef<number>,
   maxCond: {
     key: 'maxCond',
     type: 'number',
@@ -59,6 +93,11 @@ interface ConstructFlags {
   tol?: string;
   maxCond?: string;
   balance?: string;
+  gap?: string;
+  maxRounds?: string;
+  timeBudget?: string;
+  warmStart?: string;
+  json?: boolean;
 }
 
 function opt<T>(def: ParamDef<T>, raw: string | undefined, flag: string): T {
@@ -69,7 +108,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('construct')
     .description(
-      'build an interpolator of a data set: teacher (exact f* + memorized noise), memorizer (w_j = x_j/‖x_j‖), random-features (minimum-norm a)',
+      'build an interpolator of a data set: teacher (exact f* + memorized noise), memorizer (w_j = x_j/‖x_j‖), random-features (minimum-norm a), flattest (the flattest interpolator for k = 1 by convex column generation, with a certified bracket; docs/math.md#convex-flattest)',
     )
     .argument('<kind>', `one of ${KINDS.join(', ')}`)
     .requiredOption('--data <file>', 'data set file (flatlab.dataset/1 .json, .npz with x, y, or x .npy with --labels)')
@@ -92,7 +131,18 @@ export function register(program: Command): void {
       'write the network at the balanced point of its rescaling orbit (k A_j = B_j, raw trace = F*); default true for teacher, false otherwise',
     )
     .option('--max-cond <c>', 'refuse linear systems whose estimated condition number exceeds this (default 1e12)')
-    .action((kindRaw: string, flags: ConstructFlags) => {
+    .option('--gap <g>', 'flattest: target relative duality gap 1 − lower/upper, in (0, 0.5] (default 1e-3)')
+    .option('--max-rounds <r>', 'flattest: column-generation rounds at most (default 400)')
+    .option(
+      '--time-budget <s>',
+      'flattest: stop after this many seconds with the gap reached so far, recorded in the certificate (default 110; 0 = none)',
+    )
+    .option(
+      '--warm-start <models>',
+      'flattest: comma-separated model files whose neuron directions join the initial dictionary (the result is then at most as sharp as each)',
+    )
+    .option('--json', 'flattest: print the certificate as JSON on stdout')
+    .action(async (kindRaw: string, flags: ConstructFlags) => {
       if (!(KINDS as readonly string[]).includes(kindRaw)) {
         throw new InputError(`construct: unknown kind "${kindRaw}" (allowed: ${KINDS.join(', ')})`);
       }
@@ -103,6 +153,10 @@ export function register(program: Command): void {
       const tol = opt(CONSTRUCT_PARAMS.tol, flags.tol, '--tol');
       const maxCond = opt(CONSTRUCT_PARAMS.maxCond, flags.maxCond, '--max-cond');
       const balance = opt(CONSTRUCT_PARAMS.balance, flags.balance, '--balance');
+      if (kind === 'flattest') {
+        await constructFlattest(flags, act, seed, tol);
+        return;
+      }
       checkOutputPath(flags.out, { what: 'model file', inputs: [flags.data, flags.labels] });
       const data = readDatasetFile(flags.data, flags.labels);
       let res: Interpolator;
@@ -123,4 +177,69 @@ export function register(program: Command): void {
         `${kind}: ${activationToString(act)} network with m = ${c.width} neurons${parts}, max residual ${c.maxResidual.toExponential(2)}${cond}${bal}; wrote ${flags.out}\n`,
       );
     });
+}
+
+/** `construct flattest`: convex column generation with a progress bar; the certificate goes to the model file. */
+async function constructFlattest(
+  flags: ConstructFlags,
+  spec: ReturnType<typeof parseActivationString>,
+  seed: number,
+  tol: number | undefined,
+): Promise<void> {
+  // Refuse what the convex form does not cover before reading (possibly large) data.
+  requireConvexActivation(makeActivation(spec));
+  const gap = opt(CONSTRUCT_PARAMS.gap, flags.gap, '--gap');
+  if (!(gap > 0)) throw new InputError(`--gap must be a number in (0, 0.5] (got ${JSON.stringify(flags.gap)})`);
+  const maxRounds = opt(CONSTRUCT_PARAMS.maxRounds, flags.maxRounds, '--max-rounds');
+  const timeBudget = opt(CONSTRUCT_PARAMS.timeBudget, flags.timeBudget, '--time-budget');
+  const warmFiles = (flags.warmStart ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  checkOutputPath(flags.out, { what: 'model file', inputs: [flags.data, flags.labels, ...warmFiles] });
+  const data = readDatasetFile(flags.data, flags.labels);
+  checkFlattestLimits(data);
+  const warmStart = warmFiles.map((f) => readModelFile(f).net);
+  const bar = new SingleBar({
+    format: 'flattest [{bar}] round {value}/{total} | LP {lp} | gap {gap} | atoms {atoms}',
+    stream: process.stderr,
+    noTTYOutput: !process.stderr.isTTY,
+    notTTYSchedule: 2000,
+    hideCursor: true,
+  });
+  bar.start(maxRounds, 0, { lp: '-', gap: '-', atoms: 0 });
+  let res: FlattestInterpolator;
+  try {
+    res = await flattestConvex(data, spec, {
+      gap,
+      seed,
+      tol,
+      maxRounds,
+      timeBudget,
+      warmStart,
+      onRound: (r) =>
+        bar.update(r.round + 1, { lp: r.lpValue.toPrecision(6), gap: r.gap.toExponential(2), atoms: r.atoms }),
+    });
+  } finally {
+    bar.stop();
+  }
+  const c = res.certificate;
+  writeModelFile(
+    flags.out,
+    res.net,
+    { construction: res.construction, seed },
+    { inputs: [flags.data, flags.labels, ...warmFiles] },
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
+    return;
+  }
+  const how = c.certified ? `certified (${c.method})` : 'lower bound estimated (multi-start ascent; not certified)';
+  const stop =
+    c.stopped === 'gap'
+      ? ''
+      : `, stopped: ${c.stopped === 'time' ? 'time budget' : c.stopped === 'stalled' ? 'LP stalled' : 'round limit'} before the target gap ${c.targetGap}`;
+  process.stdout.write(
+    `flattest: ${activationToString(spec)} network with ${c.atoms} live neurons, F* = ${c.upper.toPrecision(7)} ∈ [${c.lower.toPrecision(7)}, ${c.upper.toPrecision(7)}] (gap ${c.gap.toExponential(2)}, ${how}${stop}); ${c.lpSolves} LP solves, ${c.seconds.toFixed(1)} s, max residual ${res.construction.maxResidual.toExponential(2)}; wrote ${flags.out}\n`,
+  );
 }

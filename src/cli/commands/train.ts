@@ -16,7 +16,14 @@ import { parseActivationString } from '../../model/format.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { flagName } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
-import { type Checkpoint, createTrainer, type Metrics, parseTrainConfig, TRAIN_PARAMS } from '../../training/index.js';
+import {
+  type Checkpoint,
+  createTrainer,
+  describeAlgoDefaults,
+  type Metrics,
+  TRAIN_PARAMS,
+  trainConfigWithDefaults,
+} from '../../training/index.js';
 import { VERSION } from '../../version.js';
 import { readDatasetFile } from '../dataset-file.js';
 import {
@@ -39,6 +46,19 @@ interface TrainFlags {
   quiet?: boolean;
   [key: string]: unknown;
 }
+
+/** Keys whose default comes from the per-algorithm table (src/training/params.ts, ALGO_DEFAULTS). */
+const PER_ALGO_KEYS = new Set([
+  'lr',
+  'batch',
+  'optimizer',
+  'rho',
+  'microBatch',
+  'asamEta',
+  'noiseSigma',
+  'lambda',
+  'lambdaFinal',
+]);
 
 /** Always exponential, 4 significant digits: losses and F* span many decades during training. */
 const fmt = (v: number | null | undefined): string =>
@@ -67,8 +87,10 @@ export function register(program: Command): void {
         : def.min !== undefined
           ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})`
           : '';
-    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; default ${String(def.default)}`);
+    const dflt = PER_ALGO_KEYS.has(def.key) ? 'default: per algorithm, see below' : `default ${String(def.default)}`;
+    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; ${dflt}`);
   }
+  cmd.addHelpText('after', `\n${describeAlgoDefaults()}`);
   cmd.action((flags: TrainFlags) => run(flags));
 }
 
@@ -77,9 +99,10 @@ function run(flags: TrainFlags): void {
   if (!flags.out) throw new InputError('train: --out <dir> is required');
   const raw: Record<string, unknown> = {};
   for (const def of TRAIN_PARAMS) if (flags[def.key] !== undefined) raw[def.key] = flags[def.key];
-  const config = parseTrainConfig(raw, '--');
   const act = parseActivationString(flags.activation);
   const data = readDatasetFile(flags.data, flags.labels);
+  // The algorithm's own defaults (per k and n) sit under the flags the user passed.
+  const config = trainConfigWithDefaults(raw, makeActivation(act).degree ?? 1, data.n, '--');
   const dir = flags.out;
   const outStat = statSync(dir, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) throw new InputError(`train: --out ${dir} exists and is not a folder`);

@@ -1,0 +1,280 @@
+/**
+ * The flattest interpolator for 1-homogeneous activations (relu, leaky-relu, abs), exactly, with a
+ * certificate (docs/math.md#convex-flattest, §10). Over all widths, F_min = min ∫ g d|μ| subject to
+ * ∫ σ(vᵀx_i) dμ(v) = y_i is convex; column generation (src/interpolators/flattest/) solves it to a
+ * relative duality gap, the LP's basic solution gives ≤ n atoms, which become neurons
+ * (a_j, w_j) = (s_j, v_j), are polished to the interpolation tolerance by least squares on the support
+ * (Gauss–Newton if that is not enough) and written at the balanced point of their orbit (A_j = B_j).
+ *
+ * The certificate brackets F_min: `upper` is F* of the returned interpolator, `lower` = λᵀy / ρ(λ)
+ * (weak duality), `certified` only when ρ(λ) was computed over the whole sphere (exact arcs for d = 2,
+ * a fine grid with refinement for d = 3); otherwise `lower` is an estimate.
+ */
+import type { Highs } from 'highs';
+import { type Dataset, squaredNorms } from '../data/dataset.js';
+import { InputError } from '../errors.js';
+import { solveLeastSquares } from '../linalg/solve.js';
+import { type Activation, type ActivationSpec, makeActivation } from '../model/activations.js';
+import { createNetwork, loss, type Network } from '../model/network.js';
+import { balance, invariantFlatness } from '../symmetry/invariant.js';
+import { gaussNewtonStep } from '../training/gauss-newton.js';
+import { checkInterpolates, defaultTol, featureMatrix, type Interpolator, requireData } from './common.js';
+import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/column-generation.js';
+import { loadHighsSolver } from './flattest/highs-loader.js';
+import { gridSup3d } from './flattest/sphere-sup.js';
+
+/** Largest data sets the convex solver accepts (a dense n-column LP and O(n²d) pricing per round). */
+export const FLATTEST_MAX_N = 5000;
+export const FLATTEST_MAX_D = 2000;
+
+export interface FlattestCertificate {
+  /** Lower bound λᵀy / ρ(λ) on F_min (an estimate unless `certified`). */
+  lower: number;
+  /** F* of the returned interpolator (an upper bound on F_min). */
+  upper: number;
+  /** True when ρ(λ) was computed over the whole sphere (d = 2 exactly, d = 3 grid + refinement). */
+  certified: boolean;
+  /** Relative gap (upper − lower)/upper. */
+  gap: number;
+  /** Live neurons of the result (≤ n). */
+  atoms: number;
+  lpSolves: number;
+  seconds: number;
+  /** How ρ(λ) was obtained. */
+  method: 'exact-arcs' | 'grid-refined' | 'multistart-ascent' | 'trivial';
+  rho: number;
+  /** Value of the last dictionary LP (before the polish). */
+  lpValue: number;
+  rounds: number;
+  /** Directions in the final dictionary. */
+  dictionary: number;
+  /** The gap asked for. */
+  targetGap: number;
+  /**
+   * Why column generation stopped: the gap was reached, the round or time limit, or the LP value stalled
+   * (d ≥ 3: the multi-start pricing only finds marginal columns; the gap reported is then the honest one).
+   */
+  stopped: 'gap' | 'rounds' | 'time' | 'stalled';
+}
+
+export interface FlattestConvexOptions {
+  /** Target relative duality gap (default 1e-3). */
+  gap?: number;
+  /** Seed of the random directions (default 0). */
+  seed?: number;
+  /** Interpolation tolerance on max_i |f(x_i) − y_i| (default 1e-8 · max(1, max|y|)). */
+  tol?: number;
+  /** Column-generation rounds at most (default 400). */
+  maxRounds?: number;
+  /** Wall-clock budget in seconds (0 = none, the default). */
+  timeBudget?: number;
+  /** Grid points on S² for the d = 3 certificate (default: ≥ 50,000, n·G ≤ 4·10⁷). */
+  gridPoints?: number;
+  /** A loaded HiGHS instance (default: load the `highs` package's WebAssembly once). */
+  highs?: Highs;
+  onRound?: (r: RoundInfo) => void;
+  now?: () => number;
+  /**
+   * Warm start: the live neurons' directions w_j/‖w_j‖ of these networks (e.g. the teacher, or a
+   * gradient search's result) join the initial dictionary. The LP over a dictionary holding an
+   * interpolator's directions is at most that interpolator's F* (up to its interpolation residual).
+   */
+  warmStart?: readonly Network[];
+}
+
+export interface FlattestInterpolator extends Interpolator {
+  certificate: FlattestCertificate;
+}
+
+/** Refuse what the convex formulation does not cover, pointing to the gradient search. */
+export function requireConvexActivation(act: Activation): void {
+  if (act.degree !== 1) {
+    const why = act.degree === null ? 'is not homogeneous' : `is ${act.degree}-homogeneous`;
+    throw new InputError(
+      `construct flattest: the convex formulation needs a 1-homogeneous activation (relu, leaky-relu:α, abs); ${act.label} ${why} — use \`flatlab train --algo flattest\` instead`,
+    );
+  }
+}
+
+/** Refuse data sets beyond the convex solver's limits (a dense n-column LP, O(n d²) pricing steps). */
+export function checkFlattestLimits(data: Pick<Dataset, 'n' | 'd'>): void {
+  const { n, d } = data;
+  if (n > FLATTEST_MAX_N || d > FLATTEST_MAX_D) {
+    throw new InputError(
+      `construct flattest: the data set (n = ${n}, d = ${d}) exceeds the convex solver's limits n ≤ ${FLATTEST_MAX_N}, d ≤ ${FLATTEST_MAX_D}`,
+    );
+  }
+}
+
+export async function flattestConvex(
+  data: Dataset,
+  activation: Activation | ActivationSpec,
+  opts: FlattestConvexOptions = {},
+): Promise<FlattestInterpolator> {
+  requireData(data, 'construct flattest');
+  const act = 'f' in activation ? activation : makeActivation(activation);
+  requireConvexActivation(act);
+  const gap = opts.gap ?? 1e-3;
+  if (!(gap > 0) || !(gap < 1)) throw new InputError(`construct flattest: gap must be a number in (0, 1) (got ${gap})`);
+  checkFlattestLimits(data);
+  const { n, d } = data;
+  const seed = opts.seed ?? 0;
+  const tol = opts.tol ?? defaultTol(data.y);
+  const now = opts.now ?? (() => Date.now());
+  const t0 = now();
+  let yMax = 0;
+  for (let i = 0; i < n; i++) yMax = Math.max(yMax, Math.abs(data.y[i]));
+  if (yMax === 0) return zeroInterpolator(data, act, tol, gap, seed, (now() - t0) / 1000);
+
+  const highs = opts.highs ?? (await loadHighsSolver());
+  const cg = runColumnGeneration(highs, data, act, {
+    gap,
+    seed,
+    maxRounds: opts.maxRounds ?? 400,
+    gridPoints: opts.gridPoints,
+    timeBudget: opts.timeBudget ?? 0,
+    now,
+    onRound: opts.onRound,
+    initial: warmDirections(opts.warmStart ?? [], d),
+  });
+  let { rho, method, lambda } = cg;
+  if (d === 3) {
+    // Certify the returned λ on the grid (the loop's best bound may come from an ascent estimate).
+    const q = squaredNorms(data);
+    const sup = gridSup3d(act, { n, d, X: data.X, q }, lambda, opts.gridPoints ?? gridPointsFor(n));
+    rho = Math.max(rho, sup.rho);
+    method = 'grid-refined';
+  }
+  let ly = 0;
+  for (let i = 0; i < n; i++) ly += lambda[i] * data.y[i];
+
+  // Atoms of the LP's basic solution: s_k = c_k / g(v_k) on unit directions v_k.
+  // (The last LP may predate directions added after it: only its own rows carry a c_k.)
+  const c = cg.lp.c;
+  let cMax = 0;
+  for (let k = 0; k < c.length; k++) cMax = Math.max(cMax, Math.abs(c[k]));
+  const idx: number[] = [];
+  for (let k = 0; k < c.length; k++) if (Math.abs(c[k]) > 1e-12 * cMax) idx.push(k);
+  if (idx.length === 0) throw new Error('construct flattest: the LP returned no atoms for a non-zero y');
+  const m = idx.length;
+  const W = new Float64Array(m * d);
+  const a = new Float64Array(m);
+  idx.forEach((k, j) => {
+    W.set(cg.V.subarray(k * d, (k + 1) * d), j * d);
+    a[j] = cg.lp.c[k] / cg.g[k];
+  });
+  const { net: polished, cond } = polish(createNetwork(act, a, W, d), data, tol);
+  const net = balance(polished, data);
+  const maxResidual = checkInterpolates(net, data, 'construct flattest', tol);
+  const upper = invariantFlatness(net, data).value;
+  const lower = rho > 0 ? ly / rho : 0;
+  const certificate: FlattestCertificate = {
+    lower,
+    upper,
+    certified: method === 'exact-arcs' || method === 'grid-refined',
+    gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
+    atoms: liveNeurons(net),
+    lpSolves: cg.lpSolves,
+    seconds: (now() - t0) / 1000,
+    method,
+    rho,
+    lpValue: cg.lp.value,
+    rounds: cg.rounds,
+    dictionary: cg.K,
+    targetGap: gap,
+    stopped: cg.stopped,
+  };
+  return {
+    net,
+    construction: { kind: 'flattest', width: net.m, maxResidual, tol, cond, seed, balanced: true, certificate },
+    certificate,
+  };
+}
+
+function warmDirections(nets: readonly Network[], d: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const net of nets) {
+    if (net.d !== d) {
+      throw new InputError(`construct flattest: a warm-start network has d = ${net.d}, the data have d = ${d}`);
+    }
+    for (let j = 0; j < net.m; j++) if (net.a[j] !== 0) out.push(net.W.slice(j * d, (j + 1) * d));
+  }
+  return out;
+}
+
+function liveNeurons(net: Network): number {
+  let c = 0;
+  for (let j = 0; j < net.m; j++) if (net.a[j] !== 0) c++;
+  return c;
+}
+
+/**
+ * Bring the LP's atoms to the interpolation tolerance: least squares for the masses on the fixed
+ * support (the LP is only feasible to HiGHS's tolerance, ~1e-9 relative), repeated as iterative
+ * refinement; then damped Gauss–Newton (which also moves the directions, minimally) if needed.
+ */
+function polish(net0: Network, data: Dataset, tol: number): { net: Network; cond: number | null } {
+  let net = net0;
+  let cond: number | null = null;
+  const { n, d, X } = data;
+  const Phi = featureMatrix(net.act, X, n, d, net.W, net.m);
+  for (let pass = 0; pass < 3; pass++) {
+    const { r, maxResidual } = loss(net, data);
+    if (maxResidual <= tol) break;
+    let delta: Float64Array;
+    try {
+      const ls = solveLeastSquares(Phi, n, net.m, r, { maxCond: 1e14 });
+      delta = ls.x;
+      cond = ls.cond;
+    } catch {
+      break;
+    }
+    const a = net.a.slice();
+    for (let j = 0; j < net.m; j++) a[j] -= delta[j];
+    const cand = { ...net, a };
+    if (loss(cand, data).maxResidual < maxResidual) net = cand;
+    else break;
+  }
+  const st = { mu: 1e-6 };
+  for (let it = 0; it < 50 && loss(net, data).maxResidual > tol; it++) {
+    const r = gaussNewtonStep(net, data, st);
+    if (!r) break;
+    net = r.net;
+  }
+  return { net, cond };
+}
+
+/** y ≡ 0 is interpolated by the zero function: one dead neuron, F* = 0, an exact (trivial) bracket. */
+function zeroInterpolator(
+  data: Dataset,
+  act: Activation,
+  tol: number,
+  gap: number,
+  seed: number,
+  seconds: number,
+): FlattestInterpolator {
+  const W = new Float64Array(data.d);
+  W[0] = 1;
+  const net = createNetwork(act, new Float64Array(1), W, data.d);
+  const certificate: FlattestCertificate = {
+    lower: 0,
+    upper: 0,
+    certified: true,
+    gap: 0,
+    atoms: 0,
+    lpSolves: 0,
+    seconds,
+    method: 'trivial',
+    rho: 0,
+    lpValue: 0,
+    rounds: 0,
+    dictionary: 0,
+    targetGap: gap,
+    stopped: 'gap',
+  };
+  return {
+    net,
+    construction: { kind: 'flattest', width: 1, maxResidual: 0, tol, cond: null, seed, balanced: true, certificate },
+    certificate,
+  };
+}
