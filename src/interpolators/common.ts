@@ -8,7 +8,7 @@ import { getBackend } from '../linalg/backend.js';
 import type { Activation } from '../model/activations.js';
 import { loss, type Network } from '../model/network.js';
 import { balance } from '../symmetry/invariant.js';
-import type { FlattestCertificate } from './flattest-convex.js';
+import type { FlattestCertificate } from './flattest/certificate.js';
 
 export type InterpolatorKind = 'teacher' | 'memorizer' | 'random-features' | 'flattest';
 

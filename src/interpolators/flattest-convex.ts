@@ -21,41 +21,14 @@ import { gaussNewtonStep } from '../training/gauss-newton.js';
 import { checkInterpolates, defaultTol, featureMatrix, type Interpolator, requireData } from './common.js';
 import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/column-generation.js';
 import { loadHighsSolver } from './flattest/highs-loader.js';
+import type { FlattestCertificate } from './flattest/certificate.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
 
 /** Largest data sets the convex solver accepts (a dense n-column LP and O(n²d) pricing per round). */
 export const FLATTEST_MAX_N = 5000;
 export const FLATTEST_MAX_D = 2000;
 
-export interface FlattestCertificate {
-  /** Lower bound λᵀy / ρ(λ) on F_min (an estimate unless `certified`). */
-  lower: number;
-  /** F* of the returned interpolator (an upper bound on F_min). */
-  upper: number;
-  /** True when ρ(λ) was computed over the whole sphere (d = 2 exactly, d = 3 grid + refinement). */
-  certified: boolean;
-  /** Relative gap (upper − lower)/upper. */
-  gap: number;
-  /** Live neurons of the result (≤ n). */
-  atoms: number;
-  lpSolves: number;
-  seconds: number;
-  /** How ρ(λ) was obtained. */
-  method: 'exact-arcs' | 'grid-refined' | 'multistart-ascent' | 'trivial';
-  rho: number;
-  /** Value of the last dictionary LP (before the polish). */
-  lpValue: number;
-  rounds: number;
-  /** Directions in the final dictionary. */
-  dictionary: number;
-  /** The gap asked for. */
-  targetGap: number;
-  /**
-   * Why column generation stopped: the gap was reached, the round or time limit, or the LP value stalled
-   * (d ≥ 3: the multi-start pricing only finds marginal columns; the gap reported is then the honest one).
-   */
-  stopped: 'gap' | 'rounds' | 'time' | 'stalled';
-}
+export type { FlattestCertificate } from './flattest/certificate.js';
 
 export interface FlattestConvexOptions {
   /** Target relative duality gap (default 1e-3). */

@@ -6,7 +6,7 @@
  */
 import { formatNumber } from '../format.js';
 import type { Section, Table } from './analyses.js';
-import type { VegaLiteSpec } from './figures.js';
+import type { VegaLiteSpec } from '../figures/vega-lite.js';
 
 export interface Provenance {
   version: string;

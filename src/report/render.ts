@@ -6,7 +6,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
-import type { VegaLiteSpec } from './figures.js';
+import type { VegaLiteSpec } from '../figures/vega-lite.js';
 
 type TopLevelSpec = Parameters<typeof compile>[0];
 

@@ -14,7 +14,7 @@ import { hessianOperator } from '../measures/operators.js';
 import { loss, type Network } from '../model/network.js';
 import { populationRisk } from '../risk/population.js';
 import { deriveSeed } from '../rng/xoshiro.js';
-import { type Algorithm, parseTrainConfig } from '../training/params.js';
+import { type Algorithm, defaultHyperparams, parseTrainConfig } from '../training/params.js';
 import { initNetwork } from '../training/init.js';
 import { train } from '../training/trainer.js';
 import { activationSpec, type StudyActivation } from './fields.js';
@@ -68,39 +68,6 @@ export interface BuiltInterpolator {
   seconds: number;
 }
 
-/**
- * Hyperparameters of each algorithm in the studies (anything not named takes the training defaults).
- * k = 1: the values tuned on the comparison problem (docs/training-comparison.md), where every algorithm
- * interpolates. k = 2: near a ReLU² interpolator the Hessian grows with the weights (σ'' ≠ 0) and the
- * plain-gradient rates of k = 1 diverge, so those are 4× smaller; Adam's step size is scale-free and kept.
- * Mini-batches are capped at n so that small study grids stay valid.
- */
-export function studyHyperparams(algo: Algorithm, k: number, n: number): Record<string, unknown> {
-  const slow = k >= 2 ? 0.25 : 1;
-  switch (algo) {
-    case 'gd':
-      return { lr: 0.2 * slow };
-    case 'sgd':
-      return { lr: 0.3 * slow, batch: Math.min(50, n) };
-    case 'adam':
-      return { lr: 0.01 };
-    case 'sam':
-      return { lr: 0.2 * slow, rho: 0.05 };
-    case '1sam':
-      return { lr: 0.05 * slow, rho: 0.02, batch: Math.min(32, n), microBatch: 4 };
-    case 'asam':
-      return { lr: 0.2 * slow, rho: 0.5, asamEta: 0.01 };
-    case 'label-noise':
-      return { lr: 0.05 * slow, batch: Math.min(32, n), noiseSigma: 0.1 };
-    case 'trace-penalty':
-      return { lr: 0.2 * slow, lambda: 1e-4 };
-    case 'invariant-penalty':
-      return { lr: 0.2 * slow, lambda: 1e-4 };
-    case 'flattest':
-      return { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 };
-  }
-}
-
 /** Train with one of the training module's algorithms (ending with its polish to an interpolator). */
 export function learned(
   algo: Algorithm,
@@ -121,7 +88,7 @@ export function learned(
     polish: 'gn',
     polishSteps: 100,
     logEvery: 1_000_000,
-    ...studyHyperparams(algo, act.degree ?? 1, data.n),
+    ...defaultHyperparams(algo, act.degree ?? 1, data.n),
     ...extra,
   });
   const r = train(data, config, { activation: act });

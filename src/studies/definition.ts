@@ -7,7 +7,7 @@
  * or missing metric is reported as an unreadable row instead of being read as NaN.
  */
 import { z } from 'zod';
-import type { Figure } from '../report/figures.js';
+import type { Figure } from '../figures/vega-lite.js';
 import { FIELDS, type FieldName } from './fields.js';
 import type { Verdict } from './verdict.js';
 

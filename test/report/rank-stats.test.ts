@@ -9,7 +9,7 @@ import {
   kendallTauB,
   type Labels,
   meanTauWithinGroups,
-} from '../../src/report/rank-stats.js';
+} from '../../src/statistics/rank-correlation.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 
 function hasScipy(): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/report/stats.js';
+import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/statistics/fits.js';
 import {
   combine,
   h2Construction,

@@ -8,10 +8,9 @@ import {
   fitOf,
   studyActivation,
   studyData,
-  studyHyperparams,
   topEigenvalue,
 } from '../../src/studies/common.js';
-import { ALGORITHMS, parseTrainConfig } from '../../src/training/params.js';
+import { ALGORITHMS, defaultHyperparams, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
 /** Largest |eigenvalue| of a dense symmetric matrix by the cyclic Jacobi method (independent oracle). */
@@ -47,19 +46,19 @@ describe('study trials', () => {
     }
   });
 
-  it('study hyperparameters are valid training configs for every algorithm, degree and small n', () => {
+  it('the per-algorithm default hyperparameters the studies use are valid training configs for every algorithm, degree and small n', () => {
     for (const algo of ALGORITHMS) {
       for (const k of [1, 2]) {
         for (const n of [8, 20, 500]) {
-          const h = studyHyperparams(algo, k, n);
+          const h = defaultHyperparams(algo, k, n);
           const c = parseTrainConfig({ algo, width: 10, ...h });
           expect(c.batch).toBeLessThanOrEqual(n);
           if (k === 2 && algo !== 'adam' && algo !== 'flattest')
-            expect(c.lr).toBeLessThan(studyHyperparams(algo, 1, n).lr as number);
+            expect(c.lr).toBeLessThan(defaultHyperparams(algo, 1, n).lr as number);
         }
       }
     }
-    expect(studyHyperparams('flattest', 2, 100)).toMatchObject({
+    expect(defaultHyperparams('flattest', 2, 100)).toMatchObject({
       optimizer: 'adam',
       lr: 0.02,
       lambda: 3e-3,

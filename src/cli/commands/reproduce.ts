@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
-import { checkResultsDb } from '../../node/results-db.js';
+import { checkResultsDb } from '../../studies/results-db.js';
 import { writeReport } from '../../report/render-report.js';
 import { textProgress } from '../../studies/progress.js';
 import { runStudies } from '../../studies/runner.js';

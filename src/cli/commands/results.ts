@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { readResultsReadOnly } from '../../node/results-db.js';
+import { readResultsReadOnly } from '../../studies/results-db.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/safe-write.js';
 import type { StoredTrial } from '../../studies/store.js';
 import { toParquet } from '../parquet-export.js';

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { checkResultsDb } from '../../node/results-db.js';
+import { checkResultsDb } from '../../studies/results-db.js';
 import { allTrials } from '../../studies/runner.js';
 import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';

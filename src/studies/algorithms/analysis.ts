@@ -1,6 +1,6 @@
 /** The algorithm comparison's report section: F*, risk and steps per algorithm, one verdict per student. */
 import type { z } from 'zod';
-import { chart, type Figure, summarize } from '../../report/figures.js';
+import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { overall } from '../verdict.js';

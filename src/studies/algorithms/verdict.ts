@@ -1,7 +1,7 @@
 /**
  * The algorithm comparison's decision: the flattest-interpolator search reaches the smallest F*.
  */
-import { mean } from '../../report/stats.js';
+import { mean } from '../../statistics/fits.js';
 import { f2, sp, THRESHOLDS, type Verdict, type VerdictStatus } from '../verdict.js';
 
 export interface AlgPoint {

@@ -1,6 +1,6 @@
 /** The estimator comparison's report section: relative RMS error against the budget, per method. */
 import type { z } from 'zod';
-import { chart, type Figure, summarize } from '../../report/figures.js';
+import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
 import type { Analysis, StudyRow } from '../definition.js';
 import type { EstimatorsParams, estimatorsMetrics } from './schema.js';
 import { verdictEstimators } from './verdict.js';

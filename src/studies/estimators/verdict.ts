@@ -1,7 +1,7 @@
 /**
  * The estimator comparison's decision: Hutch++ beats Hutchinson at the largest budget.
  */
-import { mean, powerLawFit } from '../../report/stats.js';
+import { mean, powerLawFit } from '../../statistics/fits.js';
 import { ci, f2, sp, type Verdict, type VerdictStatus } from '../verdict.js';
 
 export interface EstPoint {

@@ -1,6 +1,6 @@
 /** H3's report section: risk/Var(f*) of the flattest interpolator against n, one verdict per student. */
 import type { z } from 'zod';
-import { chart, type Figure, summarize } from '../../report/figures.js';
+import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';

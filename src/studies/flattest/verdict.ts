@@ -1,7 +1,7 @@
 /**
  * H3's decision rule (docs/math.md#hypotheses, §9): flattest interpolators generalize.
  */
-import { linearFit, mean } from '../../report/stats.js';
+import { linearFit, mean } from '../../statistics/fits.js';
 import { ci, combine, f2, sp, THRESHOLDS, type Verdict, type VerdictStatus } from '../verdict.js';
 
 export interface H3Point {

@@ -13,7 +13,7 @@ import {
   leagueFigureData,
   leagueTableEntries,
 } from '../../measures/league-records.js';
-import { chart, type Figure, type VegaLiteSpec } from '../../report/figures.js';
+import { chart, type Figure, type VegaLiteSpec } from '../../figures/vega-lite.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { labelsOf } from './run.js';
 import type { MeasuresParams, measuresMetrics } from './schema.js';

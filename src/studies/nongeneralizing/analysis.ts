@@ -1,5 +1,5 @@
 /** H2's report section: F* / F_min and risk against n (and d), one verdict per (activation, d). */
-import { chart, type Figure, summarize } from '../../report/figures.js';
+import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { overall, THRESHOLDS, type Verdict } from '../verdict.js';

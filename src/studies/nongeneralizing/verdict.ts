@@ -1,7 +1,7 @@
 /**
  * H2's decision rule (docs/math.md#hypotheses, §9): non-generalizing interpolators are never flattest.
  */
-import { mean, powerLawFit } from '../../report/stats.js';
+import { mean, powerLawFit } from '../../statistics/fits.js';
 import { ci, combine, f2, sp, THRESHOLDS, type Verdict, type VerdictStatus } from '../verdict.js';
 
 export interface H2Point {

@@ -1,6 +1,6 @@
 /** H4's report section: interpolators in the F*–risk and raw-F–risk planes, one verdict per degree k. */
 import type { z } from 'zod';
-import { chart, type Figure } from '../../report/figures.js';
+import { chart, type Figure } from '../../figures/vega-lite.js';
 import { degreeLabel, distinct, ownOutputs, rawTable } from '../analysis-helpers.js';
 import type { Analysis, AnalysisContext, StudyRow } from '../definition.js';
 import { overall } from '../verdict.js';

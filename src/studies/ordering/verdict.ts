@@ -1,7 +1,7 @@
 /**
  * H4's decision rule (docs/math.md#hypotheses, §9): F* orders interpolators by risk, raw F does not.
  */
-import { spearman } from '../../report/stats.js';
+import { spearman } from '../../statistics/fits.js';
 import { ci, f2, sp, type Verdict, type VerdictStatus } from '../verdict.js';
 
 export interface H4Point {

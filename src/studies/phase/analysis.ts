@@ -6,8 +6,8 @@
  * fitted as n* ∝ d^γ with a 95% interval.
  */
 import type { z } from 'zod';
-import { type Figure, summarize, type VegaLiteSpec } from '../../report/figures.js';
-import { linearFit } from '../../report/stats.js';
+import { type Figure, summarize, type VegaLiteSpec } from '../../figures/vega-lite.js';
+import { linearFit } from '../../statistics/fits.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';

@@ -1,6 +1,6 @@
 /** H1's report section: F and F* along each orbit, the losses along the same orbits, the verdict. */
 import type { z } from 'zod';
-import { chart, type Figure } from '../../report/figures.js';
+import { chart, type Figure } from '../../figures/vega-lite.js';
 import { ownOutputs, rawTable } from '../analysis-helpers.js';
 import type { Analysis, AnalysisContext, StudyRow } from '../definition.js';
 import { type SymmetryParams, symmetryMetrics, symmetrySeries } from './schema.js';
