@@ -10,6 +10,7 @@ import { parseActivationString } from '../model/format.js';
 import { parseInputSyntax } from '../data/inputs.js';
 import { parseLinksSyntax } from '../data/targets.js';
 import { InputError } from '../errors.js';
+import { currentSpelling } from '../spellings.js';
 import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
 import { LEAGUE_CONSTRUCTIONS } from '../measures/league-population.js';
@@ -123,13 +124,15 @@ function parsedBy(parse: (s: string) => unknown) {
 
 /** A homogeneous student activation: old alias or `flatlab train --activation` syntax. */
 function checkActivation(s: string): void {
-  const name = /^([a-z_]+)/.exec(s.trim())?.[1] ?? '';
-  if (!(name in STUDY_ACTIVATIONS) && !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
+  // Own-property test: a name such as "constructor" must not pass through the prototype.
+  const raw = /^([a-z_-]+)/.exec(s.trim())?.[1] ?? '';
+  const name = currentSpelling(raw); // relu_pow, leaky_relu, abs_pow: deprecated spellings
+  if (!Object.hasOwn(STUDY_ACTIVATIONS, name) && !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
     const aliases = Object.keys(STUDY_ACTIVATIONS)
       .map((a) => `"${a}"`)
       .join('|');
     throw new InputError(
-      `unknown activation "${s}" (allowed: ${aliases}, or flatlab train's syntax: ${ACTIVATION_NAMES.join(', ')} with leaky_relu:α, relu_pow:p, abs_pow:p)`,
+      `unknown activation "${s}" (allowed: ${aliases}, or flatlab train's syntax: ${ACTIVATION_NAMES.join(', ')} with leaky-relu:α, relu-pow:p, abs-pow:p)`,
     );
   }
   const act = makeActivation(activationSpec(s, `"${s}"`));
@@ -196,6 +199,6 @@ export const TARGET_FIELD_DEFAULTS = {
 
 /** The activation spec of a study's `activation` field: an old alias first, else the CLI syntax. */
 export function activationSpec(name: StudyActivation, where = 'activation'): ActivationSpec {
-  const alias = (STUDY_ACTIVATIONS as Record<string, { spec: ActivationSpec } | undefined>)[name];
-  return alias ? { ...alias.spec } : parseActivationString(name, where);
+  const aliases = STUDY_ACTIVATIONS as Record<string, { spec: ActivationSpec }>;
+  return Object.hasOwn(aliases, name) ? { ...aliases[name].spec } : parseActivationString(name, where);
 }

@@ -98,7 +98,7 @@ describe('model files: an activation field the activation does not take is refus
     writeFileSync(p('relu-p.json'), JSON.stringify({ ...m, activation: { name: 'relu', p: 2 } }));
     expectExit2(['measure', '--data', p('D.json'), '--model', p('relu-p.json')], /relu takes no parameter \(got "p"\)/);
     writeFileSync(p('leaky-p.json'), JSON.stringify({ ...m, activation: { name: 'leaky_relu', p: 2 } }));
-    expectExit2(['measure', '--data', p('D.json'), '--model', p('leaky-p.json')], /leaky_relu takes only "alpha"/);
+    expectExit2(['measure', '--data', p('D.json'), '--model', p('leaky-p.json')], /leaky-relu takes only "alpha"/);
     writeFileSync(p('ctor.json'), JSON.stringify({ ...m, activation: { name: 'constructor' } }));
     expectExit2(['measure', '--data', p('D.json'), '--model', p('ctor.json')], /unknown activation "constructor"/);
   });
