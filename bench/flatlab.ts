@@ -2,6 +2,8 @@
  * flatlab's side of `npm run bench`: times step / trace / hvp / hutchinson100 / gemm on one backend
  * (run once per backend by bench/run.mjs, in its own process so thread settings do not leak).
  * Usage: tsx bench/flatlab.ts --backend native|js --shapes '[[n,d,m],…]' [--budget-ms N]
+ * The native backend reports as flatlab-native with OpenBLAS and as flatlab-builtin when its GEMM is
+ * the built-in one (FLATLAB_GEMM=builtin, or an addon built without OpenBLAS).
  * Prints one JSON line {rows, info} on stdout; progress goes to stderr.
  */
 import { initBackend } from '../src/node/backend.js';
@@ -75,7 +77,7 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const impl = `flatlab-${be.name}`;
+const impl = be.name === 'native' && nativeInfo()?.gemm === 'builtin' ? 'flatlab-builtin' : `flatlab-${be.name}`;
 const threads = be.threads();
 
 for (const shape of shapes) {
@@ -140,5 +142,5 @@ for (const shape of shapes) {
   );
 }
 
-const info = { backend: be.name, threads, hutchinson: hutch.source, openblas: nativeInfo() };
+const info = { backend: be.name, threads, hutchinson: hutch.source, native: nativeInfo() };
 process.stdout.write(`${JSON.stringify({ rows, info })}\n`);
