@@ -14,7 +14,7 @@ import { type Network, sweep } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { builtinGemm, loadNativeBackend, nativeInfo, nativeUnavailableReason } from '../../src/node/native-backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';
-import { randomData, randomNet } from '../helpers.js';
+import { forEachGemmCase, randomData, randomNet } from '../helpers.js';
 
 const TOL = 1e-10;
 const native = loadNativeBackend();
@@ -63,23 +63,6 @@ function expectClose(x: Float64Array, y: Float64Array, scale: Float64Array | num
   }
 }
 
-/** Calls f for every (shape, transA, transB, alpha, beta) of a GEMM test. */
-function forEachGemmCase(
-  shapes: number[][],
-  f: (m: number, n: number, k: number, tA: boolean, tB: boolean, alpha: number, beta: number) => void,
-): void {
-  for (const [m, n, k] of shapes)
-    for (const tA of [false, true])
-      for (const tB of [false, true])
-        for (const [alpha, beta] of [
-          [1, 0],
-          [0.7, 0.3],
-          [-2, 1],
-          [0, 0.5],
-        ])
-          f(m, n, k, tA, tB, alpha, beta);
-}
-
 // Shapes (rows, m): odd sizes, a 1×1 block, and sizes not multiples of 4 or of the C++ unroll.
 const SHAPES: [number, number][] = [
   [1, 1],
@@ -106,7 +89,7 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
       [2, 1, 9],
       [4, 7, 0],
     ];
-    forEachGemmCase(shapes, (m, n, k, tA, tB, alpha, beta) => {
+    forEachGemmCase(shapes, ({ m, n, k, tA, tB, alpha, beta }) => {
       const A = rand(m * k, 1 + m),
         B = rand(k * n, 2 + n);
       // C lives inside a larger buffer: the product must land in the view, nothing outside it.
@@ -146,7 +129,7 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
     try {
       for (const threads of [1, 2, 3]) {
         nb.setThreads(threads);
-        forEachGemmCase(shapes, (m, n, k, tA, tB, alpha, beta) => {
+        forEachGemmCase(shapes, ({ m, n, k, tA, tB, alpha, beta }) => {
           const A = rand(m * k, 11 + m),
             B = rand(k * n, 12 + n);
           const C0 = rand(m * n, 13);
