@@ -1,10 +1,11 @@
 /**
  * Cost of `flatlab reproduce --scale full` without running it: counts the trials of every built-in
- * study at that scale, times the most expensive trial of each study once (or the --top K most
- * expensive), and extrapolates with a work model w = n·m·(d + 1)·(steps or 1) per trial (time ∝ work,
- * which over-estimates small trials less than it under-estimates nothing: their fixed costs are
- * small). Usage: FLATLAB_THREADS=1 tsx scripts/estimate-full-scale.ts [--top K] [--study NAME…]
- * Prints one line per study and a total for W workers (the run uses one worker per core).
+ * study at that scale, times two of them once (the one with the most work and the one with the
+ * median work, work w = n·max(m, searchWidth)·(d + 1)·steps·points), fits t = a + b·w through the
+ * two points (a ≥ 0: fixed cost per trial, b: cost per unit of work) and sums it over the study's
+ * trials. Trials that stop early (interpolation reached) make this an estimate, not a bound.
+ * Usage: FLATLAB_THREADS=1 tsx scripts/estimate-full-scale.ts [--study NAME…]
+ * Prints one line per study and the total for one core and for 2 workers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,6 @@ import { parseSpec } from '../src/studies/spec.js';
 import type { Trial } from '../src/studies/trial-types.js';
 
 const args = process.argv.slice(2);
-const top = Number(args[args.indexOf('--top') + 1] ?? 1) || 1;
 const only = args.includes('--study') ? args.slice(args.indexOf('--study') + 1) : null;
 const workers = 2;
 await initBackend();
@@ -36,12 +36,16 @@ for (const f of readdirSync(dir)
   if (only && !only.includes(spec.name)) continue;
   const trials = expandStudy(spec, 'full');
   const sorted = [...trials].sort((a, b) => work(b) - work(a));
-  const timed = sorted.slice(0, top).map((t) => {
+  const picks = [sorted[0], sorted[Math.floor(sorted.length / 2)]];
+  const timed = picks.map((t) => {
     const r = runTrial(t);
     return { t, ms: r.elapsedMs, err: r.error };
   });
-  const msPerWork = timed.reduce((s, x) => s + x.ms, 0) / timed.reduce((s, x) => s + work(x.t), 0);
-  const estS = (trials.reduce((s, t) => s + work(t), 0) * msPerWork) / 1000;
+  const [hi, mid] = timed;
+  const dw = work(hi.t) - work(mid.t);
+  const b = dw > 0 ? Math.max(0, (hi.ms - mid.ms) / dw) : hi.ms / work(hi.t);
+  const a = Math.max(0, hi.ms - b * work(hi.t));
+  const estS = trials.reduce((s, t) => s + a + b * work(t), 0) / 1000;
   totalS += estS;
   const biggest = timed
     .map(
