@@ -2,6 +2,8 @@
  * flatlab's side of `npm run bench`: times step / trace / hvp / hutchinson100 / gemm on one backend
  * (run once per backend by bench/run.mjs, in its own process so thread settings do not leak).
  * Usage: tsx bench/flatlab.ts --backend native|js --shapes '[[n,d,m],…]' [--budget-ms N]
+ * The native backend reports as flatlab-native with OpenBLAS and as flatlab-builtin when its GEMM is
+ * the built-in one (FLATLAB_GEMM=builtin, or an addon built without OpenBLAS).
  * Prints one JSON line {rows, info} on stdout; progress goes to stderr.
  */
 import { relative } from 'node:path';
@@ -77,7 +79,7 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const impl = `flatlab-${be.name}`;
+const impl = be.name === 'native' && nativeInfo()?.gemm === 'builtin' ? 'flatlab-builtin' : `flatlab-${be.name}`;
 const threads = be.threads();
 
 for (const shape of shapes) {
@@ -145,6 +147,6 @@ for (const shape of shapes) {
 // The addon's path is recorded relative to the repository, so committed results name no machine path.
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const addon = nativeInfo();
-const openblas = addon && { ...addon, path: relative(repoRoot, addon.path).split('\\').join('/') };
-const info = { backend: be.name, threads, hutchinson: hutch.source, openblas };
+const native = addon && { ...addon, path: relative(repoRoot, addon.path).split('\\').join('/') };
+const info = { backend: be.name, threads, hutchinson: hutch.source, native };
 process.stdout.write(`${JSON.stringify({ rows, info })}\n`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- --quick] [--threads N] [--rounds R] [--budget-ms MS] [--skip impl,impl]`
-// Times step / trace / hvp / hutchinson100 / gemm for flatlab (native and portable backends), numpy,
+// Times step / trace / hvp / hutchinson100 / gemm for flatlab (native backend with OpenBLAS, the same
+// addon on its built-in GEMM, portable backend), numpy,
 // PyTorch and a C program calling cblas_dgemm, all with the same thread count, each in its own
 // process; prints medians and ratios and writes bench/results.json. A missing peer is skipped with a
 // note. --quick: the smallest shape only (< 1 minute).
@@ -34,7 +35,7 @@ const SHAPES = quick
       [10000, 200, 1000],
       [50000, 50, 256],
     ];
-const IMPLS = ['flatlab-native', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
+const IMPLS = ['flatlab-native', 'flatlab-builtin', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
 const OPS = ['step', 'trace', 'hvp', 'hutchinson100', 'gemm'];
 const outPath = resolve(opt('out', join(here, 'results.json')));
 
@@ -96,11 +97,24 @@ const torchPy = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 // Which peers can run here (a missing one is skipped with a note).
 const available = new Map();
-const nativeBuilt = existsSync(join(root, 'native/build/Release/flatlab_native.node'));
+const addonPath = join(root, 'native/build/Release/flatlab_native.node');
+const nativeBuilt = existsSync(addonPath);
+// Which GEMM the addon was built with (config().gemm without FLATLAB_GEMM is 'openblas' exactly when it has it).
+const addonGemm = nativeBuilt
+  ? spawnSync(process.execPath, ['-p', `require(${JSON.stringify(addonPath)}).config().gemm`], {
+      encoding: 'utf8',
+      env: { ...process.env, FLATLAB_GEMM: '' },
+    }).stdout?.trim()
+  : undefined;
 available.set(
   'flatlab-native',
-  nativeBuilt ? null : 'addon not built: apt-get install libopenblas-dev, then npm rebuild',
+  !nativeBuilt
+    ? 'addon not built: a C++ compiler and make, then npm rebuild'
+    : addonGemm !== 'openblas'
+      ? 'addon built without OpenBLAS (apt-get install libopenblas-dev, then npm rebuild)'
+      : null,
 );
+available.set('flatlab-builtin', nativeBuilt ? null : 'addon not built: a C++ compiler and make, then npm rebuild');
 available.set('flatlab-js', null);
 available.set('numpy', canRun('python3', ['-c', 'import numpy']) ? null : 'python3 with numpy not found');
 available.set(
@@ -144,6 +158,14 @@ for (let round = 0; round < rounds; round++) {
       runPeer('flatlab-native', process.execPath, [...tsx, '--backend', 'native', ...common], {
         ...baseEnv,
         FLATLAB_THREADS: String(threads),
+        FLATLAB_GEMM: '',
+      }),
+    );
+    run('flatlab-builtin', () =>
+      runPeer('flatlab-builtin', process.execPath, [...tsx, '--backend', 'native', ...common], {
+        ...baseEnv,
+        FLATLAB_THREADS: String(threads),
+        FLATLAB_GEMM: 'builtin',
       }),
     );
     run('numpy', () => runPeer('numpy', 'python3', [join(here, 'peer_numpy.py'), ...common], npEnv));
@@ -230,13 +252,20 @@ lines.push(
 for (const shape of SHAPES) {
   lines.push('', `(n, d, m) = (${shape.join(', ')})`);
   lines.push(
-    ['op'.padEnd(14), ...IMPLS.map((i) => i.padStart(14)), '  numpy/nat', ' torch/nat', '    js/nat'].join(''),
+    [
+      'op'.padEnd(14),
+      ...IMPLS.map((i) => i.padStart(16)),
+      '  numpy/nat',
+      ' torch/nat',
+      '    js/nat',
+      '    bi/nat',
+    ].join(''),
   );
   for (const op of OPS) {
     const nat = get(op, shape, 'flatlab-native');
     const cells = IMPLS.map((i) => {
       const r = get(op, shape, i);
-      return (r ? fmt(r.medianMs) + (r.note ? '*' : '') : '—').padStart(14);
+      return (r ? fmt(r.medianMs) + (r.note ? '*' : '') : '—').padStart(16);
     });
     lines.push(
       [
@@ -245,11 +274,12 @@ for (const shape of SHAPES) {
         ratio(get(op, shape, 'numpy'), nat).padStart(11),
         ratio(get(op, shape, 'torch'), nat).padStart(10),
         ratio(get(op, shape, 'flatlab-js'), nat).padStart(10),
+        ratio(get(op, shape, 'flatlab-builtin'), nat).padStart(10),
       ].join(''),
     );
   }
   lines.push(
-    ['GFLOP/s gemm'.padEnd(14), ...IMPLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(14))].join(''),
+    ['GFLOP/s gemm'.padEnd(14), ...IMPLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(16))].join(''),
   );
 }
 if (rows.some((r) => r.note))
@@ -258,22 +288,40 @@ if (rows.some((r) => r.note))
     '* timed with fewer Hutchinson probes and scaled to 100 (probes are independent and cost the same): see "note" in results.json',
   );
 
-// Acceptance checks of issue 8 (only those this run can judge).
+// Acceptance checks of issues 8 and 14 (only those this run can judge).
 const checks = [];
+const check = (name, value, pass) => checks.push({ check: name, value, pass });
 for (const shape of SHAPES) {
-  const nat = get('step', shape, 'flatlab-native');
-  for (const peer of ['numpy', 'torch']) {
-    const p = get('step', shape, peer);
-    if (nat && p)
-      checks.push({
-        check: `step native ≥ 1.0× ${peer} at (${shape})`,
-        value: p.medianMs / nat.medianMs,
-        pass: p.medianMs / nat.medianMs >= 1,
-      });
+  for (const op of ['step', 'trace', 'hvp']) {
+    const nat = get(op, shape, 'flatlab-native');
+    for (const [peer, min] of [
+      ['numpy', 1],
+      ['torch', 1.2],
+    ]) {
+      const p = get(op, shape, peer);
+      if (nat && p)
+        check(
+          `${op} native ≥ ${min.toFixed(1)}× ${peer} at (${shape})`,
+          p.medianMs / nat.medianMs,
+          p.medianMs / nat.medianMs >= min,
+        );
+    }
   }
-  const g = gflops(get('gemm', shape, 'flatlab-native'), shape);
+  const trn = get('trace', shape, 'flatlab-native');
+  const gmn = get('gemm', shape, 'flatlab-native');
+  if (trn && gmn)
+    check(
+      `native exact trace ≤ 2.0× native gemm at (${shape})`,
+      trn.medianMs / gmn.medianMs,
+      trn.medianMs / gmn.medianMs <= 2,
+    );
   const c = gflops(get('gemm', shape, 'openblas-c'), shape);
-  if (g && c) checks.push({ check: `gemm native ≥ 80% of openblas-c at (${shape})`, value: g / c, pass: g / c >= 0.8 });
+  const g = gflops(gmn, shape);
+  if (g && c) check(`gemm native ≥ 80% of openblas-c at (${shape})`, g / c, g / c >= 0.8);
+  const b = gflops(get('gemm', shape, 'flatlab-builtin'), shape);
+  if (b && c) check(`gemm builtin ≥ 0.7× openblas-c at (${shape})`, b / c, b / c >= 0.7);
+  const j = gflops(get('gemm', shape, 'flatlab-js'), shape);
+  if (j) check(`gemm js ≥ 4 GFLOP/s at (${shape})`, j, j >= 4);
 }
 const big = [10000, 200, 1000];
 const tr = get('trace', big, 'flatlab-native');

@@ -1,7 +1,10 @@
-// Builds the native OpenBLAS backend (native/) during `npm install` / `npm rebuild` when CBLAS is
-// present. Never fails the install: without OpenBLAS, or if the compile fails, flatlab runs on the
-// portable backend and this prints one line saying how to get the fast one.
-// FLATLAB_SKIP_NATIVE=1 skips the build (e.g. to test the portable path).
+// Builds the native backend (native/) during `npm install` / `npm rebuild`: with OpenBLAS when CBLAS
+// is present, else with the addon's built-in blocked GEMM (only a C++ compiler is needed, and the
+// install already has one for better-sqlite3). Prints one line saying which backend it built.
+// Never fails the install: if the OpenBLAS build fails it tries the built-in one, and if that fails
+// too flatlab runs on the portable backend and the line says so.
+// FLATLAB_SKIP_NATIVE=1 skips the build (e.g. to test the portable path); FLATLAB_NO_OPENBLAS=1
+// builds the built-in GEMM even where OpenBLAS is installed (what a machine without it gets).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const nativeDir = join(root, 'native');
-const HINT = 'for the fast backend: apt-get install libopenblas-dev, then npm rebuild';
+const HINT = 'for the native backend: a C++ compiler (g++ or clang++) and make, then npm rebuild';
+const BLAS_HINT = 'for OpenBLAS as its GEMM: apt-get install libopenblas-dev, then npm rebuild';
 
 function done(msg) {
   console.log(`flatlab: ${msg}`);
@@ -52,9 +56,8 @@ function nodeGyp() {
 }
 
 if (process.env.FLATLAB_SKIP_NATIVE === '1')
-  done(`native backend skipped (FLATLAB_SKIP_NATIVE=1); ${HINT.replace('for the fast backend: ', 'to build it: ')}`);
+  done(`native backend skipped (FLATLAB_SKIP_NATIVE=1); ${HINT.replace('for the native backend: ', 'to build it: ')}`);
 if (!existsSync(join(nativeDir, 'binding.gyp'))) process.exit(0);
-if (!hasOpenBlas()) done(`OpenBLAS (cblas.h, libopenblas) not found, using the portable backend; ${HINT}`);
 
 // Node's own headers: point node-gyp at them when they are installed beside node (Debian's nodejs
 // and the official tarballs), since downloading them may be impossible offline.
@@ -63,26 +66,56 @@ const prefix = dirname(dirname(process.execPath));
 if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include/node/node_api.h')))
   args.push(`--nodedir=${prefix}`);
 
-const [cmd, ...pre] = nodeGyp();
+/** One node-gyp rebuild; FLATLAB_NO_OPENBLAS=1 in its environment selects the built-in GEMM (binding.gyp). */
+function build(builtin) {
+  const [cmd, ...pre] = nodeGyp();
+  const env = { ...process.env, FLATLAB_NO_OPENBLAS: builtin ? '1' : '0' };
+  const r = spawnSync(cmd, [...pre, ...args], { cwd: nativeDir, encoding: 'utf8', env });
+  const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
+  const ok = r.status === 0 && existsSync(join(nativeDir, 'build/Release/flatlab_native.node'));
+  const lastError =
+    log
+      .split('\n')
+      .find((l) => /error/i.test(l))
+      ?.trim()
+      .slice(0, 160) ?? `exit ${r.status}`;
+  return { ok, log, lastError };
+}
+
+function keepLog(log) {
+  try {
+    mkdirSync(join(nativeDir, 'build'), { recursive: true });
+    writeFileSync(join(nativeDir, 'build', 'install.log'), log);
+  } catch {
+    // the log is a convenience only
+  }
+}
+
+const forcedBuiltin = process.env.FLATLAB_NO_OPENBLAS === '1';
+const blas = !forcedBuiltin && hasOpenBlas();
 const t0 = Date.now();
-const r = spawnSync(cmd, [...pre, ...args], { cwd: nativeDir, encoding: 'utf8', env: process.env });
-const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
-try {
-  mkdirSync(join(nativeDir, 'build'), { recursive: true });
-  writeFileSync(join(nativeDir, 'build', 'install.log'), log);
-} catch {
-  // the log is a convenience only
+const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
+let log = '';
+let blasError = null;
+if (blas) {
+  const r = build(false);
+  log += r.log;
+  if (r.ok) {
+    keepLog(log);
+    done(`native backend built with OpenBLAS in ${secs()} s`);
+  }
+  blasError = r.lastError;
 }
-const built = existsSync(join(nativeDir, 'build/Release/flatlab_native.node'));
-if (r.status === 0 && built) {
-  done(`native OpenBLAS backend built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}
-const lastError =
-  log
-    .split('\n')
-    .find((l) => /error/i.test(l))
-    ?.trim()
-    .slice(0, 160) ?? `exit ${r.status}`;
+const r = build(true);
+log += r.log;
+keepLog(log);
+const why = forcedBuiltin
+  ? 'FLATLAB_NO_OPENBLAS=1'
+  : blasError
+    ? `the OpenBLAS build failed: ${blasError}`
+    : 'OpenBLAS (cblas.h, libopenblas) not found';
+if (r.ok)
+  done(`native backend built with its built-in GEMM in ${secs()} s (${why}${forcedBuiltin ? '' : `; ${BLAS_HINT}`})`);
 done(
-  `native backend build failed (${lastError}; full log in native/build/install.log), using the portable backend; ${HINT}`,
+  `native backend build failed (${r.lastError}; full log in native/build/install.log), using the portable backend; ${HINT}`,
 );

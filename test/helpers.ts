@@ -28,3 +28,28 @@ export function randomNet(
 export function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-300);
 }
+
+/** One GEMM test case: C ← alpha op(A) op(B) + beta C with op(A) m×k, op(B) k×n. */
+export interface GemmCase {
+  m: number;
+  n: number;
+  k: number;
+  tA: boolean;
+  tB: boolean;
+  alpha: number;
+  beta: number;
+}
+
+/** Calls f for every shape × transA × transB × (alpha, beta) ∈ {(1,0), (0.7,0.3), (−2,1), (0,0.5)}. */
+export function forEachGemmCase(shapes: number[][], f: (c: GemmCase) => void): void {
+  for (const [m, n, k] of shapes)
+    for (const tA of [false, true])
+      for (const tB of [false, true])
+        for (const [alpha, beta] of [
+          [1, 0],
+          [0.7, 0.3],
+          [-2, 1],
+          [0, 0.5],
+        ])
+          f({ m, n, k, tA, tB, alpha, beta });
+}

@@ -1,16 +1,27 @@
-// N-API entry points of the native backend: dgemm through CBLAS (OpenBLAS) plus the fused kernels of
-// kernels.h. Typed arrays are used in place (their data pointers already include the byte offset of
-// a subarray), never copied. The JS wrapper (src/node/native-backend.ts) passes activation code and
-// parameter as plain numbers, which is cheaper than reading object properties here.
+// N-API entry points of the native backend: dgemm through CBLAS (OpenBLAS) or the built-in GEMM of
+// gemm.h, plus the fused kernels of kernels.h split over the thread pool (parallel.h). Typed arrays
+// are used in place (their data pointers already include the byte offset of a subarray), never
+// copied. The JS wrapper (src/node/native-backend.ts) passes activation code and parameter as plain
+// numbers, which is cheaper than reading object properties here.
+//
+// Built with FLATLAB_NO_OPENBLAS defined (scripts/postinstall.mjs does so when OpenBLAS is absent)
+// the addon has the built-in GEMM only; otherwise FLATLAB_GEMM=builtin in the environment at load
+// selects it instead of OpenBLAS (for the bench row flatlab-builtin and the agreement tests).
 #include <napi.h>
+#ifndef FLATLAB_NO_OPENBLAS
 #include <cblas.h>
+#endif
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "gemm.h"
 #include "kernels.h"
+#include "parallel.h"
 
+#ifndef FLATLAB_NO_OPENBLAS
 extern "C" {
 // Declared in OpenBLAS's cblas.h too, but some CBLAS headers lack them; the symbols are OpenBLAS's.
 void openblas_set_num_threads(int num_threads);
@@ -18,10 +29,26 @@ int openblas_get_num_threads(void);
 char* openblas_get_config(void);
 char* openblas_get_corename(void);
 }
+#endif
 
 namespace {
 
 using flatlab::dispatch;
+
+#ifdef FLATLAB_NO_OPENBLAS
+constexpr bool kHasOpenBlas = false;
+#else
+constexpr bool kHasOpenBlas = true;
+#endif
+
+// Chosen once at load: the built-in GEMM when there is no OpenBLAS or FLATLAB_GEMM=builtin.
+bool useBuiltin() {
+  static const bool builtin = [] {
+    const char* v = std::getenv("FLATLAB_GEMM");
+    return !kHasOpenBlas || (v != nullptr && std::string(v) == "builtin");
+  }();
+  return builtin;
+}
 
 bool fail(Napi::Env env, const std::string& msg) {
   Napi::RangeError::New(env, "flatlab native: " + msg).ThrowAsJavaScriptException();
@@ -63,7 +90,8 @@ bool dim(const Napi::CallbackInfo& info, size_t idx, size_t* out, const char* na
   if (!var) return env.Undefined();
 
 // gemm(transA, transB, m, n, k, alpha, A, B, beta, C): C ← alpha op(A) op(B) + beta C, row-major.
-Napi::Value Gemm(const Napi::CallbackInfo& info) {
+// builtinGemm: the same, always on the built-in GEMM (so tests compare it with OpenBLAS in one process).
+Napi::Value GemmWith(const Napi::CallbackInfo& info, bool builtin) {
   Napi::Env env = info.Env();
   const bool tA = info[0].ToBoolean().Value();
   const bool tB = info[1].ToBoolean().Value();
@@ -79,13 +107,23 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
     else if (beta != 1) for (size_t i = 0; i < m * n; i++) C[i] *= beta;
     return env.Undefined();
   }
+  if (builtin) {
+    flatlab::gemm::dgemm(tA, tB, static_cast<ptrdiff_t>(m), static_cast<ptrdiff_t>(n), static_cast<ptrdiff_t>(k),
+                         alpha, A, B, beta, C);
+    return env.Undefined();
+  }
+#ifndef FLATLAB_NO_OPENBLAS
   const int lda = static_cast<int>(tA ? m : k);
   const int ldb = static_cast<int>(tB ? k : n);
   cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
               static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, A, std::max(lda, 1), B,
               std::max(ldb, 1), beta, C, static_cast<int>(n));
+#endif
   return env.Undefined();
 }
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) { return GemmWith(info, useBuiltin()); }
+Napi::Value BuiltinGemm(const Napi::CallbackInfo& info) { return GemmWith(info, true); }
 
 bool unknownCode(Napi::Env env, int code) { return fail(env, "unknown activation code " + std::to_string(code)); }
 
@@ -96,7 +134,7 @@ Napi::Value ForwardRows(const Napi::CallbackInfo& info) {
   const double param = info[1].As<Napi::Number>().DoubleValue();
   DIM(3, rows) DIM(4, m)
   ARR(2, Z, rows * m) ARR(5, a, m) ARR(6, f, rows)
-  if (!dispatch(code, param, [&](const auto& s) { flatlab::forwardRows(s, Z, rows, m, a, f); })) unknownCode(env, code);
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::forwardRowsPar(s, Z, rows, m, a, f); })) unknownCode(env, code);
   return env.Undefined();
 }
 
@@ -107,7 +145,7 @@ Napi::Value GradPass(const Napi::CallbackInfo& info) {
   const double param = info[1].As<Napi::Number>().DoubleValue();
   DIM(3, rows) DIM(4, m)
   ARR(2, Z, rows * m) ARR(5, a, m) ARR(6, r, rows) ARR(7, ga, m)
-  if (!dispatch(code, param, [&](const auto& s) { flatlab::gradPass(s, Z, rows, m, a, r, ga); })) unknownCode(env, code);
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::gradPassPar(s, Z, rows, m, a, r, ga); })) unknownCode(env, code);
   return env.Undefined();
 }
 
@@ -124,7 +162,7 @@ Napi::Value TraceSums(const Napi::CallbackInfo& info) {
     if (!r) return env.Undefined();
   }
   ARR(6, q, rows) ARR(7, A, m) ARR(8, B, m) ARR(9, C, m)
-  if (!dispatch(code, param, [&](const auto& s) { flatlab::traceSums(s, Z, rows, m, r, q, A, B, C); })) {
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::traceSumsPar(s, Z, rows, m, r, q, A, B, C); })) {
     unknownCode(env, code);
   }
   return env.Undefined();
@@ -137,7 +175,7 @@ Napi::Value HvpPass(const Napi::CallbackInfo& info) {
   const double param = info[1].As<Napi::Number>().DoubleValue();
   DIM(4, rows) DIM(5, m)
   ARR(2, Z, rows * m) ARR(3, T, rows * m) ARR(6, a, m) ARR(7, va, m) ARR(8, r, rows) ARR(9, u, rows) ARR(10, ha, m)
-  if (!dispatch(code, param, [&](const auto& s) { flatlab::hvpPass(s, Z, T, rows, m, a, va, r, u, ha); })) {
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::hvpPassPar(s, Z, T, rows, m, a, va, r, u, ha); })) {
     unknownCode(env, code);
   }
   return env.Undefined();
@@ -159,26 +197,47 @@ Napi::Value Activate(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// One thread count for everything: the pool (built-in GEMM, fused passes) and OpenBLAS.
 Napi::Value Threads(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), openblas_get_num_threads());
+  return Napi::Number::New(info.Env(), flatlab::Pool::get().size());
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
-  if (n >= 1) openblas_set_num_threads(n);
+  if (n >= 1) {
+    flatlab::Pool::get().setSize(n);
+#ifndef FLATLAB_NO_OPENBLAS
+    openblas_set_num_threads(n);
+#endif
+  }
   return info.Env().Undefined();
 }
 
+// Which GEMM runs, and how it was built: {gemm: 'openblas' | 'builtin', config, core}.
 Napi::Value Config(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("config", Napi::String::New(env, openblas_get_config()));
-  o.Set("core", Napi::String::New(env, openblas_get_corename()));
+  const std::string builtin = "built-in blocked GEMM, " + std::to_string(flatlab::gemm::MR) + "x" +
+                              std::to_string(flatlab::gemm::NR) + " micro-kernel, " +
+                              std::to_string(flatlab::gemm::VW * 64) + "-bit vectors";
+  o.Set("gemm", Napi::String::New(env, useBuiltin() ? "builtin" : "openblas"));
+#ifdef FLATLAB_NO_OPENBLAS
+  o.Set("config", Napi::String::New(env, builtin + " (built without OpenBLAS)"));
+  o.Set("core", Napi::String::New(env, "builtin"));
+#else
+  o.Set("config", Napi::String::New(env, useBuiltin() ? builtin + " (FLATLAB_GEMM=builtin)" : openblas_get_config()));
+  o.Set("core", Napi::String::New(env, useBuiltin() ? "builtin" : openblas_get_corename()));
+#endif
   return o;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+#ifndef FLATLAB_NO_OPENBLAS
+  // Start from OpenBLAS's count, which honours OPENBLAS_NUM_THREADS, so both agree from the outset.
+  flatlab::Pool::get().setSize(openblas_get_num_threads());
+#endif
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("builtinGemm", Napi::Function::New(env, BuiltinGemm, "builtinGemm"));
   exports.Set("forwardRows", Napi::Function::New(env, ForwardRows, "forwardRows"));
   exports.Set("gradPass", Napi::Function::New(env, GradPass, "gradPass"));
   exports.Set("traceSums", Napi::Function::New(env, TraceSums, "traceSums"));

@@ -1,9 +1,25 @@
 /**
  * Portable backend: tiled GEMM and fused kernels in plain TypeScript. Used in the browser and as the
  * fallback when the native addon is not built. Correctness reference for the native kernels.
+ * Its GEMM runs on the WebAssembly SIMD micro-kernel of wasm-gemm.ts where WebAssembly SIMD exists
+ * (bit-identical to the TypeScript kernel, about 3× faster); the TypeScript kernel is the reference
+ * and the fallback, and `usePortableGemmKernel('ts')` selects it.
  */
 import { activationFromKernel } from '../activations/registry.js';
 import type { ActKernel, Backend } from './backend.js';
+import { wasmGemmAvailable, wasmGemmRowsRows } from './wasm-gemm.js';
+
+let kernel: 'wasm' | 'ts' = 'wasm';
+
+/** Which micro-kernel the portable GEMM uses: 'wasm' (SIMD, when available) or 'ts'. Returns the one in effect. */
+export function usePortableGemmKernel(k: 'wasm' | 'ts'): 'wasm' | 'ts' {
+  kernel = k;
+  return portableGemmKernel();
+}
+
+export function portableGemmKernel(): 'wasm' | 'ts' {
+  return kernel === 'wasm' && wasmGemmAvailable() ? 'wasm' : 'ts';
+}
 
 // Block sizes: a KC-long slice of 4 rows of A and NC rows of B stay in L1/L2 while the 4×4 register
 // kernel runs over them.
@@ -32,7 +48,7 @@ function transposeInto(src: Float64Array, rows: number, cols: number, out: Float
   }
 }
 
-/** C (m×n) ← alpha · P Qᵀ + beta · C with P m×k and Q n×k, both row-major (rows contiguous in k). */
+/** C (m×n) += alpha · P Qᵀ with P m×k and Q n×k, both row-major (rows contiguous in k). */
 function gemmRowsRows(
   m: number,
   n: number,
@@ -40,14 +56,8 @@ function gemmRowsRows(
   alpha: number,
   P: Float64Array,
   Q: Float64Array,
-  beta: number,
   C: Float64Array,
 ): void {
-  if (beta !== 1) {
-    const len = m * n;
-    if (beta === 0) C.fill(0, 0, len);
-    else for (let i = 0; i < len; i++) C[i] *= beta;
-  }
   if (alpha === 0 || k === 0) return;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const p1 = Math.min(k, p0 + KC);
@@ -188,7 +198,13 @@ function gemm(
       Q = packB;
     }
   }
-  gemmRowsRows(m, n, k, alpha, P, Q, beta, C);
+  if (beta !== 1) {
+    const len = m * n;
+    if (beta === 0) C.fill(0, 0, len);
+    else for (let i = 0; i < len; i++) C[i] *= beta;
+  }
+  if (kernel === 'wasm' && wasmGemmRowsRows(m, n, k, alpha, P, Q, C)) return;
+  gemmRowsRows(m, n, k, alpha, P, Q, C);
 }
 
 export const jsBackend: Backend = {

@@ -1,5 +1,5 @@
 /**
- * Node-side backend selection: registers the native OpenBLAS backend when its addon is built, then
+ * Node-side backend selection: registers the native backend (OpenBLAS or built-in GEMM) when its addon is built, then
  * honours FLATLAB_BACKEND=native|js (default: native when available, else js).
  */
 import { InputError } from '../errors.js';
@@ -24,7 +24,7 @@ async function tryNative(): Promise<string | null> {
     }
     return mod.nativeUnavailableReason?.() ?? 'native backend not built';
   } catch {
-    return 'native backend not built (apt-get install libopenblas-dev, then npm rebuild)';
+    return 'native backend not built (a C++ compiler and make, then npm rebuild)';
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * Loader for the native backend: the N-API addon in native/ (OpenBLAS dgemm + fused C++ kernels),
- * built by scripts/postinstall.mjs when libopenblas-dev is present. Returns null (with a one-line
- * reason) when the addon is not built or does not load, so flatlab falls back to the portable backend.
+ * Loader for the native backend: the N-API addon in native/ (dgemm from OpenBLAS or the addon's
+ * built-in blocked GEMM, + fused C++ kernels), built by scripts/postinstall.mjs at install (OpenBLAS
+ * when libopenblas-dev is present). FLATLAB_GEMM=builtin makes an OpenBLAS build use its built-in
+ * GEMM. Returns null (with a one-line reason) when the addon is not built or does not load, so
+ * flatlab falls back to the portable backend.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,20 +11,14 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActKernel, Backend } from '../linalg/backend.js';
 
+/** C ← alpha op(A) op(B) + beta C, row-major: the same call as Backend.gemm. */
+type GemmFn = Backend['gemm'];
+
 /** The addon's exports (native/src/addon.cc); activation passed as (code, param). */
 interface Addon {
-  gemm(
-    tA: boolean,
-    tB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    alpha: number,
-    A: Float64Array,
-    B: Float64Array,
-    beta: number,
-    C: Float64Array,
-  ): void;
+  gemm: GemmFn;
+  /** gemm on the built-in GEMM whatever the build (the agreement tests compare it with OpenBLAS). */
+  builtinGemm: GemmFn;
   forwardRows(
     code: number,
     param: number,
@@ -70,15 +66,23 @@ interface Addon {
   activate(code: number, param: number, Z: Float64Array, len: number, order: number, out: Float64Array): void;
   threads(): number;
   setThreads(n: number): void;
-  config(): { config: string; core: string };
+  config(): NativeConfig;
 }
 
-export const NATIVE_HINT = 'apt-get install libopenblas-dev, then npm rebuild';
+/** How the loaded addon multiplies matrices: `gemm` is the GEMM in use, `config`/`core` describe it. */
+export interface NativeConfig {
+  gemm: 'openblas' | 'builtin';
+  config: string;
+  core: string;
+}
+
+export const NATIVE_HINT = 'a C++ compiler and make, then npm rebuild';
 const ADDON = 'native/build/Release/flatlab_native.node';
 
 let reason = `native backend not built (${NATIVE_HINT})`;
 let loaded: Backend | null | undefined;
-let addonInfo: { config: string; core: string; path: string } | null = null;
+let addonInfo: (NativeConfig & { path: string }) | null = null;
+let addon: Addon | null = null;
 
 /** The package root: the nearest folder above this file holding native/binding.gyp (src/ or dist/src/ layout). */
 function findAddon(): string | null {
@@ -94,7 +98,8 @@ function findAddon(): string | null {
 }
 
 /**
- * FLATLAB_THREADS: a positive integer, or unset for OpenBLAS's default. A bad value is ignored with a
+ * FLATLAB_THREADS: a positive integer (threads of the GEMM and of the fused passes), or unset for
+ * OpenBLAS's default (one per core). A bad value is ignored with a
  * one-line warning (throwing here would be read by the caller as "addon missing" and switch backends).
  */
 function threadsFromEnv(): number | null {
@@ -138,6 +143,7 @@ export function loadNativeBackend(): Backend | null {
     const x = createRequire(import.meta.url)(path) as Addon;
     if (threads !== null) x.setThreads(threads);
     addonInfo = { ...x.config(), path };
+    addon = x;
     loaded = wrap(x);
   } catch (e) {
     reason = `native backend failed to load (${(e as Error).message.split('\n')[0]}; ${NATIVE_HINT})`;
@@ -150,7 +156,13 @@ export function nativeUnavailableReason(): string {
   return reason;
 }
 
-/** OpenBLAS build configuration and kernel of the loaded addon (for bench and diagnostics). */
-export function nativeInfo(): { config: string; core: string; path: string } | null {
+/** GEMM in use (OpenBLAS or built-in), its configuration and the addon's path (for bench and diagnostics). */
+export function nativeInfo(): (NativeConfig & { path: string }) | null {
   return addonInfo;
+}
+
+/** The addon's built-in GEMM, whichever GEMM the backend uses (null until the addon is loaded). */
+export function builtinGemm(): Backend['gemm'] | null {
+  const x = addon;
+  return x ? (tA, tB, m, n, k, alpha, A, B, beta, C) => x.builtinGemm(tA, tB, m, n, k, alpha, A, B, beta, C) : null;
 }

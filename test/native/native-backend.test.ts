@@ -1,5 +1,5 @@
 /**
- * The native backend (OpenBLAS + C++ kernels) against the portable one, the reference: every kernel
+ * The native backend (OpenBLAS or built-in GEMM + C++ kernels) against the portable one, the reference: every kernel
  * and every core quantity agree to 1e-10 relative to the quantity's scale (for a sum, the sum of the
  * absolute values of its terms), for every activation, on odd shapes. Skipped with a visible note when
  * the addon is not built, except under FLATLAB_BACKEND=native, where a missing addon is a failure.
@@ -12,9 +12,9 @@ import { jsBackend } from '../../src/linalg/js-backend.js';
 import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
 import { type Network, dataPass } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
-import { loadNativeBackend, nativeUnavailableReason } from '../../src/node/native-backend.js';
+import { builtinGemm, loadNativeBackend, nativeInfo, nativeUnavailableReason } from '../../src/node/native-backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';
-import { randomData, randomNet } from '../helpers.js';
+import { forEachGemmCase, randomData, randomNet } from '../helpers.js';
 
 const TOL = 1e-10;
 const native = loadNativeBackend();
@@ -81,48 +81,202 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
   });
 
   it('gemm: every transpose, alpha/beta, odd shapes, in place into subarrays', () => {
-    for (const [m, n, k] of [
+    const shapes = [
       [1, 1, 1],
       [5, 3, 7],
       [13, 9, 1],
       [17, 33, 6],
       [2, 1, 9],
       [4, 7, 0],
-    ]) {
-      for (const tA of [false, true]) {
-        for (const tB of [false, true]) {
-          for (const [alpha, beta] of [
-            [1, 0],
-            [0.7, 0.3],
-            [-2, 1],
-            [0, 0.5],
-          ]) {
-            const A = rand(m * k, 1 + m),
-              B = rand(k * n, 2 + n);
-            // C lives inside a larger buffer: the product must land in the view, nothing outside it.
-            const bigN = rand(m * n + 6, 3),
-              bigJ = bigN.slice();
-            nb.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigN.subarray(3, 3 + m * n));
-            jsBackend.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigJ.subarray(3, 3 + m * n));
-            // Scale of entry (i,j): Σ_p |alpha A_ip B_pj| + |beta C_ij|.
-            const absA = A.map(Math.abs),
-              absB = B.map(Math.abs);
-            const scale = bigJ.subarray(3, 3 + m * n).map(() => 0);
-            jsBackend.gemm(tA, tB, m, n, k, Math.abs(alpha), absA, absB, 0, scale);
-            const C0 = rand(m * n + 6, 3).subarray(3, 3 + m * n);
-            for (let i = 0; i < m * n; i++) scale[i] += Math.abs(beta * C0[i]) + 1e-300;
-            expectClose(
-              bigN.subarray(3, 3 + m * n),
-              bigJ.subarray(3, 3 + m * n),
-              scale,
-              `gemm ${tA} ${tB} ${m}x${n}x${k}`,
-            );
-            const outside = rand(m * n + 6, 3);
-            for (const i of [0, 1, 2, m * n + 3, m * n + 4, m * n + 5]) expect(bigN[i]).toBe(outside[i]);
-          }
-        }
+    ];
+    forEachGemmCase(shapes, ({ m, n, k, tA, tB, alpha, beta }) => {
+      const A = rand(m * k, 1 + m),
+        B = rand(k * n, 2 + n);
+      // C lives inside a larger buffer: the product must land in the view, nothing outside it.
+      const bigN = rand(m * n + 6, 3),
+        bigJ = bigN.slice();
+      nb.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigN.subarray(3, 3 + m * n));
+      jsBackend.gemm(tA, tB, m, n, k, alpha, A, B, beta, bigJ.subarray(3, 3 + m * n));
+      // Scale of entry (i,j): Σ_p |alpha A_ip B_pj| + |beta C_ij|.
+      const absA = A.map(Math.abs),
+        absB = B.map(Math.abs);
+      const scale = bigJ.subarray(3, 3 + m * n).map(() => 0);
+      jsBackend.gemm(tA, tB, m, n, k, Math.abs(alpha), absA, absB, 0, scale);
+      const C0 = rand(m * n + 6, 3).subarray(3, 3 + m * n);
+      for (let i = 0; i < m * n; i++) scale[i] += Math.abs(beta * C0[i]) + 1e-300;
+      expectClose(bigN.subarray(3, 3 + m * n), bigJ.subarray(3, 3 + m * n), scale, `gemm ${tA} ${tB} ${m}x${n}x${k}`);
+      const outside = rand(m * n + 6, 3);
+      for (const i of [0, 1, 2, m * n + 3, m * n + 4, m * n + 5]) expect(bigN[i]).toBe(outside[i]);
+    });
+  });
+
+  it('built-in GEMM = portable GEMM (and = OpenBLAS): every transpose, alpha/beta, across its K/M/N blocks and thread splits', () => {
+    const bg = builtinGemm();
+    expect(bg).not.toBeNull();
+    const gemmB = bg as Backend['gemm'];
+    const t0 = nb.threads();
+    // (m, n, k): edge tiles everywhere; k > 256 (two K-slices); n > 1536 (two N-blocks, split by
+    // columns); n ≤ 3 (computed as the transpose); big enough for 1, 2 and 3 threads to split rows.
+    const shapes: [number, number, number][] = [
+      [1, 1, 1],
+      [9, 25, 2],
+      [97, 101, 103],
+      [300, 7, 260],
+      [613, 3, 50],
+      [5, 1601, 9],
+      [130, 70, 0],
+    ];
+    try {
+      for (const threads of [1, 2, 3]) {
+        nb.setThreads(threads);
+        forEachGemmCase(shapes, ({ m, n, k, tA, tB, alpha, beta }) => {
+          const A = rand(m * k, 11 + m),
+            B = rand(k * n, 12 + n);
+          const C0 = rand(m * n, 13);
+          // beta = 0 must not read C: a NaN there must not survive.
+          if (beta === 0) C0[0] = Number.NaN;
+          const Cb = C0.slice(),
+            Cj = C0.slice(),
+            Cn = C0.slice();
+          gemmB(tA, tB, m, n, k, alpha, A, B, beta, Cb);
+          jsBackend.gemm(tA, tB, m, n, k, alpha, A, B, beta, Cj);
+          nb.gemm(tA, tB, m, n, k, alpha, A, B, beta, Cn);
+          const scale = new Float64Array(m * n);
+          jsBackend.gemm(tA, tB, m, n, k, Math.abs(alpha), A.map(Math.abs), B.map(Math.abs), 0, scale);
+          for (let i = 0; i < m * n; i++) scale[i] += Math.abs(beta * (beta === 0 ? 0 : C0[i])) + 1e-300;
+          const what = `builtin gemm ${tA} ${tB} ${m}x${n}x${k} α=${alpha} β=${beta} threads=${threads}`;
+          expectClose(Cb, Cj, scale, `${what} vs js`);
+          expectClose(Cb, Cn, scale, `${what} vs backend gemm`);
+        });
       }
+    } finally {
+      nb.setThreads(t0);
     }
+  });
+
+  it('fused kernels split over 3 threads: per-row outputs identical to 1 thread, column sums = portable (every activation)', () => {
+    const t0 = nb.threads();
+    const [rows, m] = [97, 613]; // 59 461 entries: 3 uneven chunks of 32–33 rows
+    const same = (x: Float64Array, y: Float64Array, what: string) => {
+      for (let i = 0; i < x.length; i++)
+        if (!Object.is(x[i], y[i])) throw new Error(`${what}[${i}]: ${x[i]} vs ${y[i]}`);
+    };
+    /** Every output of every kernel on this backend at this thread count. */
+    const runAll = (
+      be: Backend,
+      kern: ActKernel,
+      Z: Float64Array,
+      a: Float64Array,
+      va: Float64Array,
+      r: Float64Array,
+      T: Float64Array,
+      q: Float64Array,
+    ) => {
+      const f = new Float64Array(rows);
+      be.forwardRows(kern, Z, rows, m, a, f);
+      const ga = new Float64Array(m),
+        G = Z.slice();
+      be.gradPass(kern, G, rows, m, a, r, ga);
+      const [A, B, C] = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+      be.traceSums(kern, Z, rows, m, r, q, A, B, C);
+      const Tout = T.slice(),
+        u = new Float64Array(rows),
+        ha = new Float64Array(m);
+      be.hvpPass(kern, Z, Tout, rows, m, a, va, r, u, ha);
+      return { f, G, Tout, u, ga, A, B, C, ha };
+    };
+    try {
+      for (const spec of SPECS) {
+        const act = makeActivation(spec);
+        const kern: ActKernel = { code: act.code, param: act.param };
+        const Z = awkwardZ(rows * m, 5),
+          a = rand(m, 6),
+          va = rand(m, 7),
+          r = rand(rows, 8),
+          T = rand(rows * m, 9);
+        const q = rand(rows, 10).map((x) => x * x + 0.5);
+        nb.setThreads(1);
+        const one = runAll(nb, kern, Z, a, va, r, T, q);
+        nb.setThreads(3);
+        const three = runAll(nb, kern, Z, a, va, r, T, q);
+        const js = runAll(jsBackend, kern, Z, a, va, r, T, q);
+        // Rows are computed by the same code whichever thread runs them.
+        for (const k of ['f', 'G', 'Tout', 'u'] as const) same(three[k], one[k], `${label(spec)} ${k}`);
+        // Column sums only change summation order: compare with the portable backend at 1e-10 of Σ|terms|.
+        const colAbs = (g: (i: number, z: number) => number) =>
+          new Float64Array(m).map((_, j) => {
+            let s = 1e-300;
+            for (let i = 0; i < rows; i++) s += Math.abs(g(i, Z[i * m + j]));
+            return s;
+          });
+        const uAbs = new Float64Array(rows).map((_, i) => {
+          let s = 0;
+          for (let j = 0; j < m; j++) {
+            const z = Z[i * m + j];
+            s += Math.abs(va[j] * act.f(z)) + Math.abs(a[j] * act.d1(z) * T[i * m + j]);
+          }
+          return s;
+        });
+        const tAbs = (i: number, j: number) => Math.abs(T[i * m + j]);
+        expectClose(
+          three.ga,
+          js.ga,
+          colAbs((i, z) => r[i] * act.f(z)),
+          `${label(spec)} ga`,
+        );
+        expectClose(
+          three.A,
+          js.A,
+          colAbs((_, z) => act.f(z) ** 2),
+          `${label(spec)} A`,
+        );
+        expectClose(
+          three.B,
+          js.B,
+          colAbs((i, z) => act.d1(z) ** 2 * q[i]),
+          `${label(spec)} B`,
+        );
+        expectClose(
+          three.C,
+          js.C,
+          colAbs((i, z) => r[i] * q[i] * act.d2(z)),
+          `${label(spec)} C`,
+        );
+        const haAbs = new Float64Array(m).map((_, j) => {
+          let s = 1e-300;
+          for (let i = 0; i < rows; i++) {
+            const z = Z[i * m + j];
+            s += uAbs[i] * Math.abs(act.f(z)) + Math.abs(r[i] * act.d1(z)) * tAbs(i, j);
+          }
+          return s;
+        });
+        expectClose(three.ha, js.ha, haAbs, `${label(spec)} ha`);
+      }
+    } finally {
+      nb.setThreads(t0);
+    }
+  });
+
+  it('FLATLAB_GEMM=builtin puts the loaded backend on the built-in GEMM, with the same results', () => {
+    const code = [
+      "const b = await import('./src/node/native-backend.ts');",
+      'const be = b.loadNativeBackend();',
+      'const A = new Float64Array([1, 2, 3, 4, 5, 6]), B = new Float64Array([7, 8, 9, 10, 11, 12]), C = new Float64Array(4);',
+      'be.gemm(false, false, 2, 2, 3, 1, A, B, 0, C);',
+      'console.log(JSON.stringify({ gemm: b.nativeInfo().gemm, C: [...C] }));',
+    ].join('\n');
+    const run = (v: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+        encoding: 'utf8',
+        env: { ...process.env, FLATLAB_GEMM: v },
+      });
+    const out = JSON.parse(run('builtin').stdout.trim().split('\n').pop() ?? '{}');
+    expect(out.gemm).toBe('builtin');
+    // [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]], exact in floating point.
+    expect(out.C).toEqual([58, 64, 139, 154]);
+    const plain = JSON.parse(run('').stdout.trim().split('\n').pop() ?? '{}');
+    // Unset, the GEMM is the build's: OpenBLAS unless the addon was built without it.
+    expect(plain.gemm).toBe(nativeInfo()?.config.includes('built without OpenBLAS') ? 'builtin' : 'openblas');
   });
 
   it('gemm at a size where OpenBLAS blocks and threads (97×101×103)', () => {
@@ -379,12 +533,14 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass', () 
     useBackend('js');
   });
 
-  // (n, d, m): odd sizes, a single neuron and input, and m large enough that dataPass uses several blocks.
+  // (n, d, m): odd sizes, a single neuron and input, m large enough that the fused passes split over
+  // threads, and n large enough that dataPass uses several row blocks.
   const CASES: [number, number, number][] = [
     [1, 1, 1],
     [37, 5, 7],
     [50, 3, 13],
     [300, 6, 701],
+    [1300, 3, 300],
   ];
 
   for (const spec of SPECS) {
