@@ -6,7 +6,13 @@
  * paper's question (docs/math.md#hypotheses, H4): does the invariant flatness F* rank first, and does
  * every measure that is not invariant lose its rank correlation once θ is moved along its orbit?
  */
-import { granulatedKendall, kendallTauB, type Labels, labelKey, meanTauWithinGroups } from '../statistics/rank-correlation.js';
+import {
+  granulatedKendall,
+  kendallTauB,
+  type Labels,
+  labelKey,
+  meanTauWithinGroups,
+} from '../statistics/rank-correlation.js';
 import { INVARIANT_TOL, NON_INVARIANT_MIN_SPREAD, relativeSpread } from './invariance.js';
 import { type MeasureMethod, type MemberEvaluation, measureMethod } from './league-evaluate.js';
 import { LEAGUE_AXES, LEAGUE_DATA_KEYS } from './league-population.js';

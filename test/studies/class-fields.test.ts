@@ -146,7 +146,7 @@ describe('study fields in the CLI language', () => {
     const cases: [Record<string, unknown>, string][] = [
       [
         { activation: 'leaky_relu:x' },
-        'b.yaml: base.activation.0: "leaky_relu:x": the parameter of leaky_relu must be a number',
+        'b.yaml: base.activation.0: "leaky_relu:x": the parameter of leaky-relu must be a number',
       ],
       [{ activation: 'tanh' }, 'b.yaml: base.activation.0: "tanh" is not positively homogeneous'],
       [{ links: 'relu+foo' }, 'b.yaml: base.links.0: unknown link "foo"'],

@@ -3,13 +3,7 @@ import { symmetricEigen } from '../../src/measures/dense-eig.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { denseHessian } from '../../src/model/network.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
-import {
-  buildInterpolator,
-  fitOf,
-  studyActivation,
-  studyData,
-  topEigenvalue,
-} from '../../src/studies/common.js';
+import { buildInterpolator, fitOf, studyActivation, studyData, topEigenvalue } from '../../src/studies/common.js';
 import { ALGORITHMS, defaultHyperparams, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
