@@ -22,6 +22,8 @@ export const TRIAL_SCHEMA = z.strictObject({
     .int()
     .min(0)
     .max(2 ** 31 - 1),
+  /** The study module's computation version (part of the key). */
+  studyVersion: z.number().int().min(0).max(1e6).optional(),
 });
 
 /** Metric values a trial records; string metrics (e.g. riskMethod) are short labels, not numbers in disguise. */
