@@ -68,7 +68,7 @@ export function ModelPanel(props: {
             {report.name}: {report.activation} network, m = {report.m}, d = {report.d}; on {report.dataNote}
           </p>
           <div class="readouts">
-            <Readout q="Fstar" value={report.readouts.fStar} testid="model-Fstar" />
+            <Readout q="fStar" value={report.readouts.fStar} testid="model-Fstar" />
             <Readout q="F" value={report.readouts.F} testid="model-F" />
             <Readout q="loss" value={report.readouts.loss} testid="model-loss" />
             <Readout q="risk" value={report.readouts.risk} testid="model-risk" />
