@@ -17,7 +17,13 @@ import { makeActivation } from '../model/activations.js';
 import { loss, type Network } from '../model/network.js';
 import { deriveSeed } from '../rng/xoshiro.js';
 import { initNetwork } from '../training/init.js';
-import { ALGORITHMS, type Algorithm, parseTrainConfig, type TrainConfig } from '../training/params.js';
+import {
+  ALGORITHMS,
+  type Algorithm,
+  defaultHyperparams,
+  parseTrainConfig,
+  type TrainConfig,
+} from '../training/params.js';
 import { train } from '../training/trainer.js';
 import type { MeasureOptions } from './options.js';
 
@@ -197,22 +203,16 @@ export function memberData(spec: MemberSpec): Dataset & { readonly target: Targe
 }
 
 /**
- * Per-algorithm settings for the league's problem sizes (widths 16–80, n ≤ 32, ReLU): rates at which
- * every algorithm stays stable at both initialization scales (SGD at 0.3 diverged from scale 1), the
- * SAM radii and penalty weights of the comparison study (docs/training-comparison.md).
+ * Where the league's problem sizes (widths 16–80, n ≤ 32, ReLU) need other values than the training
+ * module's per-algorithm defaults (`defaultHyperparams`, src/training/params.ts): rates at which every
+ * algorithm stays stable at both initialization scales (SGD at 0.3 diverged from scale 1; ASAM at 0.2
+ * diverged from init scale 1 at width 80) and mini-batches of 8.
  */
-const ALGO_SETTINGS: Record<Algorithm, Record<string, unknown>> = {
-  gd: { lr: 0.2 },
+const LEAGUE_OVERRIDES: Partial<Record<Algorithm, Partial<TrainConfig>>> = {
   sgd: { lr: 0.1, batch: 8 },
-  adam: { lr: 0.01 },
-  sam: { lr: 0.2, rho: 0.05 },
-  '1sam': { lr: 0.05, rho: 0.02, batch: 8, microBatch: 4 },
-  // ASAM at 0.2 (the comparison study's rate) diverged from init scale 1 at width 80.
-  asam: { lr: 0.1, rho: 0.5, asamEta: 0.01 },
-  'label-noise': { lr: 0.05, batch: 8, noiseSigma: 0.1 },
-  'trace-penalty': { lr: 0.2, lambda: 1e-4 },
-  'invariant-penalty': { lr: 0.2, lambda: 1e-4 },
-  flattest: { optimizer: 'adam', lr: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 },
+  '1sam': { batch: 8 },
+  asam: { lr: 0.1 },
+  'label-noise': { batch: 8 },
 };
 
 /** Train loss at or below this counts as interpolation (the training module's default tol). */
@@ -233,7 +233,9 @@ export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
   const { method, width, initScale } = spec.labels;
   if (spec.family !== 'trained' || initScale === 'none' || (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(method))
     throw new InputError(`league: ${spec.id} is a construction, not a trained member`);
-  const settings = ALGO_SETTINGS[method as Algorithm];
+  const algo = method as Algorithm;
+  // The league's students are ReLU (k = 1).
+  const settings: Partial<TrainConfig> = { ...defaultHyperparams(algo, 1, n), ...LEAGUE_OVERRIDES[algo] };
   return parseTrainConfig(
     {
       algo: method,
