@@ -4,7 +4,7 @@
  * range is written once. `parseDataParams` adds the checks that involve several fields.
  */
 import { InputError } from '../errors.js';
-import { type ParamDef, parseParams } from '../params/table.js';
+import { type ParamDef, parseParams, seedParam } from '../params/table.js';
 import type { DataParams } from './generate.js';
 import type { IndexKind } from './index-matrix.js';
 import { parseInputSyntax } from './inputs.js';
@@ -75,15 +75,7 @@ export const DATA_PARAMS: readonly ParamDef[] = [
     short: 'u',
     help: 'index matrix U: random orthonormal (Haar) or the first r coordinate axes',
   },
-  {
-    key: 'seed',
-    type: 'int',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    short: 's',
-    help: 'seed of the index matrix, the inputs and the label noise (independent sub-streams)',
-  },
+  seedParam('seed of the index matrix, the inputs and the label noise (independent sub-streams)', { short: 's' }),
 ];
 
 /** Validate a raw record (CLI flags as strings, a spec, URL state) into DataParams. */

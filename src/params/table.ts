@@ -27,6 +27,14 @@ export interface ParamDef<T = unknown> {
 }
 
 /** The CLI flag for a key: learningRate → --learning-rate. */
+/** Largest seed any command or table accepts (seeds are 31-bit so they survive every JSON and SQLite path). */
+export const MAX_SEED = 2 ** 31 - 1;
+
+/** The `seed` parameter every seeded command and table declares: an integer in [0, MAX_SEED], default 0. */
+export function seedParam(help: string, extra: Partial<ParamDef<number>> = {}): ParamDef<number> {
+  return { key: 'seed', type: 'int', default: 0, min: 0, max: MAX_SEED, help, ...extra };
+}
+
 export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

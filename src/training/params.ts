@@ -4,7 +4,7 @@
  * from it, so a range is written once and every front end rejects the same bad values.
  */
 import { InputError } from '../errors.js';
-import { type ParamDef, parseParams } from '../params/table.js';
+import { type ParamDef, parseParams, seedParam } from '../params/table.js';
 
 export const ALGORITHMS = [
   'gd',
@@ -76,15 +76,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     help: 'training algorithm (the direction each step follows)',
   },
   { key: 'width', type: 'int', default: 200, min: 1, max: 100000, short: 'm', help: 'number of hidden neurons m' },
-  {
-    key: 'seed',
-    type: 'int',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    short: 's',
-    help: 'seed of the initialization, batch sampling and label noise (independent sub-streams)',
-  },
+  seedParam('seed of the initialization, batch sampling and label noise (independent sub-streams)', { short: 's' }),
   {
     key: 'init',
     type: 'enum',

@@ -17,7 +17,7 @@ import {
 } from '../../interpolators/index.js';
 import { makeActivation } from '../../model/activations.js';
 import { activationToString, parseActivationString } from '../../model/format.js';
-import { type ParamDef, parseParam } from '../../params/table.js';
+import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
@@ -30,14 +30,7 @@ export const CONSTRUCT_PARAMS = {
   width: { key: 'width', type: 'int', default: undefined, min: 1, max: 1_000_000, help: 'network width m' } as ParamDef<
     number | undefined
   >,
-  seed: {
-    key: 'seed',
-    type: 'int',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    help: 'seed of the random directions',
-  } as ParamDef<number>,
+  seed: seedParam('seed of the random directions'),
   tol: {
     key: 'tol',
     type: 'number',

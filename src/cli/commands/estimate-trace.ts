@@ -12,7 +12,7 @@ import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measure
 import { curvatureOperator, OPERATOR_KINDS, type OperatorKind } from '../../measures/operators.js';
 import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
 import { SAMPLERS, type Sampler } from '../../measures/vec.js';
-import { type ParamDef, flagName, parseParam } from '../../params/table.js';
+import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
 import { requireFinite, requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
@@ -42,14 +42,7 @@ export const ESTIMATE_TRACE_PARAMS = {
     max: 1e5,
     help: 'independent repetitions (the reported stderr is their spread)',
   } as ParamDef<number>,
-  seed: {
-    key: 'seed',
-    type: 'int',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    help: 'base seed of the probes',
-  } as ParamDef<number>,
+  seed: seedParam('base seed of the probes'),
   sampler: {
     key: 'sampler',
     type: 'enum',

@@ -12,7 +12,7 @@ import { traceParts } from '../../flatness/trace.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
 import { InputError } from '../../errors.js';
-import { type ParamDef, parseParam } from '../../params/table.js';
+import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm } from '../../symmetry/rescale.js';
@@ -58,14 +58,7 @@ export const MEASURE_PARAMS = {
     max: 1e9,
     help: 'Monte Carlo samples for the population risk',
   } as ParamDef<number>,
-  seed: {
-    key: 'seed',
-    type: 'int',
-    default: 0,
-    min: 0,
-    max: 2 ** 31 - 1,
-    help: 'seed of the Monte Carlo samples',
-  } as ParamDef<number>,
+  seed: seedParam('seed of the Monte Carlo samples'),
 };
 
 export interface RiskReport {

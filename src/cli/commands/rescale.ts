@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { type ParamDef, parseParam } from '../../params/table.js';
+import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { balance } from '../../symmetry/invariant.js';
 import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
 import { checkOutputPath } from '../../node/safe-write.js';
@@ -23,14 +23,7 @@ const LOG_RANGE: ParamDef<number> = {
   max: 100,
   help: 'c_j = 10^u, u ~ U[−r, r]',
 };
-const SEED: ParamDef<number> = {
-  key: 'seed',
-  type: 'int',
-  default: 0,
-  min: 0,
-  max: 2 ** 31 - 1,
-  help: 'seed of the random factors',
-};
+const SEED = seedParam('seed of the random factors');
 
 /**
  * The rescaled weights must be finite, and a non-zero weight must stay non-zero: an overflow would be
