@@ -50,6 +50,14 @@ function powPos(t: number, e: number): number {
   return e === 0 ? 1 : t ** e;
 }
 
+/** The exponent p of relu-pow and abs-pow: 2 unless given, and a finite number in [1, 8]. */
+function exponentOf(s: ActivationSpec): number {
+  const p = s.p ?? 2;
+  if (!Number.isFinite(p) || p < 1 || p > 8)
+    throw new InputError(`activation ${s.name}: p must be in [1, 8] (got ${s.p})`);
+  return p;
+}
+
 export function makeActivation(spec: ActivationSpec | ActivationName): Activation {
   const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
   if (!given || typeof given !== 'object' || typeof given.name !== 'string') {
@@ -101,10 +109,7 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
         d2: () => 0,
       };
     case 'relu-pow': {
-      const p = s.p ?? 2;
-      if (!Number.isFinite(p) || p < 1 || p > 8) {
-        throw new InputError(`activation relu-pow: p must be in [1, 8] (got ${s.p})`);
-      }
+      const p = exponentOf(s);
       // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
       return {
         spec: { name: 'relu-pow', p },
@@ -118,10 +123,7 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
       };
     }
     case 'abs-pow': {
-      const p = s.p ?? 2;
-      if (!Number.isFinite(p) || p < 1 || p > 8) {
-        throw new InputError(`activation abs-pow: p must be in [1, 8] (got ${s.p})`);
-      }
+      const p = exponentOf(s);
       return {
         spec: { name: 'abs-pow', p },
         degree: p,

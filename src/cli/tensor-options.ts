@@ -26,6 +26,14 @@ export function modelReadOptions(flags: ModelReadFlags): ModelReadOptions {
   return { activation: flags.activation, keyW: flags.keyW, keyA: flags.keyA };
 }
 
+export const MODEL_FILE_HELP = 'model file (flatlab.model/1 .json, .npz or .safetensors)';
+
+/** The inputs of a command that evaluates a model on a data set: --data, --model, then the tensor-file flags. */
+export function addModelOnDataOptions(cmd: Command, dataHelp: string): Command {
+  cmd.requiredOption('--data <file>', dataHelp).requiredOption('--model <file>', MODEL_FILE_HELP);
+  return addModelReadOptions(addLabelsOption(cmd));
+}
+
 export function addLabelsOption(cmd: Command): Command {
   return cmd.option('--labels <file>', 'labels y (n) as .npy, when --data is an inputs .npy x (n × d)');
 }

@@ -132,6 +132,12 @@ export function chart(o: ChartOptions): VegaLiteSpec {
   return { ...base, ...body };
 }
 
+/** A chart of `summarize` rows: their mean on a log y axis, with min–max error bars. */
+export function meanChart(o: Omit<ChartOptions, 'y' | 'errorBars'> & { yTitle: string }): VegaLiteSpec {
+  const { yTitle, ...rest } = o;
+  return chart({ ...rest, y: { field: 'mean', title: yTitle, log: true }, errorBars: { lo: 'min', hi: 'max' } });
+}
+
 /** Group rows and summarize a value: mean, min, max, mean ± s.e., count. */
 export function summarize<T>(
   rows: readonly T[],

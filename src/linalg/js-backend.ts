@@ -7,7 +7,7 @@
  */
 import { activationFromKernel } from '../activations/registry.js';
 import type { ActKernel, Backend } from './backend.js';
-import { wasmGemmAvailable, wasmGemmRowsRows } from './wasm-gemm.js';
+import { type RowsRowsGemm, wasmGemmAvailable, wasmGemmRowsRows } from './wasm-gemm.js';
 
 let kernel: 'wasm' | 'ts' = 'wasm';
 
@@ -48,16 +48,16 @@ function transposeInto(src: Float64Array, rows: number, cols: number, out: Float
   }
 }
 
-/** C (m×n) += alpha · P Qᵀ with P m×k and Q n×k, both row-major (rows contiguous in k). */
-function gemmRowsRows(
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  P: Float64Array,
-  Q: Float64Array,
-  C: Float64Array,
-): void {
+/** C[o … o+3] += alpha · (c0, c1, c2, c3): one row of the 4×4 register tile, written back. */
+function addScaled4(C: Float64Array, o: number, alpha: number, c0: number, c1: number, c2: number, c3: number): void {
+  C[o] += alpha * c0;
+  C[o + 1] += alpha * c1;
+  C[o + 2] += alpha * c2;
+  C[o + 3] += alpha * c3;
+}
+
+/** The TypeScript RowsRowsGemm: the reference the WebAssembly kernel matches bit for bit. */
+const gemmRowsRows: RowsRowsGemm<void> = (m, n, k, alpha, P, Q, C) => {
   if (alpha === 0 || k === 0) return;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const p1 = Math.min(k, p0 + KC);
@@ -82,8 +82,8 @@ function gemmRowsRows(
             c10 = 0,
             c11 = 0,
             c12 = 0,
-            c13 = 0;
-          let c20 = 0,
+            c13 = 0,
+            c20 = 0,
             c21 = 0,
             c22 = 0,
             c23 = 0,
@@ -117,26 +117,11 @@ function gemmRowsRows(
             c32 += x3 * y2;
             c33 += x3 * y3;
           }
-          let o = i * n + j;
-          C[o] += alpha * c00;
-          C[o + 1] += alpha * c01;
-          C[o + 2] += alpha * c02;
-          C[o + 3] += alpha * c03;
-          o += n;
-          C[o] += alpha * c10;
-          C[o + 1] += alpha * c11;
-          C[o + 2] += alpha * c12;
-          C[o + 3] += alpha * c13;
-          o += n;
-          C[o] += alpha * c20;
-          C[o + 1] += alpha * c21;
-          C[o + 2] += alpha * c22;
-          C[o + 3] += alpha * c23;
-          o += n;
-          C[o] += alpha * c30;
-          C[o + 1] += alpha * c31;
-          C[o + 2] += alpha * c32;
-          C[o + 3] += alpha * c33;
+          const o = i * n + j;
+          addScaled4(C, o, alpha, c00, c01, c02, c03);
+          addScaled4(C, o + n, alpha, c10, c11, c12, c13);
+          addScaled4(C, o + 2 * n, alpha, c20, c21, c22, c23);
+          addScaled4(C, o + 3 * n, alpha, c30, c31, c32, c33);
         }
         for (; j < j1; j++) {
           const b0 = j * k;
@@ -168,20 +153,9 @@ function gemmRowsRows(
       }
     }
   }
-}
+};
 
-function gemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  A: Float64Array,
-  B: Float64Array,
-  beta: number,
-  C: Float64Array,
-): void {
+const gemm: Backend['gemm'] = (transA, transB, m, n, k, alpha, A, B, beta, C) => {
   let P: Float64Array = A;
   let Q: Float64Array = B;
   if (transA) {
@@ -205,7 +179,7 @@ function gemm(
   }
   if (kernel === 'wasm' && wasmGemmRowsRows(m, n, k, alpha, P, Q, C)) return;
   gemmRowsRows(m, n, k, alpha, P, Q, C);
-}
+};
 
 export const jsBackend: Backend = {
   name: 'js',

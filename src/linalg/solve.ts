@@ -452,18 +452,21 @@ function transpose(A: Float64Array, rows: number, cols: number): Float64Array {
   return T;
 }
 
-/**
- * Least squares (rows ≥ cols): x minimizing ‖A x − b‖₂, or, for rows < cols, the minimum-norm x with
- * A x = b (QR of Aᵀ; x lies in the row space of A). A must have full rank (refused otherwise, with the
- * condition estimate). A is rows×cols row-major.
- */
-export function solveLeastSquares(
+/** A solver of A x = b for a rows×cols row-major A, returning x with A's estimated condition number. */
+export type RectangularSolver = (
   A: Float64Array,
   rows: number,
   cols: number,
   b: Float64Array,
   opts?: SolveOptions,
-): { x: Float64Array; cond: number } {
+) => { x: Float64Array; cond: number };
+
+/**
+ * Least squares (rows ≥ cols): x minimizing ‖A x − b‖₂, or, for rows < cols, the minimum-norm x with
+ * A x = b (QR of Aᵀ; x lies in the row space of A). A must have full rank (refused otherwise, with the
+ * condition estimate). A is rows×cols row-major.
+ */
+export const solveLeastSquares: RectangularSolver = (A, rows, cols, b, opts) => {
   if (b.length !== rows) throw new Error(`solveLeastSquares: right-hand side has length ${b.length}, expected ${rows}`);
   if (rows >= cols) {
     const f = qrFactor(A, rows, cols);
@@ -475,16 +478,10 @@ export function solveLeastSquares(
     return { x, cond: f.cond };
   }
   return solveMinNorm(A, rows, cols, b, opts);
-}
+};
 
 /** Minimum-norm solution of the under-determined system A x = b (A rows×cols, rows ≤ cols, full row rank). */
-export function solveMinNorm(
-  A: Float64Array,
-  rows: number,
-  cols: number,
-  b: Float64Array,
-  opts?: SolveOptions,
-): { x: Float64Array; cond: number } {
+export const solveMinNorm: RectangularSolver = (A, rows, cols, b, opts) => {
   if (rows > cols) throw new Error(`solveMinNorm: needs rows ≤ cols (got ${rows}×${cols})`);
   if (A.length !== rows * cols) throw new Error(`solveMinNorm: expected ${rows}×${cols} entries, got ${A.length}`);
   if (b.length !== rows) throw new Error(`solveMinNorm: right-hand side has length ${b.length}, expected ${rows}`);
@@ -497,7 +494,7 @@ export function solveMinNorm(
   x.set(z);
   applyQ(f, x, false);
   return { x, cond: f.cond };
-}
+};
 
 // ───────────────────────────── Cholesky ─────────────────────────────
 

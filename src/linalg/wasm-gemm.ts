@@ -158,12 +158,8 @@ function memory(w: Wasm, doubles: number): Float64Array {
   return w.f64;
 }
 
-/**
- * C (m×n) += alpha · P Qᵀ with P m×k and Q n×k row-major — the contract of the TypeScript
- * gemmRowsRows, with the same per-KC-slice order of additions. Returns false (nothing done) where
- * WebAssembly SIMD is unavailable.
- */
-export function wasmGemmRowsRows(
+/** The portable GEMM's core: C (m×n) += alpha · P Qᵀ with P m×k and Q n×k row-major (rows contiguous in k). */
+export type RowsRowsGemm<R> = (
   m: number,
   n: number,
   k: number,
@@ -171,7 +167,13 @@ export function wasmGemmRowsRows(
   P: Float64Array,
   Q: Float64Array,
   C: Float64Array,
-): boolean {
+) => R;
+
+/**
+ * The RowsRowsGemm of the TypeScript gemmRowsRows, with the same per-KC-slice order of additions.
+ * Returns false (nothing done) where WebAssembly SIMD is unavailable.
+ */
+export const wasmGemmRowsRows: RowsRowsGemm<boolean> = (m, n, k, alpha, P, Q, C) => {
   const w = instance();
   if (!w) return false;
   if (alpha === 0 || k === 0 || m === 0 || n === 0) return true;
@@ -211,4 +213,4 @@ export function wasmGemmRowsRows(
     }
   }
   return true;
-}
+};

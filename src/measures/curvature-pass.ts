@@ -15,7 +15,7 @@
  * Summing over k recovers B_j and C_j of the trace (q_i = Σ_k x_ik²).
  */
 import type { Dataset } from '../data/dataset.js';
-import { getBackend } from '../linalg/backend.js';
+import { type ActKernel, getBackend } from '../linalg/backend.js';
 import { InputError } from '../errors.js';
 import { blockRows, type Network } from '../model/network.js';
 
@@ -27,6 +27,23 @@ function checkShapes(net: Network, data: Dataset): void {
       `dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`,
     );
   }
+}
+
+/** A block's network outputs f_i and σ′(Z), σ″(Z): what the residual terms r_i σ′, r_i σ″ are made of. */
+function outputsAndCurvature(
+  act: ActKernel,
+  Z: Float64Array,
+  rows: number,
+  m: number,
+  a: Float64Array,
+  f: Float64Array,
+  S1: Float64Array,
+  S2: Float64Array,
+): void {
+  const be = getBackend();
+  be.forwardRows(act, Z, rows, m, a, f);
+  be.activate(act, Z, rows * m, 1, S1);
+  be.activate(act, Z, rows * m, 2, S2);
 }
 
 /** (Gv or Rv) for v = (va, vW); returns the two blocks, normalized by 1/n. */
@@ -61,9 +78,7 @@ export function curvatureProduct(
     } else if (S1 && S2) {
       // Residuals of this block, then the r-terms of the HVP:
       // ha_j += Σ_i r_i σ′ t_ij;  T_ij ← r_i (va_j σ′ + a_j σ″ t_ij)  (W-part = Tᵀ X).
-      be.forwardRows(act, Z, rows, m, a, u);
-      be.activate(act, Z, rows * m, 1, S1);
-      be.activate(act, Z, rows * m, 2, S2);
+      outputsAndCurvature(act, Z, rows, m, a, u, S1, S2);
       for (let i = 0; i < rows; i++) {
         const ri = u[i] - y[i0 + i];
         const o = i * m;
@@ -111,10 +126,8 @@ export function curvatureDiagonals(net: Network, data: Dataset): CurvatureDiagon
     const Xb = X.subarray(i0 * d, (i0 + rows) * d);
     for (let k = 0; k < rows * d; k++) X2[k] = Xb[k] * Xb[k];
     be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
-    be.forwardRows(act, Z, rows, m, a, f);
+    outputsAndCurvature(act, Z, rows, m, a, f, S1, S2);
     be.activate(act, Z, rows * m, 0, F0);
-    be.activate(act, Z, rows * m, 1, S1);
-    be.activate(act, Z, rows * m, 2, S2);
     for (let i = 0; i < rows; i++) {
       const ri = f[i] - y[i0 + i];
       const o = i * m;

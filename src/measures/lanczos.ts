@@ -21,16 +21,20 @@ import {
   scale,
 } from './vec.js';
 
-export interface PowerResult {
-  readonly method: 'power';
+/** What every Krylov run of this file reports besides its result: the method, its products and its seed. */
+export interface KrylovRun<M extends string> {
+  readonly method: M;
+  readonly matvecs: number;
+  readonly seed: number;
+}
+
+export interface PowerResult extends KrylovRun<'power'> {
   /** Rayleigh quotient of the final iterate (the eigenvalue of largest magnitude). */
   readonly eigenvalue: number;
   readonly vector: Float64Array;
   /** ‖A v − λ v‖ for the final unit iterate v. */
   readonly residual: number;
   readonly converged: boolean;
-  readonly matvecs: number;
-  readonly seed: number;
 }
 
 /** Power iteration: stops when ‖Av − λv‖ ≤ tol·|λ| or after `budget` products. */
@@ -90,8 +94,7 @@ export interface LanczosOptions {
   vectors?: boolean;
 }
 
-export interface LanczosResult {
-  readonly method: 'lanczos';
+export interface LanczosResult extends KrylovRun<'lanczos'> {
   /** The k wanted Ritz values, most wanted first (descending for "largest"). */
   readonly values: readonly number[];
   /** Ritz residual norms ‖A y_i − θ_i y_i‖ (= β_j |s_{j,i}|). */
@@ -99,10 +102,8 @@ export interface LanczosResult {
   readonly converged: readonly boolean[];
   readonly allConverged: boolean;
   readonly iterations: number;
-  readonly matvecs: number;
   /** Number of restarts after an invariant subspace was exhausted (low-rank operators). */
   readonly restarts: number;
-  readonly seed: number;
   readonly vectors?: readonly Float64Array[];
 }
 
@@ -219,8 +220,7 @@ export interface SlqOptions {
   gridPoints?: number;
 }
 
-export interface SlqResult {
-  readonly method: 'slq';
+export interface SlqResult extends KrylovRun<'slq'> {
   /** Per probe: Ritz values (quadrature nodes) and weights τ² (each probe's weights sum to 1). */
   readonly nodes: readonly Float64Array[];
   readonly weights: readonly Float64Array[];
@@ -231,8 +231,6 @@ export interface SlqResult {
   /** Tr A ≈ mean over probes of ‖v‖² Σ τ² θ (= vᵀAv, exact quadrature of degree ≤ 2·steps − 1). */
   readonly traceEstimate: number;
   readonly traceStderr: number;
-  readonly matvecs: number;
-  readonly seed: number;
 }
 
 /** Stochastic Lanczos quadrature: spectral density estimate of a symmetric operator. */

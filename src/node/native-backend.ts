@@ -14,60 +14,23 @@ import type { ActKernel, Backend } from '../linalg/backend.js';
 /** C ← alpha op(A) op(B) + beta C, row-major: the same call as Backend.gemm. */
 type GemmFn = Backend['gemm'];
 
-/** The addon's exports (native/src/addon.cc); activation passed as (code, param). */
-interface Addon {
+/** The Backend's fused kernels: each takes the activation first. */
+type KernelName = 'forwardRows' | 'gradPass' | 'traceSums' | 'hvpPass' | 'activate';
+
+/** A fused kernel as the addon exports it: the Backend's signature with the activation passed as (code, param). */
+type AddonKernel<F> = F extends (act: ActKernel, ...rest: infer R) => void
+  ? (code: number, param: number, ...rest: R) => void
+  : never;
+
+/** The addon's exports (native/src/addon.cc). */
+type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
   gemm: GemmFn;
   /** gemm on the built-in GEMM whatever the build (the agreement tests compare it with OpenBLAS). */
   builtinGemm: GemmFn;
-  forwardRows(
-    code: number,
-    param: number,
-    Z: Float64Array,
-    rows: number,
-    m: number,
-    a: Float64Array,
-    f: Float64Array,
-  ): void;
-  gradPass(
-    code: number,
-    param: number,
-    Z: Float64Array,
-    rows: number,
-    m: number,
-    a: Float64Array,
-    r: Float64Array,
-    ga: Float64Array,
-  ): void;
-  traceSums(
-    code: number,
-    param: number,
-    Z: Float64Array,
-    rows: number,
-    m: number,
-    r: Float64Array | null,
-    q: Float64Array,
-    A: Float64Array,
-    B: Float64Array,
-    C: Float64Array,
-  ): void;
-  hvpPass(
-    code: number,
-    param: number,
-    Z: Float64Array,
-    T: Float64Array,
-    rows: number,
-    m: number,
-    a: Float64Array,
-    va: Float64Array,
-    r: Float64Array,
-    u: Float64Array,
-    ha: Float64Array,
-  ): void;
-  activate(code: number, param: number, Z: Float64Array, len: number, order: number, out: Float64Array): void;
   threads(): number;
   setThreads(n: number): void;
   config(): NativeConfig;
-}
+};
 
 /** How the loaded addon multiplies matrices: `gemm` is the GEMM in use, `config`/`core` describe it. */
 export interface NativeConfig {

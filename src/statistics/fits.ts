@@ -27,19 +27,9 @@ export interface LinearFit {
   r2: number;
 }
 
-/** Ordinary least squares y = intercept + slope·x. */
-export function linearFit(x: readonly number[], y: readonly number[]): LinearFit {
+/** The means of paired samples and their centred sums of squares and cross-products. */
+function centredSums(x: readonly number[], y: readonly number[]) {
   const n = x.length;
-  if (n !== y.length) throw new Error('linearFit: x and y differ in length');
-  if (n < 2)
-    return {
-      slope: Number.NaN,
-      intercept: Number.NaN,
-      slopeStderr: Number.NaN,
-      ci: [Number.NaN, Number.NaN],
-      n,
-      r2: Number.NaN,
-    };
   const mx = x.reduce((s, v) => s + v, 0) / n;
   const my = y.reduce((s, v) => s + v, 0) / n;
   let sxx = 0;
@@ -50,6 +40,15 @@ export function linearFit(x: readonly number[], y: readonly number[]): LinearFit
     sxy += (x[i] - mx) * (y[i] - my);
     syy += (y[i] - my) ** 2;
   }
+  return { mx, my, sxx, sxy, syy };
+}
+
+/** Ordinary least squares y = intercept + slope·x. */
+export function linearFit(x: readonly number[], y: readonly number[]): LinearFit {
+  const n = x.length;
+  if (n !== y.length) throw new Error('linearFit: x and y differ in length');
+  // n < 2 needs no branch: sxx = syy = 0 (or NaN), so every statistic below comes out NaN.
+  const { mx, my, sxx, sxy, syy } = centredSums(x, y);
   const slope = sxx > 0 ? sxy / sxx : Number.NaN;
   const intercept = my - slope * mx;
   let sse = 0;
@@ -93,17 +92,7 @@ export function ranks(v: readonly number[]): number[] {
 }
 
 function pearson(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((s, v) => s + v, 0) / n;
-  const my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-  }
+  const { sxx, sxy, syy } = centredSums(x, y);
   return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
 }
 

@@ -89,6 +89,18 @@ export interface GroupedKendall {
   skippedGroups: number;
 }
 
+/** The league's per-model lists (measure, risk and the models' keys or labels) have one entry per model. */
+function checkOnePerModel(
+  fn: string,
+  measure: readonly number[],
+  risk: readonly number[],
+  perModel: readonly unknown[],
+  name: string,
+): void {
+  if (measure.length !== risk.length || measure.length !== perModel.length)
+    throw new Error(`${fn}: measure, risk and ${name} differ in length`);
+}
+
 /**
  * Mean within-group τ: models with the same key form a group. A group with one model, or whose τ is
  * undefined because the measure or the risk is constant on it, carries no ranking information and is
@@ -99,8 +111,7 @@ export function meanTauWithinGroups(
   risk: readonly number[],
   keys: readonly string[],
 ): GroupedKendall {
-  if (measure.length !== risk.length || measure.length !== keys.length)
-    throw new Error('meanTauWithinGroups: measure, risk and keys differ in length');
+  checkOnePerModel('meanTauWithinGroups', measure, risk, keys, 'keys');
   const groups = new Map<string, number[]>();
   keys.forEach((k, i) => {
     const g = groups.get(k);
@@ -157,8 +168,7 @@ export function granulatedKendall(
   labels: readonly Labels[],
   axes: readonly string[],
 ): GranulatedKendall {
-  if (measure.length !== risk.length || measure.length !== labels.length)
-    throw new Error('granulatedKendall: measure, risk and labels differ in length');
+  checkOnePerModel('granulatedKendall', measure, risk, labels, 'labels');
   const keys = [...new Set(labels.flatMap((l) => Object.keys(l)))].sort();
   const out: PsiAxis[] = axes.map((axis) => {
     const others = keys.filter((k) => k !== axis);

@@ -30,6 +30,11 @@ export const storedNumber = z
   .nullable()
   .transform((v) => v ?? Number.NaN);
 
+/** A metric shape of stored numbers, one per name, in the order given (the table's column order). */
+export function storedNumbers<const K extends string>(names: readonly K[]): { [P in K]: typeof storedNumber } {
+  return Object.fromEntries(names.map((k) => [k, storedNumber])) as { [P in K]: typeof storedNumber };
+}
+
 export interface Table {
   columns: string[];
   rows: (string | number | boolean | null)[][];

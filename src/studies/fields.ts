@@ -197,6 +197,24 @@ export const TARGET_FIELD_DEFAULTS = {
   index: undefined,
 } as const;
 
+/**
+ * The student–teacher problem the study types start from, each overriding what it is about: d = 10,
+ * n = 50 samples, a width-20 ReLU student, the ReLU teacher (no target fields), no label noise.
+ * Overrides keep a field's place, so the field order (listed in a spec error) is the same for all.
+ */
+export const PROBLEM_DEFAULTS = {
+  ...TARGET_FIELD_DEFAULTS,
+  d: 10,
+  n: 50,
+  m: 20,
+  activation: 'relu',
+  target: 'relu',
+  noise: 0,
+} as const;
+
+/** How long a learned interpolator trains: at most 1000 steps, stopping once the train loss is ≤ 1e-8. */
+export const LEARNED_BUDGET_DEFAULTS = { steps: 1000, tol: 1e-8 } as const;
+
 /** The activation spec of a study's `activation` field: an old alias first, else the CLI syntax. */
 export function activationSpec(name: StudyActivation, where = 'activation'): ActivationSpec {
   const aliases = STUDY_ACTIVATIONS as Record<string, { spec: ActivationSpec }>;

@@ -3,7 +3,7 @@
  * docs/math.md#interpolators (§5) or a learned one) on the trial's data and measure it.
  */
 import type { Network } from '../model/network.js';
-import { TARGET_FIELD_DEFAULTS } from './fields.js';
+import { LEARNED_BUDGET_DEFAULTS, TARGET_FIELD_DEFAULTS } from './fields.js';
 import { buildInterpolator, type CommonParams, studyActivation, type StudyDataset, studyData } from './common.js';
 import { type InterpolatorMetrics, measureInterpolator } from './measure.js';
 
@@ -18,8 +18,7 @@ export const INTERPOLATOR_DEFAULTS = {
   target: 'relu',
   noise: 0,
   initScale: 0.1,
-  steps: 1000,
-  tol: 1e-8,
+  ...LEARNED_BUDGET_DEFAULTS,
 } as const;
 
 export interface InterpolatorParams extends CommonParams {

@@ -23,13 +23,12 @@ export function textProgress(
 ): Progress {
   const clock = opts.clock ?? Date.now;
   const interval = opts.intervalMs ?? 5000;
-  let total = 0;
-  let skipped = 0;
-  let done = 0;
-  let failed = 0;
+  /** Trials in the sweep, resumed from the store, finished (resumed included), failed. */
+  const tally = { total: 0, skipped: 0, done: 0, failed: 0 };
   let t0 = 0;
   let lastWrite = 0;
   const line = (label: string): string => {
+    const { total, skipped, done, failed } = tally;
     const elapsed = (clock() - t0) / 1000;
     const ran = done - skipped;
     const rate = elapsed > 0 ? ran / elapsed : 0;
@@ -39,19 +38,17 @@ export function textProgress(
   };
   return {
     start(t, already) {
-      total = t;
-      skipped = already;
-      done = already;
+      Object.assign(tally, { total: t, skipped: already, done: already });
       t0 = clock();
       write(`${line('')}\n`);
       lastWrite = t0;
     },
     tick(label, isFailed) {
-      done++;
-      if (isFailed) failed++;
+      tally.done++;
+      if (isFailed) tally.failed++;
       const now = clock();
       if (opts.tty) write(`\r\x1b[2K${line(label)}`);
-      else if (now - lastWrite >= interval || done === total) {
+      else if (now - lastWrite >= interval || tally.done === tally.total) {
         write(`${line(label)}\n`);
         lastWrite = now;
       }

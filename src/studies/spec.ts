@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { MAX_SEED } from '../params/table.js';
 import { checkSpecCost } from './cost.js';
 import { FIELDS, type FieldName } from './fields.js';
 import type { RegisteredStudy } from './definition.js';
@@ -57,18 +58,13 @@ function gridSchema(type: RegisteredStudy) {
   return strict(shape);
 }
 
+/** A trial's seed, in a spec and in a sweep job: an integer in [0, MAX_SEED]. */
+export const seedSchema = z.number().int().min(0).max(MAX_SEED);
+
 function specSchema(type: RegisteredStudy) {
   const grid = gridSchema(type);
   const scale = strict({
-    seeds: z
-      .array(
-        z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31 - 1),
-      )
-      .min(1, { error: 'empty seed list (give at least one seed)' }),
+    seeds: z.array(seedSchema).min(1, { error: 'empty seed list (give at least one seed)' }),
     grid: grid.optional(),
   });
   return strict({

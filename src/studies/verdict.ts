@@ -4,6 +4,8 @@
  * verdict lines. Each study's own decision rule lives in src/studies/<type>/verdict.ts.
  */
 
+import { formatNumber, type NumberFormat } from '../format.js';
+
 export type VerdictStatus = 'holds' | 'does not hold' | 'inconclusive';
 
 export interface Verdict {
@@ -30,12 +32,9 @@ export const THRESHOLDS = {
   algFlattestSlack: 1.1,
 } as const;
 
-export const f2 = (x: number): string =>
-  Number.isFinite(x)
-    ? Math.abs(x) >= 100 || (Math.abs(x) < 0.01 && x !== 0)
-      ? x.toExponential(1)
-      : x.toFixed(2)
-    : 'n/a';
+/** A verdict's number: two decimals in [0.01, 100), one exponent digit outside, "n/a" where it is not finite. */
+const VERDICT_NUMBER: NumberFormat = { decimals: 2, expDigits: 1, fixedRange: [0.01, 100] };
+export const f2 = (x: number): string => formatNumber(Number.isFinite(x) ? x : null, VERDICT_NUMBER);
 export const sp = (label: string): string => (label ? ` ${label}` : '');
 export const ci = (c: [number, number]): string => `95% CI [${f2(c[0])}, ${f2(c[1])}]`;
 

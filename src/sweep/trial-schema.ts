@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { STUDY_TYPE_NAMES } from '../studies/registry.js';
+import { seedSchema } from '../studies/spec.js';
 import { PROBE_STUDY } from './probe-study.js';
 
 /** Study types a job may name: own names only, so "constructor" or "__proto__" never match. */
@@ -17,11 +18,7 @@ export const TRIAL_SCHEMA = z.strictObject({
   key: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'must be 1–128 letters, digits, "_" or "-"' }),
   study: z.string().refine((s) => STUDIES.has(s), { error: `must be one of ${[...STUDIES].join(', ')}` }),
   params: z.record(z.string(), z.unknown()),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
+  seed: seedSchema,
   /** The study module's computation version (part of the key). */
   studyVersion: z.number().int().min(0).max(1e6).optional(),
 });

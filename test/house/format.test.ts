@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../../src/format.js';
+import { f2 } from '../../src/studies/verdict.js';
 
 describe('formatNumber', () => {
   it('defaults (CLI measure and estimate-trace): 6 significant digits in [1e-3, 1e6), else 4 exponent digits', () => {
@@ -45,5 +46,21 @@ describe('formatNumber', () => {
     expect(train(1.23456)).toBe('1.235e+0');
     expect(train(1e-12)).toBe('1.000e-12');
     expect(train(null)).toBe('–');
+  });
+
+  it('verdict style (f2): two decimals in [0.01, 100) and for 0, one exponent digit outside, n/a when not finite', () => {
+    const cases: [number, string][] = [
+      [0, '0.00'],
+      [1.005, '1.00'],
+      [-1.23456, '-1.23'],
+      [0.01, '0.01'],
+      [0.00999, '1.0e-2'],
+      [99.994, '99.99'],
+      [100, '1.0e+2'],
+      [-2500, '-2.5e+3'],
+      [Number.NaN, 'n/a'],
+      [Number.NEGATIVE_INFINITY, 'n/a'],
+    ];
+    for (const [x, s] of cases) expect(f2(x)).toBe(s);
   });
 });

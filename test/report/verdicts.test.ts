@@ -35,6 +35,18 @@ describe('statistics', () => {
     expect(powerLawFit([10, 100, 1000], [3, 30, 300]).slope).toBeCloseTo(1, 12);
   });
 
+  it('a fit of fewer than two points has every statistic NaN and keeps its n', () => {
+    for (const [x, y] of [
+      [[], []],
+      [[1], [2]],
+    ] as [number[], number[]][]) {
+      const f = linearFit(x, y);
+      expect(f.n).toBe(x.length);
+      for (const v of [f.slope, f.intercept, f.slopeStderr, f.ci[0], f.ci[1], f.r2]) expect(v).toBeNaN();
+      expect(Object.keys(f)).toEqual(['slope', 'intercept', 'slopeStderr', 'ci', 'n', 'r2']);
+    }
+  });
+
   it('t quantiles match tables', () => {
     expect(tQuantile975(1)).toBeCloseTo(12.706, 3);
     expect(tQuantile975(10)).toBeCloseTo(2.228, 3);

@@ -4,6 +4,7 @@
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { MAX_SEED } from '../../src/params/table.js';
 import type { SymmetryView } from './lab.js';
 import type { FromWorker, HistoryPoint, InterpolatorResult, ToWorker } from './protocol.js';
 import { QUANTITIES, tip } from './quantities.js';
@@ -251,7 +252,7 @@ function App() {
           type="button"
           data-testid="btn-reseed"
           title="next seed (s + 1): new data, initialization and batches"
-          onClick={() => change('seed', Math.min((state.seed as number) + 1, 2 ** 31 - 1))}
+          onClick={() => change('seed', Math.min((state.seed as number) + 1, MAX_SEED))}
         >
           ⚄ new seed
         </button>

@@ -12,6 +12,7 @@ import { flagName } from '../../params/table.js';
 import { requireFinite, requireFiniteArray } from '../finite.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../dataset-file.js';
+import { addParamOptions } from '../param-options.js';
 
 function describeData(data: Dataset, out: string | null): Record<string, unknown> {
   const mo = data.target ? targetMoments(data.target) : null;
@@ -46,16 +47,7 @@ export function register(program: Command): void {
     .description(
       'generate a Gaussian multi-index data set y = f*(x) + σ_ε ε (or import a CSV table) and write it as JSON',
     );
-  for (const def of DATA_PARAMS) {
-    const range =
-      def.type === 'enum'
-        ? ` (${def.choices?.join(' | ')})`
-        : def.min !== undefined
-          ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})`
-          : '';
-    const dflt = def.default === '' ? '' : `; default ${String(def.default)}`;
-    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}${dflt}`);
-  }
+  addParamOptions(cmd, DATA_PARAMS);
   cmd
     .option(
       '--from-csv <file>',

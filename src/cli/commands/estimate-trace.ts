@@ -16,7 +16,8 @@ import { type ParamDef, flagName, parseParam, seedParam } from '../../params/tab
 import { requireFinite, requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
-import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
+import { addParamOptions } from '../param-options.js';
+import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 
 export const ESTIMATE_TRACE_PARAMS = {
   method: {
@@ -93,14 +94,9 @@ export function register(program: Command): void {
     .command('estimate-trace')
     .description(
       'Hutchinson / Hutch++ estimates of the Hessian trace with standard errors, beside the exact value, and error-vs-budget data',
-    )
-    .requiredOption('--data <file>', 'data set file (flatlab.dataset/1)')
-    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)');
-  addModelReadOptions(addLabelsOption(cmd));
-  for (const def of Object.values(ESTIMATE_TRACE_PARAMS) as ParamDef[]) {
-    const range = def.type === 'enum' ? ` (${def.choices?.join(' | ')})` : ` (${def.min}–${def.max})`;
-    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; default ${String(def.default)}`);
-  }
+    );
+  addModelOnDataOptions(cmd, 'data set file (flatlab.dataset/1)');
+  addParamOptions(cmd, Object.values(ESTIMATE_TRACE_PARAMS) as ParamDef[]);
   cmd
     .option('--no-convergence', 'skip the error-vs-budget runs (budgets 4, 8, 16, … up to --budget, both methods)')
     .option('--json', 'print one JSON object')

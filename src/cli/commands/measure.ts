@@ -20,7 +20,7 @@ import { VERSION } from '../../version.js';
 import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
-import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
+import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 import { formatInvarianceReport, measureRows } from '../../measures/format.js';
 import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
@@ -160,13 +160,8 @@ export function register(program: Command): Command {
     .command('measure')
     .description(
       'exact Hessian trace (with Gauss–Newton and residual parts), invariant flatness F*, path norm, train loss and population risk of a model',
-    )
-    .requiredOption(
-      '--data <file>',
-      'data set file (flatlab.dataset/1 .json, or .npz with x, y, or x .npy with --labels)',
-    )
-    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)');
-  addModelReadOptions(addLabelsOption(cmd));
+    );
+  addModelOnDataOptions(cmd, 'data set file (flatlab.dataset/1 .json, or .npz with x, y, or x .npy with --labels)');
   return cmd
     .option('--json', 'print the report as one JSON object')
     .option(

@@ -13,7 +13,13 @@ import type { Network } from '../../model/network.js';
 import { requireFiniteArray } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
-import { addLabelsOption, addModelReadOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
+import {
+  addLabelsOption,
+  addModelReadOptions,
+  MODEL_FILE_HELP,
+  type ModelReadFlags,
+  modelReadOptions,
+} from '../tensor-options.js';
 
 const LOG_RANGE: ParamDef<number> = {
   key: 'randomLogRange',
@@ -57,7 +63,7 @@ export function register(program: Command): void {
     .description(
       'apply the rescaling symmetry (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j): same function, same F*, different raw trace',
     )
-    .requiredOption('--model <file>', 'model file (flatlab.model/1 .json, .npz or .safetensors)')
+    .requiredOption('--model <file>', MODEL_FILE_HELP)
     .requiredOption('--out <file>', 'rescaled model file to write (.json, .npz or .safetensors)');
   addModelReadOptions(addLabelsOption(cmd));
   cmd

@@ -14,7 +14,6 @@ import { getBackend } from '../../linalg/backend.js';
 import { makeActivation } from '../../model/activations.js';
 import { parseActivationString } from '../../model/format.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
-import { flagName } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
 import {
   type Checkpoint,
@@ -37,6 +36,7 @@ import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
 import { addLabelsOption } from '../tensor-options.js';
+import { addParamOptions } from '../param-options.js';
 
 interface TrainFlags {
   data?: string;
@@ -80,16 +80,9 @@ export function register(program: Command): void {
     )
     .option('--quiet', 'no progress bar');
   addLabelsOption(cmd);
-  for (const def of TRAIN_PARAMS) {
-    const range =
-      def.type === 'enum'
-        ? ` (${def.choices?.join(' | ')})`
-        : def.min !== undefined
-          ? ` (${def.min}${def.max !== undefined ? `–${def.max}` : '+'})`
-          : '';
-    const dflt = PER_ALGO_KEYS.has(def.key) ? 'default: per algorithm, see below' : `default ${String(def.default)}`;
-    cmd.option(`${flagName(def.key)} <value>`, `${def.help}${range}; ${dflt}`);
-  }
+  addParamOptions(cmd, TRAIN_PARAMS, (def) =>
+    PER_ALGO_KEYS.has(def.key) ? '; default: per algorithm, see below' : `; default ${String(def.default)}`,
+  );
   cmd.addHelpText('after', `\n${describeAlgoDefaults()}`);
   cmd.action((flags: TrainFlags) => run(flags));
 }

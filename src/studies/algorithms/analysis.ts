@@ -1,6 +1,6 @@
 /** The algorithm comparison's report section: F*, risk and steps per algorithm, one verdict per student. */
 import type { z } from 'zod';
-import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
+import { type Figure, meanChart, summarize } from '../../figures/vega-lite.js';
 import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { overall } from '../verdict.js';
@@ -18,35 +18,29 @@ export function analyseAlgorithms(rows: Row[]): Analysis {
   );
   const risk = summarize(rows, keys, (r) => Math.max(r.metrics.risk / r.metrics.varY, 1e-12));
   const steps = summarize(rows, keys, (r) => r.metrics.steps);
+  // One point per algorithm and student: the mean over seeds, bars min–max.
+  const byAlgorithm = (title: string, data: typeof fs, yTitle: string) =>
+    meanChart({
+      title,
+      data,
+      mark: 'point',
+      x: { field: 'algorithm', title: 'algorithm', type: 'nominal' },
+      yTitle,
+      color: { field: 'k', title: 'activation' },
+    });
   const figures: Figure[] = [
     {
       id: 'alg-fstar',
       title: 'F* of each algorithm',
       caption:
         'Invariant flatness of the interpolator each algorithm reaches (interpolating runs only; mean over seeds, bars min–max).',
-      spec: chart({
-        title: 'F* by algorithm',
-        data: fs,
-        mark: 'point',
-        x: { field: 'algorithm', title: 'algorithm', type: 'nominal' },
-        y: { field: 'mean', title: 'F*', log: true },
-        color: { field: 'k', title: 'activation' },
-        errorBars: { lo: 'min', hi: 'max' },
-      }),
+      spec: byAlgorithm('F* by algorithm', fs, 'F*'),
     },
     {
       id: 'alg-risk',
       title: 'Risk of each algorithm',
       caption: 'Population risk relative to Var(y) (mean over seeds, bars min–max; floored at 1e-12).',
-      spec: chart({
-        title: 'risk by algorithm',
-        data: risk,
-        mark: 'point',
-        x: { field: 'algorithm', title: 'algorithm', type: 'nominal' },
-        y: { field: 'mean', title: 'risk / Var(y)', log: true },
-        color: { field: 'k', title: 'activation' },
-        errorBars: { lo: 'min', hi: 'max' },
-      }),
+      spec: byAlgorithm('risk by algorithm', risk, 'risk / Var(y)'),
     },
   ];
   const verdicts = distinct(rows.map((r) => r.params.activation)).map((act) =>

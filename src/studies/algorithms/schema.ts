@@ -1,21 +1,15 @@
 /** The algorithm comparison's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { TARGET_FIELD_DEFAULTS } from '../fields.js';
+import { LEARNED_BUDGET_DEFAULTS, PROBLEM_DEFAULTS } from '../fields.js';
 import { paramsOf } from '../definition.js';
 import { INTERPOLATOR_METRICS } from '../measure.js';
 
 export const ALGORITHMS_DEFAULTS = {
-  ...TARGET_FIELD_DEFAULTS,
-  d: 10,
-  n: 50,
-  m: 20,
-  activation: 'relu',
+  ...PROBLEM_DEFAULTS,
   target: 'relu+abs',
-  noise: 0,
   algorithm: 'gd',
   initScale: 0.1,
-  steps: 1000,
-  tol: 1e-8,
+  ...LEARNED_BUDGET_DEFAULTS,
 } as const;
 
 export const algorithmsParams = paramsOf(ALGORITHMS_DEFAULTS);

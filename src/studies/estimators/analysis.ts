@@ -1,6 +1,6 @@
 /** The estimator comparison's report section: relative RMS error against the budget, per method. */
 import type { z } from 'zod';
-import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
+import { type Figure, meanChart, summarize } from '../../figures/vega-lite.js';
 import type { Analysis, StudyRow } from '../definition.js';
 import type { EstimatorsParams, estimatorsMetrics } from './schema.js';
 import { verdictEstimators } from './verdict.js';
@@ -19,13 +19,12 @@ export function analyseEstimators(rows: Row[]): Analysis {
       title: 'Trace-estimator error against budget',
       caption:
         'Relative RMS error of Hutchinson and Hutch++ against the exact trace, over `reps` probe seeds per trial; mean over trials, bars min–max.',
-      spec: chart({
+      spec: meanChart({
         title: 'relative RMS error vs budget',
         data: err,
         x: { field: 'budget', title: 'budget (matrix-vector products)', log: true },
-        y: { field: 'mean', title: 'relative RMS error', log: true },
+        yTitle: 'relative RMS error',
         color: { field: 'method', title: 'estimator' },
-        errorBars: { lo: 'min', hi: 'max' },
       }),
     },
   ];

@@ -1,7 +1,7 @@
 /** The phase study's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
 import { paramsOf, storedNumber } from '../definition.js';
-import { TARGET_FIELD_DEFAULTS } from '../fields.js';
+import { LEARNED_BUDGET_DEFAULTS, TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { INTERPOLATOR_METRICS } from '../measure.js';
 
 export const PHASE_DEFAULTS = {
@@ -13,8 +13,8 @@ export const PHASE_DEFAULTS = {
   target: 'matched',
   noise: 0,
   algorithm: 'flattest',
+  ...LEARNED_BUDGET_DEFAULTS,
   steps: 500,
-  tol: 1e-8,
 } as const;
 
 export const phaseParams = paramsOf(PHASE_DEFAULTS);

@@ -17,72 +17,50 @@ export function analyseSymmetry(rows: Row[], ctx: AnalysisContext): Analysis {
     const p = r.params;
     const run = `${p.mode}, ${p.activation}, ${p.construction}, seed ${r.seed}`;
     const panel = `${p.construction}, ${p.activation}`;
+    // The flatness curves, then the losses, which are constant along the orbit (marked `flat`).
+    const curves = [
+      ['F = Tr ∇²L', s.F, false],
+      ['F* (invariant)', s.fStar, false],
+      ['train loss', s.trainLoss, true],
+      ['population risk', s.risk, true],
+    ] as const;
     s.log10c.forEach((u, i) => {
       const c = 10 ** u;
-      long.push({ c, run, panel, seed: r.seed, mode: p.mode, quantity: 'F = Tr ∇²L', value: s.F[i] });
-      long.push({ c, run, panel, seed: r.seed, mode: p.mode, quantity: 'F* (invariant)', value: s.fStar[i] });
-      long.push({
-        c,
-        run,
-        panel,
-        seed: r.seed,
-        mode: p.mode,
-        quantity: 'train loss',
-        value: s.trainLoss[i],
-        flat: true,
-      });
-      long.push({
-        c,
-        run,
-        panel,
-        seed: r.seed,
-        mode: p.mode,
-        quantity: 'population risk',
-        value: s.risk[i],
-        flat: true,
-      });
+      for (const [quantity, values, flat] of curves)
+        long.push({ c, run, panel, seed: r.seed, mode: p.mode, quantity, value: values[i], ...(flat ? { flat } : {}) });
     });
   }
+  // Quantities along the orbit on log axes (exact zeros are not drawn): one panel per (interpolator,
+  // activation) and orbit mode; seeds are separate lines, not legend entries.
+  const alongOrbit = (title: string, flat: boolean, yTitle: string) =>
+    chart({
+      title,
+      data: long.filter((d) => Boolean(d.flat) === flat && (d.value as number) > 0),
+      x: { field: 'c', title: 'rescaling factor c (log)', log: true },
+      y: { field: 'value', title: yTitle, log: true },
+      color: { field: 'quantity', title: 'quantity' },
+      column: { field: 'panel', title: 'interpolator, activation' },
+      row: { field: 'mode', title: 'orbit' },
+      detail: 'seed',
+      width: 200,
+      height: 150,
+      tooltip: ['run', 'c', 'value'],
+    });
   const figures: Figure[] = [
     {
       id: 'h1-orbit-flatness',
       title: 'Flatness along a rescaling orbit',
       caption:
         'Exact Hessian trace F and invariant flatness F* at θ_c = (c^{-k} a, c W) (global, top row) or per-neuron factors c_j = c^{ξ_j} (bottom row), one panel per interpolator and activation, one line per seed; F is U-shaped, F* is constant.',
-      spec: chart({
-        title: 'F and F* along the orbit',
-        data: long.filter((d) => !d.flat && (d.value as number) > 0),
-        x: { field: 'c', title: 'rescaling factor c (log)', log: true },
-        y: { field: 'value', title: 'flatness (log)', log: true },
-        color: { field: 'quantity', title: 'quantity' },
-        // One panel per (interpolator, activation) and orbit mode; seeds are separate lines, not legend entries.
-        column: { field: 'panel', title: 'interpolator, activation' },
-        row: { field: 'mode', title: 'orbit' },
-        detail: 'seed',
-        width: 200,
-        height: 150,
-        tooltip: ['run', 'c', 'value'],
-      }),
+      spec: alongOrbit('F and F* along the orbit', false, 'flatness (log)'),
     },
     {
       id: 'h1-orbit-losses',
       title: 'Losses along the same orbit',
       caption:
         'Train loss and population risk at the same points (log scale; exact zeros are not drawn): constant to rounding error.',
-      spec: chart({
-        title: 'train loss and risk along the orbit',
-        // Log axis: a memorizer's risk can be 10⁶ × another orbit's, which flattens a linear axis.
-        data: long.filter((d) => d.flat && (d.value as number) > 0),
-        x: { field: 'c', title: 'rescaling factor c (log)', log: true },
-        y: { field: 'value', title: 'train loss / population risk (log)', log: true },
-        color: { field: 'quantity', title: 'quantity' },
-        column: { field: 'panel', title: 'interpolator, activation' },
-        row: { field: 'mode', title: 'orbit' },
-        detail: 'seed',
-        width: 200,
-        height: 150,
-        tooltip: ['run', 'c', 'value'],
-      }),
+      // Log axis: a memorizer's risk can be 10⁶ × another orbit's, which flattens a linear axis.
+      spec: alongOrbit('train loss and risk along the orbit', true, 'train loss / population risk (log)'),
     },
   ];
   const v = verdictH1(

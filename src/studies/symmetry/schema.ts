@@ -1,16 +1,11 @@
 /** The symmetry study's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { TARGET_FIELD_DEFAULTS } from '../fields.js';
-import { paramsOf, storedNumber } from '../definition.js';
+import { PROBLEM_DEFAULTS } from '../fields.js';
+import { paramsOf, storedNumbers } from '../definition.js';
 
 export const SYMMETRY_DEFAULTS = {
-  ...TARGET_FIELD_DEFAULTS,
-  d: 10,
-  n: 50,
+  ...PROBLEM_DEFAULTS,
   m: 8,
-  activation: 'relu',
-  target: 'relu',
-  noise: 0,
   construction: 'teacher',
   mode: 'global',
   logRange: 3,
@@ -21,16 +16,18 @@ export const symmetryParams = paramsOf(SYMMETRY_DEFAULTS);
 export type SymmetryParams = z.output<typeof symmetryParams>;
 
 export const symmetryMetrics = z.object({
-  trainLoss: storedNumber,
-  risk: storedNumber,
-  fStar: storedNumber,
-  fMin: storedNumber,
-  fMax: storedNumber,
-  fDecades: storedNumber,
-  outputRelChange: storedNumber,
-  lossSpread: storedNumber,
-  riskSpread: storedNumber,
-  fStarRelSpread: storedNumber,
+  ...storedNumbers([
+    'trainLoss',
+    'risk',
+    'fStar',
+    'fMin',
+    'fMax',
+    'fDecades',
+    'outputRelChange',
+    'lossSpread',
+    'riskSpread',
+    'fStarRelSpread',
+  ]),
   uShaped: z.boolean(),
 });
 export type SymmetryMetrics = z.input<typeof symmetryMetrics>;

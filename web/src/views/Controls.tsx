@@ -24,15 +24,13 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
     }
   };
   const id = `ctl-${p.key}`;
+  // Every widget carries the field's id (the label's target, and what the browser tests look up).
+  const named = { id, 'data-testid': id };
+  const commitText = (e: Event) => commit((e.target as HTMLInputElement | HTMLSelectElement).value);
   let widget: JSX.Element;
   if (p.type === 'enum') {
     widget = (
-      <select
-        id={id}
-        data-testid={id}
-        value={String(value)}
-        onChange={(e) => commit((e.target as HTMLSelectElement).value)}
-      >
+      <select {...named} value={String(value)} onChange={commitText}>
         {(p.choices ?? []).map((c) => (
           <option value={c}>{c}</option>
         ))}
@@ -41,23 +39,14 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
   } else if (p.type === 'bool') {
     widget = (
       <input
-        id={id}
-        data-testid={id}
+        {...named}
         type="checkbox"
         checked={Boolean(value)}
         onChange={(e) => commit((e.target as HTMLInputElement).checked)}
       />
     );
   } else if (p.type === 'string') {
-    widget = (
-      <input
-        id={id}
-        data-testid={id}
-        type="text"
-        value={String(value)}
-        onChange={(e) => commit((e.target as HTMLInputElement).value)}
-      />
-    );
+    widget = <input {...named} type="text" value={String(value)} onChange={commitText} />;
   } else if (p.type === 'number' && p.log && p.min !== undefined && p.max !== undefined && p.min > 0) {
     // Quantities spanning decades: a log slider plus the exact value, editable.
     widget = (
@@ -71,27 +60,19 @@ function Field(props: { p: PlaygroundParam; value: unknown; onChange: (key: stri
           aria-label={`${p.label} (log scale)`}
           onChange={(e) => commit(Number((10 ** Number((e.target as HTMLInputElement).value)).toPrecision(2)))}
         />
-        <input
-          id={id}
-          data-testid={id}
-          type="text"
-          inputMode="decimal"
-          value={String(value)}
-          onChange={(e) => commit((e.target as HTMLInputElement).value)}
-        />
+        <input {...named} type="text" inputMode="decimal" value={String(value)} onChange={commitText} />
       </span>
     );
   } else {
     widget = (
       <input
-        id={id}
-        data-testid={id}
+        {...named}
         type="number"
         min={p.min}
         max={p.max}
         step={p.type === 'int' ? 1 : 'any'}
         value={String(value)}
-        onChange={(e) => commit((e.target as HTMLInputElement).value)}
+        onChange={commitText}
       />
     );
   }
