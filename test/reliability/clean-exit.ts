@@ -4,7 +4,7 @@
  * no temp file left under the given folders, and every input byte-identical afterwards.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type CliResult, runCli } from '../cli-helpers.js';
@@ -47,4 +47,22 @@ export function expectCleanExit(args: string[], o: CleanExit): CliResult {
   for (const p of o.absent ?? []) expect(existsSync(p), p).toBe(false);
   expect((o.inputs ?? []).map(sha256)).toEqual(before);
   return r;
+}
+
+/** A one-trial-per-grid-point estimators spec (tiny Hutchinson runs), same grid at every scale, written to `path`. */
+export function writeEstimatorsSpec(path: string, name: string, extraBase = ''): void {
+  writeFileSync(
+    path,
+    [
+      `name: ${name}`,
+      'study: estimators',
+      `title: ${name}`,
+      `base: { method: hutchinson, budget: 6, d: 3, n: 10, m: 4, reps: 2${extraBase} }`,
+      'scales:',
+      '  smoke: { seeds: [0] }',
+      '  default: { seeds: [0] }',
+      '  full: { seeds: [0] }',
+      '',
+    ].join('\n'),
+  );
 }

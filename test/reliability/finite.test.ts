@@ -17,7 +17,7 @@ import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { readResultsReadOnly } from '../../src/studies/results-db.js';
 import { pathNorm } from '../../src/symmetry/rescale.js';
 import { runCli, tempDir } from '../cli-helpers.js';
-import { expectCleanExit } from './clean-exit.js';
+import { expectCleanExit, writeEstimatorsSpec } from './clean-exit.js';
 import '../helpers.js';
 
 const dir = tempDir('flatlab-finite-');
@@ -244,20 +244,7 @@ describe('study results: a trial whose metric is not finite is a failed trial, n
   const spec = p('overflow.yaml');
   beforeAll(() => {
     // coeffs 1e200 makes the labels ~1e200, so the trace estimators' errors overflow (a real trial, not a mock).
-    writeFileSync(
-      spec,
-      [
-        'name: overflow-est',
-        'study: estimators',
-        'title: overflow',
-        'base: { method: hutchinson, budget: 6, d: 3, n: 10, m: 4, reps: 2, links: relu, coeffs: [1, 1e200] }',
-        'scales:',
-        '  smoke: { seeds: [0] }',
-        '  default: { seeds: [0] }',
-        '  full: { seeds: [0] }',
-        '',
-      ].join('\n'),
-    );
+    writeEstimatorsSpec(spec, 'overflow-est', ', links: relu, coeffs: [1, 1e200]');
   });
   for (const workers of ['1', '2']) {
     it(`reproduce --workers ${workers}: the trial fails naming the metric, the report lists it and computes nothing over it`, () => {

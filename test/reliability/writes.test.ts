@@ -14,6 +14,7 @@ import { InputError } from '../../src/errors.js';
 import { checkNotAnInput, fsReason, writeFileAtomic } from '../../src/node/safe-write.js';
 import { ResultStore } from '../../src/studies/store.js';
 import { runCli, tempDir } from '../cli-helpers.js';
+import { writeEstimatorsSpec } from './clean-exit.js';
 
 const dir = tempDir('flatlab-writes-');
 const data = join(dir, 'D.json');
@@ -177,20 +178,7 @@ describe('results export trusts no database', () => {
 describe('the results database and the report go through the same rules', () => {
   const tinySpec = join(dir, 'tiny.yaml');
   beforeAll(() => {
-    writeFileSync(
-      tinySpec,
-      [
-        'name: tiny-est',
-        'study: estimators',
-        'title: tiny',
-        'base: { method: hutchinson, budget: 6, d: 3, n: 10, m: 4, reps: 2 }',
-        'scales:',
-        '  smoke: { seeds: [0] }',
-        '  default: { seeds: [0] }',
-        '  full: { seeds: [0] }',
-        '',
-      ].join('\n'),
-    );
+    writeEstimatorsSpec(tinySpec, 'tiny-est');
   });
   const reproduce = (out: string, extra: string[] = []) => [
     'reproduce',
