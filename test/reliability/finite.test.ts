@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTrainer, parseTrainConfig } from '../../src/training/index.js';
 import { decodeF64, encodeF64 } from '../../src/training/serialize.js';
@@ -271,4 +272,25 @@ describe('study results: a trial whose metric is not finite is a failed trial, n
       expect(study.table.rows).toHaveLength(1);
     });
   }
+
+  it('a database written before this rule (an overflow stored as null, no error) stays readable', () => {
+    const out = p('study-1');
+    const db = new Database(join(out, 'results.sqlite'));
+    const row = db.prepare('SELECT key, metrics FROM trials WHERE error IS NULL').get() as {
+      key: string;
+      metrics: string;
+    };
+    const legacy = Object.fromEntries(Object.keys(JSON.parse(row.metrics)).map((k) => [k, null]));
+    db.prepare("UPDATE trials SET error = NULL, metrics = ? WHERE error LIKE 'non-finite result:%'").run(
+      JSON.stringify(legacy),
+    );
+    db.close();
+    const r = runCli(['reproduce', '--spec', spec, '--scale', 'smoke', '--out', out, '--report-only']);
+    expect(r.code, r.stderr).toBe(0);
+    const study = JSON.parse(readFileSync(join(out, 'report', 'tables.json'), 'utf8')).studies[0];
+    expect(study).toMatchObject({ trials: 2, failed: [] });
+    const exported = runCli(['results', 'export', '--db', join(out, 'results.sqlite'), '--json']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toHaveLength(2);
+  });
 });
