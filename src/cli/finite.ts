@@ -18,17 +18,24 @@ export function requireFiniteArray(what: string, v: ArrayLike<number>, hint = ''
   }
 }
 
+/** The first number of a (nested) object or array that is not finite, with its path; null when all are. */
+export function firstNonFinite(value: unknown, path = ''): { path: string; value: number } | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { path: path || 'value', value };
+  if (value === null || typeof value !== 'object') return null;
+  if (ArrayBuffer.isView(value)) {
+    const a = value as unknown as ArrayLike<number>;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { path: `${path}[${i}]`, value: a[i] };
+    return null;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const bad = firstNonFinite(v, path ? `${path}.${k}` : k);
+    if (bad) return bad;
+  }
+  return null;
+}
+
 /** Every number field of a (nested) report object, finite or null; throws naming the first bad path. */
 export function requireFiniteReport(where: string, value: unknown, hint = '', path = ''): void {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value))
-      throw new InputError(`${where}: ${path || 'value'} is not finite (${value})${hint ? `; ${hint}` : ''}`);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  if (ArrayBuffer.isView(value)) {
-    requireFiniteArray(`${where}: ${path}`, value as unknown as ArrayLike<number>, hint);
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) requireFiniteReport(where, v, hint, path ? `${path}.${k}` : k);
+  const bad = firstNonFinite(value, path);
+  if (bad) throw new InputError(`${where}: ${bad.path} is not finite (${bad.value})${hint ? `; ${hint}` : ''}`);
 }

@@ -164,6 +164,15 @@ function ensureDir(dir: string, what: string, target: string): string[] {
   return created;
 }
 
+/**
+ * Create the folder `dir` and its missing parents under the same rules as a write (one level at a time,
+ * never under /proc or /sys, one-line errors naming `target`), for outputs that are not written here
+ * (the SQLite results database).
+ */
+export function ensureFolder(dir: string, what: string, target: string): void {
+  ensureDir(resolve(dir), what, target);
+}
+
 function removeDirs(created: string[]): void {
   for (const d of [...created].reverse()) {
     try {

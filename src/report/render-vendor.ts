@@ -3,9 +3,10 @@
  * figures work offline (file://, no network). The packages do not export their build folders, so the
  * files are found from each package's resolved entry point, walking up to its package.json.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../node/safe-write.js';
 import { VENDOR_SCRIPTS } from './html.js';
 
 const SOURCES: [pkg: string, file: string][] = [
@@ -25,10 +26,11 @@ function packageRoot(pkg: string): string {
   throw new Error(`cannot find the package folder of ${pkg}`);
 }
 
-/** Copy the three builds into DIR/vendor/. */
+/** Copy the three builds into DIR/vendor/, through the safe writer like every other report file. */
 export function copyVendorScripts(dir: string): void {
-  mkdirSync(join(dir, 'vendor'), { recursive: true });
   SOURCES.forEach(([pkg, file], i) => {
-    copyFileSync(join(packageRoot(pkg), file), join(dir, VENDOR_SCRIPTS[i]));
+    writeFileAtomic(join(dir, VENDOR_SCRIPTS[i]), readFileSync(join(packageRoot(pkg), file)), {
+      what: 'report script',
+    });
   });
 }

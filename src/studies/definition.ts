@@ -22,8 +22,11 @@ export interface TrialOutput<M> {
 }
 
 /**
- * A numeric metric as stored: the store writes non-finite numbers as null (they are not JSON), and
- * reading back restores NaN so arithmetic on it stays NaN instead of silently becoming 0.
+ * A numeric metric as stored, where null means "unavailable" (risk on imported data, a measure a
+ * construction does not have). A non-finite number is never stored: the trial is stored as failed
+ * instead (src/studies/finite-result.ts), so it never reaches an analysis. Databases written before
+ * that rule may hold null for an overflow; either null reads back as NaN, so arithmetic on it stays NaN
+ * instead of silently becoming 0, and the fits and rank statistics skip it.
  */
 export const storedNumber = z
   .number()

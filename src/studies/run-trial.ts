@@ -6,6 +6,7 @@
  */
 import { getBackend } from '../linalg/backend.js';
 import { VERSION } from '../version.js';
+import { finiteOrFailed } from './finite-result.js';
 import { studyType } from './registry.js';
 import type { Trial, TrialResult } from './trial-types.js';
 
@@ -20,7 +21,9 @@ export function runTrial(trial: Trial): TrialResult {
   }
   try {
     const out = study.run(trial.params, trial.seed);
-    return { ...base, metrics: out.metrics, series: out.series, elapsedMs: now() - t0 };
+    // A NaN or ±Infinity metric makes the trial a failure here, where it is produced, so every executor
+    // (in-process, threads, Redis) reports and counts it as one (src/studies/finite-result.ts).
+    return finiteOrFailed({ ...base, metrics: out.metrics, series: out.series, elapsedMs: now() - t0 });
   } catch (e) {
     const msg = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
     return { ...base, metrics: {}, error: msg, elapsedMs: now() - t0 };

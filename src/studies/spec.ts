@@ -4,7 +4,7 @@
  * types, empty grid axes and impossible trials are rejected) and every message names the field, so
  * nothing runs until the whole spec is sound.
  */
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { MAX_SEED } from '../params/table.js';
@@ -161,10 +161,15 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
 /** Parse a spec from YAML or JSON text (JSON is YAML). */
 export function parseSpec(text: string, source = 'study spec'): StudySpec {
   let raw: unknown;
+  let problem: string | undefined;
   try {
-    raw = parseYaml(text);
+    // Warnings (an unresolved tag such as `!t4ll`) are refused too, and never printed as a second line.
+    const doc = parseDocument(text, { logLevel: 'silent' });
+    problem = (doc.errors[0] ?? doc.warnings[0])?.message;
+    if (problem === undefined) raw = doc.toJS();
   } catch (e) {
-    throw new InputError(`${source}: not valid YAML/JSON (${(e as Error).message.split('\n')[0]})`);
+    problem = (e as Error).message;
   }
+  if (problem !== undefined) throw new InputError(`${source}: not valid YAML/JSON (${problem.split('\n')[0]})`);
   return validateSpec(raw, source);
 }

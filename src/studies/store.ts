@@ -4,9 +4,11 @@
  * at most the trial in flight, a re-run skips what is done, and two writers can never duplicate a
  * trial (the key is the primary key).
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { InputError } from '../errors.js';
+import { ensureFolder } from '../node/safe-write.js';
+import { finiteOrFailed } from './finite-result.js';
 import type { Trial, TrialResult } from './trial-types.js';
 
 export interface StoredTrial {
@@ -77,9 +79,32 @@ function fromRow(r: Row): StoredTrial {
   };
 }
 
-/** Non-finite numbers are not JSON: store them as null (metrics are documented as nullable). */
+/**
+ * JSON of a stored field. Non-finite numbers are not JSON and are never written as null (null means
+ * "unavailable"): results are made finite-or-failed before this point, so one here is a bug.
+ */
 function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  return JSON.stringify(value, (k, v) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`store: ${k || 'value'} = ${v} is not finite`);
+    return v;
+  });
+}
+
+/** Open (or create) the database for writing; a file-system or SQLite refusal is one InputError line. */
+function openWritable(path: string): Database.Database {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    // WAL + NORMAL: a committed transaction survives a process kill (not necessarily a power cut).
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    db.exec(SCHEMA);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw new InputError(`cannot open results database ${path}: ${String((e as Error).message).replace(/\s+/g, ' ')}`);
+  }
 }
 
 export class ResultStore {
@@ -89,13 +114,9 @@ export class ResultStore {
   private readonly okStmt: Database.Statement;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // WAL + NORMAL: a committed transaction survives a process kill (not necessarily a power cut).
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 10000');
-    this.db.exec(SCHEMA);
+    // The writer's folder rules (no recursive mkdir, which spins under /proc; one-line errors).
+    if (path !== ':memory:') ensureFolder(dirname(path), 'results database', path);
+    this.db = openWritable(path);
     // Databases written before study versions existed lack the column; their rows read as version null.
     const cols = this.db.prepare('PRAGMA table_info(trials)').all() as { name: string }[];
     if (!cols.some((c) => c.name === 'study_version'))
@@ -114,10 +135,13 @@ export class ResultStore {
   /**
    * Record one finished trial (its own transaction). A successful result is never overwritten (returns
    * false); a stored failure is replaced by a newer result, so a failure caused by the environment (a
-   * module that failed to load, memory) can be cured by re-running.
+   * module that failed to load, memory) can be cured by re-running. A result with a NaN or ±Infinity
+   * metric or series value is stored as a failed trial naming it (src/studies/finite-result.ts).
    */
-  insert(trial: Trial, result: TrialResult): boolean {
-    if (trial.key !== result.key) throw new Error(`result key ${result.key} does not match trial ${trial.key}`);
+  insert(trial: Trial, given: TrialResult): boolean {
+    if (trial.key !== given.key) throw new Error(`result key ${given.key} does not match trial ${trial.key}`);
+    // Whoever produced it (an old worker, a forged result), a non-finite metric is stored as a failure.
+    const result = finiteOrFailed(given);
     const now = new Date();
     const info = this.db.transaction(() =>
       this.insertStmt.run({

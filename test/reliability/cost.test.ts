@@ -4,7 +4,7 @@
  * budget × seeds are capped by estimated multiply-adds, and the data set writer streams its JSON so a
  * set within the n·d limit is writable (30000 × 1000 is ≈ 590 MB, longer than V8's longest string).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetJsonChunks, formatDatasetJson } from '../../src/cli/dataset-file.js';
@@ -15,6 +15,7 @@ import { InputError } from '../../src/errors.js';
 import { MAX_TRIALS_PER_SCALE } from '../../src/studies/cost.js';
 import { validateSpec } from '../../src/studies/spec.js';
 import { runCli, tempDir } from '../cli-helpers.js';
+import { expectCleanExit } from './clean-exit.js';
 import '../helpers.js';
 
 const spec = (grid: Record<string, unknown>) => ({
@@ -59,6 +60,30 @@ describe('spec validation counts and prices the grid before expanding it', () =>
   });
 });
 
+describe('CLI: reproduce refuses a spec file over the limits before any work (exit 2, one line)', () => {
+  const dir = tempDir('flatlab-cost-spec-');
+  const axis = Array.from({ length: 1000 }, (_, i) => i + 2);
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['a grid of 10⁹ points', { d: axis, n: axis, m: axis }, /scales\.full: the grid has 1\.00e\+9 trials/],
+    ['d = 10⁵, n = 10⁷', { d: 100_000, n: 10_000_000, m: 100_000 }, /n·d = 10000000·100000 .* exceeds the limit/],
+  ];
+  for (const [name, grid, pattern] of cases) {
+    it(name, () => {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
+      writeFileSync(file, JSON.stringify(spec(grid)));
+      const out = join(dir, `out-${name.replace(/\W+/g, '-')}`);
+      const t0 = Date.now();
+      expectCleanExit(['reproduce', '--spec', file, '--scale', 'full', '--out', out], {
+        pattern,
+        inputs: [file],
+        absent: [out],
+        timeoutMs: 30_000,
+      });
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    });
+  }
+});
+
 describe('--mc-samples and budget × seeds are capped by estimated multiply-adds', () => {
   const dir = tempDir('flatlab-cost-');
   const D = join(dir, 'D.json');
@@ -69,13 +94,21 @@ describe('--mc-samples and budget × seeds are capped by estimated multiply-adds
   });
   it('measure --mc-samples 1e9 is refused at once with the cost and the largest allowed count', () => {
     const t0 = Date.now();
-    const r = runCli(['measure', '--data', D, '--model', M, '--mc-samples', '1e9']);
+    const r = expectCleanExit(['measure', '--data', D, '--model', M, '--mc-samples', '1e9'], {
+      pattern: /--mc-samples/,
+      inputs: [D, M],
+      dirs: [dir],
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--mc-samples 1000000000 .* multiply-adds; the limit is 2e\+10 \(at most \d+ samples/);
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
   it('estimate-trace --budget 1e6 --seeds 1e5 is refused at once', () => {
-    const r = runCli(['estimate-trace', '--data', D, '--model', M, '--budget', '1e6', '--seeds', '1e5']);
+    const r = expectCleanExit(['estimate-trace', '--data', D, '--model', M, '--budget', '1e6', '--seeds', '1e5'], {
+      pattern: /--budget/,
+      inputs: [D, M],
+      dirs: [dir],
+    });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--budget 1000000 × --seeds 100000 .* multiply-adds; the limit is 2e\+11/);

@@ -3,7 +3,8 @@
  * readers' validators. Whatever the mutation, the outcome is a valid object or an InputError with a
  * one-line message — never another exception (TypeError, RangeError, a prototype lookup gone wrong).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,11 @@ import { validateDatasetObject } from '../../src/data/dataset-schema.js';
 import { InputError } from '../../src/errors.js';
 import { validateModelObject } from '../../src/model/model-schema.js';
 import { networkToModel } from '../../src/model/format.js';
-import { validateSpec } from '../../src/studies/spec.js';
+import { parseSpec, validateSpec } from '../../src/studies/spec.js';
+import { readDatasetFile } from '../../src/cli/dataset-file.js';
+import { readJsonFile, readTextFile } from '../../src/cli/io.js';
+import { readModelFile } from '../../src/cli/model-file.js';
+import { tempDir } from '../cli-helpers.js';
 import { validateCheckpointObject } from '../../src/training/checkpoint-schema.js';
 import { createTrainer, parseTrainConfig } from '../../src/training/index.js';
 import '../helpers.js';
@@ -107,7 +112,7 @@ const checkpointJson = JSON.parse(JSON.stringify(trainer.checkpoint())) as Json;
 const modelJson = JSON.parse(JSON.stringify(networkToModel(trainer.net, { seed: 1 }))) as Json;
 const specJson = parseYaml(readFileSync('studies/h1-symmetry.yaml', 'utf8')) as Json;
 
-describe('fuzz: mutated files give a valid object or a one-line InputError', () => {
+describe('fuzz: mutated parsed files give a valid object or a one-line InputError', () => {
   it('the unmutated objects are valid', () => {
     expect(validateDatasetObject(datasetJson).n).toBe(5);
     expect(validateModelObject(modelJson).net.m).toBe(3);
@@ -153,4 +158,81 @@ describe('fuzz: mutated files give a valid object or a one-line InputError', () 
       { ...runs, numRuns: 200 },
     );
   });
+});
+
+/**
+ * The same four kinds of file, mutated as text (characters replaced, deleted, inserted, the file cut),
+ * written to disk and read by the readers the commands use: the JSON and YAML parsing and the regular-
+ * file checks are part of what is fuzzed, not only the validators.
+ */
+const textEdit = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('replace', 'delete', 'insert', 'cut'),
+  text: fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.constantFrom(
+      '"',
+      '{',
+      '}',
+      '[',
+      ']',
+      ',',
+      ':',
+      '-',
+      'e',
+      '9',
+      '.',
+      'null',
+      '\u0000',
+      '\n',
+      ' - ',
+      '1e999',
+      '&a',
+    ),
+  ),
+});
+
+function editText(base: string, edits: { at: number; op: string; text: string }[]): string {
+  let s = base;
+  for (const e of edits) {
+    const i = s.length === 0 ? 0 : e.at % s.length;
+    if (e.op === 'replace') s = s.slice(0, i) + e.text + s.slice(i + e.text.length);
+    else if (e.op === 'delete') s = s.slice(0, i) + s.slice(i + 1 + (e.at % 7));
+    else if (e.op === 'insert') s = s.slice(0, i) + e.text + s.slice(i);
+    else s = s.slice(0, i);
+  }
+  return s;
+}
+
+describe('fuzz: mutated file text through the file readers gives a valid object or a one-line InputError', () => {
+  const dir = tempDir('flatlab-fuzz-');
+  const files: [string, string, (path: string) => unknown][] = [
+    ['data set', `${JSON.stringify(datasetJson)}\n`, (f) => readDatasetFile(f)],
+    ['model', `${JSON.stringify(modelJson, null, 2)}\n`, (f) => readModelFile(f)],
+    [
+      'checkpoint',
+      `${JSON.stringify(checkpointJson, null, 2)}\n`,
+      (f) =>
+        createTrainer(data, config, {
+          resume: validateCheckpointObject(readJsonFile(f, 'checkpoint'), f, data),
+        }).advance(1),
+    ],
+    ['spec', readFileSync('studies/h1-symmetry.yaml', 'utf8'), (f) => parseSpec(readTextFile(f, 'study spec'), f)],
+  ];
+  for (const [kind, text, read] of files) {
+    it(kind, () => {
+      const path = join(dir, `${kind.replace(/\W+/g, '-')}.txt`);
+      expect(() => {
+        writeFileSync(path, text);
+        read(path);
+      }).not.toThrow();
+      fc.assert(
+        fc.property(fc.array(textEdit, { minLength: 1, maxLength: 4 }), (edits) => {
+          writeFileSync(path, editText(text, edits));
+          expectInputErrorOrValue(() => read(path));
+        }),
+        { ...runs, numRuns: 150 },
+      );
+    });
+  }
 });

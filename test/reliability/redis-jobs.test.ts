@@ -13,6 +13,8 @@ import { ResultStore } from '../../src/studies/store.js';
 import { collectResults, jobIdFor, submitTrials } from '../../src/sweep/distributed.js';
 import { parseRedisUrl } from '../../src/sweep/redis-url.js';
 import { checkResult, checkTrial } from '../../src/sweep/trial-schema.js';
+import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
+import { finiteOrFailed } from '../../src/studies/finite-result.js';
 import { tempDir } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
 import { type RedisServer, redisOrSkip, startRedis } from '../sweep/redis-harness.js';
@@ -39,6 +41,24 @@ describe('the trial schema (unit)', () => {
     expect(checkResult({ ...ok, metrics: { fDecades: 'NaN' } })).toMatchObject({ reason: /metrics\.fDecades/ });
     expect(checkResult({ ...ok, metrics: { fMin: '1e3' } })).toMatchObject({ reason: /number-like/ });
     expect(checkResult({ ...ok, series: { F: ['1'] } })).toMatchObject({ reason: /series/ });
+  });
+});
+
+describe('non-finite numbers in results over Redis', () => {
+  const ok = { key: 'k', metrics: { F: 1 }, version: '0', backend: 'js', elapsedMs: 2 };
+  it('a result whose metric or series decodes to NaN or ±Infinity is refused by the schema, naming it', () => {
+    for (const v of [Number.NaN, Infinity, -Infinity]) {
+      const wire = encodeResult({ ...ok, metrics: { F: v } });
+      expect(checkResult(decodeResult(wire))).toMatchObject({ reason: /metrics\.F/ });
+      expect(checkResult(decodeResult(encodeResult({ ...ok, series: { F: [1, v] } })))).toMatchObject({
+        reason: /series\.F\.1/,
+      });
+    }
+  });
+  it('a worker reports such a trial as failed: the store never holds the number or a null for it', () => {
+    const failed = finiteOrFailed({ ...ok, metrics: { F: Infinity, G: 1 } });
+    expect(failed).toMatchObject({ metrics: {}, error: /^non-finite result: metric F = Infinity/ });
+    expect(checkResult(decodeResult(encodeResult(failed)))).toHaveProperty('result');
   });
 });
 
@@ -75,7 +95,12 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
     worker = spawnWorker(redis.url, ['--queue', name, '--stalled-interval-ms', '500', '--lock-duration-ms', '1000']);
     const deadline = Date.now() + 30_000;
     const states = async () => Promise.all(forged.map((j) => queue.getJobState(j.key)));
-    while (Date.now() < deadline && !(await states()).every((s) => s === 'failed'))
+    const goodState = async () => queue.getJobState(jobIdFor(good[0].key));
+    // Wait for the good job too: under load it may still be active when the forged ones have failed.
+    while (
+      Date.now() < deadline &&
+      !((await states()).every((s) => s === 'failed') && (await goodState()) === 'completed')
+    )
       await new Promise((r) => setTimeout(r, 200));
     expect(await states()).toEqual(['failed', 'failed', 'failed', 'failed']);
     // Read raw: BullMQ's own getJob cannot parse the unparsable payload either.

@@ -3,10 +3,11 @@
  * with an activation field it does not take, a bogus backend name and a file that is not JSON of the
  * right shape each give exit 2 with one line, never a stack trace or a silent restart.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../cli-helpers.js';
+import { expectCleanExit } from './clean-exit.js';
 
 const dir = tempDir('flatlab-schemas-');
 const p = (f: string) => join(dir, f);
@@ -29,12 +30,10 @@ const trainArgs = (out: string) => [
   out,
 ];
 
+/** Exit 2, one line, no stack trace, no temp file, and the command's input files byte-identical. */
 function expectExit2(args: string[], pattern: RegExp, env?: Record<string, string>): void {
-  const r = runCli(args, { env });
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  const inputs = args.filter((a) => existsSync(a) && statSync(a).isFile());
+  expectCleanExit(args, { pattern, env, inputs, dirs: [dir] });
 }
 
 let checkpoint: Record<string, unknown>;
@@ -85,8 +84,10 @@ describe('an edited checkpoint.json is refused with one line (no stack trace, no
     it(name, () => {
       const out = editedRun(name.replace(/\W+/g, '-'), edit);
       const before = readFileSync(join(out, 'checkpoint.json'));
+      const logBefore = readFileSync(join(out, 'log.jsonl'));
       expectExit2(trainArgs(out), pattern);
       expect(readFileSync(join(out, 'checkpoint.json'))).toEqual(before);
+      expect(readFileSync(join(out, 'log.jsonl'))).toEqual(logBefore);
       expect(existsSync(join(out, 'model.json'))).toBe(false);
     });
   }
@@ -109,6 +110,15 @@ describe('other inputs', () => {
     expectExit2(['data', '--check', p('D.json')], /FLATLAB_BACKEND must be "native" or "js" \(got "bogus"\)/, {
       FLATLAB_BACKEND: 'bogus',
     });
+  });
+  it('a spec with a YAML warning (an unresolved tag) is refused with one line, not run with a second line printed', () => {
+    const spec = readFileSync('studies/h1-symmetry.yaml', 'utf8').replace('noise: 0', 'noise: !t4ll 0');
+    writeFileSync(p('tag.yaml'), spec);
+    expectExit2(
+      ['reproduce', '--spec', p('tag.yaml'), '--out', p('tag-out')],
+      /tag\.yaml: not valid YAML\/JSON \(.*tag/,
+    );
+    expect(existsSync(p('tag-out'))).toBe(false);
   });
   it('a data set file that is JSON null, or a FIFO-like non-file, is refused', () => {
     writeFileSync(p('null.json'), 'null');

@@ -7,13 +7,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { checkNotAnInput, writeFileAtomic } from '../../src/node/safe-write.js';
+import { checkNotAnInput, fsReason, writeFileAtomic } from '../../src/node/safe-write.js';
 import { ResultStore } from '../../src/studies/store.js';
 import { runCli, tempDir } from '../cli-helpers.js';
+import { writeEstimatorsSpec } from './clean-exit.js';
 
 const dir = tempDir('flatlab-writes-');
 const data = join(dir, 'D.json');
@@ -174,7 +175,61 @@ describe('results export trusts no database', () => {
   });
 });
 
+describe('the results database and the report go through the same rules', () => {
+  const tinySpec = join(dir, 'tiny.yaml');
+  beforeAll(() => {
+    writeEstimatorsSpec(tinySpec, 'tiny-est');
+  });
+  const reproduce = (out: string, extra: string[] = []) => [
+    'reproduce',
+    '--spec',
+    tinySpec,
+    '--scale',
+    'smoke',
+    '--workers',
+    '1',
+    '--out',
+    out,
+    ...extra,
+  ];
+
+  it('reproduce --out under /proc fails at once (the store makes no recursive folder there)', () => {
+    const t0 = Date.now();
+    expectRefused(reproduce('/proc/flatlab-no-such/out'), /results database .*cannot create folders under \/proc/, [
+      tinySpec,
+    ]);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it.skipIf(process.platform !== 'linux')('reproduce --out on a read-only file system is one line', () => {
+    if (!mounted) return;
+    expectRefused(reproduce(join(ro, 'out')), /results database .*read-only file system \(EROFS\)/, [tinySpec]);
+  });
+
+  it('a report file that exists as a FIFO is refused with one line; the database keeps its trials', () => {
+    const out = join(dir, 'rep');
+    const first = runCli(reproduce(out));
+    expect(first.code, first.stderr).toBe(0);
+    execFileSync('rm', ['-f', join(out, 'report', 'index.html')]);
+    execFileSync('mkfifo', [join(out, 'report', 'index.html')]);
+    const before = sha(join(out, 'results.sqlite'));
+    expectRefused(reproduce(out, ['--report-only']), /index\.html: it exists and is a FIFO/, [tinySpec]);
+    expect(statSync(join(out, 'report', 'index.html')).isFIFO()).toBe(true);
+    expect(sha(join(out, 'results.sqlite'))).toBe(before);
+    expect(existsSync(join(out, 'report', 'vendor', 'vega.min.js'))).toBe(true);
+  });
+});
+
 describe('the writer itself (unit)', () => {
+  it('maps file-system error codes to one-line reasons (EROFS where no read-only mount can be made)', () => {
+    const err = (code: string) => Object.assign(new Error(`${code}: something\n  at x`), { code });
+    expect(fsReason(err('EROFS'))).toBe('read-only file system (EROFS)');
+    expect(fsReason(err('EACCES'))).toBe('permission denied (EACCES)');
+    expect(fsReason(err('ENOSPC'))).toBe('no space left on the device (ENOSPC)');
+    expect(fsReason(err('EWEIRD'))).toBe('file-system error (EWEIRD)');
+    expect(fsReason(new Error('two\nlines'))).toBe('two lines');
+  });
+
   it('writes atomically, replaces a regular file, and leaves no temp file', () => {
     const p = join(dir, 'unit', 'a', 'b.txt');
     writeFileAtomic(p, 'one');

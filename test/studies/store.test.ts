@@ -41,7 +41,7 @@ describe('results store and runner', () => {
     const trial: Trial = { key: 'k1', study: 'estimators', params: { a: 1 }, seed: 0 };
     const result: TrialResult = {
       key: 'k1',
-      metrics: { x: 1, bad: Number.NaN },
+      metrics: { x: 1, unavailable: null },
       version: 'v',
       backend: 'js',
       elapsedMs: 1,
@@ -49,7 +49,34 @@ describe('results store and runner', () => {
     expect(store.insert(trial, result)).toBe(true);
     expect(store.insert(trial, { ...result, metrics: { x: 2 } })).toBe(false);
     expect(store.count()).toBe(1);
-    expect(store.get('k1')?.metrics).toEqual({ x: 1, bad: null });
+    expect(store.get('k1')?.metrics).toEqual({ x: 1, unavailable: null });
+    store.close();
+  });
+
+  it('a NaN or ±Infinity metric is stored as a failed trial naming it, never as null', () => {
+    const store = new ResultStore(join(tempDir(), 'r.sqlite'));
+    const base = { version: 'v', backend: 'js', elapsedMs: 1 };
+    const cases: [string, TrialResult, RegExp][] = [
+      ['nan', { key: 'nan', metrics: { x: 1, bad: Number.NaN }, ...base }, /metric bad = NaN/],
+      ['inf', { key: 'inf', metrics: { fStar: Infinity }, ...base }, /metric fStar = Infinity/],
+      ['ser', { key: 'ser', metrics: { x: 1 }, series: { F: [1, -Infinity] }, ...base }, /series F\[1\] = -Infinity/],
+    ];
+    for (const [key, result, why] of cases) {
+      store.insert({ key, study: 'estimators', params: {}, seed: 0 }, result);
+      const got = store.get(key);
+      expect(got?.error).toMatch(why);
+      expect(got?.error).toMatch(/^non-finite result: /);
+      expect(got?.metrics).toEqual({});
+      expect(got?.series).toBeNull();
+    }
+    // A later finite result of the same trial replaces the failure, as for any failure.
+    expect(
+      store.insert(
+        { key: 'inf', study: 'estimators', params: {}, seed: 0 },
+        { key: 'inf', metrics: { fStar: 2 }, ...base },
+      ),
+    ).toBe(true);
+    expect(store.get('inf')).toMatchObject({ error: null, metrics: { fStar: 2 } });
     store.close();
   });
 

@@ -33,6 +33,7 @@ import {
   writeJsonAtomic,
 } from '../../node/safe-write.js';
 import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
+import { firstNonFinite } from '../finite.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
 import { addLabelsOption } from '../tensor-options.js';
@@ -59,6 +60,12 @@ const PER_ALGO_KEYS = new Set([
   'lambda',
   'lambdaFinal',
 ]);
+
+/** The first metric that is not finite, as "trace = Infinity" (null: every metric is finite or unavailable). */
+function nonFiniteMetric(m: Metrics): string | null {
+  const bad = firstNonFinite(m);
+  return bad ? `${bad.path} = ${bad.value}` : null;
+}
 
 /** Always exponential, 4 significant digits: losses and F* span many decades during training. */
 const fmt = (v: number | null | undefined): string =>
@@ -116,6 +123,19 @@ function run(flags: TrainFlags): void {
   const target = data.target;
   const riskFn = target ? (net: Parameters<typeof populationRisk>[0]) => populationRisk(net, target) : undefined;
   const trainer = createTrainer(data, config, { activation, resume, riskFn });
+  // Finite or fail (docs/architecture.md, "Errors"): a start whose metrics already overflow is bad input,
+  // found before anything is written.
+  let last = trainer.metrics();
+  const atStart = nonFiniteMetric(last);
+  if (atStart) {
+    throw new InputError(
+      resume
+        ? `checkpoint ${ckPath}: its parameters give ${atStart} (not finite); use a new --out folder`
+        : `train: the initial network gives ${atStart} (not finite); lower --init-scale or rescale the data`,
+    );
+  }
+  /** The last iterate whose every logged metric was finite: what a run whose metrics overflow keeps. */
+  let good = { net: trainer.snapshot(), step: trainer.step };
 
   // The log keeps exactly the entries written up to the checkpoint, so a resumed run's log matches.
   let logLines: string[] = [];
@@ -134,8 +154,14 @@ function run(flags: TrainFlags): void {
       .map((l) => `${l}\n`);
   }
   writeFileAtomic(logPath, logLines.join(''), { ...w, what: 'training log' });
-  const log = (m: Metrics): void =>
+  /** Metrics that overflow (JSON would write them as null) end the run as a divergence (exit 3). */
+  class MetricsOverflow extends Error {}
+  const log = (m: Metrics): void => {
+    const bad = nonFiniteMetric(m);
+    if (bad) throw new MetricsOverflow(bad);
     appendFileChecked(logPath, `${JSON.stringify(m)}\n`, { ...w, what: 'training log' });
+    good = { net: trainer.snapshot(), step: m.step };
+  };
 
   const bar = flags.quiet
     ? null
@@ -146,7 +172,6 @@ function run(flags: TrainFlags): void {
         notTTYSchedule: 2000,
         hideCursor: true,
       });
-  let last = trainer.metrics();
   if (!resume) log(last);
   const t0 = Date.now();
   const s0 = trainer.step;
@@ -170,6 +195,7 @@ function run(flags: TrainFlags): void {
     version: VERSION,
     backend: getBackend().name,
   };
+  let final: Metrics;
   try {
     while (!trainer.done) {
       const before = trainer.step;
@@ -188,13 +214,25 @@ function run(flags: TrainFlags): void {
         fStar: fmt(last.fStar),
       });
     }
-  } catch (e) {
+    final = trainer.metrics();
+    log(final);
+  } catch (caught) {
     bar?.stop();
+    let e = caught;
+    let kept = trainer.net;
+    if (e instanceof MetricsOverflow) {
+      // The iterate is finite but a quantity measured on it is not: the run has left Float64.
+      kept = good.net;
+      e = new DivergenceError(
+        `training diverged at step ${trainer.step} (${e.message} in the metrics); the last finite parameters, of step ${good.step}, are kept — lower the learning rate (lr = ${config.lr})`,
+        good.step,
+      );
+    }
     if (e instanceof DivergenceError) {
       // Keep the last good parameters and say where it broke.
       writeModelFile(
         join(dir, 'model.json'),
-        trainer.net,
+        kept,
         { seed: config.seed, training: { algo: config.algo, status: 'diverged', step: e.step } },
         w,
       );
@@ -206,8 +244,6 @@ function run(flags: TrainFlags): void {
     }
     throw e;
   }
-  const final = trainer.metrics();
-  log(final);
   bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
   bar?.stop();
   writeModelFile(
