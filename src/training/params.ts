@@ -459,6 +459,19 @@ export function defaultHyperparams(algo: Algorithm, k: number, n: number): Parti
   if (t.noiseSigma !== undefined) out.noiseSigma = t.noiseSigma;
   if (t.lambda !== undefined) out.lambda = t.lambda;
   if (t.lambdaFinal !== undefined) out.lambdaFinal = t.lambdaFinal;
+  return out;
+}
+
+/**
+ * The flattest search's plan defaults (restarts, maxWidth) of `algo` on n samples, for a bare
+ * `flatlab train`. Kept out of defaultHyperparams on purpose: the studies and the measures league
+ * train one network at a stated width from a known initialization (H2 at a fixed width,
+ * distance_to_init), which restarts and width raising would change; they get the adaptive
+ * continuation and early stop (generic defaults) and may ask for the plan explicitly.
+ */
+export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainConfig> {
+  const t = ALGO_DEFAULTS[algo];
+  const out: Partial<TrainConfig> = {};
   if (t.restarts !== undefined) out.restarts = t.restarts;
   if (t.widthCapPerN !== undefined) out.maxWidth = Math.min(100000, Math.max(t.widthCap ?? 0, t.widthCapPerN * n));
   return out;
@@ -470,7 +483,7 @@ export function defaultHyperparams(algo: Algorithm, k: number, n: number): Parti
  */
 export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
   const algo = parseTrainConfig({ algo: raw.algo ?? 'gd' }, context).algo;
-  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...raw }, context);
+  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...searchPlanDefaults(algo, n), ...raw }, context);
 }
 
 /** The effective defaults of every algorithm, one line each (for `flatlab train --help`). */

@@ -95,13 +95,11 @@ export function observeStep(st: Continuation, c: TrainConfig, t: number, loss: n
     st.winLoss = loss;
     st.winPen = pen;
   }
-  const decay = (c.lambdaFinal / c.lambda) ** (1 / c.steps);
-  let next = lam * decay;
-  if (cut) {
-    next *= STALL_BACKOFF;
-    st.backoffs += 1;
-  }
-  st.lambda = Math.max(c.lambdaFinal, next);
+  if (cut) st.backoffs += 1;
+  // In closed form (not a running product), so that a run without back-offs follows the fixed
+  // schedule λ (λ_final/λ)^{t/T} bit for bit.
+  const geometric = c.lambda * (c.lambdaFinal / c.lambda) ** Math.min(1, (t + 1) / c.steps);
+  st.lambda = Math.max(c.lambdaFinal, geometric * STALL_BACKOFF ** st.backoffs);
   return stop;
 }
 

@@ -14,6 +14,8 @@ import {
   runSeed,
   runsAgree,
   type SearchRun,
+  defaultHyperparams,
+  trainConfigWithDefaults,
   train,
   type TrainConfig,
 } from '../../src/training/index.js';
@@ -112,6 +114,18 @@ describe('the flattest search', () => {
     expect(rep.runs.map((x) => x.width)).toEqual(rep.runs.map((_, i) => 2 ** i));
     expect(r.final.trainLoss).toBeLessThanOrEqual(1e-8);
     expect(rep.reason).toBeNull();
+  });
+
+  it('the restart plan is in the CLI defaults (trainConfigWithDefaults), not in defaultHyperparams (studies, league)', () => {
+    const cli = trainConfigWithDefaults({ algo: 'flattest' }, 1, 200);
+    expect(cli.restarts).toBe(3);
+    expect(cli.maxWidth).toBe(400);
+    expect(trainConfigWithDefaults({ algo: 'flattest' }, 1, 10).maxWidth).toBe(64);
+    expect(trainConfigWithDefaults({ algo: 'flattest', restarts: 1, maxWidth: 0 }, 1, 200).restarts).toBe(1);
+    const lib = defaultHyperparams('flattest', 1, 200);
+    expect(lib.restarts).toBeUndefined();
+    expect(lib.maxWidth).toBeUndefined();
+    expect(parseTrainConfig({ algo: 'flattest', ...lib }).restarts).toBe(1);
   });
 
   it('width raising off (maxWidth = 0): the search says it did not interpolate and why', () => {
