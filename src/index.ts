@@ -189,6 +189,7 @@ export {
   type TrainConfig,
 } from './training/params.js';
 export { invariantPenalty, type PenaltyValue, traceGaussNewtonPenalty } from './training/penalties.js';
+export type { SearchReport, SearchRun } from './training/search.js';
 export {
   type Checkpoint,
   createTrainer,

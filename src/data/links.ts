@@ -17,7 +17,7 @@ import { gaussianExpectation, gaussianNodes, type QuadratureRule } from './quadr
 import { absMoment, INV_SQRT_2PI, lgamma, logFactorial } from './special.js';
 import type { LinkSpec } from './target.js';
 
-export const LINK_NAMES = ['relu', 'abs', 'linear', 'tanh', 'sign', 'relu-pow', 'hermite'] as const;
+export const LINK_NAMES = ['relu', 'abs', 'linear', 'tanh', 'sign', 'relu-pow', 'abs-pow', 'hermite'] as const;
 export type LinkName = (typeof LINK_NAMES)[number];
 
 /** g(t) = plus · relu^q(t) + minus · relu^q(−t) (q = 0 means the indicator 1{t > 0}). */
@@ -175,6 +175,15 @@ export function makeLink(given: LinkSpec): Link {
       return piecewiseLink({ name: 'relu-pow', p }, `relu^${p}`, { q: p, plus: 1, minus: 0 }, (t) =>
         t > 0 ? t ** p : 0,
       );
+    }
+    case 'abs-pow': {
+      // |t|^p = relu^p(t) + relu^p(−t): the same piecewise-power machinery (closed-form Hermite
+      // coefficients for integer p, arc-cosine / conditional-moment kernels in the exact risk).
+      const p = spec.p;
+      if (typeof p !== 'number' || !Number.isFinite(p) || p < 1 || p > 8) {
+        throw new InputError(`link abs-pow: p must be a number in [1, 8] (got ${JSON.stringify(p)})`);
+      }
+      return piecewiseLink({ name: 'abs-pow', p }, `|t|^${p}`, { q: p, plus: 1, minus: 1 }, (t) => Math.abs(t) ** p);
     }
     case 'linear':
       return hermiteLink({ name: 'linear' }, 'linear', [0, 1], { q: 1, plus: 1, minus: -1 });

@@ -38,7 +38,7 @@ export const DATA_PARAMS: readonly ParamDef[] = [
     type: 'string',
     default: 'relu',
     short: 'g',
-    help: 'links: sum of single-index links joined by + (relu, abs, linear, tanh, sign, relu-pow:p, hermite:c0,c1,…; one link is used for every index), or a multi-index link: product, max, norm',
+    help: 'links: sum of single-index links joined by + (relu, abs, linear, tanh, sign, relu-pow:p, abs-pow:p, hermite:c0,c1,…; one link is used for every index), or a multi-index link: product, max, norm',
     formula: 'sum: f*(x) = Σ_l c_l g_l(u_lᵀx);  multi: f*(x) = g(Uᵀx)',
   },
   {

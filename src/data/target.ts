@@ -6,7 +6,7 @@
 /** One link g: R → R. Hermite coefficients are in the orthonormal basis He_k(t)/√(k!). */
 export type LinkSpec =
   | { name: 'relu' | 'abs' | 'linear' | 'tanh' | 'sign' }
-  | { name: 'relu-pow'; p: number }
+  | { name: 'relu-pow' | 'abs-pow'; p: number }
   | { name: 'hermite'; coeffs: number[] }; // g(t) = Σ_k coeffs[k] He_k(t)/√(k!), coeffs[0] is the constant
 
 /** The input law of x ∈ R^d. anisotropic: x ~ N(0, diag(scales²)). sphere: uniform on the sphere of radius √d. */

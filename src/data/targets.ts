@@ -2,7 +2,7 @@
  * Teachers f* (docs/math.md#data, §1): validation of a TargetSpec, a builder, the tiny link syntax of the CLI and
  * specs, evaluation on a batch of inputs, and the moments of f*(x) (mean, E f*², Var f*).
  *
- * Link syntax: sum targets `relu+abs`, `relu-pow:2`, `hermite:0,0,0,1`, `tanh`, `sign`, `linear`
+ * Link syntax: sum targets `relu+abs`, `relu-pow:2`, `abs-pow:3`, `hermite:0,0,0,1`, `tanh`, `sign`, `linear`
  * (one link repeated for all r indices, or exactly r links joined by '+'); multi-index targets
  * `product`, `max`, `norm`.
  */
@@ -87,7 +87,7 @@ export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
   return { kind, d: D, r: R, U: Ucopy, links: specs, coeffs: [...coeffs], noise, input };
 }
 
-/** One link from the syntax `relu`, `relu-pow:2`, `hermite:0,0,1`. */
+/** One link from the syntax `relu`, `relu-pow:2`, `abs-pow:3`, `hermite:0,0,1`. */
 export function parseLinkSyntax(text: string): LinkSpec {
   const s = text.trim();
   const i = s.indexOf(':');
@@ -96,7 +96,7 @@ export function parseLinkSyntax(text: string): LinkSpec {
   const nums = (what: string): number[] => {
     if (arg === undefined || arg.trim() === '')
       throw new InputError(
-        `link ${name} needs ${what} (e.g. ${name === 'relu-pow' ? 'relu-pow:2' : 'hermite:0,0,0,1'})`,
+        `link ${name} needs ${what} (e.g. ${name === 'relu-pow' || name === 'abs-pow' ? `${name}:2` : 'hermite:0,0,0,1'})`,
       );
     return arg.split(',').map((v) => {
       const x = v.trim() === '' ? Number.NaN : Number(v);
@@ -106,9 +106,10 @@ export function parseLinkSyntax(text: string): LinkSpec {
   };
   let spec: LinkSpec;
   switch (name) {
-    case 'relu-pow': {
+    case 'relu-pow':
+    case 'abs-pow': {
       const p = nums('an exponent p');
-      if (p.length !== 1) throw new InputError(`link relu-pow takes one exponent (got "${arg}")`);
+      if (p.length !== 1) throw new InputError(`link ${name} takes one exponent (got "${arg}")`);
       spec = { name, p: p[0] };
       break;
     }
@@ -152,7 +153,11 @@ export function parseLinksSyntax(text: string, r: number): LinksChoice {
 export function linksLabel(t: TargetSpec): string {
   if (t.kind === 'multi') return t.link;
   const one = (l: LinkSpec): string =>
-    l.name === 'relu-pow' ? `relu-pow:${l.p}` : l.name === 'hermite' ? `hermite:${l.coeffs.join(',')}` : l.name;
+    l.name === 'relu-pow' || l.name === 'abs-pow'
+      ? `${l.name}:${l.p}`
+      : l.name === 'hermite'
+        ? `hermite:${l.coeffs.join(',')}`
+        : l.name;
   const all = t.links.map(one);
   return all.every((s) => s === all[0]) ? all[0] : all.join('+');
 }

@@ -43,10 +43,27 @@ function hermiteLinearSlope(link: LinkSpec): number | null {
   return c[1] ?? 0;
 }
 
+/** The exponent p when g(t) = |t|^p (abs, abs-pow:p), else null. */
+function absPowExponent(link: LinkSpec): number | null {
+  if (link.name === 'abs') return 1;
+  if (link.name === 'abs-pow') return link.p;
+  return null;
+}
+
+/** The exponent p when σ(t) = |t|^p (abs, abs-pow:p, square = |t|²), else null. */
+function absPowStudent(act: Activation): number | null {
+  const s = act.spec;
+  if (s.name === 'abs') return 1;
+  if (s.name === 'abs-pow') return s.p ?? 2;
+  if (s.name === 'square') return 2;
+  return null;
+}
+
 /**
  * How g(t) is written exactly as Σ weight·σ(sign·t), or null when it cannot be. Uses
  * ReLU-like σ with slope α < 1 on t < 0:
- *   relu(t) = [σ(t) + α σ(−t)]/(1 − α²),  t = [σ(t) − σ(−t)]/(1 + α),  |t| = [σ(t) + σ(−t)]/(1 − α).
+ *   relu(t) = [σ(t) + α σ(−t)]/(1 − α²),  t = [σ(t) − σ(−t)]/(1 + α),  |t| = [σ(t) + σ(−t)]/(1 − α),
+ * and for σ = relu^p or |t|^p:  |t|^p = σ(t) (σ = |·|^p) = relu^p(t) + relu^p(−t).
  */
 export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] | null {
   const alpha = reluLikeSlope(act);
@@ -69,7 +86,7 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
         { sign: -1, weight: -k },
       ];
     }
-    if (link.name === 'abs') {
+    if (absPowExponent(link) === 1) {
       const k = 1 / (1 - alpha);
       return [
         { sign: 1, weight: k },
@@ -79,9 +96,15 @@ export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] |
     return null;
   }
   const s = act.spec;
-  // σ(t) = |t|^p (p = 1 for abs): only the abs link (p = 1) is of that form.
-  if ((s.name === 'abs' || (s.name === 'abs-pow' && s.p === 1)) && link.name === 'abs') return [{ sign: 1, weight: 1 }];
+  // σ(t) = |t|^p represents exactly the link |t|^p (abs-pow:p; abs for p = 1) with one neuron.
+  const sp = absPowStudent(act);
+  if (sp !== null && absPowExponent(link) === sp) return [{ sign: 1, weight: 1 }];
   if (s.name === 'relu-pow' && link.name === 'relu-pow' && link.p === s.p) return [{ sign: 1, weight: 1 }];
+  if (s.name === 'relu-pow' && link.name === 'abs-pow' && link.p === s.p)
+    return [
+      { sign: 1, weight: 1 },
+      { sign: -1, weight: 1 },
+    ];
   // A non-homogeneous control represents its own link (tanh student, tanh link).
   if (s.name === 'tanh' && link.name === 'tanh') return [{ sign: 1, weight: 1 }];
   return null;
@@ -97,12 +120,15 @@ const PROBE_LINKS: LinkSpec[] = [
 
 function representableNames(act: Activation): string {
   const names: string[] = PROBE_LINKS.filter((l) => linkRepresentation(l, act) !== null).map((l) => l.name);
-  if (act.spec.name === 'relu-pow' && act.spec.p !== 1) names.push(`relu-pow(p=${act.spec.p})`);
+  if (act.spec.name === 'relu-pow' && act.spec.p !== 1)
+    names.push(`relu-pow(p=${act.spec.p})`, `abs-pow(p=${act.spec.p})`);
+  const sp = absPowStudent(act);
+  if (sp !== null && sp !== 1) names.push(`abs-pow(p=${sp})`);
   return names.length ? names.join(', ') : 'none';
 }
 
 function linkLabel(link: LinkSpec): string {
-  if (link.name === 'relu-pow') return `relu-pow(p=${link.p})`;
+  if (link.name === 'relu-pow' || link.name === 'abs-pow') return `${link.name}(p=${link.p})`;
   if (link.name === 'hermite') return `hermite[${link.coeffs.join(',')}]`;
   return link.name;
 }

@@ -26,6 +26,35 @@ const rngState = z.strictObject({
   hasSpare: z.boolean(),
 });
 
+const searchRun = z.strictObject({
+  restart: count,
+  seed: count,
+  width: z.number().int().min(1),
+  steps: count,
+  stopped: z.enum(['converged', 'budget', 'time']),
+  backoffs: count,
+  trainLoss: z.number().min(0),
+  // NaN (a non-homogeneous student) is written as null by JSON.
+  fStar: z.number().nullable(),
+  interpolates: z.boolean(),
+});
+
+/** The flattest search's state (src/training/search.ts). */
+const searchState = z.strictObject({
+  run: count,
+  runStep: count,
+  width: z.number().int().min(1),
+  runStopped: z.enum(['converged', 'budget', 'time']),
+  continuation: z.strictObject({
+    lambda: z.number().min(0),
+    winLoss: z.number().nullable(),
+    winPen: z.number().nullable(),
+    backoffs: count,
+  }),
+  runs: z.array(searchRun),
+  best: z.strictObject({ theta: base64, m: z.number().int().min(1).max(1_000_000) }).nullable(),
+});
+
 const CHECKPOINT_SCHEMA = z.strictObject({
   format: z.literal('flatlab-checkpoint'),
   version: z.literal(1),
@@ -55,6 +84,7 @@ const CHECKPOINT_SCHEMA = z.strictObject({
   perm: z.array(z.number().int().min(0)).nullable(),
   permPos: count,
   elapsedMs: z.number().min(0),
+  search: searchState.optional(),
 });
 
 /** The number of bytes a (valid) base64 string decodes to. */
@@ -87,6 +117,13 @@ export function validateCheckpointObject(raw: unknown, where: string, data?: { n
         `${where}: ${name} holds ${decodedBytes(v) / 8} numbers, expected m(d+1) = ${p} (m = ${ck.m}, d = ${ck.d})`,
       );
   }
+  const best = ck.search?.best;
+  if (best && decodedBytes(best.theta) !== 8 * best.m * (ck.d + 1))
+    throw new InputError(
+      `${where}: search.best.theta holds ${decodedBytes(best.theta) / 8} numbers, expected m(d+1) = ${best.m * (ck.d + 1)}`,
+    );
+  if (ck.search && ck.search.width !== ck.m)
+    throw new InputError(`${where}: search.width = ${ck.search.width} but m = ${ck.m}`);
   if (ck.opt.kind === 'adam' && (ck.opt.m1 === null || ck.opt.m2 === null))
     throw new InputError(`${where}: opt: an adam state needs both moments m1 and m2`);
   if (data) {

@@ -7,3 +7,4 @@ export * from './penalties.js';
 export * from './directions.js';
 export * from './gauss-newton.js';
 export * from './trainer.js';
+export * from './search.js';

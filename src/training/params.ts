@@ -57,6 +57,10 @@ export interface TrainConfig {
   noiseKind: 'rademacher' | 'gaussian';
   lambda: number;
   lambdaFinal: number;
+  restarts: number;
+  stopWindow: number;
+  stopRel: number;
+  maxWidth: number;
   tol: number;
   polish: PolishKind;
   polishSteps: number;
@@ -265,6 +269,42 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     help: 'flattest: final λ of the geometric continuation λ_t = λ (λ_final/λ)^{t/T}',
   },
   {
+    key: 'restarts',
+    type: 'int',
+    default: 1,
+    min: 1,
+    max: 1000,
+    short: 'rs',
+    help: 'flattest: independent runs (run 0 from seed, run r from a seed derived from it); the flattest interpolator is kept',
+  },
+  {
+    key: 'stopWindow',
+    type: 'int',
+    default: 100,
+    min: 0,
+    max: 1e9,
+    short: 'sw',
+    help: 'flattest: window (steps) of the adaptive continuation and early stop; 0 = fixed geometric λ schedule, whole step budget',
+  },
+  {
+    key: 'stopRel',
+    type: 'number',
+    default: 1e-3,
+    min: 0,
+    max: 1,
+    short: 'sr',
+    help: 'flattest: a relative decrease below this over a window counts as stalled (cut λ; at λ_final or interpolating: stop)',
+  },
+  {
+    key: 'maxWidth',
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 100000,
+    short: 'mw',
+    help: 'flattest: when no run reaches train loss ≤ tol, double the width up to this cap (0 = never raise)',
+  },
+  {
     key: 'tol',
     type: 'number',
     default: 1e-8,
@@ -375,6 +415,10 @@ export interface AlgoDefaults {
   readonly noiseSigma?: number;
   readonly lambda?: number;
   readonly lambdaFinal?: number;
+  readonly restarts?: number;
+  /** The final stage may raise the width up to max(widthCap, widthCapPerN · n). */
+  readonly widthCapPerN?: number;
+  readonly widthCap?: number;
 }
 
 export const ALGO_DEFAULTS: Readonly<Record<Algorithm, AlgoDefaults>> = {
@@ -387,7 +431,16 @@ export const ALGO_DEFAULTS: Readonly<Record<Algorithm, AlgoDefaults>> = {
   'label-noise': { lr: 0.05, batchCap: 32, noiseSigma: 0.1 },
   'trace-penalty': { lr: 0.2, lambda: 1e-4 },
   'invariant-penalty': { lr: 0.2, lambda: 1e-4 },
-  flattest: { optimizer: 'adam', lr: 0.02, lrK2: 0.02, lambda: 3e-3, lambdaFinal: 1e-6 },
+  flattest: {
+    optimizer: 'adam',
+    lr: 0.02,
+    lrK2: 0.02,
+    lambda: 3e-3,
+    lambdaFinal: 1e-6,
+    restarts: 3,
+    widthCapPerN: 2,
+    widthCap: 64,
+  },
 };
 
 /**
@@ -410,12 +463,27 @@ export function defaultHyperparams(algo: Algorithm, k: number, n: number): Parti
 }
 
 /**
+ * The flattest search's plan defaults (restarts, maxWidth) of `algo` on n samples, for a bare
+ * `flatlab train`. Kept out of defaultHyperparams on purpose: the studies and the measures league
+ * train one network at a stated width from a known initialization (H2 at a fixed width,
+ * distance_to_init), which restarts and width raising would change; they get the adaptive
+ * continuation and early stop (generic defaults) and may ask for the plan explicitly.
+ */
+export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainConfig> {
+  const t = ALGO_DEFAULTS[algo];
+  const out: Partial<TrainConfig> = {};
+  if (t.restarts !== undefined) out.restarts = t.restarts;
+  if (t.widthCapPerN !== undefined) out.maxWidth = Math.min(100000, Math.max(t.widthCap ?? 0, t.widthCapPerN * n));
+  return out;
+}
+
+/**
  * A full config from raw values (CLI flags, a spec, URL state) with the algorithm's defaults under
  * them: what the user sets wins, what they leave out comes from ALGO_DEFAULTS, then TRAIN_PARAMS.
  */
 export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
   const algo = parseTrainConfig({ algo: raw.algo ?? 'gd' }, context).algo;
-  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...raw }, context);
+  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...searchPlanDefaults(algo, n), ...raw }, context);
 }
 
 /** The effective defaults of every algorithm, one line each (for `flatlab train --help`). */
@@ -425,9 +493,10 @@ export function describeAlgoDefaults(): string {
     const parts = [`lr ${t.lr}${(t.lrK2 ?? t.lr / 4) !== t.lr ? ` (k ≥ 2: ${t.lrK2 ?? t.lr / 4})` : ''}`];
     if (t.optimizer) parts.push(`optimizer ${t.optimizer}`);
     if (t.batchCap !== undefined) parts.push(`batch min(${t.batchCap}, n)`);
-    for (const key of ['rho', 'microBatch', 'asamEta', 'noiseSigma', 'lambda', 'lambdaFinal'] as const) {
+    for (const key of ['rho', 'microBatch', 'asamEta', 'noiseSigma', 'lambda', 'lambdaFinal', 'restarts'] as const) {
       if (t[key] !== undefined) parts.push(`${key} ${t[key]}`);
     }
+    if (t.widthCapPerN !== undefined) parts.push(`maxWidth max(${t.widthCap ?? 0}, ${t.widthCapPerN}n)`);
     return `  ${a.padEnd(18)} ${parts.join(', ')}`;
   });
   return `Effective defaults per algorithm (flags you pass override them):\n${lines.join('\n')}`;

@@ -5,9 +5,15 @@
  * (Gauss–Newton or GD on L alone, so noisy or penalized algorithms end at an interpolator) → 'done'
  * (after an optional balance to the flattest point of the orbit).
  *
+ * The flattest search (algo flattest) runs that cycle once per run of its plan (search.ts): `restarts`
+ * runs from seeds derived from `seed`, then, while none reaches train loss ≤ tol, wider students up to
+ * `maxWidth`; each run's λ continuation is adaptive and stops early (search.ts, observeStep). The run
+ * with the smallest F* among the interpolating ones is returned, and `search` reports them all.
+ *
  * Determinism: the initialization, the batch sampling and the label noise draw from independent
  * sub-streams of the seed; a checkpoint holds θ, the optimizer state, both generator states, the
- * epoch permutation and the step, so resuming gives the same bits as an uninterrupted run.
+ * epoch permutation, the step and the search state (run, λ, the best network so far), so resuming
+ * gives the same bits as an uninterrupted run.
  */
 import type { Dataset } from '../data/dataset.js';
 import { DivergenceError, InputError } from '../errors.js';
@@ -32,6 +38,19 @@ import { initNetwork } from './init.js';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.js';
 import { checkConfigAgainstData, effectiveBatch, type TrainConfig } from './params.js';
 import { learningRate } from './schedule.js';
+import {
+  adaptiveContinuation,
+  chooseRun,
+  type Continuation,
+  initialContinuation,
+  nextWidth,
+  observeStep,
+  type RunStop,
+  runSeed,
+  runsAgree,
+  type SearchReport,
+  type SearchRun,
+} from './search.js';
 import { decodeF64, encodeF64, hashArrays } from './serialize.js';
 
 export type Phase = 'train' | 'polish' | 'done';
@@ -105,6 +124,20 @@ export interface Checkpoint {
   perm: number[] | null;
   permPos: number;
   elapsedMs: number;
+  /** The flattest search's state (absent for the other algorithms). */
+  search?: SearchCheckpoint;
+}
+
+/** The flattest search's part of a checkpoint: the current run, its continuation, the runs done and the best θ. */
+export interface SearchCheckpoint {
+  run: number;
+  runStep: number;
+  width: number;
+  runStopped: RunStop;
+  continuation: Continuation;
+  runs: SearchRun[];
+  /** θ of the best run so far (base64), with its width; null before the first run ends. */
+  best: { theta: string; m: number } | null;
 }
 
 export interface Trainer {
@@ -119,6 +152,8 @@ export interface Trainer {
   metrics(): Metrics;
   snapshot(): Network;
   checkpoint(): Checkpoint;
+  /** What the flattest search did (its runs, the one kept, the width); null for the other algorithms. */
+  readonly search: SearchReport | null;
 }
 
 /** λ at step t: fixed for the penalties; geometric continuation λ → λ_final for flattest. */
@@ -155,6 +190,16 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   let perm: Int32Array | null = null;
   let permPos = 0;
   let elapsedBefore = 0;
+  // The flattest search's plan and the current run (search.ts).
+  const isSearch = c.algo === 'flattest';
+  const adaptive = isSearch && adaptiveContinuation(c);
+  let run = 0;
+  let runStep = 0;
+  let runStopped: RunStop = 'budget';
+  let cont = initialContinuation(c);
+  const runs: SearchRun[] = [];
+  let best: Network | null = null;
+  let act: Activation = opts.net?.act ?? opts.activation ?? makeActivation('relu');
 
   if (opts.resume) {
     const ck = opts.resume;
@@ -166,8 +211,8 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       );
     }
     if (ck.dataHash !== dataHash) throw new InputError('checkpoint: it was made on a different data set');
-    const act = makeActivation(ck.activation);
     const theta = decodeF64(ck.theta);
+    act = makeActivation(ck.activation);
     net = unpackParams({ act, m: ck.m, d: ck.d, a: new Float64Array(0), W: new Float64Array(0) }, theta);
     opt = {
       kind: ck.opt.kind,
@@ -185,15 +230,32 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     perm = ck.perm ? Int32Array.from(ck.perm) : null;
     permPos = ck.permPos;
     elapsedBefore = ck.elapsedMs;
+    if (isSearch !== (ck.search !== undefined))
+      throw new InputError('checkpoint: its search state does not match the algorithm (use a new output folder)');
+    if (ck.search) {
+      const sc = ck.search;
+      run = sc.run;
+      runStep = sc.runStep;
+      runStopped = sc.runStopped;
+      cont = { ...sc.continuation };
+      runs.push(...sc.runs.map((r) => ({ ...r })));
+      best = sc.best
+        ? unpackParams(
+            { act, m: sc.best.m, d: ck.d, a: new Float64Array(0), W: new Float64Array(0) },
+            decodeF64(sc.best.theta),
+          )
+        : null;
+    }
   } else {
     net = opts.net
       ? cloneNetwork(opts.net)
-      : initNetwork(opts.activation ?? makeActivation('relu'), c.width, data.d, {
+      : initNetwork(act, c.width, data.d, {
           init: c.init,
           initScale: c.initScale,
           seed: deriveSeed(c.seed, 'init'),
         });
     opt = createOptimizerState(optKind, paramCount(net), c);
+    runStep = 0;
   }
   if (net.d !== data.d)
     throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
@@ -260,7 +322,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         // minimum of Σ(A_j + B_j) is F*, so min L + λ Σ(A+B) has the same minimizers (up to the
         // orbit) as min L + λ F*, but is smooth where F* has kinks (a_j = 0), and GD balances itself.
         const r = flatGradient(net, batch);
-        addPenalty(net, batch, r.g, lambda, 'trace');
+        lastPenalty = addPenalty(net, batch, r.g, lambda, 'trace');
         return r;
       }
       case 'invariant-penalty': {
@@ -270,6 +332,9 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       }
     }
   }
+
+  /** Σ_j (A_j + B_j) at θ of the last flattest step (the continuation's stall test reads it). */
+  let lastPenalty = 0;
 
   /** The last iterate whose loss was seen finite, and its step: what a diverged run keeps. */
   let lastFinite: { net: Network; step: number } | null = null;
@@ -296,11 +361,92 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   function finish(): void {
     phase = 'done';
     if ((c.balance || c.algo === 'flattest') && net.act.degree !== null) net = balanceNet(net, data);
+    if (isSearch) endRun();
+  }
+
+  /**
+   * A run of the search ended (polished and balanced): record it, keep it if it is the best, and start
+   * the next run of the plan — another restart, else a wider student when none interpolates — or
+   * return the best network.
+   */
+  function endRun(): void {
+    const s = dataPass(net, data, { trace: true });
+    const k = net.act.degree;
+    const fStar = k === null ? Number.NaN : invariantFromParts(s.A as Float64Array, s.B as Float64Array, k).value;
+    runs.push({
+      restart: run,
+      seed: runSeed(c.seed, run),
+      width: net.m,
+      steps: runStep,
+      stopped: runStopped,
+      backoffs: cont.backoffs,
+      trainLoss: s.loss,
+      fStar,
+      interpolates: s.loss <= c.tol,
+    });
+    const chosen = chooseRun(runs);
+    if (chosen === runs.length - 1) best = cloneNetwork(net);
+    const timeUp = c.timeBudget > 0 && elapsed() > c.timeBudget * 1000;
+    let nextW: number | null = null;
+    if (!timeUp) {
+      if (run + 1 < c.restarts && !runsAgree(runs)) nextW = net.m;
+      else if (!runs[chosen].interpolates) {
+        const w = nextWidth(c, net.m);
+        if ('width' in w) nextW = w.width;
+      }
+    }
+    if (nextW === null) {
+      net = best as Network;
+      return;
+    }
+    run += 1;
+    runStep = 0;
+    runStopped = 'budget';
+    cont = initialContinuation(c);
+    net = initNetwork(act, nextW, data.d, {
+      init: c.init,
+      initScale: c.initScale,
+      seed: deriveSeed(runSeed(c.seed, run), 'init'),
+    });
+    opt = createOptimizerState(optKind, paramCount(net), c);
+    lastLoss = Number.NaN;
+    lastFinite = null;
+    gn.mu = 1e-6;
+    polishIter = 0;
+    phase = 'train';
+    if (c.steps === 0) enterPolish();
+  }
+
+  function searchReport(): SearchReport | null {
+    if (!isSearch) return null;
+    const chosen = runs.length ? chooseRun(runs) : -1;
+    const r = chosen >= 0 ? runs[chosen] : null;
+    const requested = opts.net?.m ?? c.width;
+    let reason: string | null = null;
+    if (phase === 'done' && r && !r.interpolates) {
+      const w = nextWidth(c, runs[runs.length - 1].width);
+      const timeUp = c.timeBudget > 0 && elapsed() > c.timeBudget * 1000;
+      reason = `no run reached train loss ≤ tol = ${c.tol} (best ${r.trainLoss.toExponential(2)} at width ${r.width}); ${
+        timeUp ? `the time budget of ${c.timeBudget} s ran out` : 'reason' in w ? w.reason : 'the plan ended'
+      }`;
+    }
+    return {
+      runs: runs.map((x) => ({ ...x })),
+      chosen,
+      requestedWidth: requested,
+      width: r?.width ?? net.m,
+      widthRaised: runs.some((x) => x.width !== requested),
+      interpolates: r?.interpolates ?? false,
+      totalSteps: step,
+      budgetSteps: c.steps * Math.max(c.restarts, runs.length),
+      reason,
+    };
   }
 
   function trainStep(): StepInfo {
-    const lr = learningRate(c, step);
-    const lambda = lambdaAt(c, step);
+    const t = isSearch ? runStep : step;
+    const lr = learningRate(c, t);
+    const lambda = adaptive ? cont.lambda : lambdaAt(c, t);
     let batch = sampleBatch();
     if (c.algo === 'label-noise') batch = withLabelNoise(batch);
     const { loss, g } = direction(batch, lambda);
@@ -313,14 +459,24 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       enterPolish();
       return { step, phase, loss, lr, lambda, done: phase === 'done' };
     }
+    // The adaptive continuation decides on θ_t (not updated when the run is over, like the rule above).
+    if (adaptive && observeStep(cont, c, t, loss, lastPenalty)) {
+      lastLoss = loss;
+      runStopped = 'converged';
+      enterPolish();
+      return { step, phase, loss, lr, lambda, done: phase === 'done' };
+    }
     if (!allFinite(g)) diverged(step, 'non-finite gradient');
     const theta = packParams(net);
     applyUpdate(theta, g, lr, opt, c);
     if (!allFinite(theta)) diverged(step, 'non-finite parameters');
     net = unpackParams(net, theta);
     step += 1;
+    if (isSearch) runStep += 1;
     lastLoss = loss;
-    let over = step >= c.steps || (c.timeBudget > 0 && elapsed() > c.timeBudget * 1000);
+    const timeUp = c.timeBudget > 0 && elapsed() > c.timeBudget * 1000;
+    let over = (isSearch ? runStep : step) >= c.steps || timeUp;
+    if (isSearch && over) runStopped = timeUp ? 'time' : 'budget';
     // Stochastic algorithms check the full train loss only when the batch loss suggests convergence.
     if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = dataPass(net, data).loss <= c.tol;
     if (over) enterPolish();
@@ -334,14 +490,14 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     lastLoss = cur;
     if (cur <= c.tol || polishIter >= c.polishSteps) {
       finish();
-      return { step, phase, loss: cur, lr: 0, lambda: 0, done: true };
+      return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
     }
     polishIter += 1;
     if (c.polish === 'gn' && data.n <= GN_MAX_N) {
       const r = gaussNewtonStep(net, data, gn);
       if (!r) {
         finish();
-        return { step, phase, loss: cur, lr: 0, lambda: 0, done: true };
+        return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
       }
       net = r.net;
       lastLoss = r.loss;
@@ -395,7 +551,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         risk: risk ? risk.value : null,
         riskStderr: risk ? risk.stderr : null,
         riskMethod: risk ? risk.method : null,
-        lambda: phase === 'train' ? lambdaAt(c, step) : 0,
+        lambda: phase !== 'train' ? 0 : adaptive ? cont.lambda : lambdaAt(c, isSearch ? runStep : step),
         elapsedMs: elapsed(),
       };
     },
@@ -423,7 +579,23 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         perm: perm ? Array.from(perm) : null,
         permPos,
         elapsedMs: elapsed(),
+        ...(isSearch
+          ? {
+              search: {
+                run,
+                runStep,
+                width: net.m,
+                runStopped,
+                continuation: { ...cont },
+                runs: runs.map((x) => ({ ...x })),
+                best: best ? { theta: encodeF64(packParams(best)), m: best.m } : null,
+              },
+            }
+          : {}),
       };
+    },
+    get search() {
+      return searchReport();
     },
   };
   return trainer;
@@ -434,6 +606,8 @@ export interface TrainResult {
   final: Metrics;
   log: Metrics[];
   steps: number;
+  /** The flattest search's report (runs, the one kept, the width); null for the other algorithms. */
+  search: SearchReport | null;
 }
 
 /**
@@ -465,5 +639,5 @@ export function train(
   }
   const final = t.metrics();
   emit(final);
-  return { net: t.snapshot(), final, log, steps: t.step };
+  return { net: t.snapshot(), final, log, steps: t.step, search: t.search };
 }

@@ -117,6 +117,25 @@ describe('flatlab train', () => {
     expect(model(out).a.every((v) => Number.isFinite(v))).toBe(true);
   });
 
+  it('flattest on a too-narrow student: the width is raised and recorded in model.json; with --max-width at the width: exit 3 and why', () => {
+    const base = ['train', '--data', dataFile, '--algo', 'flattest', '--width', '1', '--restarts', '1'];
+    const raised = join(dir, 'raised');
+    const r = runCli([...base, '--steps', '600', '--quiet', '--out', raised]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/no run interpolated at width 1; the width was raised to \d+ \(recorded in model.json\)/);
+    const m = JSON.parse(readFileSync(join(raised, 'model.json'), 'utf8'));
+    expect(m.training.search.widthRaised).toBe(true);
+    expect(m.training.search.interpolates).toBe(true);
+    expect(m.a).toHaveLength(m.training.search.width);
+    const capped = join(dir, 'capped');
+    const c = runCli([...base, '--steps', '200', '--max-width', '1', '--quiet', '--out', capped]);
+    expect(c.code).toBe(3);
+    expect(c.stderr.trim().split('\n')).toHaveLength(1);
+    expect(c.stderr).toMatch(/flattest search: no run reached train loss ≤ tol = 1e-8 .*maxWidth = 1/);
+    expect(JSON.parse(readFileSync(join(capped, 'summary.json'), 'utf8')).status).toBe('not-interpolating');
+    expect(model(capped).a).toHaveLength(1);
+  });
+
   it('SIGKILL mid-run, rerun with the same flags: the final model equals an uninterrupted run bit for bit', async () => {
     const args = [
       'train',

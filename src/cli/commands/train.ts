@@ -59,6 +59,8 @@ const PER_ALGO_KEYS = new Set([
   'noiseSigma',
   'lambda',
   'lambdaFinal',
+  'restarts',
+  'maxWidth',
 ]);
 
 /** The first metric that is not finite, as "trace = Infinity" (null: every metric is finite or unavailable). */
@@ -175,7 +177,7 @@ function run(flags: TrainFlags): void {
   if (!resume) log(last);
   const t0 = Date.now();
   const s0 = trainer.step;
-  bar?.start(config.steps, trainer.step, {
+  bar?.start(config.algo === 'flattest' ? config.steps * config.restarts : config.steps, trainer.step, {
     algo: config.algo,
     sps: '–',
     phase: trainer.phase,
@@ -246,14 +248,33 @@ function run(flags: TrainFlags): void {
   }
   bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
   bar?.stop();
+  // The flattest search's runs, the one kept and its width (raised when no run interpolated) are recorded.
+  const search = trainer.search;
   writeModelFile(
     join(dir, 'model.json'),
     trainer.net,
-    { seed: config.seed, training: { algo: config.algo, steps: trainer.step } },
+    { seed: config.seed, training: { algo: config.algo, steps: trainer.step, ...(search ? { search } : {}) } },
     w,
   );
-  writeJsonAtomic(join(dir, 'summary.json'), { ...summaryBase, status: 'done', steps: trainer.step, final }, w);
+  const status = search && !search.interpolates ? 'not-interpolating' : 'done';
+  writeJsonAtomic(
+    join(dir, 'summary.json'),
+    { ...summaryBase, status, steps: trainer.step, final, ...(search ? { search } : {}) },
+    w,
+  );
   writeJsonAtomic(ckPath, trainer.checkpoint(), w);
+  if (search?.widthRaised) {
+    process.stderr.write(
+      `flatlab: note: no run interpolated at width ${search.requestedWidth}; the width was raised to ${search.width} (recorded in model.json)\n`,
+    );
+  }
+  if (search && !search.interpolates) {
+    // The search's goal is an interpolator: not reaching one is a failed run (exit 3, like a divergence).
+    throw new DivergenceError(
+      `flattest search: ${search.reason ?? 'no interpolator found'}; the best network is in ${dir}/model.json (raise --max-width, --steps or --width)`,
+      trainer.step,
+    );
+  }
   if (config.polish !== 'none' && final.trainLoss > config.tol) {
     process.stderr.write(
       `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
