@@ -9,26 +9,16 @@ import { z } from 'zod';
 import '../../src/linalg/index.js';
 import { defineStudy, paramsOf } from '../../src/studies/definition.js';
 import { inProcessExecutor } from '../../src/studies/executors.js';
+import { NONGENERALIZING_DEFAULTS } from '../../src/studies/nongeneralizing/schema.js';
 import { runTrial, runTrialAsync } from '../../src/studies/run-trial.js';
 import type { Trial, TrialResult } from '../../src/studies/trial-types.js';
 
+// A small memorizer trial of H2 (its defaults, shrunk): a few milliseconds.
 const trial: Trial = {
   key: 'a',
   study: 'nongeneralizing',
   seed: 3,
-  params: {
-    d: 3,
-    n: 6,
-    m: 6,
-    searchWidth: 3,
-    activation: 'relu',
-    target: 'relu',
-    noise: 0,
-    construction: 'memorizer',
-    initScale: 0.1,
-    steps: 10,
-    tol: 1e-8,
-  },
+  params: { ...NONGENERALIZING_DEFAULTS, d: 3, n: 6, m: 6, searchWidth: 3, steps: 10 },
 };
 
 describe('asynchronous trials', () => {
