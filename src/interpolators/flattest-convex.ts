@@ -140,7 +140,9 @@ export async function flattestConvex(
   const net = balance(polished, data);
   const maxResidual = checkInterpolates(net, data, 'construct flattest', tol);
   const upper = invariantFlatness(net, data).value;
-  const lower = rho > 0 ? ly / rho : 0;
+  // ρ = ∞: no pricing ran at the final λ (its first solve was cut by the time budget): no bound.
+  if (!Number.isFinite(rho)) rho = 0;
+  const lower = rho > 0 ? Math.max(0, ly / rho) : 0;
   const certificate: FlattestCertificate = {
     lower,
     upper,

@@ -87,7 +87,8 @@ export interface StudyDefinition<PS extends ParamSchema, MS extends MetricSchema
   readonly metrics: MS;
   /** Cross-field check on one fully specified trial; returns a message naming the fields, or null. */
   check?(p: z.output<PS>): string | null;
-  run(p: z.output<PS>, seed: number): TrialOutput<z.input<MS>>;
+  /** May be asynchronous (e.g. a construction that loads a WebAssembly solver); the same seed gives the same output either way. */
+  run(p: z.output<PS>, seed: number): TrialOutput<z.input<MS>> | Promise<TrialOutput<z.input<MS>>>;
   analyse(rows: StudyRow<z.output<PS>, z.output<MS>>[], ctx: AnalysisContext): Analysis;
 }
 
@@ -116,7 +117,10 @@ export interface RegisteredStudy {
   readonly defaults: FieldDefaults;
   readonly metricNames: readonly string[];
   check(p: Record<string, unknown>): string | null;
-  run(params: Readonly<Record<string, unknown>>, seed: number): TrialOutput<MetricRecord>;
+  run(
+    params: Readonly<Record<string, unknown>>,
+    seed: number,
+  ): TrialOutput<MetricRecord> | Promise<TrialOutput<MetricRecord>>;
   analyse(rows: readonly StoredRow[], ctx: AnalysisContext): Analysis & { unreadable: UnreadableRow[] };
 }
 
@@ -148,7 +152,11 @@ export function defineStudy<PS extends ParamSchema, MS extends MetricSchema>(
     },
     run(params, seed) {
       const out = def.run(parseParams(params), seed);
-      return { metrics: metricRecord(out.metrics, def.name), series: out.series };
+      const record = (o: TrialOutput<z.input<MS>>): TrialOutput<MetricRecord> => ({
+        metrics: metricRecord(o.metrics, def.name),
+        series: o.series,
+      });
+      return out instanceof Promise ? out.then(record) : record(out);
     },
     analyse(rows, ctx) {
       const typed: StudyRow<z.output<PS>, z.output<MS>>[] = [];

@@ -1,6 +1,6 @@
 /**
  * The one function every executor calls to run a trial: the sweep's own probe study, or the studies'
- * `runTrial` for everything else. Keeping it in one place is what makes the thread pool, the Redis
+ * `runTrialAsync` (synchronous and asynchronous study types alike) for everything else. Keeping it in one place is what makes the thread pool, the Redis
  * workers and an in-process run produce the same bits.
  */
 import type { Trial, TrialResult } from '../studies/trial-types.js';
@@ -12,7 +12,7 @@ let studiesRunTrial: RunTrial | null = null;
 async function loadStudiesRunner(): Promise<RunTrial> {
   if (!studiesRunTrial) {
     // Loaded lazily so the probe study runs without the study catalogue (and its imports) in workers.
-    studiesRunTrial = (await import('../studies/run-trial.js')).runTrial;
+    studiesRunTrial = (await import('../studies/run-trial.js')).runTrialAsync;
   }
   return studiesRunTrial;
 }

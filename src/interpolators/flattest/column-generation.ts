@@ -5,8 +5,10 @@
  * ρ(λ) ≤ 1/(1 − gap), i.e. until the relative duality gap 1 − 1/ρ between the LP value (an upper bound
  * on F_min) and λᵀy/ρ(λ) (a lower bound) is at most `gap`.
  *
- * Pricing: exact arc enumeration for d = 2; for d ≥ 3, multi-start projected ascent from data
- * directions, the current atoms, λ-weighted directions and seeded random directions; for d = 3 the
+ * Pricing: exact arc enumeration for d = 2; for d ≥ 3, batched multi-start projected ascent
+ * (multistart.ts: data directions, the current atoms, second-moment directions of λ and y, seeded random
+ * directions), with up to MAX_NEW_COLUMNS columns per round and inactive rows taken out of the LP
+ * (dictionary.ts) so that the re-solves stay at the size of an n-row basis; for d = 3 the
  * stopping test is confirmed by a fine grid of the sphere with refinement (a certified bracket). For
  * d ≥ 4 ρ can only be estimated, so the lower bound is an estimate and labelled so.
  */
@@ -15,9 +17,13 @@ import { squaredNorms } from '../../data/dataset.js';
 import type { Dataset } from '../../data/dataset.js';
 import type { Activation } from '../../model/activations.js';
 import { deriveSeed, Rng } from '../../rng/xoshiro.js';
+import { Dictionary } from './dictionary.js';
 import { DictionaryLp, type LpSolution } from './dictionary-lp.js';
-import { ascend, batchRatios, cellOptimum, evalDirection, type PricingData } from './pricing.js';
+import { type Candidate, multistart } from './multistart.js';
+import { evalDirection, type PricingData } from './pricing.js';
+import { dedupe, dedupeIndices, signedDataDirections, unit } from './sphere.js';
 import { exactSup2d, gridSup3d, type SphereSup } from './sphere-sup.js';
+import { spectralStarts } from './spectral-starts.js';
 
 export interface ColumnGenerationOptions {
   /** Target relative duality gap 1 − lower/upper (default 1e-3). */
@@ -41,12 +47,17 @@ export interface RoundInfo {
   gap: number;
   dictionary: number;
   atoms: number;
+  /** Seconds spent in this round's LP solve and in its pricing, and the LP's simplex iterations. */
+  lpSeconds: number;
+  pricingSeconds: number;
+  lpIterations: number;
 }
 
 export interface ColumnGenerationResult {
-  /** Unit directions of the dictionary, row-major K×d, and their costs g(v_k). */
+  /** Unit directions of the last LP's rows (aligned with lp.c), row-major, and their costs g(v_k). */
   V: Float64Array;
   g: Float64Array;
+  /** Directions found in all (in the LP or taken out of it). */
   K: number;
   lp: LpSolution;
   /** The λ with the best lower bound λᵀy/ρ(λ), its ρ, that bound, and how ρ was obtained. */
@@ -65,65 +76,56 @@ export interface ColumnGenerationResult {
  */
 const VIOLATION = 1e-6;
 
-/** Ascents per pricing round (d ≥ 3): every local maximum above 1 becomes a column. */
-const STARTS = 64;
-
 /** Up to this n, the initial dictionary holds both ±x_i/‖x_i‖. */
 const INIT_BOTH_SIGNS_MAX_N = 400;
 
 /** Rounds over which a stalled upper bound ends the search (d ≥ 3). */
 const STALL_ROUNDS = 20;
 
-/** Growable dictionary of unit directions with their g and normalized features. */
-class Dictionary {
-  V: Float64Array;
-  g: Float64Array;
-  K = 0;
-  constructor(private readonly d: number) {
-    this.V = new Float64Array(256 * d);
-    this.g = new Float64Array(256);
-  }
-  push(v: Float64Array, g: number): void {
-    if ((this.K + 1) * this.d > this.V.length) {
-      const V = new Float64Array(this.V.length * 2);
-      V.set(this.V);
-      this.V = V;
-      const gg = new Float64Array(this.g.length * 2);
-      gg.set(this.g);
-      this.g = gg;
-    }
-    this.V.set(v, this.K * this.d);
-    this.g[this.K] = g;
-    this.K++;
-  }
-}
+/** Columns added per round at most (the most violated first): a few re-solves of many columns beat many of few. */
+const MAX_NEW_COLUMNS = 256;
 
-function unit(v: Float64Array): Float64Array | null {
-  let s = 0;
-  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
-  if (!(s > 0) || !Number.isFinite(s)) return null;
-  const inv = 1 / Math.sqrt(s);
-  return v.map((x) => x * inv);
-}
-
-/** Normalized features σ(X v)/g(v) for a block of directions (row-major count×n). */
-function features(act: Activation, pd: PricingData, V: Float64Array, g: Float64Array, count: number): Float64Array {
-  const { n, d, X } = pd;
-  const out = new Float64Array(count * n);
-  for (let k = 0; k < count; k++) {
-    const inv = 1 / g[k];
-    for (let i = 0; i < n; i++) {
-      let z = 0;
-      for (let t = 0; t < d; t++) z += X[i * d + t] * V[k * d + t];
-      out[k * n + i] = act.f(z) * inv;
-    }
-  }
-  return out;
-}
+/**
+ * Inactive rows leave the LP (d ≥ 3) only above this many rows (n + PRUNE_MARGIN): a basis needs n of
+ * them. d = 2 (exact arcs, a few columns per round) keeps every row.
+ */
+const PRUNE_MARGIN = 512;
 
 /** An activation with σ(−t) = σ(t) (abs): v and −v give the same feature, so only one is kept. */
 function isEven(act: Activation): boolean {
   return act.f(-1) === act.f(1) && act.f(-2.5) === act.f(2.5);
+}
+
+/** Rounds per coarse level at most, and the share of a time budget all coarse levels may use. */
+const COARSE_ROUNDS = 30;
+const COARSE_SHARE = 0.4;
+
+/** Smallest sample level: below it a level costs more in setup than it saves. */
+const MIN_LEVEL = 150;
+
+/**
+ * Sample levels n/2^L, …, n/2, n (each ≥ MIN_LEVEL). The dense n×n basis makes every simplex iteration
+ * cost O(n²) and every refactorization O(n³) — at n = 1000 one refactorization took ~10 s in HiGHS
+ * (WebAssembly) — so the long walk from the memorizer to a near-flattest dictionary is done on the
+ * first n/2^L samples (a random subsample: the samples are i.i.d.), and each level starts from the
+ * previous level's atoms, which nearly interpolate the new samples when the flattest interpolator
+ * generalizes: the final level's LP starts within a few percent of its optimum.
+ */
+export function sampleLevels(n: number): number[] {
+  const levels = [n];
+  while (Math.floor(levels[0] / 2) >= MIN_LEVEL) levels.unshift(Math.floor(levels[0] / 2));
+  return levels;
+}
+
+/** The first `m` samples of a data set. */
+function prefix(data: Dataset, m: number): Dataset {
+  return { n: m, d: data.d, X: data.X.subarray(0, m * data.d), y: data.y.subarray(0, m) };
+}
+
+/** What one level hands the next: its LP's atoms and the other directions of its last LP. */
+interface Carried {
+  atoms: Float64Array[];
+  others: Float64Array[];
 }
 
 export function runColumnGeneration(
@@ -132,32 +134,69 @@ export function runColumnGeneration(
   act: Activation,
   o: ColumnGenerationOptions,
 ): ColumnGenerationResult {
-  const { n, d, X, y } = data;
-  const pd: PricingData = { n, d, X, q: squaredNorms(data) };
-  const dict = new Dictionary(d);
-  const lp = new DictionaryLp(highs, y);
+  const levels = sampleLevels(data.n);
   const t0 = o.now();
+  let carried: Carried | null = null;
+  let rounds = 0;
+  let lpSolves = 0;
+  for (let l = 0; l + 1 < levels.length; l++) {
+    if (o.timeBudget > 0 && (o.now() - t0) / 1000 > COARSE_SHARE * o.timeBudget) break;
+    // Coarse levels only gather directions: a loose gap, and the rounds and time count against the budget.
+    const sub = prefix(data, levels[l]);
+    const res = solveLevel(
+      highs,
+      sub,
+      act,
+      {
+        ...o,
+        gap: Math.max(10 * o.gap, 1e-2),
+        maxRounds: Math.min(COARSE_ROUNDS, o.maxRounds - rounds),
+        timeBudget: o.timeBudget > 0 ? COARSE_SHARE * o.timeBudget : 0,
+        onRound: undefined,
+      },
+      carried,
+      t0,
+      false,
+    );
+    rounds += res.rounds;
+    lpSolves += res.lpSolves;
+    carried = carry(res, data.d);
+    if (o.maxRounds - rounds <= 1) break;
+  }
+  const res = solveLevel(highs, data, act, { ...o, maxRounds: Math.max(1, o.maxRounds - rounds) }, carried, t0, true);
+  return { ...res, rounds: res.rounds + rounds, lpSolves: res.lpSolves + lpSolves };
+}
+
+function carry(res: ColumnGenerationResult, d: number): Carried {
+  const atoms: Float64Array[] = [];
+  const others: Float64Array[] = [];
+  for (let r = 0; r < res.g.length; r++) (res.lp.c[r] !== 0 ? atoms : others).push(res.V.slice(r * d, (r + 1) * d));
+  return { atoms, others };
+}
+
+/** Column generation on one data set, from a previous level's directions when given. */
+function solveLevel(
+  highs: Highs,
+  data: Dataset,
+  act: Activation,
+  o: ColumnGenerationOptions,
+  carried: Carried | null,
+  t0: number,
+  final: boolean,
+): ColumnGenerationResult {
+  const { n, d, y } = data;
+  const pd: PricingData = { n, d, X: data.X, q: squaredNorms(data) };
+  const lp = new DictionaryLp(highs, y);
+  const dict = new Dictionary(act, pd, lp);
   const even = isEven(act);
+  const ctx = { act, pd, y, even };
   try {
-    // Initial dictionary: ±x_i/‖x_i‖ (the memorizer's directions, which span y for generic data) and
-    // seeded random directions.
-    // For large n only +x_i/‖x_i‖: every dictionary row is a dense row of the LP, and the first solve
-    // from scratch dominates the run time (HiGHS in WebAssembly, ~n simplex iterations).
-    const pending = signedDataDirections(pd, even || n > INIT_BOTH_SIGNS_MAX_N);
-    for (const v of o.initial ?? []) {
-      const u = unit(v);
-      if (u) pending.push(u);
-    }
-    const rng0 = new Rng(deriveSeed(o.seed, 'flattest-convex', 'init'));
-    for (let r = 0; r < Math.min(n, 64); r++) {
-      const u = unit(rng0.fillNormal(new Float64Array(d)));
-      if (u) pending.push(u);
-    }
-    addDirections(pending);
+    initialDictionary(dict, pd, y, o, carried, even, final);
 
     let lpSolves = 0;
     let round = 0;
     let last: LpSolution | null = null;
+    let lastRows: number[] = [];
     // The best lower bound so far and the λ giving it (the stabilization centre).
     let bestLower = Number.NEGATIVE_INFINITY;
     let bestLambda: Float64Array | null = null;
@@ -175,10 +214,25 @@ export function runColumnGeneration(
       }
     };
     for (; round < o.maxRounds; round++) {
-      const sol = lp.solve();
+      const tLp = o.now();
+      // Within a time budget no solve may outlast it: an interrupted re-solve is dropped (the previous
+      // optimum stands), an interrupted first solve gives its iterate, an interpolating upper bound only.
+      const left = o.timeBudget > 0 ? o.timeBudget - (tLp - t0) / 1000 : Number.POSITIVE_INFINITY;
+      const sol = lp.solve(left);
+      if (sol.interrupted) {
+        if (!last) {
+          last = sol;
+          lastRows = dict.rows.slice();
+          lpSolves++;
+        }
+        stopped = 'time';
+        break;
+      }
+      const tPricing = o.now();
       lpSolves++;
       last = sol;
-      let cands: { v: Float64Array; ratio: number }[];
+      lastRows = dict.rows.slice();
+      let cands: Candidate[];
       if (d === 2) {
         const sup = exactSup2d(act, pd, sol.lambda);
         consider(sol.lambda, sup.rho);
@@ -187,17 +241,18 @@ export function runColumnGeneration(
         // Dual stabilization (Wentges smoothing): price at a point between the best-bound λ and the LP's
         // extreme-point λ, which damps the oscillation of the simplex duals; columns are kept when they
         // violate the LP's own constraints, and a round without one falls back to the LP's λ.
-        const seedR = deriveSeed(o.seed, 'flattest-convex', round);
+        const seedR = deriveSeed(o.seed, 'flattest-convex', n, round);
+        const atoms = lastRows.filter((_, r) => sol.c[r] !== 0).map((k) => dict.direction(k).slice());
         cands = [];
         if (bestLambda) {
           const lc: Float64Array = bestLambda;
           const sep = sol.lambda.map((v, i) => 0.5 * v + 0.5 * lc[i]);
-          const ms = multistart(act, pd, sep, sol, dict, carry, seedR, even);
+          const ms = multistart(ctx, sep, atoms, carry, seedR);
           consider(sep, ms.rho);
           cands = violating(act, pd, sol.lambda, ms.best);
         }
         if (cands.length === 0) {
-          const ms = multistart(act, pd, sol.lambda, sol, dict, carry, seedR, even);
+          const ms = multistart(ctx, sol.lambda, atoms, carry, seedR);
           consider(sol.lambda, ms.rho);
           cands = ms.best;
         }
@@ -216,7 +271,17 @@ export function runColumnGeneration(
       carry = cands.slice(0, 8).map((c) => c.v);
       const atoms = countAtoms(sol.c);
       const gapNow = Math.max(0, 1 - bestLower / sol.value);
-      o.onRound?.({ round, lpValue: sol.value, rho: bestRho, gap: gapNow, dictionary: dict.K, atoms });
+      o.onRound?.({
+        round,
+        lpValue: sol.value,
+        rho: bestRho,
+        gap: gapNow,
+        dictionary: dict.K,
+        atoms,
+        lpSeconds: (tPricing - tLp) / 1000,
+        pricingSeconds: (o.now() - tPricing) / 1000,
+        lpIterations: sol.iterations,
+      });
       if (gapNow <= o.gap && !sol.boxed) {
         stopped = 'gap';
         break;
@@ -235,18 +300,28 @@ export function runColumnGeneration(
       const fresh = dedupe(
         cands.filter((c) => c.ratio > 1 + VIOLATION).map((c) => c.v),
         even,
-      );
-      if (fresh.length === 0) {
+      ).slice(0, MAX_NEW_COLUMNS);
+      // Directions taken out of the LP earlier that this λ violates come back with the new ones.
+      const back2 = dict.violatedOutside(sol.lambda, VIOLATION).slice(0, MAX_NEW_COLUMNS);
+      if (fresh.length === 0 && back2.length === 0) {
         // No direction above 1 survived the nudge into its cell: this pricing cannot tighten the bracket.
         stopped = 'gap';
         break;
       }
-      addDirections(fresh);
+      if (d > 2) dict.prune(sol.c, sol.activity, n + PRUNE_MARGIN);
+      dict.enter(back2);
+      dict.add(fresh);
     }
     if (!last) throw new Error('column generation: no LP was solved');
+    const lpV = new Float64Array(lastRows.length * d);
+    const lpG = new Float64Array(lastRows.length);
+    lastRows.forEach((k, r) => {
+      lpV.set(dict.direction(k), r * d);
+      lpG[r] = dict.g[k];
+    });
     return {
-      V: dict.V.slice(0, dict.K * d),
-      g: dict.g.slice(0, dict.K),
+      V: lpV,
+      g: lpG,
       K: dict.K,
       lp: last,
       lambda: bestLambda ?? last.lambda,
@@ -260,46 +335,70 @@ export function runColumnGeneration(
   } finally {
     lp.dispose();
   }
+}
 
-  function addDirections(dirs: Float64Array[]): void {
-    const Vb = new Float64Array(dirs.length * d);
-    const gb = new Float64Array(dirs.length);
-    let c = 0;
-    for (const v of dirs) {
-      Vb.set(v, c * d);
-      c++;
-    }
-    const { g } = batchRatios(act, pd, new Float64Array(n), Vb, c);
-    let kept = 0;
-    for (let k = 0; k < c; k++) {
-      // g = 0: σ(X v) ≡ 0, a direction that represents nothing.
-      if (!(g[k] > 0)) continue;
-      Vb.copyWithin(kept * d, k * d, (k + 1) * d);
-      gb[kept] = g[k];
-      kept++;
-    }
-    const F = features(act, pd, Vb, gb, kept);
-    for (let k = 0; k < kept; k++) dict.push(Vb.subarray(k * d, (k + 1) * d), gb[k]);
-    lp.addRows(F, kept);
+/**
+ * The first dictionary of a level, and the basis its first solve starts from (d ≥ 3). Directions:
+ * ±x_i/‖x_i‖ (the memorizer's, which span y for generic data; only + for large n, where every row is a
+ * dense LP row), the caller's initial directions, a previous level's directions, seeded random
+ * directions and the label-weighted second-moment directions (the index space of a multi-index target,
+ * estimated without the teacher: spectral-starts.ts). The crash basis: the previous level's atoms plus
+ * the data directions of the other samples (value ≈ the previous F_min plus the memorized residuals),
+ * else the memorizer's basis. Returns which crash was used.
+ */
+function initialDictionary(
+  dict: Dictionary,
+  pd: PricingData,
+  y: Float64Array,
+  o: ColumnGenerationOptions,
+  carried: Carried | null,
+  even: boolean,
+  final: boolean,
+): 'atoms' | 'memorizer' | 'none' {
+  const { n, d } = pd;
+  const oneSign = even || n > INIT_BOTH_SIGNS_MAX_N;
+  const plus = signedDataDirections(pd, true);
+  const atoms = carried?.atoms.slice(0, n) ?? [];
+  // d ≥ 3: the atoms and +x_i/‖x_i‖ of the last n − #atoms samples come first: they are the crash rows.
+  const pending: Float64Array[] = [];
+  if (d > 2) {
+    pending.push(...atoms, ...plus.slice(atoms.length), ...plus.slice(0, atoms.length));
+    if (!oneSign) pending.push(...plus.map((u) => u.map((x) => -x)));
+  } else pending.push(...signedDataDirections(pd, oneSign));
+  for (const v of o.initial ?? []) {
+    const u = unit(v);
+    if (u) pending.push(u);
   }
+  pending.push(...(carried?.others ?? []), ...(carried?.atoms.slice(n) ?? []));
+  // The full data set keeps the seed path of the single-level solver (the d = 2 worked example is pinned).
+  const rng0 = new Rng(
+    final ? deriveSeed(o.seed, 'flattest-convex', 'init') : deriveSeed(o.seed, 'flattest-convex', 'init', n),
+  );
+  for (let r = 0; r < Math.min(n, 64); r++) {
+    const u = unit(rng0.fillNormal(new Float64Array(d)));
+    if (u) pending.push(u);
+  }
+  if (d > 2) pending.push(...spectralStarts(pd, y, 6, 64, rng0));
+  const kept = dedupeIndices(pending, even);
+  const rowOf = dict.add(kept.map((i) => pending[i]));
+  // d = 2 keeps HiGHS's own start (its exact-arc runs are small, and the worked example is pinned).
+  if (d === 2) return 'none';
+  // LP row of pending entry i (−1 when deduplicated away or g = 0).
+  const pos = new Int32Array(pending.length).fill(-1);
+  kept.forEach((i, j) => {
+    pos[i] = rowOf[j];
+  });
+  const first = Array.from(pos.subarray(0, n));
+  if (atoms.length > 0 && first.every((r) => r >= 0) && dict.crash(first, y)) return 'atoms';
+  // The memorizer's rows: +x_i/‖x_i‖ for every sample (entries atoms.length … atoms.length + n − 1).
+  const mem = Array.from(pos.subarray(atoms.length, atoms.length + n));
+  if (mem.every((r) => r >= 0) && dict.crash(mem, y)) return 'memorizer';
+  return 'none';
 }
 
 /** Grid size for the d = 3 certificate: fine (≥ 50,000 points) but with n·G ≤ 4·10⁷ evaluations. */
 export function gridPointsFor(n: number): number {
   return Math.max(50_000, Math.min(400_000, Math.floor(4e7 / Math.max(1, n))));
-}
-
-/** ±x_i/‖x_i‖ (only +x_i/‖x_i‖ for an even σ, where ± give the same feature). */
-function signedDataDirections(pd: PricingData, even: boolean): Float64Array[] {
-  const { n, d, X } = pd;
-  const out: Float64Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const u = unit(X.slice(i * d, (i + 1) * d));
-    if (!u) continue;
-    out.push(u);
-    if (!even) out.push(u.map((x) => -x));
-  }
-  return out;
 }
 
 function dot(u: Float64Array, w: Float64Array): number {
@@ -329,94 +428,4 @@ function countAtoms(c: Float64Array): number {
   let a = 0;
   for (let k = 0; k < c.length; k++) if (Math.abs(c[k]) > 1e-12 * mx) a++;
   return a;
-}
-
-function dedupe(dirs: Float64Array[], even: boolean): Float64Array[] {
-  const out: Float64Array[] = [];
-  for (const v of dirs) {
-    let dup = false;
-    for (const w of out) {
-      let c = 0;
-      for (let k = 0; k < v.length; k++) c += v[k] * w[k];
-      if (c > 1 - 1e-10 || (even && c < -1 + 1e-10)) {
-        dup = true;
-        break;
-      }
-    }
-    if (!dup) out.push(v);
-  }
-  return out;
-}
-
-/**
- * Multi-start projected ascent of R: rank a pool of starts (±x_i/‖x_i‖, the LP's atoms, ±Σλ_i x_i,
- * last round's best directions and seeded random ones) by one batched evaluation, then ascend from the
- * best few. Returns the largest ratio seen and the ascended directions, best first.
- */
-function multistart(
-  act: Activation,
-  pd: PricingData,
-  lambda: Float64Array,
-  sol: LpSolution,
-  dict: Dictionary,
-  carry: Float64Array[],
-  seed: number,
-  even: boolean,
-): { rho: number; best: { v: Float64Array; ratio: number }[] } {
-  const { n, d, X } = pd;
-  const pool = signedDataDirections(pd, even);
-  for (let k = 0; k < dict.K; k++) if (sol.c[k] !== 0) pool.push(dict.V.slice(k * d, (k + 1) * d));
-  const lx = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let t = 0; t < d; t++) lx[t] += lambda[i] * X[i * d + t];
-  const ul = unit(lx);
-  if (ul)
-    pool.push(
-      ul,
-      ul.map((x) => -x),
-    );
-  for (const v of carry) pool.push(v);
-  const rng = new Rng(seed);
-  const R = Math.max(64, 2 * d);
-  for (let r = 0; r < R; r++) {
-    const u = unit(rng.fillNormal(new Float64Array(d)));
-    if (u) pool.push(u);
-  }
-  // Perturbed copies of the atoms explore the cells next to the current solution.
-  for (let k = 0; k < dict.K && pool.length < 6 * n + R; k++) {
-    if (sol.c[k] === 0) continue;
-    const v = dict.V.slice(k * d, (k + 1) * d);
-    for (let t = 0; t < d; t++) v[t] += 0.3 * rng.normal();
-    const u = unit(v);
-    if (u) pool.push(u);
-  }
-  // Random starts moved by a few pattern-optimum steps (v ← M_P⁻¹a_P) reach consistent cells far from the
-  // data directions, where a plain ranking of raw starts would never look; budgeted to ~2·10⁸ flops.
-  const J = Math.min(256, Math.floor(2e8 / (3 * n * d * d)));
-  for (let r = 0; r < J; r++) {
-    let u = unit(rng.fillNormal(new Float64Array(d)));
-    for (let it = 0; it < 3 && u; it++) {
-      const w = cellOptimum(act, pd, lambda, u);
-      if (!w) break;
-      const wn = w.map((x) => -x);
-      u = evalDirection(act, pd, lambda, w).ratio >= evalDirection(act, pd, lambda, wn).ratio ? w : wn;
-    }
-    if (u) pool.push(u);
-  }
-  const P = new Float64Array(pool.length * d);
-  pool.forEach((v, k) => {
-    P.set(v, k * d);
-  });
-  const { ratio } = batchRatios(act, pd, lambda, P, pool.length);
-  const order = Array.from(ratio.keys()).sort((a, b) => ratio[b] - ratio[a]);
-  let rho = ratio[order[0]] ?? 0;
-  const starts = Math.min(order.length, STARTS);
-  const best: { v: Float64Array; ratio: number }[] = [];
-  for (let s = 0; s < starts; s++) {
-    const k = order[s];
-    const r = ascend(act, pd, lambda, P.slice(k * d, (k + 1) * d));
-    rho = Math.max(rho, r.ratio);
-    best.push({ v: r.v, ratio: r.ratio });
-  }
-  best.sort((a, b) => b.ratio - a.ratio);
-  return { rho, best };
 }

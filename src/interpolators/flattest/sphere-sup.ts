@@ -11,7 +11,8 @@
  * - d = 3, by a Fibonacci grid of the sphere followed by projected ascent from its best points.
  */
 import type { Activation } from '../../model/activations.js';
-import { ascend, batchRatios, evalDirection, type PricingData } from './pricing.js';
+import { batchAscend, batchRatios } from './batch-ascent.js';
+import { evalDirection, type PricingData } from './pricing.js';
 
 /** σ(t) = c₊ t for t > 0 and c₋ t for t < 0 (1-homogeneous activations). */
 export function slopes(act: Activation): { cp: number; cm: number } {
@@ -174,14 +175,17 @@ export function gridSup3d(
       }
     }
   }
+  const starts = new Float64Array(top.length * 3);
+  top.forEach((t, s) => {
+    starts.set(grid.subarray(3 * t.k, 3 * t.k + 3), 3 * s);
+  });
+  const asc = batchAscend(act, data, lambda, starts, top.length, { iters: 200 });
   const best: SupCandidate[] = [];
   let rho = 0;
-  for (const t of top) {
-    const r = ascend(act, data, lambda, grid.slice(3 * t.k, 3 * t.k + 3), 200);
-    const ratio = Math.max(r.ratio, t.ratio);
-    rho = Math.max(rho, ratio);
-    best.push({ v: r.v, ratio: r.ratio });
-  }
+  top.forEach((t, s) => {
+    rho = Math.max(rho, asc.ratio[s], t.ratio);
+    best.push({ v: asc.V.slice(3 * s, 3 * s + 3), ratio: asc.ratio[s] });
+  });
   best.sort((u, w) => w.ratio - u.ratio);
   return { rho, best: best.slice(0, keep), method: 'grid-refined', evaluated: G };
 }

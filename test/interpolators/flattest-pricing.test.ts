@@ -1,0 +1,206 @@
+/**
+ * The batched pricing of the convex flattest solver against independent oracles: the one-direction
+ * reference evaluation, the exact d = 2 arc enumeration, a brute-force grid of S², random search for the
+ * cell optimum, the known index space of a multi-index target, and the LP's own optimum before and after
+ * inactive rows are taken out.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { squaredNorms } from '../../src/data/dataset.js';
+import { makeDataset } from '../../src/data/generate.js';
+import { batchAscend, batchRatios } from '../../src/interpolators/flattest/batch-ascent.js';
+import { solveCellOptimum } from '../../src/interpolators/flattest/cell-optimum.js';
+import { Dictionary } from '../../src/interpolators/flattest/dictionary.js';
+import { DictionaryLp } from '../../src/interpolators/flattest/dictionary-lp.js';
+import { loadHighsSolver } from '../../src/interpolators/flattest/highs-loader.js';
+import { evalDirection, type PricingData } from '../../src/interpolators/flattest/pricing.js';
+import { exactSup2d, fibonacciSphere } from '../../src/interpolators/flattest/sphere-sup.js';
+import {
+  dominantSubspace,
+  spectralStarts,
+  weightedSecondMoment,
+} from '../../src/interpolators/flattest/spectral-starts.js';
+import { signedDataDirections } from '../../src/interpolators/flattest/sphere.js';
+import { makeActivation } from '../../src/model/activations.js';
+import { initBackend } from '../../src/node/backend.js';
+import { Rng } from '../../src/rng/xoshiro.js';
+import { randomData } from '../helpers.js';
+
+beforeAll(async () => {
+  // FLATLAB_BACKEND picks the GEMM the batched pricing runs on (native addon or the portable kernels).
+  await initBackend();
+});
+
+const ACTS = [makeActivation('relu'), makeActivation({ name: 'leaky-relu', alpha: 0.2 }), makeActivation('abs')];
+
+function pricingData(n: number, d: number, seed: number): { pd: PricingData; lambda: Float64Array } {
+  const data = randomData(n, d, seed);
+  const lambda = new Rng(seed + 100).fillNormal(new Float64Array(n));
+  return { pd: { n, d, X: data.X, q: squaredNorms(data) }, lambda };
+}
+
+function randomUnits(S: number, d: number, seed: number): Float64Array {
+  const rng = new Rng(seed);
+  const V = rng.fillNormal(new Float64Array(S * d));
+  for (let s = 0; s < S; s++) {
+    let t = 0;
+    for (let k = 0; k < d; k++) t += V[s * d + k] ** 2;
+    for (let k = 0; k < d; k++) V[s * d + k] /= Math.sqrt(t);
+  }
+  return V;
+}
+
+describe('batchRatios', () => {
+  it.each(ACTS.map((a) => [a.label, a] as const))(
+    '%s: equals the one-direction evaluation for 300 directions to 1e-12',
+    (_, act) => {
+      const { pd, lambda } = pricingData(120, 7, 1);
+      const V = randomUnits(300, 7, 2);
+      const { ratio, g } = batchRatios(act, pd, lambda, V, 300);
+      for (let s = 0; s < 300; s++) {
+        const ref = evalDirection(act, pd, lambda, V.subarray(s * 7, (s + 1) * 7));
+        expect(Math.abs(ratio[s] - ref.ratio)).toBeLessThanOrEqual(1e-12 * Math.max(1, ref.ratio));
+        expect(Math.abs(g[s] - ref.g)).toBeLessThanOrEqual(1e-12 * Math.max(1, ref.g));
+      }
+    },
+  );
+});
+
+describe('batchAscend', () => {
+  it('never lowers R, returns unit directions with the ratio it reports', () => {
+    const act = ACTS[0];
+    const { pd, lambda } = pricingData(200, 10, 3);
+    const V0 = randomUnits(50, 10, 4);
+    const r0 = batchRatios(act, pd, lambda, V0, 50).ratio;
+    const { V, ratio } = batchAscend(act, pd, lambda, V0, 50);
+    for (let s = 0; s < 50; s++) {
+      const v = V.subarray(s * 10, (s + 1) * 10);
+      let nn = 0;
+      for (const x of v) nn += x * x;
+      expect(Math.abs(nn - 1)).toBeLessThan(1e-12);
+      expect(ratio[s]).toBeGreaterThanOrEqual(r0[s]);
+      expect(Math.abs(evalDirection(act, pd, lambda, v).ratio - ratio[s])).toBeLessThanOrEqual(1e-12 * ratio[s]);
+    }
+  });
+
+  it.each(ACTS.map((a) => [a.label, a] as const))(
+    '%s, d = 2: from 64 starts it reaches the exact sup of the arc enumeration to 1e-9',
+    (_, act) => {
+      const { pd, lambda } = pricingData(40, 2, 5);
+      const exact = exactSup2d(act, pd, lambda).rho;
+      const V0 = randomUnits(64, 2, 6);
+      const best = Math.max(...batchAscend(act, pd, lambda, V0, 64).ratio);
+      expect(best).toBeLessThanOrEqual(exact * (1 + 1e-12));
+      expect(best).toBeGreaterThan(exact * (1 - 1e-9));
+    },
+  );
+
+  it('d = 3: from 128 starts it reaches the max of a 400,000-point brute-force grid of S²', () => {
+    const act = ACTS[1];
+    const { pd, lambda } = pricingData(30, 3, 7);
+    const G = 400_000;
+    const grid = fibonacciSphere(G);
+    let gridMax = 0;
+    for (let k = 0; k < G; k++)
+      gridMax = Math.max(gridMax, evalDirection(act, pd, lambda, grid.subarray(3 * k, 3 * k + 3)).ratio);
+    const best = Math.max(...batchAscend(act, pd, lambda, randomUnits(128, 3, 8), 128).ratio);
+    expect(best).toBeGreaterThanOrEqual(gridMax * (1 - 1e-9));
+    // The grid's spacing (~0.0056 rad) bounds how far above the grid max the true sup can be.
+    expect(best).toBeLessThan(gridMax * 1.01);
+  });
+});
+
+describe('solveCellOptimum', () => {
+  it('maximizes |vᵀa|/√(vᵀMv): no one of 20,000 random unit vectors does better', () => {
+    const d = 6;
+    const rng = new Rng(9);
+    const B = rng.fillNormal(new Float64Array(d * d));
+    const M = new Float64Array(d * d);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) for (let k = 0; k < d; k++) M[i * d + j] += B[i * d + k] * B[j * d + k];
+    const a = rng.fillNormal(new Float64Array(d));
+    const f = (v: Float64Array): number => {
+      let va = 0;
+      let vmv = 0;
+      for (let i = 0; i < d; i++) {
+        va += v[i] * a[i];
+        for (let j = 0; j < d; j++) vmv += v[i] * M[i * d + j] * v[j];
+      }
+      return Math.abs(va) / Math.sqrt(vmv);
+    };
+    const u = solveCellOptimum(M.slice(), a, d);
+    expect(u).not.toBeNull();
+    const fu = f(u as Float64Array);
+    const V = randomUnits(20_000, d, 10);
+    for (let s = 0; s < 20_000; s++) expect(f(V.subarray(s * d, (s + 1) * d))).toBeLessThanOrEqual(fu * (1 + 1e-9));
+  });
+
+  it('returns null for a zero matrix', () => {
+    expect(solveCellOptimum(new Float64Array(9), new Float64Array([1, 0, 0]), 3)).toBeNull();
+  });
+});
+
+describe('spectral starts', () => {
+  it('dominantSubspace finds the two largest |eigenvalues| of a diagonal matrix (one of them negative)', () => {
+    const d = 8;
+    const M = new Float64Array(d * d);
+    const diag = [0.5, -7, 1, 0.2, 5, -0.1, 2, 0.3];
+    diag.forEach((x, i) => {
+      M[i * d + i] = x;
+    });
+    const U = dominantSubspace(M, d, 2, new Rng(11), 60);
+    // The span must be span(e₁, e₄): the mass of both rows on those coordinates is 1.
+    for (let j = 0; j < 2; j++) expect(U[j * d + 1] ** 2 + U[j * d + 4] ** 2).toBeCloseTo(1, 8);
+  });
+
+  it('on y = relu(u₁ᵀx) + relu(u₂ᵀx) the dominant 2-subspace of Σ y_i (x_i x_iᵀ − I) holds both index directions', () => {
+    const data = makeDataset({ d: 20, n: 4000, r: 2, links: 'relu', index: 'random', seed: 12 });
+    const pd = { n: data.n, d: data.d, X: data.X, q: squaredNorms(data) };
+    const U = dominantSubspace(weightedSecondMoment(pd, data.y), data.d, 2, new Rng(13), 60);
+    const idx = data.target?.U as number[][];
+    for (const u of idx) {
+      // ‖P u‖² for the projection P onto the span of U's two rows (1 when u lies in it).
+      let p2 = 0;
+      for (let j = 0; j < 2; j++) p2 += u.reduce((s, x, k) => s + x * U[j * data.d + k], 0) ** 2;
+      expect(p2).toBeGreaterThan(0.8);
+    }
+    // The starts include ± the subspace's directions and Σ y_i x_i, all unit vectors.
+    const starts = spectralStarts(pd, data.y, 2, 8, new Rng(14));
+    expect(starts.length).toBe(2 * 3 + 8);
+    for (const v of starts) expect(v.reduce((s, x) => s + x * x, 0)).toBeCloseTo(1, 12);
+  });
+});
+
+describe('Dictionary: inactive rows leave the LP without moving its optimum', () => {
+  it('same LP value after pruning, no simplex iteration to re-solve, and violated removed rows come back', async () => {
+    const highs = await loadHighsSolver();
+    const act = ACTS[0];
+    const data = makeDataset({ d: 5, n: 60, r: 1, links: 'relu', index: 'random', seed: 14 });
+    const pd = { n: data.n, d: data.d, X: data.X, q: squaredNorms(data) };
+    const lp = new DictionaryLp(highs, data.y);
+    try {
+      const dict = new Dictionary(act, pd, lp);
+      const dirs = signedDataDirections(pd, false);
+      const V = randomUnits(400, 5, 15);
+      for (let s = 0; s < 400; s++) dirs.push(V.slice(s * 5, (s + 1) * 5));
+      dict.add(dirs);
+      let sol = lp.solve();
+      const value = sol.value;
+      let dropped = 0;
+      for (let r = 0; r < 4; r++) {
+        dropped += dict.prune(sol.c, sol.activity, data.n);
+        sol = lp.solve();
+      }
+      expect(dropped).toBeGreaterThan(0);
+      expect(dict.rows.length).toBe(lp.size);
+      expect(Math.abs(sol.value - value)).toBeLessThanOrEqual(1e-9 * value);
+      expect(sol.iterations).toBe(0);
+      // A λ that violates everything (scaled up) finds every removed direction with a non-zero feature.
+      const big = sol.lambda.map((x) => 1e6 * x);
+      const outside = dict.violatedOutside(big, 1e-6);
+      expect(outside.length).toBeGreaterThan(0);
+      expect(outside.length).toBeLessThanOrEqual(dict.K - dict.rows.length);
+    } finally {
+      lp.dispose();
+    }
+  });
+});
