@@ -12,7 +12,7 @@ import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
 import { datasetToJson } from '../../src/data/format.js';
 import { validateDatasetObject } from '../../src/data/dataset-schema.js';
-import { InputError } from '../../src/errors.js';
+import { DivergenceError, InputError } from '../../src/errors.js';
 import { validateModelObject } from '../../src/model/model-schema.js';
 import { networkToModel } from '../../src/model/format.js';
 import { parseSpec, validateSpec } from '../../src/studies/spec.js';
@@ -212,10 +212,17 @@ describe('fuzz: mutated file text through the file readers gives a valid object 
     [
       'checkpoint',
       `${JSON.stringify(checkpointJson, null, 2)}\n`,
-      (f) =>
-        createTrainer(data, config, {
-          resume: validateCheckpointObject(readJsonFile(f, 'checkpoint'), f, data),
-        }).advance(1),
+      (f) => {
+        const resume = validateCheckpointObject(readJsonFile(f, 'checkpoint'), f, data);
+        // An edit can turn the parameters into other finite doubles (a base64 character changed) that the
+        // schema must accept; training from them may then diverge, which is the documented outcome of a
+        // valid checkpoint (exit 3), not a reader failure.
+        try {
+          createTrainer(data, config, { resume }).advance(1);
+        } catch (e) {
+          if (!(e instanceof DivergenceError)) throw e;
+        }
+      },
     ],
     ['spec', readFileSync('studies/h1-symmetry.yaml', 'utf8'), (f) => parseSpec(readTextFile(f, 'study spec'), f)],
   ];
