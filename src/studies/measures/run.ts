@@ -5,6 +5,11 @@
  * every trial of one (n, noise) sees the same shared data set whatever its grid seed; the grid seed
  * is the member's `seed` label, which seeds its initialization, batches, random features and probes.
  * A member built this way equals the one `runLeague` builds for the same labels, bit for bit.
+ *
+ * A construction has no initialization, so the grid's init-scale axis repeats it: at full scale 162 of
+ * the 1,404 trials ask for a member another trial already built (same spec, same seeds). The metrics of
+ * a member are memoized per worker process by its spec, so the repeat costs nothing; the computation
+ * is pure, so a hit gives the same bits as building the member again.
  */
 import { evaluateMember } from '../../measures/league-evaluate.js';
 import {
@@ -17,6 +22,7 @@ import {
 } from '../../measures/league-population.js';
 import { leagueMetrics } from '../../measures/league-records.js';
 import type { TrialOutput } from '../definition.js';
+import { boundedMemo } from '../memo.js';
 import type { MeasuresMetrics, MeasuresParams } from './schema.js';
 
 /** The population seed of every trial: the data sets are shared across the whole grid. */
@@ -35,6 +41,13 @@ export function labelsOf(p: MeasuresParams, seed: number): MemberLabels {
   };
 }
 
+/**
+ * Metrics of the members built in this process, by spec. An entry is a few hundred numbers; the bound
+ * holds a whole full-scale grid (1,404 trials), since the repeats lie half the grid apart (the init
+ * scale is its outermost varying field).
+ */
+export const memberMemo = boundedMemo<MeasuresMetrics>(2048);
+
 export function runMeasures(p: MeasuresParams, seed: number): TrialOutput<MeasuresMetrics> {
   const spec = memberSpec(
     {
@@ -48,6 +61,10 @@ export function runMeasures(p: MeasuresParams, seed: number): TrialOutput<Measur
     labelsOf(p, seed),
     MEASURES_POPULATION_SEED,
   );
-  const member = buildMember(spec);
-  return { metrics: { ...leagueMetrics(evaluateMember(member)), interpolates: member.trainLoss <= INTERPOLATION_TOL } };
+  const metrics = memberMemo.get(JSON.stringify(spec), () => {
+    const member = buildMember(spec);
+    return { ...leagueMetrics(evaluateMember(member)), interpolates: member.trainLoss <= INTERPOLATION_TOL };
+  });
+  // A copy: the stored record stays as computed whatever the caller does with its result.
+  return { metrics: { ...metrics } };
 }
