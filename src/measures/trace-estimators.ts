@@ -18,7 +18,7 @@ import {
   dot,
   fillProbe,
   meanStderr,
-  orthogonalizeAgainst,
+  orthogonalizeRowsAgainst,
   orthonormalBasis,
   type Sampler,
 } from './vec.js';
@@ -99,12 +99,16 @@ export function hutchpp(op: CurvatureOperator, opts: TraceEstimateOptions): Trac
     matvecs++;
     lowRank += dot(q, Aq);
   }
+  // The deflated probes: drawn in the same order as one at a time (nothing else draws in between),
+  // then projected off Q together, as a block, through the backend's GEMM.
+  const V = new Float64Array(g * dim);
+  for (let l = 0; l < g; l++) fillProbe(rng, V.subarray(l * dim, (l + 1) * dim), sampler);
+  orthogonalizeRowsAgainst(V, g, Q);
   const v = new Float64Array(dim);
   const Av = new Float64Array(dim);
   const samples = new Float64Array(g);
   for (let l = 0; l < g; l++) {
-    fillProbe(rng, v, sampler);
-    orthogonalizeAgainst(v, Q);
+    v.set(V.subarray(l * dim, (l + 1) * dim)); // a whole buffer for the operator, not a view
     op.matvec(v, Av);
     matvecs++;
     samples[l] = dot(v, Av);

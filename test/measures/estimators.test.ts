@@ -5,7 +5,8 @@ import { lanczos, powerIteration, stochasticLanczosQuadrature } from '../../src/
 import { countingOperator, denseOperator, gaussNewtonOperator, hessianOperator } from '../../src/measures/operators.js';
 import { estimateTrace, hutchinson, hutchpp } from '../../src/measures/trace-estimators.js';
 import { tridiagEigen } from '../../src/measures/tridiag.js';
-import { Rng } from '../../src/rng/xoshiro.js';
+import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
+import { dot, orthogonalizeAgainst, orthogonalizeRowsAgainst, orthonormalBasis } from '../../src/measures/vec.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 import { matrixWithSpectrum, matvecDense, maxAbs } from './fixtures.js';
 
@@ -253,5 +254,87 @@ describe('stochastic Lanczos quadrature', () => {
         expect(x).toBeLessThanOrEqual(spec[35] + 1e-10);
       }
     expect(r.grid.length).toBe(50);
+  });
+});
+
+describe('Hutch++ deflation as a block', () => {
+  it('orthogonalizeRowsAgainst gives, row by row, what orthogonalizeAgainst gives (to 1e-13), and rows ⟂ Q', () => {
+    const dim = 37;
+    const rng = new Rng(11);
+    const Q = orthonormalBasis(Array.from({ length: 9 }, () => rng.fillNormal(new Float64Array(dim))));
+    const rows = 13;
+    const V = rng.fillNormal(new Float64Array(rows * dim));
+    const ref = Array.from({ length: rows }, (_, l) => {
+      const v = V.slice(l * dim, (l + 1) * dim);
+      orthogonalizeAgainst(v, Q);
+      return v;
+    });
+    orthogonalizeRowsAgainst(V, rows, Q);
+    for (let l = 0; l < rows; l++) {
+      const row = V.subarray(l * dim, (l + 1) * dim);
+      for (let k = 0; k < dim; k++) expect(Math.abs(row[k] - ref[l][k])).toBeLessThan(1e-13);
+      for (const q of Q) expect(Math.abs(dot(q, row))).toBeLessThan(1e-13);
+    }
+  });
+
+  it('hutchpp equals a one-probe-at-a-time Hutch++ built here (same probes, scalar projection) to 1e-12', () => {
+    const dim = 40;
+    const A = matrixWithSpectrum(
+      Array.from({ length: dim }, (_, i) => 1 / (1 + i) ** 2),
+      4,
+    );
+    const op = denseOperator(A, dim);
+    for (const [budget, seed] of [
+      [12, 0],
+      [30, 3],
+    ]) {
+      const got = hutchpp(op, { budget, seed });
+      // Reference: Algorithm 1 of Meyer et al. with each deflated probe drawn and projected on its own.
+      const rng = new Rng(deriveSeed(seed, 'hutchpp', 'rademacher'));
+      const k = Math.floor(budget / 3);
+      const S = Array.from({ length: k }, () => op.matvec(rng.fillRademacher(new Float64Array(dim))));
+      const Q = orthonormalBasis(S);
+      let t = 0;
+      for (const q of Q) t += dot(q, op.matvec(q));
+      let s = 0;
+      for (let l = 0; l < budget - 2 * k; l++) {
+        const v = rng.fillRademacher(new Float64Array(dim));
+        orthogonalizeAgainst(v, Q);
+        s += dot(v, op.matvec(v));
+      }
+      const ref = t + s / (budget - 2 * k);
+      expect(Math.abs(got.estimate - ref)).toBeLessThan(1e-12 * Math.abs(ref));
+    }
+  });
+});
+
+describe('orthonormalBasis (block Gram–Schmidt)', () => {
+  it('spans what the columns span: QᵀQ = I and Q Qᵀ c = c for every column, with dependent columns dropped', () => {
+    const dim = 50;
+    const rng = new Rng(21);
+    const base = Array.from({ length: 30 }, () => rng.fillNormal(new Float64Array(dim)));
+    // 70 columns over 3 blocks, rank 30: every column after the 30th is a combination of earlier ones.
+    const cols = [...base];
+    for (let c = 30; c < 70; c++) {
+      const v = new Float64Array(dim);
+      for (const b of base) {
+        const w = rng.normal();
+        for (let k = 0; k < dim; k++) v[k] += w * b[k];
+      }
+      cols.push(v);
+    }
+    cols.splice(40, 0, new Float64Array(dim)); // a zero column is skipped
+    const Q = orthonormalBasis(cols);
+    expect(Q.length).toBe(30);
+    for (let i = 0; i < Q.length; i++)
+      for (let j = 0; j < Q.length; j++) expect(Math.abs(dot(Q[i], Q[j]) - (i === j ? 1 : 0))).toBeLessThan(1e-13);
+    for (const c of cols) {
+      const r = c.slice();
+      for (const q of Q) {
+        const w = dot(q, c);
+        for (let k = 0; k < dim; k++) r[k] -= w * q[k];
+      }
+      for (let k = 0; k < dim; k++) expect(Math.abs(r[k])).toBeLessThan(1e-11 * (1 + Math.abs(c[k])));
+    }
   });
 });

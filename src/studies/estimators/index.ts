@@ -11,7 +11,8 @@ import { ESTIMATORS_DEFAULTS, estimatorsMetrics, estimatorsParams } from './sche
 export const estimatorsStudy = defineStudy({
   name: 'estimators',
   hypothesis: 'estimators',
-  version: 1,
+  // 2: Hutch++'s sketch basis and deflation by block Gram–Schmidt (other summation order, rounding-level).
+  version: 2,
   defaults: ESTIMATORS_DEFAULTS,
   params: estimatorsParams,
   metrics: estimatorsMetrics,
