@@ -63,8 +63,9 @@ function timeOnce(t: Trial): { cpu: number; wall: number; err?: string } {
 /** A trial's cost, by running it (or by the step extrapolation of --probe-steps). */
 function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; note: string } {
   const steps = num((t.params as Record<string, unknown>).steps, 0);
-  // Only the flattest search runs its whole budget (λ continuation), and only for n > GN_MAX_N is its
-  // polish a fixed cost (polishSteps GD iterations); below, the Gauss–Newton polish takes as many
+  // The flattest search used to run its whole budget (λ continuation); since its early stop
+  // (src/training/search.ts) a run may end sooner, so the extrapolation below is an upper bound. Only
+  // for n > GN_MAX_N is its polish a fixed cost (polishSteps GD iterations); below, the Gauss–Newton polish takes as many
   // iterations as the point where training stopped needs, so a shortened run says nothing about it.
   // Other algorithms stop once they interpolate. Those trials always run in full.
   const fixedBudget = (t.params as Record<string, unknown>).algorithm === 'flattest' && samples(t.params) > GN_MAX_N;

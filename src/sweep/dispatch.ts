@@ -1,7 +1,7 @@
 /**
  * The one function every executor calls to run a trial: the sweep's own probe study, or the studies'
- * `runTrialAsync` (synchronous and asynchronous study types alike) for everything else. Keeping it in one place is what makes the thread pool, the Redis
- * workers and an in-process run produce the same bits.
+ * `runTrialAsync` (synchronous and asynchronous study types alike) for everything else. Keeping it in
+ * one place is what makes the thread pool, the Redis workers and an in-process run produce the same bits.
  */
 import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { PROBE_STUDY, runProbeTrial } from './probe-study.js';
