@@ -15,7 +15,12 @@
  * always runs to the end of its budget S, and its GD polish is a fixed number of iterations): it runs
  * it with K and with 2K steps and extrapolates linearly, t(S) = t(K) + (S − K)·(t(2K) − t(K))/K. Other
  * trials run in full.
- * Usage: FLATLAB_THREADS=1 tsx scripts/estimate-full-scale.ts [--probe-steps K] [--study NAME…]
+ * `--stratify d,n` estimates differently, for trials whose cost the work model cannot predict (the
+ * flattest search stops early, after a number of steps that depends on the problem): each group is
+ * split further by the values of those fields, one trial per stratum is drawn at random (seeded) and
+ * run in full, and the stratum costs its size times that trial's time — a stratified random sample,
+ * unbiased for the total. With --stratify, --probe-steps is ignored.
+ * Usage: FLATLAB_THREADS=1 tsx scripts/estimate-full-scale.ts [--probe-steps K | --stratify F,G] [--study NAME…]
  * Prints one line per study and the totals for one core and for 2 workers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -31,7 +36,11 @@ import type { Trial } from '../src/studies/trial-types.js';
 const args = process.argv.slice(2);
 const probeAt = args.indexOf('--probe-steps');
 const probe = probeAt >= 0 ? Number(args[probeAt + 1]) : 0;
-const only = args.includes('--study') ? args.slice(args.indexOf('--study') + 1) : null;
+const stratAt = args.indexOf('--stratify');
+const strata = stratAt >= 0 ? args[stratAt + 1].split(',') : [];
+const only = args.includes('--study')
+  ? args.slice(args.indexOf('--study') + 1).filter((a) => !a.startsWith('--'))
+  : null;
 const workers = 2;
 await initBackend();
 
@@ -49,19 +58,37 @@ function work(t: Trial): number {
 const KIND_FIELDS = ['construction', 'algorithm', 'interpolator', 'method'];
 function kindOf(t: Trial): string {
   const p = t.params as Record<string, unknown>;
-  return KIND_FIELDS.map((k) => (p[k] === undefined ? '' : String(p[k]))).join(' ');
+  const kind = KIND_FIELDS.map((k) => (p[k] === undefined ? '' : String(p[k]))).join(' ');
+  return [kind, ...strata.map((f) => `${f}=${String(p[f])}`)].join(' ');
+}
+
+/** A seeded pick (mulberry32 over the group's name), so a rerun times the same trials. */
+function pick<T>(items: readonly T[], name: string): T {
+  let h = 0;
+  for (const c of name) h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
+  let x = (h + 0x6d2b79f5) | 0;
+  x = Math.imul(x ^ (x >>> 15), x | 1);
+  x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+  const u = ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  return items[Math.floor(u * items.length)];
 }
 
 /** One run of a trial: CPU and wall seconds. */
-function timeOnce(t: Trial): { cpu: number; wall: number; err?: string } {
+function timeOnce(t: Trial): { cpu: number; wall: number; err?: string; ran?: number } {
   const c0 = process.cpuUsage();
   const r = runTrial(t);
   const c = process.cpuUsage(c0);
-  return { cpu: (c.user + c.system) / 1e6, wall: r.elapsedMs / 1000, err: r.error };
+  const steps = r.metrics.steps;
+  return {
+    cpu: (c.user + c.system) / 1e6,
+    wall: r.elapsedMs / 1000,
+    err: r.error,
+    ran: typeof steps === 'number' ? steps : undefined,
+  };
 }
 
 /** A trial's cost, by running it (or by the step extrapolation of --probe-steps). */
-function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; note: string } {
+function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; ran?: number; note: string } {
   const steps = num((t.params as Record<string, unknown>).steps, 0);
   // The flattest search used to run its whole budget (λ continuation); since its early stop
   // (src/training/search.ts) a run may end sooner, so the extrapolation below is an upper bound. Only
@@ -69,7 +96,7 @@ function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; note: s
   // iterations as the point where training stopped needs, so a shortened run says nothing about it.
   // Other algorithms stop once they interpolate. Those trials always run in full.
   const fixedBudget = (t.params as Record<string, unknown>).algorithm === 'flattest' && samples(t.params) > GN_MAX_N;
-  if (!(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...timeOnce(t), note: '' };
+  if (strata.length || !(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...timeOnce(t), note: '' };
   const withSteps = (s: number): Trial => ({ ...t, params: { ...t.params, steps: s } });
   const a = timeOnce(withSteps(probe));
   const b = timeOnce(withSteps(2 * probe));
@@ -98,8 +125,8 @@ console.log(
 let totalS = 0;
 let largest = 0;
 let count = 0;
-const fmt = (x: { t: Trial; cpu: number; wall: number; note: string; err?: string }): string =>
-  `${JSON.stringify(x.t.params)} seed ${x.t.seed}: ${x.cpu.toFixed(1)} s CPU, ${x.wall.toFixed(1)} s wall${x.note}${x.err ? ` (${x.err})` : ''}`;
+const fmt = (x: { t: Trial; cpu: number; wall: number; note: string; err?: string; ran?: number }): string =>
+  `${JSON.stringify(x.t.params)} seed ${x.t.seed}: ${x.cpu.toFixed(1)} s CPU, ${x.wall.toFixed(1)} s wall${x.ran !== undefined ? `, ${x.ran} steps` : ''}${x.note}${x.err ? ` (${x.err})` : ''}`;
 for (const spec of specs) {
   const trials = allTrials([spec], 'full').filter((t) => keys.delete(t.key));
   count += trials.length;
@@ -108,6 +135,15 @@ for (const spec of specs) {
   let studyS = 0;
   const lines: string[] = [];
   for (const [kind, group] of groups) {
+    if (strata.length) {
+      const one = pick(group, `${spec.name} ${kind}`);
+      const timed = { t: one, ...timeTrial(one) };
+      const estS = group.length * timed.cpu;
+      studyS += estS;
+      largest = Math.max(largest, timed.cpu);
+      lines.push(`  ${kind.trim()}: ${group.length} trials, ≈ ${(estS / 60).toFixed(1)} CPU-min; timed ${fmt(timed)}`);
+      continue;
+    }
     const sorted = [...group].sort((a, b) => work(b) - work(a));
     const picks = [sorted[0], sorted[Math.floor(sorted.length / 2)]];
     const timed = picks.map((t) => ({ t, ...timeTrial(t) }));

@@ -181,6 +181,34 @@ Napi::Value HvpPass(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// penaltyPass(code, param, Z, rows, m, a, r | null, q, wA, wB, ga | null, A, B): r and ga both or neither.
+Napi::Value PenaltyPass(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int code = info[0].As<Napi::Number>().Int32Value();
+  const double param = info[1].As<Napi::Number>().DoubleValue();
+  DIM(3, rows) DIM(4, m)
+  ARR(2, Z, rows * m) ARR(5, a, m)
+  const bool withR = !info[6].IsNull() && !info[6].IsUndefined();
+  const bool withGa = !info[10].IsNull() && !info[10].IsUndefined();
+  if (withR != withGa) {
+    fail(env, "penaltyPass: r and ga must both be given or both be null");
+    return env.Undefined();
+  }
+  double* r = nullptr;
+  double* ga = nullptr;
+  if (withR) {
+    r = f64(info, 6, rows, "r");
+    if (!r) return env.Undefined();
+    ga = f64(info, 10, m, "ga");
+    if (!ga) return env.Undefined();
+  }
+  ARR(7, q, rows) ARR(8, wA, m) ARR(9, wB, m) ARR(11, A, m) ARR(12, B, m)
+  if (!dispatch(code, param, [&](const auto& s) { flatlab::penaltyPassPar(s, Z, rows, m, a, r, q, wA, wB, ga, A, B); })) {
+    unknownCode(env, code);
+  }
+  return env.Undefined();
+}
+
 // activate(code, param, Z, len, order, out)
 Napi::Value Activate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -242,6 +270,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gradPass", Napi::Function::New(env, GradPass, "gradPass"));
   exports.Set("traceSums", Napi::Function::New(env, TraceSums, "traceSums"));
   exports.Set("hvpPass", Napi::Function::New(env, HvpPass, "hvpPass"));
+  exports.Set("penaltyPass", Napi::Function::New(env, PenaltyPass, "penaltyPass"));
   exports.Set("activate", Napi::Function::New(env, Activate, "activate"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));

@@ -125,6 +125,12 @@ void gradPass(const Act& s, double* Z, size_t rows, size_t m, const double* a, c
   }
 }
 
+// One entry's share of the trace parts: A_j += σ², B_j += σ′² q (traceSums and penaltyPass).
+inline void addParts(double* A, double* B, size_t j, double v, double v1, double qi) {
+  A[j] += v * v;
+  B[j] += v1 * v1 * qi;
+}
+
 // A[j] += Σ σ², B[j] += Σ σ′² q, C[j] += Σ r σ″ q (C untouched when r is null).
 template <class Act>
 void traceSums(const Act& s, const double* Z, size_t rows, size_t m, const double* r, const double* q,
@@ -137,16 +143,14 @@ void traceSums(const Act& s, const double* Z, size_t rows, size_t m, const doubl
       for (size_t j = 0; j < m; j++) {
         const double t = z[j];
         const double v = s.f(t), v1 = s.d1(t);
-        A[j] += v * v;
-        B[j] += v1 * v1 * qi;
+        addParts(A, B, j, v, v1, qi);
         C[j] += rq * s.d2(t);
       }
     } else {
       for (size_t j = 0; j < m; j++) {
         const double t = z[j];
         const double v = s.f(t), v1 = s.d1(t);
-        A[j] += v * v;
-        B[j] += v1 * v1 * qi;
+        addParts(A, B, j, v, v1, qi);
       }
     }
   }
@@ -176,6 +180,34 @@ void hvpPass(const Act& s, const double* Z, double* T, size_t rows, size_t m, co
       const double v = s.f(t), v1 = s.d1(t), x = tt[j];
       ha[j] += ui * v + ri * v1 * x;
       tt[j] = ui * a[j] * v1 + ri * (va[j] * v1 + a[j] * s.d2(t) * x);
+    }
+  }
+}
+
+// A[j] += Σ σ², B[j] += Σ σ′² q, and with r: ga[j] += Σ r σ; then
+// Z[i,j] ← [r a σ′] + wA σ σ′ + wB σ′ σ″ q (one pass for a flatness-penalized gradient step).
+template <class Act>
+void penaltyPass(const Act& s, double* Z, size_t rows, size_t m, const double* a, const double* r, const double* q,
+                 const double* wA, const double* wB, double* ga, double* A, double* B) {
+  for (size_t i = 0; i < rows; i++) {
+    const double qi = q[i];
+    double* z = Z + i * m;
+    if (r) {
+      const double ri = r[i];
+      for (size_t j = 0; j < m; j++) {
+        const double t = z[j];
+        const double v = s.f(t), v1 = s.d1(t);
+        addParts(A, B, j, v, v1, qi);
+        ga[j] += ri * v;
+        z[j] = ri * a[j] * v1 + (wA[j] * v * v1 + wB[j] * v1 * s.d2(t) * qi);
+      }
+    } else {
+      for (size_t j = 0; j < m; j++) {
+        const double t = z[j];
+        const double v = s.f(t), v1 = s.d1(t);
+        addParts(A, B, j, v, v1, qi);
+        z[j] = wA[j] * v * v1 + wB[j] * v1 * s.d2(t) * qi;
+      }
     }
   }
 }

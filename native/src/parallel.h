@@ -90,4 +90,15 @@ void hvpPassPar(const Act& s, const double* Z, double* T, size_t rows, size_t m,
   });
 }
 
+template <class Act>
+void penaltyPassPar(const Act& s, double* Z, size_t rows, size_t m, const double* a, const double* r, const double* q,
+                    const double* wA, const double* wB, double* ga, double* A, double* B) {
+  // ga only with r (the loss part); the sums' order over chunks is fixed, as everywhere here.
+  double* outs[3] = {A, B, ga};
+  rowsWithSums(rows, m, r ? 3 : 2, outs, [&](size_t r0, size_t r1, double* const* acc) {
+    penaltyPass(s, Z + r0 * m, r1 - r0, m, a, r ? r + r0 : nullptr, q + r0, wA, wB, r ? acc[2] : nullptr, acc[0],
+                acc[1]);
+  });
+}
+
 }  // namespace flatlab

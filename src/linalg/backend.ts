@@ -79,6 +79,28 @@ export interface Backend {
     u: Float64Array,
     ha: Float64Array,
   ): void;
+  /**
+   * Penalty pass of a flatness-penalized gradient step (docs/math.md#algorithms, §6), fusing the loss
+   * gradient's pass with the Gauss–Newton trace parts' (un-normalized):
+   * A[j] += Σ_i σ(z)², B[j] += Σ_i σ′(z)² q[i], and, when r is given, ga[j] += Σ_i r[i] σ(z); then, in
+   * place, Z[i,j] ← r[i] a[j] σ′(z) + wA[j] σ(z) σ′(z) + wB[j] σ′(z) σ″(z) q[i] (the r term only when r
+   * is given), so that one GEMM Zᵀ X gives the first-layer gradient of L + Σ_j (α_j A_j + β_j B_j)
+   * with wA = 2α, wB = 2β a² (times n). `r` and `ga` are both null or both given.
+   */
+  penaltyPass(
+    act: ActKernel,
+    Z: Float64Array,
+    rows: number,
+    m: number,
+    a: Float64Array,
+    r: Float64Array | null,
+    q: Float64Array,
+    wA: Float64Array,
+    wB: Float64Array,
+    ga: Float64Array | null,
+    A: Float64Array,
+    B: Float64Array,
+  ): void;
   /** Elementwise σ^(order)(Z) into out (order 0, 1 or 2). */
   activate(act: ActKernel, Z: Float64Array, len: number, order: 0 | 1 | 2, out: Float64Array): void;
   /** Number of threads the backend's BLAS uses (1 for the portable backend). */

@@ -48,6 +48,12 @@ function transposeInto(src: Float64Array, rows: number, cols: number, out: Float
   }
 }
 
+/** One entry's share of the trace parts, A_j += σ², B_j += σ′² q (small enough for V8 to inline). */
+function addParts(A: Float64Array, B: Float64Array, j: number, s: number, s1: number, qi: number): void {
+  A[j] += s * s;
+  B[j] += s1 * s1 * qi;
+}
+
 /** C[o … o+3] += alpha · (c0, c1, c2, c3): one row of the 4×4 register tile, written back. */
 function addScaled4(C: Float64Array, o: number, alpha: number, c0: number, c1: number, c2: number, c3: number): void {
   C[o] += alpha * c0;
@@ -260,8 +266,7 @@ export const jsBackend: Backend = {
         const z = Z[o + j];
         const s = f(z);
         const s1 = d1(z);
-        A[j] += s * s;
-        B[j] += s1 * s1 * qi;
+        addParts(A, B, j, s, s1, qi);
         if (r) C[j] += rq * d2(z);
       }
     }
@@ -306,6 +311,26 @@ export const jsBackend: Backend = {
         const t = T[o + j];
         ha[j] += ui * s + ri * s1 * t;
         T[o + j] = ui * a[j] * s1 + ri * (va[j] * s1 + a[j] * d2(z) * t);
+      }
+    }
+  },
+
+  penaltyPass(act, Z, rows, m, a, r, q, wA, wB, ga, A, B) {
+    const { f, d1, d2 } = activationFromKernel(act.code, act.param);
+    for (let i = 0; i < rows; i++) {
+      const qi = q[i];
+      const ri = r ? r[i] : 0;
+      const o = i * m;
+      for (let j = 0; j < m; j++) {
+        const z = Z[o + j];
+        const s = f(z);
+        const s1 = d1(z);
+        addParts(A, B, j, s, s1, qi);
+        const pen = wA[j] * s * s1 + wB[j] * s1 * d2(z) * qi;
+        if (r && ga) {
+          ga[j] += ri * s;
+          Z[o + j] = ri * a[j] * s1 + pen;
+        } else Z[o + j] = pen;
       }
     }
   },

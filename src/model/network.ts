@@ -62,7 +62,7 @@ export function unpackParams(net: Network, theta: Float64Array): Network {
   return { act: net.act, m: net.m, d: net.d, a: theta.slice(0, net.m), W: theta.slice(net.m) };
 }
 
-function checkShapes(net: Network, data: Pick<Dataset, 'd' | 'n'>): void {
+export function checkShapes(net: Network, data: Pick<Dataset, 'd' | 'n'>): void {
   if (net.d !== data.d) {
     throw new InputError(
       `dimension mismatch: the model has input dimension d = ${net.d} but the data have d = ${data.d}`,

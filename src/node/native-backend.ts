@@ -15,7 +15,8 @@ import type { ActKernel, Backend } from '../linalg/backend.js';
 type GemmFn = Backend['gemm'];
 
 /** The Backend's fused kernels: each takes the activation first. */
-type KernelName = 'forwardRows' | 'gradPass' | 'traceSums' | 'hvpPass' | 'activate';
+const KERNELS = ['forwardRows', 'gradPass', 'traceSums', 'hvpPass', 'penaltyPass', 'activate'] as const;
+type KernelName = (typeof KERNELS)[number];
 
 /** A fused kernel as the addon exports it: the Backend's signature with the activation passed as (code, param). */
 type AddonKernel<F> = F extends (act: ActKernel, ...rest: infer R) => void
@@ -84,6 +85,8 @@ function wrap(x: Addon): Backend {
     gradPass: (act, Z, rows, m, a, r, ga) => x.gradPass(act.code, act.param, Z, rows, m, a, r, ga),
     traceSums: (act, Z, rows, m, r, q, A, B, C) => x.traceSums(act.code, act.param, Z, rows, m, r, q, A, B, C),
     hvpPass: (act, Z, T, rows, m, a, va, r, u, ha) => x.hvpPass(act.code, act.param, Z, T, rows, m, a, va, r, u, ha),
+    penaltyPass: (act, Z, rows, m, a, r, q, wA, wB, ga, A, B) =>
+      x.penaltyPass(act.code, act.param, Z, rows, m, a, r, q, wA, wB, ga, A, B),
     activate: (act, Z, len, order, out) => x.activate(act.code, act.param, Z, len, order, out),
     threads: () => x.threads(),
     setThreads: (n) => {
@@ -104,6 +107,9 @@ export function loadNativeBackend(): Backend | null {
   }
   try {
     const x = createRequire(import.meta.url)(path) as Addon;
+    // An addon built by an older flatlab lacks newer kernels: say so instead of failing mid-run.
+    const missing = KERNELS.filter((k) => typeof x[k] !== 'function');
+    if (missing.length) throw new Error(`the addon is out of date (no ${missing.join(', ')})`);
     if (threads !== null) x.setThreads(threads);
     addonInfo = { ...x.config(), path };
     addon = x;

@@ -6,7 +6,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { norm2 } from '../linalg/vec.js';
 import { gradient, type Network, packParams, unpackParams } from '../model/network.js';
-import { invariantPenalty, traceGaussNewtonPenalty } from './penalties.js';
+import { penalizedGradient } from './penalties.js';
 
 /** ∇L on `data` as a flat vector θ-layout [ga, gW], with the loss. */
 export function flatGradient(net: Network, data: Dataset): { loss: number; g: Float64Array } {
@@ -75,18 +75,17 @@ export function microSamDirection(net: Network, data: Dataset, rho: number, micr
   return out;
 }
 
-/** g += λ ∇Φ for the Gauss–Newton-trace (kind 'trace') or invariant (kind 'invariant') penalty. */
-export function addPenalty(
+/**
+ * The direction of a step of min L + λΦ for the Gauss–Newton-trace (kind 'trace') or invariant (kind
+ * 'invariant') penalty: L, ∇L + λ∇Φ, and Φ(θ) (0 when λ = 0, where the step is plain gradient descent
+ * and Φ is not computed).
+ */
+export function penalizedDirection(
   net: Network,
   data: Dataset,
-  g: Float64Array,
   lambda: number,
   kind: 'trace' | 'invariant',
-): number {
-  if (lambda === 0) return 0;
-  const pen = kind === 'trace' ? traceGaussNewtonPenalty(net, data) : invariantPenalty(net, data);
-  const m = net.m;
-  for (let j = 0; j < m; j++) g[j] += lambda * pen.ga[j];
-  for (let k = 0; k < pen.gW.length; k++) g[m + k] += lambda * pen.gW[k];
-  return pen.value;
+): { loss: number; g: Float64Array; penalty: number } {
+  if (lambda === 0) return { ...flatGradient(net, data), penalty: 0 };
+  return penalizedGradient(net, data, lambda, kind);
 }

@@ -11,20 +11,94 @@
  *   α_j = φ_j / ((k+1) A_j),  β_j = k φ_j / ((k+1) B_j)   (0 for a neuron with A_j B_j = 0, where φ_j
  *   has a kink: the zero subgradient).
  *
- * The per-neuron sums are composed from the backend's GEMM and `activate` kernels, one row block of
- * Z = X Wᵀ at a time, so memory stays O(block · m) like `dataPass`.
+ * The per-neuron sums and the penalty's gradient coefficients come from the backend's `penaltyPass`,
+ * one row block of Z = X Wᵀ at a time (memory O(block · m) like `dataPass`). A training step of
+ * L + λΦ needs ∇L as well: `penalizedGradient` adds the loss's residuals and gradient to the same pass,
+ * so the step costs one forward and one backward GEMM instead of two of each (∇L and ∇Φ apart).
  */
 import type { Dataset } from '../data/dataset.js';
 import { squaredNorms } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { requireHomogeneous } from '../model/activations.js';
-import { blockRows, type Network, dataPass } from '../model/network.js';
+import { blockRows, checkShapes, type Network, dataPass } from '../model/network.js';
 import { invariantFromParts } from '../symmetry/invariant.js';
 
 export interface PenaltyValue {
   value: number;
   ga: Float64Array;
   gW: Float64Array;
+}
+
+/** What one fused pass returns: the normalized parts, the gradient of Σ(αA + βB) [+ L], and L. */
+interface PassResult {
+  A: Float64Array;
+  B: Float64Array;
+  ga: Float64Array;
+  gW: Float64Array;
+  /** L(θ) when the pass included the loss, else 0. */
+  loss: number;
+}
+
+/**
+ * Gradient of s·Σ_j (α_j A_j + β_j B_j) (+ L when `withLoss`) with the weights held fixed (the chain
+ * rule through Φ(A, B)); α = β = null means all ones. Returns the parts A, B at θ as well.
+ */
+function fusedPass(
+  net: Network,
+  data: Dataset,
+  alpha: Float64Array | null,
+  beta: Float64Array | null,
+  scale: number,
+  withLoss: boolean,
+): PassResult {
+  checkShapes(net, data);
+  const be = getBackend();
+  const { m, d, act } = net;
+  const { n, X, y } = data;
+  const q = squaredNorms(data);
+  const blk = blockRows(m, n);
+  const Z = new Float64Array(blk * m);
+  const rb = withLoss ? new Float64Array(blk) : null;
+  const Araw = new Float64Array(m);
+  const Braw = new Float64Array(m);
+  const gaLoss = withLoss ? new Float64Array(m) : null;
+  const gW = new Float64Array(m * d);
+  // ∂(αA)/∂z = 2α σσ′/n and ∂(βB)/∂z = 2β a² σ′σ″ q/n: the kernel's per-neuron weights (the 1/n at the end).
+  const wA = new Float64Array(m);
+  const wB = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    wA[j] = 2 * scale * (alpha ? alpha[j] : 1);
+    wB[j] = 2 * scale * (beta ? beta[j] : 1) * net.a[j] * net.a[j];
+  }
+  let sq = 0;
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const rows = Math.min(blk, n - i0);
+    const Xb = X.subarray(i0 * d, (i0 + rows) * d);
+    be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
+    if (rb) {
+      be.forwardRows(act, Z, rows, m, net.a, rb);
+      for (let i = 0; i < rows; i++) {
+        const ri = rb[i] - y[i0 + i];
+        rb[i] = ri;
+        sq += ri * ri;
+      }
+    }
+    be.penaltyPass(act, Z, rows, m, net.a, rb, q.subarray(i0, i0 + rows), wA, wB, gaLoss, Araw, Braw);
+    be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, gW);
+  }
+  const inv = 1 / n;
+  for (let k = 0; k < m * d; k++) gW[k] *= inv;
+  const A = new Float64Array(m);
+  const B = new Float64Array(m);
+  const ga = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    A[j] = Araw[j] * inv;
+    B[j] = net.a[j] * net.a[j] * Braw[j] * inv;
+    // ∂(βB_j)/∂a_j = 2β B_j / a_j = 2β a_j Braw_j / n.
+    const pen = scale * (beta ? beta[j] : 1) * 2 * net.a[j] * Braw[j];
+    ga[j] = ((gaLoss ? gaLoss[j] : 0) + pen) * inv;
+  }
+  return { A, B, ga, gW, loss: withLoss ? sq / (2 * n) : 0 };
 }
 
 /**
@@ -37,69 +111,12 @@ export function weightedPartsGradient(
   alpha: Float64Array | null,
   beta: Float64Array | null,
 ): { A: Float64Array; B: Float64Array; ga: Float64Array; gW: Float64Array } {
-  const be = getBackend();
-  const { m, d, act } = net;
-  const { n, X } = data;
-  const q = squaredNorms(data);
-  const blk = blockRows(m, n);
-  const Z = new Float64Array(blk * m);
-  const S0 = new Float64Array(blk * m);
-  const S1 = new Float64Array(blk * m);
-  // σ″ vanishes a.e. for the piecewise-linear degree-1 activations (relu, leaky-relu, abs).
-  const needS2 = act.degree !== 1;
-  const S2 = needS2 ? new Float64Array(blk * m) : null;
-  const Araw = new Float64Array(m);
-  const Braw = new Float64Array(m);
-  const gW = new Float64Array(m * d);
-  const a2 = new Float64Array(m);
-  for (let j = 0; j < m; j++) a2[j] = net.a[j] * net.a[j];
-  for (let i0 = 0; i0 < n; i0 += blk) {
-    const rows = Math.min(blk, n - i0);
-    const len = rows * m;
-    const Xb = X.subarray(i0 * d, (i0 + rows) * d);
-    be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
-    be.activate(act, Z, len, 0, S0);
-    be.activate(act, Z, len, 1, S1);
-    if (S2) be.activate(act, Z, len, 2, S2);
-    for (let i = 0; i < rows; i++) {
-      const qi = q[i0 + i];
-      const o = i * m;
-      for (let j = 0; j < m; j++) {
-        const s0 = S0[o + j];
-        const s1 = S1[o + j];
-        Araw[j] += s0 * s0;
-        Braw[j] += s1 * s1 * qi;
-        const aw = alpha ? alpha[j] : 1;
-        const bw = beta ? beta[j] : 1;
-        // Reuse Z as the block's coefficient matrix G (rows × m); then gW += Gᵀ X_b.
-        Z[o + j] = 2 * (aw * s0 * s1 + (S2 ? bw * a2[j] * s1 * S2[o + j] * qi : 0));
-      }
-    }
-    be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, gW);
-  }
-  const inv = 1 / n;
-  for (let k = 0; k < m * d; k++) gW[k] *= inv;
-  const A = new Float64Array(m);
-  const B = new Float64Array(m);
-  const ga = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    A[j] = Araw[j] * inv;
-    B[j] = a2[j] * Braw[j] * inv;
-    ga[j] = (beta ? beta[j] : 1) * 2 * net.a[j] * Braw[j] * inv;
-  }
+  const { A, B, ga, gW } = fusedPass(net, data, alpha, beta, 1, false);
   return { A, B, ga, gW };
 }
 
-/** Φ = Σ_j (A_j + B_j), the Gauss–Newton part of Tr ∇²L, and its gradient. */
-export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyValue {
-  const r = weightedPartsGradient(net, data, null, null);
-  let value = 0;
-  for (let j = 0; j < net.m; j++) value += r.A[j] + r.B[j];
-  return { value, ga: r.ga, gW: r.gW };
-}
-
-/** Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j). */
-export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
+/** The weights α_j = ∂F* / ∂A_j and β_j = ∂F* / ∂B_j at θ, and F* itself. */
+function invariantWeights(net: Network, data: Dataset): { value: number; alpha: Float64Array; beta: Float64Array } {
   const k = requireHomogeneous(net.act, 'invariant-flatness penalty');
   const s = dataPass(net, data, { trace: true });
   const A = s.A as Float64Array;
@@ -113,6 +130,42 @@ export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
       beta[j] = (k * perNeuron[j]) / ((k + 1) * B[j]);
     }
   }
+  return { value, alpha, beta };
+}
+
+/**
+ * One step's direction for min L + λΦ: the loss L(θ), the packed gradient ∇L + λ∇Φ (a first, then W
+ * row by row, as `packParams`) and Φ(θ), for Φ the Gauss–Newton trace Σ_j (A_j + B_j) (`trace`) or F*
+ * (`invariant`). One fused data pass (two for F*, whose weights need A, B at θ first).
+ */
+export function penalizedGradient(
+  net: Network,
+  data: Dataset,
+  lambda: number,
+  kind: 'trace' | 'invariant',
+): { loss: number; g: Float64Array; penalty: number } {
+  const w = kind === 'invariant' ? invariantWeights(net, data) : null;
+  const r = fusedPass(net, data, w?.alpha ?? null, w?.beta ?? null, lambda, true);
+  const g = new Float64Array(net.m * (net.d + 1));
+  g.set(r.ga, 0);
+  g.set(r.gW, net.m);
+  let penalty = 0;
+  if (w) penalty = w.value;
+  else for (let j = 0; j < net.m; j++) penalty += r.A[j] + r.B[j];
+  return { loss: r.loss, g, penalty };
+}
+
+/** Φ = Σ_j (A_j + B_j), the Gauss–Newton part of Tr ∇²L, and its gradient. */
+export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyValue {
+  const r = weightedPartsGradient(net, data, null, null);
+  let value = 0;
+  for (let j = 0; j < net.m; j++) value += r.A[j] + r.B[j];
+  return { value, ga: r.ga, gW: r.gW };
+}
+
+/** Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j). */
+export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
+  const { value, alpha, beta } = invariantWeights(net, data);
   const r = weightedPartsGradient(net, data, alpha, beta);
   return { value, ga: r.ga, gW: r.gW };
 }

@@ -24,11 +24,11 @@ import { deriveSeed, Rng, type RngState } from '../rng/xoshiro.js';
 import { invariantFromParts, balance as balanceNet } from '../symmetry/invariant.js';
 import { pathNorm } from '../symmetry/rescale.js';
 import {
-  addPenalty,
   asamEpsilon,
   asamScale,
   flatGradient,
   microSamDirection,
+  penalizedDirection,
   norm2,
   perturbedGradient,
   samEpsilon,
@@ -321,15 +321,12 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         // flattest penalizes the Gauss–Newton trace, not F* itself: L is orbit-invariant and the orbit
         // minimum of Σ(A_j + B_j) is F*, so min L + λ Σ(A+B) has the same minimizers (up to the
         // orbit) as min L + λ F*, but is smooth where F* has kinks (a_j = 0), and GD balances itself.
-        const r = flatGradient(net, batch);
-        lastPenalty = addPenalty(net, batch, r.g, lambda, 'trace');
+        const r = penalizedDirection(net, batch, lambda, 'trace');
+        lastPenalty = r.penalty;
         return r;
       }
-      case 'invariant-penalty': {
-        const r = flatGradient(net, batch);
-        addPenalty(net, batch, r.g, lambda, 'invariant');
-        return r;
-      }
+      case 'invariant-penalty':
+        return penalizedDirection(net, batch, lambda, 'invariant');
     }
   }
 

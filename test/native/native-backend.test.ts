@@ -52,6 +52,15 @@ function awkwardZ(len: number, seed: number): Float64Array {
 const rand = (len: number, seed: number): Float64Array => new Rng(seed).fillNormal(new Float64Array(len));
 
 /** |x − y| ≤ TOL · scale elementwise (scale: sum of absolute terms, computed by the caller). */
+/** The scale of a per-neuron sum init[j] + Σ_i term(i, j): |init[j]| + Σ_i |term(i, j)| (rounding is relative to it). */
+function columnScale(rows: number, init: Float64Array, term: (i: number, j: number) => number): Float64Array {
+  return init.map((v, j) => {
+    let s = Math.abs(v) + 1e-300;
+    for (let i = 0; i < rows; i++) s += Math.abs(term(i, j));
+    return s;
+  });
+}
+
 function expectClose(x: Float64Array, y: Float64Array, scale: Float64Array | number, what: string): void {
   expect(x.length).toBe(y.length);
   for (let i = 0; i < x.length; i++) {
@@ -357,12 +366,7 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
             C2 = C1.slice();
           nb.traceSums(kern, Z, rows, m, withR ? r : null, q, A1, B1, C1);
           jsBackend.traceSums(kern, Z, rows, m, withR ? r : null, q, A2, B2, C2);
-          const sc = (init: Float64Array, term: (i: number, j: number) => number): Float64Array =>
-            init.map((v, j) => {
-              let s = Math.abs(v) + 1e-300;
-              for (let i = 0; i < rows; i++) s += Math.abs(term(i, j));
-              return s;
-            });
+          const sc = (init: Float64Array, term: (i: number, j: number) => number) => columnScale(rows, init, term);
           expectClose(
             A1,
             A2,
@@ -419,6 +423,56 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
           );
         });
         expectClose(T1, T2, tScale, 'hvpPass T');
+
+        const wA = rand(m, seed + 11),
+          wB = rand(m, seed + 12);
+        for (const withR of [true, false]) {
+          const A1 = rand(m, 13),
+            B1 = rand(m, 14),
+            g1 = rand(m, 15),
+            P1 = Z.slice();
+          const A2 = A1.slice(),
+            B2 = B1.slice(),
+            g2 = g1.slice(),
+            P2 = Z.slice();
+          nb.penaltyPass(kern, P1, rows, m, a, withR ? r : null, q, wA, wB, withR ? g1 : null, A1, B1);
+          jsBackend.penaltyPass(kern, P2, rows, m, a, withR ? r : null, q, wA, wB, withR ? g2 : null, A2, B2);
+          const sums = (init: Float64Array, term: (i: number, j: number) => number) => columnScale(rows, init, term);
+          expectClose(
+            A1,
+            A2,
+            sums(rand(m, 13), (i, j) => act.f(at(i, j)) ** 2),
+            'penaltyPass A',
+          );
+          expectClose(
+            B1,
+            B2,
+            sums(rand(m, 14), (i, j) => act.d1(at(i, j)) ** 2 * q[i]),
+            'penaltyPass B',
+          );
+          const ga = sums(rand(m, 15), (i, j) => (withR ? r[i] * act.f(at(i, j)) : 0));
+          expectClose(g1, g2, ga, 'penaltyPass ga');
+          if (!withR) expect([...g1]).toEqual([...rand(m, 15)]);
+          // Each coefficient against its closed form, computed here term by term.
+          const want = Z.map((z, k) => {
+            const i = Math.floor(k / m),
+              j = k % m;
+            const pen = wA[j] * act.f(z) * act.d1(z) + wB[j] * act.d1(z) * act.d2(z) * q[i];
+            return (withR ? r[i] * a[j] * act.d1(z) : 0) + pen;
+          });
+          const pScale = Z.map((z, k) => {
+            const i = Math.floor(k / m),
+              j = k % m;
+            return (
+              Math.abs(withR ? r[i] * a[j] * act.d1(z) : 0) +
+              Math.abs(wA[j] * act.f(z) * act.d1(z)) +
+              Math.abs(wB[j] * act.d1(z) * act.d2(z) * q[i]) +
+              1e-300
+            );
+          });
+          expectClose(P1, P2, pScale, 'penaltyPass Z (native vs js)');
+          expectClose(P2, want, pScale, 'penaltyPass Z (js vs closed form)');
+        }
       }
     });
   }

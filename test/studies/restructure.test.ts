@@ -9,6 +9,9 @@
  * A second one: Hutch++ now orthogonalizes its sketch and its deflated probes by block Gram–Schmidt
  * through the backend's GEMM (estimators study version 2), the same projector summed in another
  * order, so its estimates move at rounding level (≤ HUTCHPP_REL).
+ * A third: a flatness-penalized step (the flattest search, the trace and invariant penalties) computes
+ * ∇L and ∇Φ in one fused pass (src/training/penalties.ts), the same sums rounded in another order, so
+ * those runs move by rounding-level amounts grown over their steps (≤ FUSED_REL).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +51,12 @@ const LAZY_REL = 1e-4;
 /** Rounding-level tolerance for Hutch++'s block Gram–Schmidt (see the header). */
 const HUTCHPP_REL = 1e-12;
 
+/** Tolerance for the runs that take penalized steps (see the header). */
+const FUSED_REL = 1e-6;
+const PENALIZED = new Set(['flattest', 'trace-penalty', 'invariant-penalty']);
+const penalized = (p: Record<string, unknown>): boolean =>
+  PENALIZED.has(String(p.algorithm)) || PENALIZED.has(String(p.construction));
+
 const identity = (study: string, params: Record<string, unknown>, seed: number) =>
   canonicalJson({ study, params, seed });
 
@@ -73,6 +82,7 @@ describe('the study modules reproduce the results from before the restructure', 
         const where = `${t.study} ${JSON.stringify(t.params)} seed ${t.seed}`;
         if (t.params.construction === 'lazy') expectClose(s.metrics, t.metrics, LAZY_REL, where);
         else if (t.params.method === 'hutchpp') expectClose(s.metrics, t.metrics, HUTCHPP_REL, where);
+        else if (penalized(t.params)) expectClose(s.metrics, t.metrics, FUSED_REL, where);
         else expect(s.metrics, where).toEqual(t.metrics);
         // The old key was the hash of (study, params, seed); the new one adds exactly the version.
         const version = studyType(t.study)?.version;
@@ -85,7 +95,12 @@ describe('the study modules reproduce the results from before the restructure', 
         const want = fixture.tables.studies[i];
         expect(section.verdict).toEqual(want.verdict);
         expect(section.verdicts).toEqual(want.verdicts);
-        expectClose(JSON.parse(JSON.stringify(section.table)), want.table, LAZY_REL, `${spec.name} table`);
+        expectClose(
+          JSON.parse(JSON.stringify(section.table)),
+          want.table,
+          Math.max(LAZY_REL, FUSED_REL),
+          `${spec.name} table`,
+        );
         expect(section.trials).toBe(want.trials);
       }
     } finally {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../src/model/activations.js';
-import { createNetwork, unpackParams } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
-import { invariantPenalty, traceGaussNewtonPenalty } from '../../src/training/penalties.js';
+import { createNetwork, loss, unpackParams } from '../../src/model/network.js';
+import { invariantPenalty, penalizedGradient, traceGaussNewtonPenalty } from '../../src/training/penalties.js';
 import { randomData, randomNet } from '../helpers.js';
 import { fdGradient, maxAbs, maxAbsDiff, packed } from './oracle.js';
 
@@ -37,6 +37,24 @@ describe('flatness penalties: closed-form gradients vs finite differences', () =
       expect(maxAbsDiff(g, fd) / maxAbs(fd)).toBeLessThan(1e-6);
     });
   }
+
+  for (const c of cases)
+    for (const kind of ['trace', 'invariant'] as const) {
+      it(`the fused step direction of L + λΦ (${kind}, ${c.name}) is the finite-difference gradient, with L and Φ at θ`, () => {
+        const data = randomData(17, 4, 51);
+        const net = randomNet(c.spec, 5, 4, 52);
+        const lambda = 0.37;
+        const phi = (th: Float64Array) => {
+          const x = unpackParams(net, th);
+          return kind === 'trace' ? traceGaussNewtonPenalty(x, data).value : invariantPenalty(x, data).value;
+        };
+        const r = penalizedGradient(net, data, lambda, kind);
+        expect(r.loss).toBeCloseTo(loss(net, data).loss, 14);
+        expect(r.penalty).toBeCloseTo(phi(packed(net)), 12);
+        const fd = fdGradient((th) => loss(unpackParams(net, th), data).loss + lambda * phi(th), packed(net));
+        expect(maxAbsDiff(r.g, fd) / maxAbs(fd)).toBeLessThan(1e-6);
+      });
+    }
 
   it('F* penalty gradient is orthogonal to the rescaling orbit (F* is invariant)', () => {
     // d/dt F*(rescale(θ, e^{t v})) = 0: Σ_j v_j (−k a_j ∂a_j + w_j·∂w_j) = 0 for every v.
