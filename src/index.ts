@@ -128,6 +128,7 @@ export {
   type LanczosOptions,
   type LanczosResult,
   lanczos,
+  type PowerOptions,
   type PowerResult,
   powerIteration,
   type SlqOptions,

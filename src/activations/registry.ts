@@ -58,6 +58,59 @@ function exponentOf(s: ActivationSpec): number {
   return p;
 }
 
+/** What tells one activation from another: its degree, its label and σ, σ′, σ″. */
+type Definition = Pick<Activation, 'degree' | 'label' | 'f' | 'd1' | 'd2'>;
+
+/** The activations without a parameter: their spec is the bare name and their param is 0. */
+const FIXED: Record<'relu' | 'abs' | 'square' | 'tanh' | 'softplus', Definition> = {
+  relu: { degree: 1, label: 'ReLU', f: (t) => (t > 0 ? t : 0), d1: (t) => (t > 0 ? 1 : 0), d2: () => 0 },
+  abs: { degree: 1, label: '|t|', f: (t) => Math.abs(t), d1: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0), d2: () => 0 },
+  square: { degree: 2, label: 't²', f: (t) => t * t, d1: (t) => 2 * t, d2: () => 2 },
+  tanh: {
+    degree: null,
+    label: 'tanh',
+    f: (t) => Math.tanh(t),
+    d1: (t) => {
+      const c = Math.tanh(t);
+      return 1 - c * c;
+    },
+    d2: (t) => {
+      const c = Math.tanh(t);
+      return -2 * c * (1 - c * c);
+    },
+  },
+  softplus: {
+    degree: null,
+    label: 'softplus',
+    f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))),
+    d1: (t) => 1 / (1 + Math.exp(-t)),
+    d2: (t) => {
+      const s1 = 1 / (1 + Math.exp(-t));
+      return s1 * (1 - s1);
+    },
+  },
+};
+
+/** The power families max(t, 0)^p and |t|^p, of degree p (p already checked by exponentOf). */
+const POWERS: Record<'relu-pow' | 'abs-pow', (p: number) => Definition> = {
+  // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
+  'relu-pow': (p) => ({
+    degree: p,
+    label: `ReLU^${p}`,
+    f: (t) => (t > 0 ? powPos(t, p) : 0),
+    d1: (t) => (t > 0 ? p * powPos(t, p - 1) : 0),
+    d2: (t) => (t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0),
+  }),
+  'abs-pow': (p) => ({
+    degree: p,
+    label: `|t|^${p}`,
+    f: (t) => (t === 0 ? 0 : powPos(Math.abs(t), p)),
+    d1: (t) => (t === 0 ? 0 : p * powPos(Math.abs(t), p - 1) * Math.sign(t)),
+    // σ″ is taken as 0 at t = 0 (a null set) so that p < 2 stays finite.
+    d2: (t) => (t === 0 ? (p === 2 ? 2 : 0) : p * (p - 1) * powPos(Math.abs(t), p - 2)),
+  }),
+};
+
 export function makeActivation(spec: ActivationSpec | ActivationName): Activation {
   const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
   if (!given || typeof given !== 'object' || typeof given.name !== 'string') {
@@ -69,115 +122,43 @@ export function makeActivation(spec: ActivationSpec | ActivationName): Activatio
   if (code === undefined) {
     throw new InputError(`unknown activation "${s.name}" (allowed: ${ACTIVATION_NAMES.join(', ')})`);
   }
+  // Every activation is its Definition inside the same frame (spec, code, param), with the fields in
+  // this order whatever the activation.
+  const entry = (spec: ActivationSpec, param: number, d: Definition): Activation => ({
+    spec,
+    degree: d.degree,
+    code,
+    param,
+    label: d.label,
+    f: d.f,
+    d1: d.d1,
+    d2: d.d2,
+  });
   switch (s.name) {
     case 'relu':
-      return {
-        spec: { name: 'relu' },
-        degree: 1,
-        code,
-        param: 0,
-        label: 'ReLU',
-        f: (t) => (t > 0 ? t : 0),
-        d1: (t) => (t > 0 ? 1 : 0),
-        d2: () => 0,
-      };
+    case 'abs':
+    case 'square':
+    case 'tanh':
+    case 'softplus':
+      return entry({ name: s.name }, 0, FIXED[s.name]);
     case 'leaky-relu': {
       const alpha = s.alpha ?? 0.01;
       if (!Number.isFinite(alpha) || alpha < 0 || alpha >= 1) {
         throw new InputError(`activation leaky-relu: alpha must be in [0, 1) (got ${s.alpha})`);
       }
-      return {
-        spec: { name: 'leaky-relu', alpha },
+      return entry({ name: 'leaky-relu', alpha }, alpha, {
         degree: 1,
-        code,
-        param: alpha,
         label: `LeakyReLU(${alpha})`,
         f: (t) => (t > 0 ? t : alpha * t),
         d1: (t) => (t > 0 ? 1 : alpha),
         d2: () => 0,
-      };
+      });
     }
-    case 'abs':
-      return {
-        spec: { name: 'abs' },
-        degree: 1,
-        code,
-        param: 0,
-        label: '|t|',
-        f: (t) => Math.abs(t),
-        d1: (t) => (t > 0 ? 1 : t < 0 ? -1 : 0),
-        d2: () => 0,
-      };
-    case 'relu-pow': {
-      const p = exponentOf(s);
-      // Derivatives are exactly 0 for t <= 0 (a naive max(t,0)**0 would give 1).
-      return {
-        spec: { name: 'relu-pow', p },
-        degree: p,
-        code,
-        param: p,
-        label: `ReLU^${p}`,
-        f: (t) => (t > 0 ? powPos(t, p) : 0),
-        d1: (t) => (t > 0 ? p * powPos(t, p - 1) : 0),
-        d2: (t) => (t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0),
-      };
-    }
+    case 'relu-pow':
     case 'abs-pow': {
       const p = exponentOf(s);
-      return {
-        spec: { name: 'abs-pow', p },
-        degree: p,
-        code,
-        param: p,
-        label: `|t|^${p}`,
-        f: (t) => (t === 0 ? 0 : powPos(Math.abs(t), p)),
-        d1: (t) => (t === 0 ? 0 : p * powPos(Math.abs(t), p - 1) * Math.sign(t)),
-        // σ″ is taken as 0 at t = 0 (a null set) so that p < 2 stays finite.
-        d2: (t) => (t === 0 ? (p === 2 ? 2 : 0) : p * (p - 1) * powPos(Math.abs(t), p - 2)),
-      };
+      return entry({ name: s.name, p }, p, POWERS[s.name](p));
     }
-    case 'square':
-      return {
-        spec: { name: 'square' },
-        degree: 2,
-        code,
-        param: 0,
-        label: 't²',
-        f: (t) => t * t,
-        d1: (t) => 2 * t,
-        d2: () => 2,
-      };
-    case 'tanh':
-      return {
-        spec: { name: 'tanh' },
-        degree: null,
-        code,
-        param: 0,
-        label: 'tanh',
-        f: (t) => Math.tanh(t),
-        d1: (t) => {
-          const c = Math.tanh(t);
-          return 1 - c * c;
-        },
-        d2: (t) => {
-          const c = Math.tanh(t);
-          return -2 * c * (1 - c * c);
-        },
-      };
-    case 'softplus':
-      return {
-        spec: { name: 'softplus' },
-        degree: null,
-        code,
-        param: 0,
-        label: 'softplus',
-        f: (t) => (t > 30 ? t : Math.log1p(Math.exp(t))),
-        d1: (t) => 1 / (1 + Math.exp(-t)),
-        d2: (t) => {
-          const s1 = 1 / (1 + Math.exp(-t));
-          return s1 * (1 - s1);
-        },
-      };
     default:
       throw new InputError(`unknown activation "${String((s as ActivationSpec).name)}"`);
   }

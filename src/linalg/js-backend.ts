@@ -241,11 +241,16 @@ export const jsBackend: Backend = {
   },
 
   traceSums(act, Z, rows, m, r, q, A, B, C) {
-    if (act.code === 0) {
-      for (let i = 0; i < rows; i++) {
-        const qi = q[i];
-        const rq = r ? r[i] * qi : 0;
-        const o = i * m;
+    // The row set-up is shared. ReLU keeps its own inner loop with σ, σ′ inlined, as in gradPass (the
+    // generic loop's operations with σ″ = 0, hence `rq * 0`, so bit-identical); the branch is taken once
+    // per row, so neither inner loop tests the activation and the ReLU one calls no closure.
+    const relu = act.code === 0;
+    const { f, d1, d2 } = activationFromKernel(act.code, act.param);
+    for (let i = 0; i < rows; i++) {
+      const qi = q[i];
+      const rq = r ? r[i] * qi : 0;
+      const o = i * m;
+      if (relu) {
         for (let j = 0; j < m; j++) {
           const z = Z[o + j];
           const s = z > 0 ? z : 0;
@@ -254,20 +259,14 @@ export const jsBackend: Backend = {
           B[j] += s1 * s1 * qi;
           if (r) C[j] += rq * 0;
         }
-      }
-      return;
-    }
-    const { f, d1, d2 } = activationFromKernel(act.code, act.param);
-    for (let i = 0; i < rows; i++) {
-      const qi = q[i];
-      const rq = r ? r[i] * qi : 0;
-      const o = i * m;
-      for (let j = 0; j < m; j++) {
-        const z = Z[o + j];
-        const s = f(z);
-        const s1 = d1(z);
-        addParts(A, B, j, s, s1, qi);
-        if (r) C[j] += rq * d2(z);
+      } else {
+        for (let j = 0; j < m; j++) {
+          const z = Z[o + j];
+          const s = f(z);
+          const s1 = d1(z);
+          addParts(A, B, j, s, s1, qi);
+          if (r) C[j] += rq * d2(z);
+        }
       }
     }
   },

@@ -37,11 +37,17 @@ export interface PowerResult extends KrylovRun<'power'> {
   readonly converged: boolean;
 }
 
+/** What power iteration takes; Lanczos takes the same and more (LanczosOptions). */
+export interface PowerOptions {
+  /** Maximal number of products (for Lanczos, the Krylov dimension). */
+  budget: number;
+  seed: number;
+  /** Relative residual tolerance: ‖A v − λ v‖ ≤ tol · |λ| (Lanczos: ‖A y − θ y‖ ≤ tol · max|θ|). */
+  tol?: number;
+}
+
 /** Power iteration: stops when ‖Av − λv‖ ≤ tol·|λ| or after `budget` products. */
-export function powerIteration(
-  op: CurvatureOperator,
-  opts: { budget: number; seed: number; tol?: number },
-): PowerResult {
+export function powerIteration(op: CurvatureOperator, opts: PowerOptions): PowerResult {
   const budget = checkBudget(opts.budget, 1, 'power iteration');
   const tol = opts.tol ?? 1e-10;
   const rng = new Rng(deriveSeed(opts.seed, 'power'));
@@ -81,14 +87,9 @@ export function powerIteration(
 
 export type Which = 'largest' | 'smallest' | 'magnitude';
 
-export interface LanczosOptions {
+export interface LanczosOptions extends PowerOptions {
   /** Number of eigenvalues wanted. */
   k: number;
-  /** Maximal number of products (= Krylov dimension). */
-  budget: number;
-  seed: number;
-  /** Converged when the Ritz residual ‖A y − θ y‖ ≤ tol · max|θ|. */
-  tol?: number;
   which?: Which;
   /** Also return the Ritz vectors (costs k·steps·dim). */
   vectors?: boolean;

@@ -57,57 +57,58 @@ export interface PopulationPlan {
   measureOptions: Partial<MeasureOptions>;
 }
 
+type PlanSizes = Omit<PopulationPlan, 'scale'>;
+
+/** The smoke scale measures with fewer ascent steps and noise samples; the others use the registry defaults. */
+const SMOKE_MEASURES: Partial<MeasureOptions> = {
+  ascentSteps: 5,
+  ascentRestarts: 0,
+  noiseSamples: 8,
+  pacBayesSteps: 16,
+  lanczosBudget: 24,
+};
+
 /**
  * Sizes. smoke: a few seconds, every method still present. default: 360 models, sized to fit in
  * 3 minutes on 2 idle cores (a trained model costs ≈ 0.1 s of CPU for training and its measures at
  * both points). full: 1206 models on larger data sets, three seeds and three noise levels.
  * Every width is ≥ max n + r, so every construction exists at every width (the memorizer and random
  * features need m ≥ n; the noisy teacher needs r teacher neurons plus n memorizing ones).
+ *
+ * Each row holds one size at smoke, default and full (the order of LEAGUE_SCALES), side by side.
  */
+const SIZES: { readonly [K in keyof PlanSizes]: readonly [PlanSizes[K], PlanSizes[K], PlanSizes[K]] } = {
+  d: [4, 6, 8],
+  r: [2, 2, 2],
+  ns: [
+    [8, 12],
+    [16, 32],
+    [16, 32, 64],
+  ],
+  noises: [
+    [0, 0.5],
+    [0, 0.5],
+    [0, 0.25, 0.5],
+  ],
+  widths: [
+    [16, 24],
+    [40, 80],
+    [80, 160],
+  ],
+  seeds: [[0], [0, 1], [0, 1, 2]],
+  initScales: [[0.5], [0.1, 1], [0.1, 1]],
+  steps: [150, 800, 1500],
+  polishSteps: [300, 500, 500],
+  measureOptions: [SMOKE_MEASURES, {}, {}],
+};
+
+/** The plan of one scale: a fresh copy, so that no caller can change the table. */
 export function populationPlan(scale: LeagueScale): PopulationPlan {
-  if (scale === 'smoke')
-    return {
-      scale,
-      d: 4,
-      r: 2,
-      ns: [8, 12],
-      noises: [0, 0.5],
-      widths: [16, 24],
-      seeds: [0],
-      initScales: [0.5],
-      steps: 150,
-      polishSteps: 300,
-      measureOptions: { ascentSteps: 5, ascentRestarts: 0, noiseSamples: 8, pacBayesSteps: 16, lanczosBudget: 24 },
-    };
-  if (scale === 'default')
-    return {
-      scale,
-      d: 6,
-      r: 2,
-      ns: [16, 32],
-      noises: [0, 0.5],
-      widths: [40, 80],
-      seeds: [0, 1],
-      initScales: [0.1, 1],
-      steps: 800,
-      polishSteps: 500,
-      measureOptions: {},
-    };
-  if (scale === 'full')
-    return {
-      scale,
-      d: 8,
-      r: 2,
-      ns: [16, 32, 64],
-      noises: [0, 0.25, 0.5],
-      widths: [80, 160],
-      seeds: [0, 1, 2],
-      initScales: [0.1, 1],
-      steps: 1500,
-      polishSteps: 500,
-      measureOptions: {},
-    };
-  throw new InputError(`league scale must be one of ${LEAGUE_SCALES.join(', ')} (got ${JSON.stringify(scale)})`);
+  const i = LEAGUE_SCALES.indexOf(scale);
+  if (i < 0)
+    throw new InputError(`league scale must be one of ${LEAGUE_SCALES.join(', ')} (got ${JSON.stringify(scale)})`);
+  const sizes = Object.fromEntries(Object.entries(SIZES).map(([key, at]) => [key, structuredClone(at[i])]));
+  return { scale, ...(sizes as PlanSizes) };
 }
 
 export type MemberLabels = {

@@ -26,12 +26,18 @@ const rngState = z.strictObject({
   hasSpare: z.boolean(),
 });
 
+/** A student's width m; the networks whose θ the checkpoint stores (its own, the search's best) have m ≤ 10⁶. */
+const width = z.number().int().min(1);
+const networkWidth = width.max(1_000_000);
+/** Why a run's training phase ended (RunStop in src/training/search.ts). */
+const runStop = z.enum(['converged', 'budget', 'time']);
+
 const searchRun = z.strictObject({
   restart: count,
   seed: count,
-  width: z.number().int().min(1),
+  width,
   steps: count,
-  stopped: z.enum(['converged', 'budget', 'time']),
+  stopped: runStop,
   backoffs: count,
   trainLoss: z.number().min(0),
   // NaN (a non-homogeneous student) is written as null by JSON.
@@ -39,20 +45,23 @@ const searchRun = z.strictObject({
   interpolates: z.boolean(),
 });
 
+/** The λ continuation of the current run (Continuation in src/training/search.ts). */
+const continuation = z.strictObject({
+  lambda: z.number().min(0),
+  winLoss: z.number().nullable(),
+  winPen: z.number().nullable(),
+  backoffs: count,
+});
+
 /** The flattest search's state (src/training/search.ts). */
 const searchState = z.strictObject({
   run: count,
   runStep: count,
-  width: z.number().int().min(1),
-  runStopped: z.enum(['converged', 'budget', 'time']),
-  continuation: z.strictObject({
-    lambda: z.number().min(0),
-    winLoss: z.number().nullable(),
-    winPen: z.number().nullable(),
-    backoffs: count,
-  }),
+  width,
+  runStopped: runStop,
+  continuation,
   runs: z.array(searchRun),
-  best: z.strictObject({ theta: base64, m: z.number().int().min(1).max(1_000_000) }).nullable(),
+  best: z.strictObject({ theta: base64, m: networkWidth }).nullable(),
 });
 
 const CHECKPOINT_SCHEMA = z.strictObject({
@@ -61,7 +70,7 @@ const CHECKPOINT_SCHEMA = z.strictObject({
   config: z.record(z.string(), z.unknown()),
   dataHash: z.string().regex(/^[0-9a-f]{8}$/, { error: 'must be 8 hex digits' }),
   activation: z.unknown(),
-  m: z.number().int().min(1).max(1_000_000),
+  m: networkWidth,
   d: z
     .number()
     .int()
