@@ -80,6 +80,9 @@ const CHECKPOINT_SCHEMA = z.strictObject({
   phase: z.enum(['train', 'polish', 'done']),
   polishIter: count,
   gnMu: z.number().positive(),
+  // The loss at the start of the Gauss–Newton polish's current stall window (absent in older checkpoints,
+  // whose polish then opens a new window where it resumes).
+  gnWindowLoss: z.number().nonnegative().nullable().optional(),
   lastLoss: z.number().nullable(),
   theta: base64,
   opt: z.strictObject({

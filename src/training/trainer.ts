@@ -33,7 +33,7 @@ import {
   perturbedGradient,
   samEpsilon,
 } from './directions.js';
-import { GN_MAX_N, gaussNewtonStep } from './gauss-newton.js';
+import { GN_MAX_N, type GnState, gaussNewtonStep, gnStalled } from './gauss-newton.js';
 import { initNetwork } from './init.js';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.js';
 import { checkConfigAgainstData, effectiveBatch, type TrainConfig } from './params.js';
@@ -116,6 +116,7 @@ export interface Checkpoint {
   phase: Phase;
   polishIter: number;
   gnMu: number;
+  gnWindowLoss?: number | null;
   lastLoss: number;
   theta: string;
   opt: { kind: 'sgd' | 'adam'; m1: string | null; m2: string | null; t: number };
@@ -185,7 +186,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   let step = 0;
   let phase: Phase = 'train';
   let polishIter = 0;
-  const gn = { mu: 1e-6 };
+  const gn: GnState = { mu: 1e-6, windowLoss: null };
   let lastLoss = Number.NaN;
   let perm: Int32Array | null = null;
   let permPos = 0;
@@ -226,6 +227,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     phase = ck.phase;
     polishIter = ck.polishIter;
     gn.mu = ck.gnMu;
+    gn.windowLoss = ck.gnWindowLoss ?? null;
     lastLoss = ck.lastLoss;
     perm = ck.perm ? Int32Array.from(ck.perm) : null;
     permPos = ck.permPos;
@@ -352,6 +354,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   function enterPolish(): void {
     phase = c.polish === 'none' ? 'done' : 'polish';
     polishIter = 0;
+    gn.windowLoss = null;
     if (phase === 'done') finish();
   }
 
@@ -409,6 +412,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     lastLoss = Number.NaN;
     lastFinite = null;
     gn.mu = 1e-6;
+    gn.windowLoss = null;
     polishIter = 0;
     phase = 'train';
     if (c.steps === 0) enterPolish();
@@ -489,8 +493,13 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       finish();
       return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
     }
+    const useGn = c.polish === 'gn' && data.n <= GN_MAX_N;
+    if (useGn && gnStalled(gn, polishIter, cur)) {
+      finish();
+      return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
+    }
     polishIter += 1;
-    if (c.polish === 'gn' && data.n <= GN_MAX_N) {
+    if (useGn) {
       const r = gaussNewtonStep(net, data, gn);
       if (!r) {
         finish();
@@ -568,6 +577,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         phase,
         polishIter,
         gnMu: gn.mu,
+        gnWindowLoss: gn.windowLoss,
         lastLoss,
         theta: encodeF64(packParams(net)),
         opt: { kind: opt.kind, m1: opt.m1 ? encodeF64(opt.m1) : null, m2: opt.m2 ? encodeF64(opt.m2) : null, t: opt.t },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import '../../src/linalg/index.js';
 import {
+  CHOLESKY_BLOCKED_MIN_N,
   cholesky,
   IllConditionedError,
   luFactor,
@@ -200,5 +201,41 @@ describe('Cholesky', () => {
   it('refuses an indefinite matrix', () => {
     const A = Float64Array.from([1, 2, 2, 1]);
     expect(() => cholesky(A, 2)).toThrow(/not positive definite/);
+  });
+  it(`blocked from order ${CHOLESKY_BLOCKED_MIN_N}: L Lᵀ = A, upper triangle zero, equal to the scalar recurrence to rounding`, () => {
+    const n = CHOLESKY_BLOCKED_MIN_N + 101; // not a multiple of the block width
+    const k = 30;
+    const B = randn(n, k, 21);
+    // A = B Bᵀ + I: SPD with condition number ≈ 1 + ‖B‖², built here without the solver's code.
+    const A = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = i === j ? 1 : 0;
+        for (let t = 0; t < k; t++) s += B[i * k + t] * B[j * k + t];
+        A[i * n + j] = s;
+      }
+    const f = cholesky(A, n);
+    // Oracle: the textbook column-by-column recurrence (Cholesky–Crout), independent of the blocking.
+    const O = new Float64Array(n * n);
+    for (let j = 0; j < n; j++) {
+      let d = A[j * n + j];
+      for (let t = 0; t < j; t++) d -= O[j * n + t] ** 2;
+      O[j * n + j] = Math.sqrt(d);
+      for (let i = j + 1; i < n; i++) {
+        let s = A[i * n + j];
+        for (let t = 0; t < j; t++) s -= O[i * n + t] * O[j * n + t];
+        O[i * n + j] = s / O[j * n + j];
+      }
+    }
+    let upper = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) upper = Math.max(upper, Math.abs(f.L[i * n + j]));
+    expect(upper).toBe(0);
+    expect(maxAbsDiff(f.L, O)).toBeLessThan(1e-10);
+    const xTrue = randn(n, 1, 22);
+    expect(maxAbsDiff(solveSPD(A, n, matvec(A, n, n, xTrue)).x, xTrue)).toBeLessThan(1e-9);
+    // An indefinite trailing entry is found in the blocked path too, with its pivot index.
+    const bad = A.slice();
+    bad[(n - 1) * n + (n - 1)] = -1;
+    expect(() => cholesky(bad, n)).toThrow(new RegExp(`pivot ${n - 1} is`));
   });
 });

@@ -12,6 +12,10 @@
  * A third: a flatness-penalized step (the flattest search, the trace and invariant penalties) computes
  * ∇L and ∇Φ in one fused pass (src/training/penalties.ts), the same sums rounded in another order, so
  * those runs move by rounding-level amounts grown over their steps (≤ FUSED_REL).
+ * A fourth: the Gauss–Newton polish stops once it has stalled (src/training/gauss-newton.ts,
+ * `gnStalled`), so a run that did not interpolate — whose polish used to crawl through its whole
+ * budget — now ends its polish sooner at another non-interpolating point: for those trials (and only
+ * those) the test asserts that they still do not interpolate, with finite metrics.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +44,19 @@ function expectClose(got: unknown, want: unknown, rel: number, where: string): v
     expect(Object.keys(got), where).toEqual(Object.keys(want));
     for (const [k, v] of Object.entries(want))
       expectClose((got as Record<string, unknown>)[k], v, rel, `${where}.${k}`);
+  } else {
+    expect(got, where).toEqual(want);
+  }
+}
+
+/** Same structure and non-numbers; numbers finite where they were finite. */
+function expectSameShape(got: unknown, want: unknown, where: string): void {
+  if (typeof want === 'number') {
+    expect(typeof got, where).toBe('number');
+    if (Number.isFinite(want)) expect(Number.isFinite(got), where).toBe(true);
+  } else if (want && typeof want === 'object' && got && typeof got === 'object') {
+    expect(Object.keys(got), where).toEqual(Object.keys(want));
+    for (const [k, v] of Object.entries(want)) expectSameShape((got as Record<string, unknown>)[k], v, `${where}.${k}`);
   } else {
     expect(got, where).toEqual(want);
   }
@@ -80,7 +97,11 @@ describe('the study modules reproduce the results from before the restructure', 
         expect(s, identity(t.study, t.params, t.seed)).toBeDefined();
         if (!s) continue;
         const where = `${t.study} ${JSON.stringify(t.params)} seed ${t.seed}`;
-        if (t.params.construction === 'lazy') expectClose(s.metrics, t.metrics, LAZY_REL, where);
+        if (t.metrics.interpolates === false) {
+          expect(s.metrics.interpolates, where).toBe(false);
+          for (const [k, v] of Object.entries(s.metrics))
+            if (typeof v === 'number') expect(Number.isFinite(v), `${where}.${k}`).toBe(true);
+        } else if (t.params.construction === 'lazy') expectClose(s.metrics, t.metrics, LAZY_REL, where);
         else if (t.params.method === 'hutchpp') expectClose(s.metrics, t.metrics, HUTCHPP_REL, where);
         else if (penalized(t.params)) expectClose(s.metrics, t.metrics, FUSED_REL, where);
         else expect(s.metrics, where).toEqual(t.metrics);
@@ -95,12 +116,17 @@ describe('the study modules reproduce the results from before the restructure', 
         const want = fixture.tables.studies[i];
         expect(section.verdict).toEqual(want.verdict);
         expect(section.verdicts).toEqual(want.verdicts);
-        expectClose(
-          JSON.parse(JSON.stringify(section.table)),
-          want.table,
-          Math.max(LAZY_REL, FUSED_REL),
-          `${spec.name} table`,
-        );
+        // A study holding a stalled-polish trial (see the header) has moved table numbers: its verdicts
+        // are compared above; its table must keep its shape, labels and finiteness.
+        const stalled = fixture.trials.some((t) => t.study === spec.study && t.metrics.interpolates === false);
+        if (stalled) expectSameShape(JSON.parse(JSON.stringify(section.table)), want.table, `${spec.name} table`);
+        else
+          expectClose(
+            JSON.parse(JSON.stringify(section.table)),
+            want.table,
+            Math.max(LAZY_REL, FUSED_REL),
+            `${spec.name} table`,
+          );
         expect(section.trials).toBe(want.trials);
       }
     } finally {

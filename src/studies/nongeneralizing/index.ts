@@ -13,7 +13,8 @@ export const nongeneralizingStudy = defineStudy({
   hypothesis: 'H2',
   // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
   // 3: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
-  // 4: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level).
+  // 4: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
+  // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
   version: 4,
   defaults: NONGENERALIZING_DEFAULTS,
   params: nongeneralizingParams,

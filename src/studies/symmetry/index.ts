@@ -12,7 +12,8 @@ export const symmetryStudy = defineStudy({
   name: 'symmetry',
   hypothesis: 'H1',
   // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
-  version: 2,
+  // 3: the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts) and factors large kernels blocked.
+  version: 3,
   defaults: SYMMETRY_DEFAULTS,
   params: symmetryParams,
   metrics: symmetryMetrics,
