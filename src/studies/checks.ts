@@ -3,7 +3,8 @@
  * without one neuron per sample, a multi-index target in too few dimensions) before anything runs.
  */
 import { InputError } from '../errors.js';
-import { NEEDS_M_GE_N } from './fields.js';
+import { CONVEX_CONSTRUCTIONS, NEEDS_M_GE_N, type StudyActivation } from './fields.js';
+import { degreeOf } from './analysis-helpers.js';
 import { resolveStudyTarget, studyStudent, type TargetFields } from './target.js';
 
 type Check<P> = (p: P) => string | null;
@@ -27,6 +28,24 @@ export const sizeCheck: Check<TargetFields> = (p) => {
     throw e;
   }
 };
+
+/**
+ * The convex constructions are built only by the studies that await them (H2): elsewhere a spec asking
+ * for one is refused before anything runs.
+ */
+export const synchronousConstructionCheck: Check<{ construction: string }> = (p) =>
+  CONVEX_CONSTRUCTIONS.has(p.construction)
+    ? `construction "${p.construction}" is offered by the nongeneralizing study only`
+    : null;
+
+/**
+ * Whether a construction exists for the trial's student: the convex flattest interpolator only for a
+ * 1-homogeneous one (for k ≥ 2 the infimum over widths is 0, docs/math.md#convex-flattest, §10). A
+ * grid point where it does not is dropped from the expansion (StudyDefinition.applies), not failed.
+ */
+export function constructionApplies(p: { construction: string; activation: StudyActivation }): boolean {
+  return !CONVEX_CONSTRUCTIONS.has(p.construction) || degreeOf(p.activation) === 1;
+}
 
 /** The first failing check's message. */
 export function both<A, B>(a: Check<A>, b: Check<B>): Check<A & B> {

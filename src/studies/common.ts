@@ -7,7 +7,13 @@ import type { Dataset } from '../data/dataset.js';
 import { makeDataset } from '../data/generate.js';
 import type { TargetSpec } from '../data/target.js';
 import { targetVariance } from '../data/targets.js';
-import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
+import {
+  type FlattestCertificate,
+  flattestConvex,
+  memorizer,
+  randomFeatures,
+  teacherInterpolator,
+} from '../interpolators/index.js';
 import { type Activation, makeActivation } from '../model/activations.js';
 import { powerIteration } from '../measures/lanczos.js';
 import { hessianOperator } from '../measures/operators.js';
@@ -142,9 +148,49 @@ export function buildInterpolator(
       // Learned interpolators use their own (small) width: the rich regime, and a search that finds
       // the flattest interpolator without needing one neuron per sample.
       return learned(kind, data, act, { ...p, m: p.searchWidth ?? p.m, initScale: p.initScale ?? 0.1 }, seed);
+    case 'flattest-convex':
+      throw new Error('construction "flattest-convex" runs asynchronously: build it with buildConvexFlattest');
     default:
       throw new Error(`unknown construction "${kind}"`);
   }
+}
+
+/**
+ * The study budget of the convex flattest solver (docs/math.md#convex-flattest, §10): a bound on
+ * column-generation rounds (one LP solve each), never on wall-clock time, so a trial's numbers depend
+ * on its parameters and seed only (a time budget would make them depend on the machine's load).
+ * Measured solve times at the default grid (docs/studies.md#h2-fmin) chose these values.
+ */
+export const CONVEX_STUDY_MAX_ROUNDS = 25;
+/** Target relative duality gap of the study's convex solves. */
+export const CONVEX_STUDY_GAP = 1e-3;
+
+export interface BuiltConvexFlattest extends BuiltInterpolator {
+  certificate: FlattestCertificate;
+}
+
+/**
+ * The convex flattest interpolator of a 1-homogeneous student over all widths, with its certificate
+ * [lower, upper] on F_min: column generation warm-started from the teacher's directions only (so the
+ * LP starts at most at the teacher's F*, and nothing depends on another trial), its random directions
+ * seeded from the trial seed, at most CONVEX_STUDY_MAX_ROUNDS rounds.
+ */
+export async function buildConvexFlattest(
+  data: StudyDataset,
+  act: Activation,
+  seed: number,
+  o: { maxRounds?: number; gap?: number } = {},
+): Promise<BuiltConvexFlattest> {
+  const t0 = Date.now();
+  const teacher = teacherInterpolator(data, act).net;
+  const r = await flattestConvex(data, act, {
+    gap: o.gap ?? CONVEX_STUDY_GAP,
+    seed: deriveSeed(seed, 'flattest-convex'),
+    maxRounds: o.maxRounds ?? CONVEX_STUDY_MAX_ROUNDS,
+    timeBudget: 0,
+    warmStart: [teacher],
+  });
+  return { net: r.net, steps: r.certificate.lpSolves, seconds: (Date.now() - t0) / 1000, certificate: r.certificate };
 }
 
 /**
