@@ -62,7 +62,7 @@ export function h2Fmin(rows: readonly Row[]): Map<string, H2Fmin> {
         certified: r.metrics.convexCertified,
       });
     } else {
-      out.set(g, { ...cur, value: cur.source === 'convex' ? Math.min(value, cur.upper) : value });
+      out.set(g, { ...cur, value });
     }
   }
   return out;
@@ -90,9 +90,9 @@ function fminDetail(rr: ReturnType<typeof withRatios>, k: number): string {
   const convex = rr.filter((r) => r.fmin?.source === 'convex');
   if (!convex.length)
     return `F_min: no convex flattest row on these data, so F_min is the smallest F* found (teacher and flattest search); ${gapText}`;
-  const rel = convex.map((r) => (r.fmin ? r.fmin.upper / r.fmin.lower - 1 : Number.NaN)).filter(Number.isFinite);
+  const gap = convex.map((r) => (r.fmin ? Math.max(0, (r.fmin.upper - r.fmin.lower) / r.fmin.upper) : 1));
   const certified = convex.every((r) => r.fmin?.certified === true);
-  return `F_min: the convex flattest interpolator over all widths (column generation warm-started from the teacher, bracket [lower, upper] per n in the table; upper/lower − 1 ≤ ${f2(Math.max(...rel, 0))}, lower bound ${certified ? 'certified' : 'an estimate (d ≥ 4)'}); ${gapText}`;
+  return `F_min: the convex flattest interpolator over all widths (column generation warm-started from the teacher, at most ${CONVEX_STUDY_MAX_ROUNDS} LP rounds; bracket [lower, upper] per n in the table, relative gap (upper − lower)/upper ≤ ${f2(Math.max(...gap))}, lower bound ${certified ? 'certified' : 'an estimate (d ≥ 4)'}); ${gapText}`;
 }
 
 export function analyseNongeneralizing(rows: Row[]): Analysis {
@@ -178,6 +178,12 @@ export function analyseNongeneralizing(rows: Row[]): Analysis {
       verdicts.push({ ...v, details: [...v.details, fminDetail(here, degreeOf(act))] });
     }
   }
+  const keyOf = (r: Record<string, string | number>) => [r.construction, r.n, r.d, r.k];
+  const sources = new Map<string, Set<string>>();
+  for (const r of rr) {
+    const id = JSON.stringify(keyOf(keys(r)));
+    if (r.fmin) sources.set(id, (sources.get(id) ?? new Set()).add(r.fmin.source));
+  }
   const same = (r: Record<string, string | number>) => (q: Record<string, string | number>) =>
     q.construction === r.construction && q.n === r.n && q.d === r.d && q.k === r.k;
   const table: Table = {
@@ -197,7 +203,12 @@ export function analyseNongeneralizing(rows: Row[]): Analysis {
     rows: ratio.map((r) => {
       const rk = risk.find(same(r));
       const lo = lowerOf.find(same(r));
-      const source = r.k === 'k = 1' && lo ? 'convex (all widths)' : 'smallest F* found (width-dependent)';
+      const from = sources.get(JSON.stringify(keyOf(r))) ?? new Set();
+      const source = from.has('convex')
+        ? `convex (all widths)${from.size > 1 ? ', some seeds: smallest F* found' : ''}`
+        : r.k === 'k = 1'
+          ? 'smallest F* found (no convex row)'
+          : 'smallest F* found (width-dependent)';
       return [
         r.k,
         r.d,
