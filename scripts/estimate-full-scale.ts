@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/node/backend.js';
 import { allTrials } from '../src/studies/runner.js';
-import { runTrial } from '../src/studies/run-trial.js';
+import { runTrialAsync } from '../src/studies/run-trial.js';
 import { parseSpec } from '../src/studies/spec.js';
 import { GN_MAX_N } from '../src/training/gauss-newton.js';
 import type { Trial } from '../src/studies/trial-types.js';
@@ -52,16 +52,16 @@ function kindOf(t: Trial): string {
   return KIND_FIELDS.map((k) => (p[k] === undefined ? '' : String(p[k]))).join(' ');
 }
 
-/** One run of a trial: CPU and wall seconds. */
-function timeOnce(t: Trial): { cpu: number; wall: number; err?: string } {
+/** One run of a trial: CPU and wall seconds (asynchronous trials, e.g. H2's convex construction, awaited). */
+async function timeOnce(t: Trial): Promise<{ cpu: number; wall: number; err?: string }> {
   const c0 = process.cpuUsage();
-  const r = runTrial(t);
+  const r = await runTrialAsync(t);
   const c = process.cpuUsage(c0);
   return { cpu: (c.user + c.system) / 1e6, wall: r.elapsedMs / 1000, err: r.error };
 }
 
 /** A trial's cost, by running it (or by the step extrapolation of --probe-steps). */
-function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; note: string } {
+async function timeTrial(t: Trial): Promise<{ cpu: number; wall: number; err?: string; note: string }> {
   const steps = num((t.params as Record<string, unknown>).steps, 0);
   // The flattest search used to run its whole budget (λ continuation); since its early stop
   // (src/training/search.ts) a run may end sooner, so the extrapolation below is an upper bound. Only
@@ -69,10 +69,10 @@ function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; note: s
   // iterations as the point where training stopped needs, so a shortened run says nothing about it.
   // Other algorithms stop once they interpolate. Those trials always run in full.
   const fixedBudget = (t.params as Record<string, unknown>).algorithm === 'flattest' && samples(t.params) > GN_MAX_N;
-  if (!(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...timeOnce(t), note: '' };
+  if (!(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...(await timeOnce(t)), note: '' };
   const withSteps = (s: number): Trial => ({ ...t, params: { ...t.params, steps: s } });
-  const a = timeOnce(withSteps(probe));
-  const b = timeOnce(withSteps(2 * probe));
+  const a = await timeOnce(withSteps(probe));
+  const b = await timeOnce(withSteps(2 * probe));
   const ext = (x: number, y: number): number => x + ((steps - probe) * Math.max(0, y - x)) / probe;
   return {
     cpu: ext(a.cpu, b.cpu),
@@ -110,7 +110,8 @@ for (const spec of specs) {
   for (const [kind, group] of groups) {
     const sorted = [...group].sort((a, b) => work(b) - work(a));
     const picks = [sorted[0], sorted[Math.floor(sorted.length / 2)]];
-    const timed = picks.map((t) => ({ t, ...timeTrial(t) }));
+    const timed: ({ t: Trial } & Awaited<ReturnType<typeof timeTrial>>)[] = [];
+    for (const t of picks) timed.push({ t, ...(await timeTrial(t)) });
     const [hi, mid] = timed;
     const dw = work(hi.t) - work(mid.t);
     const b = dw > 0 ? Math.max(0, (hi.cpu - mid.cpu) / dw) : hi.cpu / work(hi.t);
