@@ -158,12 +158,23 @@ export function buildInterpolator(
 /**
  * The study budget of the convex flattest solver (docs/math.md#convex-flattest, §10): a bound on
  * column-generation rounds (one LP solve each), never on wall-clock time, so a trial's numbers depend
- * on its parameters and seed only (a time budget would make them depend on the machine's load).
- * Measured solve times at the default grid (docs/studies.md#h2-fmin) chose these values.
+ * on its parameters and seed only (a time budget would make them depend on the machine's load). A
+ * round's pricing costs O(n·d) per ascent step, so the bound shrinks with n·d: CONVEX_STUDY_MAX_ROUNDS
+ * rounds up to n·d = CONVEX_STUDY_WORK / CONVEX_STUDY_MAX_ROUNDS (the default grid's largest, 640 · 30),
+ * fewer above, never below CONVEX_STUDY_MIN_ROUNDS. Measured solve times chose these values
+ * (docs/studies.md#h2-fmin).
  */
 export const CONVEX_STUDY_MAX_ROUNDS = 25;
+export const CONVEX_STUDY_MIN_ROUNDS = 3;
+export const CONVEX_STUDY_WORK = CONVEX_STUDY_MAX_ROUNDS * 640 * 30;
 /** Target relative duality gap of the study's convex solves. */
 export const CONVEX_STUDY_GAP = 1e-3;
+
+/** The round bound of one study solve on n samples in d dimensions (see CONVEX_STUDY_WORK). */
+export function convexStudyRounds(n: number, d: number): number {
+  const r = Math.floor(CONVEX_STUDY_WORK / (n * d));
+  return Math.max(CONVEX_STUDY_MIN_ROUNDS, Math.min(CONVEX_STUDY_MAX_ROUNDS, r));
+}
 
 export interface BuiltConvexFlattest extends BuiltInterpolator {
   certificate: FlattestCertificate;
@@ -173,7 +184,7 @@ export interface BuiltConvexFlattest extends BuiltInterpolator {
  * The convex flattest interpolator of a 1-homogeneous student over all widths, with its certificate
  * [lower, upper] on F_min: column generation warm-started from the teacher's directions only (so the
  * LP starts at most at the teacher's F*, and nothing depends on another trial), its random directions
- * seeded from the trial seed, at most CONVEX_STUDY_MAX_ROUNDS rounds.
+ * seeded from the trial seed, at most convexStudyRounds(n, d) rounds.
  */
 export async function buildConvexFlattest(
   data: StudyDataset,
@@ -186,7 +197,7 @@ export async function buildConvexFlattest(
   const r = await flattestConvex(data, act, {
     gap: o.gap ?? CONVEX_STUDY_GAP,
     seed: deriveSeed(seed, 'flattest-convex'),
-    maxRounds: o.maxRounds ?? CONVEX_STUDY_MAX_ROUNDS,
+    maxRounds: o.maxRounds ?? convexStudyRounds(data.n, data.d),
     timeBudget: 0,
     warmStart: [teacher],
   });

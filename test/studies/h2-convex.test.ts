@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/linalg/index.js';
 import { teacherInterpolator } from '../../src/interpolators/index.js';
-import { studyActivation, studyData } from '../../src/studies/common.js';
+import { convexStudyRounds, studyActivation, studyData } from '../../src/studies/common.js';
 import { expandStudy } from '../../src/studies/expand.js';
 import { analyseNongeneralizing, h2Fmin } from '../../src/studies/nongeneralizing/analysis.js';
 import {
@@ -117,6 +117,12 @@ describe('H2 F_min', () => {
 });
 
 describe('the flattest-convex construction in H2', () => {
+  it('its round bound: 25 on the whole default grid, fewer for larger n·d, never below 3', () => {
+    for (const d of [10, 30]) for (const n of [20, 40, 80, 160, 320, 640]) expect(convexStudyRounds(n, d)).toBe(25);
+    expect(convexStudyRounds(800, 50)).toBe(12);
+    expect(convexStudyRounds(1600, 200)).toBe(3);
+  });
+
   const study = studyType('nongeneralizing');
   const params = {
     ...NONGENERALIZING_DEFAULTS,

@@ -92,7 +92,7 @@ function fminDetail(rr: ReturnType<typeof withRatios>, k: number): string {
     return `F_min: no convex flattest row on these data, so F_min is the smallest F* found (teacher and flattest search); ${gapText}`;
   const gap = convex.map((r) => (r.fmin ? Math.max(0, (r.fmin.upper - r.fmin.lower) / r.fmin.upper) : 1));
   const certified = convex.every((r) => r.fmin?.certified === true);
-  return `F_min: the convex flattest interpolator over all widths (column generation warm-started from the teacher, at most ${CONVEX_STUDY_MAX_ROUNDS} LP rounds; bracket [lower, upper] per n in the table, relative gap (upper − lower)/upper ≤ ${f2(Math.max(...gap))}, lower bound ${certified ? 'certified' : 'an estimate (d ≥ 4)'}); ${gapText}`;
+  return `F_min: the convex flattest interpolator over all widths (column generation warm-started from the teacher, at most ${CONVEX_STUDY_MAX_ROUNDS} LP rounds, fewer for large n·d; bracket [lower, upper] per n in the table, relative gap (upper − lower)/upper ≤ ${f2(Math.max(...gap))}, lower bound ${certified ? 'certified' : 'an estimate (d ≥ 4)'}); ${gapText}`;
 }
 
 export function analyseNongeneralizing(rows: Row[]): Analysis {
@@ -113,7 +113,7 @@ export function analyseNongeneralizing(rows: Row[]): Analysis {
     {
       id: 'h2-ratio-vs-n',
       title: 'F*/F_min against n',
-      caption: `F_min per data set: for k = 1 the convex flattest interpolator over all widths (column generation from the teacher, at most ${CONVEX_STUDY_MAX_ROUNDS} LP rounds; the smallest of its value and every F* found), with its bracket [lower, upper] in the table; for k ≥ 2 F_min is width-dependent (the infimum over widths is 0) and is the smallest F* of the teacher and the flattest-interpolator search at its width searchWidth. Mean over seeds; bars: min–max. Rule: ${THRESHOLDS.h2NeverFlattestFactor}× F_min, the "never near-flattest" line of the verdict.`,
+      caption: `F_min per data set: for k = 1 the convex flattest interpolator over all widths (column generation from the teacher, at most ${CONVEX_STUDY_MAX_ROUNDS} LP rounds, fewer for large n·d; the smallest of its value and every F* found), with its bracket [lower, upper] in the table; for k ≥ 2 F_min is width-dependent (the infimum over widths is 0) and is the smallest F* of the teacher and the flattest-interpolator search at its width searchWidth. Mean over seeds; bars: min–max. Rule: ${THRESHOLDS.h2NeverFlattestFactor}× F_min, the "never near-flattest" line of the verdict.`,
       spec: chart({
         title: 'F* / F_min vs n',
         data: ratio,
