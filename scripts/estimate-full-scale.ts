@@ -28,7 +28,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/node/backend.js';
 import { allTrials } from '../src/studies/runner.js';
-import { runTrial } from '../src/studies/run-trial.js';
+import { runTrialAsync } from '../src/studies/run-trial.js';
 import { parseSpec } from '../src/studies/spec.js';
 import { GN_MAX_N } from '../src/training/gauss-newton.js';
 import type { Trial } from '../src/studies/trial-types.js';
@@ -73,10 +73,10 @@ function pick<T>(items: readonly T[], name: string): T {
   return items[Math.floor(u * items.length)];
 }
 
-/** One run of a trial: CPU and wall seconds. */
-function timeOnce(t: Trial): { cpu: number; wall: number; err?: string; ran?: number } {
+/** One run of a trial: CPU and wall seconds (asynchronous trials, e.g. H2's convex construction, awaited). */
+async function timeOnce(t: Trial): Promise<{ cpu: number; wall: number; err?: string; ran?: number }> {
   const c0 = process.cpuUsage();
-  const r = runTrial(t);
+  const r = await runTrialAsync(t);
   const c = process.cpuUsage(c0);
   const steps = r.metrics.steps;
   return {
@@ -88,7 +88,7 @@ function timeOnce(t: Trial): { cpu: number; wall: number; err?: string; ran?: nu
 }
 
 /** A trial's cost, by running it (or by the step extrapolation of --probe-steps). */
-function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; ran?: number; note: string } {
+async function timeTrial(t: Trial): Promise<{ cpu: number; wall: number; err?: string; ran?: number; note: string }> {
   const steps = num((t.params as Record<string, unknown>).steps, 0);
   // The flattest search used to run its whole budget (λ continuation); since its early stop
   // (src/training/search.ts) a run may end sooner, so the extrapolation below is an upper bound. Only
@@ -96,10 +96,10 @@ function timeTrial(t: Trial): { cpu: number; wall: number; err?: string; ran?: n
   // iterations as the point where training stopped needs, so a shortened run says nothing about it.
   // Other algorithms stop once they interpolate. Those trials always run in full.
   const fixedBudget = (t.params as Record<string, unknown>).algorithm === 'flattest' && samples(t.params) > GN_MAX_N;
-  if (strata.length || !(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...timeOnce(t), note: '' };
+  if (strata.length || !(probe > 0) || !fixedBudget || steps <= 2 * probe) return { ...(await timeOnce(t)), note: '' };
   const withSteps = (s: number): Trial => ({ ...t, params: { ...t.params, steps: s } });
-  const a = timeOnce(withSteps(probe));
-  const b = timeOnce(withSteps(2 * probe));
+  const a = await timeOnce(withSteps(probe));
+  const b = await timeOnce(withSteps(2 * probe));
   const ext = (x: number, y: number): number => x + ((steps - probe) * Math.max(0, y - x)) / probe;
   return {
     cpu: ext(a.cpu, b.cpu),
@@ -137,7 +137,7 @@ for (const spec of specs) {
   for (const [kind, group] of groups) {
     if (strata.length) {
       const one = pick(group, `${spec.name} ${kind}`);
-      const timed = { t: one, ...timeTrial(one) };
+      const timed = { t: one, ...(await timeTrial(one)) };
       const estS = group.length * timed.cpu;
       studyS += estS;
       largest = Math.max(largest, timed.cpu);
@@ -146,7 +146,8 @@ for (const spec of specs) {
     }
     const sorted = [...group].sort((a, b) => work(b) - work(a));
     const picks = [sorted[0], sorted[Math.floor(sorted.length / 2)]];
-    const timed = picks.map((t) => ({ t, ...timeTrial(t) }));
+    const timed: ({ t: Trial } & Awaited<ReturnType<typeof timeTrial>>)[] = [];
+    for (const t of picks) timed.push({ t, ...(await timeTrial(t)) });
     const [hi, mid] = timed;
     const dw = work(hi.t) - work(mid.t);
     const b = dw > 0 ? Math.max(0, (hi.cpu - mid.cpu) / dw) : hi.cpu / work(hi.t);

@@ -7,7 +7,13 @@ import type { Dataset } from '../data/dataset.js';
 import { makeDataset } from '../data/generate.js';
 import type { TargetSpec } from '../data/target.js';
 import { targetVariance } from '../data/targets.js';
-import { memorizer, randomFeatures, teacherInterpolator } from '../interpolators/index.js';
+import {
+  type FlattestCertificate,
+  flattestConvex,
+  memorizer,
+  randomFeatures,
+  teacherInterpolator,
+} from '../interpolators/index.js';
 import { type Activation, makeActivation } from '../model/activations.js';
 import { powerIteration } from '../measures/lanczos.js';
 import { hessianOperator } from '../measures/operators.js';
@@ -142,9 +148,60 @@ export function buildInterpolator(
       // Learned interpolators use their own (small) width: the rich regime, and a search that finds
       // the flattest interpolator without needing one neuron per sample.
       return learned(kind, data, act, { ...p, m: p.searchWidth ?? p.m, initScale: p.initScale ?? 0.1 }, seed);
+    case 'flattest-convex':
+      throw new Error('construction "flattest-convex" runs asynchronously: build it with buildConvexFlattest');
     default:
       throw new Error(`unknown construction "${kind}"`);
   }
+}
+
+/**
+ * The study budget of the convex flattest solver (docs/math.md#convex-flattest, §10): a bound on
+ * column-generation rounds (one LP solve each), never on wall-clock time, so a trial's numbers depend
+ * on its parameters and seed only (a time budget would make them depend on the machine's load). A
+ * round's pricing costs O(n·d) per ascent step, so the bound shrinks with n·d: CONVEX_STUDY_MAX_ROUNDS
+ * rounds up to n·d = CONVEX_STUDY_WORK / CONVEX_STUDY_MAX_ROUNDS (the default grid's largest, 640 · 30),
+ * fewer above, never below CONVEX_STUDY_MIN_ROUNDS. Measured solve times chose these values
+ * (docs/studies.md#h2-fmin).
+ */
+export const CONVEX_STUDY_MAX_ROUNDS = 25;
+export const CONVEX_STUDY_MIN_ROUNDS = 3;
+export const CONVEX_STUDY_WORK = CONVEX_STUDY_MAX_ROUNDS * 640 * 30;
+/** Target relative duality gap of the study's convex solves. */
+export const CONVEX_STUDY_GAP = 1e-3;
+
+/** The round bound of one study solve on n samples in d dimensions (see CONVEX_STUDY_WORK). */
+export function convexStudyRounds(n: number, d: number): number {
+  const r = Math.floor(CONVEX_STUDY_WORK / (n * d));
+  return Math.max(CONVEX_STUDY_MIN_ROUNDS, Math.min(CONVEX_STUDY_MAX_ROUNDS, r));
+}
+
+export interface BuiltConvexFlattest extends BuiltInterpolator {
+  certificate: FlattestCertificate;
+}
+
+/**
+ * The convex flattest interpolator of a 1-homogeneous student over all widths, with its certificate
+ * [lower, upper] on F_min: column generation warm-started from the teacher's directions only (so the
+ * LP starts at most at the teacher's F*, and nothing depends on another trial), its random directions
+ * seeded from the trial seed, at most convexStudyRounds(n, d) rounds.
+ */
+export async function buildConvexFlattest(
+  data: StudyDataset,
+  act: Activation,
+  seed: number,
+  o: { maxRounds?: number; gap?: number } = {},
+): Promise<BuiltConvexFlattest> {
+  const t0 = Date.now();
+  const teacher = teacherInterpolator(data, act).net;
+  const r = await flattestConvex(data, act, {
+    gap: o.gap ?? CONVEX_STUDY_GAP,
+    seed: deriveSeed(seed, 'flattest-convex'),
+    maxRounds: o.maxRounds ?? convexStudyRounds(data.n, data.d),
+    timeBudget: 0,
+    warmStart: [teacher],
+  });
+  return { net: r.net, steps: r.certificate.lpSolves, seconds: (Date.now() - t0) / 1000, certificate: r.certificate };
 }
 
 /**

@@ -87,6 +87,12 @@ export interface StudyDefinition<PS extends ParamSchema, MS extends MetricSchema
   readonly metrics: MS;
   /** Cross-field check on one fully specified trial; returns a message naming the fields, or null. */
   check?(p: z.output<PS>): string | null;
+  /**
+   * Whether the type defines this combination of fields at all (e.g. the convex flattest construction
+   * exists only for 1-homogeneous students). A grid point it does not define is dropped from the spec's
+   * expansion — not run, not failed, not counted — unlike `check`, which refuses an impossible trial.
+   */
+  applies?(p: z.output<PS>): boolean;
   /** May be asynchronous (e.g. a construction that loads a WebAssembly solver); the same seed gives the same output either way. */
   run(p: z.output<PS>, seed: number): TrialOutput<z.input<MS>> | Promise<TrialOutput<z.input<MS>>>;
   analyse(rows: StudyRow<z.output<PS>, z.output<MS>>[], ctx: AnalysisContext): Analysis;
@@ -117,6 +123,8 @@ export interface RegisteredStudy {
   readonly defaults: FieldDefaults;
   readonly metricNames: readonly string[];
   check(p: Record<string, unknown>): string | null;
+  /** False for a grid point the type does not define (dropped from the expansion; see StudyDefinition.applies). */
+  applies(p: Record<string, unknown>): boolean;
   run(
     params: Readonly<Record<string, unknown>>,
     seed: number,
@@ -149,6 +157,11 @@ export function defineStudy<PS extends ParamSchema, MS extends MetricSchema>(
       const r = def.params.safeParse(p);
       if (!r.success) return issueLine(r.error);
       return def.check?.(r.data) ?? null;
+    },
+    applies(p) {
+      // Unparseable parameters are kept, so that `check` reports them.
+      const r = def.params.safeParse(p);
+      return !r.success || (def.applies?.(r.data) ?? true);
     },
     run(params, seed) {
       const out = def.run(parseParams(params), seed);

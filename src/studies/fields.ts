@@ -85,7 +85,14 @@ export const CONSTRUCTIONS = [
   'sam',
   'label-noise',
   'flattest',
+  'flattest-convex',
 ] as const;
+/**
+ * Constructions whose solver runs asynchronously (the convex flattest interpolator loads HiGHS'
+ * WebAssembly) and exists for 1-homogeneous students only (docs/math.md#convex-flattest, §10): built by
+ * `buildConvexFlattest` in the studies that ask for them (H2), never by the synchronous catalogue.
+ */
+export const CONVEX_CONSTRUCTIONS = new Set<string>(['flattest-convex']);
 /** Constructions that need one neuron per sample (m ≥ n). */
 export const NEEDS_M_GE_N = new Set<string>(['memorizer', 'random-features']);
 

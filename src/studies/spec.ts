@@ -89,7 +89,10 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-/** Every trial's parameters of one scale, in a deterministic order (fields sorted, values as listed). */
+/**
+ * Every trial's parameters of one scale, in a deterministic order (fields sorted, values as listed),
+ * less the combinations the study type does not define.
+ */
 export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
   const type = studyType(spec.study);
   if (!type) throw new InputError(`study: unknown study type "${spec.study}"`);
@@ -110,7 +113,8 @@ export function gridPoints(spec: StudySpec, scale: Scale): Params[] {
       }
     points = next;
   }
-  return points;
+  // Combinations the study type does not define (StudyDefinition.applies) are not trials.
+  return points.filter((p) => type.applies(p));
 }
 
 /** Parse and validate a spec object; `source` names it in errors (a file name). */

@@ -2,7 +2,7 @@
  * H4 (docs/math.md#hypotheses, §9): invariant flatness orders interpolators by risk, raw flatness does
  * not. One module: fields, run, analysis and verdict of the `ordering` study type.
  */
-import { both, memorizerCheck, sizeCheck } from '../checks.js';
+import { both, memorizerCheck, sizeCheck, synchronousConstructionCheck } from '../checks.js';
 import { defineStudy } from '../definition.js';
 import { analyseOrdering } from './analysis.js';
 import { runOrdering } from './run.js';
@@ -19,7 +19,7 @@ export const orderingStudy = defineStudy({
   defaults: ORDERING_DEFAULTS,
   params: orderingParams,
   metrics: orderingMetrics,
-  check: both(sizeCheck, memorizerCheck),
+  check: both(both(sizeCheck, memorizerCheck), synchronousConstructionCheck),
   run: runOrdering,
   analyse: analyseOrdering,
 });
