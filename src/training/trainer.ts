@@ -157,6 +157,9 @@ export interface Trainer {
   readonly search: SearchReport | null;
 }
 
+/** How many times the GD polish halves its rate looking for a step that lowers the loss. */
+export const GD_POLISH_HALVINGS = 30;
+
 /** λ at step t: fixed for the penalties; geometric continuation λ → λ_final for flattest. */
 export function lambdaAt(c: TrainConfig, t: number): number {
   if (c.algo === 'trace-penalty' || c.algo === 'invariant-penalty') return c.lambda;
@@ -508,11 +511,27 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       net = r.net;
       lastLoss = r.loss;
     } else {
+      // Backtracking: a step is taken only if the loss falls, else the rate is halved (at most
+      // GD_POLISH_HALVINGS times, then the polish ends where it is). The configured rate suits the
+      // algorithm's own steps, not necessarily the end of training (measured: a relu² flattest search at
+      // n = 10⁴ whose fixed-rate GD polish diverged). A step that lowers the loss at the full rate is the
+      // plain GD step, bit for bit.
       const { g } = flatGradient(net, data);
-      const theta = packParams(net);
-      for (let p = 0; p < theta.length; p++) theta[p] -= c.lr * g[p];
-      if (!allFinite(theta)) diverged(step, 'non-finite parameters in the GD polish');
-      net = unpackParams(net, theta);
+      const theta0 = packParams(net);
+      let lr = c.lr;
+      let next: Network | null = null;
+      for (let h = 0; h <= GD_POLISH_HALVINGS && next === null; h++, lr /= 2) {
+        const theta = theta0.slice();
+        for (let p = 0; p < theta.length; p++) theta[p] -= lr * g[p];
+        if (!allFinite(theta)) continue;
+        const cand = unpackParams(net, theta);
+        if (dataPass(cand, data).loss < cur) next = cand;
+      }
+      if (next === null) {
+        finish();
+        return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
+      }
+      net = next;
     }
     return { step, phase, loss: lastLoss, lr: c.lr, lambda: 0, done: false };
   }

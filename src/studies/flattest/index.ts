@@ -14,7 +14,8 @@ export const flattestStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 3,
+  // 4: the GD polish (n > 3000) backtracks instead of taking a fixed-rate step that may raise the loss.
+  version: 4,
   defaults: FLATTEST_DEFAULTS,
   params: flattestParams,
   metrics: flattestMetrics,
