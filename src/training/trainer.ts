@@ -487,29 +487,34 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     return { step, phase, loss, lr, lambda, done: phase === 'done' };
   }
 
+  /**
+   * The loss of a θ the polish just accepted (each candidate's loss is computed to accept it), so the
+   * next iteration does not evaluate it again; keyed by the network object, and recomputed after a
+   * resume (the same pass, so the same number).
+   */
+  let accepted: { net: Network; loss: number } | null = null;
+
+  /** End the polish at the current θ, whose loss is `loss`. */
+  function endPolish(loss: number): StepInfo {
+    finish();
+    return { step, phase, loss, lr: 0, lambda: 0, done: phase === 'done' };
+  }
+
   function polishStep(): StepInfo {
-    const cur = dataPass(net, data).loss;
+    const cur = accepted?.net === net ? accepted.loss : dataPass(net, data).loss;
     if (!Number.isFinite(cur)) diverged(step, `loss = ${cur} before the polish`, true);
     lastFinite = { net, step };
     lastLoss = cur;
-    if (cur <= c.tol || polishIter >= c.polishSteps) {
-      finish();
-      return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
-    }
+    if (cur <= c.tol || polishIter >= c.polishSteps) return endPolish(cur);
     const useGn = c.polish === 'gn' && data.n <= GN_MAX_N;
-    if (useGn && gnStalled(gn, polishIter, cur)) {
-      finish();
-      return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
-    }
+    if (useGn && gnStalled(gn, polishIter, cur)) return endPolish(cur);
     polishIter += 1;
     if (useGn) {
       const r = gaussNewtonStep(net, data, gn);
-      if (!r) {
-        finish();
-        return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
-      }
+      if (!r) return endPolish(cur);
       net = r.net;
       lastLoss = r.loss;
+      accepted = r;
     } else {
       // Backtracking: a step is taken only if the loss falls, else the rate is halved (at most
       // GD_POLISH_HALVINGS times, then the polish ends where it is). The configured rate suits the
@@ -519,19 +524,18 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       const { g } = flatGradient(net, data);
       const theta0 = packParams(net);
       let lr = c.lr;
-      let next: Network | null = null;
+      let next: { net: Network; loss: number } | null = null;
       for (let h = 0; h <= GD_POLISH_HALVINGS && next === null; h++, lr /= 2) {
         const theta = theta0.slice();
         for (let p = 0; p < theta.length; p++) theta[p] -= lr * g[p];
         if (!allFinite(theta)) continue;
         const cand = unpackParams(net, theta);
-        if (dataPass(cand, data).loss < cur) next = cand;
+        const l = dataPass(cand, data).loss;
+        if (l < cur) next = { net: cand, loss: l };
       }
-      if (next === null) {
-        finish();
-        return { step, phase, loss: cur, lr: 0, lambda: 0, done: phase === 'done' };
-      }
-      net = next;
+      if (next === null) return endPolish(cur);
+      net = next.net;
+      accepted = next;
     }
     return { step, phase, loss: lastLoss, lr: c.lr, lambda: 0, done: false };
   }

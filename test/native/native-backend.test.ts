@@ -312,6 +312,23 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
           T = rand(rows * m, seed + 4);
         const q = rand(rows, seed + 5).map((x) => x * x + 0.5);
         const at = (i: number, j: number): number => Z[i * m + j];
+        // The trace parts A[j] += Σ σ², B[j] += Σ σ′² q that traceSums and penaltyPass both accumulate:
+        // [native, js, the value before the pass].
+        type Sums = [Float64Array, Float64Array, Float64Array];
+        const expectParts = (what: string, [A1, A2, A0]: Sums, [B1, B2, B0]: Sums): void => {
+          expectClose(
+            A1,
+            A2,
+            columnScale(rows, A0, (i, j) => act.f(at(i, j)) ** 2),
+            `${what} A`,
+          );
+          expectClose(
+            B1,
+            B2,
+            columnScale(rows, B0, (i, j) => act.d1(at(i, j)) ** 2 * q[i]),
+            `${what} B`,
+          );
+        };
 
         for (const order of [0, 1, 2] as const) {
           const o1 = new Float64Array(rows * m),
@@ -366,23 +383,11 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
             C2 = C1.slice();
           nb.traceSums(kern, Z, rows, m, withR ? r : null, q, A1, B1, C1);
           jsBackend.traceSums(kern, Z, rows, m, withR ? r : null, q, A2, B2, C2);
-          const sc = (init: Float64Array, term: (i: number, j: number) => number) => columnScale(rows, init, term);
-          expectClose(
-            A1,
-            A2,
-            sc(rand(m, 7), (i, j) => act.f(at(i, j)) ** 2),
-            'traceSums A',
-          );
-          expectClose(
-            B1,
-            B2,
-            sc(rand(m, 8), (i, j) => act.d1(at(i, j)) ** 2 * q[i]),
-            'traceSums B',
-          );
+          expectParts('traceSums', [A1, A2, rand(m, 7)], [B1, B2, rand(m, 8)]);
           expectClose(
             C1,
             C2,
-            sc(rand(m, 9), (i, j) => (withR ? r[i] * q[i] * act.d2(at(i, j)) : 0)),
+            columnScale(rows, rand(m, 9), (i, j) => (withR ? r[i] * q[i] * act.d2(at(i, j)) : 0)),
             'traceSums C',
           );
           if (!withR) expect([...C1]).toEqual([...rand(m, 9)]);
@@ -437,20 +442,8 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
             P2 = Z.slice();
           nb.penaltyPass(kern, P1, rows, m, a, withR ? r : null, q, wA, wB, withR ? g1 : null, A1, B1);
           jsBackend.penaltyPass(kern, P2, rows, m, a, withR ? r : null, q, wA, wB, withR ? g2 : null, A2, B2);
-          const sums = (init: Float64Array, term: (i: number, j: number) => number) => columnScale(rows, init, term);
-          expectClose(
-            A1,
-            A2,
-            sums(rand(m, 13), (i, j) => act.f(at(i, j)) ** 2),
-            'penaltyPass A',
-          );
-          expectClose(
-            B1,
-            B2,
-            sums(rand(m, 14), (i, j) => act.d1(at(i, j)) ** 2 * q[i]),
-            'penaltyPass B',
-          );
-          const ga = sums(rand(m, 15), (i, j) => (withR ? r[i] * act.f(at(i, j)) : 0));
+          expectParts('penaltyPass', [A1, A2, rand(m, 13)], [B1, B2, rand(m, 14)]);
+          const ga = columnScale(rows, rand(m, 15), (i, j) => (withR ? r[i] * act.f(at(i, j)) : 0));
           expectClose(g1, g2, ga, 'penaltyPass ga');
           if (!withR) expect([...g1]).toEqual([...rand(m, 15)]);
           // Each coefficient against its closed form, computed here term by term.
