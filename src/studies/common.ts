@@ -137,6 +137,8 @@ export function buildInterpolator(
         {
           init: 'symmetric',
           lr: 1 / topEigenvalue(init, data, deriveSeed(seed, 'lazy-curvature')),
+          // The rate is already 1/λ_max of this initialization: the trainer's own cap would measure it again.
+          lrCap: 0,
           width,
         },
       );

@@ -83,6 +83,8 @@ const CHECKPOINT_SCHEMA = z.strictObject({
   // The loss at the start of the Gauss–Newton polish's current stall window (absent in older checkpoints,
   // whose polish then opens a new window where it resumes).
   gnWindowLoss: z.number().nonnegative().nullable().optional(),
+  // The base rate after the curvature cap (absent in checkpoints made before the cap: config.lr).
+  lr: z.number().nonnegative().finite().optional(),
   lastLoss: z.number().nullable(),
   theta: base64,
   opt: z.strictObject({

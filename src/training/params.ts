@@ -50,6 +50,7 @@ export interface TrainConfig {
   stepEvery: number;
   stepGamma: number;
   lrMin: number;
+  lrCap: number;
   rho: number;
   microBatch: number;
   asamEta: number;
@@ -198,6 +199,16 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     max: 1e6,
     short: 'lm',
     help: 'cosine schedule: final learning rate η_min',
+  },
+  {
+    key: 'lrCap',
+    type: 'number',
+    default: 1,
+    min: 0,
+    max: 2,
+    short: 'lc',
+    help: 'plain-gradient steps (every optimizer but Adam): η is capped at lrCap/λ_max(∇²L) of the initialization, measured by 20 power iterations; 1 = half the stability limit, 0 = no cap',
+    formula: 'η ← min(η, lrCap / λ_max(∇²L(θ₀)))',
   },
   {
     key: 'rho',

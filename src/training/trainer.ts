@@ -38,6 +38,7 @@ import { initNetwork } from './init.js';
 import { applyUpdate, createOptimizerState, type OptimizerState } from './optimizers.js';
 import { checkConfigAgainstData, effectiveBatch, type TrainConfig } from './params.js';
 import { learningRate } from './schedule.js';
+import { cappedRate, largestCurvature } from './step-cap.js';
 import {
   adaptiveContinuation,
   chooseRun,
@@ -117,6 +118,8 @@ export interface Checkpoint {
   polishIter: number;
   gnMu: number;
   gnWindowLoss?: number | null;
+  /** The base rate in use after the curvature cap (absent in checkpoints made before the cap). */
+  lr?: number;
   lastLoss: number;
   theta: string;
   opt: { kind: 'sgd' | 'adam'; m1: string | null; m2: string | null; t: number };
@@ -148,6 +151,8 @@ export interface Trainer {
   readonly done: boolean;
   /** Current parameters (a live view; clone before keeping). */
   readonly net: Network;
+  /** The base learning rate in use: config.lr, or lrCap/λ_max(θ₀) where the cap binds (step-cap.ts). */
+  readonly lr: number;
   /** Advance up to k iterations (train steps or polish iterations). Throws DivergenceError. */
   advance(k?: number): StepInfo;
   metrics(): Metrics;
@@ -262,6 +267,15 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     opt = createOptimizerState(optKind, paramCount(net), c);
     runStep = 0;
   }
+  // The base rate: capped by the curvature of the initialization for plain-gradient steps (step-cap.ts),
+  // measured once on a fresh start and carried by the checkpoint, so a resumed run steps the same.
+  const lr =
+    opts.resume !== undefined
+      ? (opts.resume.lr ?? c.lr)
+      : optKind === 'sgd' && c.lrCap > 0 && c.lr > 0 && c.steps > 0
+        ? cappedRate(c.lr, c.lrCap, largestCurvature(net, data, deriveSeed(c.seed, 'lr-cap')))
+        : c.lr;
+  const schedule = lr === c.lr ? c : { ...c, lr, lrMin: Math.min(c.lrMin, lr) };
   if (net.d !== data.d)
     throw new InputError(`dimension mismatch: the model has d = ${net.d} but the data have d = ${data.d}`);
   const startedAt = now();
@@ -349,7 +363,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       step = lastFinite.step;
     }
     throw new DivergenceError(
-      `training diverged at step ${at} (${what}); the last finite parameters, of step ${step}, are kept — lower the learning rate (lr = ${c.lr})`,
+      `training diverged at step ${at} (${what}); the last finite parameters, of step ${step}, are kept — lower the learning rate (lr = ${lr})`,
       step,
     );
   }
@@ -449,7 +463,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
 
   function trainStep(): StepInfo {
     const t = isSearch ? runStep : step;
-    const lr = learningRate(c, t);
+    const rate = learningRate(schedule, t);
     const lambda = adaptive ? cont.lambda : lambdaAt(c, t);
     let batch = sampleBatch();
     if (c.algo === 'label-noise') batch = withLabelNoise(batch);
@@ -461,18 +475,18 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     if (seeksInterpolation && c.algo !== 'label-noise' && b >= data.n && loss <= c.tol) {
       lastLoss = loss;
       enterPolish();
-      return { step, phase, loss, lr, lambda, done: phase === 'done' };
+      return { step, phase, loss, lr: rate, lambda, done: phase === 'done' };
     }
     // The adaptive continuation decides on θ_t (not updated when the run is over, like the rule above).
     if (adaptive && observeStep(cont, c, t, loss, lastPenalty)) {
       lastLoss = loss;
       runStopped = 'converged';
       enterPolish();
-      return { step, phase, loss, lr, lambda, done: phase === 'done' };
+      return { step, phase, loss, lr: rate, lambda, done: phase === 'done' };
     }
     if (!allFinite(g)) diverged(step, 'non-finite gradient');
     const theta = packParams(net);
-    applyUpdate(theta, g, lr, opt, c);
+    applyUpdate(theta, g, rate, opt, c);
     if (!allFinite(theta)) diverged(step, 'non-finite parameters');
     net = unpackParams(net, theta);
     step += 1;
@@ -484,7 +498,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     // Stochastic algorithms check the full train loss only when the batch loss suggests convergence.
     if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = dataPass(net, data).loss <= c.tol;
     if (over) enterPolish();
-    return { step, phase, loss, lr, lambda, done: phase === 'done' };
+    return { step, phase, loss, lr: rate, lambda, done: phase === 'done' };
   }
 
   /**
@@ -523,11 +537,11 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       // plain GD step, bit for bit.
       const { g } = flatGradient(net, data);
       const theta0 = packParams(net);
-      let lr = c.lr;
+      let rate = lr;
       let next: { net: Network; loss: number } | null = null;
-      for (let h = 0; h <= GD_POLISH_HALVINGS && next === null; h++, lr /= 2) {
+      for (let h = 0; h <= GD_POLISH_HALVINGS && next === null; h++, rate /= 2) {
         const theta = theta0.slice();
-        for (let p = 0; p < theta.length; p++) theta[p] -= lr * g[p];
+        for (let p = 0; p < theta.length; p++) theta[p] -= rate * g[p];
         if (!allFinite(theta)) continue;
         const cand = unpackParams(net, theta);
         const l = dataPass(cand, data).loss;
@@ -537,7 +551,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
       net = next.net;
       accepted = next;
     }
-    return { step, phase, loss: lastLoss, lr: c.lr, lambda: 0, done: false };
+    return { step, phase, loss: lastLoss, lr, lambda: 0, done: false };
   }
 
   if (!opts.resume && c.steps === 0) enterPolish();
@@ -556,6 +570,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
     get net() {
       return net;
     },
+    lr,
     advance(k = 1): StepInfo {
       let info: StepInfo = { step, phase, loss: lastLoss, lr: 0, lambda: 0, done: phase === 'done' };
       for (let i = 0; i < k && phase !== 'done'; i++) info = phase === 'train' ? trainStep() : polishStep();
@@ -601,6 +616,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
         polishIter,
         gnMu: gn.mu,
         gnWindowLoss: gn.windowLoss,
+        lr,
         lastLoss,
         theta: encodeF64(packParams(net)),
         opt: { kind: opt.kind, m1: opt.m1 ? encodeF64(opt.m1) : null, m2: opt.m2 ? encodeF64(opt.m2) : null, t: opt.t },

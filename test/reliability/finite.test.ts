@@ -147,7 +147,7 @@ const trainArgs = (out: string, extra: string[]) => [
 describe('divergence keeps the last finite iterate', () => {
   it('library: after DivergenceError the kept θ has a finite loss and the step of that θ', () => {
     const data = datasetFromJson(json('D.json'));
-    const c = parseTrainConfig({ algo: 'gd', width: 8, lr: 1e6, steps: 1000, polish: 'none' }, '');
+    const c = parseTrainConfig({ algo: 'gd', width: 8, lr: 1e6, lrCap: 0, steps: 1000, polish: 'none' }, '');
     const t = createTrainer(data, c);
     let err: unknown = null;
     try {
@@ -161,7 +161,7 @@ describe('divergence keeps the last finite iterate', () => {
   });
   it('CLI: exit 3, model.json has a finite loss on the data (not the first bad iterate)', () => {
     const out = p('train');
-    const r = runCli(trainArgs(out, ['--lr', '1e6', '--steps', '100']));
+    const r = runCli(trainArgs(out, ['--lr', '1e6', '--lr-cap', '0', '--steps', '100']));
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/last finite parameters, of step \d+/);
     const m = runCli(['measure', '--data', p('D.json'), '--model', join(out, 'model.json'), '--json']);
@@ -181,7 +181,7 @@ const LOGGED = ['step', 'trainLoss', 'maxResidual', 'trace', 'traceGaussNewton',
 describe('train: the log and the summary hold only finite numbers', () => {
   it('a metric that overflows at a logged step ends the run as a divergence: exit 3, no null in the log', () => {
     const out = p('train-log');
-    const r = expectCleanExit(trainArgs(out, ['--lr', '1e6', '--steps', '100', '--log-every', '1']), {
+    const r = expectCleanExit(trainArgs(out, ['--lr', '1e6', '--lr-cap', '0', '--steps', '100', '--log-every', '1']), {
       code: 3,
       pattern: /training diverged at step \d+ .*the last finite parameters, of step \d+, are kept/,
       inputs: [p('D.json')],

@@ -104,6 +104,8 @@ describe('flatlab train', () => {
       '10',
       '--lr',
       '1e6',
+      '--lr-cap',
+      '0',
       '--steps',
       '100',
       '--quiet',

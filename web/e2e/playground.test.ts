@@ -200,7 +200,8 @@ describe('playground', () => {
   });
 
   it('a diverging run stops with a visible error naming the step', async () => {
-    await openLink(s.page, `${s.server.url}#lr=100&is=1`);
+    // lc=0: the rate as given (the default curvature cap would lower it to a stable one).
+    await openLink(s.page, `${s.server.url}#lr=100&is=1&lc=0`);
     await waitIdle(s.page);
     await s.page.getByTestId('btn-play').click();
     const err = s.page.getByTestId('error');

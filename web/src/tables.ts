@@ -79,6 +79,7 @@ const TRAIN_UI: Record<string, Override> = {
   stepEvery: { short: 'se', label: 'decay every', advanced: true, showIf: (s) => s.schedule === 'step' },
   stepGamma: { short: 'sg', label: 'decay γ', advanced: true, showIf: (s) => s.schedule === 'step' },
   lrMin: { short: 'lm', label: 'η_min', advanced: true, showIf: (s) => s.schedule === 'cosine' },
+  lrCap: { short: 'lc', label: 'η cap (× 1/λ_max)', advanced: true },
   replacement: { short: 'rp', label: 'with replacement', advanced: true, showIf: algoIs(...STOCHASTIC) },
   tol: { short: 'tol', label: 'tolerance', advanced: true },
   polish: { short: 'po', label: 'polish', advanced: true },

@@ -15,7 +15,7 @@ export const flattestStudy = defineStudy({
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
   // 4: the GD polish (n > 3000) backtracks instead of taking a fixed-rate step that may raise the loss.
-  version: 4,
+  version: 5,
   defaults: FLATTEST_DEFAULTS,
   params: flattestParams,
   metrics: flattestMetrics,

@@ -15,7 +15,7 @@ export const measuresStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 3,
+  version: 4,
   defaults: MEASURES_DEFAULTS,
   params: measuresParams,
   metrics: measuresMetrics,

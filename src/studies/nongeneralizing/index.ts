@@ -47,7 +47,7 @@ export const nongeneralizingStudy = defineStudy({
   //    (`flattest-convex`, k = 1 only) with its certificate columns (null for the other constructions):
   //    every row's metrics gained those columns, and F_min of the k = 1 groups is the convex value
   //    (docs/studies.md#h2-fmin).
-  version: 4,
+  version: 5,
   defaults: NONGENERALIZING_DEFAULTS,
   params: nongeneralizingParams,
   metrics: nongeneralizingMetrics,

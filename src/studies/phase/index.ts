@@ -15,7 +15,7 @@ export const phaseStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 3,
+  version: 4,
   defaults: PHASE_DEFAULTS,
   params: phaseParams,
   metrics: phaseMetrics,
