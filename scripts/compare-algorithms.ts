@@ -136,7 +136,8 @@ for (const r of RUNS) {
   const f = res.final;
   const row: Row = {
     label: r.label,
-    note: r.note,
+    // The rate the trainer used where the curvature cap lowered the one asked for (docs/training.md#step-cap).
+    note: res.lr === config.lr ? r.note : `${r.note} (capped to η = ${res.lr.toPrecision(2)} = 1/λ_max)`,
     algo: config.algo,
     steps: res.steps,
     loss: f.trainLoss,

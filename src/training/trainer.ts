@@ -652,6 +652,8 @@ export interface TrainResult {
   final: Metrics;
   log: Metrics[];
   steps: number;
+  /** The base learning rate used: config.lr, or lower where the curvature cap bound (step-cap.ts). */
+  lr: number;
   /** The flattest search's report (runs, the one kept, the width); null for the other algorithms. */
   search: SearchReport | null;
 }
@@ -685,5 +687,5 @@ export function train(
   }
   const final = t.metrics();
   emit(final);
-  return { net: t.snapshot(), final, log, steps: t.step, search: t.search };
+  return { net: t.snapshot(), final, log, steps: t.step, lr: t.lr, search: t.search };
 }

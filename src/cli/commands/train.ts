@@ -175,6 +175,10 @@ function run(flags: TrainFlags): void {
         hideCursor: true,
       });
   if (!resume) log(last);
+  if (!flags.quiet && trainer.lr !== config.lr)
+    process.stderr.write(
+      `flatlab: note: lr ${config.lr} is above lrCap/λ_max(∇²L) at the initialization; the steps use ${fmt(trainer.lr)} (--lr-cap 0 keeps the rate as given)\n`,
+    );
   const t0 = Date.now();
   const s0 = trainer.step;
   bar?.start(config.algo === 'flattest' ? config.steps * config.restarts : config.steps, trainer.step, {
@@ -189,6 +193,8 @@ function run(flags: TrainFlags): void {
     algo: config.algo,
     seed: config.seed,
     hyperparameters: config,
+    // The base rate the steps used: config.lr, or lrCap/λ_max(θ₀) where the curvature cap bound it.
+    lr: trainer.lr,
     activation: act,
     data: flags.data,
     n: data.n,
@@ -226,7 +232,7 @@ function run(flags: TrainFlags): void {
       // The iterate is finite but a quantity measured on it is not: the run has left Float64.
       kept = good.net;
       e = new DivergenceError(
-        `training diverged at step ${trainer.step} (${e.message} in the metrics); the last finite parameters, of step ${good.step}, are kept — lower the learning rate (lr = ${config.lr})`,
+        `training diverged at step ${trainer.step} (${e.message} in the metrics); the last finite parameters, of step ${good.step}, are kept — lower the learning rate (lr = ${trainer.lr})`,
         good.step,
       );
     }
