@@ -33,7 +33,8 @@ describe('flatlab construct flattest', () => {
     // The figures printed in docs/training.md#worked-example-the-flattest-interpolator-exactly and the README.
     expect(cert.upper as number).toBeCloseTo(2.2364, 3);
     expect(cert.lower as number).toBeCloseTo(2.2356, 3);
-    expect(cert.atoms).toBe(9);
+    // The data record their target, so the teacher joins the first dictionary (--teacher-start).
+    expect(cert.atoms).toBe(10);
     const model = JSON.parse(readFileSync(p('f.json'), 'utf8')) as {
       format: string;
       provenance?: { construction?: { kind: string; certificate: unknown } };
@@ -49,6 +50,27 @@ describe('flatlab construct flattest', () => {
     };
     expect(m.invariantFlatness).toBeCloseTo(cert.upper as number, 10);
     expect(m.maxResidual).toBeLessThanOrEqual(1e-8);
+  }, 120_000);
+
+  it('--teacher-start false solves cold: the same F* at another vertex of the degenerate optimum (9 atoms)', async () => {
+    const warm = JSON.parse(
+      await ok(['construct', 'flattest', '--data', p('d2.json'), '--out', p('fw.json'), '--json']),
+    ) as { upper: number; atoms: number };
+    const cold = JSON.parse(
+      await ok([
+        'construct',
+        'flattest',
+        '--data',
+        p('d2.json'),
+        '--out',
+        p('fc.json'),
+        '--json',
+        '--teacher-start',
+        'false',
+      ]),
+    ) as { upper: number; atoms: number };
+    expect(cold.atoms).toBe(9);
+    expect(Math.abs(cold.upper - warm.upper) / warm.upper).toBeLessThan(1e-6);
   }, 120_000);
 
   it('refuses a 2-homogeneous activation, pointing to train --algo flattest', async () => {
