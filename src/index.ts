@@ -27,7 +27,13 @@ export type { ParamDef, ParamType } from './params/table.js';
 
 // data (docs/math.md#data)
 export type { Dataset } from './data/dataset.js';
-export { DATASET_FORMAT, type DatasetJson, datasetFromJson, datasetToJson, parseCsvDataset } from './data/format.js';
+export {
+  DATASET_FORMAT,
+  type DatasetJson,
+  datasetFromJson,
+  datasetToJson,
+  parseCsvDataset,
+} from './data/dataset-json.js';
 export { type DataParams, type DatasetSpec, generateDataset, makeDataset } from './data/generate.js';
 export { hermiteHe, hermiteNormalized, hermiteSeries } from './data/hermite.js';
 export { type IndexKind, indexMatrix } from './data/index-matrix.js';
@@ -73,7 +79,7 @@ export {
   modelToNetwork,
   networkToModel,
   parseActivationString,
-} from './model/format.js';
+} from './model/model-json.js';
 export {
   cloneNetwork,
   createNetwork,

@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ActivationSpec } from '../model/activations.js';
-import { activationToString, parseActivationString } from '../model/format.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 
 export function resolveActivation(
   fromFile: ActivationSpec | null,

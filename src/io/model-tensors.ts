@@ -8,7 +8,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ActivationSpec } from '../model/activations.js';
-import { activationToString, parseActivationString } from '../model/format.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 import { createNetwork, type Network } from '../model/network.js';
 import { resolveActivation } from './activation.js';
 import { parseNpy, parseNpyText, writeNpy, writeNpyText } from './npy.js';

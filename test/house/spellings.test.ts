@@ -4,12 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { makeActivation } from '../../src/activations/registry.js';
-import { datasetFromJson, datasetToJson } from '../../src/data/format.js';
+import { datasetFromJson, datasetToJson } from '../../src/data/dataset-json.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { makeLink } from '../../src/data/links.js';
 import { parseLinkSyntax } from '../../src/data/targets.js';
 import { curvatureOperator } from '../../src/measures/operators.js';
-import { modelToNetwork, networkToModel, parseActivationString } from '../../src/model/format.js';
+import { modelToNetwork, networkToModel, parseActivationString } from '../../src/model/model-json.js';
 import { type ParamDef, parseParam } from '../../src/params/table.js';
 import { currentSpelling, DEPRECATED_SPELLINGS } from '../../src/spellings.js';
 import { randomData, randomNet } from '../helpers.js';

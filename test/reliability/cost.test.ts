@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetJsonChunks, formatDatasetJson } from '../../src/cli/dataset-file.js';
-import { datasetToJson } from '../../src/data/format.js';
+import { datasetToJson } from '../../src/data/dataset-json.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
 import { InputError } from '../../src/errors.js';

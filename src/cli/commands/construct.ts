@@ -16,7 +16,7 @@ import {
   teacherInterpolator,
 } from '../../interpolators/index.js';
 import { makeActivation } from '../../model/activations.js';
-import { activationToString, parseActivationString } from '../../model/format.js';
+import { activationToString, parseActivationString } from '../../model/model-json.js';
 import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';

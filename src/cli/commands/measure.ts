@@ -5,7 +5,7 @@
  * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
  * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.
  */
-import { formatNumber } from '../../format.js';
+import { formatNumber } from '../../number-format.js';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { traceParts } from '../../flatness/trace.js';
@@ -21,7 +21,7 @@ import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
-import { formatInvarianceReport, measureRows } from '../../measures/format.js';
+import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
 import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
 
