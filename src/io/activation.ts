@@ -16,7 +16,7 @@ export function resolveActivation(
   if (!fromFile) {
     if (!given) {
       throw new InputError(
-        `${where} carries no activation: give --activation (relu, leaky_relu:0.1, abs, relu_pow:2, tanh, …) for the σ it was trained with`,
+        `${where} carries no activation: give --activation (relu, leaky-relu:0.1, abs, relu-pow:2, tanh, …) for the σ it was trained with`,
       );
     }
     return given;

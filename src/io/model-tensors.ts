@@ -25,7 +25,7 @@ export function tensorFormat(path: string): TensorFormat | null {
 }
 
 export interface ModelReadOptions {
-  /** CLI spelling (relu, relu_pow:2, …) or a spec; required when the file carries no activation. */
+  /** CLI spelling (relu, relu-pow:2, …) or a spec; required when the file carries no activation. */
   activation?: string | ActivationSpec;
   keyW?: string;
   keyA?: string;
