@@ -192,7 +192,7 @@ const checks: [string, boolean, string][] = [
     `${lazy.risk.toExponential(2)} vs ${search.risk.toExponential(2)}`,
   ],
 ];
-// ── The flattest search with default flags (ALGO_DEFAULTS) on the problems of issue 12 ──
+// ── The flattest search with default flags (ALGO_DEFAULTS) on wide students and noisy labels ──
 interface Problem {
   label: string;
   d: number;
@@ -379,7 +379,7 @@ Steps over the default-flags table: ${stepsTaken} taken of the ${stepsBudget} th
 early stopping (${((100 * stepsTaken) / stepsBudget).toFixed(0)}%; the budget counts every restart that \`restarts\` allows, most of which
 were skipped because the first two runs agreed).
 
-**Checks** (the acceptance criteria of the training issue and of issue 12's default-flags search):
+**Checks** (the criteria every algorithm and the default-flags flattest search must meet):
 
 ${checks.map(([what, ok, detail]) => `- ${ok ? '✅' : '❌'} ${what}: ${detail}`).join('\n')}
 

@@ -1,5 +1,5 @@
 /**
- * Family 7 of issue 13: random mutations of valid dataset, model, checkpoint and spec objects fed to the
+ * Reliability rule 7: random mutations of valid dataset, model, checkpoint and spec objects fed to the
  * readers' validators. Whatever the mutation, the outcome is a valid object or an InputError with a
  * one-line message — never another exception (TypeError, RangeError, a prototype lookup gone wrong).
  */
