@@ -69,15 +69,20 @@ describe('enum spellings', () => {
 });
 
 const root = join(import.meta.dirname, '..', '..');
-/** The deprecated values, as whole words (`gauss_newton_trace` is a measure name, a key, and does not match). */
-const OLD = /\b(relu_pow|relu2|relu3|leaky_relu|abs_pow|gauss_newton)\b/;
 /**
- * Files of the studies and the report that still print an old spelling: the studies' `relu2` alias of
- * their specs. Each entry is removed when its file is fixed (the test fails on an entry that no longer
- * matches), so the list only shrinks.
+ * The deprecated values, as whole words (`gauss_newton_trace` is a measure name, a key, and does not
+ * match), and the second spellings of Monte Carlo (the one value is `montecarlo`, as in RiskMethod).
+ */
+const OLD = /\b(relu_pow|relu2|relu3|leaky_relu|abs_pow|gauss_newton|monte[-_]carlo)\b/i;
+/**
+ * Files of the studies and the measure league that still print an old spelling: the studies' `relu2`
+ * alias of their specs, the league's `monte-carlo` method label. Each entry is removed when its file is
+ * fixed (the test fails on an entry that no longer matches), so the list only shrinks.
  */
 const PENDING = new Set([
   'src/studies/fields.ts',
+  'src/measures/league-evaluate.ts',
+  'docs/measures.md',
   'docs/studies.md',
   'studies/h1-symmetry.yaml',
   'studies/h2-nongeneralizing.yaml',
