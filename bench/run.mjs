@@ -288,7 +288,7 @@ if (rows.some((r) => r.note))
     '* timed with fewer Hutchinson probes and scaled to 100 (probes are independent and cost the same): see "note" in results.json',
   );
 
-// Acceptance checks of issues 8 and 14 (only those this run can judge).
+// The performance claims of docs/performance.md that this run can judge.
 const checks = [];
 const check = (name, value, pass) => checks.push({ check: name, value, pass });
 for (const shape of SHAPES) {

@@ -2,9 +2,9 @@
  * Median wall time of fn. One warm-up call first (JIT, caches, BLAS thread start-up); then as many
  * timed calls as fit in budgetMs (at least 1, at most maxReps). A call longer than the budget is
  * timed once, after the warm-up, so the slow backends stay affordable at the big shapes. The warm-up
- * is never a sample: on this machine the first touch of a fresh 80 MB array costs ~1 s of page
- * faults (numpy's step at (10000, 200, 1000) took 2.8 s cold and 0.11 s warm), which would make any
- * implementation that frees and reallocates between calls look 20× slower than it is.
+ * is never a sample: the first touch of a fresh 80 MB array costs page faults that can exceed the
+ * work itself, which would make any implementation that frees and reallocates between calls look
+ * many times slower than it is.
  * bench/peer_common.py implements the same rule for the Python peers.
  */
 export function medianTiming(fn: () => unknown, budgetMs: number, maxReps = 15): { medianMs: number; reps: number } {

@@ -192,7 +192,7 @@ const checks: [string, boolean, string][] = [
     `${lazy.risk.toExponential(2)} vs ${search.risk.toExponential(2)}`,
   ],
 ];
-// ── The flattest search with default flags (ALGO_DEFAULTS) on the problems of issue 12 ──
+// ── The flattest search with default flags (ALGO_DEFAULTS) on wide students and noisy labels ──
 interface Problem {
   label: string;
   d: number;
@@ -207,7 +207,7 @@ interface Problem {
 const PROBLEMS: Problem[] = [
   { label: 'relu(u₁ᵀx) + |u₂ᵀx|, ReLU student', d: 30, n: 200, links: 'relu+abs', noise: 0, act: { name: 'relu' } },
   {
-    label: 'relu + relu, leaky_relu:0.2 student',
+    label: 'relu + relu, leaky-relu:0.2 student',
     d: 30,
     n: 300,
     links: 'relu+relu',
@@ -218,7 +218,7 @@ const PROBLEMS: Problem[] = [
     label: 'relu² + relu², ReLU² student',
     d: 30,
     n: 200,
-    links: 'relu_pow:2+relu_pow:2',
+    links: 'relu-pow:2+relu-pow:2',
     noise: 0,
     act: { name: 'relu-pow', p: 2 },
   },
@@ -256,7 +256,7 @@ const PROBLEMS: Problem[] = [
     act: { name: 'abs-pow', p: 3 },
   },
   {
-    label: 'relu + abs + linear, r = 3, leaky_relu:0.1 student (not tuned on)',
+    label: 'relu + abs + linear, r = 3, leaky-relu:0.1 student (not tuned on)',
     d: 15,
     n: 150,
     r: 3,
@@ -379,7 +379,7 @@ Steps over the default-flags table: ${stepsTaken} taken of the ${stepsBudget} th
 early stopping (${((100 * stepsTaken) / stepsBudget).toFixed(0)}%; the budget counts every restart that \`restarts\` allows, most of which
 were skipped because the first two runs agreed).
 
-**Checks** (the acceptance criteria of the training issue and of issue 12's default-flags search):
+**Checks** (the criteria every algorithm and the default-flags flattest search must meet):
 
 ${checks.map(([what, ok, detail]) => `- ${ok ? '✅' : '❌'} ${what}: ${detail}`).join('\n')}
 

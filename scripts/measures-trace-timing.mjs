@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Exact Hessian trace (one closed-form pass) vs Hutchinson with 100 Hessian-vector products, on
- * n = 10⁴, d = 100, m = 1000 (issue 4, docs/measures.md). Runs the compiled library (npm run build first).
+ * n = 10⁴, d = 100, m = 1000 (docs/measures.md). Runs the compiled library (npm run build first).
  *   node scripts/measures-trace-timing.mjs [--n 10000 --d 100 --m 1000 --budget 100]
  * FLATLAB_BACKEND=js|native selects the linear-algebra backend. Prints one JSON object.
  */

@@ -1,8 +1,10 @@
 /**
  * flatlab's library entry: the public API of the core (browser-safe, no I/O), exported by name so that
- * internals (row slicing, SAM steps, factorizations, kernel plumbing) can change without breaking users.
- * The CLI, the studies and the playground import the modules themselves. Importing this module registers
- * the portable linear-algebra backend. Formulas: docs/math.md; API reference: `npm run docs`.
+ * internals (row slicing, SAM steps, factorizations, kernel plumbing, the single measures the registry
+ * already offers) can change without breaking users. The CLI, the studies and the playground import the
+ * modules themselves. Importing this module registers the portable linear-algebra backend. What each
+ * group is for, with an example: docs/api.md; formulas: docs/math.md; reference: `npm run docs`.
+ * The export list is snapshotted in test/house/public-api.snapshot.json: a change shows in review.
  *
  * @packageDocumentation
  */
@@ -17,6 +19,7 @@ export { type ActKernel, availableBackends, type Backend, getBackend, useBackend
 export {
   DEFAULT_MAX_COND,
   IllConditionedError,
+  type RectangularSolver,
   type SolveOptions,
   solveLeastSquares,
   solveMinNorm,
@@ -27,12 +30,16 @@ export type { ParamDef, ParamType } from './params/table.js';
 
 // data (docs/math.md#data)
 export type { Dataset } from './data/dataset.js';
-export { DATASET_FORMAT, type DatasetJson, datasetFromJson, datasetToJson, parseCsvDataset } from './data/format.js';
+export {
+  DATASET_FORMAT,
+  type DatasetJson,
+  datasetFromJson,
+  datasetToJson,
+  parseCsvDataset,
+} from './data/dataset-json.js';
 export { type DataParams, type DatasetSpec, generateDataset, makeDataset } from './data/generate.js';
-export { hermiteHe, hermiteNormalized, hermiteSeries } from './data/hermite.js';
-export { type IndexKind, indexMatrix } from './data/index-matrix.js';
-export { parseInputSyntax, sampleInputs } from './data/inputs.js';
-export { LINK_NAMES, type Link, type LinkName, makeLink, type PiecewisePower } from './data/links.js';
+export type { IndexKind } from './data/index-matrix.js';
+export { LINK_NAMES, type LinkName } from './data/links.js';
 export { DATA_PARAMS, parseDataParams } from './data/params.js';
 export {
   INPUT_LAWS,
@@ -54,7 +61,6 @@ export {
   type TargetMoments,
   targetMoments,
   targetVariance,
-  validateTarget,
 } from './data/targets.js';
 
 // model (docs/math.md#network, docs/math.md#flatness)
@@ -64,7 +70,6 @@ export {
   type ActivationName,
   type ActivationSpec,
   makeActivation,
-  requireHomogeneous,
 } from './activations/registry.js';
 export {
   activationToString,
@@ -73,7 +78,7 @@ export {
   modelToNetwork,
   networkToModel,
   parseActivationString,
-} from './model/format.js';
+} from './model/model-json.js';
 export {
   cloneNetwork,
   createNetwork,
@@ -99,25 +104,23 @@ export { neuronMasses, pathNorm, randomFactors, rescale } from './symmetry/resca
 
 // interpolators (docs/math.md#interpolators)
 export type { Construction, Interpolator, InterpolatorKind, InterpolatorOptions } from './interpolators/common.js';
+export type { FlattestCertificate } from './interpolators/flattest/certificate.js';
 export { type MemorizerOptions, memorizer } from './interpolators/memorizer.js';
 export { randomFeatures } from './interpolators/random-features.js';
 export { type TeacherOptions, teacherInterpolator } from './interpolators/teacher.js';
 
 // population risk (docs/math.md#population-risk)
-export { type ExactRiskParts, exactRisk, exactUnavailableReason } from './risk/exact.js';
-export { type MonteCarloOptions, type MonteCarloRisk, monteCarloRisk } from './risk/montecarlo.js';
+export { exactUnavailableReason } from './risk/exact.js';
+export type { MonteCarloOptions } from './risk/montecarlo.js';
 export {
-  baselineRisks,
   datasetRisk,
   type PopulationRisk,
   populationRisk,
   type RiskMethod,
   type RiskOptions,
-  zeroPredictorRisk,
 } from './risk/population.js';
 
 // measures: curvature operators, estimators, the measure registry (docs/math.md#estimators)
-export { type ConvergencePoint, traceConvergence } from './measures/convergence.js';
 export {
   type InvarianceOptions,
   type InvarianceReport,
@@ -136,15 +139,11 @@ export {
   stochasticLanczosQuadrature,
   type Which,
 } from './measures/lanczos.js';
-export { distanceToInit, fisherRaoNorm, frobeniusNorm, relativeFlatness, spectralNorm } from './measures/norms.js';
 export {
   type CurvatureOperator,
   curvatureOperator,
-  gaussNewtonOperator,
-  hessianOperator,
   OPERATOR_KINDS,
   type OperatorKind,
-  residualOperator,
 } from './measures/operators.js';
 export {
   type AllMeasures,
@@ -158,26 +157,13 @@ export {
 } from './measures/registry.js';
 export type { MeasureOptions } from './measures/options.js';
 export {
-  type AscentOptions,
-  type AscentResult,
-  ascentSharpness,
-  averageSharpness,
-  type NoiseOptions,
-  type NoiseResult,
-  type PacBayesOptions,
-  type PacBayesResult,
-  pacBayesFlatness,
-} from './measures/sharpness.js';
-export {
   estimateTrace,
-  hutchinson,
-  hutchpp,
   TRACE_METHODS,
   type TraceEstimate,
   type TraceEstimateOptions,
   type TraceMethod,
 } from './measures/trace-estimators.js';
-export { SAMPLERS, type Sampler } from './measures/vec.js';
+export type { Sampler } from './measures/vec.js';
 
 // training (docs/math.md#algorithms)
 export { type InitOptions, initNetwork } from './training/init.js';
@@ -205,17 +191,15 @@ export {
 } from './training/trainer.js';
 
 // numpy (.npy/.npz) and safetensors files: pure readers and writers (bytes in, typed arrays out)
-export { datasetFromNpyPair, datasetFromNpz, datasetFromTensors, datasetToNpz } from './io/dataset-tensors.js';
+export { datasetFromNpyPair, datasetFromNpz, datasetToNpz } from './io/dataset-tensors.js';
 export {
   type ModelReadOptions,
   modelFromTensorBytes,
   modelToNpz,
   modelToSafetensors,
-  networkFromTensors,
   type TensorFormat,
   tensorFormat,
 } from './io/model-tensors.js';
-export { numpyDtypeName, parseNpy, writeNpy } from './io/npy.js';
-export { readNpz, writeNpz } from './io/npz.js';
+export { parseNpy, writeNpy } from './io/npy.js';
 export { parseSafetensors, type Safetensors, type SafetensorsEntry, writeSafetensors } from './io/safetensors.js';
 export type { Tensor } from './io/tensor.js';

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.js';
 import { currentSpelling } from '../spellings.js';
 
+/** An activation's name (kebab-case; the 0.1 snake_case spellings are read on input only). */
 export type ActivationName = 'relu' | 'leaky-relu' | 'abs' | 'relu-pow' | 'abs-pow' | 'square' | 'tanh' | 'softplus';
 
 /** Serializable description, as in the model file: `{"name":"relu-pow","p":2}`. */
@@ -16,6 +17,7 @@ export interface ActivationSpec {
   alpha?: number;
 }
 
+/** An activation σ with its first two derivatives, degree of homogeneity k and kernel code. */
 export interface Activation {
   readonly spec: ActivationSpec;
   /** Degree of positive homogeneity, or null when σ is not homogeneous. */
@@ -25,8 +27,11 @@ export interface Activation {
   /** The activation's single numeric parameter (p or alpha; 0 when unused). */
   readonly param: number;
   readonly label: string;
+  /** σ(t). */
   f(t: number): number;
+  /** σ′(t). */
   d1(t: number): number;
+  /** σ″(t) (0 at the kink of a piecewise-linear σ). */
   d2(t: number): number;
 }
 
@@ -41,6 +46,7 @@ export const ACTIVATION_CODES: Record<ActivationName, number> = {
   softplus: 7,
 };
 
+/** Every activation name. */
 export const ACTIVATION_NAMES = Object.keys(ACTIVATION_CODES) as ActivationName[];
 
 export { InputError };
@@ -111,6 +117,19 @@ const POWERS: Record<'relu-pow' | 'abs-pow', (p: number) => Definition> = {
   }),
 };
 
+/**
+ * The activation of a spec or name, validated (InputError for an unknown name or a parameter out of
+ * range); the degree k is read from here, never from the name.
+ *
+ * @example
+ * ```ts
+ * import { makeActivation } from 'flatlab';
+ *
+ * const s = makeActivation({ name: 'relu-pow', p: 2 });
+ * console.log(s.f(3), s.d1(3), s.degree); // 9 6 2
+ * console.log(makeActivation('tanh').degree); // null: not homogeneous
+ * ```
+ */
 export function makeActivation(spec: ActivationSpec | ActivationName): Activation {
   const given: ActivationSpec = typeof spec === 'string' ? { name: spec } : spec;
   if (!given || typeof given !== 'object' || typeof given.name !== 'string') {

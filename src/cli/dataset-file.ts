@@ -1,11 +1,11 @@
 /**
  * Data set files for the CLI commands (data, construct, measure, train, rescale): a file path to a
- * validated Dataset and back. The format itself lives in src/data/format.ts (pure, browser-safe).
+ * validated Dataset and back. The format itself lives in src/data/dataset-json.ts (pure, browser-safe).
  */
 import type { Dataset } from '../data/dataset.js';
 import { InputError } from '../errors.js';
 import { validateDatasetObject } from '../data/dataset-schema.js';
-import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/format.js';
+import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/dataset-json.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 import { readJsonFile, readTextFile } from './io.js';
 import { readDatasetTensorFile, tensorFormat, writeDatasetTensorFile } from './tensor-files.js';

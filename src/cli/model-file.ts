@@ -1,9 +1,9 @@
 /**
- * Reading and writing `flatlab.model/1` files (the pure conversion lives in src/model/format.ts).
+ * Reading and writing `flatlab.model/1` files (the pure conversion lives in src/model/model-json.ts).
  * Writes are atomic and record the provenance: flatlab version and linear-algebra backend.
  */
 import { getBackend } from '../linalg/backend.js';
-import { networkToModel } from '../model/format.js';
+import { networkToModel } from '../model/model-json.js';
 import { validateModelObject } from '../model/model-schema.js';
 import type { Network } from '../model/network.js';
 import { VERSION } from '../version.js';

@@ -16,7 +16,7 @@ export function addModelReadOptions(cmd: Command): Command {
   return cmd
     .option(
       '--activation <name>',
-      "the model's activation (relu, relu_pow:2, …): required for .npz/.safetensors models without one, checked against the file's otherwise",
+      "the model's activation (relu, relu-pow:2, …): required for .npz/.safetensors models without one, checked against the file's otherwise",
     )
     .option('--key-W <key>', 'name of the first-layer weights W (m × d) in an .npz/.safetensors model')
     .option('--key-a <key>', 'name of the second-layer weights a (m, or 1 × m) in an .npz/.safetensors model');

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { DATASET_FORMAT, datasetFromJson } from './format.js';
+import { DATASET_FORMAT, datasetFromJson } from './dataset-json.js';
 
 const TOP_LEVEL = z.looseObject({
   format: z.literal(DATASET_FORMAT),

@@ -5,6 +5,10 @@
  */
 import type { TargetSpec } from './target.js';
 
+/**
+ * A data set: n rows x_i ∈ R^d (X, row-major n×d) with labels y, and, for generated data, the target
+ * f* and seed that produced it (imported data have neither, so the population risk is unavailable).
+ */
 export interface Dataset {
   readonly d: number;
   readonly n: number;

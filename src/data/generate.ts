@@ -12,6 +12,7 @@ import { evaluateTarget, type MakeTargetOptions, makeTarget, validateTarget } fr
 
 export const MAX_ENTRIES = 2 ** 28;
 
+/** A ready target and the number of samples to draw from it (see generateDataset). */
 export interface DatasetSpec {
   target: TargetSpec;
   n: number;
@@ -32,6 +33,16 @@ function checkN(n: number, d: number): void {
 /**
  * Draw n samples. `spec` is either a ready target with n, or the data parameters (then the target is
  * built first, as in makeDataset, with `seed`). Same (spec, seed) ⇒ bit-identical data.
+ *
+ * @example
+ * ```ts
+ * import { generateDataset, makeTarget } from 'flatlab';
+ *
+ * const target = makeTarget({ d: 4, r: 1, links: 'relu', seed: 1 });
+ * const a = generateDataset({ target, n: 10 }, 7);
+ * const b = generateDataset({ target, n: 10 }, 7);
+ * console.log(a.X.every((v, i) => v === b.X[i])); // true: same seed, same data
+ * ```
  */
 export function generateDataset(spec: DatasetSpec | Omit<DataParams, 'seed'>, seed: number): Dataset {
   if (!Number.isSafeInteger(seed) || seed < 0)
@@ -51,7 +62,17 @@ export function generateDataset(spec: DatasetSpec | Omit<DataParams, 'seed'>, se
   return { d, n, X, y, target, seed };
 }
 
-/** Build the target (index matrix from the seed's 'index' sub-stream) and draw the data set. */
+/**
+ * Build the target (index matrix from the seed's 'index' sub-stream) and draw the data set.
+ *
+ * @example
+ * ```ts
+ * import { makeDataset } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 50, n: 200, r: 2, links: 'relu+relu', seed: 0 });
+ * console.log(data.n, data.d, data.target?.kind); // 200 50 'sum'
+ * ```
+ */
 export function makeDataset(p: DataParams): Dataset {
   if (!Number.isSafeInteger(p.seed) || p.seed < 0)
     throw new InputError(`seed must be a non-negative integer (got ${p.seed})`);

@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { Rng } from '../rng/xoshiro.js';
 
+/** How the index matrix U is chosen: a seeded random orthonormal one, or the first r coordinate axes. */
 export type IndexKind = 'random' | 'axes';
 
 export function indexMatrix(d: number, r: number, kind: IndexKind, seed: number): number[][] {

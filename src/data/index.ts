@@ -20,5 +20,5 @@ export {
   type TargetMoments,
 } from './targets.js';
 export { generateDataset, makeDataset, type DataParams, type DatasetSpec } from './generate.js';
-export { DATASET_FORMAT, datasetFromJson, datasetToJson, parseCsvDataset, type DatasetJson } from './format.js';
+export { DATASET_FORMAT, datasetFromJson, datasetToJson, parseCsvDataset, type DatasetJson } from './dataset-json.js';
 export { DATA_PARAMS, parseDataParams } from './params.js';

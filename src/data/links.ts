@@ -17,7 +17,9 @@ import { gaussianExpectation, gaussianNodes, type QuadratureRule } from './quadr
 import { absMoment, INV_SQRT_2PI, lgamma, logFactorial } from './special.js';
 import type { LinkSpec } from './target.js';
 
+/** The single-index link names of the link syntax (`relu`, `relu-pow:2`, `hermite:c0,c1,…`, …). */
 export const LINK_NAMES = ['relu', 'abs', 'linear', 'tanh', 'sign', 'relu-pow', 'abs-pow', 'hermite'] as const;
+/** A single-index link name. */
 export type LinkName = (typeof LINK_NAMES)[number];
 
 /** g(t) = plus · relu^q(t) + minus · relu^q(−t) (q = 0 means the indicator 1{t > 0}). */

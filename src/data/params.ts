@@ -11,6 +11,10 @@ import { parseInputSyntax } from './inputs.js';
 import { MAX_ENTRIES } from './generate.js';
 import { parseLinksSyntax } from './targets.js';
 
+/**
+ * The data parameters (d, n, r, links, coeffs, noise, input, index, seed) with their types, ranges,
+ * defaults and help: the table the CLI's flags, the study specs and the playground's controls are built from.
+ */
 export const DATA_PARAMS: readonly ParamDef[] = [
   {
     key: 'd',
@@ -78,7 +82,17 @@ export const DATA_PARAMS: readonly ParamDef[] = [
   seedParam('seed of the index matrix, the inputs and the label noise (independent sub-streams)', { short: 's' }),
 ];
 
-/** Validate a raw record (CLI flags as strings, a spec, URL state) into DataParams. */
+/**
+ * Validate a raw record (CLI flags as strings, a spec, URL state) into DataParams.
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, parseDataParams } from 'flatlab';
+ *
+ * const p = parseDataParams({ d: '10', n: '50', r: '2', links: 'relu+abs', seed: '3' }); // strings, as flags give them
+ * console.log(p.r, makeDataset(p).n); // 2 50
+ * ```
+ */
 export function parseDataParams(raw: Record<string, unknown>, context = ''): DataParams {
   const p = parseParams(DATA_PARAMS, raw, context) as {
     d: number;

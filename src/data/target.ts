@@ -43,8 +43,13 @@ export type TargetSpec =
       input: InputSpec;
     };
 
+/** A target f*(x) = Σ_l c_l g_l(u_lᵀx). */
 export type SumTarget = Extract<TargetSpec, { kind: 'sum' }>;
+/** A target f*(x) = g(Uᵀx) with a multi-index link (product, max, norm). */
 export type MultiTarget = Extract<TargetSpec, { kind: 'multi' }>;
+/** A multi-index link name. */
 export type MultiLink = MultiTarget['link'];
+/** The multi-index link names. */
 export const MULTI_LINKS: readonly MultiLink[] = ['product', 'max', 'norm'];
+/** The input laws of x. */
 export const INPUT_LAWS: readonly InputSpec['law'][] = ['gaussian', 'sphere', 'rademacher', 'anisotropic'];

@@ -130,9 +130,20 @@ export function parseLinkSyntax(text: string): LinkSpec {
   return makeLink(spec).spec;
 }
 
+/** The links parsed from the link syntax: sum links, or one multi-index link. */
 export type LinksChoice = { kind: 'sum'; links: LinkSpec[] } | { kind: 'multi'; link: MultiLink };
 
-/** `relu+abs` (r sum links; a single link is repeated r times) or `product` / `max` / `norm`. */
+/**
+ * `relu+abs` (r sum links; a single link is repeated r times) or `product` / `max` / `norm`.
+ *
+ * @example
+ * ```ts
+ * import { parseLinksSyntax } from 'flatlab';
+ *
+ * console.log(parseLinksSyntax('relu+relu-pow:2', 2)); // { kind: 'sum', links: [{ name: 'relu' }, { name: 'relu-pow', p: 2 }] }
+ * console.log(parseLinksSyntax('product', 2)); // { kind: 'multi', link: 'product' }
+ * ```
+ */
 export function parseLinksSyntax(text: string, r: number): LinksChoice {
   const s = text.trim();
   if ((MULTI_LINKS as readonly string[]).includes(s)) return { kind: 'multi', link: s as MultiLink };
@@ -162,6 +173,7 @@ export function linksLabel(t: TargetSpec): string {
   return all.every((s) => s === all[0]) ? all[0] : all.join('+');
 }
 
+/** What makeTarget takes: dimension, number of indices, links, and optionally weights, noise, input law and index matrix. */
 export interface MakeTargetOptions {
   d: number;
   r: number;
@@ -176,7 +188,17 @@ export interface MakeTargetOptions {
   seed?: number;
 }
 
-/** Build and validate a target. */
+/**
+ * Build and validate a target.
+ *
+ * @example
+ * ```ts
+ * import { makeTarget, targetVariance } from 'flatlab';
+ *
+ * const t = makeTarget({ d: 10, r: 2, links: 'relu', seed: 0 });
+ * console.log(targetVariance(t)); // Var f* of relu(u1ᵀx) + relu(u2ᵀx): 2 (1/2 − 1/(2π)) ≈ 0.682
+ * ```
+ */
 export function makeTarget(o: MakeTargetOptions): TargetSpec {
   if (!Number.isInteger(o.d) || o.d < 1) throw new InputError(`d must be an integer ≥ 1 (got ${o.d})`);
   const U = indexMatrix(o.d, o.r, o.index ?? 'random', o.seed ?? 0);
@@ -211,6 +233,14 @@ export function targetLinks(t: Extract<TargetSpec, { kind: 'sum' }>): Link[] {
 /**
  * f*(x_i) for the n rows of X (row-major n×d). The projections u_lᵀx are plain loops in a fixed order
  * (not the backend) so labels are bit-identical whichever backend is active.
+ *
+ * @example
+ * ```ts
+ * import { evaluateTarget, makeTarget } from 'flatlab';
+ *
+ * const t = makeTarget({ d: 2, r: 1, links: 'abs', index: 'axes' });
+ * console.log([...evaluateTarget(t, Float64Array.of(-3, 1, 2, 5), 2)]); // [3, 2]: |x1| per row
+ * ```
  */
 export function evaluateTarget(t: TargetSpec, X: Float64Array, n: number): Float64Array {
   const { d, r, U } = t;
@@ -258,6 +288,7 @@ function multiValue(link: MultiLink, z: Float64Array): number {
   }
 }
 
+/** The mean, second moment and variance of f*(x), exact or Monte Carlo (then with a standard error). */
 export interface TargetMoments {
   /** E f*(x). */
   mean: number;
@@ -271,6 +302,7 @@ export interface TargetMoments {
   samples?: number;
 }
 
+/** Monte Carlo settings for targetMoments (used only where no closed form applies). */
 export interface MomentOptions {
   /** Monte Carlo sample count when no exact form applies (default 2^17). */
   samples?: number;
@@ -282,6 +314,14 @@ export interface MomentOptions {
  * rows of U are orthonormal): sum targets from each link's mean and E g², product (mean 0, E f² = 1),
  * norm (chi distribution), max (1-D quadrature against the density r φ(t) Φ(t)^{r−1}). Other input
  * laws: Monte Carlo with `samples` draws (seeded; default seed 0), reported as such.
+ *
+ * @example
+ * ```ts
+ * import { makeTarget, targetMoments } from 'flatlab';
+ *
+ * const m = targetMoments(makeTarget({ d: 3, r: 1, links: 'relu', seed: 0 }));
+ * console.log(m.method, m.mean, m.secondMoment); // 'exact', 1/√(2π) ≈ 0.399, 0.5
+ * ```
  */
 export function targetMoments(t: TargetSpec, opts: MomentOptions = {}): TargetMoments {
   if (t.input.law === 'gaussian') {
@@ -352,7 +392,16 @@ export function targetMoments(t: TargetSpec, opts: MomentOptions = {}): TargetMo
   };
 }
 
-/** Var f*(x) (see targetMoments for the method). */
+/**
+ * Var f*(x) (see targetMoments for the method).
+ *
+ * @example
+ * ```ts
+ * import { makeTarget, targetVariance } from 'flatlab';
+ *
+ * console.log(targetVariance(makeTarget({ d: 3, r: 1, links: 'linear', seed: 0 }))); // 1
+ * ```
+ */
 export function targetVariance(t: TargetSpec, opts: MomentOptions = {}): number {
   return targetMoments(t, opts).variance;
 }

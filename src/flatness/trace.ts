@@ -5,6 +5,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { type DataPassResult, type Network, dataPass } from '../model/network.js';
 
+/** The exact Hessian trace with its per-neuron parts A_j, B_j, C_j (docs/math.md#flatness). */
 export interface TraceParts {
   /** Second-layer block: A_j = (1/n) Σ_i σ(z_ij)². */
   readonly A: Float64Array;
@@ -28,6 +29,20 @@ function sum(v: Float64Array): number {
   return s;
 }
 
+/**
+ * The per-neuron parts of Tr ∇²L in one pass over the data: A_j (second layer), B_j (first layer,
+ * Gauss–Newton) and C_j (residual), with their sums (docs/math.md#flatness, §3).
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, teacherInterpolator, traceParts } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const p = traceParts(teacher, data);
+ * console.log(p.trace === p.traceGaussNewton + p.traceResidual, Math.abs(p.traceResidual) < 1e-12); // true true
+ * ```
+ */
 export function traceParts(net: Network, data: Dataset): TraceParts {
   return tracePartsOf(dataPass(net, data, { trace: true }));
 }
@@ -53,7 +68,18 @@ export function tracePartsOf(s: DataPassResult): TraceParts {
   };
 }
 
-/** F(θ) = Tr ∇²L(θ), exact. */
+/**
+ * F(θ) = Tr ∇²L(θ), exact.
+ *
+ * @example
+ * ```ts
+ * import { hessianTrace, makeDataset, rescale, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * console.log(hessianTrace(rescale(teacher, 10), data) > hessianTrace(teacher, data)); // true: the raw trace moves along the orbit
+ * ```
+ */
 export function hessianTrace(net: Network, data: Dataset): number {
   return traceParts(net, data).trace;
 }

@@ -10,6 +10,7 @@ import { loss, type Network } from '../model/network.js';
 import { balance } from '../symmetry/invariant.js';
 import type { FlattestCertificate } from './flattest/certificate.js';
 
+/** The constructions. */
 export type InterpolatorKind = 'teacher' | 'memorizer' | 'random-features' | 'flattest';
 
 /** How an interpolator was built; written to the model file as `construction`. */
@@ -34,11 +35,13 @@ export interface Construction {
   certificate?: FlattestCertificate;
 }
 
+/** A constructed interpolator: the network and how it was built (residual, tolerance, condition number, …). */
 export interface Interpolator {
   net: Network;
   construction: Construction;
 }
 
+/** Options every construction takes. */
 export interface InterpolatorOptions {
   /** Interpolation tolerance on max_i |f(x_i) − y_i| (default 1e-8 · max(1, max_i |y_i|)). */
   tol?: number;

@@ -19,6 +19,7 @@ import {
   requireData,
 } from './common.js';
 
+/** Options of the memorizer (width m > n adds seeded random directions). */
 export interface MemorizerOptions extends InterpolatorOptions {
   /** Width m ≥ n (default n). */
   width?: number;
@@ -46,6 +47,22 @@ export function solveSecondLayer(
   return { a: r.x, cond: r.cond };
 }
 
+/**
+ * The memorizing interpolator (docs/math.md#interpolators): one neuron w_j = x_j/‖x_j‖ per data point and
+ * the second layer a that solves Σ_j a_j σ(w_jᵀx_i) = y_i; refused (InputError) when the system is singular
+ * or ill-conditioned.
+ *
+ * @example
+ * ```ts
+ * import { invariantFlatness, makeDataset, memorizer, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const mem = memorizer(data, { name: 'relu' });
+ * console.log(mem.net.m, mem.construction.maxResidual < 1e-8); // 40 true
+ * console.log(invariantFlatness(mem.net, data).value > invariantFlatness(teacher, data).value); // true: sharper
+ * ```
+ */
 export function memorizer(data: Dataset, act: Activation | ActivationSpec, opts: MemorizerOptions = {}): Interpolator {
   requireData(data, 'memorizer');
   const activation = 'f' in act ? act : makeActivation(act);

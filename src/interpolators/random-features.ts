@@ -10,6 +10,19 @@ import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import { defaultTol, finishInterpolator, type Interpolator, type InterpolatorOptions, requireData } from './common.js';
 import { solveSecondLayer } from './memorizer.js';
 
+/**
+ * The random-features interpolator with m ≥ n frozen Gaussian neurons (seeded) and the minimum-norm
+ * second layer.
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, randomFeatures } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const rf = randomFeatures(data, { name: 'relu' }, 80, 1);
+ * console.log(rf.net.m, rf.construction.maxResidual < 1e-8); // 80 true
+ * ```
+ */
 export function randomFeatures(
   data: Dataset,
   act: Activation | ActivationSpec,

@@ -160,11 +160,26 @@ export function teacherNeurons(target: TargetSpec, act: Activation): { a: number
   return { a, W };
 }
 
+/** Options of the teacher construction. */
 export interface TeacherOptions extends InterpolatorOptions {
   /** Pad to this width with dead neurons (a = 0, w = 0), which change neither f nor F*. */
   width?: number;
 }
 
+/**
+ * The teacher interpolator: neurons that represent the data set's target f* exactly (when the student's
+ * activation can), plus n memorizing neurons for label noise; written balanced by default. Refuses
+ * (InputError) imported data and targets the activation cannot represent.
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, pathNorm, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 10, n: 50, r: 2, links: 'relu+relu', seed: 0 });
+ * const t = teacherInterpolator(data, { name: 'relu' });
+ * console.log(t.net.m, pathNorm(t.net)); // 2 2 (up to rounding)
+ * ```
+ */
 export function teacherInterpolator(
   data: Dataset,
   act: Activation | ActivationSpec,

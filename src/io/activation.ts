@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ActivationSpec } from '../model/activations.js';
-import { activationToString, parseActivationString } from '../model/format.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 
 export function resolveActivation(
   fromFile: ActivationSpec | null,
@@ -16,7 +16,7 @@ export function resolveActivation(
   if (!fromFile) {
     if (!given) {
       throw new InputError(
-        `${where} carries no activation: give --activation (relu, leaky_relu:0.1, abs, relu_pow:2, tanh, …) for the σ it was trained with`,
+        `${where} carries no activation: give --activation (relu, leaky-relu:0.1, abs, relu-pow:2, tanh, …) for the σ it was trained with`,
       );
     }
     return given;

@@ -73,7 +73,18 @@ function extras(members: Map<string, Uint8Array>, where: string): { target?: Tar
   return out;
 }
 
-/** Read an .npz data set: arrays x and y (extra arrays are ignored, except flatlab's target and seed). */
+/**
+ * Read an .npz data set: arrays x and y (extra arrays are ignored, except flatlab's target and seed).
+ *
+ * @example
+ * ```ts
+ * import { datasetFromNpz, datasetToNpz, makeDataset } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 5, r: 1, links: 'relu', seed: 0 });
+ * const back = datasetFromNpz(datasetToNpz(data));
+ * console.log(back.n, back.d, back.target?.kind); // 5 3 'sum': flatlab's .npz keeps the target
+ * ```
+ */
 export function datasetFromNpz(bytes: Uint8Array, where = 'data set (.npz)'): Dataset {
   const members = readNpz(bytes, where);
   const get = (k: string): Tensor => {
@@ -88,12 +99,32 @@ export function datasetFromNpz(bytes: Uint8Array, where = 'data set (.npz)'): Da
   return datasetFromTensors(get('x'), get('y'), where, extras(members, where));
 }
 
-/** A data set from two .npy files: inputs x (n×d) and labels y (n). */
+/**
+ * A data set from two .npy files: inputs x (n×d) and labels y (n).
+ *
+ * @example
+ * ```ts
+ * import { datasetFromNpyPair, writeNpy } from 'flatlab';
+ *
+ * const data = datasetFromNpyPair(writeNpy([2, 1], Float64Array.of(1, 2)), writeNpy([2], Float64Array.of(3, 4)));
+ * console.log(data.n, data.d, data.target); // 2 1 undefined
+ * ```
+ */
 export function datasetFromNpyPair(xBytes: Uint8Array, yBytes: Uint8Array, where = 'data set'): Dataset {
   return datasetFromTensors(parseNpy(xBytes, `${where}: x`), parseNpy(yBytes, `${where}: labels`), where);
 }
 
-/** An .npz with x (n×d), y (n), and the target (JSON) and seed when the data were generated. */
+/**
+ * An .npz with x (n×d), y (n), and the target (JSON) and seed when the data were generated.
+ *
+ * @example
+ * ```ts
+ * import { datasetToNpz, makeDataset } from 'flatlab';
+ *
+ * const bytes = datasetToNpz(makeDataset({ d: 3, n: 5, r: 1, links: 'relu', seed: 0 }));
+ * console.log(bytes.length > 0); // true: np.load(...)['x'] is the 5×3 input matrix
+ * ```
+ */
 export function datasetToNpz(data: Dataset): Uint8Array {
   const members: Record<string, Uint8Array> = { x: writeNpy([data.n, data.d], data.X), y: writeNpy([data.n], data.y) };
   if (data.target) members.target = writeNpyText(JSON.stringify(data.target));

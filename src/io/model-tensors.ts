@@ -8,7 +8,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ActivationSpec } from '../model/activations.js';
-import { activationToString, parseActivationString } from '../model/format.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 import { createNetwork, type Network } from '../model/network.js';
 import { resolveActivation } from './activation.js';
 import { parseNpy, parseNpyText, writeNpy, writeNpyText } from './npy.js';
@@ -16,16 +16,27 @@ import { readNpz, writeNpz } from './npz.js';
 import { parseSafetensors, writeSafetensors } from './safetensors.js';
 import { shapeText, type Tensor } from './tensor.js';
 
+/** The tensor file formats flatlab reads, by extension. */
 export type TensorFormat = 'npz' | 'safetensors' | 'npy';
 
-/** The tensor format a path names by its extension, or null (a flatlab JSON file or CSV). */
+/**
+ * The tensor format a path names by its extension, or null (a flatlab JSON file or CSV).
+ *
+ * @example
+ * ```ts
+ * import { tensorFormat } from 'flatlab';
+ *
+ * console.log(tensorFormat('model.safetensors'), tensorFormat('x.NPY'), tensorFormat('model.json')); // 'safetensors' 'npy' null
+ * ```
+ */
 export function tensorFormat(path: string): TensorFormat | null {
   const m = /\.(npz|safetensors|npy)$/i.exec(path);
   return m ? (m[1].toLowerCase() as TensorFormat) : null;
 }
 
+/** The activation to assume when the file has none, and the names of the W and a arrays when they differ from the defaults. */
 export interface ModelReadOptions {
-  /** CLI spelling (relu, relu_pow:2, …) or a spec; required when the file carries no activation. */
+  /** CLI spelling (relu, relu-pow:2, …) or a spec; required when the file carries no activation. */
   activation?: string | ActivationSpec;
   keyW?: string;
   keyA?: string;
@@ -154,7 +165,18 @@ function parseProvenance(text: string | null, where: string): Record<string, unk
   return p as Record<string, unknown>;
 }
 
-/** Read a model from .npz or .safetensors bytes. `where` names the file in messages. */
+/**
+ * Read a model from .npz or .safetensors bytes. `where` names the file in messages.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, modelFromTensorBytes, modelToNpz } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1, -1), Float64Array.of(1, 0, 0, 1), 2);
+ * const { net: back } = modelFromTensorBytes(modelToNpz(net), 'npz');
+ * console.log(back.m, back.act.spec.name); // 2 'relu' (flatlab's .npz records the activation)
+ * ```
+ */
 export function modelFromTensorBytes(
   bytes: Uint8Array,
   format: 'npz' | 'safetensors',
@@ -176,7 +198,18 @@ function modelArrays(net: Network): {
   return { W: { shape: [net.m, net.d], data: net.W }, a: { shape: [net.m], data: net.a } };
 }
 
-/** An .npz with a (m), W (m×d), activation (str) and provenance (JSON str): np.load reads it as is. */
+/**
+ * An .npz with a (m), W (m×d), activation (str) and provenance (JSON str): np.load reads it as is.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, modelToNpz } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1), Float64Array.of(1, 0), 2);
+ * const bytes = modelToNpz(net, { note: 'for numpy' }); // np.load(...)['W'] is the 1×2 first layer
+ * console.log(bytes.length > 0); // true
+ * ```
+ */
 export function modelToNpz(net: Network, provenance: Record<string, unknown> = {}): Uint8Array {
   const { W, a } = modelArrays(net);
   return writeNpz({
@@ -187,7 +220,18 @@ export function modelToNpz(net: Network, provenance: Record<string, unknown> = {
   });
 }
 
-/** A safetensors file with F64 tensors a, W and metadata {format, activation, provenance}. */
+/**
+ * A safetensors file with F64 tensors a, W and metadata {format, activation, provenance}.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, modelToSafetensors, parseSafetensors } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1), Float64Array.of(1, 0), 2);
+ * const file = parseSafetensors(modelToSafetensors(net));
+ * console.log([...file.entries.keys()].sort()); // ['W', 'a']
+ * ```
+ */
 export function modelToSafetensors(net: Network, provenance: Record<string, unknown> = {}): Uint8Array {
   return writeSafetensors(modelArrays(net), {
     format: 'flatlab.model/1',

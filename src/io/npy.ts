@@ -147,7 +147,17 @@ function checkLength(bytes: Uint8Array, h: NpyHeader, itemsize: number, where: s
   return count;
 }
 
-/** Parse a float32/float64 `.npy` array (any byte order, C or Fortran order) into C-order Float64 values. */
+/**
+ * Parse a float32/float64 `.npy` array (any byte order, C or Fortran order) into C-order Float64 values.
+ *
+ * @example
+ * ```ts
+ * import { parseNpy, writeNpy } from 'flatlab';
+ *
+ * const t = parseNpy(writeNpy([2, 2], Float64Array.of(1, 2, 3, 4)));
+ * console.log(t.shape, t.dtype, [...t.data]); // [2, 2] 'float64' [1, 2, 3, 4]
+ * ```
+ */
 export function parseNpy(bytes: Uint8Array, where = '.npy'): Tensor {
   const h = parseHeader(bytes, where);
   const m = /^([<>=|])f([48])$/.exec(h.descr);
@@ -200,7 +210,17 @@ function header(descr: string, shape: readonly number[]): Uint8Array {
   return out;
 }
 
-/** A little-endian float64 C-order `.npy` (np.load gives back the same bits). */
+/**
+ * A little-endian float64 C-order `.npy` (np.load gives back the same bits).
+ *
+ * @example
+ * ```ts
+ * import { writeNpy } from 'flatlab';
+ *
+ * const bytes = writeNpy([3], Float64Array.of(1, 2, 3)); // np.load reads it as array([1., 2., 3.])
+ * console.log(bytes.length); // 128-byte header + 24 data bytes = 152
+ * ```
+ */
 export function writeNpy(shape: readonly number[], data: Float64Array): Uint8Array {
   if (shapeSize(shape, 'writeNpy') !== data.length)
     throw new InputError(`writeNpy: shape (${shape.join(', ')}) does not match ${data.length} values`);

@@ -27,6 +27,7 @@ const ITEM_SIZE: Record<string, number> = {
 };
 const FLOAT_NAMES: Record<string, string> = { F64: 'float64', F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
+/** One tensor's header entry in a safetensors file: dtype, shape and byte range. */
 export interface SafetensorsEntry {
   readonly dtype: string;
   readonly shape: readonly number[];
@@ -34,6 +35,7 @@ export interface SafetensorsEntry {
   readonly end: number;
 }
 
+/** A parsed safetensors file: its metadata and tensors, decoded on request. */
 export interface Safetensors {
   readonly metadata: Readonly<Record<string, string>>;
   readonly entries: ReadonlyMap<string, SafetensorsEntry>;
@@ -45,6 +47,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * Parse safetensors bytes (a PyTorch state_dict saved with safetensors): the header is validated, each
+ * float tensor is decoded to Float64 on request (exactly: float32/float16/bfloat16 widen without rounding).
+ *
+ * @example
+ * ```ts
+ * import { parseSafetensors, writeSafetensors } from 'flatlab';
+ *
+ * const bytes = writeSafetensors({ '0.weight': { shape: [1, 2], data: Float64Array.of(3, 4) } }, { note: 'x' });
+ * const file = parseSafetensors(bytes);
+ * console.log([...file.entries.keys()], [...file.tensor('0.weight').data], file.metadata.note); // ['0.weight'] [3, 4] 'x'
+ * ```
+ */
 export function parseSafetensors(bytes: Uint8Array, where = '.safetensors'): Safetensors {
   if (bytes.length < 8)
     throw new InputError(`${where}: truncated safetensors (${bytes.length} bytes; the header length alone needs 8)`);
@@ -133,7 +148,17 @@ export function parseSafetensors(bytes: Uint8Array, where = '.safetensors'): Saf
   };
 }
 
-/** A safetensors file of F64 tensors (in the given key order) with string metadata. */
+/**
+ * A safetensors file of F64 tensors (in the given key order) with string metadata.
+ *
+ * @example
+ * ```ts
+ * import { parseSafetensors, writeSafetensors } from 'flatlab';
+ *
+ * const bytes = writeSafetensors({ bias: { shape: [2], data: Float64Array.of(1, 2) } });
+ * console.log(parseSafetensors(bytes).tensor('bias').shape); // [2]
+ * ```
+ */
 export function writeSafetensors(
   tensors: Record<string, { shape: readonly number[]; data: Float64Array }>,
   metadata: Record<string, string> = {},

@@ -5,6 +5,7 @@
  */
 import { InputError } from '../errors.js';
 
+/** An array read from a numpy or safetensors file: its shape, the file's dtype, and the values as Float64 in C order. */
 export interface Tensor {
   readonly shape: readonly number[];
   /** The dtype as the file named it, in numpy spelling (float64, float32, …), for messages. */

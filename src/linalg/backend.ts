@@ -13,6 +13,10 @@ export interface ActKernel {
   readonly param: number;
 }
 
+/**
+ * The linear-algebra backend: a row-major GEMM plus the fused kernels of the data pass. The portable
+ * TypeScript one is always registered; the Node entry adds the native addon when it loaded.
+ */
 export interface Backend {
   readonly name: 'js' | 'native';
   /**
@@ -105,6 +109,7 @@ export interface Backend {
   activate(act: ActKernel, Z: Float64Array, len: number, order: 0 | 1 | 2, out: Float64Array): void;
   /** Number of threads the backend's BLAS uses (1 for the portable backend). */
   threads(): number;
+  /** Set the number of threads (ignored by the portable backend). */
   setThreads(n: number): void;
 }
 
@@ -116,11 +121,31 @@ export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
 }
 
+/**
+ * The names of the registered linear-algebra backends (`js` always; `native` when the addon loaded).
+ *
+ * @example
+ * ```ts
+ * import { availableBackends } from 'flatlab';
+ *
+ * console.log(availableBackends().includes('js')); // true
+ * ```
+ */
 export function availableBackends(): string[] {
   return [...registry.keys()];
 }
 
-/** Select the backend used by every core function from now on. */
+/**
+ * Select the backend used by every core function from now on.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, useBackend } from 'flatlab';
+ *
+ * useBackend('js');
+ * console.log(getBackend().name); // 'js'
+ * ```
+ */
 export function useBackend(name: 'js' | 'native'): Backend {
   const b = registry.get(name);
   if (!b) throw new Error(`backend "${name}" is not available (available: ${availableBackends().join(', ')})`);
@@ -128,6 +153,19 @@ export function useBackend(name: 'js' | 'native'): Backend {
   return b;
 }
 
+/**
+ * The backend in use (the portable one unless another was selected or registered first).
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from 'flatlab';
+ *
+ * // C = A B for 2×2 row-major matrices
+ * const C = new Float64Array(4);
+ * getBackend().gemm(false, false, 2, 2, 2, 1, Float64Array.of(1, 2, 3, 4), Float64Array.of(1, 0, 0, 1), 0, C);
+ * console.log([...C]); // [1, 2, 3, 4]
+ * ```
+ */
 export function getBackend(): Backend {
   if (!current) {
     const js = registry.get('js');

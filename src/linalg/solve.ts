@@ -10,7 +10,20 @@
 import { InputError } from '../errors.js';
 import { getBackend } from './backend.js';
 
-/** A singular or ill-conditioned system; `cond` is the estimated 1-norm condition number (∞ if singular). */
+/**
+ * A singular or ill-conditioned system; `cond` is the estimated 1-norm condition number (∞ if singular).
+ *
+ * @example
+ * ```ts
+ * import { IllConditionedError, solveSquare } from 'flatlab';
+ *
+ * try {
+ *   solveSquare(Float64Array.of(1, 1, 1, 1), 2, Float64Array.of(1, 2));
+ * } catch (e) {
+ *   console.log(e instanceof IllConditionedError); // true: the matrix is singular
+ * }
+ * ```
+ */
 export class IllConditionedError extends InputError {
   override name = 'IllConditionedError';
   constructor(
@@ -21,6 +34,7 @@ export class IllConditionedError extends InputError {
   }
 }
 
+/** Options of the dense solvers. */
 export interface SolveOptions {
   /** Prefix of error messages, e.g. "memorizer: the 200×200 system σ(XWᵀ)". */
   what?: string;
@@ -28,6 +42,7 @@ export interface SolveOptions {
   maxCond?: number;
 }
 
+/** Default bound on the estimated condition number above which the solvers refuse a system (1e12). */
 export const DEFAULT_MAX_COND = 1e12;
 const NB = 48;
 
@@ -265,6 +280,14 @@ export function luSolve(f: LUFactors, b: Float64Array): Float64Array {
 /**
  * Solve the square system A x = b (A n×n row-major). Throws IllConditionedError (an InputError) when A
  * is singular or its estimated condition number exceeds `maxCond`.
+ *
+ * @example
+ * ```ts
+ * import { solveSquare } from 'flatlab';
+ *
+ * const { x, cond } = solveSquare(Float64Array.of(2, 0, 0, 4), 2, Float64Array.of(2, 8));
+ * console.log([...x], cond); // [1, 2] and a condition estimate near 2
+ * ```
  */
 export function solveSquare(
   A: Float64Array,
@@ -465,6 +488,15 @@ export type RectangularSolver = (
  * Least squares (rows ≥ cols): x minimizing ‖A x − b‖₂, or, for rows < cols, the minimum-norm x with
  * A x = b (QR of Aᵀ; x lies in the row space of A). A must have full rank (refused otherwise, with the
  * condition estimate). A is rows×cols row-major.
+ *
+ * @example
+ * ```ts
+ * import { solveLeastSquares } from 'flatlab';
+ *
+ * // fit y = c to three points: the least-squares c is their mean
+ * const { x } = solveLeastSquares(Float64Array.of(1, 1, 1), 3, 1, Float64Array.of(1, 2, 6));
+ * console.log(x[0]); // 3 (up to rounding)
+ * ```
  */
 export const solveLeastSquares: RectangularSolver = (A, rows, cols, b, opts) => {
   if (b.length !== rows) throw new Error(`solveLeastSquares: right-hand side has length ${b.length}, expected ${rows}`);
@@ -480,7 +512,18 @@ export const solveLeastSquares: RectangularSolver = (A, rows, cols, b, opts) => 
   return solveMinNorm(A, rows, cols, b, opts);
 };
 
-/** Minimum-norm solution of the under-determined system A x = b (A rows×cols, rows ≤ cols, full row rank). */
+/**
+ * Minimum-norm solution of the under-determined system A x = b (A rows×cols, rows ≤ cols, full row rank).
+ *
+ * @example
+ * ```ts
+ * import { solveMinNorm } from 'flatlab';
+ *
+ * // one equation x1 + x2 = 2: the minimum-norm solution is (1, 1)
+ * const { x } = solveMinNorm(Float64Array.of(1, 1), 1, 2, Float64Array.of(2));
+ * console.log([...x]); // [1, 1] up to rounding
+ * ```
+ */
 export const solveMinNorm: RectangularSolver = (A, rows, cols, b, opts) => {
   if (rows > cols) throw new Error(`solveMinNorm: needs rows ≤ cols (got ${rows}×${cols})`);
   if (A.length !== rows * cols) throw new Error(`solveMinNorm: expected ${rows}×${cols} entries, got ${A.length}`);
@@ -628,7 +671,17 @@ export function choleskySolve(f: CholeskyFactors, b: Float64Array): Float64Array
   return x;
 }
 
-/** Solve the symmetric positive definite system A x = b, refusing ill-conditioned A. */
+/**
+ * Solve the symmetric positive definite system A x = b, refusing ill-conditioned A.
+ *
+ * @example
+ * ```ts
+ * import { solveSPD } from 'flatlab';
+ *
+ * const { x } = solveSPD(Float64Array.of(4, 2, 2, 3), 2, Float64Array.of(6, 5));
+ * console.log([...x]); // [1, 1] up to rounding
+ * ```
+ */
 export function solveSPD(
   A: Float64Array,
   n: number,

@@ -12,7 +12,7 @@ export * from './norms.js';
 export { MEASURE_OPTION_PARAMS, resolveMeasureOptions, type MeasureOptions as MeasureSettings } from './options.js';
 export * from './registry.js';
 export * from './invariance.js';
-export { formatInvarianceReport, measureRows } from './format.js';
+export { formatInvarianceReport, measureRows } from './measure-table.js';
 // the league: a population of interpolators, every measure at θ and on its orbit, rank statistics
 export * from './league.js';
 export * from './league-evaluate.js';

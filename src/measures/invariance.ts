@@ -22,6 +22,7 @@ import {
 export const INVARIANT_TOL = 1e-9;
 export const NON_INVARIANT_MIN_SPREAD = 0.01;
 
+/** One measure's declared invariance against its observed spread over the orbit points. */
 export interface InvarianceRow {
   readonly name: string;
   readonly invariant: boolean;
@@ -35,6 +36,7 @@ export interface InvarianceRow {
   readonly skipped?: string;
 }
 
+/** How many random orbit points, how far (log₁₀ range of the factors), the seed and which measures. */
 export interface InvarianceOptions {
   points?: number;
   logRange?: number;
@@ -44,6 +46,7 @@ export interface InvarianceOptions {
   context?: Omit<MeasureContext, 'seed'>;
 }
 
+/** The invariance check of every measure asked for, and whether all behave as declared. */
 export interface InvarianceReport {
   readonly points: number;
   readonly logRange: number;
@@ -60,6 +63,20 @@ export function relativeSpread(values: readonly number[]): number {
   return scale === 0 ? 0 : (max - min) / scale;
 }
 
+/**
+ * Each measure at random points of θ's rescaling orbit, against its declaration: an invariant measure
+ * must not move, a non-invariant one should (docs/measures.md).
+ *
+ * @example
+ * ```ts
+ * import { invarianceReport, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const rep = invarianceReport(teacher, data, { points: 3, measures: ['trace', 'invariant_flatness'], seed: 0 });
+ * console.log(rep.rows.map((r) => [r.name, r.agrees])); // [['trace', true], ['invariant_flatness', true]]
+ * ```
+ */
 export function invarianceReport(net: Network, data: Dataset, opts: InvarianceOptions = {}): InvarianceReport {
   requireHomogeneous(net.act, 'invariance report');
   const points = opts.points ?? 20;

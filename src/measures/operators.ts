@@ -11,19 +11,24 @@ import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { denseHessian, hvp, type Network, paramCount } from '../model/network.js';
 import { type CurvatureDiagonals, curvatureDiagonals, curvatureProduct } from './curvature-pass.js';
 
+/** A symmetric curvature matrix as a matrix-vector product, with its exact trace and diagonal where known. */
 export interface CurvatureOperator {
   /** Short name for diagnostics ("hessian", "gauss-newton", "residual", "dense"). */
   readonly name: string;
   readonly dim: number;
   /** out ← A v (out is allocated when absent; v is not modified). */
   matvec(v: Float64Array, out?: Float64Array): Float64Array;
+  /** The exact trace (closed form), where known. */
   exactTrace?(): number;
+  /** The exact diagonal, where known. */
   exactDiagonal?(): Float64Array;
   /** The dense matrix (row-major dim×dim), only for small problems. */
   dense?(): Float64Array;
 }
 
+/** The curvature matrices: the Hessian, its Gauss–Newton part and its residual part. */
 export type OperatorKind = 'hessian' | 'gauss-newton' | 'residual';
+/** Every operator kind. */
 export const OPERATOR_KINDS: readonly OperatorKind[] = ['hessian', 'gauss-newton', 'residual'];
 
 function lazy<T>(f: () => T): () => T {
@@ -45,6 +50,16 @@ function checkVector(v: Float64Array, dim: number): void {
 /**
  * The Hessian of the empirical loss (kind "hessian") or one of its two parts, "gauss-newton"
  * (JᵀJ/n) and "residual" (H − JᵀJ/n). Products are exact (no finite differences).
+ *
+ * @example
+ * ```ts
+ * import { curvatureOperator, hessianTrace, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const H = curvatureOperator(teacher, data, 'hessian');
+ * console.log(H.dim, H.exactTrace?.() === hessianTrace(teacher, data)); // 6 true
+ * ```
  */
 export function curvatureOperator(net: Network, data: Dataset, given: OperatorKind = 'hessian'): CurvatureOperator {
   const kind = currentSpelling(given); // gauss_newton: deprecated spelling

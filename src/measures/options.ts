@@ -4,6 +4,7 @@
  */
 import { type ParamDef, parseParams } from '../params/table.js';
 
+/** The settings of the sharpness measures (radii, ascent steps, noise samples, Lanczos budget, …), with defaults. */
 export interface MeasureOptions {
   /** Worst-case sharpness radius ρ (absolute, ‖δ‖₂ ≤ ρ). */
   rho: number;

@@ -18,6 +18,7 @@ import { hessianOperator } from './operators.js';
 import { type MeasureOptions, resolveMeasureOptions } from './options.js';
 import { ascentSharpness, averageSharpness, pacBayesFlatness } from './sharpness.js';
 
+/** What a measure may need besides θ and the data: a seed, the initialization, option overrides. */
 export interface MeasureContext {
   /** Seed of every random draw a measure makes (each measure derives its own sub-stream by name). */
   readonly seed: number;
@@ -26,12 +27,14 @@ export interface MeasureContext {
   readonly options?: Partial<MeasureOptions>;
 }
 
+/** A MeasureContext with every option filled in. */
 export interface ResolvedContext {
   readonly seed: number;
   readonly init?: Network;
   readonly options: MeasureOptions;
 }
 
+/** A registered measure: its name, reference, declared invariance under the symmetry and how to compute it. */
 export interface MeasureDef {
   /** Stable identifier (JSON keys, study metrics). */
   readonly name: string;
@@ -44,6 +47,7 @@ export interface MeasureDef {
   readonly why: string;
   /** Requirements that make it unavailable rather than wrong. */
   readonly needs?: readonly ('init' | 'homogeneous')[];
+  /** The measure's value at θ. */
   compute(net: Network, data: Dataset, ctx: ResolvedContext): number;
 }
 
@@ -232,9 +236,22 @@ const DEFS: MeasureDef[] = [
   },
 ];
 
+/** The measure registry, in a fixed order. */
 export const MEASURES: readonly MeasureDef[] = Object.freeze(DEFS.map((d) => Object.freeze(d)));
+/** The registered measure names (the keys of AllMeasures.values). */
 export const MEASURE_NAMES: readonly string[] = MEASURES.map((m) => m.name);
 
+/**
+ * A measure by name (InputError naming the allowed ones otherwise).
+ *
+ * @example
+ * ```ts
+ * import { getMeasure } from 'flatlab';
+ *
+ * const m = getMeasure('invariant_flatness');
+ * console.log(m.invariant, m.label); // true, and its label
+ * ```
+ */
 export function getMeasure(name: string): MeasureDef {
   const m = MEASURES.find((x) => x.name === name);
   if (!m) throw new InputError(`unknown measure "${name}" (allowed: ${MEASURE_NAMES.join(', ')})`);
@@ -255,13 +272,26 @@ export function unavailableReason(def: MeasureDef, net: Network, ctx: MeasureCon
   return null;
 }
 
+/** Every measure's value, and why the unavailable ones were skipped. */
 export interface AllMeasures {
   /** Value per registry name; null when unavailable (see `skipped`). */
   readonly values: Readonly<Record<string, number | null>>;
   readonly skipped: Readonly<Record<string, string>>;
 }
 
-/** Every registered measure (or the named subset) at θ. */
+/**
+ * Every registered measure (or the named subset) at θ.
+ *
+ * @example
+ * ```ts
+ * import { computeAllMeasures, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const all = computeAllMeasures(teacher, data, { seed: 0 }, ['trace', 'path_norm', 'distance_to_init']);
+ * console.log(all.values.path_norm, all.skipped.distance_to_init); // 1 (up to rounding), and why: no init given
+ * ```
+ */
 export function computeAllMeasures(
   net: Network,
   data: Dataset,

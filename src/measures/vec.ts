@@ -7,6 +7,7 @@ import { axpy, dot, norm2, scale } from '../linalg/vec.js';
 
 export { axpy, dot, norm2, scale };
 
+/** The distribution of the random probe vectors. */
 export type Sampler = 'rademacher' | 'gaussian';
 export const SAMPLERS: readonly Sampler[] = ['rademacher', 'gaussian'];
 

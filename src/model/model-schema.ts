@@ -2,9 +2,9 @@
  * The model file's schema, as one function any reader applies to the object it parsed (JSON today;
  * npz or safetensors readers build the same object): format, activation (strict: a parameter the
  * activation does not take is refused), a and W finite with one row of d numbers per neuron. The checks
- * themselves live in modelToNetwork (src/model/format.ts), which this names for readers.
+ * themselves live in modelToNetwork (src/model/model-json.ts), which this names for readers.
  */
-import { modelToNetwork } from './format.js';
+import { modelToNetwork } from './model-json.js';
 import type { Network } from './network.js';
 
 export function validateModelObject(

@@ -10,8 +10,13 @@ import { squaredNorms } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { type Activation, type ActivationSpec, InputError, makeActivation } from './activations.js';
 
+/** The loss convention, stated in every output: L = (1/(2n)) Σ_i (f(x_i) − y_i)². */
 export const LOSS_CONVENTION = 'L = (1/(2n)) Σ_i (f(x_i) − y_i)²';
 
+/**
+ * A 2-layer network f(x) = Σ_j a_j σ(w_jᵀx): activation, width m, input dimension d and the
+ * weights (a, W). Functions never modify a network; they return new ones.
+ */
 export interface Network {
   readonly act: Activation;
   readonly m: number;
@@ -22,6 +27,18 @@ export interface Network {
   readonly W: Float64Array;
 }
 
+/**
+ * A network from its activation and weights (a of length m, W row-major m×d), checked for shape and
+ * finiteness (InputError naming the entry). The arrays are used as given, not copied.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, forward } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(2), Float64Array.of(1, -1), 2); // f(x) = 2 relu(x1 − x2)
+ * console.log([...forward(net, Float64Array.of(3, 1, 0, 1), 2)]); // [4, 0]
+ * ```
+ */
 export function createNetwork(
   act: Activation | ActivationSpec | ActivationSpec['name'],
   a: Float64Array,
@@ -41,21 +58,64 @@ export function createNetwork(
   return { act: activation, m, d, a, W };
 }
 
+/**
+ * A copy of a network with its own weight arrays.
+ *
+ * @example
+ * ```ts
+ * import { cloneNetwork, createNetwork } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1), Float64Array.of(1, 0), 2);
+ * const copy = cloneNetwork(net);
+ * console.log(copy.a !== net.a, copy.a[0] === net.a[0]); // true true
+ * ```
+ */
 export function cloneNetwork(net: Network): Network {
   return { act: net.act, m: net.m, d: net.d, a: net.a.slice(), W: net.W.slice() };
 }
 
+/**
+ * Number of parameters m + m·d (the length of θ).
+ *
+ * @example
+ * ```ts
+ * import { paramCount } from 'flatlab';
+ *
+ * console.log(paramCount({ m: 3, d: 4 })); // 15
+ * ```
+ */
 export function paramCount(net: Pick<Network, 'm' | 'd'>): number {
   return net.m * (net.d + 1);
 }
 
-/** θ = [a, W]. */
+/**
+ * θ = [a, W].
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, packParams } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(5), Float64Array.of(1, 2), 2);
+ * console.log([...packParams(net)]); // [5, 1, 2]: θ = [a, W row-major]
+ * ```
+ */
 export function packParams(net: Network, out = new Float64Array(paramCount(net))): Float64Array {
   out.set(net.a, 0);
   out.set(net.W, net.m);
   return out;
 }
 
+/**
+ * The network with the same activation and shape and the weights of θ = [a (m), W row-major (m·d)].
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, unpackParams } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(5), Float64Array.of(1, 2), 2);
+ * console.log([...unpackParams(net, Float64Array.of(-1, 3, 4)).W]); // [3, 4]
+ * ```
+ */
 export function unpackParams(net: Network, theta: Float64Array): Network {
   if (theta.length !== paramCount(net))
     throw new Error(`parameter vector has length ${theta.length}, expected ${paramCount(net)}`);
@@ -83,7 +143,17 @@ export function blockRows(m: number, n: number): number {
   return Math.max(1, Math.min(n, Math.max(16, rows)));
 }
 
-/** Network outputs f(x_i) for the n rows of X (n×d). */
+/**
+ * Network outputs f(x_i) for the n rows of X (n×d).
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, forward } from 'flatlab';
+ *
+ * const net = createNetwork('abs', Float64Array.of(1, 1), Float64Array.of(1, 0, 0, 1), 2); // |x1| + |x2|
+ * console.log([...forward(net, Float64Array.of(-1, 2), 1)]); // [3]
+ * ```
+ */
 export function forward(net: Network, X: Float64Array, n: number): Float64Array {
   const be = getBackend();
   const { m, d } = net;
@@ -98,6 +168,7 @@ export function forward(net: Network, X: Float64Array, n: number): Float64Array 
   return f;
 }
 
+/** What one data pass accumulates besides the loss and residuals. */
 export interface DataPassOptions {
   /** Accumulate the gradient (ga, gW). */
   grad?: boolean;
@@ -107,6 +178,7 @@ export interface DataPassOptions {
   hvp?: { va: Float64Array; vW: Float64Array };
 }
 
+/** What one data pass returns: the loss and residuals, and the parts asked for. */
 export interface DataPassResult {
   loss: number;
   maxResidual: number;
@@ -125,6 +197,16 @@ export interface DataPassResult {
 /**
  * One pass over the data computing, block by block, the loss and whatever else is asked for
  * (gradient, trace parts, a Hessian-vector product): many quantities for one read of X.
+ *
+ * @example
+ * ```ts
+ * import { dataPass, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const pass = dataPass(teacher, data, { grad: true, trace: true });
+ * console.log(pass.loss < 1e-20, pass.ga?.length); // true 1
+ * ```
  */
 export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}): DataPassResult {
   checkShapes(net, data);
@@ -202,11 +284,35 @@ export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}
   return res;
 }
 
+/**
+ * The training loss L(θ) with the largest absolute residual and the residuals r_i = f(x_i) − y_i.
+ *
+ * @example
+ * ```ts
+ * import { loss, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * console.log(loss(teacher, data).maxResidual < 1e-12); // true: the teacher interpolates
+ * ```
+ */
 export function loss(net: Network, data: Dataset): { loss: number; maxResidual: number; r: Float64Array } {
   return dataPass(net, data);
 }
 
-/** Loss and its exact gradient (∂L/∂a, ∂L/∂W). */
+/**
+ * Loss and its exact gradient (∂L/∂a, ∂L/∂W).
+ *
+ * @example
+ * ```ts
+ * import { gradient, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const g = gradient(teacher, data);
+ * console.log(Math.max(...g.ga.map(Math.abs)) < 1e-12); // true: an interpolator is a critical point
+ * ```
+ */
 export function gradient(
   net: Network,
   data: Dataset,
@@ -215,7 +321,19 @@ export function gradient(
   return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
 }
 
-/** Exact Hessian-vector product H v for v = (va, vW) (docs/math.md#flatness, §3). */
+/**
+ * Exact Hessian-vector product H v for v = (va, vW) (docs/math.md#flatness, §3).
+ *
+ * @example
+ * ```ts
+ * import { hvp, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const { ha, hW } = hvp(teacher, data, Float64Array.of(1), new Float64Array(5));
+ * console.log(ha.length, hW.length); // 1 5: H v in the layout of (a, W)
+ * ```
+ */
 export function hvp(
   net: Network,
   data: Dataset,
@@ -231,6 +349,18 @@ export const DENSE_HESSIAN_MAX_DIM = 4000;
 /**
  * The dense Hessian (P×P, P = m(d+1), layout θ = [a, W]) built directly from
  * H = (1/n) Σ_i [∇f_i ∇f_iᵀ + r_i ∇²f_i], independently of the HVP code: the oracle for tests.
+ *
+ * @example
+ * ```ts
+ * import { denseHessian, hessianTrace, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const H = denseHessian(teacher, data); // 6×6 (m + m·d)
+ * let tr = 0;
+ * for (let i = 0; i < 6; i++) tr += H[i * 6 + i];
+ * console.log(Math.abs(tr - hessianTrace(teacher, data)) < 1e-10); // true
+ * ```
  */
 export function denseHessian(net: Network, data: Dataset): Float64Array {
   checkShapes(net, data);

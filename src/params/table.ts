@@ -5,8 +5,10 @@
 import { InputError } from '../errors.js';
 import { currentSpelling } from '../spellings.js';
 
+/** The value type of a parameter-table row. */
 export type ParamType = 'int' | 'number' | 'string' | 'enum' | 'bool';
 
+/** One row of a declarative parameter table: key, type, default, range or choices, and help text. */
 export interface ParamDef<T = unknown> {
   /** Field name in specs and the library API (camelCase). */
   readonly key: string;

@@ -4,7 +4,7 @@
  * table and any failed trials. No external resources: the vega scripts are copied next to the page
  * (render-vendor.ts), and the page reads without them (the static SVG is always there).
  */
-import { formatNumber } from '../format.js';
+import { formatNumber } from '../number-format.js';
 import type { Section, Table } from './analyses.js';
 import type { VegaLiteSpec } from '../figures/vega-lite.js';
 

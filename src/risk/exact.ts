@@ -39,7 +39,20 @@ export function studentPiecewise(act: Activation): PP | null {
   }
 }
 
-/** Why the exact formula does not apply (null when it does). */
+/**
+ * Why the exact formula does not apply (null when it does).
+ *
+ * @example
+ * ```ts
+ * import { exactUnavailableReason, makeDataset, makeTarget, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * console.log(exactUnavailableReason(teacher, data.target!)); // null: the closed form applies
+ * const sphere = makeTarget({ d: 5, r: 1, links: 'relu', input: { law: 'sphere' }, seed: 0 });
+ * console.log(exactUnavailableReason(teacher, sphere)); // 'the exact risk needs Gaussian inputs (input law is sphere)'
+ * ```
+ */
 export function exactUnavailableReason(net: Network, target: TargetSpec): string | null {
   if (target.input.law !== 'gaussian') return `the exact risk needs Gaussian inputs (input law is ${target.input.law})`;
   if (target.kind !== 'sum')

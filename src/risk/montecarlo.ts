@@ -13,6 +13,7 @@ import { deriveSeed, Rng } from '../rng/xoshiro.js';
 export const DEFAULT_MC_SAMPLES = 1 << 16;
 export const DEFAULT_CHUNK = 4096;
 
+/** Monte Carlo settings of the population risk (sample count, seed, chunk size). */
 export interface MonteCarloOptions {
   samples?: number;
   seed?: number;

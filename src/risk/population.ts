@@ -11,12 +11,15 @@ import type { Network } from '../model/network.js';
 import { exactRisk, exactUnavailableReason } from './exact.js';
 import { type MonteCarloOptions, monteCarloRisk } from './montecarlo.js';
 
+/** How the population risk is computed: exact where a closed form applies (`auto`), or forced. */
 export type RiskMethod = 'auto' | 'exact' | 'montecarlo';
 
+/** The method and the Monte Carlo settings of populationRisk. */
 export interface RiskOptions extends MonteCarloOptions {
   method?: RiskMethod;
 }
 
+/** A population risk with the method that gave it and, for Monte Carlo, its standard error. */
 export interface PopulationRisk {
   value: number;
   /** Standard error (0 for the exact formula). */
@@ -28,6 +31,22 @@ export interface PopulationRisk {
   note?: string;
 }
 
+/**
+ * The population risk E_x (f(x) − f*(x))², exact where a closed form exists (Gaussian inputs, ReLU and
+ * ReLU² students, sum targets) and otherwise Monte Carlo on fresh seeded samples with a standard error
+ * (docs/math.md#population-risk).
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, memorizer, populationRisk } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const r = populationRisk(memorizer(data, { name: 'relu' }).net, data.target!);
+ * console.log(r.method, r.value > 0); // 'exact' true
+ * const mc = populationRisk(memorizer(data, { name: 'relu' }).net, data.target!, { method: 'montecarlo', samples: 4096, seed: 1 });
+ * console.log(Math.abs(mc.value - r.value) < 5 * mc.stderr); // true
+ * ```
+ */
 export function populationRisk(net: Network, target: TargetSpec, opts: RiskOptions = {}): PopulationRisk {
   const method = opts.method ?? 'auto';
   if (method !== 'auto' && method !== 'exact' && method !== 'montecarlo') {
@@ -48,7 +67,17 @@ export function populationRisk(net: Network, target: TargetSpec, opts: RiskOptio
   };
 }
 
-/** Risk for a data set's target, or null for imported data (no target: unavailable, not guessed). */
+/**
+ * Risk for a data set's target, or null for imported data (no target: unavailable, not guessed).
+ *
+ * @example
+ * ```ts
+ * import { datasetRisk, memorizer, parseCsvDataset } from 'flatlab';
+ *
+ * const imported = parseCsvDataset('1,0,1\n0,1,2\n');
+ * console.log(datasetRisk(memorizer(imported, { name: 'relu' }).net, imported)); // null: no target
+ * ```
+ */
 export function datasetRisk(net: Network, data: Dataset, opts: RiskOptions = {}): PopulationRisk | null {
   return data.target ? populationRisk(net, data.target, opts) : null;
 }

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACTIVATION_NAMES, type ActivationSpec, makeActivation } from '../model/activations.js';
-import { parseActivationString } from '../model/format.js';
+import { parseActivationString } from '../model/model-json.js';
 import { parseInputSyntax } from '../data/inputs.js';
 import { parseLinksSyntax } from '../data/targets.js';
 import { InputError } from '../errors.js';

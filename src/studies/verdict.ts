@@ -4,7 +4,7 @@
  * verdict lines. Each study's own decision rule lives in src/studies/<type>/verdict.ts.
  */
 
-import { formatNumber, type NumberFormat } from '../format.js';
+import { formatNumber, type NumberFormat } from '../number-format.js';
 
 export type VerdictStatus = 'holds' | 'does not hold' | 'inconclusive';
 

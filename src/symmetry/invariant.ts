@@ -11,6 +11,7 @@ import type { Network } from '../model/network.js';
 import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { rescale, rowNorm } from './rescale.js';
 
+/** F* with its per-neuron contributions and the optimal rescaling factors c*. */
 export interface InvariantFlatness {
   /** F*(θ) = min over the orbit of the Gauss–Newton trace. */
   readonly value: number;
@@ -47,6 +48,21 @@ export function invariantFromParts(
   return { value, perNeuron, factors };
 }
 
+/**
+ * The symmetry-invariant flatness F*(θ): the Hessian trace minimized over the rescaling orbit
+ * (a_j, w_j) ↦ (c_j^{-k} a_j, c_j w_j), in closed form, F* = Σ_j 2√(k A_j B_j) (docs/math.md#invariant-flatness).
+ * Needs a positively homogeneous activation; `parts` reuses a traceParts result.
+ *
+ * @example
+ * ```ts
+ * import { invariantFlatness, makeDataset, rescale, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const f = invariantFlatness(teacher, data).value;
+ * console.log(Math.abs(invariantFlatness(rescale(teacher, 100), data).value - f) < 1e-9 * f); // true: F* does not move
+ * ```
+ */
 export function invariantFlatness(net: Network, data: Dataset, parts?: TraceParts): InvariantFlatness {
   const k = requireHomogeneous(net.act, 'invariant flatness F*');
   const p = parts ?? traceParts(net, data);
@@ -95,7 +111,20 @@ function massSplit(net: Network, k: number): { net: Network; logC: Float64Array 
   return { net: { act: net.act, m, d, a, W }, logC };
 }
 
-/** Move θ to the flattest point of its orbit (balancedness k A_j = B_j for every live neuron). */
+/**
+ * Move θ to the flattest point of its orbit (balancedness k A_j = B_j for every live neuron).
+ *
+ * @example
+ * ```ts
+ * import { balance, hessianTrace, invariantFlatness, makeDataset, rescale, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 5, n: 40, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const b = balance(rescale(teacher, 7), data);
+ * const fStar = invariantFlatness(teacher, data).value;
+ * console.log(Math.abs(hessianTrace(b, data) - fStar) < 1e-9 * fStar); // true: at the balanced point the trace is F*
+ * ```
+ */
 export function balance(net: Network, data: Dataset): Network {
   const inv = invariantFlatness(net, data);
   return rescale(net, inv.factors);

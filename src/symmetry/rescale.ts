@@ -6,7 +6,18 @@ import { InputError, requireHomogeneous } from '../model/activations.js';
 import type { Network } from '../model/network.js';
 import { Rng } from '../rng/xoshiro.js';
 
-/** Apply per-neuron factors c (length m) or one global factor. */
+/**
+ * Apply per-neuron factors c (length m) or one global factor.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, forward, rescale } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1), Float64Array.of(1, 0), 2);
+ * const moved = rescale(net, 4); // a/4, 4w: the same function
+ * console.log(moved.a[0], moved.W[0], forward(moved, Float64Array.of(2, 0), 1)[0]); // 0.25 4 2
+ * ```
+ */
 export function rescale(net: Network, c: number | Float64Array | number[]): Network {
   const k = requireHomogeneous(net.act, 'rescale');
   const { m, d } = net;
@@ -27,7 +38,17 @@ export function rescale(net: Network, c: number | Float64Array | number[]): Netw
   return { act: net.act, m, d, a, W };
 }
 
-/** Per-neuron factors c_j = 10^{u_j}, u_j uniform in [−range, range]: a random point of the orbit. */
+/**
+ * Per-neuron factors c_j = 10^{u_j}, u_j uniform in [−range, range]: a random point of the orbit.
+ *
+ * @example
+ * ```ts
+ * import { randomFactors } from 'flatlab';
+ *
+ * const c = randomFactors(3, 2, 0); // log10 c_j uniform in [−2, 2]
+ * console.log(c.length, c.every((x) => x >= 0.01 && x <= 100)); // 3 true
+ * ```
+ */
 export function randomFactors(m: number, logRange: number, seed: number): Float64Array {
   if (!(logRange >= 0) || !Number.isFinite(logRange)) {
     throw new InputError(`random-log-range must be a finite number ≥ 0 (got ${logRange})`);
@@ -38,7 +59,17 @@ export function randomFactors(m: number, logRange: number, seed: number): Float6
   return c;
 }
 
-/** The invariant mass of each neuron, s_j = a_j ‖w_j‖^k. */
+/**
+ * The invariant mass of each neuron, s_j = a_j ‖w_j‖^k.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, neuronMasses } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(-2), Float64Array.of(3, 4), 2);
+ * console.log([...neuronMasses(net)]); // [-10]: sign(a) |a| ‖w‖ for k = 1
+ * ```
+ */
 export function neuronMasses(net: Network): Float64Array {
   const k = requireHomogeneous(net.act, 'neuron masses');
   const s = new Float64Array(net.m);
@@ -46,7 +77,17 @@ export function neuronMasses(net: Network): Float64Array {
   return s;
 }
 
-/** Path norm P(θ) = Σ_j |a_j| ‖w_j‖^k (invariant under the symmetry). */
+/**
+ * Path norm P(θ) = Σ_j |a_j| ‖w_j‖^k (invariant under the symmetry).
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, pathNorm } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(-2, 1), Float64Array.of(3, 4, 1, 0), 2);
+ * console.log(pathNorm(net)); // 11 = 2·5 + 1·1
+ * ```
+ */
 export function pathNorm(net: Network): number {
   const s = neuronMasses(net);
   let p = 0;

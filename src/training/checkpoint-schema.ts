@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { parseActivationObject } from '../model/format.js';
+import { parseActivationObject } from '../model/model-json.js';
 import type { Checkpoint } from './trainer.js';
 
 const uint32 = z.number().int().min(0).max(0xffffffff);

@@ -26,9 +26,8 @@ export interface GnState {
  * magnitude in a few iterations, and before that it may crawl for up to ~20 iterations (measured on the
  * search tests: 3.8e-5 → 2.4e-5 in 20, then 1e-16 by iteration 33), so the window is 25. From an
  * iterate where no interpolator is near (the width barely m(d+1) ≈ n, or too narrow) it crawls by a few
- * per cent an iteration through the whole budget: measured 8e-3 → 2.7e-3 in 100 iterations at
- * (d, n, m) = (20, 2000, 100), 59 s of CPU for nothing; with the rule that trial took 22.1 s (one
- * of two workers in the full-scale run).
+ * per cent an iteration through the whole budget (8e-3 → 2.7e-3 in 100 iterations at
+ * (d, n, m) = (20, 2000, 100)), which the stall rule cuts short.
  */
 export const GN_STALL_WINDOW = 25;
 export const GN_STALL_FACTOR = 0.5;

@@ -10,12 +10,14 @@ import { Rng } from '../rng/xoshiro.js';
 import { rescale, rowNorm } from '../symmetry/rescale.js';
 import type { InitKind } from './params.js';
 
+/** The initialization's scheme, scale and seed. */
 export interface InitOptions {
   init: InitKind;
   initScale: number;
   seed: number;
 }
 
+/** A seeded random network of width m on R^d for training (docs/training.md). */
 export function initNetwork(act: Activation, m: number, d: number, o: InitOptions): Network {
   const rng = new Rng(o.seed);
   const s = o.initScale;

@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { type ParamDef, parseParams, seedParam } from '../params/table.js';
 
+/** The training algorithms (docs/training.md). */
 export const ALGORITHMS = [
   'gd',
   'sgd',
@@ -18,6 +19,7 @@ export const ALGORITHMS = [
   'invariant-penalty',
   'flattest',
 ] as const;
+/** A training algorithm's name. */
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 export const INITS = ['gaussian', 'balanced', 'symmetric'] as const;
@@ -30,6 +32,7 @@ export const OPTIMIZERS = ['auto', 'sgd', 'adam'] as const;
 export const POLISH = ['none', 'gd', 'gn'] as const;
 export type PolishKind = (typeof POLISH)[number];
 
+/** A complete training configuration (every field of TRAIN_PARAMS, validated). */
 export interface TrainConfig {
   algo: Algorithm;
   width: number;
@@ -71,6 +74,7 @@ export interface TrainConfig {
   timeBudget: number;
 }
 
+/** The training parameters with their types, ranges, defaults and help: the table the CLI, the studies and the playground build their settings from. */
 export const TRAIN_PARAMS: readonly ParamDef[] = [
   {
     key: 'algo',

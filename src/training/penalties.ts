@@ -23,6 +23,7 @@ import { requireHomogeneous } from '../model/activations.js';
 import { blockRows, checkShapes, type Network, dataPass } from '../model/network.js';
 import { invariantFromParts } from '../symmetry/invariant.js';
 
+/** A flatness penalty's value and its exact gradient (∂/∂a, ∂/∂W). */
 export interface PenaltyValue {
   value: number;
   ga: Float64Array;

@@ -54,14 +54,17 @@ import {
 } from './search.js';
 import { decodeF64, encodeF64, hashArrays } from './serialize.js';
 
+/** Where a trainer is: training, the Gauss–Newton polish, or done. */
 export type Phase = 'train' | 'polish' | 'done';
 
+/** A population risk as the trainer logs it. */
 export interface RiskEstimate {
   value: number;
   stderr: number;
   method: string;
 }
 
+/** A trainer's start (a network, an activation for a fresh one, or a checkpoint) and its risk function and clock. */
 export interface TrainerOptions {
   /** Start from this network (else initialize from config.width/init/initScale/seed). */
   net?: Network;
@@ -75,6 +78,7 @@ export interface TrainerOptions {
   now?: () => number;
 }
 
+/** What one call of Trainer.advance did. */
 export interface StepInfo {
   step: number;
   phase: Phase;
@@ -85,6 +89,7 @@ export interface StepInfo {
   done: boolean;
 }
 
+/** The trainer's full measurements at the current θ: loss, exact trace, F*, path norm, risk, … */
 export interface Metrics {
   step: number;
   phase: Phase;
@@ -105,6 +110,7 @@ export interface Metrics {
   elapsedMs: number;
 }
 
+/** A trainer's complete state: resuming from it gives bit-identical results. */
 export interface Checkpoint {
   format: 'flatlab-checkpoint';
   version: 1;
@@ -144,6 +150,7 @@ export interface SearchCheckpoint {
   best: { theta: string; m: number } | null;
 }
 
+/** An incremental trainer: advance it k steps at a time, read metrics, snapshot or checkpoint it. */
 export interface Trainer {
   readonly config: TrainConfig;
   readonly phase: Phase;
@@ -155,8 +162,11 @@ export interface Trainer {
   readonly lr: number;
   /** Advance up to k iterations (train steps or polish iterations). Throws DivergenceError. */
   advance(k?: number): StepInfo;
+  /** Measure the current θ (a full pass over the data). */
   metrics(): Metrics;
+  /** A copy of the current network. */
   snapshot(): Network;
+  /** The complete state, for resuming bit-identically. */
   checkpoint(): Checkpoint;
   /** What the flattest search did (its runs, the one kept, the width); null for the other algorithms. */
   readonly search: SearchReport | null;
@@ -179,6 +189,7 @@ function allFinite(v: Float64Array): boolean {
   return true;
 }
 
+/** A trainer for one algorithm on one data set (docs/training.md), started fresh, from a network or from a checkpoint. */
 export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerOptions = {}): Trainer {
   checkConfigAgainstData(config, data.n);
   const c = config;
@@ -647,6 +658,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   return trainer;
 }
 
+/** What `train` returns: the final network, its metrics, the log and the rate used. */
 export interface TrainResult {
   net: Network;
   final: Metrics;

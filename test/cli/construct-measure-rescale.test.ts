@@ -8,6 +8,7 @@ const MEASURE_KEYS = [
   'trace',
   'traceGaussNewton',
   'traceResidual',
+  'fStar',
   'invariantFlatness',
   'pathNorm',
   'trainLoss',
@@ -109,7 +110,8 @@ describe('flatlab construct / measure / rescale', () => {
     expect(rep.populationRisk.value).toBeLessThan(1e-12);
     expect(rep.lossConvention).toContain('1/(2n)');
     // the balanced teacher: raw trace = F* (up to rounding)
-    expect(Math.abs(rep.trace - rep.invariantFlatness) / rep.trace).toBeLessThan(1e-10);
+    expect(Math.abs(rep.trace - rep.fStar) / rep.trace).toBeLessThan(1e-10);
+    expect(rep.invariantFlatness).toBe(rep.fStar); // the deprecated alias, still written
     const table = await ok(['measure', '--data', p('clean.json'), '--model', p('teacher.json')]);
     expect(table).toMatch(/invariant flatness\s+F\*\s+\d/);
     expect(table).toMatch(/population risk\s+\S+ \(exact\)/);

@@ -1,5 +1,5 @@
 /**
- * Issue 2: `flatlab measure` on n = 10⁴, d = 100, m = 1000, end to end (reading the 20 MB data file,
+ * `flatlab measure` on n = 10⁴, d = 100, m = 1000, end to end (reading the 20 MB data file,
  * exact trace, population risk). The time is printed, not asserted: performance is reported by
  * `npm run bench` (docs/performance.md), never by timed unit tests. What is asserted is that the
  * large case runs through the real CLI and picks the right risk method.
@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { createNetwork } from '../../src/model/network.js';
-import { networkToModel } from '../../src/model/format.js';
+import { networkToModel } from '../../src/model/model-json.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 

@@ -1,6 +1,6 @@
 /**
  * The README's worked example, run exactly as written (the commands between the worked-example markers),
- * and the acceptance claims of issue 2 checked on its output.
+ * and the claims the README makes about it checked on its output.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { datasetFromJson } from '../../src/data/format.js';
+import { datasetFromJson } from '../../src/data/dataset-json.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 
 /** A user error: exit 2, one line on stderr naming the problem, no stack trace. */

@@ -1,11 +1,14 @@
 /**
- * The package entry exports its public API by name: no blanket re-export, no internals, and every name
- * the README's library example imports.
+ * The package entry exports its public API by name: no blanket re-export, no internals, every name the
+ * README's library example imports, and exactly the reviewed list in public-api.snapshot.json (an
+ * addition or removal fails until the snapshot is updated with it, so it shows in review:
+ * FLATLAB_UPDATE_API_SNAPSHOT=1 rewrites the file).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
+import { apiExports } from './api-exports.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -38,5 +41,21 @@ describe('src/index.ts', () => {
       .filter(Boolean);
     expect(names.length).toBeGreaterThan(5);
     for (const n of names) expect(typeof (api as Record<string, unknown>)[n]).toBe('function');
+  });
+
+  it('exports exactly the reviewed list (test/house/public-api.snapshot.json)', () => {
+    const file = join(root, 'test', 'house', 'public-api.snapshot.json');
+    const now = apiExports().map((e) => `${e.name}: ${e.kind}`);
+    if (process.env.FLATLAB_UPDATE_API_SNAPSHOT) writeFileSync(file, `${JSON.stringify(now, null, 2)}\n`);
+    const reviewed = JSON.parse(readFileSync(file, 'utf8')) as string[];
+    expect({
+      added: now.filter((e) => !reviewed.includes(e)),
+      removed: reviewed.filter((e) => !now.includes(e)),
+    }).toEqual({ added: [], removed: [] });
+  });
+
+  it('every runtime export is in the list (nothing exported around the compiler)', () => {
+    const listed = new Set(apiExports().map((e) => e.name));
+    expect(Object.keys(api).filter((n) => !listed.has(n))).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import {
   modelToNetwork,
   networkToModel,
   parseActivationString,
-} from '../../src/model/format.js';
+} from '../../src/model/model-json.js';
 import { randomNet } from '../helpers.js';
 
 const good = () => ({

@@ -1,5 +1,5 @@
 /**
- * The acceptance of issue 13 for one failing command, in one assertion: the exit code (2 for bad input,
+ * What a failing command must do, in one assertion: the exit code (2 for bad input,
  * 3 for divergence), a one-line message and no stack trace, no NaN/Infinity/null printed as a result,
  * no temp file left under the given folders, and every input byte-identical afterwards.
  */

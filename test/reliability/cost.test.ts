@@ -1,5 +1,5 @@
 /**
- * Family 4 of issue 13: cost bounds before work. A spec grid of 10⁹ points is refused from its axis
+ * Reliability rule 4: cost bounds before work. A spec grid of 10⁹ points is refused from its axis
  * lengths (never expanded), n·d and the per-trial cost are checked at validation, --mc-samples and
  * budget × seeds are capped by estimated multiply-adds, and the data set writer streams its JSON so a
  * set within the n·d limit is writable (30000 × 1000 is ≈ 590 MB, longer than V8's longest string).
@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetJsonChunks, formatDatasetJson } from '../../src/cli/dataset-file.js';
-import { datasetToJson } from '../../src/data/format.js';
+import { datasetToJson } from '../../src/data/dataset-json.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
 import { InputError } from '../../src/errors.js';
@@ -138,7 +138,7 @@ describe('the data set writer streams', () => {
     expect(JSON.parse(back.stdout)).toMatchObject({ n: 50, d: 6, seed: 2 });
     expect(JSON.parse(readFileSync(out, 'utf8')).x).toHaveLength(50);
   });
-  // ≈ 35 s and 590 MB of disk (measured under load): run with FLATLAB_BIG_TESTS=1.
+  // Writes about 590 MB and takes long: run with FLATLAB_BIG_TESTS=1.
   it.skipIf(!process.env.FLATLAB_BIG_TESTS)(
     'data --d 1000 --n 30000 writes (no "Invalid string length")',
     () => {

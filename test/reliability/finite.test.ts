@@ -1,5 +1,5 @@
 /**
- * Family 2 of issue 13: no NaN, Infinity or null leaves the program as a result. Overflow is an error
+ * Reliability rule 2: no NaN, Infinity or null leaves the program as a result. Overflow is an error
  * naming the quantity (exit 2); divergence keeps the last finite iterate (exit 3). Path norm and F* are
  * computed in a scaled form, so weights ×1e-200 give the right 1e-200-scale numbers (oracle: the same
  * model at scale 1, times 1e-200 by homogeneity).
@@ -12,8 +12,8 @@ import { createTrainer, parseTrainConfig } from '../../src/training/index.js';
 import { decodeF64, encodeF64 } from '../../src/training/serialize.js';
 import { DivergenceError } from '../../src/errors.js';
 import { traceParts } from '../../src/flatness/trace.js';
-import { datasetFromJson } from '../../src/data/format.js';
-import { modelToNetwork } from '../../src/model/format.js';
+import { datasetFromJson } from '../../src/data/dataset-json.js';
+import { modelToNetwork } from '../../src/model/model-json.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { readResultsReadOnly } from '../../src/studies/results-db.js';
 import { pathNorm } from '../../src/symmetry/rescale.js';

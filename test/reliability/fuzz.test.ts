@@ -1,5 +1,5 @@
 /**
- * Family 7 of issue 13: random mutations of valid dataset, model, checkpoint and spec objects fed to the
+ * Reliability rule 7: random mutations of valid dataset, model, checkpoint and spec objects fed to the
  * readers' validators. Whatever the mutation, the outcome is a valid object or an InputError with a
  * one-line message — never another exception (TypeError, RangeError, a prototype lookup gone wrong).
  */
@@ -10,11 +10,11 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
-import { datasetToJson } from '../../src/data/format.js';
+import { datasetToJson } from '../../src/data/dataset-json.js';
 import { validateDatasetObject } from '../../src/data/dataset-schema.js';
 import { DivergenceError, InputError } from '../../src/errors.js';
 import { validateModelObject } from '../../src/model/model-schema.js';
-import { networkToModel } from '../../src/model/format.js';
+import { networkToModel } from '../../src/model/model-json.js';
 import { parseSpec, validateSpec } from '../../src/studies/spec.js';
 import { readDatasetFile } from '../../src/cli/dataset-file.js';
 import { readJsonFile, readTextFile } from '../../src/cli/io.js';

@@ -1,5 +1,5 @@
 /**
- * Family 5 of issue 13: Redis is shared state, so jobs and results are validated on both sides with one
+ * Reliability rule 5: Redis is shared state, so jobs and results are validated on both sides with one
  * trial schema (src/sweep/trial-schema.ts). Forged jobs fail with a clear reason (a study named after a
  * prototype property, a string seed, a payload that is not JSON — which must fail, not loop as stalled);
  * forged results are refused by the collector with one log line and never stored.

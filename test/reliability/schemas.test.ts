@@ -1,5 +1,5 @@
 /**
- * Family 3 of issue 13: every file read is validated against its schema. An edited checkpoint, a model
+ * Reliability rule 3: every file read is validated against its schema. An edited checkpoint, a model
  * with an activation field it does not take, a bogus backend name and a file that is not JSON of the
  * right shape each give exit 2 with one line, never a stack trace or a silent restart.
  */

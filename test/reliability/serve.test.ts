@@ -1,5 +1,5 @@
 /**
- * Family 6 of issue 13: `flatlab serve` serves only what lies inside the app folder (by real path: no
+ * Reliability rule 6: `flatlab serve` serves only what lies inside the app folder (by real path: no
  * symlink escape), no dotfiles, only to a Host naming this server (DNS rebinding), with nosniff, a CSP
  * and frame-ancestors 'none'; it warns on a non-loopback bind and stops at once on SIGTERM.
  */

@@ -1,5 +1,5 @@
 /**
- * Family 1 of issue 13: every output goes through one safe writer (src/node/safe-write.ts). Each bad
+ * Reliability rule 1: every output goes through one safe writer (src/node/safe-write.ts). Each bad
  * target gives exit 2 with one line, leaves no temp file and leaves every input byte-identical. No test
  * writes to a real device or system path: a FIFO, a symlink to /dev/null (a buggy rename would replace
  * the link, not the device), a path under a regular file, a read-only tmpfs mounted in the temp folder,

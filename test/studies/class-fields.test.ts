@@ -23,7 +23,7 @@ const scales = (grid: Record<string, unknown>) => ({
   full: { seeds: [0], grid },
 });
 
-/** The acceptance spec of issue 15: a leaky-ReLU student on a four-index target with sphere inputs. */
+/** A user's spec: a leaky-ReLU student on a four-index target with sphere inputs. */
 function userSpec(study: string, extra: Record<string, unknown>, grid: Record<string, unknown>) {
   return validateSpec({
     name: `user-${study}`,

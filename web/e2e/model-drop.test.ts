@@ -85,7 +85,7 @@ describe('playground: a dropped model', () => {
     const d = 5;
     const { a, W } = randomWeights(m, d, 6);
     const st = writeSafetensors({ '0.weight': { shape: [m, d], data: W }, '2.weight': { shape: [1, m], data: a } });
-    await s.page.getByTestId('model-activation').selectOption('relu_pow:2');
+    await s.page.getByTestId('model-activation').selectOption('relu-pow:2');
     await s.page
       .getByTestId('model-file')
       .setInputFiles({ name: 'torch.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(st) });

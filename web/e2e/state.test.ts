@@ -63,6 +63,20 @@ describe('URL state', () => {
     expect(d.state.links).toBe('relu+abs');
   });
 
+  it('reads the activation values of older links (relu2, relu_pow:3) and writes them as relu-pow:p', () => {
+    for (const [old, now] of [
+      ['relu2', 'relu-pow:2'],
+      ['relu3', 'relu-pow:3'],
+      ['relu_pow%3A2', 'relu-pow:2'],
+      ['leaky_relu', 'leaky-relu'],
+    ]) {
+      const d = decodeState(`#act=${old}`);
+      expect(d.problems).toEqual([]);
+      expect(d.state.activation).toBe(now);
+      expect(encodeState(d.state)).toContain(`act=${encodeURIComponent(now)}&`);
+    }
+  });
+
   it('resets fields that conflict with others (r ≤ d, batch ≤ n, even width for the symmetric init)', () => {
     expect(decodeState('#d=3&r=5').problems.join()).toContain('r (r) reset to 2');
     const b = decodeState('#n=50&al=sgd&b=80');

@@ -5,7 +5,7 @@
  * functions as the CLI's `flatlab measure`. Pure and synchronous; the worker calls it.
  */
 import { modelFromTensorBytes, tensorFormat } from '../../src/io/model-tensors.js';
-import { modelToNetwork } from '../../src/model/format.js';
+import { modelToNetwork } from '../../src/model/model-json.js';
 import type { Network } from '../../src/model/network.js';
 import { exactUnavailableReason } from '../../src/risk/exact.js';
 import { populationRisk } from '../../src/risk/population.js';

@@ -20,8 +20,16 @@ export interface PlaygroundParam extends ParamDef {
   readonly hidden?: boolean;
 }
 
-/** Activations offered in the playground: homogeneous ones only (the symmetry views need k). */
-export const PLAYGROUND_ACTIVATIONS = ['relu', 'abs', 'leaky-relu', 'relu2', 'relu3', 'square'] as const;
+/** Activations offered in the playground: homogeneous ones only (the symmetry views need k), in the CLI spelling. */
+export const PLAYGROUND_ACTIVATIONS = ['relu', 'abs', 'leaky-relu', 'relu-pow:2', 'relu-pow:3', 'square'] as const;
+
+/** Activation values of older links (flatlab 0.1), still read from a URL and written in the new spelling. */
+export const OLD_ACTIVATION_VALUES: Readonly<Record<string, (typeof PLAYGROUND_ACTIVATIONS)[number]>> = {
+  relu2: 'relu-pow:2',
+  relu3: 'relu-pow:3',
+  'relu_pow:2': 'relu-pow:2',
+  'relu_pow:3': 'relu-pow:3',
+};
 
 export const MODEL_PARAMS: readonly PlaygroundParam[] = [
   {
@@ -32,7 +40,7 @@ export const MODEL_PARAMS: readonly PlaygroundParam[] = [
     type: 'enum',
     default: 'relu',
     choices: PLAYGROUND_ACTIVATIONS,
-    help: 'positively homogeneous activation of degree k (relu2 = ReLU², relu3 = ReLU³; exact risk for k ≤ 2)',
+    help: 'positively homogeneous activation of degree k (relu-pow:p = ReLU^p, degree p; exact risk for k ≤ 2)',
     formula: 'σ(c t) = c^k σ(t) for c > 0',
   },
 ];

@@ -12,6 +12,7 @@ import { memorizer } from '../../src/interpolators/memorizer.js';
 import { randomFeatures } from '../../src/interpolators/random-features.js';
 import { teacherInterpolator } from '../../src/interpolators/teacher.js';
 import { type Activation, type ActivationSpec, makeActivation } from '../../src/model/activations.js';
+import { parseActivationString } from '../../src/model/model-json.js';
 import type { Network } from '../../src/model/network.js';
 import { exactUnavailableReason } from '../../src/risk/exact.js';
 import { populationRisk } from '../../src/risk/population.js';
@@ -35,9 +36,7 @@ export interface Problem {
 }
 
 export function activationSpec(name: string): ActivationSpec {
-  if (name === 'relu2') return { name: 'relu-pow', p: 2 };
-  if (name === 'relu3') return { name: 'relu-pow', p: 3 };
-  return { name: name as ActivationSpec['name'] };
+  return parseActivationString(name, 'activation');
 }
 
 export function buildProblem(state: State): Problem {

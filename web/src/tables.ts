@@ -7,7 +7,8 @@
  * validation) is the core's.
  */
 import { DATA_PARAMS as CORE_DATA } from '../../src/data/params.js';
-import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
+import { makeActivation } from '../../src/model/activations.js';
+import { parseActivationString } from '../../src/model/model-json.js';
 import type { ParamDef } from '../../src/params/table.js';
 import { type Algorithm, TRAIN_PARAMS as CORE_TRAIN, defaultHyperparams } from '../../src/training/params.js';
 import { type Group, MODEL_PARAMS, type PlaygroundParam, VIEW_PARAMS } from './params.js';
@@ -136,13 +137,10 @@ export function defaults(): State {
   return withAlgoDefaults(s, activationDegree(s));
 }
 
-/** Degree k of the state's activation (the playground's relu2/relu3 names are ReLU², ReLU³); 1 if none. */
+/** Degree k of the state's activation (written as on the CLI: relu, relu-pow:2, …); 1 if none. */
 export function activationDegree(s: State): number {
-  const name = String(s.activation);
-  if (name === 'relu2') return 2;
-  if (name === 'relu3') return 3;
   try {
-    return makeActivation({ name: name as ActivationSpec['name'] }).degree ?? 1;
+    return makeActivation(parseActivationString(String(s.activation))).degree ?? 1;
   } catch {
     return 1;
   }

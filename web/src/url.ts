@@ -7,6 +7,7 @@
  */
 import { parseParam } from '../../src/params/table.js';
 import { crossCheck } from './constraints.js';
+import { OLD_ACTIVATION_VALUES } from './params.js';
 import { defaults, type State, TABLE } from './tables.js';
 
 export function encodeState(state: State): string {
@@ -47,7 +48,8 @@ export function decodeState(hash: string): Decoded {
       continue;
     }
     try {
-      state[def.key] = parseParam(def, raw, `${def.key} (${def.short})`);
+      const value = def.key === 'activation' ? (OLD_ACTIVATION_VALUES[raw] ?? raw) : raw;
+      state[def.key] = parseParam(def, value, `${def.key} (${def.short})`);
     } catch (e) {
       problems.push(`${(e as Error).message} — using the default ${JSON.stringify(def.default)}`);
     }

@@ -3,7 +3,7 @@
  * randomized trace estimates of the Hessian (or its Gauss–Newton / residual part) next to the exact
  * closed-form value, plus error-vs-budget data for both estimators (a convergence plot).
  */
-import { formatNumber } from '../../format.js';
+import { formatNumber } from '../../number-format.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';

@@ -5,7 +5,7 @@
  * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
  * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.
  */
-import { formatNumber } from '../../format.js';
+import { formatNumber } from '../../number-format.js';
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { traceParts } from '../../flatness/trace.js';
@@ -21,7 +21,7 @@ import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile } from '../model-file.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
-import { formatInvarianceReport, measureRows } from '../../measures/format.js';
+import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
 import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
 
@@ -74,6 +74,8 @@ export interface MeasureReport {
   traceGaussNewton: number;
   traceResidual: number;
   /** F* (null for non-homogeneous activations, where the symmetry does not exist). */
+  fStar: number | null;
+  /** @deprecated The same number as `fStar`, still written for readers of flatlab 0.1; removed in 0.3. */
   invariantFlatness: number | null;
   pathNorm: number | null;
   trainLoss: number;
@@ -92,6 +94,7 @@ export interface MeasureOptions {
 export function computeMeasureReport(net: Network, data: Dataset, opts: MeasureOptions = {}): MeasureReport {
   const parts = traceParts(net, data);
   const homogeneous = net.act.degree !== null;
+  const fStar = homogeneous ? invariantFlatness(net, data, parts).value : null;
   const risk: RiskReport = data.target
     ? (({ value, stderr, method }) => ({ value, stderr, method }))(
         populationRisk(net, data.target, { samples: opts.mcSamples ?? defaultMcSamples(net), seed: opts.seed ?? 0 }),
@@ -101,7 +104,8 @@ export function computeMeasureReport(net: Network, data: Dataset, opts: MeasureO
     trace: parts.trace,
     traceGaussNewton: parts.traceGaussNewton,
     traceResidual: parts.traceResidual,
-    invariantFlatness: homogeneous ? invariantFlatness(net, data, parts).value : null,
+    fStar,
+    invariantFlatness: fStar,
     pathNorm: homogeneous ? pathNorm(net) : null,
     trainLoss: parts.loss,
     maxResidual: parts.maxResidual,
@@ -125,10 +129,7 @@ export function formatMeasureReport(r: MeasureReport, extra: [string, string][] 
     ['trace  Tr ∇²L', num(r.trace)],
     ['  Gauss–Newton part', num(r.traceGaussNewton)],
     ['  residual part', num(r.traceResidual)],
-    [
-      'invariant flatness  F*',
-      r.invariantFlatness === null ? 'n/a (activation not homogeneous)' : num(r.invariantFlatness),
-    ],
+    ['invariant flatness  F*', r.fStar === null ? 'n/a (activation not homogeneous)' : num(r.fStar)],
     ['path norm  P', r.pathNorm === null ? 'n/a (activation not homogeneous)' : num(r.pathNorm)],
     ['train loss', num(r.trainLoss)],
     ['max residual', num(r.maxResidual)],

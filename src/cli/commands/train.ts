@@ -5,14 +5,14 @@
  * and the resumed run ends bit-identical to an uninterrupted one.
  */
 import { existsSync, statSync } from 'node:fs';
-import { formatNumber } from '../../format.js';
+import { formatNumber } from '../../number-format.js';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DivergenceError, InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { makeActivation } from '../../model/activations.js';
-import { parseActivationString } from '../../model/format.js';
+import { parseActivationString } from '../../model/model-json.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { populationRisk } from '../../risk/index.js';
 import {

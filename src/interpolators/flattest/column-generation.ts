@@ -105,8 +105,8 @@ const MIN_LEVEL = 150;
 
 /**
  * Sample levels n/2^L, …, n/2, n (each ≥ MIN_LEVEL). The dense n×n basis makes every simplex iteration
- * cost O(n²) and every refactorization O(n³) — at n = 1000 one refactorization took ~10 s in HiGHS
- * (WebAssembly) — so the long walk from the memorizer to a near-flattest dictionary is done on the
+ * cost O(n²) and every refactorization O(n³) — the dominant cost at n = 1000 in HiGHS (WebAssembly) —
+ * so the long walk from the memorizer to a near-flattest dictionary is done on the
  * first n/2^L samples (a random subsample: the samples are i.i.d.), and each level starts from the
  * previous level's atoms, which nearly interpolate the new samples when the flattest interpolator
  * generalizes: the final level's LP starts within a few percent of its optimum.

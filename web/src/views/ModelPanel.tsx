@@ -9,11 +9,6 @@ import { neuronChart, orbitChart } from './charts.js';
 import { PlotView } from './PlotView.js';
 import { Readout } from './Readout.js';
 
-/** The playground's activation names in the CLI spelling the readers take (relu2 → relu_pow:2). */
-function cliName(a: string): string {
-  return a === 'relu2' ? 'relu_pow:2' : a === 'relu3' ? 'relu_pow:3' : a;
-}
-
 export function ModelPanel(props: {
   report: LoadedModelReport | null;
   error: string | null;
@@ -51,7 +46,7 @@ export function ModelPanel(props: {
             onChange={(e) => props.onActivation((e.target as HTMLSelectElement).value)}
           >
             {PLAYGROUND_ACTIVATIONS.map((a) => (
-              <option value={cliName(a)}>{cliName(a)}</option>
+              <option value={a}>{a}</option>
             ))}
           </select>
         </label>

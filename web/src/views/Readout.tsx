@@ -1,4 +1,4 @@
-import { fmt } from '../format.js';
+import { fmt } from '../number-display.js';
 import { QUANTITIES, tip } from '../quantities.js';
 
 /** One displayed number: formatted text for people, the exact double in data-value for tests. */

@@ -12,8 +12,10 @@ import { currentSpelling } from '../spellings.js';
 import { ACTIVATION_NAMES, type ActivationName, type ActivationSpec, makeActivation } from './activations.js';
 import { createNetwork, type Network } from './network.js';
 
+/** The `format` tag of a model JSON file. */
 export const MODEL_FORMAT = 'flatlab.model/1';
 
+/** A model as written to a `flatlab.model/1` JSON file; other top-level fields are provenance. */
 export interface ModelFile {
   format: typeof MODEL_FORMAT;
   activation: ActivationSpec;
@@ -31,7 +33,19 @@ const PARAMETER_OF: Partial<Record<ActivationName, 'p' | 'alpha'>> = {
   'leaky-relu': 'alpha',
 };
 
-/** The JSON object for a network, with optional provenance fields appended after the weights' header. */
+/**
+ * The JSON object for a network, with optional provenance fields appended after the weights' header.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, modelToNetwork, networkToModel } from 'flatlab';
+ *
+ * const net = createNetwork('relu', Float64Array.of(1, -1), Float64Array.of(1, 0, 0, 1), 2);
+ * const file = networkToModel(net, { note: 'hand-made' });
+ * const { net: back, provenance } = modelToNetwork(JSON.parse(JSON.stringify(file)));
+ * console.log(back.m, provenance.note); // 2 'hand-made'
+ * ```
+ */
 export function networkToModel(net: Network, provenance: Record<string, unknown> = {}): ModelFile {
   const W: number[][] = [];
   for (let j = 0; j < net.m; j++) W.push(Array.from(net.W.subarray(j * net.d, (j + 1) * net.d)));
@@ -83,6 +97,14 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
 /**
  * Parse an activation written on a command line: `relu`, `relu-pow:2`, `abs-pow:3`, `leaky-relu:0.1`
  * (the number after the colon is p, or alpha for leaky-relu).
+ *
+ * @example
+ * ```ts
+ * import { parseActivationString } from 'flatlab';
+ *
+ * console.log(parseActivationString('relu-pow:2')); // { name: 'relu-pow', p: 2 }
+ * console.log(parseActivationString('leaky_relu:0.1')); // { name: 'leaky-relu', alpha: 0.1 } (old spelling read)
+ * ```
  */
 export function parseActivationString(s: string, where = '--activation'): ActivationSpec {
   const m = /^([a-z_-]+)(?::(.+))?$/.exec(s.trim());
@@ -103,7 +125,16 @@ export function parseActivationString(s: string, where = '--activation'): Activa
   return makeActivation(spec).spec;
 }
 
-/** The CLI spelling of an activation spec (inverse of parseActivationString). */
+/**
+ * The CLI spelling of an activation spec (inverse of parseActivationString).
+ *
+ * @example
+ * ```ts
+ * import { activationToString } from 'flatlab';
+ *
+ * console.log(activationToString({ name: 'relu-pow', p: 3 })); // 'relu-pow:3'
+ * ```
+ */
 export function activationToString(spec: ActivationSpec): string {
   if (spec.name === 'leaky-relu') return `leaky-relu:${spec.alpha ?? 0.01}`;
   if (spec.name === 'relu-pow' || spec.name === 'abs-pow') return `${spec.name}:${spec.p ?? 2}`;
@@ -113,6 +144,14 @@ export function activationToString(spec: ActivationSpec): string {
 /**
  * Validate a parsed model file and build the network. `where` names the source in messages (e.g. the
  * file path). Returns the provenance fields too.
+ *
+ * @example
+ * ```ts
+ * import { modelToNetwork } from 'flatlab';
+ *
+ * const { net } = modelToNetwork({ format: 'flatlab.model/1', activation: { name: 'relu' }, a: [1], W: [[1, 0]] });
+ * console.log(net.m, net.d, net.act.degree); // 1 2 1
+ * ```
  */
 export function modelToNetwork(json: unknown, where = 'model'): { net: Network; provenance: Record<string, unknown> } {
   if (!json || typeof json !== 'object' || Array.isArray(json)) {

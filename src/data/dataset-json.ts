@@ -11,8 +11,10 @@ import { MAX_ENTRIES } from './generate.js';
 import type { TargetSpec } from './target.js';
 import { validateTarget } from './targets.js';
 
+/** The `format` tag of a data set JSON file. */
 export const DATASET_FORMAT = 'flatlab.dataset/1';
 
+/** A data set as written to a `flatlab.dataset/1` JSON file (rows of x, labels y, target and seed when known). */
 export interface DatasetJson {
   format: typeof DATASET_FORMAT;
   d: number;
@@ -23,6 +25,18 @@ export interface DatasetJson {
   seed?: number;
 }
 
+/**
+ * The JSON object of a data set (inverse of datasetFromJson).
+ *
+ * @example
+ * ```ts
+ * import { datasetFromJson, datasetToJson, makeDataset } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 4, r: 1, links: 'relu', seed: 0 });
+ * const back = datasetFromJson(JSON.parse(JSON.stringify(datasetToJson(data))));
+ * console.log(back.y.every((v, i) => v === data.y[i])); // true: the JSON round trip is exact
+ * ```
+ */
 export function datasetToJson(data: Dataset): DatasetJson {
   const x: number[][] = [];
   for (let i = 0; i < data.n; i++) x.push(Array.from(data.X.subarray(i * data.d, (i + 1) * data.d)));
@@ -45,7 +59,17 @@ function describe(v: unknown): string {
   return s === undefined ? String(v) : s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
-/** Validate a parsed JSON value as a data set file. `where` prefixes messages (e.g. the file path). */
+/**
+ * Validate a parsed JSON value as a data set file. `where` prefixes messages (e.g. the file path).
+ *
+ * @example
+ * ```ts
+ * import { datasetFromJson } from 'flatlab';
+ *
+ * const data = datasetFromJson({ format: 'flatlab.dataset/1', d: 2, n: 2, x: [[1, 0], [0, 1]], y: [1, -1] });
+ * console.log(data.n, data.d, data.target); // 2 2 undefined (imported data have no target)
+ * ```
+ */
 export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new InputError(`${where}: expected a JSON object with "format": "${DATASET_FORMAT}"`);
@@ -108,6 +132,18 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
  */
 const NUMBER_LIKE = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)$/i;
 
+/**
+ * A data set from CSV text: feature columns, then y; a header row is optional. The result has no target,
+ * so its population risk is unavailable.
+ *
+ * @example
+ * ```ts
+ * import { parseCsvDataset } from 'flatlab';
+ *
+ * const data = parseCsvDataset('x1,x2,y\n1,0,1\n0,1,-1\n');
+ * console.log(data.n, data.d, [...data.y]); // 2 2 [1, -1]
+ * ```
+ */
 export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
   const lines = text.split(/\r?\n/);
   const rows: { line: number; cells: string[] }[] = [];

@@ -1,9 +1,9 @@
 /**
- * The one number formatter (src/format.ts) in each front end's style, against the strings those front
+ * The one number formatter (src/number-format.ts) in each front end's style, against the strings those front
  * ends printed before they shared it (written out by hand here, so a change of any rule shows).
  */
 import { describe, expect, it } from 'vitest';
-import { formatNumber } from '../../src/format.js';
+import { formatNumber } from '../../src/number-format.js';
 import { f2 } from '../../src/studies/verdict.js';
 
 describe('formatNumber', () => {

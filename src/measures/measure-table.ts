@@ -1,5 +1,5 @@
 /** Plain-text rendering of the registry measures and the invariance report (used by `flatlab measure`). */
-import { formatNumber } from '../format.js';
+import { formatNumber } from '../number-format.js';
 import type { InvarianceReport } from './invariance.js';
 import { getMeasure, type AllMeasures } from './registry.js';
 

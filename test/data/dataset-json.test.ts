@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATASET_FORMAT, datasetFromJson, datasetToJson, parseCsvDataset } from '../../src/data/format.js';
+import { DATASET_FORMAT, datasetFromJson, datasetToJson, parseCsvDataset } from '../../src/data/dataset-json.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { parseDataParams } from '../../src/data/params.js';
 import { InputError } from '../../src/errors.js';
