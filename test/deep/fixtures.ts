@@ -3,7 +3,7 @@
  * trace: second-order forward mode along each coordinate, in plain loops (no backward pass, no backend).
  */
 import type { ActivationSpec } from '../../src/model/activations.js';
-import { createMlp, type Mlp, type MlpData, packMlp, unpackMlp } from '../../src/model/mlp.js';
+import { createMlp, type Mlp, type MlpData, mlpForward, packMlp, unpackMlp } from '../../src/model/mlp.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import '../../src/linalg/index.js';
 
