@@ -19,8 +19,12 @@ import { randomMlp, randomMlpData } from './fixtures.js';
 
 function sameNet(a: Mlp, b: Mlp): void {
   expect(b.widths).toEqual(a.widths);
-  a.W.forEach((w, i) => expect(Array.from(b.W[i])).toEqual(Array.from(w)));
-  a.b.forEach((x, i) => expect(b.b[i] ? Array.from(b.b[i] as Float64Array) : null).toEqual(x ? Array.from(x) : null));
+  a.W.forEach((w, i) => {
+    expect(Array.from(b.W[i])).toEqual(Array.from(w));
+  });
+  a.b.forEach((x, i) => {
+    expect(b.b[i] ? Array.from(b.b[i] as Float64Array) : null).toEqual(x ? Array.from(x) : null);
+  });
   expect(b.act.spec).toEqual(a.act.spec);
 }
 
