@@ -1,11 +1,11 @@
 /**
  * The deep-network branch of `flatlab measure`, `rescale` and `estimate-trace` (docs/math.md#deep-networks,
- * §12): each command reads the model with readAnyModelFile and, when it is deep, hands over to a function
+ * §11): each command reads the model with readAnyModelFile and, when it is deep, hands over to a function
  * here; two-layer models never reach this file.
  */
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
-import { mlpTrace } from '../flatness/mlp-trace.js';
+import { mlpTrace, mlpTraceCost } from '../flatness/mlp-trace.js';
 import { formatNumber } from '../format.js';
 import { getBackend } from '../linalg/backend.js';
 import { mlpCurvatureOperator } from '../measures/mlp-operator.js';
@@ -27,6 +27,9 @@ import { requireFiniteArray, requireFiniteReport } from './finite.js';
 import { readMlpDataFile, writeMlpModelFile } from './mlp-files.js';
 
 const HINT = 'the model weights are too large or too small for double precision';
+
+/** Most multiply-adds the exact trace of a deep network may need (a few minutes on one core). */
+export const MAX_TRACE_MULTIPLY_ADDS = 1e12;
 
 export interface DeepMeasureReport {
   model: {
@@ -146,11 +149,14 @@ export function formatDeepMeasureReport(r: DeepMeasureReport): string {
     ]);
     const unb = f.deadNeurons.filter((x) => x.kind === 'unbounded');
     const ina = f.deadNeurons.length - unb.length;
-    if (f.deadNeurons.length > 0)
-      rows.push([
-        '  dead neurons',
-        `${ina} inactive (no curvature in or out), ${unb.length} unbounded (pruned: F* is an infimum, not attained; trace at the balanced point ${num(f.traceAtBalanced)})`,
-      ]);
+    if (f.deadNeurons.length > 0) {
+      const parts = [`${ina} inactive (no curvature in or out: left out, F* attained)`];
+      if (unb.length > 0)
+        parts.push(
+          `${unb.length} unbounded (curvature on one side only: pruned, F* is an infimum, not attained; the trace at the balanced point is ${num(f.traceAtBalanced)})`,
+        );
+      rows.push(['  dead neurons', parts.join(', ')]);
+    }
   }
   rows.push(
     ['path norm  P', r.pathNorm === null ? 'n/a (activation not homogeneous)' : num(r.pathNorm)],
@@ -184,6 +190,11 @@ export function measureDeep(net: Mlp, flags: DeepMeasureFlags, opts: { mcSamples
         `measure --${f}: the measure registry covers two-layer networks only (this model has ${net.W.length} layers)`,
       );
   const { data, target } = readMlpDataFile(flags.data, flags.labels);
+  const cost = mlpTraceCost(net, data.n);
+  if (cost.gaussNewton + cost.residual > MAX_TRACE_MULTIPLY_ADDS)
+    throw new InputError(
+      `measure: the exact trace of this ${net.W.length}-layer network on n = ${data.n} needs about ${(cost.gaussNewton + cost.residual).toExponential(2)} multiply-adds${cost.residual > cost.gaussNewton ? ' (mostly the residual part of a σ with σ″ ≠ 0)' : ''}; the limit is ${MAX_TRACE_MULTIPLY_ADDS.toExponential(0)}`,
+    );
   const report = computeDeepMeasureReport(net, data, target, { mcSamples: opts.mcSamples, seed: opts.seed ?? 0 });
   requireFiniteReport('measure', report, HINT);
   process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : formatDeepMeasureReport(report));

@@ -1,5 +1,5 @@
 /**
- * The exact Hessian trace of a deep network's loss (docs/math.md#deep-networks, §12):
+ * The exact Hessian trace of a deep network's loss (docs/math.md#deep-networks, §11):
  *
  *   Tr ∇²L = (1/n) Σ_i Σ_o ‖∇_θ f_o(x_i)‖²  +  (1/n) Σ_i Σ_o r_io Tr ∇²_θ f_o(x_i)
  *            (Gauss–Newton part)                (residual part)
@@ -49,6 +49,20 @@ function colSumsInto(M: Float64Array, rows: number, cols: number, out: Float64Ar
     const o = i * cols;
     for (let j = 0; j < cols; j++) out[j] += square ? M[o + j] * M[o + j] : M[o + j];
   }
+}
+
+/**
+ * Multiply-adds of mlpTrace on n samples, estimated from the sizes: the GN part (forward, one backward and
+ * the squared GEMMs per output) and the residual part's per-sample Jacobians (0 for piecewise-linear σ).
+ */
+export function mlpTraceCost(net: Mlp, n: number): { gaussNewton: number; residual: number } {
+  const L = net.W.length;
+  const w = net.widths;
+  let weights = 0;
+  for (let l = 1; l <= L; l++) weights += w[l] * w[l - 1];
+  let residual = 0;
+  if (!piecewiseLinear(net)) for (let m = 2; m < L; m++) for (let l = 1; l < m; l++) residual += w[m] * w[l] * w[l - 1];
+  return { gaussNewton: n * weights * (1 + 3 * w[L]), residual: n * residual };
 }
 
 /** Exact trace, its GN / residual parts per layer, and the per-parameter GN diagonal. */

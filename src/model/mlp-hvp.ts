@@ -1,5 +1,5 @@
 /**
- * Exact curvature-vector products of a deep network's loss (docs/math.md#deep-networks, §12), by the
+ * Exact curvature-vector products of a deep network's loss (docs/math.md#deep-networks, §11), by the
  * R-operator (Pearlmutter 1994): a forward pass of the directional derivatives R{z_l}, then a backward
  * pass of the R{δ_l}. Vectors use packMlp's layout (W_1, b_1, W_2, b_2, …). Kinds: the Hessian, its
  * Gauss–Newton part JᵀJ/n, and the residual part (their difference).

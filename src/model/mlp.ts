@@ -1,5 +1,5 @@
 /**
- * The deep homogeneous network (docs/math.md#deep-networks, §12): h_0 = x, h_l = σ(W_l h_{l−1} + b_l) for
+ * The deep homogeneous network (docs/math.md#deep-networks, §11): h_0 = x, h_l = σ(W_l h_{l−1} + b_l) for
  * l < L, f(x) = W_L h_{L−1} + b_L ∈ R^c, with L ≥ 2 layers, an optional bias per layer and one activation
  * from the registry. W_l is row-major (widths[l] × widths[l−1]), PyTorch's Linear layout (out × in).
  * The two-layer, bias-free, scalar network of network.ts is the case L = 2, no biases, c = 1

@@ -1,6 +1,6 @@
 /**
  * The rescaling symmetry of deep homogeneous networks and the invariant flatness F* as a geometric
- * program (docs/math.md#deep-networks, §12).
+ * program (docs/math.md#deep-networks, §11).
  *
  * Scaling hidden neuron u by s_u = e^{z_u} (its incoming row and bias × s_u, its outgoing column × s_u^{−k})
  * leaves f unchanged. The weight from a to b becomes × s_b s_a^{−k}, so its squared gradient G_p becomes

@@ -1,7 +1,7 @@
 /**
  * flatlab's deep-network trace and F* against torch autograd (test/deep/torch_oracle.py, double precision),
- * on random 3- and 4-layer MLPs with biases. Needs a Python with torch: FLATLAB_PYTHON, else
- * /usr/bin/python3, else python3; skipped with the reason when none has it.
+ * on random 3- and 4-layer MLPs with biases. Needs a Python with torch (test/deep/python.ts); skipped with
+ * the reason when there is none.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,11 +14,10 @@ import { mlpBalance } from '../../src/symmetry/mlp-balance.js';
 import { tempDir } from '../cli-helpers.js';
 import { relErr } from '../helpers.js';
 import { randomMlp, randomMlpData } from './fixtures.js';
+import { NO_TORCH_REASON, PYTHON_WITH_TORCH } from './python.js';
 
-const CANDIDATES = [process.env.FLATLAB_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p);
-const PY = CANDIDATES.find((p) => spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0);
-if (!PY)
-  console.warn(`torch-oracle: no Python with torch among ${CANDIDATES.join(', ')} — the autograd oracle is skipped`);
+const PY = PYTHON_WITH_TORCH;
+if (!PY) console.warn(`torch-oracle: ${NO_TORCH_REASON} — the autograd oracle is skipped`);
 
 interface Case {
   act: ActivationSpec;
