@@ -206,14 +206,95 @@ export function mlpInvariantFromMass(net: Mlp, G: MlpCurvatureMass, opts: GpOpti
   };
 }
 
-/** F* of a network on a data set (the trace pass gives G; pass `trace` to reuse one). */
+/** log ‖v‖₂ of the entries get(0 … len−1), without overflow or underflow (−∞ for a zero vector). */
+function logNorm(len: number, get: (i: number) => number): number {
+  let big = 0;
+  for (let i = 0; i < len; i++) {
+    const a = Math.abs(get(i));
+    if (a > big) big = a;
+  }
+  if (big === 0) return Number.NEGATIVE_INFINITY;
+  let s = 0;
+  for (let i = 0; i < len; i++) s += (get(i) / big) ** 2;
+  return Math.log(big) + 0.5 * Math.log(s);
+}
+
+/**
+ * An orbit point where every hidden neuron's incoming (row and bias) and outgoing (column) weights have about
+ * the same norm, and the log-factors that lead there: sweeps of z_u ← z_u + (log‖out‖ − log‖in‖)/(k+1), one
+ * layer at a time. F* is orbit-invariant, so it can be computed there, where the squared gradients have the
+ * scale of F* and neither underflow nor overflow when one layer holds weights ×1e−200 and the next ×1e200.
+ */
+function normBalanced(net: Mlp, k: number, sweeps = 30): { net: Mlp; logFactors: Float64Array[] } {
+  const L = net.W.length;
+  const w = net.widths;
+  const logFactors = w.slice(1, L).map((x) => new Float64Array(x));
+  let cur = net;
+  for (let s = 0; s < sweeps; s++) {
+    let moved = 0;
+    for (let l = 1; l < L; l++) {
+      const step = w.slice(1, L).map((x) => new Float64Array(x).fill(1));
+      const Win = cur.W[l - 1];
+      const bin = cur.b[l - 1];
+      const Wout = cur.W[l];
+      const cols = w[l - 1];
+      for (let u = 0; u < w[l]; u++) {
+        const lin = logNorm(cols + (bin ? 1 : 0), (i) => (i < cols ? Win[u * cols + i] : (bin as Float64Array)[u]));
+        const lout = logNorm(w[l + 1], (i) => Wout[i * w[l] + u]);
+        if (!Number.isFinite(lin) || !Number.isFinite(lout)) continue;
+        const delta = (lout - lin) / (k + 1);
+        moved = Math.max(moved, Math.abs(delta));
+        step[l - 1][u] = Math.exp(delta);
+        logFactors[l - 1][u] += delta;
+      }
+      cur = mlpRescale(cur, step);
+    }
+    if (moved < 1e-2) break;
+  }
+  return { net: cur, logFactors };
+}
+
+/** Whether the GN masses lost range: a non-finite entry, or entries near the ends of the double range. */
+function outOfRange(G: MlpCurvatureMass): boolean {
+  for (const arr of [...G.W, ...G.b]) {
+    if (!arr) continue;
+    for (let t = 0; t < arr.length; t++) {
+      const g = arr[t];
+      if (!Number.isFinite(g) || g > 1e280 || (g > 0 && g < 1e-280)) return true;
+    }
+  }
+  return false;
+}
+
+/** A non-zero weight or bias beyond 1e±100: its squared gradients may have under- or overflowed to 0 or ∞. */
+function extremeWeights(net: Mlp): boolean {
+  for (const arr of [...net.W, ...net.b]) {
+    if (!arr) continue;
+    for (let t = 0; t < arr.length; t++) {
+      const a = Math.abs(arr[t]);
+      if (a !== 0 && (a < 1e-100 || a > 1e100)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * F* of a network on a data set (pass `trace` to reuse a trace pass at θ). When the masses at θ are out of
+ * range the program is solved from a norm-balanced point of the orbit instead, and the factors are composed.
+ */
 export function mlpInvariantFlatness(
   net: Mlp,
   data: MlpData,
   trace?: MlpTrace,
   opts: GpOptions = {},
 ): MlpInvariantFlatness {
-  return mlpInvariantFromMass(net, (trace ?? mlpTrace(net, data)).G, opts);
+  const k = requireHomogeneous(net.act, 'invariant flatness F*');
+  const G = (trace ?? mlpTrace(net, data)).G;
+  if (!outOfRange(G) && !extremeWeights(net)) return mlpInvariantFromMass(net, G, opts);
+  const start = normBalanced(net, k);
+  const r = mlpInvariantFromMass(start.net, mlpTrace(start.net, data).G, opts);
+  const factors = r.factors.map((f, i) => f.map((v, u) => Math.exp(Math.log(v) + start.logFactors[i][u])));
+  return { ...r, factors };
 }
 
 /** The network at the flattest point of its orbit (GN trace there = F*, up to unbounded dead neurons). */

@@ -13,6 +13,7 @@ import {
   mlpPathNorm,
   mlpRandomFactors,
   mlpRescale,
+  mlpUniformFactors,
 } from '../../src/symmetry/mlp-balance.js';
 import { pathNorm } from '../../src/symmetry/rescale.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
@@ -124,6 +125,19 @@ describe('F* of deep networks, a geometric program', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('weights ×1e−200 on one layer and ×1e200 on the next (an orbit move) give the same F*', () => {
+    const net = randomMlp([4, 5, 6, 2], { name: 'relu' }, true, 51);
+    const data = randomMlpData(20, 4, 2, 52);
+    const f = mlpUniformFactors(net, 1);
+    f[0].fill(1e-200);
+    const far = mlpRescale(net, f);
+    expect(Math.abs(far.W[0][0])).toBeLessThan(1e-150);
+    const ref = mlpInvariantFlatness(net, data);
+    const got = mlpInvariantFlatness(far, data);
+    expect(relErr(got.value, ref.value)).toBeLessThan(1e-10);
+    expect(relErr(mlpTrace(mlpRescale(far, got.factors), data).traceGaussNewton, ref.value)).toBeLessThan(1e-10);
   });
 
   it('a neuron with no incoming curvature is reported and pruned; F* is the infimum', () => {
