@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import {
   type AnyModel,
   anyModelFromTensorBytes,
+  mlpDataFromJson,
   mlpDataFromNpz,
   mlpDataOf,
   mlpToNpz,
@@ -23,6 +24,7 @@ import { type Mlp, type MlpData, networkOfMlp } from '../model/mlp.js';
 import { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from '../model/mlp-format.js';
 import { type SafeWriteOptions, writeFileAtomic, writeJsonAtomic } from '../node/safe-write.js';
 import { VERSION } from '../version.js';
+import { validateDatasetObject } from '../data/dataset-schema.js';
 import { readDatasetFile } from './dataset-file.js';
 import { readJsonFile } from './io.js';
 import { readModelFile } from './model-file.js';
@@ -47,7 +49,7 @@ export function readAnyModelFile(path: string, opts: ModelReadOptions = {}): Any
   return { kind: 'two-layer', ...readModelFile(path, opts) };
 }
 
-/** A data set for a deep network: labels (n) or (n, 1) as today (target kept), or (n, c) from .npz / .npy. */
+/** A data set for a deep network: labels (n) or (n, 1) as today (target kept), or (n, c) from .npz, .npy or JSON rows. */
 export function readMlpDataFile(path: string, labels?: string): { data: MlpData; target?: TargetSpec } {
   const fmt = tensorFormat(path);
   if (fmt === 'npz') {
@@ -69,6 +71,14 @@ export function readMlpDataFile(path: string, labels?: string): { data: MlpData;
           if (!Number.isFinite(t.data[i])) throw new InputError(`data set ${path}: ${k} entry ${i} is not finite`);
       return { data: { n: x.shape[0], d: x.shape[1], c: y.shape[1], X: x.data, Y: y.data } };
     }
+  }
+  if (fmt === null && !/\.csv$/i.test(path) && labels === undefined) {
+    // One parse: rows of labels are a c-output data set, anything else goes through the data set schema.
+    const json = readJsonFile(path, 'data set file');
+    const y = (json as { y?: unknown } | null)?.y;
+    if (Array.isArray(y) && Array.isArray(y[0])) return { data: mlpDataFromJson(json, `data set file ${path}`) };
+    const data = validateDatasetObject(json, path);
+    return { data: mlpDataOf(data), target: data.target };
   }
   const data = readDatasetFile(path, labels);
   return { data: mlpDataOf(data), target: data.target };

@@ -4,9 +4,10 @@
  * `net.`) — in .safetensors or .npz, read whole or refused with one line naming the key; and written back
  * with the same names (float64, so `model.load_state_dict(load_file(path))` works in Python). Two-layer,
  * bias-free, scalar files keep going through model-tensors.ts, so they give exactly the numbers they did.
- * Also: data sets whose labels y have shape (n, c).
+ * Also: data sets whose labels y have shape (n, c), from .npz or from flatlab.dataset/1 JSON with rows of y.
  */
 import type { Dataset } from '../data/dataset.js';
+import { DATASET_FORMAT } from '../data/format.js';
 import { InputError } from '../errors.js';
 import { activationToString, parseActivationString } from '../model/format.js';
 import { createMlp, type Mlp, type MlpData } from '../model/mlp.js';
@@ -208,4 +209,34 @@ export function mlpDataFromNpz(bytes: Uint8Array, where: string): MlpData {
   checkFinite(x, 'x', where);
   checkFinite(y, 'y', where);
   return { n, d, c: y.shape[1], X: x.data, Y: y.data };
+}
+
+/** A flatlab.dataset/1 JSON object whose y holds rows of c labels (x rows of d inputs). */
+export function mlpDataFromJson(json: unknown, where: string): MlpData {
+  const o = (json ?? {}) as Record<string, unknown>;
+  if (o.format !== DATASET_FORMAT) throw new InputError(`${where}: "format" must be "${DATASET_FORMAT}"`);
+  const rows = (key: 'x' | 'y'): { data: Float64Array; n: number; cols: number } => {
+    const raw = o[key];
+    if (!Array.isArray(raw) || raw.length === 0 || !Array.isArray(raw[0]) || raw[0].length === 0)
+      throw new InputError(`${where}: "${key}" must be a non-empty array of non-empty rows`);
+    const cols = raw[0].length;
+    const data = new Float64Array(raw.length * cols);
+    raw.forEach((row, i) => {
+      if (!Array.isArray(row) || row.length !== cols)
+        throw new InputError(`${where}: ${key}[${i}] must be a row of ${cols} numbers like ${key}[0]`);
+      row.forEach((v, j) => {
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw new InputError(`${where}: ${key}[${i}][${j}] must be a finite number`);
+        data[i * cols + j] = v;
+      });
+    });
+    return { data, n: raw.length, cols };
+  };
+  const x = rows('x');
+  const y = rows('y');
+  if (y.n !== x.n) throw new InputError(`${where}: "y" has ${y.n} rows but "x" has ${x.n}`);
+  if (o.n !== undefined && o.n !== x.n) throw new InputError(`${where}: "n" is ${String(o.n)} but "x" has ${x.n} rows`);
+  if (o.d !== undefined && o.d !== x.cols)
+    throw new InputError(`${where}: "d" is ${String(o.d)} but x rows have ${x.cols}`);
+  return { n: x.n, d: x.cols, c: y.cols, X: x.data, Y: y.data };
 }

@@ -48,7 +48,9 @@ export function modelToMlp(json: unknown, where = 'model'): { net: Mlp; provenan
   if (o.format !== MLP_MODEL_FORMAT) throw new InputError(`${where}: "format" must be "${MLP_MODEL_FORMAT}"`);
   const spec = parseActivationObject(o.activation, `${where}: activation`);
   if (!Array.isArray(o.layers) || o.layers.length < 2)
-    throw new InputError(`${where}: "layers" must be an array of at least 2 layers`);
+    throw new InputError(
+      `${where}: "layers" must be an array of at least 2 layers${'W' in o || 'a' in o ? ' ("a" and "W" are the fields of flatlab.model/1)' : ''}`,
+    );
   const layers: MlpLayerInput[] = o.layers.map((raw, i) => {
     const at = `${where}: layers[${i}]`;
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${at} must be an object`);

@@ -241,7 +241,7 @@ describe('deep models on the command line', () => {
     expect(Math.abs(r.zScore)).toBeLessThan(4);
   });
 
-  it('labels of shape (n, c) in an .npz measure a c-output network', async () => {
+  it('labels of shape (n, c) in an .npz or as JSON rows measure a c-output network', async () => {
     const data = randomMlpData(30, 5, 3, 5);
     writeFileSync(p('c3.npz'), writeNpz({ x: writeNpy([30, 5], data.X), y: writeNpy([30, 3], data.Y) }));
     const net = randomMlp([5, 6, 4, 3], { name: 'relu-pow', p: 2 }, false, 6);
@@ -250,6 +250,14 @@ describe('deep models on the command line', () => {
     expect(r.model.outputs).toBe(3);
     expect(r.traceResidual).not.toBe(0);
     expect(r.populationRisk.method).toBe('unavailable');
+    const rows = (M: Float64Array, c: number): number[][] =>
+      Array.from({ length: M.length / c }, (_, i) => Array.from(M.subarray(i * c, (i + 1) * c)));
+    writeFileSync(
+      p('c3data.json'),
+      JSON.stringify({ format: 'flatlab.dataset/1', d: 5, n: 30, x: rows(data.X, 5), y: rows(data.Y, 3) }),
+    );
+    const fromJson = JSON.parse(await ok(['measure', '--data', p('c3data.json'), '--model', p('c3.json'), '--json']));
+    expect(fromJson.trace).toBe(r.trace);
     await fails(
       ['measure', '--data', p('d.json'), '--model', p('c3.json')],
       /the model has c = 3 outputs but the labels have 1 column/,
