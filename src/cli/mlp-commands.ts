@@ -28,8 +28,9 @@ import { readMlpDataFile, writeMlpModelFile } from './mlp-files.js';
 
 const HINT = 'the model weights are too large or too small for double precision';
 
-/** Most multiply-adds the exact trace of a deep network may need (a few minutes on one core). */
+/** Most multiply-adds the exact trace of a deep network may need: its GEMMs, and its per-sample residual loops. */
 export const MAX_TRACE_MULTIPLY_ADDS = 1e12;
+export const MAX_RESIDUAL_MULTIPLY_ADDS = 1e11;
 
 export interface DeepMeasureReport {
   model: {
@@ -191,9 +192,9 @@ export function measureDeep(net: Mlp, flags: DeepMeasureFlags, opts: { mcSamples
       );
   const { data, target } = readMlpDataFile(flags.data, flags.labels);
   const cost = mlpTraceCost(net, data.n);
-  if (cost.gaussNewton + cost.residual > MAX_TRACE_MULTIPLY_ADDS)
+  if (cost.gaussNewton > MAX_TRACE_MULTIPLY_ADDS || cost.residual > MAX_RESIDUAL_MULTIPLY_ADDS)
     throw new InputError(
-      `measure: the exact trace of this ${net.W.length}-layer network on n = ${data.n} needs about ${(cost.gaussNewton + cost.residual).toExponential(2)} multiply-adds${cost.residual > cost.gaussNewton ? ' (mostly the residual part of a σ with σ″ ≠ 0)' : ''}; the limit is ${MAX_TRACE_MULTIPLY_ADDS.toExponential(0)}`,
+      `measure: the exact trace of this ${net.W.length}-layer network on n = ${data.n} needs about ${cost.gaussNewton.toExponential(2)} multiply-adds in GEMMs and ${cost.residual.toExponential(2)} in the per-sample residual part (σ″ ≠ 0); the limits are ${MAX_TRACE_MULTIPLY_ADDS.toExponential(0)} and ${MAX_RESIDUAL_MULTIPLY_ADDS.toExponential(0)}`,
     );
   const report = computeDeepMeasureReport(net, data, target, { mcSamples: opts.mcSamples, seed: opts.seed ?? 0 });
   requireFiniteReport('measure', report, HINT);
@@ -240,13 +241,16 @@ export function rescaleDeep(
     op = { mode: 'balance', data: flags.data };
     extra = `; F* ${num(b.flatness.value)} (GN trace there ${num(b.flatness.traceAtFactors)})`;
   }
+  const hint = 'the factor moves the weights out of the double range';
+  const check = (name: string, before: Float64Array, after: Float64Array): void => {
+    requireFiniteArray(name, after, hint);
+    for (let t = 0; t < after.length; t++)
+      if (before[t] !== 0 && after[t] === 0) throw new InputError(`${name}[${t}] underflows to 0; ${hint}`);
+  };
   out.W.forEach((W, i) => {
-    requireFiniteArray(`rescaled W${i + 1}`, W, 'the factor moves the weights out of the double range');
-    for (let t = 0; t < W.length; t++)
-      if (net.W[i][t] !== 0 && W[t] === 0)
-        throw new InputError(
-          `rescaled W${i + 1}[${t}] underflows to 0; the factor moves the weights out of the double range`,
-        );
+    check(`rescaled W${i + 1}`, net.W[i], W);
+    const b = out.b[i];
+    if (b) check(`rescaled b${i + 1}`, net.b[i] as Float64Array, b);
   });
   const history = Array.isArray(provenance.rescale) ? provenance.rescale : [];
   writeMlpModelFile(
