@@ -59,7 +59,7 @@ export function stateDictLayers(
     if (e.weight === null) throw new InputError(`${where}: key "${e.bias}" is a bias without its layer's weight`);
     if (i >= 2 && idx - indices[i - 1] !== indices[1] - indices[0])
       throw new InputError(
-        `${where}: key "${e.weight}" follows "${byIndex.get(indices[i - 1])?.weight}" after a gap of ${idx - indices[i - 1]} where the first layers are ${indices[1] - indices[0]} apart: a layer is missing`,
+        `${where}: key "${e.weight}" follows "${byIndex.get(indices[i - 1])?.weight}" after a gap of ${idx - indices[i - 1]} where the first layers are ${indices[1] - indices[0]} apart: a layer is missing (if other modules, such as Dropout, sit between the Linear layers, save the Linear layers' state_dict under evenly spaced indices)`,
       );
     layers.push({ weight: e.weight, bias: e.bias });
   }
