@@ -3,7 +3,7 @@
  * trace: second-order forward mode along each coordinate, in plain loops (no backward pass, no backend).
  */
 import type { ActivationSpec } from '../../src/model/activations.js';
-import { createMlp, type Mlp, type MlpData, mlpForward, packMlp, unpackMlp } from '../../src/model/mlp.js';
+import { createMlp, type Mlp, type MlpData, packMlp, unpackMlp } from '../../src/model/mlp.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import '../../src/linalg/index.js';
 
@@ -24,13 +24,6 @@ export function randomMlpData(n: number, d: number, c: number, seed: number): Ml
   const X = new Float64Array(n * d).map(() => rng.normal());
   const Y = new Float64Array(n * c).map(() => rng.normal());
   return { n, d, c, X, Y };
-}
-
-export function mlpLoss(net: Mlp, data: MlpData): number {
-  const F = mlpForward(net, data.X, data.n);
-  let s = 0;
-  for (let t = 0; t < F.length; t++) s += (F[t] - data.Y[t]) ** 2;
-  return s / (2 * data.n);
 }
 
 /**
