@@ -203,3 +203,29 @@ export {
 export { parseNpy, writeNpy } from './io/npy.js';
 export { parseSafetensors, type Safetensors, type SafetensorsEntry, writeSafetensors } from './io/safetensors.js';
 export type { Tensor } from './io/tensor.js';
+
+// deep networks: L layers, biases, c outputs; exact trace, curvature products, F* as a geometric program
+// (docs/math.md#deep-networks)
+export {
+  createMlp,
+  type Mlp,
+  type MlpData,
+  mlpForward,
+  mlpFromNetwork,
+  mlpParamCount,
+  networkOfMlp,
+  packMlp,
+  unpackMlp,
+} from './model/mlp.js';
+export { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from './model/mlp-format.js';
+export { mlpCurvatureProduct, type MlpCurvatureKind } from './model/mlp-hvp.js';
+export { type MlpTrace, mlpTrace } from './flatness/mlp-trace.js';
+export {
+  type MlpInvariantFlatness,
+  mlpBalance,
+  mlpInvariantFlatness,
+  mlpPathNorm,
+  mlpRandomFactors,
+  mlpRescale,
+} from './symmetry/mlp-balance.js';
+export { anyModelFromTensorBytes, mlpStateDict, mlpToNpz, mlpToSafetensors } from './io/mlp-state-dict.js';

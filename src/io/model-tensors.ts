@@ -43,14 +43,14 @@ export interface ModelReadOptions {
 }
 
 /** The named arrays of a file, decoded on request, plus what flatlab itself stored there. */
-interface TensorSource {
+export interface TensorSource {
   keys: string[];
   tensor(key: string): Tensor;
   activation: string | null;
   provenance: string | null;
 }
 
-function npzSource(bytes: Uint8Array, where: string): TensorSource {
+export function npzSource(bytes: Uint8Array, where: string): TensorSource {
   const members = readNpz(bytes, where);
   const text = (k: string): string | null => {
     const b = members.get(k);
@@ -68,7 +68,7 @@ function npzSource(bytes: Uint8Array, where: string): TensorSource {
   };
 }
 
-function safetensorsSource(bytes: Uint8Array, where: string): TensorSource {
+export function safetensorsSource(bytes: Uint8Array, where: string): TensorSource {
   const st = parseSafetensors(bytes, where);
   return {
     keys: [...st.entries.keys()],
@@ -97,7 +97,7 @@ function resolveKeys(keys: string[], opts: ModelReadOptions, where: string): { k
         .sort((p, q) => Number(p.m?.[2]) - Number(q.m?.[2]));
       if (weights.length > 2) {
         throw new InputError(
-          `${where}: ${weights.length} weight tensors (${weights.map((e) => e.k).join(', ')}): flatlab measures 2-layer networks; name the two layers with --key-W and --key-a`,
+          `${where}: ${weights.length} weight tensors (${weights.map((e) => e.k).join(', ')}): a deep network, read whole by mlpFromTensorBytes (src/io/mlp-state-dict.ts), as flatlab measure does`,
         );
       }
       if (weights.length === 2) detected = [weights[0].k, weights[1].k];
@@ -116,6 +116,12 @@ function resolveKeys(keys: string[], opts: ModelReadOptions, where: string): { k
   ] as const) {
     if (!has.has(k)) throw new InputError(`${where}: no array "${k}" (${flag}; keys: ${list})`);
   }
+  // Two named layers out of a deeper state_dict would measure a network with the others dropped.
+  const other = keys.find((k) => /\d+\.weight$/.test(k) && k !== kW && k !== kA);
+  if (other !== undefined)
+    throw new InputError(
+      `${where}: the file also holds the layer "${other}", which --key-W ${kW} --key-a ${kA} would drop; leave out --key-W/--key-a to read the whole network`,
+    );
   for (const k of [kW, kA]) {
     const bias = /weight$/.test(k) ? k.replace(/weight$/, 'bias') : null;
     const found = bias !== null && has.has(bias) ? bias : ['b', 'bias'].find((b) => has.has(b) && !/weight$/.test(k));

@@ -35,6 +35,15 @@ function checkInt(v: number, field: string, min: number, max: number): number {
 export function monteCarloRisk(net: Network, target: TargetSpec, opts: MonteCarloOptions = {}): MonteCarloRisk {
   if (net.d !== target.d)
     throw new InputError(`dimension mismatch: the model has d = ${net.d} but the target has d = ${target.d}`);
+  return monteCarloRiskOf((X, rows) => forward(net, X, rows), target, opts);
+}
+
+/** The same estimate for any scalar model given by its outputs on a block of rows (e.g. a deep network). */
+export function monteCarloRiskOf(
+  outputs: (X: Float64Array, rows: number) => Float64Array,
+  target: TargetSpec,
+  opts: MonteCarloOptions = {},
+): MonteCarloRisk {
   const samples = checkInt(opts.samples ?? DEFAULT_MC_SAMPLES, 'samples', 2, 1e9);
   const chunk = checkInt(opts.chunk ?? DEFAULT_CHUNK, 'chunk', 1, 1 << 20);
   const seed = checkInt(opts.seed ?? 0, 'seed', 0, Number.MAX_SAFE_INTEGER);
@@ -49,7 +58,7 @@ export function monteCarloRisk(net: Network, target: TargetSpec, opts: MonteCarl
     const rows = Math.min(chunk, samples - done);
     const Xb = X.subarray(0, rows * d);
     sampleInputs(target.input, d, rows, rng, Xb);
-    const f = forward(net, Xb, rows);
+    const f = outputs(Xb, rows);
     const fs = evaluateTarget(target, Xb, rows);
     for (let i = 0; i < rows; i++) {
       const e = (f[i] - fs[i]) ** 2;

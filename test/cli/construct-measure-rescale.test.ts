@@ -228,10 +228,10 @@ describe('bad input: exit 2, one line naming the problem, no stack trace', () =>
   it('wrong format, mismatched dimensions, ragged rows, null (NaN) entries', async () => {
     const model = JSON.parse(readFileSync(p('mem.json'), 'utf8'));
     const write = (name: string, v: unknown) => writeFileSync(p(name), JSON.stringify(v));
-    write('wrongfmt.json', { ...model, format: 'flatlab.model/2' });
+    write('wrongfmt.json', { ...model, format: 'flatlab.model/2' }); // the deep format, without its layers
     await fails(
       ['measure', '--data', p('clean.json'), '--model', p('wrongfmt.json')],
-      /"format" must be "flatlab\.model\/1" \(got "flatlab\.model\/2"\)/,
+      /"layers" must be an array of at least 2 layers \("a" and "W" are the fields of flatlab\.model\/1\)/,
     );
     await fails(['measure', '--data', p('teacher.json'), '--model', p('teacher.json')], /wrong format|format/);
     write('rows.json', { ...model, a: [...model.a, 1] });

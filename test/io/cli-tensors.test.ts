@@ -245,11 +245,19 @@ describe('bad numpy / safetensors files: one line, exit 2', () => {
     );
     failsWith(['measure', '--data', p('x.npy'), '--model', model(), '--activation', 'relu'], /--labels/);
   });
-  it('bias present', () => {
-    failsWith(
-      ['measure', '--data', p('data.npz'), '--model', p('bias.safetensors'), '--activation', 'relu'],
-      /bias.*\[x, 1\]/,
-    );
+  it('a bias makes the state_dict a deep network, measured whole rather than refused', () => {
+    const r = runCli([
+      'measure',
+      '--data',
+      p('data.npz'),
+      '--model',
+      p('bias.safetensors'),
+      '--activation',
+      'relu',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).model.biases).toEqual([true, false]);
   });
   it('activation missing or contradicting the file', () => {
     failsWith(['measure', '--data', p('data.npz'), '--model', p('torch.safetensors')], /carries no activation/);

@@ -25,7 +25,8 @@ interface Block {
 }
 
 function blocks(): Block[] {
-  const text = readFileSync(join(process.cwd(), 'docs', 'python.md'), 'utf8');
+  // The deep-network section has its own runner (test/deep/python-doc-deep.test.ts).
+  const text = readFileSync(join(process.cwd(), 'docs', 'python.md'), 'utf8').split('<a id="deep-networks"></a>')[0];
   return [...text.matchAll(/^```(\w+)(?: (\S+))?\n([\s\S]*?)^```$/gm)].map((m) => ({
     lang: m[1],
     file: m[2] ?? null,

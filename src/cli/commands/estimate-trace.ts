@@ -9,13 +9,19 @@ import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measures/convergence.js';
-import { curvatureOperator, OPERATOR_KINDS, type OperatorKind } from '../../measures/operators.js';
+import {
+  type CurvatureOperator,
+  curvatureOperator,
+  OPERATOR_KINDS,
+  type OperatorKind,
+} from '../../measures/operators.js';
 import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
 import { SAMPLERS, type Sampler } from '../../measures/vec.js';
 import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
 import { requireFinite, requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { readModelFile } from '../model-file.js';
+import { deepOperator } from '../mlp-commands.js';
+import { readAnyModelFile } from '../mlp-files.js';
 import { addParamOptions } from '../param-options.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 
@@ -116,10 +122,19 @@ export function register(program: Command): void {
       const seed = get(p.seed);
       const sampler = get(p.sampler);
       const kind = get(p.operator);
-      const { net } = readModelFile(flags.model, modelReadOptions(flags));
-      const data = readDatasetFile(flags.data, flags.labels);
-      checkEstimateCost(budget, seeds, flags.convergence !== false, data.n, net.m, net.d);
-      const op = curvatureOperator(net, data, kind);
+      const model = readAnyModelFile(flags.model, modelReadOptions(flags));
+      let op: CurvatureOperator;
+      if (model.kind === 'deep') {
+        // A product costs about 4 n·P multiply-adds for P parameters, as 4 n·m·d does for two layers.
+        const deep = deepOperator(model.net, flags.data, flags.labels, kind);
+        checkEstimateCost(budget, seeds, flags.convergence !== false, deep.n, deep.op.dim, 1);
+        op = deep.op;
+      } else {
+        const { net } = model;
+        const data = readDatasetFile(flags.data, flags.labels);
+        checkEstimateCost(budget, seeds, flags.convergence !== false, data.n, net.m, net.d);
+        op = curvatureOperator(net, data, kind);
+      }
       const t0 = performance.now();
       const exact = op.exactTrace?.() as number;
       const exactMs = performance.now() - t0;

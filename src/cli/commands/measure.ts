@@ -24,6 +24,9 @@ import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '..
 import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
 import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
+import { measureDeep } from '../mlp-commands.js';
+import { readAnyModelFile } from '../mlp-files.js';
+import { mlpParamCount } from '../../model/mlp.js';
 
 /** Monte Carlo samples when the exact risk formula does not apply (kept moderate so MC never dominates). */
 export const MEASURE_MC_SAMPLES = 16384;
@@ -184,7 +187,15 @@ export function register(program: Command): Command {
           ? undefined
           : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
       const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
-      const { net } = readModelFile(flags.model, modelReadOptions(flags));
+      const model = readAnyModelFile(flags.model, modelReadOptions(flags));
+      if (model.kind === 'deep') {
+        // A deep network costs about one multiply-add per parameter per Monte Carlo sample.
+        const size = { m: mlpParamCount(model.net), d: 1 };
+        if (mcSamples !== undefined) checkMcCost(mcSamples, size);
+        measureDeep(model.net, flags, { mcSamples: mcSamples ?? defaultMcSamples(size), seed });
+        return;
+      }
+      const { net } = model;
       if (mcSamples !== undefined) checkMcCost(mcSamples, net);
       const data = readDatasetFile(flags.data, flags.labels);
       const report = computeMeasureReport(net, data, { mcSamples, seed });

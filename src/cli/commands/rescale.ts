@@ -12,7 +12,9 @@ import { checkOutputPath } from '../../node/safe-write.js';
 import type { Network } from '../../model/network.js';
 import { requireFiniteArray } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { readModelFile, writeModelFile } from '../model-file.js';
+import { writeModelFile } from '../model-file.js';
+import { rescaleDeep } from '../mlp-commands.js';
+import { readAnyModelFile } from '../mlp-files.js';
 import {
   addLabelsOption,
   addModelReadOptions,
@@ -85,7 +87,12 @@ export function register(program: Command): void {
       if (flags.data !== undefined && !flags.balance)
         throw new InputError('rescale: --data only applies with --balance');
       checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data, flags.labels] });
-      const { net, provenance } = readModelFile(flags.model, modelReadOptions(flags));
+      const model = readAnyModelFile(flags.model, modelReadOptions(flags));
+      if (model.kind === 'deep') {
+        rescaleDeep(model.net, model.provenance, flags, { logRange: LOG_RANGE, seed: SEED });
+        return;
+      }
+      const { net, provenance } = model;
       let out = net;
       let op: Record<string, unknown>;
       if (flags.factor !== undefined) {

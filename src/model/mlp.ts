@@ -1,0 +1,206 @@
+/**
+ * The deep homogeneous network (docs/math.md#deep-networks, §11): h_0 = x, h_l = σ(W_l h_{l−1} + b_l) for
+ * l < L, f(x) = W_L h_{L−1} + b_L ∈ R^c, with L ≥ 2 layers, an optional bias per layer and one activation
+ * from the registry. W_l is row-major (widths[l] × widths[l−1]), PyTorch's Linear layout (out × in).
+ * The two-layer, bias-free, scalar network of network.ts is the case L = 2, no biases, c = 1
+ * (`mlpFromNetwork` / `networkOfMlp` convert between them).
+ *
+ * Loss convention: L(θ) = (1/(2n)) Σ_i ‖f(x_i) − y_i‖² (summed over the c outputs).
+ */
+import { getBackend } from '../linalg/backend.js';
+import { type Activation, type ActivationSpec, InputError, makeActivation } from './activations.js';
+import { createNetwork, type Network } from './network.js';
+
+export const MLP_LOSS_CONVENTION = 'L = (1/(2n)) Σ_i ‖f(x_i) − y_i‖² (summed over the outputs)';
+
+export interface Mlp {
+  readonly act: Activation;
+  /** Layer widths [d, h_1, …, h_{L−1}, c]: L + 1 entries. */
+  readonly widths: readonly number[];
+  /** W_l for l = 1…L at index l − 1, row-major widths[l] × widths[l−1]. */
+  readonly W: readonly Float64Array[];
+  /** b_l (widths[l] entries) at index l − 1, or null where the layer has no bias. */
+  readonly b: readonly (Float64Array | null)[];
+}
+
+/** A multi-output data set: inputs X (n×d) and labels Y (n×c), both row-major. */
+export interface MlpData {
+  readonly n: number;
+  readonly d: number;
+  readonly c: number;
+  readonly X: Float64Array;
+  readonly Y: Float64Array;
+}
+
+export interface MlpLayerInput {
+  W: Float64Array;
+  b: Float64Array | null;
+  /** Output width (rows of W). */
+  rows: number;
+  /** Input width (columns of W). */
+  cols: number;
+}
+
+/** Build and validate a network: the shape chain composes, every value is finite, L ≥ 2. */
+export function createMlp(act: Activation | ActivationSpec, layers: readonly MlpLayerInput[], where = 'model'): Mlp {
+  const activation = 'f' in act ? act : makeActivation(act);
+  if (layers.length < 2) throw new InputError(`${where}: a network needs at least 2 layers (got ${layers.length})`);
+  const widths = [layers[0].cols];
+  layers.forEach((layer, i) => {
+    const l = i + 1;
+    if (!Number.isInteger(layer.rows) || !Number.isInteger(layer.cols) || layer.rows < 1 || layer.cols < 1)
+      throw new InputError(`${where}: layer ${l} has shape (${layer.rows}, ${layer.cols}); both must be at least 1`);
+    if (layer.cols !== widths[i])
+      throw new InputError(
+        `${where}: layer ${l} takes ${layer.cols} inputs but layer ${l - 1} gives ${widths[i]} (the shapes do not compose)`,
+      );
+    if (layer.W.length !== layer.rows * layer.cols)
+      throw new InputError(`${where}: layer ${l} has ${layer.W.length} weights, expected ${layer.rows}·${layer.cols}`);
+    if (layer.b && layer.b.length !== layer.rows)
+      throw new InputError(`${where}: the bias of layer ${l} has ${layer.b.length} entries, expected ${layer.rows}`);
+    for (let t = 0; t < layer.W.length; t++)
+      if (!Number.isFinite(layer.W[t]))
+        throw new InputError(
+          `${where}: W${l}[${Math.floor(t / layer.cols)}][${t % layer.cols}] is ${layer.W[t]}, not a finite number`,
+        );
+    if (layer.b)
+      for (let t = 0; t < layer.b.length; t++)
+        if (!Number.isFinite(layer.b[t]))
+          throw new InputError(`${where}: b${l}[${t}] is ${layer.b[t]}, not a finite number`);
+    widths.push(layer.rows);
+  });
+  return { act: activation, widths, W: layers.map((x) => x.W), b: layers.map((x) => x.b) };
+}
+
+/** Number of layers L. */
+export function mlpDepth(net: Mlp): number {
+  return net.W.length;
+}
+
+export function mlpParamCount(net: Mlp): number {
+  let p = 0;
+  for (let l = 1; l <= net.W.length; l++) p += net.W[l - 1].length + (net.b[l - 1] ? net.widths[l] : 0);
+  return p;
+}
+
+export function cloneMlp(net: Mlp): Mlp {
+  return {
+    act: net.act,
+    widths: [...net.widths],
+    W: net.W.map((w) => w.slice()),
+    b: net.b.map((b) => b?.slice() ?? null),
+  };
+}
+
+/** θ in layer order: W_1, b_1, W_2, b_2, … (absent biases skipped), as torch's `parameters()` lists them. */
+export function packMlp(net: Mlp): Float64Array {
+  const out = new Float64Array(mlpParamCount(net));
+  let o = 0;
+  for (let l = 0; l < net.W.length; l++) {
+    out.set(net.W[l], o);
+    o += net.W[l].length;
+    const b = net.b[l];
+    if (b) {
+      out.set(b, o);
+      o += b.length;
+    }
+  }
+  return out;
+}
+
+/** The network with parameters θ (layout of packMlp). */
+export function unpackMlp(net: Mlp, theta: Float64Array): Mlp {
+  if (theta.length !== mlpParamCount(net))
+    throw new Error(`parameter vector has length ${theta.length}, expected ${mlpParamCount(net)}`);
+  let o = 0;
+  const W: Float64Array[] = [];
+  const b: (Float64Array | null)[] = [];
+  for (let l = 0; l < net.W.length; l++) {
+    W.push(theta.slice(o, o + net.W[l].length));
+    o += net.W[l].length;
+    const bl = net.b[l];
+    b.push(bl ? theta.slice(o, o + bl.length) : null);
+    if (bl) o += bl.length;
+  }
+  return { act: net.act, widths: net.widths, W, b };
+}
+
+/** The two-layer network as an Mlp (a → W_2 as a 1 × m row, W → W_1), no biases. */
+export function mlpFromNetwork(net: Network): Mlp {
+  return {
+    act: net.act,
+    widths: [net.d, net.m, 1],
+    W: [net.W.slice(), net.a.slice()],
+    b: [null, null],
+  };
+}
+
+/** The two-layer Network when the Mlp is one (L = 2, no biases, c = 1), else null. */
+export function networkOfMlp(net: Mlp): Network | null {
+  if (net.W.length !== 2 || net.b[0] || net.b[1] || net.widths[2] !== 1) return null;
+  return createNetwork(net.act, net.W[1].slice(), net.W[0].slice(), net.widths[0]);
+}
+
+/** Rows per block of a pass: about 256k entries of the widest layer, at least 64 rows. */
+export function mlpBlockRows(net: Mlp, n: number): number {
+  const w = Math.max(...net.widths);
+  return Math.max(1, Math.min(n, Math.max(64, Math.floor(262144 / w))));
+}
+
+export function checkMlpData(net: Mlp, data: Pick<MlpData, 'd' | 'c'>): void {
+  const L = net.W.length;
+  if (net.widths[0] !== data.d)
+    throw new InputError(
+      `dimension mismatch: the model has input dimension d = ${net.widths[0]} but the data have d = ${data.d}`,
+    );
+  if (net.widths[L] !== data.c)
+    throw new InputError(
+      `output mismatch: the model has c = ${net.widths[L]} outputs but the labels have ${data.c} column${data.c === 1 ? '' : 's'}`,
+    );
+}
+
+/** The activations of one row block: pre-activations Z_l and outputs H_l (H_0 = X block, Z_L = f). */
+export interface MlpBlock {
+  readonly rows: number;
+  /** H[l] for l = 0…L−1 (H[0] is the input block). */
+  readonly H: Float64Array[];
+  /** Z[l] for l = 1…L at index l − 1. */
+  readonly Z: Float64Array[];
+}
+
+/** Forward pass of `rows` input rows through the backend's GEMM: Z_l = H_{l−1} W_lᵀ + b_l, H_l = σ(Z_l). */
+export function mlpForwardBlock(net: Mlp, Xb: Float64Array, rows: number): MlpBlock {
+  const be = getBackend();
+  const L = net.W.length;
+  const H: Float64Array[] = [Xb];
+  const Z: Float64Array[] = [];
+  for (let l = 1; l <= L; l++) {
+    const wo = net.widths[l];
+    const wi = net.widths[l - 1];
+    const z = new Float64Array(rows * wo);
+    be.gemm(false, true, rows, wo, wi, 1, H[l - 1], net.W[l - 1], 0, z);
+    const b = net.b[l - 1];
+    if (b) for (let i = 0; i < rows; i++) for (let j = 0; j < wo; j++) z[i * wo + j] += b[j];
+    Z.push(z);
+    if (l < L) {
+      const h = new Float64Array(rows * wo);
+      be.activate(net.act, z, rows * wo, 0, h);
+      H.push(h);
+    }
+  }
+  return { rows, H, Z };
+}
+
+/** Network outputs f(x_i) for the n rows of X (n×d): row-major n×c. */
+export function mlpForward(net: Mlp, X: Float64Array, n: number): Float64Array {
+  const d = net.widths[0];
+  const c = net.widths[net.W.length];
+  const F = new Float64Array(n * c);
+  const blk = mlpBlockRows(net, n);
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const rows = Math.min(blk, n - i0);
+    const { Z } = mlpForwardBlock(net, X.subarray(i0 * d, (i0 + rows) * d), rows);
+    F.set(Z[Z.length - 1], i0 * c);
+  }
+  return F;
+}
