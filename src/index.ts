@@ -217,7 +217,7 @@ export {
   packMlp,
   unpackMlp,
 } from './model/mlp.js';
-export { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from './model/mlp-format.js';
+export { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from './model/mlp-json.js';
 export { mlpCurvatureProduct, type MlpCurvatureKind } from './model/mlp-hvp.js';
 export { type MlpTrace, mlpTrace } from './flatness/mlp-trace.js';
 export {

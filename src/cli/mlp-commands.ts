@@ -6,7 +6,7 @@
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
 import { mlpTrace, mlpTraceCost } from '../flatness/mlp-trace.js';
-import { formatNumber } from '../format.js';
+import { formatNumber } from '../number-format.js';
 import { getBackend } from '../linalg/backend.js';
 import { mlpCurvatureOperator } from '../measures/mlp-operator.js';
 import type { CurvatureOperator, OperatorKind } from '../measures/operators.js';

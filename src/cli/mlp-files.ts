@@ -21,7 +21,7 @@ import type { ModelReadOptions } from '../io/model-tensors.js';
 import { resolveActivation } from '../io/activation.js';
 import { getBackend } from '../linalg/backend.js';
 import { type Mlp, type MlpData, networkOfMlp } from '../model/mlp.js';
-import { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from '../model/mlp-format.js';
+import { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from '../model/mlp-json.js';
 import { type SafeWriteOptions, writeFileAtomic, writeJsonAtomic } from '../node/safe-write.js';
 import { VERSION } from '../version.js';
 import { validateDatasetObject } from '../data/dataset-schema.js';
@@ -58,19 +58,8 @@ export function readMlpDataFile(path: string, labels?: string): { data: MlpData;
       return { data: mlpDataFromNpz(bytes, `data set file ${path}`) };
   }
   if (fmt === 'npy' && labels !== undefined && tensorFormat(labels) === 'npy') {
-    const y = parseNpy(readBinaryFile(labels, 'labels file'), `labels file ${labels}`);
-    if (y.shape.length === 2 && y.shape[1] > 1) {
-      const x = parseNpy(readBinaryFile(path, 'data set file'), `data set file ${path}`);
-      if (x.shape.length !== 2 || x.shape[0] !== y.shape[0])
-        throw new InputError(`data set ${path} + ${labels}: x must be (n, d) with n = ${y.shape[0]} rows like y`);
-      for (const [k, t] of [
-        ['x', x],
-        ['y', y],
-      ] as const)
-        for (let i = 0; i < t.data.length; i++)
-          if (!Number.isFinite(t.data[i])) throw new InputError(`data set ${path}: ${k} entry ${i} is not finite`);
-      return { data: { n: x.shape[0], d: x.shape[1], c: y.shape[1], X: x.data, Y: y.data } };
-    }
+    const data = mlpDataFromNpyPair(path, labels);
+    if (data) return { data };
   }
   if (fmt === null && !/\.csv$/i.test(path) && labels === undefined) {
     // One parse: rows of labels are a c-output data set, anything else goes through the data set schema.
@@ -98,4 +87,20 @@ export function writeMlpModelFile(
   else if (fmt === 'safetensors') writeFileAtomic(path, mlpToSafetensors(net, full), w);
   else if (fmt === null) writeJsonAtomic(path, mlpToModel(net, full), w);
   else throw new InputError(`--out ${path}: a model is written as .json, .npz or .safetensors`);
+}
+
+/** x.npy with (n, c) labels in y.npy, c > 1; null when the labels are one column (the two-layer reader takes them). */
+function mlpDataFromNpyPair(path: string, labels: string): MlpData | null {
+  const y = parseNpy(readBinaryFile(labels, 'labels file'), `labels file ${labels}`);
+  if (y.shape.length !== 2 || y.shape[1] <= 1) return null;
+  const x = parseNpy(readBinaryFile(path, 'data set file'), `data set file ${path}`);
+  if (x.shape.length !== 2 || x.shape[0] !== y.shape[0])
+    throw new InputError(`data set ${path} + ${labels}: x must be (n, d) with n = ${y.shape[0]} rows like y`);
+  for (const [k, t] of [
+    ['x', x],
+    ['y', y],
+  ] as const)
+    for (let i = 0; i < t.data.length; i++)
+      if (!Number.isFinite(t.data[i])) throw new InputError(`data set ${path}: ${k} entry ${i} is not finite`);
+  return { n: x.shape[0], d: x.shape[1], c: y.shape[1], X: x.data, Y: y.data };
 }

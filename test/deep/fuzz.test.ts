@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { anyModelFromTensorBytes } from '../../src/io/mlp-state-dict.js';
 import { writeSafetensors } from '../../src/io/safetensors.js';
-import { mlpToModel, modelToMlp } from '../../src/model/mlp-format.js';
+import { mlpToModel, modelToMlp } from '../../src/model/mlp-json.js';
 import { randomMlp } from './fixtures.js';
 
 const VALUES = fc.oneof(

@@ -67,6 +67,10 @@ const FROZEN_ALLOW_LIST = [
 const KERNELS = [
   'src/linalg/**',
   'src/model/network.ts',
+  'src/model/mlp.ts',
+  'src/model/mlp-hvp.ts',
+  'src/flatness/mlp-trace.ts',
+  'src/symmetry/mlp-balance.ts',
   'src/measures/dense-eig.ts',
   'src/measures/tridiag.ts',
   'src/measures/lanczos.ts',

@@ -8,7 +8,7 @@
  * provenance, kept as in flatlab.model/1 (src/model/format.ts, read and written unchanged).
  */
 import { InputError } from '../errors.js';
-import { parseActivationObject } from './format.js';
+import { parseActivationObject } from './model-json.js';
 import { createMlp, type Mlp, type MlpLayerInput } from './mlp.js';
 
 export const MLP_MODEL_FORMAT = 'flatlab.model/2';
@@ -51,27 +51,29 @@ export function modelToMlp(json: unknown, where = 'model'): { net: Mlp; provenan
     throw new InputError(
       `${where}: "layers" must be an array of at least 2 layers${'W' in o || 'a' in o ? ' ("a" and "W" are the fields of flatlab.model/1)' : ''}`,
     );
-  const layers: MlpLayerInput[] = o.layers.map((raw, i) => {
-    const at = `${where}: layers[${i}]`;
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${at} must be an object`);
-    const layer = raw as Record<string, unknown>;
-    for (const k of Object.keys(layer))
-      if (k !== 'W' && k !== 'b') throw new InputError(`${at}: unknown field "${k}" (allowed: W, b)`);
-    if (!Array.isArray(layer.W) || layer.W.length === 0)
-      throw new InputError(`${at}.W must be a non-empty array of rows`);
-    const rows = layer.W.length;
-    const first = layer.W[0];
-    const cols = Array.isArray(first) ? first.length : 0;
-    const W = new Float64Array(rows * cols);
-    layer.W.forEach((row, r) => {
-      const v = numbers(row, `${at}.W[${r}]`);
-      if (v.length !== cols) throw new InputError(`${at}.W[${r}] has ${v.length} entries but W[0] has ${cols}`);
-      W.set(v, r * cols);
-    });
-    const b = layer.b === undefined ? null : numbers(layer.b, `${at}.b`);
-    return { W, b, rows, cols };
-  });
+  const layers: MlpLayerInput[] = o.layers.map((raw, i) => parseLayer(raw, `${where}: layers[${i}]`));
   const provenance: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (!REQUIRED.has(k)) provenance[k] = v;
   return { net: createMlp(spec, layers, where), provenance };
+}
+
+/** One layer of a flatlab.model/2 file: `W` as rows, optional bias `b`, no other field. */
+function parseLayer(raw: unknown, at: string): MlpLayerInput {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${at} must be an object`);
+  const layer = raw as Record<string, unknown>;
+  for (const k of Object.keys(layer))
+    if (k !== 'W' && k !== 'b') throw new InputError(`${at}: unknown field "${k}" (allowed: W, b)`);
+  if (!Array.isArray(layer.W) || layer.W.length === 0)
+    throw new InputError(`${at}.W must be a non-empty array of rows`);
+  const rows = layer.W.length;
+  const first = layer.W[0];
+  const cols = Array.isArray(first) ? first.length : 0;
+  const W = new Float64Array(rows * cols);
+  layer.W.forEach((row, r) => {
+    const v = numbers(row, `${at}.W[${r}]`);
+    if (v.length !== cols) throw new InputError(`${at}.W[${r}] has ${v.length} entries but W[0] has ${cols}`);
+    W.set(v, r * cols);
+  });
+  const b = layer.b === undefined ? null : numbers(layer.b, `${at}.b`);
+  return { W, b, rows, cols };
 }
