@@ -2,8 +2,8 @@
  * flatlab's side of `npm run bench`: times step / trace / hvp / hutchinson100 / gemm on one backend
  * (run once per backend by bench/run.mjs, in its own process so thread settings do not leak).
  * Usage: tsx bench/flatlab.ts --backend native|js --shapes '[[n,d,m],…]' [--budget-ms N]
- * The native backend reports as flatlab-native with OpenBLAS and as flatlab-builtin when its GEMM is
- * the built-in one (FLATLAB_GEMM=builtin, or an addon built without OpenBLAS).
+ * The native backend reports as flatlab-native by default (each GEMM on the kernel chosen for its
+ * shape class), flatlab-builtin / flatlab-openblas when FLATLAB_GEMM forces one kernel.
  * Prints one JSON line {rows, info} on stdout; progress goes to stderr.
  */
 import { relative } from 'node:path';
@@ -79,7 +79,11 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const impl = be.name === 'native' && nativeInfo()?.gemm === 'builtin' ? 'flatlab-builtin' : `flatlab-${be.name}`;
+// FLATLAB_GEMM=builtin|openblas forces one kernel (rows flatlab-builtin, flatlab-openblas); the default,
+// each shape class on its faster kernel, is flatlab-native.
+const forced = process.env.FLATLAB_GEMM;
+const impl =
+  be.name === 'native' && (forced === 'builtin' || forced === 'openblas') ? `flatlab-${forced}` : `flatlab-${be.name}`;
 const threads = be.threads();
 
 for (const shape of shapes) {

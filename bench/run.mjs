@@ -35,7 +35,7 @@ const SHAPES = quick
       [10000, 200, 1000],
       [50000, 50, 256],
     ];
-const IMPLS = ['flatlab-native', 'flatlab-builtin', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
+const IMPLS = ['flatlab-native', 'flatlab-builtin', 'flatlab-openblas', 'flatlab-js', 'numpy', 'torch', 'openblas-c'];
 const OPS = ['step', 'trace', 'hvp', 'hutchinson100', 'gemm'];
 const outPath = resolve(opt('out', join(here, 'results.json')));
 
@@ -99,22 +99,18 @@ const torchPy = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const available = new Map();
 const addonPath = join(root, 'native/build/Release/flatlab_native.node');
 const nativeBuilt = existsSync(addonPath);
-// Which GEMM the addon was built with (config().gemm without FLATLAB_GEMM is 'openblas' exactly when it has it).
-const addonGemm = nativeBuilt
-  ? spawnSync(process.execPath, ['-p', `require(${JSON.stringify(addonPath)}).config().gemm`], {
-      encoding: 'utf8',
-      env: { ...process.env, FLATLAB_GEMM: '' },
-    }).stdout?.trim()
-  : undefined;
-available.set(
-  'flatlab-native',
-  !nativeBuilt
-    ? 'addon not built: a C++ compiler and make, then npm rebuild'
-    : addonGemm !== 'openblas'
-      ? 'addon built without OpenBLAS (apt-get install libopenblas-dev, then npm rebuild)'
-      : null,
-);
-available.set('flatlab-builtin', nativeBuilt ? null : 'addon not built: a C++ compiler and make, then npm rebuild');
+// Whether the addon has OpenBLAS beside its built-in GEMM (then flatlab-native picks per shape class
+// and the rows flatlab-builtin / flatlab-openblas force each kernel).
+const withBlas =
+  nativeBuilt &&
+  spawnSync(process.execPath, ['-p', `require(${JSON.stringify(addonPath)}).config().kernels.join()`], {
+    encoding: 'utf8',
+  }).stdout?.includes('openblas');
+const NOT_BUILT = 'addon not built: a C++ compiler and make, then npm rebuild';
+const NO_BLAS = 'addon built without OpenBLAS: flatlab-native is the built-in GEMM';
+available.set('flatlab-native', nativeBuilt ? null : NOT_BUILT);
+available.set('flatlab-builtin', !nativeBuilt ? NOT_BUILT : withBlas ? null : NO_BLAS);
+available.set('flatlab-openblas', !nativeBuilt ? NOT_BUILT : withBlas ? null : NO_BLAS);
 available.set('flatlab-js', null);
 available.set('numpy', canRun('python3', ['-c', 'import numpy']) ? null : 'python3 with numpy not found');
 available.set(
@@ -166,6 +162,13 @@ for (let round = 0; round < rounds; round++) {
         ...baseEnv,
         FLATLAB_THREADS: String(threads),
         FLATLAB_GEMM: 'builtin',
+      }),
+    );
+    run('flatlab-openblas', () =>
+      runPeer('flatlab-openblas', process.execPath, [...tsx, '--backend', 'native', ...common], {
+        ...baseEnv,
+        FLATLAB_THREADS: String(threads),
+        FLATLAB_GEMM: 'openblas',
       }),
     );
     run('numpy', () => runPeer('numpy', 'python3', [join(here, 'peer_numpy.py'), ...common], npEnv));

@@ -1,0 +1,72 @@
+/**
+ * The GEMM shape classes and the per-class kernel choice of the native backend: classes partition
+ * the shapes as documented, the faster-kernel rule prefers the built-in kernel on a near-tie, and a
+ * choice recorded in the cache file is what a later process uses (which keeps results bit-identical
+ * across runs on one machine). No timings are asserted.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { GEMM_CLASSES, fasterKernel, gemmClass, gemmClassName } from '../../src/linalg/gemm-rule.js';
+import { loadNativeBackend, nativeInfo } from '../../src/node/native-backend.js';
+
+describe('GEMM shape classes', () => {
+  it('every class has its own name, and a shape lands in the class its name describes', () => {
+    const names = new Set(Array.from({ length: GEMM_CLASSES }, (_, c) => gemmClassName(c)));
+    expect(names.size).toBe(GEMM_CLASSES);
+    expect(gemmClassName(gemmClass(false, true, 512, 1000, 200))).toBe('nt k<=256 flops>=1e8');
+    expect(gemmClassName(gemmClass(true, false, 1000, 200, 512))).toBe('tn k>256 flops>=1e8');
+    expect(gemmClassName(gemmClass(false, false, 10, 10, 64))).toBe('nn k<=64 flops<1e6');
+    expect(gemmClassName(gemmClass(true, true, 100, 100, 65))).toBe('tt k<=256 flops<1e8');
+  });
+
+  it('the built-in kernel is kept unless OpenBLAS is faster by more than the margin', () => {
+    expect(fasterKernel(10, 9.8)).toBe('builtin');
+    expect(fasterKernel(10, 9)).toBe('openblas');
+    expect(fasterKernel(9, 10)).toBe('builtin');
+  });
+});
+
+const both = loadNativeBackend() !== null && (nativeInfo()?.kernels.length ?? 0) > 1;
+
+describe.skipIf(!both)('GEMM kernel cache (addon built with OpenBLAS)', () => {
+  const code = [
+    "const b = await import('./src/node/native-backend.ts');",
+    'const be = b.loadNativeBackend();',
+    'const A = new Float64Array(512 * 200).fill(0.5), B = new Float64Array(1000 * 200).fill(0.25);',
+    'be.gemm(false, true, 512, 1000, 200, 1, A, B, 0, new Float64Array(512 * 1000));',
+    'console.log(JSON.stringify(b.kernelInfo().chosen));',
+  ].join('\n');
+  const run = (cache: string) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      env: { ...process.env, FLATLAB_GEMM: '', FLATLAB_THREADS: '1', FLATLAB_GEMM_CACHE: cache },
+    });
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
+  };
+
+  it('a first product records its class in the cache; a later process takes the recorded kernel, whichever it is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatlab-gemm-cache-'));
+    const cache = join(dir, 'rule.json');
+    try {
+      const first = run(cache);
+      const cls = 'nt k<=256 flops>=1e8';
+      expect(Object.keys(first)).toEqual([cls]);
+      const file = JSON.parse(readFileSync(cache, 'utf8'));
+      const [key] = Object.keys(file.machines);
+      expect(file.machines[key][cls]).toBe(first[cls]);
+      // Flip the recorded choice: the next process must follow the file, not time again.
+      const other = first[cls] === 'builtin' ? 'openblas' : 'builtin';
+      file.machines[key][cls] = other;
+      writeFileSync(cache, JSON.stringify(file));
+      expect(run(cache)[cls]).toBe(other);
+      // A corrupt cache file is ignored (the class is timed again), never an error.
+      writeFileSync(cache, '{"format": "something else"');
+      expect(Object.keys(run(cache))).toEqual([cls]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
