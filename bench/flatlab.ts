@@ -9,7 +9,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/node/backend.js';
-import { nativeInfo } from '../src/node/native-backend.js';
+import { nativeInfo, peakGflops } from '../src/node/native-backend.js';
 import { getBackend } from '../src/linalg/backend.js';
 import { traceParts } from '../src/flatness/trace.js';
 import { createNetwork, gradient, hvp, type Network } from '../src/model/network.js';
@@ -152,5 +152,8 @@ for (const shape of shapes) {
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const addon = nativeInfo();
 const native = addon && { ...addon, path: relative(repoRoot, addon.path).split('\\').join('/') };
-const info = { backend: be.name, threads, hutchinson: hutch.source, native };
+// The peak the report measures against: register-only FMAs on every thread, after the timings (so it
+// sees the same machine state) — native backend only.
+const peak = be.name === 'native' ? peakGflops(threads) : null;
+const info = { backend: be.name, threads, hutchinson: hutch.source, native, peakGflops: peak };
 process.stdout.write(`${JSON.stringify({ rows, info })}\n`);

@@ -18,6 +18,7 @@
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
+#include "peak.h"
 
 #ifndef FLATLAB_NO_OPENBLAS
 extern "C" {
@@ -250,6 +251,14 @@ Napi::Value Config(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// peakGflops(threads, iters, reps): the register-only FMA rate of peak.h, GFLOP/s.
+Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
+  const int threads = std::max(1, info[0].As<Napi::Number>().Int32Value());
+  const long iters = static_cast<long>(std::max(1.0, info[1].As<Napi::Number>().DoubleValue()));
+  const int reps = std::max(1, info[2].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), flatlab::peakGflops(threads, iters, reps));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifndef FLATLAB_NO_OPENBLAS
   // The pool starts at OpenBLAS's count, which honours OPENBLAS_NUM_THREADS; OpenBLAS itself runs
@@ -268,6 +277,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
+  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops, "peakGflops"));
   return exports;
 }
 

@@ -34,6 +34,7 @@ type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
   threads(): number;
   setThreads(n: number): void;
   config(): AddonConfig;
+  peakGflops(threads: number, iters: number, reps: number): number;
 };
 
 /** The addon's description of its GEMMs (native/src/addon.cc). */
@@ -195,4 +196,12 @@ export function openblasGemm(): Backend['gemm'] | null {
 export function builtinGemm(): Backend['gemm'] | null {
   const x = addon;
   return x ? (tA, tB, m, n, k, alpha, A, B, beta, C) => x.builtinGemm(tA, tB, m, n, k, alpha, A, B, beta, C) : null;
+}
+
+/**
+ * The machine's register-only FMA rate on `threads` threads (GFLOP/s, best of a few ~10 ms runs):
+ * the peak the bench measures its kernels against (native/src/peak.h). Null without the addon.
+ */
+export function peakGflops(threads: number): number | null {
+  return addon ? addon.peakGflops(threads, 5e6, 7) : null;
 }
