@@ -70,3 +70,17 @@ describe.skipIf(!both)('GEMM kernel cache (addon built with OpenBLAS)', () => {
     }
   });
 });
+
+describe.skipIf(loadNativeBackend() === null)('flatlab --version names the GEMM kernels', () => {
+  it('prints the version, then the native backend with the mode FLATLAB_GEMM sets and the kernels built', () => {
+    const code = "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(['--version']);";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      env: { ...process.env, FLATLAB_GEMM: 'builtin', FLATLAB_BACKEND: '' },
+    });
+    expect(r.status).toBe(0);
+    const [version, backend] = r.stdout.trim().split('\n');
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(backend).toMatch(/^backend: native, GEMM builtin \(forced by FLATLAB_GEMM; has builtin/);
+  });
+});
