@@ -16,6 +16,7 @@ import { createNetwork, gradient, hvp, type Network } from '../src/model/network
 import type { Dataset } from '../src/data/dataset.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { medianTiming } from './timing.js';
+import { warmUpJit } from './warm-up.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -85,6 +86,7 @@ const forced = process.env.FLATLAB_GEMM;
 const impl =
   be.name === 'native' && (forced === 'builtin' || forced === 'openblas') ? `flatlab-${forced}` : `flatlab-${be.name}`;
 const threads = be.threads();
+warmUpJit(be.name === 'js' ? 10 : 60);
 
 for (const shape of shapes) {
   const [n, d, m] = shape;

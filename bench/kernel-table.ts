@@ -14,6 +14,7 @@ import { createNetwork, gradient, hvp } from '../src/model/network.js';
 import { initBackend } from '../src/node/backend.js';
 import { builtinGemm, nativeInfo, openblasGemm, peakGflops } from '../src/node/native-backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
+import { warmUpJit } from './warm-up.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -69,21 +70,7 @@ print(b*1e3)`;
   return r.status === 0 && Number.isFinite(v) ? v : null;
 }
 
-// V8 compiles dataPass's JS loops (residuals, ‖x‖², scaling) only after some calls; before that they
-// cost milliseconds at these sizes. Warm them up on a small problem so the first variant timed is not
-// charged for it.
-{
-  const rng = new Rng(1);
-  const [n, d, m] = [500, 20, 50];
-  const data = { n, d, X: rng.fillNormal(new Float64Array(n * d)), y: rng.fillNormal(new Float64Array(n)) };
-  const net = createNetwork('relu', rng.fillNormal(new Float64Array(m)), rng.fillNormal(new Float64Array(m * d)), d);
-  const v = rng.fillNormal(new Float64Array(m * d));
-  for (let i = 0; i < 60; i++) {
-    gradient(net, data);
-    traceParts(net, data);
-    hvp(net, data, net.a, v);
-  }
-}
+warmUpJit();
 
 const out: string[] = [
   `peak (1 thread, register-only FMAs, CPU time): ${peak.toFixed(1)} GFLOP/s; openblas core: ${nativeInfo()?.core ?? '—'}`,
