@@ -62,7 +62,7 @@ X=np.random.rand(${n},${d}); W=np.random.rand(${m},${d}); Z=np.empty((${n},${m})
 for _ in range(${reps}):
     t=time.process_time(); np.matmul(X,W.T,out=Z); b=min(b,time.process_time()-t)
 print(b*1e3)`;
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync('python3', ['-c', py], { encoding: 'utf8', env });
