@@ -6,16 +6,17 @@
  * $XDG_CACHE_HOME/flatlab/gemm-rule.json, else ~/.cache/…, else the temp folder) under a key naming
  * the CPU, the thread count and the addon build, so that every later process on this machine makes the
  * same choice, which keeps results bit-identical from run to run (the kernels differ in rounding).
- * A process that timed a class re-reads the file before writing and adopts a choice another process
- * recorded meanwhile. The cache is a convenience: any failure to read or write it is ignored.
+ * Timing and recording a class happen under a lock file beside the cache, so processes (or worker
+ * threads) that start together time each class once and all use that choice. The cache is a
+ * convenience: any failure to read or write it is ignored.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Backend } from '../linalg/backend.js';
 import { GEMM_CLASSES, GEMM_KERNELS, type GemmKernel, fasterKernel, gemmClassName } from '../linalg/gemm-rule.js';
-import { writeJsonAtomic } from './safe-write.js';
+import { ensureFolder, writeJsonAtomic } from './safe-write.js';
 
 /** The addon's GEMM entry: gemmWith(kernel index, transA, transB, m, n, k, alpha, A, B, beta, C). */
 export type GemmWith = (kernel: number, ...product: Parameters<Backend['gemm']>) => void;
@@ -57,6 +58,47 @@ function readCache(path: string): Cache {
     // absent or unreadable: start afresh
   }
   return { format: FORMAT, machines: {} };
+}
+
+/**
+ * Runs fn holding an exclusive lock file beside the cache. A lock older than 10 s is taken as left by
+ * a killed process and removed; after 5 s of waiting, or when the folder cannot be made, fn runs
+ * without the lock (the choice is then only as consistent as the re-read in fn makes it).
+ */
+function withLock<T>(path: string, fn: () => T): T {
+  const lock = `${path}.lock`;
+  try {
+    ensureFolder(dirname(path), 'GEMM kernel cache folder', path);
+  } catch {
+    return fn();
+  }
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  let fd: number | null = null;
+  for (let waited = 0; fd === null && waited < 5000; waited += 5) {
+    try {
+      fd = openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 10000) unlinkSync(lock);
+      } catch {
+        // released meanwhile
+      }
+      Atomics.wait(nap, 0, 0, 5);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    if (fd !== null) {
+      closeSync(fd);
+      try {
+        unlinkSync(lock);
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
 
 /** Deterministic operands for a timing (the values do not matter, only that they are finite and dense). */
@@ -137,27 +179,27 @@ export class GemmChooser {
     const name = gemmClassName(c);
     const path = gemmCachePath();
     const key = this.cacheKey();
-    const known = readCache(path).machines[key]?.[name];
-    let kern: GemmKernel;
-    if (known) kern = known;
-    else {
-      // A product under 1e6 flops takes microseconds, mostly call overhead: time a square one of the
-      // class's k and about 2.5e5 flops instead, which the kernels' speed decides.
-      const small = 2 * m * n * k < 1e6;
-      const side = Math.max(8, Math.round(Math.sqrt(1.25e5 / k)));
-      const [bi, ob] = timeKernels(this.gemm, tA, tB, small ? side : m, small ? side : n, k);
-      kern = fasterKernel(bi, ob);
-      const cache = readCache(path);
-      const entry = cache.machines[key] ?? {};
-      kern = entry[name] ?? kern; // another process chose first: keep its choice, so both agree
-      entry[name] = kern;
-      cache.machines[key] = entry;
-      try {
-        writeJsonAtomic(path, cache, { what: 'GEMM kernel cache' });
-      } catch {
-        // the cache is a convenience only
-      }
-    }
+    const recorded = () => readCache(path).machines[key]?.[name];
+    const kern =
+      recorded() ??
+      withLock(path, () => {
+        const known = recorded(); // another process chose while this one waited: keep its choice
+        if (known) return known;
+        // A product under 1e6 flops takes microseconds, mostly call overhead: time a square one of
+        // the class's k and about 2.5e5 flops instead, which the kernels' speed decides.
+        const small = 2 * m * n * k < 1e6;
+        const side = Math.max(8, Math.round(Math.sqrt(1.25e5 / k)));
+        const [bi, ob] = timeKernels(this.gemm, tA, tB, small ? side : m, small ? side : n, k);
+        const chosen = fasterKernel(bi, ob);
+        const cache = readCache(path);
+        cache.machines[key] = { ...cache.machines[key], [name]: chosen };
+        try {
+          writeJsonAtomic(path, cache, { what: 'GEMM kernel cache' });
+        } catch {
+          // the cache is a convenience only
+        }
+        return chosen;
+      });
     const idx = GEMM_KERNELS.indexOf(kern);
     this.table[c] = idx;
     return idx;

@@ -4,8 +4,8 @@
  * choice recorded in the cache file is what a later process uses (which keeps results bit-identical
  * across runs on one machine). No timings are asserted.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,13 +39,45 @@ describe.skipIf(!both)('GEMM kernel cache (addon built with OpenBLAS)', () => {
     'be.gemm(false, true, 512, 1000, 200, 1, A, B, 0, new Float64Array(512 * 1000));',
     'console.log(JSON.stringify(b.kernelInfo().chosen));',
   ].join('\n');
-  const run = (cache: string) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      encoding: 'utf8',
-      env: { ...process.env, FLATLAB_GEMM: '', FLATLAB_THREADS: '1', FLATLAB_GEMM_CACHE: cache },
+  const env = (cache: string) => ({
+    ...process.env,
+    FLATLAB_GEMM: '',
+    FLATLAB_THREADS: '1',
+    FLATLAB_GEMM_CACHE: cache,
+  });
+  const args = ['--import', 'tsx', '--input-type=module', '-e', code];
+  const parse = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
+  const run = (cache: string) => parse(spawnSync(process.execPath, args, { encoding: 'utf8', env: env(cache) }).stdout);
+  const runAsync = (cache: string) =>
+    new Promise<Record<string, string>>((done, fail) => {
+      const p = spawn(process.execPath, args, { env: env(cache) });
+      let out = '';
+      p.stdout.on('data', (b) => {
+        out += b;
+      });
+      p.on('error', fail);
+      p.on('close', () => done(parse(out)));
     });
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as Record<string, string>;
-  };
+
+  it('processes started together on a fresh cache make one choice; a stale lock is cleared; no lock is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flatlab-gemm-lock-'));
+    const cache = join(dir, 'sub', 'rule.json');
+    try {
+      const outs = await Promise.all([runAsync(cache), runAsync(cache), runAsync(cache)]);
+      expect(outs[1]).toEqual(outs[0]);
+      expect(outs[2]).toEqual(outs[0]);
+      expect(existsSync(`${cache}.lock`)).toBe(false);
+      // A lock left by a killed process (older than 10 s) does not block the next one.
+      rmSync(cache);
+      writeFileSync(`${cache}.lock`, '');
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(`${cache}.lock`, old, old);
+      expect(Object.keys(run(cache))).toHaveLength(1);
+      expect(existsSync(`${cache}.lock`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a first product records its class in the cache; a later process takes the recorded kernel, whichever it is', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flatlab-gemm-cache-'));
