@@ -51,7 +51,7 @@ export function backendNote(): string | null {
   return nativeNote;
 }
 
-/** The GEMM kernels behind the backend in use (null on the portable backend): for `--version` and `measure --json`. */
+/** The GEMM kernels behind the backend in use and each shape class's kernel so far (null on the portable backend). */
 export function gemmKernelInfo(): KernelInfo | null {
   return getBackend().name === 'native' && nativeKernelInfo ? nativeKernelInfo() : null;
 }

@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
 import { traceParts } from '../../flatness/trace.js';
 import { getBackend } from '../../linalg/backend.js';
-import { gemmKernelInfo } from '../../node/backend.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
 import { InputError } from '../../errors.js';
 import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
@@ -214,8 +213,7 @@ export function register(program: Command): Command {
           ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),
           ...(inv ? { invariance: inv } : {}),
         };
-        const gemm = gemmKernelInfo(); // which GEMM kernel ran each shape class of product (native backend)
-        process.stdout.write(`${JSON.stringify({ ...report, ...extra, ...(gemm ? { gemm } : {}) })}\n`);
+        process.stdout.write(`${JSON.stringify({ ...report, ...extra })}\n`);
         return;
       }
       process.stdout.write(formatMeasureReport(report, all ? measureRows(all) : []));
