@@ -2,20 +2,21 @@
  * flatlab's side of `npm run bench`: times step / trace / hvp / hutchinson100 / gemm on one backend
  * (run once per backend by bench/run.mjs, in its own process so thread settings do not leak).
  * Usage: tsx bench/flatlab.ts --backend native|js --shapes '[[n,d,m],…]' [--budget-ms N]
- * The native backend reports as flatlab-native with OpenBLAS and as flatlab-builtin when its GEMM is
- * the built-in one (FLATLAB_GEMM=builtin, or an addon built without OpenBLAS).
+ * The native backend reports as flatlab-native by default (each GEMM on the kernel chosen for its
+ * shape class), flatlab-builtin / flatlab-openblas when FLATLAB_GEMM forces one kernel.
  * Prints one JSON line {rows, info} on stdout; progress goes to stderr.
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/node/backend.js';
-import { nativeInfo } from '../src/node/native-backend.js';
+import { nativeInfo, peakGflops } from '../src/node/native-backend.js';
 import { getBackend } from '../src/linalg/backend.js';
 import { traceParts } from '../src/flatness/trace.js';
 import { createNetwork, gradient, hvp, type Network } from '../src/model/network.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { medianTiming } from './timing.js';
+import { warmUpJit } from './warm-up.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -79,8 +80,13 @@ interface Row {
   note?: string;
 }
 const rows: Row[] = [];
-const impl = be.name === 'native' && nativeInfo()?.gemm === 'builtin' ? 'flatlab-builtin' : `flatlab-${be.name}`;
+// FLATLAB_GEMM=builtin|openblas forces one kernel (rows flatlab-builtin, flatlab-openblas); the default,
+// each shape class on its faster kernel, is flatlab-native.
+const forced = process.env.FLATLAB_GEMM;
+const impl =
+  be.name === 'native' && (forced === 'builtin' || forced === 'openblas') ? `flatlab-${forced}` : `flatlab-${be.name}`;
 const threads = be.threads();
+warmUpJit(be.name === 'js' ? 10 : 60);
 
 for (const shape of shapes) {
   const [n, d, m] = shape;
@@ -148,5 +154,8 @@ for (const shape of shapes) {
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const addon = nativeInfo();
 const native = addon && { ...addon, path: relative(repoRoot, addon.path).split('\\').join('/') };
-const info = { backend: be.name, threads, hutchinson: hutch.source, native };
+// The peak the report measures against: register-only FMAs on every thread, after the timings (so it
+// sees the same machine state) — native backend only.
+const peak = be.name === 'native' ? peakGflops(threads) : null;
+const info = { backend: be.name, threads, hutchinson: hutch.source, native, peakGflops: peak };
 process.stdout.write(`${JSON.stringify({ rows, info })}\n`);

@@ -1,10 +1,12 @@
-// Builds the native backend (native/) during `npm install` / `npm rebuild`: with OpenBLAS when CBLAS
-// is present, else with the addon's built-in blocked GEMM (only a C++ compiler is needed, and the
-// install already has one for better-sqlite3). Prints one line saying which backend it built.
+// Builds the native backend (native/) during `npm install` / `npm rebuild`: the addon's built-in
+// blocked GEMM always, and OpenBLAS's beside it when CBLAS is present (each shape class of product
+// then runs on whichever is faster here, timed at first use: src/node/gemm-choice.ts). Only a C++
+// compiler is needed, and the install already has one for better-sqlite3. Prints one line saying
+// what it built.
 // Never fails the install: if the OpenBLAS build fails it tries the built-in one, and if that fails
 // too flatlab runs on the portable backend and the line says so.
 // FLATLAB_SKIP_NATIVE=1 skips the build (e.g. to test the portable path); FLATLAB_NO_OPENBLAS=1
-// builds the built-in GEMM even where OpenBLAS is installed (what a machine without it gets).
+// builds the built-in GEMM only, even where OpenBLAS is installed (what a machine without it gets).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -102,7 +104,9 @@ if (blas) {
   log += r.log;
   if (r.ok) {
     keepLog(log);
-    done(`native backend built with OpenBLAS in ${secs()} s`);
+    done(
+      `native backend built with its own GEMM and OpenBLAS in ${secs()} s (each product shape runs on the faster one)`,
+    );
   }
   blasError = r.lastError;
 }
@@ -115,7 +119,7 @@ const why = forcedBuiltin
     ? `the OpenBLAS build failed: ${blasError}`
     : 'OpenBLAS (cblas.h, libopenblas) not found';
 if (r.ok)
-  done(`native backend built with its built-in GEMM in ${secs()} s (${why}${forcedBuiltin ? '' : `; ${BLAS_HINT}`})`);
+  done(`native backend built with its own GEMM in ${secs()} s (${why}${forcedBuiltin ? '' : `; ${BLAS_HINT}`})`);
 done(
   `native backend build failed (${r.lastError}; full log in native/build/install.log), using the portable backend; ${HINT}`,
 );

@@ -1,25 +1,24 @@
-// N-API entry points of the native backend: dgemm through CBLAS (OpenBLAS) or the built-in GEMM of
-// gemm.h, plus the fused kernels of kernels.h split over the thread pool (parallel.h). Typed arrays
-// are used in place (their data pointers already include the byte offset of a subarray), never
-// copied. The JS wrapper (src/node/native-backend.ts) passes activation code and parameter as plain
-// numbers, which is cheaper than reading object properties here.
+// N-API entry points of the native backend: dgemm through the built-in GEMM of gemm.h or, when the
+// addon was built with OpenBLAS, through CBLAS on the same thread pool (blas.h), plus the fused
+// kernels of kernels.h split over that pool (parallel.h). Typed arrays are used in place (their data
+// pointers already include the byte offset of a subarray), never copied. The JS wrapper
+// (src/node/native-backend.ts) passes activation code and parameter as plain numbers, which is
+// cheaper than reading object properties here, and picks the GEMM kernel of each call (gemmWith).
 //
 // Built with FLATLAB_NO_OPENBLAS defined (scripts/postinstall.mjs does so when OpenBLAS is absent)
-// the addon has the built-in GEMM only; otherwise FLATLAB_GEMM=builtin in the environment at load
-// selects it instead of OpenBLAS (for the bench row flatlab-builtin and the agreement tests).
+// the addon has the built-in GEMM only.
 #include <napi.h>
-#ifndef FLATLAB_NO_OPENBLAS
-#include <cblas.h>
-#endif
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
+#include "blas.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
+#include "peak.h"
 
 #ifndef FLATLAB_NO_OPENBLAS
 extern "C" {
@@ -41,14 +40,8 @@ constexpr bool kHasOpenBlas = false;
 constexpr bool kHasOpenBlas = true;
 #endif
 
-// Chosen once at load: the built-in GEMM when there is no OpenBLAS or FLATLAB_GEMM=builtin.
-bool useBuiltin() {
-  static const bool builtin = [] {
-    const char* v = std::getenv("FLATLAB_GEMM");
-    return !kHasOpenBlas || (v != nullptr && std::string(v) == "builtin");
-  }();
-  return builtin;
-}
+// GEMM kernels, numbered as the JS wrapper's KERNELS.
+enum Kernel { kBuiltin = 0, kOpenBlas = 1 };
 
 bool fail(Napi::Env env, const std::string& msg) {
   Napi::RangeError::New(env, "flatlab native: " + msg).ThrowAsJavaScriptException();
@@ -89,17 +82,22 @@ bool dim(const Napi::CallbackInfo& info, size_t idx, size_t* out, const char* na
   double* var = f64(info, idx, need, #var);            \
   if (!var) return env.Undefined();
 
-// gemm(transA, transB, m, n, k, alpha, A, B, beta, C): C ← alpha op(A) op(B) + beta C, row-major.
-// builtinGemm: the same, always on the built-in GEMM (so tests compare it with OpenBLAS in one process).
-Napi::Value GemmWith(const Napi::CallbackInfo& info, bool builtin) {
+// gemmWith(kernel, transA, transB, m, n, k, alpha, A, B, beta, C): C ← alpha op(A) op(B) + beta C,
+// row-major, on the given kernel (0 built-in, 1 OpenBLAS). builtinGemm: the same without the kernel
+// argument, always on the built-in GEMM.
+Napi::Value GemmArgs(const Napi::CallbackInfo& info, size_t o, int kernel) {
   Napi::Env env = info.Env();
-  const bool tA = info[0].ToBoolean().Value();
-  const bool tB = info[1].ToBoolean().Value();
-  DIM(2, m) DIM(3, n) DIM(4, k)
-  const double alpha = info[5].As<Napi::Number>().DoubleValue();
-  ARR(6, A, m * k) ARR(7, B, k * n)
-  const double beta = info[8].As<Napi::Number>().DoubleValue();
-  ARR(9, C, m * n)
+  if (kernel != kBuiltin && !(kernel == kOpenBlas && kHasOpenBlas)) {
+    fail(env, "gemm kernel " + std::to_string(kernel) + " is not in this build");
+    return env.Undefined();
+  }
+  const bool tA = info[o].ToBoolean().Value();
+  const bool tB = info[o + 1].ToBoolean().Value();
+  DIM(o + 2, m) DIM(o + 3, n) DIM(o + 4, k)
+  const double alpha = info[o + 5].As<Napi::Number>().DoubleValue();
+  ARR(o + 6, A, m * k) ARR(o + 7, B, k * n)
+  const double beta = info[o + 8].As<Napi::Number>().DoubleValue();
+  ARR(o + 9, C, m * n)
   if (m == 0 || n == 0) return env.Undefined();
   if (k == 0 || alpha == 0) {
     // CBLAS rejects a zero leading dimension; the product is empty, so only the beta scaling remains.
@@ -107,23 +105,21 @@ Napi::Value GemmWith(const Napi::CallbackInfo& info, bool builtin) {
     else if (beta != 1) for (size_t i = 0; i < m * n; i++) C[i] *= beta;
     return env.Undefined();
   }
-  if (builtin) {
-    flatlab::gemm::dgemm(tA, tB, static_cast<ptrdiff_t>(m), static_cast<ptrdiff_t>(n), static_cast<ptrdiff_t>(k),
-                         alpha, A, B, beta, C);
+  const auto M = static_cast<ptrdiff_t>(m), N = static_cast<ptrdiff_t>(n), K = static_cast<ptrdiff_t>(k);
+#ifndef FLATLAB_NO_OPENBLAS
+  if (kernel == kOpenBlas) {
+    flatlab::blas::dgemm(tA, tB, M, N, K, alpha, A, B, beta, C);
     return env.Undefined();
   }
-#ifndef FLATLAB_NO_OPENBLAS
-  const int lda = static_cast<int>(tA ? m : k);
-  const int ldb = static_cast<int>(tB ? k : n);
-  cblas_dgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans,
-              static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), alpha, A, std::max(lda, 1), B,
-              std::max(ldb, 1), beta, C, static_cast<int>(n));
 #endif
+  flatlab::gemm::dgemm(tA, tB, M, N, K, alpha, A, B, beta, C);
   return env.Undefined();
 }
 
-Napi::Value Gemm(const Napi::CallbackInfo& info) { return GemmWith(info, useBuiltin()); }
-Napi::Value BuiltinGemm(const Napi::CallbackInfo& info) { return GemmWith(info, true); }
+Napi::Value GemmWith(const Napi::CallbackInfo& info) {
+  return GemmArgs(info, 1, info[0].As<Napi::Number>().Int32Value());
+}
+Napi::Value BuiltinGemm(const Napi::CallbackInfo& info) { return GemmArgs(info, 0, kBuiltin); }
 
 bool unknownCode(Napi::Env env, int code) { return fail(env, "unknown activation code " + std::to_string(code)); }
 
@@ -225,46 +221,52 @@ Napi::Value Activate(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// One thread count for everything: the pool (built-in GEMM, fused passes) and OpenBLAS.
+// One thread count for everything: the pool runs the GEMMs (OpenBLAS's strips too) and the fused passes.
 Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), flatlab::Pool::get().size());
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
-  if (n >= 1) {
-    flatlab::Pool::get().setSize(n);
-#ifndef FLATLAB_NO_OPENBLAS
-    openblas_set_num_threads(n);
-#endif
-  }
+  if (n >= 1) flatlab::Pool::get().setSize(n);
   return info.Env().Undefined();
 }
 
-// Which GEMM runs, and how it was built: {gemm: 'openblas' | 'builtin', config, core}.
+// The GEMM kernels in this build and what they are: {kernels: ['builtin', 'openblas'?], builtin,
+// openblas?: OpenBLAS's build configuration, core?: the core type OpenBLAS picked for this CPU}.
 Napi::Value Config(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
-  const std::string builtin = "built-in blocked GEMM, " + std::to_string(flatlab::gemm::MR) + "x" +
-                              std::to_string(flatlab::gemm::NR) + " micro-kernel, " +
-                              std::to_string(flatlab::gemm::VW * 64) + "-bit vectors";
-  o.Set("gemm", Napi::String::New(env, useBuiltin() ? "builtin" : "openblas"));
-#ifdef FLATLAB_NO_OPENBLAS
-  o.Set("config", Napi::String::New(env, builtin + " (built without OpenBLAS)"));
-  o.Set("core", Napi::String::New(env, "builtin"));
-#else
-  o.Set("config", Napi::String::New(env, useBuiltin() ? builtin + " (FLATLAB_GEMM=builtin)" : openblas_get_config()));
-  o.Set("core", Napi::String::New(env, useBuiltin() ? "builtin" : openblas_get_corename()));
+  Napi::Array kernels = Napi::Array::New(env);
+  kernels.Set(uint32_t{0}, Napi::String::New(env, "builtin"));
+  o.Set("builtin", Napi::String::New(env, "blocked GEMM, " + std::to_string(flatlab::gemm::MR) + "x" +
+                                              std::to_string(flatlab::gemm::NR) + " micro-kernel, " +
+                                              std::to_string(flatlab::gemm::VW * 64) + "-bit vectors"));
+#ifndef FLATLAB_NO_OPENBLAS
+  kernels.Set(uint32_t{1}, Napi::String::New(env, "openblas"));
+  o.Set("openblas", Napi::String::New(env, openblas_get_config()));
+  o.Set("core", Napi::String::New(env, openblas_get_corename()));
 #endif
+  o.Set("kernels", kernels);
   return o;
+}
+
+// peakGflops(threads, iters, reps): the register-only FMA rate of peak.h, GFLOP/s.
+Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
+  const int threads = std::max(1, info[0].As<Napi::Number>().Int32Value());
+  const long iters = static_cast<long>(std::max(1.0, info[1].As<Napi::Number>().DoubleValue()));
+  const int reps = std::max(1, info[2].As<Napi::Number>().Int32Value());
+  return Napi::Number::New(info.Env(), flatlab::peakGflops(threads, iters, reps));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifndef FLATLAB_NO_OPENBLAS
-  // Start from OpenBLAS's count, which honours OPENBLAS_NUM_THREADS, so both agree from the outset.
+  // The pool starts at OpenBLAS's count, which honours OPENBLAS_NUM_THREADS; OpenBLAS itself runs
+  // single-threaded from now on, on the pool's threads (blas.h).
   flatlab::Pool::get().setSize(openblas_get_num_threads());
+  openblas_set_num_threads(1);
 #endif
-  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("gemmWith", Napi::Function::New(env, GemmWith, "gemmWith"));
   exports.Set("builtinGemm", Napi::Function::New(env, BuiltinGemm, "builtinGemm"));
   exports.Set("forwardRows", Napi::Function::New(env, ForwardRows, "forwardRows"));
   exports.Set("gradPass", Napi::Function::New(env, GradPass, "gradPass"));
@@ -275,6 +277,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
   exports.Set("config", Napi::Function::New(env, Config, "config"));
+  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops, "peakGflops"));
   return exports;
 }
 

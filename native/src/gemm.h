@@ -204,7 +204,10 @@ inline void dgemm(bool tA, bool tB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, doubl
   ptrdiff_t crs = N, ccs = 1;
   // Few columns (e.g. the gradient's m×d with d = 50): compute Cᵀ = op(B)ᵀ op(A)ᵀ instead when
   // that wastes less of the register tile.
-  if (fill(N, NR) * fill(M, MR) < fill(M, NR) * fill(N, MR)) {
+  // The swapped C is written with a column stride, through the edge path (a scalar scatter per
+  // tile), which costs about as much as K/4 multiply-adds per entry: swap only when K is long
+  // enough to pay for it and the tile waste drops by more than 10%.
+  if (K >= 64 && 1.1 * fill(N, NR) * fill(M, MR) < fill(M, NR) * fill(N, MR)) {
     std::swap(M, N);
     View t{b.p, b.cs, b.rs};
     b = View{a.p, a.cs, a.rs};

@@ -1,8 +1,8 @@
 // Fused passes over a row block of Z = X Wᵀ (rows × m, row-major), templated on the activation so
 // that each activation's σ, σ′, σ″ inline into the loops. Semantics are exactly those documented in
 // src/linalg/backend.ts and implemented by src/linalg/js-backend.ts (the reference); only the order
-// of the row reductions differs (four partial sums, so the adds pipeline instead of waiting on each
-// other), which changes results by a few ulps of the sum of absolute values.
+// of the sums differs (eight partial sums along a row, four rows at a time down a column), which
+// changes results by a few ulps of the sum of absolute values.
 #pragma once
 
 #include <cmath>
@@ -93,30 +93,57 @@ struct Softplus {
   }
 };
 
+// Row reductions keep LANES partial sums (one per vector lane, so the compiler vectorizes them) and
+// add them in a fixed tree at the end of the row.
+constexpr size_t LANES = 8;
+
+inline double laneSum(const double* acc) {
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
 // f[i] = Σ_j a[j] σ(Z[i,j]).
 template <class Act>
-void forwardRows(const Act& s, const double* Z, size_t rows, size_t m, const double* a, double* f) {
+void forwardRows(const Act& s, const double* __restrict Z, size_t rows, size_t m, const double* __restrict a,
+                 double* __restrict f) {
   for (size_t i = 0; i < rows; i++) {
-    const double* z = Z + i * m;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const double* __restrict z = Z + i * m;
+    double acc[LANES] = {};
     size_t j = 0;
-    for (; j + 4 <= m; j += 4) {
-      s0 += a[j] * s.f(z[j]);
-      s1 += a[j + 1] * s.f(z[j + 1]);
-      s2 += a[j + 2] * s.f(z[j + 2]);
-      s3 += a[j + 3] * s.f(z[j + 3]);
-    }
-    for (; j < m; j++) s0 += a[j] * s.f(z[j]);
-    f[i] = (s0 + s1) + (s2 + s3);
+    for (; j + LANES <= m; j += LANES)
+#pragma GCC unroll 8
+      for (size_t l = 0; l < LANES; l++) acc[l] += a[j + l] * s.f(z[j + l]);
+    for (size_t l = 0; j + l < m; l++) acc[l] += a[j + l] * s.f(z[j + l]);
+    f[i] = laneSum(acc);
   }
 }
 
+// The column sums below (ga, A, B, C) take four rows at a time: one read-modify-write of the sum per
+// four entries instead of one per entry, which is what bounds these passes.
+
 // ga[j] += Σ_i r[i] σ(Z[i,j]); then Z[i,j] ← r[i] a[j] σ′(Z[i,j]).
 template <class Act>
-void gradPass(const Act& s, double* Z, size_t rows, size_t m, const double* a, const double* r, double* ga) {
-  for (size_t i = 0; i < rows; i++) {
+void gradPass(const Act& s, double* __restrict Z, size_t rows, size_t m, const double* __restrict a,
+              const double* __restrict r, double* __restrict ga) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    double* __restrict z0 = Z + i * m;
+    double* __restrict z1 = z0 + m;
+    double* __restrict z2 = z1 + m;
+    double* __restrict z3 = z2 + m;
+    const double r0 = r[i], r1 = r[i + 1], r2 = r[i + 2], r3 = r[i + 3];
+    for (size_t j = 0; j < m; j++) {
+      const double t0 = z0[j], t1 = z1[j], t2 = z2[j], t3 = z3[j];
+      ga[j] += (r0 * s.f(t0) + r1 * s.f(t1)) + (r2 * s.f(t2) + r3 * s.f(t3));
+      const double aj = a[j];
+      z0[j] = r0 * aj * s.d1(t0);
+      z1[j] = r1 * aj * s.d1(t1);
+      z2[j] = r2 * aj * s.d1(t2);
+      z3[j] = r3 * aj * s.d1(t3);
+    }
+  }
+  for (; i < rows; i++) {
     const double ri = r[i];
-    double* z = Z + i * m;
+    double* __restrict z = Z + i * m;
     for (size_t j = 0; j < m; j++) {
       const double t = z[j];
       ga[j] += ri * s.f(t);
@@ -125,62 +152,108 @@ void gradPass(const Act& s, double* Z, size_t rows, size_t m, const double* a, c
   }
 }
 
-// One entry's share of the trace parts: A_j += σ², B_j += σ′² q (traceSums and penaltyPass).
+// One entry's share of the trace parts: A_j += σ², B_j += σ′² q (penaltyPass).
 inline void addParts(double* A, double* B, size_t j, double v, double v1, double qi) {
   A[j] += v * v;
   B[j] += v1 * v1 * qi;
+}
+
+// traceSums for rows i0 … i1−1, with C when withC.
+template <bool withC, class Act>
+void traceRows(const Act& s, const double* __restrict Z, size_t i0, size_t i1, size_t m, const double* r,
+               const double* q, double* __restrict A, double* __restrict B, double* __restrict C) {
+  size_t i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const double* __restrict z0 = Z + i * m;
+    const double* __restrict z1 = z0 + m;
+    const double* __restrict z2 = z1 + m;
+    const double* __restrict z3 = z2 + m;
+    const double q0 = q[i], q1 = q[i + 1], q2 = q[i + 2], q3 = q[i + 3];
+    const double c0 = withC ? r[i] * q0 : 0, c1 = withC ? r[i + 1] * q1 : 0, c2 = withC ? r[i + 2] * q2 : 0,
+                 c3 = withC ? r[i + 3] * q3 : 0;
+    for (size_t j = 0; j < m; j++) {
+      const double t0 = z0[j], t1 = z1[j], t2 = z2[j], t3 = z3[j];
+      const double v0 = s.f(t0), v1 = s.f(t1), v2 = s.f(t2), v3 = s.f(t3);
+      const double d0 = s.d1(t0), d1 = s.d1(t1), d2 = s.d1(t2), d3 = s.d1(t3);
+      A[j] += (v0 * v0 + v1 * v1) + (v2 * v2 + v3 * v3);
+      B[j] += (d0 * d0 * q0 + d1 * d1 * q1) + (d2 * d2 * q2 + d3 * d3 * q3);
+      if (withC) C[j] += (c0 * s.d2(t0) + c1 * s.d2(t1)) + (c2 * s.d2(t2) + c3 * s.d2(t3));
+    }
+  }
+  for (; i < i1; i++) {
+    const double qi = q[i];
+    const double ci = withC ? r[i] * qi : 0;
+    const double* __restrict z = Z + i * m;
+    for (size_t j = 0; j < m; j++) {
+      const double t = z[j];
+      const double v = s.f(t), v1 = s.d1(t);
+      A[j] += v * v;
+      B[j] += v1 * v1 * qi;
+      if (withC) C[j] += ci * s.d2(t);
+    }
+  }
 }
 
 // A[j] += Σ σ², B[j] += Σ σ′² q, C[j] += Σ r σ″ q (C untouched when r is null).
 template <class Act>
 void traceSums(const Act& s, const double* Z, size_t rows, size_t m, const double* r, const double* q,
                double* A, double* B, double* C) {
-  for (size_t i = 0; i < rows; i++) {
-    const double qi = q[i];
-    const double* z = Z + i * m;
-    if (r) {
-      const double rq = r[i] * qi;
-      for (size_t j = 0; j < m; j++) {
-        const double t = z[j];
-        const double v = s.f(t), v1 = s.d1(t);
-        addParts(A, B, j, v, v1, qi);
-        C[j] += rq * s.d2(t);
-      }
-    } else {
-      for (size_t j = 0; j < m; j++) {
-        const double t = z[j];
-        const double v = s.f(t), v1 = s.d1(t);
-        addParts(A, B, j, v, v1, qi);
-      }
-    }
-  }
+  if (r) traceRows<true>(s, Z, 0, rows, m, r, q, A, B, C);
+  else traceRows<false>(s, Z, 0, rows, m, r, q, A, B, C);
+}
+
+// u = Σ_j [va σ + a σ′ T] over one row.
+template <class Act>
+double hvpRowU(const Act& s, const double* __restrict z, const double* __restrict tt, size_t m,
+               const double* __restrict a, const double* __restrict va) {
+  double acc[LANES] = {};
+  size_t j = 0;
+  for (; j + LANES <= m; j += LANES)
+#pragma GCC unroll 8
+    for (size_t l = 0; l < LANES; l++) acc[l] += va[j + l] * s.f(z[j + l]) + a[j + l] * s.d1(z[j + l]) * tt[j + l];
+  for (size_t l = 0; j + l < m; l++) acc[l] += va[j + l] * s.f(z[j + l]) + a[j + l] * s.d1(z[j + l]) * tt[j + l];
+  return laneSum(acc);
+}
+
+// One entry of the HVP pass: its share of ha, and T's new value.
+template <class Act>
+inline double hvpEntry(const Act& s, double t, double* __restrict x, double ui, double ri, double aj, double vaj) {
+  const double v = s.f(t), v1 = s.d1(t), x0 = *x;
+  *x = ui * aj * v1 + ri * (vaj * v1 + aj * s.d2(t) * x0);
+  return ui * v + ri * v1 * x0;
 }
 
 // u[i] = Σ_j [va σ + a σ′ T];  ha[j] += Σ_i [u σ + r σ′ T];  T ← u a σ′ + r (va σ′ + a σ″ T).
 template <class Act>
-void hvpPass(const Act& s, const double* Z, double* T, size_t rows, size_t m, const double* a,
-             const double* va, const double* r, double* u, double* ha) {
-  for (size_t i = 0; i < rows; i++) {
-    const double* z = Z + i * m;
-    double* tt = T + i * m;
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t j = 0;
-    for (; j + 4 <= m; j += 4) {
-      s0 += va[j] * s.f(z[j]) + a[j] * s.d1(z[j]) * tt[j];
-      s1 += va[j + 1] * s.f(z[j + 1]) + a[j + 1] * s.d1(z[j + 1]) * tt[j + 1];
-      s2 += va[j + 2] * s.f(z[j + 2]) + a[j + 2] * s.d1(z[j + 2]) * tt[j + 2];
-      s3 += va[j + 3] * s.f(z[j + 3]) + a[j + 3] * s.d1(z[j + 3]) * tt[j + 3];
+void hvpPass(const Act& s, const double* __restrict Z, double* __restrict T, size_t rows, size_t m,
+             const double* __restrict a, const double* __restrict va, const double* __restrict r,
+             double* __restrict u, double* __restrict ha) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const double* __restrict z0 = Z + i * m;
+    const double* __restrict z1 = z0 + m;
+    const double* __restrict z2 = z1 + m;
+    const double* __restrict z3 = z2 + m;
+    double* __restrict t0 = T + i * m;
+    double* __restrict t1 = t0 + m;
+    double* __restrict t2 = t1 + m;
+    double* __restrict t3 = t2 + m;
+    const double u0 = u[i] = hvpRowU(s, z0, t0, m, a, va), u1 = u[i + 1] = hvpRowU(s, z1, t1, m, a, va),
+                 u2 = u[i + 2] = hvpRowU(s, z2, t2, m, a, va), u3 = u[i + 3] = hvpRowU(s, z3, t3, m, a, va);
+    const double r0 = r[i], r1 = r[i + 1], r2 = r[i + 2], r3 = r[i + 3];
+    for (size_t j = 0; j < m; j++) {
+      const double aj = a[j], vaj = va[j];
+      const double h0 = hvpEntry(s, z0[j], t0 + j, u0, r0, aj, vaj), h1 = hvpEntry(s, z1[j], t1 + j, u1, r1, aj, vaj),
+                   h2 = hvpEntry(s, z2[j], t2 + j, u2, r2, aj, vaj), h3 = hvpEntry(s, z3[j], t3 + j, u3, r3, aj, vaj);
+      ha[j] += (h0 + h1) + (h2 + h3);
     }
-    for (; j < m; j++) s0 += va[j] * s.f(z[j]) + a[j] * s.d1(z[j]) * tt[j];
-    const double ui = (s0 + s1) + (s2 + s3);
-    u[i] = ui;
+  }
+  for (; i < rows; i++) {
+    const double* __restrict z = Z + i * m;
+    double* __restrict tt = T + i * m;
+    const double ui = u[i] = hvpRowU(s, z, tt, m, a, va);
     const double ri = r[i];
-    for (j = 0; j < m; j++) {
-      const double t = z[j];
-      const double v = s.f(t), v1 = s.d1(t), x = tt[j];
-      ha[j] += ui * v + ri * v1 * x;
-      tt[j] = ui * a[j] * v1 + ri * (va[j] * v1 + a[j] * s.d2(t) * x);
-    }
+    for (size_t j = 0; j < m; j++) ha[j] += hvpEntry(s, z[j], tt + j, ui, ri, a[j], va[j]);
   }
 }
 

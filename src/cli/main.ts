@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { DivergenceError, InputError } from '../errors.js';
-import { initBackend } from '../node/backend.js';
+import { initBackend, versionText } from '../node/backend.js';
 import { VERSION } from '../version.js';
 import { registrars } from './commands/index.js';
 
@@ -23,6 +23,11 @@ export async function main(argv: string[]): Promise<number> {
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await initBackend();
+    // --version names the backend and GEMM kernels too, which are known only once the backend is up.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+      process.stdout.write(versionText(VERSION));
+      return 0;
+    }
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {

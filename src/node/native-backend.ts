@@ -1,15 +1,17 @@
 /**
- * Loader for the native backend: the N-API addon in native/ (dgemm from OpenBLAS or the addon's
- * built-in blocked GEMM, + fused C++ kernels), built by scripts/postinstall.mjs at install (OpenBLAS
- * when libopenblas-dev is present). FLATLAB_GEMM=builtin makes an OpenBLAS build use its built-in
- * GEMM. Returns null (with a one-line reason) when the addon is not built or does not load, so
- * flatlab falls back to the portable backend.
+ * Loader for the native backend: the N-API addon in native/ (the addon's built-in blocked GEMM, also
+ * OpenBLAS's dgemm when libopenblas-dev was present at install, + fused C++ kernels), built by
+ * scripts/postinstall.mjs. With both GEMMs each product goes to the faster one for its shape class
+ * (src/node/gemm-choice.ts; FLATLAB_GEMM=builtin|openblas forces one). Returns null (with a one-line
+ * reason) when the addon is not built or does not load, so flatlab falls back to the portable backend.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActKernel, Backend } from '../linalg/backend.js';
+import { type GemmKernel, gemmClass } from '../linalg/gemm-rule.js';
+import { GemmChooser, type GemmMode, type GemmWith, gemmModeFromEnv } from './gemm-choice.js';
 
 /** C ← alpha op(A) op(B) + beta C, row-major: the same call as Backend.gemm. */
 type GemmFn = Backend['gemm'];
@@ -25,19 +27,37 @@ type AddonKernel<F> = F extends (act: ActKernel, ...rest: infer R) => void
 
 /** The addon's exports (native/src/addon.cc). */
 type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
-  gemm: GemmFn;
-  /** gemm on the built-in GEMM whatever the build (the agreement tests compare it with OpenBLAS). */
+  /** gemm on kernel 0 (built-in) or 1 (OpenBLAS, when built with it). */
+  gemmWith: GemmWith;
+  /** gemm on the built-in GEMM. */
   builtinGemm: GemmFn;
   threads(): number;
   setThreads(n: number): void;
-  config(): NativeConfig;
+  config(): AddonConfig;
+  peakGflops(threads: number, iters: number, reps: number): number;
 };
 
-/** How the loaded addon multiplies matrices: `gemm` is the GEMM in use, `config`/`core` describe it. */
+/** The addon's description of its GEMMs (native/src/addon.cc). */
+interface AddonConfig {
+  kernels: GemmKernel[];
+  /** The built-in GEMM's micro-kernel and vector width. */
+  builtin: string;
+  /** OpenBLAS's build configuration and the core type it picked (builds with OpenBLAS only). */
+  openblas?: string;
+  core?: string;
+}
+
+/** How the loaded addon multiplies matrices. */
 export interface NativeConfig {
-  gemm: 'openblas' | 'builtin';
-  config: string;
-  core: string;
+  /** The GEMM kernels the addon has. */
+  kernels: GemmKernel[];
+  /** FLATLAB_GEMM as applied: one kernel forced, or auto (per shape class, measured). */
+  mode: GemmMode;
+  /** 'builtin' or 'openblas' when one kernel runs every product, else 'auto'. */
+  gemm: GemmMode;
+  builtin: string;
+  openblas?: string;
+  core?: string;
 }
 
 export const NATIVE_HINT = 'a C++ compiler and make, then npm rebuild';
@@ -47,6 +67,7 @@ let reason = `native backend not built (${NATIVE_HINT})`;
 let loaded: Backend | null | undefined;
 let addonInfo: (NativeConfig & { path: string }) | null = null;
 let addon: Addon | null = null;
+let chooser: GemmChooser | null = null;
 
 /** The package root: the nearest folder above this file holding native/binding.gyp (src/ or dist/src/ layout). */
 function findAddon(): string | null {
@@ -77,10 +98,11 @@ function threadsFromEnv(): number | null {
   return t;
 }
 
-function wrap(x: Addon): Backend {
+function wrap(x: Addon, ch: GemmChooser): Backend {
   return {
     name: 'native',
-    gemm: (tA, tB, m, n, k, alpha, A, B, beta, C) => x.gemm(tA, tB, m, n, k, alpha, A, B, beta, C),
+    gemm: (tA, tB, m, n, k, alpha, A, B, beta, C) =>
+      x.gemmWith(ch.kernel(gemmClass(tA, tB, m, n, k), tA, tB, m, n, k), tA, tB, m, n, k, alpha, A, B, beta, C),
     forwardRows: (act: ActKernel, Z, rows, m, a, f) => x.forwardRows(act.code, act.param, Z, rows, m, a, f),
     gradPass: (act, Z, rows, m, a, r, ga) => x.gradPass(act.code, act.param, Z, rows, m, a, r, ga),
     traceSums: (act, Z, rows, m, r, q, A, B, C) => x.traceSums(act.code, act.param, Z, rows, m, r, q, A, B, C),
@@ -91,7 +113,10 @@ function wrap(x: Addon): Backend {
     threads: () => x.threads(),
     setThreads: (n) => {
       if (!Number.isInteger(n) || n < 1) throw new Error(`threads must be a positive integer (got ${n})`);
-      x.setThreads(n);
+      if (n !== x.threads()) {
+        x.setThreads(n);
+        ch.reset();
+      }
     },
   };
 }
@@ -110,10 +135,15 @@ export function loadNativeBackend(): Backend | null {
     // An addon built by an older flatlab lacks newer kernels: say so instead of failing mid-run.
     const missing = KERNELS.filter((k) => typeof x[k] !== 'function');
     if (missing.length) throw new Error(`the addon is out of date (no ${missing.join(', ')})`);
+    if (typeof x.gemmWith !== 'function') throw new Error('the addon is out of date (no gemmWith)');
     if (threads !== null) x.setThreads(threads);
-    addonInfo = { ...x.config(), path };
+    const cfg = x.config();
+    const mode = gemmModeFromEnv(cfg.kernels);
+    const ch = new GemmChooser(mode, x.gemmWith, path, `${cfg.openblas ?? ''} ${cfg.core ?? ''}`, () => x.threads());
+    addonInfo = { ...cfg, mode, gemm: mode, path };
     addon = x;
-    loaded = wrap(x);
+    chooser = ch;
+    loaded = wrap(x, ch);
   } catch (e) {
     reason = `native backend failed to load (${(e as Error).message.split('\n')[0]}; ${NATIVE_HINT})`;
     loaded = null;
@@ -125,13 +155,53 @@ export function nativeUnavailableReason(): string {
   return reason;
 }
 
-/** GEMM in use (OpenBLAS or built-in), its configuration and the addon's path (for bench and diagnostics). */
+/** The addon's GEMM kernels, the mode FLATLAB_GEMM set, and the addon's path (for bench and diagnostics). */
 export function nativeInfo(): (NativeConfig & { path: string }) | null {
   return addonInfo;
+}
+
+/** What `--version` and `measure --json` report about the GEMM: the mode and, in auto, each shape class's kernel so far. */
+export interface KernelInfo {
+  backend: 'native';
+  /** auto (each shape class on its faster kernel), builtin or openblas. */
+  gemm: GemmMode;
+  kernels: GemmKernel[];
+  /** OpenBLAS's core type, when the addon has OpenBLAS. */
+  openblasCore?: string;
+  /** Shape class → kernel, for the classes this process has multiplied (auto mode). */
+  chosen: Record<string, GemmKernel>;
+}
+
+/** The native backend's GEMM choice (null when the addon is not loaded). */
+export function kernelInfo(): KernelInfo | null {
+  if (!addonInfo || !chooser) return null;
+  return {
+    backend: 'native',
+    gemm: addonInfo.mode,
+    kernels: addonInfo.kernels,
+    ...(addonInfo.core ? { openblasCore: addonInfo.core } : {}),
+    chosen: chooser.chosen(),
+  };
+}
+
+/** The addon's OpenBLAS GEMM (on the addon's thread pool), or null when it has none or is not loaded. */
+export function openblasGemm(): Backend['gemm'] | null {
+  const x = addon;
+  return x && addonInfo?.kernels.includes('openblas')
+    ? (tA, tB, m, n, k, alpha, A, B, beta, C) => x.gemmWith(1, tA, tB, m, n, k, alpha, A, B, beta, C)
+    : null;
 }
 
 /** The addon's built-in GEMM, whichever GEMM the backend uses (null until the addon is loaded). */
 export function builtinGemm(): Backend['gemm'] | null {
   const x = addon;
   return x ? (tA, tB, m, n, k, alpha, A, B, beta, C) => x.builtinGemm(tA, tB, m, n, k, alpha, A, B, beta, C) : null;
+}
+
+/**
+ * The machine's register-only FMA rate on `threads` threads (GFLOP/s, best of a few ~10 ms runs):
+ * the peak the bench measures its kernels against (native/src/peak.h). Null without the addon.
+ */
+export function peakGflops(threads: number): number | null {
+  return addon ? addon.peakGflops(threads, 5e6, 7) : null;
 }

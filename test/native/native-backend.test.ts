@@ -5,6 +5,9 @@
  * the addon is not built, except under FLATLAB_BACKEND=native, where a missing addon is a failure.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
 import { type ActKernel, type Backend, useBackend, registerBackend } from '../../src/linalg/backend.js';
@@ -12,7 +15,13 @@ import { jsBackend } from '../../src/linalg/js-backend.js';
 import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
 import { type Network, dataPass } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
-import { builtinGemm, loadNativeBackend, nativeInfo, nativeUnavailableReason } from '../../src/node/native-backend.js';
+import {
+  builtinGemm,
+  loadNativeBackend,
+  nativeInfo,
+  nativeUnavailableReason,
+  openblasGemm,
+} from '../../src/node/native-backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { forEachGemmCase, randomData, randomNet } from '../helpers.js';
 
@@ -119,7 +128,8 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
     });
   });
 
-  it('built-in GEMM = portable GEMM (and = OpenBLAS): every transpose, alpha/beta, across its K/M/N blocks and thread splits', () => {
+  it('every GEMM kernel (built-in, OpenBLAS on the pool, the chosen one) = portable GEMM: every transpose, alpha/beta, across K/M/N blocks and thread splits', () => {
+    const og = openblasGemm();
     const bg = builtinGemm();
     expect(bg).not.toBeNull();
     const gemmB = bg as Backend['gemm'];
@@ -146,8 +156,10 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
           if (beta === 0) C0[0] = Number.NaN;
           const Cb = C0.slice(),
             Cj = C0.slice(),
-            Cn = C0.slice();
+            Cn = C0.slice(),
+            Co = C0.slice();
           gemmB(tA, tB, m, n, k, alpha, A, B, beta, Cb);
+          og?.(tA, tB, m, n, k, alpha, A, B, beta, Co);
           jsBackend.gemm(tA, tB, m, n, k, alpha, A, B, beta, Cj);
           nb.gemm(tA, tB, m, n, k, alpha, A, B, beta, Cn);
           const scale = new Float64Array(m * n);
@@ -156,6 +168,7 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
           const what = `builtin gemm ${tA} ${tB} ${m}x${n}x${k} α=${alpha} β=${beta} threads=${threads}`;
           expectClose(Cb, Cj, scale, `${what} vs js`);
           expectClose(Cb, Cn, scale, `${what} vs backend gemm`);
+          if (og) expectClose(Co, Cj, scale, `OpenBLAS ${what.slice(8)} vs js`);
         });
       }
     } finally {
@@ -266,26 +279,38 @@ describe.skipIf(skip)('native backend kernels = portable kernels', () => {
     }
   });
 
-  it('FLATLAB_GEMM=builtin puts the loaded backend on the built-in GEMM, with the same results', () => {
+  it('FLATLAB_GEMM=builtin|openblas forces one kernel for every product; unset means auto when both are built', () => {
     const code = [
       "const b = await import('./src/node/native-backend.ts');",
       'const be = b.loadNativeBackend();',
       'const A = new Float64Array([1, 2, 3, 4, 5, 6]), B = new Float64Array([7, 8, 9, 10, 11, 12]), C = new Float64Array(4);',
       'be.gemm(false, false, 2, 2, 3, 1, A, B, 0, C);',
-      'console.log(JSON.stringify({ gemm: b.nativeInfo().gemm, C: [...C] }));',
+      'console.log(JSON.stringify({ gemm: b.nativeInfo().gemm, info: b.kernelInfo(), C: [...C] }));',
     ].join('\n');
-    const run = (v: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    const dir = mkdtempSync(join(tmpdir(), 'flatlab-gemm-'));
+    const run = (v: string) => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
         encoding: 'utf8',
-        env: { ...process.env, FLATLAB_GEMM: v },
+        env: { ...process.env, FLATLAB_GEMM: v, FLATLAB_GEMM_CACHE: join(dir, 'rule.json') },
       });
-    const out = JSON.parse(run('builtin').stdout.trim().split('\n').pop() ?? '{}');
-    expect(out.gemm).toBe('builtin');
-    // [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]], exact in floating point.
-    expect(out.C).toEqual([58, 64, 139, 154]);
-    const plain = JSON.parse(run('').stdout.trim().split('\n').pop() ?? '{}');
-    // Unset, the GEMM is the build's: OpenBLAS unless the addon was built without it.
-    expect(plain.gemm).toBe(nativeInfo()?.config.includes('built without OpenBLAS') ? 'builtin' : 'openblas');
+      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+    };
+    try {
+      const kernels = nativeInfo()?.kernels ?? [];
+      for (const v of kernels) {
+        const out = run(v);
+        expect(out.gemm).toBe(v);
+        expect(out.info.gemm).toBe(v);
+        // [[1,2,3],[4,5,6]] · [[7,8],[9,10],[11,12]], exact in floating point.
+        expect(out.C).toEqual([58, 64, 139, 154]);
+      }
+      const plain = run('');
+      expect(plain.gemm).toBe(kernels.length > 1 ? 'auto' : 'builtin');
+      expect(plain.C).toEqual([58, 64, 139, 154]);
+      if (kernels.length > 1) expect(Object.values(plain.info.chosen)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gemm at a size where OpenBLAS blocks and threads (97×101×103)', () => {
@@ -573,12 +598,20 @@ function sweepScales(net: Network, data: Dataset, va: Float64Array, vW: Float64A
   };
 }
 
-describe.skipIf(skip)('core quantities: native = portable through dataPass', () => {
+describe.skipIf(skip)('core quantities: native = portable through dataPass, on every GEMM kernel', () => {
   registerBackend(jsBackend);
   if (native) registerBackend(native);
   afterAll(() => {
+    if (native) registerBackend(native);
     useBackend('js');
   });
+  // The backend as loaded (each shape class on its chosen kernel), and with every product forced
+  // onto each kernel the addon has.
+  const variants: [string, Backend][] = native ? [['chosen', native]] : [];
+  const bg = builtinGemm(),
+    og = openblasGemm();
+  if (native && bg) variants.push(['builtin', { ...native, gemm: bg }]);
+  if (native && og) variants.push(['openblas', { ...native, gemm: og }]);
 
   // (n, d, m): odd sizes, a single neuron and input, m large enough that the fused passes split over
   // threads, and n large enough that dataPass uses several row blocks.
@@ -591,7 +624,7 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass', () 
   ];
 
   for (const spec of SPECS) {
-    it(`loss, gradient, trace parts and HVP agree for ${label(spec)}`, () => {
+    it(`loss, gradient, trace parts and HVP agree for ${label(spec)} on every kernel`, () => {
       for (const [n, d, m] of CASES) {
         const seed = n + 10 * d + 100 * m;
         const data = randomData(n, d, seed);
@@ -602,19 +635,23 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass', () 
         useBackend('js');
         const J = dataPass(net, data, opts);
         const tJ = traceParts(net, data);
-        useBackend('native');
-        const N = dataPass(net, data, opts);
-        const tN = traceParts(net, data);
-        useBackend('js');
         const S = sweepScales(net, data, va, vW);
         const one = (x: number) => new Float64Array([x]);
-        expectClose(one(N.loss), one(J.loss), S.loss, 'loss');
-        for (const k of ['ga', 'gW', 'A', 'B', 'C', 'ha', 'hW'] as const) {
-          expectClose(N[k] as Float64Array, J[k] as Float64Array, S[k], `${k} (${n},${d},${m})`);
-        }
         let trScale = 0;
         for (let j = 0; j < m; j++) trScale += S.A[j] + S.B[j] + S.C[j];
-        expectClose(one(tN.trace), one(tJ.trace), trScale, 'trace');
+        for (const [kernel, be] of variants) {
+          registerBackend(be);
+          useBackend('native');
+          const N = dataPass(net, data, opts);
+          const tN = traceParts(net, data);
+          useBackend('js');
+          const at = `(${n},${d},${m}) ${kernel}`;
+          expectClose(one(N.loss), one(J.loss), S.loss, `loss ${at}`);
+          for (const k of ['ga', 'gW', 'A', 'B', 'C', 'ha', 'hW'] as const) {
+            expectClose(N[k] as Float64Array, J[k] as Float64Array, S[k], `${k} ${at}`);
+          }
+          expectClose(one(tN.trace), one(tJ.trace), trScale, `trace ${at}`);
+        }
       }
     });
   }
