@@ -72,21 +72,7 @@ function withLock<T>(path: string, fn: () => T): T {
   } catch {
     return fn();
   }
-  const nap = new Int32Array(new SharedArrayBuffer(4));
-  let fd: number | null = null;
-  for (let waited = 0; fd === null && waited < 5000; waited += 5) {
-    try {
-      fd = openSync(lock, 'wx');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') break;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 10000) unlinkSync(lock);
-      } catch {
-        // released meanwhile
-      }
-      Atomics.wait(nap, 0, 0, 5);
-    }
-  }
+  const fd = acquireLock(lock);
   try {
     return fn();
   } finally {
@@ -98,6 +84,30 @@ function withLock<T>(path: string, fn: () => T): T {
         // already gone
       }
     }
+  }
+}
+
+/** Opens the lock file exclusively, waiting up to 5 s (removing a lock older than 10 s); null when not acquired. */
+function acquireLock(lock: string): number | null {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < 5000; waited += 5) {
+    try {
+      return openSync(lock, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return null;
+      removeStaleLock(lock);
+      Atomics.wait(nap, 0, 0, 5);
+    }
+  }
+  return null;
+}
+
+/** A lock older than 10 s was left by a killed process. */
+function removeStaleLock(lock: string): void {
+  try {
+    if (Date.now() - statSync(lock).mtimeMs > 10000) unlinkSync(lock);
+  } catch {
+    // released meanwhile
   }
 }
 
