@@ -398,6 +398,11 @@ export function checkConfigAgainstData(c: TrainConfig, n: number): void {
   if (c.microBatch > n) throw new InputError(`microBatch must be an integer in [1, n = ${n}] (got ${c.microBatch})`);
 }
 
+/** The update rule a configuration uses: its optimizer, or for auto Adam for algo adam and SGD otherwise. */
+export function effectiveOptimizer(c: TrainConfig): 'sgd' | 'adam' {
+  return c.optimizer === 'auto' ? (c.algo === 'adam' ? 'adam' : 'sgd') : c.optimizer;
+}
+
 /** The mini-batch size actually used (0 → full batch, except for the stochastic algorithms). */
 export function effectiveBatch(c: TrainConfig, n: number): number {
   if (c.algo === 'gd' || c.algo === 'flattest') return n;

@@ -6,37 +6,13 @@
  * per step and serializes into the checkpoint as plain JSON.
  */
 import { deriveSeed } from '../rng/xoshiro.js';
+import type { Continuation, RunStop, SearchRun } from './checkpoint-schema.js';
 import type { TrainConfig } from './params.js';
 
 /** λ is cut by this factor (on top of the geometric decay) when the penalized objective has stalled. */
 export const STALL_BACKOFF = 0.25;
 
-/** The continuation state of the current run. */
-export interface Continuation {
-  /** λ of the next step. */
-  lambda: number;
-  /** L and P at the start of the current window (null before the first window boundary). */
-  winLoss: number | null;
-  winPen: number | null;
-  /** How many times λ was cut because the objective stalled. */
-  backoffs: number;
-}
-
-/** Why a run's training phase ended. */
-export type RunStop = 'converged' | 'budget' | 'time';
-
-/** One run of the search (after its polish and balance). */
-export interface SearchRun {
-  restart: number;
-  seed: number;
-  width: number;
-  steps: number;
-  stopped: RunStop;
-  backoffs: number;
-  trainLoss: number;
-  fStar: number;
-  interpolates: boolean;
-}
+export type { Continuation, RunStop, SearchRun };
 
 /** What the search did: every run, the one kept, and whether the width was raised. */
 export interface SearchReport {

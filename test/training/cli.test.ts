@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../cli-helpers.js';
@@ -192,5 +192,37 @@ describe('flatlab train', () => {
       .split('\n')
       .map((l) => JSON.parse(l).trainLoss);
     expect(logB).toEqual(logA);
+  });
+
+  it('a checkpoint edited to a step beyond --steps is refused in one line naming it (exit 2), nothing rewritten', () => {
+    const out = join(dir, 'edited');
+    const args = ['train', '--data', dataFile, '--algo', 'gd', '--width', '6', '--steps', '20', '--quiet'];
+    expect(runCli([...args, '--out', out]).code).toBe(0);
+    const ck = join(out, 'checkpoint.json');
+    writeFileSync(ck, JSON.stringify({ ...JSON.parse(readFileSync(ck, 'utf8')), step: 1e15 }));
+    const before = readFileSync(join(out, 'model.json'), 'utf8');
+    const r = runCli([...args, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/checkpoint .*checkpoint\.json: step 1000000000000000 exceeds steps = 20/);
+    expect(readFileSync(join(out, 'model.json'), 'utf8')).toBe(before);
+  });
+
+  it('--algo flattest with a non-homogeneous activation is refused (exit 2)', () => {
+    const r = runCli([
+      'train',
+      '--data',
+      dataFile,
+      '--algo',
+      'flattest',
+      '--activation',
+      'softplus',
+      '--out',
+      join(dir, 'sp'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /algo flattest needs a positively homogeneous activation \(F\* is undefined for softplus\)/,
+    );
   });
 });

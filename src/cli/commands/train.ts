@@ -33,6 +33,7 @@ import {
   writeJsonAtomic,
 } from '../../node/safe-write.js';
 import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
+import { checkCheckpointAgainstConfig } from '../../training/resume-check.js';
 import { firstNonFinite } from '../finite.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
@@ -116,6 +117,7 @@ function run(flags: TrainFlags): void {
   const resume: Checkpoint | undefined = existsSync(ckPath)
     ? validateCheckpointObject(readJsonFile(ckPath, 'checkpoint'), `checkpoint ${ckPath}`, data)
     : undefined;
+  if (resume) checkCheckpointAgainstConfig(resume, config, config.width, `checkpoint ${ckPath}`);
   const activation = makeActivation(act);
   if (resume && JSON.stringify(resume.activation) !== JSON.stringify(activation.spec)) {
     throw new InputError(
