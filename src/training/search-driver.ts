@@ -1,6 +1,6 @@
 /**
  * The flattest search as a driver over plain runs (docs/training.md, "The flattest search"): it owns
- * the plan — `restarts` runs from seeds derived from `seed`, then, while none reaches train loss ≤ tol,
+ * the plan — `restarts` runs from seeds derived from `seed`, then, while none reaches train loss ≤ lossTol,
  * wider students up to `maxWidth` — and starts one run at a time, each a plain trainer's state stepped
  * by steps.ts with its own adaptive λ continuation (search.ts, observeStep). The run with the smallest
  * F* among the interpolating ones is returned, and `search` reports them all. Runs share the
@@ -43,7 +43,7 @@ function recordRun(ctx: RunContext, plan: SearchPlanState, st: RunState): void {
     backoffs: st.cont.backoffs,
     trainLoss: s.loss,
     fStar,
-    interpolates: s.loss <= ctx.c.tol,
+    interpolates: s.loss <= ctx.c.lossTol,
   });
   if (chooseRun(plan.runs) === plan.runs.length - 1) plan.best = cloneNetwork(net);
 }
@@ -71,7 +71,7 @@ function report(ctx: RunContext, plan: SearchPlanState, st: RunState, requested:
   if (st.phase === 'done' && r && !r.interpolates) {
     const w = nextWidth(c, runs[runs.length - 1].width);
     const timeUp = c.timeBudget > 0 && ctx.elapsed() > c.timeBudget * 1000;
-    reason = `no run reached train loss ≤ tol = ${c.tol} (best ${r.trainLoss.toExponential(2)} at width ${r.width}); ${
+    reason = `no run reached train loss ≤ lossTol = ${c.lossTol} (best ${r.trainLoss.toExponential(2)} at width ${r.width}); ${
       timeUp ? `the time budget of ${c.timeBudget} s ran out` : 'reason' in w ? w.reason : 'the plan ended'
     }`;
   }

@@ -48,8 +48,8 @@ export function initialContinuation(c: TrainConfig): Continuation {
  * sub-problem at this λ is solved and λ is cut by STALL_BACKOFF (the continuation moves on). Once λ has
  * reached λ_final the run is over ("converged") as soon as P (≥ F*, equal at a balanced point) no longer
  * falls by more than `stopRel` over a window — the result is known; the polish takes it the last bit to
- * train loss ≤ tol, or, when it cannot, a wider student must — and at any λ as soon as the train loss
- * is ≤ tol and P no longer falls (a smaller λ could only trade P for L).
+ * train loss ≤ lossTol, or, when it cannot, a wider student must — and at any λ as soon as the train loss
+ * is ≤ lossTol and P no longer falls (a smaller λ could only trade P for L).
  * Returns true when the run should stop.
  */
 export function observeStep(st: Continuation, c: TrainConfig, t: number, loss: number, pen: number): boolean {
@@ -65,7 +65,7 @@ export function observeStep(st: Continuation, c: TrainConfig, t: number, loss: n
       // Interpolating with a P that no longer falls: lowering λ further could only trade P for L. At
       // λ_final the continuation is over: once P no longer falls, what is left is fitting L, which the
       // Gauss–Newton polish does in a few steps where Adam at λ_final takes hundreds (measured).
-      stop = penFlat && (loss <= c.tol || atFinal);
+      stop = penFlat && (loss <= c.lossTol || atFinal);
       if (!atFinal && !stop) cut = jThen - jNow < c.stopRel * jNow;
     }
     st.winLoss = loss;

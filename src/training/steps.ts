@@ -205,8 +205,8 @@ export function trainStep(ctx: RunContext, st: RunState): StepInfo {
   if (!Number.isFinite(loss)) diverged(ctx, st, st.step, `loss = ${loss}`, true);
   st.lastFinite = { net: st.net, step: st.step };
   const seeksInterpolation = c.algo !== 'trace-penalty' && c.algo !== 'invariant-penalty' && c.algo !== 'flattest';
-  // Full-batch, noise-free algorithms stop as soon as the loss at θ is ≤ tol (θ is not updated).
-  if (seeksInterpolation && c.algo !== 'label-noise' && b >= data.n && loss <= c.tol)
+  // Full-batch, noise-free algorithms stop as soon as the loss at θ is ≤ lossTol (θ is not updated).
+  if (seeksInterpolation && c.algo !== 'label-noise' && b >= data.n && loss <= c.lossTol)
     return stopAt(ctx, st, loss, rate, lambda);
   // The adaptive continuation decides on θ_t (not updated when the run is over, like the rule above).
   if (ctx.adaptive && observeStep(st.cont, c, t, loss, st.lastPenalty)) {
@@ -225,7 +225,7 @@ export function trainStep(ctx: RunContext, st: RunState): StepInfo {
   let over = st.runStep >= c.steps || late;
   if (over) st.runStopped = late ? 'time' : 'budget';
   // Stochastic algorithms check the full train loss only when the batch loss suggests convergence.
-  if (!over && seeksInterpolation && loss <= c.tol && b < data.n) over = dataPass(st.net, data).loss <= c.tol;
+  if (!over && seeksInterpolation && loss <= c.lossTol && b < data.n) over = dataPass(st.net, data).loss <= c.lossTol;
   if (over) enterPolish(ctx, st);
   return info(st, loss, rate, lambda);
 }
@@ -267,7 +267,7 @@ export function polishStep(ctx: RunContext, st: RunState): StepInfo {
   if (!Number.isFinite(cur)) diverged(ctx, st, st.step, `loss = ${cur} before the polish`, true);
   st.lastFinite = { net: st.net, step: st.step };
   st.lastLoss = cur;
-  if (cur <= c.tol || st.polishIter >= c.polishSteps) return endPolish(ctx, st, cur);
+  if (cur <= c.lossTol || st.polishIter >= c.polishSteps) return endPolish(ctx, st, cur);
   const useGn = c.polish === 'gn' && data.n <= GN_MAX_N;
   if (useGn && gnStalled(st.gn, st.polishIter, cur)) return endPolish(ctx, st, cur);
   st.polishIter += 1;

@@ -213,7 +213,8 @@ export function runCase(c: TrainerCase, resumeAt?: number): Record<string, unkno
     theta: encodeF64(packParams(t.net)),
     step: t.step,
     lr: t.lr,
-    search: t.search,
+    // The message's name of the loss tolerance changed from tol to lossTol; nothing else in it did.
+    search: t.search && { ...t.search, reason: t.search.reason?.replace('≤ lossTol =', '≤ tol =') ?? null },
     state,
     error,
   };

@@ -20,8 +20,9 @@ import {
   createTrainer,
   describeAlgoDefaults,
   type Metrics,
+  PER_ALGO_PARAMS,
+  resolveTrainConfig,
   TRAIN_PARAMS,
-  trainConfigWithDefaults,
 } from '../../training/index.js';
 import { VERSION } from '../../version.js';
 import { readDatasetFile } from '../dataset-file.js';
@@ -49,20 +50,8 @@ interface TrainFlags {
   [key: string]: unknown;
 }
 
-/** Keys whose default comes from the per-algorithm table (src/training/params.ts, ALGO_DEFAULTS). */
-const PER_ALGO_KEYS = new Set([
-  'lr',
-  'batch',
-  'optimizer',
-  'rho',
-  'microBatch',
-  'asamEta',
-  'noiseSigma',
-  'lambda',
-  'lambdaFinal',
-  'restarts',
-  'maxWidth',
-]);
+/** Keys whose default comes from the algorithm's column of the table (src/training/params.ts, perAlgo). */
+const PER_ALGO_KEYS = new Set(PER_ALGO_PARAMS.map((d) => d.key));
 
 /** The first metric that is not finite, as "trace = Infinity" (null: every metric is finite or unavailable). */
 function nonFiniteMetric(m: Metrics): string | null {
@@ -91,7 +80,9 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress bar');
   addLabelsOption(cmd);
   addParamOptions(cmd, TRAIN_PARAMS, (def) =>
-    PER_ALGO_KEYS.has(def.key) ? '; default: per algorithm, see below' : `; default ${String(def.default)}`,
+    PER_ALGO_KEYS.has(def.key)
+      ? `; default ${String(def.default)} or per algorithm, see below`
+      : `; default ${String(def.default)}`,
   );
   cmd.addHelpText('after', `\n${describeAlgoDefaults()}`);
   cmd.action((flags: TrainFlags) => run(flags));
@@ -104,8 +95,9 @@ function run(flags: TrainFlags): void {
   for (const def of TRAIN_PARAMS) if (flags[def.key] !== undefined) raw[def.key] = flags[def.key];
   const act = parseActivationString(flags.activation);
   const data = readDatasetFile(flags.data, flags.labels);
+  if (raw.tol !== undefined) process.stderr.write('flatlab: note: --tol is deprecated; use --loss-tol\n');
   // The algorithm's own defaults (per k and n) sit under the flags the user passed.
-  const config = trainConfigWithDefaults(raw, makeActivation(act).degree ?? 1, data.n, '--');
+  const config = resolveTrainConfig(raw, { k: makeActivation(act).degree ?? 1, n: data.n }, '--');
   const dir = flags.out;
   const outStat = statSync(dir, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) throw new InputError(`train: --out ${dir} exists and is not a folder`);
@@ -283,9 +275,9 @@ function run(flags: TrainFlags): void {
       trainer.step,
     );
   }
-  if (config.polish !== 'none' && final.trainLoss > config.tol) {
+  if (config.polish !== 'none' && final.trainLoss > config.lossTol) {
     process.stderr.write(
-      `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
+      `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > lossTol = ${config.lossTol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
     );
   }
   process.stdout.write(
