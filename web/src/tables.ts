@@ -190,7 +190,7 @@ export function dataFields(s: State): Record<string, unknown> {
   return out;
 }
 
-/** The training fields of a state (seed bound to the one seed), as parseTrainConfig expects them. */
+/** The training fields of a state (seed bound to the one seed), as resolveTrainConfig expects them. */
 export function trainFields(s: State): Record<string, unknown> {
   const out: Record<string, unknown> = { seed: s.seed };
   for (const p of trainRows) out[p.key] = s[p.key];
