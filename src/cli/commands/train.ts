@@ -17,6 +17,7 @@ import { parseActivationString } from '../../model/format.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
 import { populationRisk } from '../../risk/index.js';
 import {
+  ALGORITHMS,
   type Checkpoint,
   createTrainer,
   describeAlgoDefaults,
@@ -53,9 +54,6 @@ interface TrainFlags {
   [key: string]: unknown;
 }
 
-/** Keys whose default comes from the algorithm's column of the table (src/training/params.ts, perAlgo). */
-const PER_ALGO_KEYS = new Set(PER_ALGO_PARAMS.map((d) => d.key));
-
 /** The first metric that is not finite, as "trace = Infinity" (null: every metric is finite or unavailable). */
 function nonFiniteMetric(m: Metrics): string | null {
   const bad = firstNonFinite(m);
@@ -82,11 +80,12 @@ export function register(program: Command): void {
     )
     .option('--quiet', 'no progress bar');
   addLabelsOption(cmd);
-  addParamOptions(cmd, TRAIN_PARAMS, (def) =>
-    PER_ALGO_KEYS.has(def.key)
-      ? `; default ${String(def.default)} or per algorithm, see below`
-      : `; default ${String(def.default)}`,
-  );
+  addParamOptions(cmd, TRAIN_PARAMS, (def) => {
+    const column = PER_ALGO_PARAMS.find((d) => d.key === def.key)?.perAlgo ?? {};
+    const listed = ALGORITHMS.filter((a) => column[a] !== undefined).length;
+    if (listed === ALGORITHMS.length) return '; default per algorithm, see below';
+    return `; default ${String(def.default)}${listed > 0 ? ' (per algorithm where listed below)' : ''}`;
+  });
   cmd.addHelpText('after', `\n${describeAlgoDefaults()}`);
   cmd.action((flags: TrainFlags) => run(flags));
 }
