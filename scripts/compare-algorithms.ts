@@ -17,7 +17,7 @@ import { initBackend } from '../src/node/backend.js';
 import { baselineRisks, populationRisk } from '../src/risk/index.js';
 import { invariantFlatness } from '../src/symmetry/invariant.js';
 import { pathNorm } from '../src/symmetry/rescale.js';
-import { ALGO_DEFAULTS, parseTrainConfig, train, trainConfigWithDefaults } from '../src/training/index.js';
+import { defaultTrainConfig, parseTrainConfig, train, trainConfigWithDefaults } from '../src/training/index.js';
 import type { ActivationSpec } from '../src/model/activations.js';
 import { VERSION } from '../src/version.js';
 
@@ -192,7 +192,7 @@ const checks: [string, boolean, string][] = [
     `${lazy.risk.toExponential(2)} vs ${search.risk.toExponential(2)}`,
   ],
 ];
-// ── The flattest search with default flags (ALGO_DEFAULTS) on wide students and noisy labels ──
+// ── The flattest search with default flags (the perAlgo column of TRAIN_PARAMS) on wide students and noisy labels ──
 interface Problem {
   label: string;
   d: number;
@@ -360,11 +360,11 @@ ${rows.map((x) => `| ${x.label} | ${x.note} | ${x.steps} | ${x.loss.toExponentia
 | teacher construction | 3 neurons: relu(u₁ᵀx) + relu(u₂ᵀx) + relu(−u₂ᵀx) | – | – | ${fmt(tFStar, 2)} | ${fmt(tPath)} | ${fmt(tRisk, 4)} | ${fmt(tRisk / varY, 4)} | – |
 
 **The flattest search with default flags.** \`flatlab train --algo flattest --width ${WIDTH}\` (one row: width 8) and nothing else: the
-hyperparameters come from the per-algorithm table (ALGO_DEFAULTS in src/training/params.ts; docs/training.md).
+hyperparameters come from the per-algorithm table (the perAlgo column of TRAIN_PARAMS in src/training/params.ts; docs/training.md).
 Data seed ${DATA.seed}, random orthonormal indices, x ~ N(0, I). The teacher is the exact construction
 (plus n memorizing neurons for noisy labels). For k ≥ 2 the infimum of F* over widths is 0 and the
 teacher is not flattest (docs/math.md#convex-flattest, §10), so a search F* far below the teacher's is expected.
-The search makes ${ALGO_DEFAULTS.flattest.restarts} runs (run 0 from the seed, the others from seeds derived
+The search makes ${defaultTrainConfig('flattest').restarts} runs (run 0 from the seed, the others from seeds derived
 from it; F* of each run after its polish in the "runs" column, the kept one in bold), each with the
 adaptive λ continuation that stops early, and would raise the width if none interpolated ("width").
 "steps" is the optimizer steps taken over all runs against the budget without early stopping

@@ -18,13 +18,19 @@ export function requireFiniteArray(what: string, v: ArrayLike<number>, hint = ''
   }
 }
 
+/** A typed array of numbers (not a DataView, not a BigInt array). */
+function isNumberArray(v: ArrayBufferView): v is ArrayBufferView & ArrayLike<number> {
+  return !(v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array);
+}
+
 /** The first number of a (nested) object or array that is not finite, with its path; null when all are. */
 export function firstNonFinite(value: unknown, path = ''): { path: string; value: number } | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : { path: path || 'value', value };
   if (value === null || typeof value !== 'object') return null;
   if (ArrayBuffer.isView(value)) {
-    const a = value as unknown as ArrayLike<number>;
-    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { path: `${path}[${i}]`, value: a[i] };
+    if (!isNumberArray(value)) return null;
+    for (let i = 0; i < value.length; i++)
+      if (!Number.isFinite(value[i])) return { path: `${path}[${i}]`, value: value[i] };
     return null;
   }
   for (const [k, v] of Object.entries(value)) {

@@ -5,6 +5,7 @@
  * Budgets count matrix-vector products; every start vector comes from an explicit seed.
  */
 import { InputError } from '../errors.js';
+import { dominantEigen } from '../linalg/power.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import type { CurvatureOperator } from './operators.js';
 import { tridiagEigen } from './tridiag.js';
@@ -48,7 +49,7 @@ export interface PowerOptions {
 }
 
 /**
- * Power iteration: stops when ‖Av − λv‖ ≤ tol·|λ| or after `budget` products.
+ * Power iteration (one implementation, `dominantEigen` in src/linalg/power.ts): stops when ‖Av − λv‖ ≤ tol·|λ| or after `budget` products.
  *
  * @example
  * ```ts
@@ -62,40 +63,8 @@ export interface PowerOptions {
  */
 export function powerIteration(op: CurvatureOperator, opts: PowerOptions): PowerResult {
   const budget = checkBudget(opts.budget, 1, 'power iteration');
-  const tol = opts.tol ?? 1e-10;
-  const rng = new Rng(deriveSeed(opts.seed, 'power'));
-  let v: Float64Array = rng.fillNormal(new Float64Array(op.dim));
-  scale(1 / norm2(v), v);
-  let w: Float64Array = new Float64Array(op.dim);
-  let lambda = 0;
-  let residual = Number.POSITIVE_INFINITY;
-  let matvecs = 0;
-  let converged = false;
-  while (matvecs < budget) {
-    op.matvec(v, w);
-    matvecs++;
-    lambda = dot(v, w);
-    let r2 = 0;
-    for (let i = 0; i < v.length; i++) r2 += (w[i] - lambda * v[i]) ** 2;
-    residual = Math.sqrt(r2);
-    if (residual <= tol * Math.abs(lambda) || residual === 0) {
-      converged = true;
-      break;
-    }
-    const nw = norm2(w);
-    if (nw === 0) break;
-    scale(1 / nw, w);
-    [v, w] = [w, v];
-  }
-  return Object.freeze({
-    method: 'power',
-    eigenvalue: lambda,
-    vector: v,
-    residual,
-    converged,
-    matvecs,
-    seed: opts.seed,
-  });
+  const r = dominantEigen(op.matvec, op.dim, { budget, seed: opts.seed, tol: opts.tol ?? 1e-10 });
+  return Object.freeze({ method: 'power', ...r, seed: opts.seed });
 }
 
 /** Which end of the spectrum Lanczos converges to. */

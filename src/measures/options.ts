@@ -2,33 +2,9 @@
  * Tunable settings of the measures, as one declarative parameter table (src/params/table.ts), so the
  * CLI, study specs and the playground expose the same names, ranges and defaults.
  */
-import { type ParamDef, parseParams } from '../params/table.js';
+import { type ParamDef, type ParamValues, parseTable } from '../params/table.js';
 
-/** The settings of the sharpness measures (radii, ascent steps, noise samples, Lanczos budget, …), with defaults. */
-export interface MeasureOptions {
-  /** Worst-case sharpness radius ρ (absolute, ‖δ‖₂ ≤ ρ). */
-  rho: number;
-  /** Adaptive worst-case radius ρ for ‖δ ⊘ |θ|‖₂ ≤ ρ. */
-  adaptiveRho: number;
-  /** Projected gradient-ascent steps per start. */
-  ascentSteps: number;
-  /** Random starts in addition to the gradient-direction start. */
-  ascentRestarts: number;
-  /** Average-case sharpness noise σ (absolute). */
-  sigma: number;
-  /** Adaptive average-case noise σ (δ = σ |θ| ∘ ξ). */
-  adaptiveSigma: number;
-  /** Monte Carlo samples for the average-case measures and PAC-Bayes (common random numbers). */
-  noiseSamples: number;
-  /** PAC-Bayes: target expected loss increase as a fraction of the zero predictor's loss mean(y²)/2. */
-  pacBayesTarget: number;
-  /** PAC-Bayes bisection steps on log σ. */
-  pacBayesSteps: number;
-  /** Lanczos budget (matrix-vector products) for the top Hessian eigenvalue. */
-  lanczosBudget: number;
-}
-
-export const MEASURE_OPTION_PARAMS: readonly ParamDef[] = [
+export const MEASURE_OPTION_PARAMS = [
   {
     key: 'rho',
     type: 'number',
@@ -96,9 +72,12 @@ export const MEASURE_OPTION_PARAMS: readonly ParamDef[] = [
     max: 1e6,
     help: 'matrix-vector products for the top Hessian eigenvalue',
   },
-];
+] as const satisfies readonly ParamDef[];
+
+/** The measures' settings: one field per row of MEASURE_OPTION_PARAMS (its help says what it is). */
+export type MeasureOptions = ParamValues<typeof MEASURE_OPTION_PARAMS>;
 
 export function resolveMeasureOptions(raw: Partial<MeasureOptions> = {}): MeasureOptions {
   const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-  return parseParams(MEASURE_OPTION_PARAMS, clean, 'measure option ') as unknown as MeasureOptions;
+  return parseTable(MEASURE_OPTION_PARAMS, clean, 'measure option ');
 }

@@ -61,8 +61,8 @@ function readCache(path: string): Cache {
 }
 
 /**
- * Runs fn holding an exclusive lock file beside the cache. A lock older than 10 s is taken as left by
- * a killed process and removed; after 5 s of waiting, or when the folder cannot be made, fn runs
+ * Runs fn holding an exclusive lock file beside the cache. A lock older than ten seconds is taken as left by
+ * a killed process and removed; after waiting five seconds, or when the folder cannot be made, fn runs
  * without the lock (the choice is then only as consistent as the re-read in fn makes it).
  */
 function withLock<T>(path: string, fn: () => T): T {

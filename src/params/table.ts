@@ -26,14 +26,36 @@ export interface ParamDef<T = unknown> {
   readonly short?: string;
   /** Quantities spanning orders of magnitude are shown on log sliders. */
   readonly log?: boolean;
+  /**
+   * This row is the deprecated name of the row `deprecated`: still read on input (CLI flag, spec field,
+   * URL) with that row's range, its value taken as that row's; never a key of the parsed record.
+   */
+  readonly deprecated?: string;
 }
+
+/** The value type a row declares: its choices for an enum, else the type its `type` names. */
+export type ParamValue<D> = D extends { readonly type: 'enum'; readonly choices: readonly (infer C)[] }
+  ? C
+  : D extends { readonly type: 'int' | 'number' }
+    ? number
+    : D extends { readonly type: 'bool' }
+      ? boolean
+      : string;
+
+/** The record a table parses into, inferred from the rows (declare the table `as const`). */
+export type ParamValues<T extends readonly ParamDef[]> = {
+  -readonly [D in T[number] as D extends { readonly deprecated: string } ? never : D['key']]: ParamValue<D>;
+};
 
 /** The CLI flag for a key: learningRate → --learning-rate. */
 /** Largest seed any command or table accepts (seeds are 31-bit so they survive every JSON and SQLite path). */
 export const MAX_SEED = 2 ** 31 - 1;
 
 /** The `seed` parameter every seeded command and table declares: an integer in [0, MAX_SEED], default 0. */
-export function seedParam(help: string, extra: Partial<ParamDef<number>> = {}): ParamDef<number> {
+export function seedParam(
+  help: string,
+  extra: Partial<Omit<ParamDef<number>, 'key' | 'type'>> = {},
+): ParamDef<number> & { readonly key: 'seed'; readonly type: 'int' } {
   return { key: 'seed', type: 'int', default: 0, min: 0, max: MAX_SEED, help, ...extra };
 }
 
@@ -84,6 +106,42 @@ export function parseParam<T>(def: ParamDef<T>, raw: unknown, where = def.key): 
       return raw as T;
     }
   }
+}
+
+/** Whether `v` holds a valid value for every row (the parsed record's type, checked). */
+function conforms<const T extends readonly ParamDef[]>(table: readonly ParamDef[], v: object): v is ParamValues<T> {
+  const rec: Record<string, unknown> = { ...v };
+  return table.every((def) => {
+    const x = rec[def.key];
+    if (def.type === 'enum') return typeof x === 'string' && (def.choices ?? []).includes(x);
+    if (def.type === 'bool') return typeof x === 'boolean';
+    return typeof x === (def.type === 'string' ? 'string' : 'number');
+  });
+}
+
+/**
+ * Parse raw values against a table into the record its rows declare (ParamValues): unknown keys are
+ * rejected by name, a deprecated row's value is read as its successor's (both given and different:
+ * refused).
+ */
+export function parseTable<const T extends readonly ParamDef[]>(
+  table: T,
+  raw: Record<string, unknown>,
+  context = '',
+): ParamValues<T> {
+  const given: Record<string, unknown> = { ...raw };
+  for (const def of table) {
+    const to = def.deprecated;
+    if (to === undefined || given[def.key] === undefined) continue;
+    if (given[to] !== undefined && given[to] !== given[def.key])
+      throw new InputError(`${context}${def.key} is the deprecated name of ${to}: give one of them`);
+    given[to] = given[def.key];
+    delete given[def.key];
+  }
+  const current = table.filter((def) => def.deprecated === undefined);
+  const out = parseParams(current, given, context);
+  if (!conforms<T>(current, out)) throw new Error(`${context}parsed parameters do not match their table`);
+  return out;
 }
 
 /** Parse a record of raw values against a table; unknown keys are rejected by name. */

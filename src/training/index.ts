@@ -8,3 +8,5 @@ export * from './directions.js';
 export * from './gauss-newton.js';
 export * from './trainer.js';
 export * from './search.js';
+export * from './checkpoint-schema.js';
+export * from './resume-check.js';

@@ -4,9 +4,8 @@
  * from it, so a range is written once and every front end rejects the same bad values.
  */
 import { InputError } from '../errors.js';
-import { type ParamDef, parseParams, seedParam } from '../params/table.js';
+import { type ParamDef, type ParamValues, parseParam, parseTable, seedParam } from '../params/table.js';
 
-/** The training algorithms (docs/training.md). */
 export const ALGORITHMS = [
   'gd',
   'sgd',
@@ -19,7 +18,6 @@ export const ALGORITHMS = [
   'invariant-penalty',
   'flattest',
 ] as const;
-/** A training algorithm's name. */
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 export const INITS = ['gaussian', 'balanced', 'symmetric'] as const;
@@ -32,50 +30,36 @@ export const OPTIMIZERS = ['auto', 'sgd', 'adam'] as const;
 export const POLISH = ['none', 'gd', 'gn'] as const;
 export type PolishKind = (typeof POLISH)[number];
 
-/** A complete training configuration (every field of TRAIN_PARAMS, validated). */
-export interface TrainConfig {
-  algo: Algorithm;
-  width: number;
-  seed: number;
-  init: InitKind;
-  initScale: number;
-  lr: number;
-  steps: number;
-  batch: number;
-  replacement: boolean;
-  optimizer: (typeof OPTIMIZERS)[number];
-  momentum: number;
-  nesterov: boolean;
-  beta1: number;
-  beta2: number;
-  adamEps: number;
-  schedule: Schedule;
-  stepEvery: number;
-  stepGamma: number;
-  lrMin: number;
-  lrCap: number;
-  rho: number;
-  microBatch: number;
-  asamEta: number;
-  noiseSigma: number;
-  noiseKind: 'rademacher' | 'gaussian';
-  lambda: number;
-  lambdaFinal: number;
-  restarts: number;
-  stopWindow: number;
-  stopRel: number;
-  maxWidth: number;
-  tol: number;
-  polish: PolishKind;
-  polishSteps: number;
-  balance: boolean;
-  logEvery: number;
-  checkpointEvery: number;
-  timeBudget: number;
+/**
+ * A per-algorithm default (the `perAlgo` column of a row): a value; `{ capN }`, the value min(capN, n)
+ * on n samples; `{ k1, k2 }`, a value for 1-homogeneous (and non-homogeneous) students and one for
+ * k ≥ 2, whose curvature grows with the weights; `{ perN, atLeast }`, max(atLeast, perN · n) within the
+ * row's range.
+ */
+export type AlgoDefault =
+  | number
+  | string
+  | { readonly capN: number }
+  | { readonly k1: number; readonly k2: number }
+  | { readonly perN: number; readonly atLeast: number };
+
+/** A training parameter: a table row, with the algorithms whose default differs from the row's. */
+export interface TrainParamDef extends ParamDef {
+  readonly perAlgo?: Partial<Record<Algorithm, AlgoDefault>>;
+  /**
+   * Part of the flattest search's plan (restarts, width raising): applied by `flatlab train` and the
+   * library's defaults, not where one network is trained at a stated width from a known initialization
+   * (the studies: H2 at a fixed width, distance_to_init).
+   */
+  readonly plan?: boolean;
 }
 
-/** The training parameters with their types, ranges, defaults and help: the table the CLI, the studies and the playground build their settings from. */
-export const TRAIN_PARAMS: readonly ParamDef[] = [
+/**
+ * The training parameter table. Per-algorithm defaults were tuned on the studies' problems (Gaussian
+ * multi-index targets, d ≈ 10–50, n ≈ 50–500, widths 50–400, initialization scale 1); for k ≥ 2 (relu²,
+ * |t|³) the step sizes are a quarter of the k = 1 ones except where stated.
+ */
+export const TRAIN_PARAMS = [
   {
     key: 'algo',
     type: 'enum',
@@ -114,6 +98,18 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     log: true,
     short: 'lr',
     help: 'learning rate η (base value of the schedule)',
+    perAlgo: {
+      gd: { k1: 0.2, k2: 0.05 },
+      sgd: { k1: 0.3, k2: 0.075 },
+      adam: { k1: 0.01, k2: 0.01 },
+      sam: { k1: 0.2, k2: 0.05 },
+      '1sam': { k1: 0.05, k2: 0.0125 },
+      asam: { k1: 0.2, k2: 0.05 },
+      'label-noise': { k1: 0.05, k2: 0.0125 },
+      'trace-penalty': { k1: 0.2, k2: 0.05 },
+      'invariant-penalty': { k1: 0.2, k2: 0.05 },
+      flattest: { k1: 0.02, k2: 0.02 },
+    },
   },
   { key: 'steps', type: 'int', default: 2000, min: 0, max: 1e9, short: 'n', help: 'maximum number of optimizer steps' },
   {
@@ -123,7 +119,8 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     min: 0,
     max: 1e9,
     short: 'b',
-    help: 'mini-batch size; 0 = full batch (sgd, label-noise and 1sam then use min(32, n))',
+    help: "mini-batch size (gd and flattest: always the full batch); 0 = the algorithm's default, the full batch where it has none",
+    perAlgo: { sgd: { capN: 50 }, '1sam': { capN: 32 }, 'label-noise': { capN: 32 } },
   },
   {
     key: 'replacement',
@@ -139,6 +136,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     choices: OPTIMIZERS,
     short: 'op',
     help: 'update rule applied to the direction: sgd (with momentum) or adam; auto = adam for algo adam, else sgd',
+    perAlgo: { flattest: 'adam' },
   },
   {
     key: 'momentum',
@@ -224,6 +222,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     short: 'r',
     help: 'SAM / 1-SAM / ASAM perturbation radius ρ',
     formula: 'θ ← θ − η ∇L(θ + ρ g/‖g‖)',
+    perAlgo: { sam: 0.05, '1sam': 0.02, asam: 0.5 },
   },
   {
     key: 'microBatch',
@@ -233,6 +232,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     max: 1e9,
     short: 'mb',
     help: '1-SAM (m-sharpness) micro-batch size: one ascent step per micro-batch, perturbed gradients averaged',
+    perAlgo: { '1sam': { capN: 4 } },
   },
   {
     key: 'asamEta',
@@ -243,6 +243,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     short: 'ea',
     help: 'ASAM η (Kwon et al. 2021)',
     formula: 'ε = ρ T² g / ‖T g‖,  T = |θ| + η',
+    perAlgo: { asam: 0.01 },
   },
   {
     key: 'noiseSigma',
@@ -253,6 +254,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     short: 'ns',
     help: 'label-noise SGD: σ of the noise added to the sampled labels every step',
     formula: "y_i' = y_i + σ ξ_i",
+    perAlgo: { 'label-noise': 0.1 },
   },
   {
     key: 'noiseKind',
@@ -272,6 +274,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     short: 'la',
     help: 'penalty weight λ (trace-penalty, invariant-penalty); flattest: initial λ of the continuation',
     formula: 'trace-penalty: L + λ Σ_j (A_j + B_j);  invariant-penalty: L + λ F*',
+    perAlgo: { 'trace-penalty': 1e-4, 'invariant-penalty': 1e-4, flattest: 3e-3 },
   },
   {
     key: 'lambdaFinal',
@@ -282,6 +285,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     log: true,
     short: 'lf',
     help: 'flattest: final λ of the geometric continuation λ_t = λ (λ_final/λ)^{t/T}',
+    perAlgo: { flattest: 1e-6 },
   },
   {
     key: 'restarts',
@@ -291,6 +295,8 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     max: 1000,
     short: 'rs',
     help: 'flattest: independent runs (run 0 from seed, run r from a seed derived from it); the flattest interpolator is kept',
+    perAlgo: { flattest: 3 },
+    plan: true,
   },
   {
     key: 'stopWindow',
@@ -317,7 +323,19 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     min: 0,
     max: 100000,
     short: 'mw',
-    help: 'flattest: when no run reaches train loss ≤ tol, double the width up to this cap (0 = never raise)',
+    help: 'flattest: when no run reaches train loss ≤ lossTol, double the width up to this cap (0 = never raise)',
+    perAlgo: { flattest: { perN: 2, atLeast: 64 } },
+    plan: true,
+  },
+  {
+    key: 'lossTol',
+    type: 'number',
+    default: 1e-8,
+    min: 0,
+    max: 1e6,
+    log: true,
+    short: 't',
+    help: 'stop (and end the polish) once the train loss is ≤ lossTol (an interpolator)',
   },
   {
     key: 'tol',
@@ -326,8 +344,8 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     min: 0,
     max: 1e6,
     log: true,
-    short: 't',
-    help: 'stop (and end the polish) once the train loss is ≤ tol',
+    help: "deprecated name of lossTol (construct's --tol is a residual bound)",
+    deprecated: 'lossTol',
   },
   {
     key: 'polish',
@@ -360,7 +378,7 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     min: 1,
     max: 1e9,
     short: 'le',
-    help: 'log metrics every this many steps',
+    help: 'log metrics every this many steps (CLI; the library logs only when given onLog)',
   },
   {
     key: 'checkpointEvery',
@@ -380,20 +398,94 @@ export const TRAIN_PARAMS: readonly ParamDef[] = [
     short: 'tb',
     help: 'wall-clock budget in seconds (0 = none)',
   },
-];
+] as const satisfies readonly TrainParamDef[];
 
-/** Validate a raw record (CLI flags, a study spec, URL state) into a full TrainConfig. */
+/** A full training configuration: one field per row of TRAIN_PARAMS, of the type the row declares. */
+export type TrainConfig = ParamValues<typeof TRAIN_PARAMS>;
+
+/** Validate a raw record (CLI flags, a study spec, URL state) into a full TrainConfig (the rows' defaults under it). */
 export function parseTrainConfig(raw: Record<string, unknown>, context = ''): TrainConfig {
-  const c = parseParams(TRAIN_PARAMS, raw, context) as unknown as TrainConfig;
+  const c = parseTable(TRAIN_PARAMS, raw, context);
   if (c.init === 'symmetric' && c.width % 2 !== 0) {
     throw new InputError(`${context}width must be even for init symmetric (got ${c.width})`);
   }
   return c;
 }
 
-/** Defaults for every key, for the library API (`{ ...defaultTrainConfig(), algo: 'sam' }`). */
-export function defaultTrainConfig(): TrainConfig {
-  return parseTrainConfig({});
+/** What the per-algorithm defaults depend on: the student's degree k and the number of samples n. */
+export interface TrainDefaultsContext {
+  /** Degree of homogeneity of the student (1 for a non-homogeneous one; default 1). */
+  k?: number;
+  /** Number of samples (unknown: batch 0, i.e. the algorithm's default at the data's n; a cap's own value). */
+  n?: number;
+  /** Apply the flattest search's plan (restarts, width raising): default true, as `flatlab train` does. */
+  searchPlan?: boolean;
+}
+
+/** The value of a per-algorithm default for a student of degree k on n samples (undefined n: unknown). */
+function algoDefaultValue(def: TrainParamDef, v: AlgoDefault, k: number, n: number | undefined): unknown {
+  if (typeof v !== 'object') return v;
+  if ('k1' in v) return k >= 2 ? v.k2 : v.k1;
+  if ('capN' in v) return n === undefined ? (def.key === 'batch' ? 0 : v.capN) : Math.min(v.capN, n);
+  const w = Math.max(v.atLeast, n === undefined ? 0 : v.perN * n);
+  return def.max === undefined ? w : Math.min(def.max, w);
+}
+
+/** The rows whose default depends on the algorithm (the `perAlgo` column). */
+export const PER_ALGO_PARAMS: readonly TrainParamDef[] = TRAIN_PARAMS.filter((d: TrainParamDef) => d.perAlgo);
+
+/** The column's raw values for `algo` (before validation). */
+function columnValues(algo: Algorithm, ctx: TrainDefaultsContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of PER_ALGO_PARAMS) {
+    const v = def.perAlgo?.[algo];
+    if (v === undefined || (def.plan && ctx.searchPlan === false)) continue;
+    out[def.key] = algoDefaultValue(def, v, ctx.k ?? 1, ctx.n);
+  }
+  return out;
+}
+
+const isConfigKey = (c: TrainConfig, key: string): key is keyof TrainConfig => key in c;
+function copyField<K extends keyof TrainConfig>(to: Partial<TrainConfig>, from: TrainConfig, key: K): void {
+  to[key] = from[key];
+}
+
+/** The fields `keys` of a config. */
+function pick(c: TrainConfig, keys: readonly string[]): Partial<TrainConfig> {
+  const out: Partial<TrainConfig> = {};
+  for (const key of keys) if (isConfigKey(c, key)) copyField(out, c, key);
+  return out;
+}
+
+/** The per-algorithm defaults of `algo` (the `perAlgo` column), validated, as a partial config. */
+export function algoDefaults(algo: Algorithm, ctx: TrainDefaultsContext = {}): Partial<TrainConfig> {
+  const raw = columnValues(algo, ctx);
+  return pick(parseTrainConfig({ algo, ...raw }), Object.keys(raw));
+}
+
+const ALGO_PARAM = TRAIN_PARAMS[0];
+
+/**
+ * The one way to a full training configuration (CLI flags, study specs, the playground's state, the
+ * library): what the caller sets wins, what it leaves out (or sets undefined) comes from the
+ * algorithm's column of the table, then from the row's default.
+ */
+export function resolveTrainConfig(
+  raw: Record<string, unknown>,
+  ctx: TrainDefaultsContext = {},
+  context = '',
+): TrainConfig {
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const algo = parseParam(ALGO_PARAM, given.algo ?? ALGO_PARAM.default, `${context}algo`);
+  return parseTrainConfig({ ...columnValues(algo, ctx), ...given }, context);
+}
+
+/**
+ * What `flatlab train --algo ALGO` uses on a data set of n samples for a student of degree k (the
+ * library's `{ ...defaultTrainConfig('sam'), width: 50 }`).
+ */
+export function defaultTrainConfig(algo: Algorithm = 'gd', ctx: TrainDefaultsContext = {}): TrainConfig {
+  return resolveTrainConfig({ algo }, ctx);
 }
 
 /** Checks that need the data set (batch larger than n). */
@@ -402,117 +494,57 @@ export function checkConfigAgainstData(c: TrainConfig, n: number): void {
   if (c.microBatch > n) throw new InputError(`microBatch must be an integer in [1, n = ${n}] (got ${c.microBatch})`);
 }
 
-/** The mini-batch size actually used (0 → full batch, except for the stochastic algorithms). */
+/** The update rule a configuration uses: its optimizer, or for auto Adam for algo adam and SGD otherwise. */
+export function effectiveOptimizer(c: TrainConfig): 'sgd' | 'adam' {
+  return c.optimizer === 'auto' ? (c.algo === 'adam' ? 'adam' : 'sgd') : c.optimizer;
+}
+
+/** The mini-batch size actually used: the full batch for gd and flattest; batch 0 → the algorithm's default. */
 export function effectiveBatch(c: TrainConfig, n: number): number {
   if (c.algo === 'gd' || c.algo === 'flattest') return n;
   if (c.batch > 0) return Math.min(c.batch, n);
-  return c.algo === 'sgd' || c.algo === 'label-noise' || c.algo === '1sam' ? Math.min(32, n) : n;
+  return algoDefaults(c.algo, { n }).batch || n;
+}
+
+/** The flattest search's plan defaults (restarts, maxWidth) of `algo` on n samples. */
+export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainConfig> {
+  const plan = PER_ALGO_PARAMS.filter((d) => d.plan).map((d) => d.key);
+  const all = algoDefaults(algo, { n });
+  return pick(
+    parseTrainConfig({ algo, ...all }),
+    plan.filter((k) => k in all),
+  );
 }
 
 /**
- * Per-algorithm defaults, the one table every front end uses (`flatlab train` without flags, the
- * studies, the playground): values tuned on the studies' problems (Gaussian multi-index targets,
- * d ≈ 10–50, n ≈ 50–500, widths 50–400, initialization scale 1). For k ≥ 2 (relu², |t|³) the curvature
- * grows with the weights, so the step sizes are a quarter of the k = 1 ones (`lrK2`). Batch sizes are
- * caps, min(cap, n). Fields not listed keep the generic defaults of TRAIN_PARAMS.
- */
-export interface AlgoDefaults {
-  /** Learning rate for k = 1. */
-  readonly lr: number;
-  /** Learning rate for k ≥ 2 (default lr / 4). */
-  readonly lrK2?: number;
-  /** Mini-batch size min(batchCap, n). */
-  readonly batchCap?: number;
-  readonly optimizer?: (typeof OPTIMIZERS)[number];
-  readonly rho?: number;
-  readonly microBatch?: number;
-  readonly asamEta?: number;
-  readonly noiseSigma?: number;
-  readonly lambda?: number;
-  readonly lambdaFinal?: number;
-  readonly restarts?: number;
-  /** The final stage may raise the width up to max(widthCap, widthCapPerN · n). */
-  readonly widthCapPerN?: number;
-  readonly widthCap?: number;
-}
-
-export const ALGO_DEFAULTS: Readonly<Record<Algorithm, AlgoDefaults>> = {
-  gd: { lr: 0.2 },
-  sgd: { lr: 0.3, batchCap: 50 },
-  adam: { lr: 0.01, lrK2: 0.01 },
-  sam: { lr: 0.2, rho: 0.05 },
-  '1sam': { lr: 0.05, rho: 0.02, batchCap: 32, microBatch: 4 },
-  asam: { lr: 0.2, rho: 0.5, asamEta: 0.01 },
-  'label-noise': { lr: 0.05, batchCap: 32, noiseSigma: 0.1 },
-  'trace-penalty': { lr: 0.2, lambda: 1e-4 },
-  'invariant-penalty': { lr: 0.2, lambda: 1e-4 },
-  flattest: {
-    optimizer: 'adam',
-    lr: 0.02,
-    lrK2: 0.02,
-    lambda: 3e-3,
-    lambdaFinal: 1e-6,
-    restarts: 3,
-    widthCapPerN: 2,
-    widthCap: 64,
-  },
-};
-
-/**
- * The hyperparameters of `algo` for a k-homogeneous student (k = 1 for a non-homogeneous one) on n
- * samples, as a partial config to spread under the user's own values.
+ * The algorithm's defaults without the search plan, for a k-homogeneous student on n samples: the
+ * columns studies spread under their own values (`{ ...defaultHyperparams(algo, k, n), ...mine }`).
  */
 export function defaultHyperparams(algo: Algorithm, k: number, n: number): Partial<TrainConfig> {
-  const t = ALGO_DEFAULTS[algo];
-  if (!t) throw new InputError(`unknown algorithm "${algo}" (allowed: ${ALGORITHMS.join(', ')})`);
-  const out: Partial<TrainConfig> = { lr: k >= 2 ? (t.lrK2 ?? t.lr / 4) : t.lr };
-  if (t.batchCap !== undefined) out.batch = Math.min(t.batchCap, n);
-  if (t.optimizer !== undefined) out.optimizer = t.optimizer;
-  if (t.rho !== undefined) out.rho = t.rho;
-  if (t.microBatch !== undefined) out.microBatch = Math.min(t.microBatch, n);
-  if (t.asamEta !== undefined) out.asamEta = t.asamEta;
-  if (t.noiseSigma !== undefined) out.noiseSigma = t.noiseSigma;
-  if (t.lambda !== undefined) out.lambda = t.lambda;
-  if (t.lambdaFinal !== undefined) out.lambdaFinal = t.lambdaFinal;
-  return out;
+  return algoDefaults(algo, { k, n, searchPlan: false });
 }
 
-/**
- * The flattest search's plan defaults (restarts, maxWidth) of `algo` on n samples, for a bare
- * `flatlab train`. Kept out of defaultHyperparams on purpose: the studies and the measures league
- * train one network at a stated width from a known initialization (H2 at a fixed width,
- * distance_to_init), which restarts and width raising would change; they get the adaptive
- * continuation and early stop (generic defaults) and may ask for the plan explicitly.
- */
-export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainConfig> {
-  const t = ALGO_DEFAULTS[algo];
-  const out: Partial<TrainConfig> = {};
-  if (t.restarts !== undefined) out.restarts = t.restarts;
-  if (t.widthCapPerN !== undefined) out.maxWidth = Math.min(100000, Math.max(t.widthCap ?? 0, t.widthCapPerN * n));
-  return out;
-}
-
-/**
- * A full config from raw values (CLI flags, a spec, URL state) with the algorithm's defaults under
- * them: what the user sets wins, what they leave out comes from ALGO_DEFAULTS, then TRAIN_PARAMS.
- */
+/** resolveTrainConfig with a student of degree k on n samples (the CLI's and studies' former entry point). */
 export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
-  const algo = parseTrainConfig({ algo: raw.algo ?? 'gd' }, context).algo;
-  return parseTrainConfig({ ...defaultHyperparams(algo, k, n), ...searchPlanDefaults(algo, n), ...raw }, context);
+  return resolveTrainConfig(raw, { k, n }, context);
 }
 
-/** The effective defaults of every algorithm, one line each (for `flatlab train --help`). */
+/** How a per-algorithm default reads in help: "0.2 (k ≥ 2: 0.05)", "min(50, n)", "max(64, 2n)". */
+function describeDefault(v: AlgoDefault): string {
+  if (typeof v !== 'object') return String(v);
+  if ('k1' in v) return v.k1 === v.k2 ? String(v.k1) : `${v.k1} (k ≥ 2: ${v.k2})`;
+  if ('capN' in v) return `min(${v.capN}, n)`;
+  return `max(${v.atLeast}, ${v.perN}n)`;
+}
+
+/** The effective defaults of every algorithm, one line each (for `flatlab train --help`), from the column. */
 export function describeAlgoDefaults(): string {
   const lines = ALGORITHMS.map((a) => {
-    const t = ALGO_DEFAULTS[a];
-    const parts = [`lr ${t.lr}${(t.lrK2 ?? t.lr / 4) !== t.lr ? ` (k ≥ 2: ${t.lrK2 ?? t.lr / 4})` : ''}`];
-    if (t.optimizer) parts.push(`optimizer ${t.optimizer}`);
-    if (t.batchCap !== undefined) parts.push(`batch min(${t.batchCap}, n)`);
-    for (const key of ['rho', 'microBatch', 'asamEta', 'noiseSigma', 'lambda', 'lambdaFinal', 'restarts'] as const) {
-      if (t[key] !== undefined) parts.push(`${key} ${t[key]}`);
-    }
-    if (t.widthCapPerN !== undefined) parts.push(`maxWidth max(${t.widthCap ?? 0}, ${t.widthCapPerN}n)`);
+    const parts = PER_ALGO_PARAMS.flatMap((def) => {
+      const v = def.perAlgo?.[a];
+      return v === undefined ? [] : [`${def.key} ${describeDefault(v)}`];
+    });
     return `  ${a.padEnd(18)} ${parts.join(', ')}`;
   });
-  return `Effective defaults per algorithm (flags you pass override them):\n${lines.join('\n')}`;
+  return `Effective defaults per algorithm (flags you pass override them; the rest are the defaults above):\n${lines.join('\n')}`;
 }

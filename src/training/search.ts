@@ -6,37 +6,13 @@
  * per step and serializes into the checkpoint as plain JSON.
  */
 import { deriveSeed } from '../rng/xoshiro.js';
+import type { Continuation, RunStop, SearchRun } from './checkpoint-schema.js';
 import type { TrainConfig } from './params.js';
 
 /** λ is cut by this factor (on top of the geometric decay) when the penalized objective has stalled. */
 export const STALL_BACKOFF = 0.25;
 
-/** The continuation state of the current run. */
-export interface Continuation {
-  /** λ of the next step. */
-  lambda: number;
-  /** L and P at the start of the current window (null before the first window boundary). */
-  winLoss: number | null;
-  winPen: number | null;
-  /** How many times λ was cut because the objective stalled. */
-  backoffs: number;
-}
-
-/** Why a run's training phase ended. */
-export type RunStop = 'converged' | 'budget' | 'time';
-
-/** One run of the search (after its polish and balance). */
-export interface SearchRun {
-  restart: number;
-  seed: number;
-  width: number;
-  steps: number;
-  stopped: RunStop;
-  backoffs: number;
-  trainLoss: number;
-  fStar: number;
-  interpolates: boolean;
-}
+export type { Continuation, RunStop, SearchRun };
 
 /** What the search did: every run, the one kept, and whether the width was raised. */
 export interface SearchReport {
@@ -72,8 +48,8 @@ export function initialContinuation(c: TrainConfig): Continuation {
  * sub-problem at this λ is solved and λ is cut by STALL_BACKOFF (the continuation moves on). Once λ has
  * reached λ_final the run is over ("converged") as soon as P (≥ F*, equal at a balanced point) no longer
  * falls by more than `stopRel` over a window — the result is known; the polish takes it the last bit to
- * train loss ≤ tol, or, when it cannot, a wider student must — and at any λ as soon as the train loss
- * is ≤ tol and P no longer falls (a smaller λ could only trade P for L).
+ * train loss ≤ lossTol, or, when it cannot, a wider student must — and at any λ as soon as the train loss
+ * is ≤ lossTol and P no longer falls (a smaller λ could only trade P for L).
  * Returns true when the run should stop.
  */
 export function observeStep(st: Continuation, c: TrainConfig, t: number, loss: number, pen: number): boolean {
@@ -89,7 +65,7 @@ export function observeStep(st: Continuation, c: TrainConfig, t: number, loss: n
       // Interpolating with a P that no longer falls: lowering λ further could only trade P for L. At
       // λ_final the continuation is over: once P no longer falls, what is left is fitting L, which the
       // Gauss–Newton polish does in a few steps where Adam at λ_final takes hundreds (measured).
-      stop = penFlat && (loss <= c.tol || atFinal);
+      stop = penFlat && (loss <= c.lossTol || atFinal);
       if (!atFinal && !stop) cut = jThen - jNow < c.stopRel * jNow;
     }
     st.winLoss = loss;

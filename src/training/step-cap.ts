@@ -9,7 +9,7 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { hvp, type Network, paramCount } from '../model/network.js';
-import { deriveSeed, Rng } from '../rng/xoshiro.js';
+import { dominantEigen } from '../linalg/power.js';
 
 /** Hessian-vector products the trainer spends on λ_max at initialization. */
 export const STEP_CAP_PRODUCTS = 20;
@@ -21,33 +21,13 @@ export const STEP_CAP_PRODUCTS = 20;
  * approaches λ_max from below, which is one reason the cap is 1/λ and not the limit 2/λ.
  */
 export function largestCurvature(net: Network, data: Dataset, seed: number, products = STEP_CAP_PRODUCTS): number {
-  const dim = paramCount(net);
   const ma = net.m;
-  const rng = new Rng(deriveSeed(seed, 'power'));
-  let v = rng.fillNormal(new Float64Array(dim));
-  normalize(v);
-  let lambda = 0;
-  for (let it = 0; it < products; it++) {
+  const matvec = (v: Float64Array, out: Float64Array): void => {
     const { ha, hW } = hvp(net, data, v.subarray(0, ma), v.subarray(ma));
-    const w = new Float64Array(dim);
-    w.set(ha, 0);
-    w.set(hW, ma);
-    lambda = 0;
-    for (let i = 0; i < dim; i++) lambda += v[i] * w[i];
-    if (!normalize(w)) break;
-    v = w;
-  }
-  return Math.abs(lambda);
-}
-
-/** Scale `v` to unit length in place; false when it is zero or not finite. */
-function normalize(v: Float64Array): boolean {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s);
-  if (!(n > 0) || !Number.isFinite(n)) return false;
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return true;
+    out.set(ha, 0);
+    out.set(hW, ma);
+  };
+  return Math.abs(dominantEigen(matvec, paramCount(net), { budget: products, seed, tol: null }).eigenvalue);
 }
 
 /** η capped at cap/λ (unchanged when the cap is off, λ is 0 or not finite, or η is already below it). */

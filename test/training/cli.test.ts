@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultTrainConfig } from '../../src/training/index.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 
 let dir: string;
@@ -133,7 +134,7 @@ describe('flatlab train', () => {
     const c = runCli([...base, '--steps', '200', '--max-width', '1', '--quiet', '--out', capped]);
     expect(c.code).toBe(3);
     expect(c.stderr.trim().split('\n')).toHaveLength(1);
-    expect(c.stderr).toMatch(/flattest search: no run reached train loss ≤ tol = 1e-8 .*maxWidth = 1/);
+    expect(c.stderr).toMatch(/flattest search: no run reached train loss ≤ lossTol = 1e-8 .*maxWidth = 1/);
     expect(JSON.parse(readFileSync(join(capped, 'summary.json'), 'utf8')).status).toBe('not-interpolating');
     expect(model(capped).a).toHaveLength(1);
   });
@@ -192,5 +193,48 @@ describe('flatlab train', () => {
       .split('\n')
       .map((l) => JSON.parse(l).trainLoss);
     expect(logB).toEqual(logA);
+  });
+
+  it('a checkpoint edited to a step beyond --steps is refused in one line naming it (exit 2), nothing rewritten', () => {
+    const out = join(dir, 'edited');
+    const args = ['train', '--data', dataFile, '--algo', 'gd', '--width', '6', '--steps', '20', '--quiet'];
+    expect(runCli([...args, '--out', out]).code).toBe(0);
+    const ck = join(out, 'checkpoint.json');
+    writeFileSync(ck, JSON.stringify({ ...JSON.parse(readFileSync(ck, 'utf8')), step: 1e15 }));
+    const before = readFileSync(join(out, 'model.json'), 'utf8');
+    const r = runCli([...args, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/checkpoint .*checkpoint\.json: step 1000000000000000 exceeds steps = 20/);
+    expect(readFileSync(join(out, 'model.json'), 'utf8')).toBe(before);
+  });
+
+  it('--algo flattest with a non-homogeneous activation is refused (exit 2)', () => {
+    const r = runCli([
+      'train',
+      '--data',
+      dataFile,
+      '--algo',
+      'flattest',
+      '--activation',
+      'softplus',
+      '--out',
+      join(dir, 'sp'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /algo flattest needs a positively homogeneous activation \(F\* is undefined for softplus\)/,
+    );
+  });
+
+  it("flatlab train's configuration is the library's defaultTrainConfig(algo) for the data's n", () => {
+    for (const algo of ['sgd', 'flattest'] as const) {
+      const out = join(dir, `defaults-${algo}`);
+      const r = runCli(['train', '--data', dataFile, '--algo', algo, '--steps', '0', '--quiet', '--out', out]);
+      // steps 0: the flattest search may end without an interpolator (exit 3), after writing its summary.
+      expect(algo === 'flattest' ? [0, 3] : [0], r.stderr).toContain(r.code);
+      const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+      expect(summary.hyperparameters).toEqual({ ...defaultTrainConfig(algo, { n: 60 }), steps: 0 });
+    }
   });
 });

@@ -134,7 +134,7 @@ describe('the flattest search', () => {
     if (!rep) throw new Error('no search report');
     expect(rep.interpolates).toBe(false);
     expect(rep.widthRaised).toBe(false);
-    expect(rep.reason).toMatch(/no run reached train loss ≤ tol = 1e-8 .*width raising is off \(maxWidth = 0\)/);
+    expect(rep.reason).toMatch(/no run reached train loss ≤ lossTol = 1e-8 .*width raising is off \(maxWidth = 0\)/);
     expect(r.net.m).toBe(1);
   });
 

@@ -4,7 +4,7 @@
  * field is reset to its default in place and reported by name.
  */
 import { parseDataParams } from '../../src/data/params.js';
-import { checkConfigAgainstData, parseTrainConfig } from '../../src/training/params.js';
+import { checkConfigAgainstData, resolveTrainConfig } from '../../src/training/params.js';
 import { byKey, dataFields, type State, TABLE, trainFields } from './tables.js';
 
 /** The table key an error message is about: core messages start with the field name. */
@@ -18,7 +18,7 @@ function blame(message: string, candidates: string[]): string | null {
 
 function check(state: State): void {
   const data = parseDataParams(dataFields(state));
-  const cfg = parseTrainConfig(trainFields(state));
+  const cfg = resolveTrainConfig(trainFields(state), { n: data.n, searchPlan: false });
   checkConfigAgainstData(cfg, data.n);
 }
 

@@ -16,7 +16,7 @@ import { parseActivationString } from '../../src/model/model-json.js';
 import type { Network } from '../../src/model/network.js';
 import { exactUnavailableReason } from '../../src/risk/exact.js';
 import { populationRisk } from '../../src/risk/population.js';
-import { parseTrainConfig } from '../../src/training/params.js';
+import { resolveTrainConfig } from '../../src/training/params.js';
 import { createTrainer, type Trainer } from '../../src/training/trainer.js';
 import { dataFields, type State, trainFields } from './tables.js';
 
@@ -73,7 +73,11 @@ export interface Stepper {
 }
 
 export function createStepper(state: State, problem: Problem): Stepper {
-  const config = parseTrainConfig(trainFields(state));
+  const config = resolveTrainConfig(trainFields(state), {
+    k: problem.act.degree ?? 1,
+    n: problem.data.n,
+    searchPlan: false,
+  });
   const trainer: Trainer = createTrainer(problem.data, config, { activation: problem.act });
   return {
     step: (k) => {

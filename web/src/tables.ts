@@ -10,7 +10,12 @@ import { DATA_PARAMS as CORE_DATA } from '../../src/data/params.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { parseActivationString } from '../../src/model/model-json.js';
 import type { ParamDef } from '../../src/params/table.js';
-import { type Algorithm, TRAIN_PARAMS as CORE_TRAIN, defaultHyperparams } from '../../src/training/params.js';
+import {
+  type Algorithm,
+  algoDefaults,
+  TRAIN_PARAMS as CORE_TRAIN,
+  parseTrainConfig,
+} from '../../src/training/params.js';
 import { type Group, MODEL_PARAMS, type PlaygroundParam, VIEW_PARAMS } from './params.js';
 
 export type State = Record<string, unknown>;
@@ -54,7 +59,7 @@ const TRAIN_UI: Record<string, Override> = {
   },
   init: { short: 'in', label: 'init', group: 'model' },
   initScale: { short: 'is', label: 'init scale s', group: 'model', default: 0.5, min: 1e-3, max: 100 },
-  lr: { short: 'lr', label: 'learning rate η', default: 0.1, min: 1e-5, max: 100 },
+  lr: { short: 'lr', label: 'learning rate η', min: 1e-5, max: 100 },
   steps: {
     short: 'T',
     label: 'horizon T',
@@ -82,7 +87,7 @@ const TRAIN_UI: Record<string, Override> = {
   lrMin: { short: 'lm', label: 'η_min', advanced: true, showIf: (s) => s.schedule === 'cosine' },
   lrCap: { short: 'lc', label: 'η cap (× 1/λ_max)', advanced: true },
   replacement: { short: 'rp', label: 'with replacement', advanced: true, showIf: algoIs(...STOCHASTIC) },
-  tol: { short: 'tol', label: 'tolerance', advanced: true },
+  lossTol: { short: 'tol', label: 'loss tolerance', advanced: true },
   polish: { short: 'po', label: 'polish', advanced: true },
   polishSteps: { short: 'ps', label: 'polish steps', advanced: true },
 };
@@ -107,7 +112,19 @@ function rows(core: readonly ParamDef[], ui: Record<string, Override>, group: Gr
 }
 
 const dataRows = rows(CORE_DATA, DATA_UI, 'data');
-const trainRows = rows(CORE_TRAIN, TRAIN_UI, 'train');
+/**
+ * The training rows' defaults are those of the start state: the default algorithm's column of the core
+ * table (for a ReLU student on the default n), so a row never states a default the app does not use.
+ */
+const START_ALGO = parseTrainConfig({}).algo;
+const startDefaults: Record<string, unknown> = algoDefaults(START_ALGO, {
+  k: 1,
+  n: Number(DATA_UI.n.default),
+  searchPlan: false,
+});
+const trainRows = rows(CORE_TRAIN, TRAIN_UI, 'train').map((p) =>
+  p.key in startDefaults ? { ...p, default: startDefaults[p.key] } : p,
+);
 
 export const DATA_PARAMS: readonly PlaygroundParam[] = dataRows;
 export const NETWORK_PARAMS: readonly PlaygroundParam[] = [
@@ -147,13 +164,18 @@ export function activationDegree(s: State): number {
 }
 
 /**
- * The state with the selected algorithm's hyperparameters from the core's per-algorithm table
- * (ALGO_DEFAULTS in src/training/params.ts, the same values `flatlab train` and the studies use), for
- * a k-homogeneous student. Called at start and whenever the algorithm or the activation changes.
+ * The state with the selected algorithm's hyperparameters from the core table's per-algorithm column
+ * (perAlgo in src/training/params.ts, the same values `flatlab train` and the studies use; the search
+ * plan is left out, as the playground trains one network), for a k-homogeneous student. Called at
+ * start and whenever the algorithm or the activation changes.
  */
 export function withAlgoDefaults(s: State, k: number): State {
   const n = Number(s.n);
-  const h = defaultHyperparams(String(s.algo) as Algorithm, k, Number.isFinite(n) && n >= 1 ? n : 200);
+  const h = algoDefaults(String(s.algo) as Algorithm, {
+    k,
+    n: Number.isFinite(n) && n >= 1 ? n : 200,
+    searchPlan: false,
+  });
   const next: State = { ...s };
   for (const [key, v] of Object.entries(h)) if (trainRows.some((p) => p.key === key)) next[key] = v;
   return next;
@@ -166,7 +188,7 @@ export function dataFields(s: State): Record<string, unknown> {
   return out;
 }
 
-/** The training fields of a state (seed bound to the one seed), as parseTrainConfig expects them. */
+/** The training fields of a state (seed bound to the one seed), as resolveTrainConfig expects them. */
 export function trainFields(s: State): Record<string, unknown> {
   const out: Record<string, unknown> = { seed: s.seed };
   for (const p of trainRows) out[p.key] = s[p.key];

@@ -11,17 +11,22 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DivergenceError, InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
-import { makeActivation } from '../../model/activations.js';
+import { type ActivationSpec, makeActivation } from '../../model/activations.js';
+import type { Dataset } from '../../data/dataset.js';
 import { parseActivationString } from '../../model/model-json.js';
-import { LOSS_CONVENTION } from '../../model/network.js';
+import { LOSS_CONVENTION, type Network } from '../../model/network.js';
 import { populationRisk } from '../../risk/index.js';
 import {
+  ALGORITHMS,
   type Checkpoint,
   createTrainer,
   describeAlgoDefaults,
   type Metrics,
+  PER_ALGO_PARAMS,
+  resolveTrainConfig,
   TRAIN_PARAMS,
-  trainConfigWithDefaults,
+  type TrainConfig,
+  type Trainer,
 } from '../../training/index.js';
 import { VERSION } from '../../version.js';
 import { readDatasetFile } from '../dataset-file.js';
@@ -33,6 +38,7 @@ import {
   writeJsonAtomic,
 } from '../../node/safe-write.js';
 import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
+import { checkCheckpointAgainstConfig } from '../../training/resume-check.js';
 import { firstNonFinite } from '../finite.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
@@ -47,21 +53,6 @@ interface TrainFlags {
   quiet?: boolean;
   [key: string]: unknown;
 }
-
-/** Keys whose default comes from the per-algorithm table (src/training/params.ts, ALGO_DEFAULTS). */
-const PER_ALGO_KEYS = new Set([
-  'lr',
-  'batch',
-  'optimizer',
-  'rho',
-  'microBatch',
-  'asamEta',
-  'noiseSigma',
-  'lambda',
-  'lambdaFinal',
-  'restarts',
-  'maxWidth',
-]);
 
 /** The first metric that is not finite, as "trace = Infinity" (null: every metric is finite or unavailable). */
 function nonFiniteMetric(m: Metrics): string | null {
@@ -89,57 +80,74 @@ export function register(program: Command): void {
     )
     .option('--quiet', 'no progress bar');
   addLabelsOption(cmd);
-  addParamOptions(cmd, TRAIN_PARAMS, (def) =>
-    PER_ALGO_KEYS.has(def.key) ? '; default: per algorithm, see below' : `; default ${String(def.default)}`,
-  );
+  addParamOptions(cmd, TRAIN_PARAMS, (def) => {
+    const column = PER_ALGO_PARAMS.find((d) => d.key === def.key)?.perAlgo ?? {};
+    const listed = ALGORITHMS.filter((a) => column[a] !== undefined).length;
+    if (listed === ALGORITHMS.length) return '; default per algorithm, see below';
+    return `; default ${String(def.default)}${listed > 0 ? ' (per algorithm where listed below)' : ''}`;
+  });
   cmd.addHelpText('after', `\n${describeAlgoDefaults()}`);
   cmd.action((flags: TrainFlags) => run(flags));
 }
 
-function run(flags: TrainFlags): void {
-  if (!flags.data) throw new InputError('train: --data <file> is required');
-  if (!flags.out) throw new InputError('train: --out <dir> is required');
+/** A train command ready to step: its inputs, configuration, output paths and trainer. */
+interface TrainRun {
+  flags: TrainFlags & { data: string; out: string };
+  act: ActivationSpec;
+  data: Dataset;
+  config: TrainConfig;
+  dir: string;
+  ckPath: string;
+  logPath: string;
+  /** Every file written is refused if it is the data file (e.g. --data DIR/model.json). */
+  w: SafeWriteOptions;
+  resume: Checkpoint | undefined;
+  trainer: Trainer;
+}
+
+/** Read and check everything before any file is written: flags, data, output folder, checkpoint. */
+function prepare(flags: TrainFlags): TrainRun {
+  const { data: dataFile, out: dir } = flags;
+  if (!dataFile) throw new InputError('train: --data <file> is required');
+  if (!dir) throw new InputError('train: --out <dir> is required');
   const raw: Record<string, unknown> = {};
   for (const def of TRAIN_PARAMS) if (flags[def.key] !== undefined) raw[def.key] = flags[def.key];
   const act = parseActivationString(flags.activation);
-  const data = readDatasetFile(flags.data, flags.labels);
+  const data = readDatasetFile(dataFile, flags.labels);
+  if (raw.tol !== undefined) process.stderr.write('flatlab: note: --tol is deprecated; use --loss-tol\n');
+  const activation = makeActivation(act);
   // The algorithm's own defaults (per k and n) sit under the flags the user passed.
-  const config = trainConfigWithDefaults(raw, makeActivation(act).degree ?? 1, data.n, '--');
-  const dir = flags.out;
+  const config = resolveTrainConfig(raw, { k: activation.degree ?? 1, n: data.n }, '--');
   const outStat = statSync(dir, { throwIfNoEntry: false });
   if (outStat && !outStat.isDirectory()) throw new InputError(`train: --out ${dir} exists and is not a folder`);
   const ckPath = join(dir, 'checkpoint.json');
-  const logPath = join(dir, 'log.jsonl');
-  // Every file written below is refused if it is the data file (e.g. --data DIR/model.json).
-  const w: SafeWriteOptions = { inputs: [flags.data] };
+  const w: SafeWriteOptions = { inputs: [dataFile] };
   for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json']) checkOutputPath(join(dir, f), w);
   const resume: Checkpoint | undefined = existsSync(ckPath)
     ? validateCheckpointObject(readJsonFile(ckPath, 'checkpoint'), `checkpoint ${ckPath}`, data)
     : undefined;
-  const activation = makeActivation(act);
+  if (resume) checkCheckpointAgainstConfig(resume, config, config.width, `checkpoint ${ckPath}`);
   if (resume && JSON.stringify(resume.activation) !== JSON.stringify(activation.spec)) {
     throw new InputError(
       `checkpoint: ${ckPath} was made with activation ${JSON.stringify(resume.activation)}; use a new --out folder or the same --activation`,
     );
   }
   const target = data.target;
-  const riskFn = target ? (net: Parameters<typeof populationRisk>[0]) => populationRisk(net, target) : undefined;
+  const riskFn = target ? (net: Network) => populationRisk(net, target) : undefined;
   const trainer = createTrainer(data, config, { activation, resume, riskFn });
-  // Finite or fail (docs/architecture.md, "Errors"): a start whose metrics already overflow is bad input,
-  // found before anything is written.
-  let last = trainer.metrics();
-  const atStart = nonFiniteMetric(last);
-  if (atStart) {
-    throw new InputError(
-      resume
-        ? `checkpoint ${ckPath}: its parameters give ${atStart} (not finite); use a new --out folder`
-        : `train: the initial network gives ${atStart} (not finite); lower --init-scale or rescale the data`,
-    );
-  }
-  /** The last iterate whose every logged metric was finite: what a run whose metrics overflow keeps. */
-  let good = { net: trainer.snapshot(), step: trainer.step };
+  const logPath = join(dir, 'log.jsonl');
+  return { flags: { ...flags, data: dataFile, out: dir }, act, data, config, dir, ckPath, logPath, w, resume, trainer };
+}
 
-  // The log keeps exactly the entries written up to the checkpoint, so a resumed run's log matches.
+/** Metrics that overflow (JSON would write them as null) end the run as a divergence (exit 3). */
+class MetricsOverflow extends Error {}
+
+/**
+ * The training log: it keeps exactly the entries written up to the checkpoint, so a resumed run's log
+ * matches. `log` appends a metrics line and remembers its iterate as the last good one.
+ */
+function openLog(r: TrainRun): { log: (m: Metrics) => void; good: () => { net: Network; step: number } } {
+  const { resume, logPath, w, trainer } = r;
   let logLines: string[] = [];
   if (resume && existsSync(logPath)) {
     logLines = readTextFile(logPath, 'training log')
@@ -156,15 +164,69 @@ function run(flags: TrainFlags): void {
       .map((l) => `${l}\n`);
   }
   writeFileAtomic(logPath, logLines.join(''), { ...w, what: 'training log' });
-  /** Metrics that overflow (JSON would write them as null) end the run as a divergence (exit 3). */
-  class MetricsOverflow extends Error {}
+  /** The last iterate whose every logged metric was finite: what a run whose metrics overflow keeps. */
+  let good = { net: trainer.snapshot(), step: trainer.step };
   const log = (m: Metrics): void => {
     const bad = nonFiniteMetric(m);
     if (bad) throw new MetricsOverflow(bad);
     appendFileChecked(logPath, `${JSON.stringify(m)}\n`, { ...w, what: 'training log' });
     good = { net: trainer.snapshot(), step: m.step };
   };
+  return { log, good: () => good };
+}
 
+function run(flags: TrainFlags): void {
+  const r = prepare(flags);
+  const { trainer, config, resume, ckPath } = r;
+  // Finite or fail (docs/architecture.md, "Errors"): a start whose metrics already overflow is bad input,
+  // found before anything is written.
+  const first = trainer.metrics();
+  const atStart = nonFiniteMetric(first);
+  if (atStart) {
+    throw new InputError(
+      resume
+        ? `checkpoint ${ckPath}: its parameters give ${atStart} (not finite); use a new --out folder`
+        : `train: the initial network gives ${atStart} (not finite); lower --init-scale or rescale the data`,
+    );
+  }
+  const { log, good } = openLog(r);
+  if (!resume) log(first);
+  if (!flags.quiet && trainer.lr !== config.lr)
+    process.stderr.write(
+      `flatlab: note: lr ${config.lr} is above lrCap/λ_max(∇²L) at the initialization; the steps use ${fmt(trainer.lr)} (--lr-cap 0 keeps the rate as given)\n`,
+    );
+  const final = drive(r, first, log, good);
+  writeResult(r, final);
+}
+
+function summaryBase(r: TrainRun): Record<string, unknown> {
+  const { config, trainer, data } = r;
+  return {
+    format: 'flatlab.train-summary/1',
+    algo: config.algo,
+    seed: config.seed,
+    hyperparameters: config,
+    // The base rate the steps used: config.lr, or lrCap/λ_max(θ₀) where the curvature cap bound it.
+    lr: trainer.lr,
+    activation: r.act,
+    data: r.flags.data,
+    n: data.n,
+    d: data.d,
+    lossConvention: LOSS_CONVENTION,
+    version: VERSION,
+    backend: getBackend().name,
+  };
+}
+
+/** Step the trainer to the end with a progress bar, logging and checkpointing; on divergence keep the last good iterate. */
+function drive(
+  r: TrainRun,
+  first: Metrics,
+  log: (m: Metrics) => void,
+  good: () => { net: Network; step: number },
+): Metrics {
+  const { trainer, config, flags, dir, ckPath, w } = r;
+  let last = first;
   const bar = flags.quiet
     ? null
     : new SingleBar({
@@ -174,11 +236,6 @@ function run(flags: TrainFlags): void {
         notTTYSchedule: 2000,
         hideCursor: true,
       });
-  if (!resume) log(last);
-  if (!flags.quiet && trainer.lr !== config.lr)
-    process.stderr.write(
-      `flatlab: note: lr ${config.lr} is above lrCap/λ_max(∇²L) at the initialization; the steps use ${fmt(trainer.lr)} (--lr-cap 0 keeps the rate as given)\n`,
-    );
   const t0 = Date.now();
   const s0 = trainer.step;
   bar?.start(config.algo === 'flattest' ? config.steps * config.restarts : config.steps, trainer.step, {
@@ -188,22 +245,6 @@ function run(flags: TrainFlags): void {
     loss: fmt(last.trainLoss),
     fStar: fmt(last.fStar),
   });
-  const summaryBase = {
-    format: 'flatlab.train-summary/1',
-    algo: config.algo,
-    seed: config.seed,
-    hyperparameters: config,
-    // The base rate the steps used: config.lr, or lrCap/λ_max(θ₀) where the curvature cap bound it.
-    lr: trainer.lr,
-    activation: act,
-    data: flags.data,
-    n: data.n,
-    d: data.d,
-    lossConvention: LOSS_CONVENTION,
-    version: VERSION,
-    backend: getBackend().name,
-  };
-  let final: Metrics;
   try {
     while (!trainer.done) {
       const before = trainer.step;
@@ -222,18 +263,21 @@ function run(flags: TrainFlags): void {
         fStar: fmt(last.fStar),
       });
     }
-    final = trainer.metrics();
+    const final = trainer.metrics();
     log(final);
+    bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
+    bar?.stop();
+    return final;
   } catch (caught) {
     bar?.stop();
     let e = caught;
     let kept = trainer.net;
     if (e instanceof MetricsOverflow) {
       // The iterate is finite but a quantity measured on it is not: the run has left Float64.
-      kept = good.net;
+      kept = good().net;
       e = new DivergenceError(
-        `training diverged at step ${trainer.step} (${e.message} in the metrics); the last finite parameters, of step ${good.step}, are kept — lower the learning rate (lr = ${trainer.lr})`,
-        good.step,
+        `training diverged at step ${trainer.step} (${e.message} in the metrics); the last finite parameters, of step ${good().step}, are kept — lower the learning rate (lr = ${trainer.lr})`,
+        good().step,
       );
     }
     if (e instanceof DivergenceError) {
@@ -246,14 +290,17 @@ function run(flags: TrainFlags): void {
       );
       writeJsonAtomic(
         join(dir, 'summary.json'),
-        { ...summaryBase, status: 'diverged', divergedAtStep: e.step, error: e.message },
+        { ...summaryBase(r), status: 'diverged', divergedAtStep: e.step, error: e.message },
         w,
       );
     }
     throw e;
   }
-  bar?.update(trainer.step, { phase: 'done', loss: fmt(final.trainLoss), fStar: fmt(final.fStar) });
-  bar?.stop();
+}
+
+/** Write the model, the summary and the final checkpoint, and say how the run ended. */
+function writeResult(r: TrainRun, final: Metrics): void {
+  const { trainer, config, dir, ckPath, w } = r;
   // The flattest search's runs, the one kept and its width (raised when no run interpolated) are recorded.
   const search = trainer.search;
   writeModelFile(
@@ -265,7 +312,7 @@ function run(flags: TrainFlags): void {
   const status = search && !search.interpolates ? 'not-interpolating' : 'done';
   writeJsonAtomic(
     join(dir, 'summary.json'),
-    { ...summaryBase, status, steps: trainer.step, final, ...(search ? { search } : {}) },
+    { ...summaryBase(r), status, steps: trainer.step, final, ...(search ? { search } : {}) },
     w,
   );
   writeJsonAtomic(ckPath, trainer.checkpoint(), w);
@@ -281,9 +328,9 @@ function run(flags: TrainFlags): void {
       trainer.step,
     );
   }
-  if (config.polish !== 'none' && final.trainLoss > config.tol) {
+  if (config.polish !== 'none' && final.trainLoss > config.lossTol) {
     process.stderr.write(
-      `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > tol = ${config.tol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
+      `flatlab: warning: the polish stopped at train loss ${fmt(final.trainLoss)} > lossTol = ${config.lossTol} (train longer or with a larger learning rate, or raise --polish-steps)\n`,
     );
   }
   process.stdout.write(

@@ -12,9 +12,13 @@ type Loader = (options?: InitOptions) => Promise<Highs>;
  * ESM build's default export is the loader itself: accept either shape.
  */
 function loader(): Loader {
-  const m = highsModule as unknown as Loader | { default: Loader };
-  return typeof m === 'function' ? m : m.default;
+  const m: unknown = highsModule;
+  if (isLoader(m)) return m;
+  if (typeof m === 'object' && m !== null && 'default' in m && isLoader(m.default)) return m.default;
+  throw new Error('highs: the module exports no loader function');
 }
+
+const isLoader = (v: unknown): v is Loader => typeof v === 'function';
 
 let cached: Promise<Highs> | null = null;
 
