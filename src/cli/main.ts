@@ -7,6 +7,7 @@ import { DivergenceError, InputError } from '../errors.js';
 import { initBackend } from '../node/backend.js';
 import { VERSION } from '../version.js';
 import { registrars } from './commands/index.js';
+import { diskFullMessage } from './disk-full.js';
 
 export function buildProgram(): Command {
   const program = new Command('flatlab')
@@ -37,6 +38,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof DivergenceError) {
       process.stderr.write(`flatlab: ${e.message}\n`);
       return 3;
+    }
+    const full = diskFullMessage(e);
+    if (full) {
+      process.stderr.write(`flatlab: ${full}\n`);
+      return 2;
     }
     process.stderr.write(`flatlab: internal error: ${(e as Error).stack ?? String(e)}\n`);
     return 1;

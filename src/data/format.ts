@@ -172,7 +172,9 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
     for (let k = 0; k < width; k++) {
       const c = cells[k];
       if (c !== '' && !NUMBER_LIKE.test(c))
-        throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number (write plain decimals such as 1.5 or -2e-3)`);
+        throw new InputError(
+          `${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number (write plain decimals such as 1.5 or -2e-3)`,
+        );
       const val = PLAIN_DECIMAL.test(c) ? Number(c) : Number.NaN;
       if (!Number.isFinite(val))
         throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);

@@ -17,6 +17,7 @@ import { ResultStore } from '../../studies/store.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { checkWorkers } from '../../sweep/pool.js';
 import { VERSION } from '../../version.js';
+import { lockOutFolder } from '../../node/out-lock.js';
 import { readTextFile } from '../io.js';
 
 /** The folder of built-in specs: <package root>/studies, found upward from this file (src/ or dist/src/). */
@@ -71,6 +72,7 @@ export async function reproduce(f: Flags): Promise<string> {
     f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
   checkResultsDb(join(out, 'results.sqlite'));
+  if (!f.reportOnly) lockOutFolder(out);
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
     let seconds: number | null = null;

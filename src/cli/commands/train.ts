@@ -24,6 +24,7 @@ import {
   trainConfigWithDefaults,
 } from '../../training/index.js';
 import { VERSION } from '../../version.js';
+import { lockOutFolder } from '../../node/out-lock.js';
 import { readDatasetFile } from '../dataset-file.js';
 import {
   appendFileChecked,
@@ -113,6 +114,7 @@ function run(flags: TrainFlags): void {
   // Every file written below is refused if it is the data file (e.g. --data DIR/model.json).
   const w: SafeWriteOptions = { inputs: [flags.data] };
   for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json']) checkOutputPath(join(dir, f), w);
+  lockOutFolder(dir); // before the checkpoint is read: two runs must not both resume from it
   const resume: Checkpoint | undefined = existsSync(ckPath)
     ? validateCheckpointObject(readJsonFile(ckPath, 'checkpoint'), `checkpoint ${ckPath}`, data)
     : undefined;
