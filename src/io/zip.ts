@@ -149,8 +149,9 @@ export function zipMember(
   let out: Uint8Array;
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) throw new InputError(`${at}: stored size disagrees with its size`);
+    if (crc32(packed) !== entry.crc) throw new InputError(`${at}: CRC-32 mismatch (the archive is corrupt)`);
     check?.(packed.subarray(0, Math.min(packed.length, 1 << 16)));
-    out = packed;
+    return packed;
   } else {
     out = new Uint8Array(entry.size);
     let filled = 0;

@@ -4,8 +4,8 @@
  * after it, removes what is still registered and re-raises the signal with its default action, so the
  * process still ends as the user asked (exit by signal). A listener left installed would delay Ctrl-C
  * until the next turn of the loop — for a synchronous training loop, until the end of training — so it
- * is installed only around large writes (where a signal mid-write is plausible) and removed on the next
- * turn of the loop, after any signal that arrived during the write has been delivered to it.
+ * is installed only around large writes (where a signal mid-write is plausible) and removed shortly
+ * after, once any signal that arrived during the write has been delivered to it.
  */
 import { unlinkSync } from 'node:fs';
 
@@ -13,6 +13,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const pending = new Set<string>();
 let installed = false;
 let holders = 0;
+/** How long the listeners outlive the last write (the poll phase reads pending signals meanwhile). */
+const DELIVERY_MS = 25;
 
 function onSignal(sig: NodeJS.Signals): void {
   for (const p of pending) {
@@ -52,8 +54,10 @@ export function removeOnSignal(path: string): () => void {
     released = true;
     pending.delete(path);
     holders--;
-    setImmediate(() => {
+    // Not setImmediate: the check phase runs before a signal that arrived during the write is read from
+    // libuv's signal pipe, so the signal would be lost. A short timer lets the poll phase deliver it first.
+    setTimeout(() => {
       if (holders === 0) uninstall();
-    });
+    }, DELIVERY_MS);
   };
 }
