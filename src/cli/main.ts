@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DivergenceError, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { COMMANDS, requestedCommand } from './commands/index.js';
+import { quietOnBrokenPipe } from './broken-pipe.js';
 import { diskFullMessage } from './disk-full.js';
 
 /**
@@ -32,6 +33,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
 }
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnBrokenPipe();
   try {
     const program = await buildProgram(argv);
     program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
