@@ -64,6 +64,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./estimate-trace.js'),
   },
   {
+    name: 'spectrum',
+    summary:
+      'Hessian spectrum of a model on a data set: top-k eigenvalues by Lanczos and the spectral density by stochastic Lanczos quadrature, with a figure',
+    options: true,
+    load: () => import('./spectrum.js'),
+  },
+  {
     name: 'reproduce',
     summary:
       'run the built-in studies (H1–H4, algorithms, estimators) resumably and write an HTML report with verdicts',
