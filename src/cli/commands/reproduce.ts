@@ -72,9 +72,9 @@ export async function reproduce(f: Flags): Promise<string> {
     f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
   checkResultsDb(join(out, 'results.sqlite'));
-  if (!f.reportOnly) lockOutFolder(out);
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
+    if (!f.reportOnly) lockOutFolder(out); // the store made the folder under the writer's rules
     let seconds: number | null = null;
     if (!f.reportOnly) {
       const executor = createExecutor({ workers });
