@@ -86,7 +86,7 @@ describe('signals during a large write', () => {
       mkdirSync(out);
       const run = () =>
         interruptDuringWrite(
-          ['data', '--n', '100000', '--d', '60', '--links', 'relu', '--out', join(out, 'big.json')],
+          ['data', '--n', '60000', '--d', '60', '--links', 'relu', '--out', join(out, 'big.json')],
           out,
           sig,
         );
