@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { validateDatasetObject } from '../data/dataset-schema.js';
 import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/dataset-json.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
+import { checkReadable, checkWritable } from './file-kinds.js';
 import { readJsonFile, readTextFile } from './io.js';
 import { readDatasetTensorFile, tensorFormat, writeDatasetTensorFile } from './tensor-files.js';
 
@@ -15,6 +16,7 @@ import { readDatasetTensorFile, tensorFormat, writeDatasetTensorFile } from './t
  * JSON, or by extension .npz (x, y) / .npy inputs with a `labels` .npy (tensor-files.ts).
  */
 export function readDatasetFile(path: string, labels?: string): Dataset {
+  checkReadable(path, 'data set');
   if (tensorFormat(path) !== null) return readDatasetTensorFile(path, labels);
   if (labels !== undefined) throw new InputError(`--labels only applies to --data x.npy (${path} holds y already)`);
   return validateDatasetObject(readJsonFile(path, 'data set file'), path);
@@ -25,6 +27,7 @@ export function readDatasetFile(path: string, labels?: string): Dataset {
  * JSON.stringify(…, 2) would, makes the file several times longer and unreadable).
  */
 export function writeDatasetFile(path: string, data: Dataset, opts: SafeWriteOptions = {}): void {
+  checkWritable(path, 'data set');
   if (tensorFormat(path) !== null) {
     writeDatasetTensorFile(path, data, opts);
     return;

@@ -8,6 +8,7 @@ import { validateModelObject } from '../model/model-schema.js';
 import type { Network } from '../model/network.js';
 import { VERSION } from '../version.js';
 import { type SafeWriteOptions, writeJsonAtomic } from '../node/safe-write.js';
+import { checkReadable, checkWritable } from './file-kinds.js';
 import { readJsonFile } from './io.js';
 import { readModelTensorFile, tensorFormat, writeModelTensorFile } from './tensor-files.js';
 import { type ModelReadOptions, resolveActivation } from '../io/index.js';
@@ -17,6 +18,7 @@ export function readModelFile(
   path: string,
   opts: ModelReadOptions = {},
 ): { net: Network; provenance: Record<string, unknown> } {
+  checkReadable(path, 'model');
   if (tensorFormat(path) !== null) return readModelTensorFile(path, opts);
   const r = validateModelObject(readJsonFile(path, 'model file'), `model file ${path}`);
   resolveActivation(r.net.act.spec, opts.activation, `model file ${path}`);
@@ -30,6 +32,7 @@ export function writeModelFile(
   provenance: Record<string, unknown> = {},
   opts: SafeWriteOptions = {},
 ): void {
+  checkWritable(path, 'model');
   const full = { ...provenance, version: VERSION, backend: getBackend().name };
   if (tensorFormat(path) !== null) {
     writeModelTensorFile(path, net, full, opts);

@@ -2,7 +2,6 @@
  * numpy and safetensors files for the CLI commands: the path's extension picks the format, the pure
  * readers and writers in src/io do the work. dataset-file.ts and model-file.ts dispatch here.
  */
-import { readFileSync } from 'node:fs';
 import type { Dataset } from '../data/dataset.js';
 import { InputError } from '../errors.js';
 import { datasetFromNpyPair, datasetFromNpz, datasetToNpz } from '../io/dataset-tensors.js';
@@ -14,20 +13,21 @@ import {
   tensorFormat,
 } from '../io/model-tensors.js';
 import type { Network } from '../model/network.js';
+import { npyByteLength } from '../io/npy.js';
+import { BINARY_FILE_LIMIT, readFileBounded } from '../node/safe-read.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 
 export { tensorFormat };
 
+/** A regular tensor file's bytes, bounded (safe-read.ts); a .npy is read only up to the length its header declares. */
 export function readBinaryFile(path: string, what = 'file'): Uint8Array {
-  try {
-    const b = readFileSync(path);
-    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new InputError(`${what} not found: ${path}`);
-    if (code === 'EISDIR') throw new InputError(`${what} is a directory, expected a file: ${path}`);
-    throw new InputError(`cannot read ${what} ${path}: ${(e as Error).message}`);
-  }
+  const npy = tensorFormat(path) === 'npy';
+  return readFileBounded(
+    path,
+    what,
+    BINARY_FILE_LIMIT,
+    npy ? { prefix: 1 << 16, length: (b) => npyByteLength(b, `${what} ${path}`) } : undefined,
+  );
 }
 
 /** A data set from `path` (.npz with x, y; or .npy inputs with `labels` .npy). */

@@ -127,10 +127,39 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
 
 /**
  * Parse a CSV table: each row is d feature values then y. Separator: comma, semicolon or tab (taken
- * from the first data line). A first line that is not all numbers is a header. Blank lines and lines
- * starting with '#' are skipped.
+ * from the first data line); a cell may be double-quoted (RFC 4180, "" for a quote). A first line whose
+ * cells are all names (none starts like a number) is a header. Blank lines and lines starting with '#'
+ * are skipped. Every other cell must be a plain decimal number: `0x10`, `0b11`, `1,5` or `1_000` are
+ * refused, not read as 16, 3, two cells or NaN.
  */
 const NUMBER_LIKE = /^[+-]?((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|nan|inf|infinity)$/i;
+const PLAIN_DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** One CSV line's cells (quotes removed), or null when a quote is left open. */
+function splitCsvLine(line: string, sep: string): string[] | null {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (quoted) {
+      if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (c === sep) {
+      cells.push(cell.trim());
+      cell = '';
+    } else cell += c;
+  }
+  if (quoted) return null;
+  cells.push(cell.trim());
+  return cells;
+}
 
 /**
  * A data set from CSV text: feature columns, then y; a header row is optional. The result has no target,
@@ -153,9 +182,10 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
     const raw = lines[li].trim();
     if (raw === '' || raw.startsWith('#')) continue;
     if (sep === null) sep = raw.includes(',') ? ',' : raw.includes(';') ? ';' : raw.includes('\t') ? '\t' : ',';
-    const cells = raw.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
-    // A header has a cell that is not number-like; NaN/inf count as numbers so they are reported, not skipped.
-    if (rows.length === 0 && !header && cells.some((c) => c !== '' && !NUMBER_LIKE.test(c))) {
+    const cells = splitCsvLine(raw, sep);
+    if (cells === null) throw new InputError(`${where}: line ${li + 1} has an unterminated quoted cell`);
+    // A header names its columns: no cell of it may start like a number (so `0x10` or `1,5` are not skipped as one).
+    if (rows.length === 0 && !header && cells.every((c) => c !== '' && !/^[+\-.\d]/.test(c) && !NUMBER_LIKE.test(c))) {
       header = true;
       continue;
     }
@@ -177,7 +207,11 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
       throw new InputError(`${where}: line ${line} has ${cells.length} columns, expected ${width} (ragged rows)`);
     for (let k = 0; k < width; k++) {
       const c = cells[k];
-      const val = c === '' ? Number.NaN : Number(c);
+      if (c !== '' && !NUMBER_LIKE.test(c))
+        throw new InputError(
+          `${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number (write plain decimals such as 1.5 or -2e-3)`,
+        );
+      const val = PLAIN_DECIMAL.test(c) ? Number(c) : Number.NaN;
       if (!Number.isFinite(val))
         throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
       if (k < d) X[i * d + k] = val;

@@ -94,6 +94,12 @@ export const DATA_PARAMS: readonly ParamDef[] = [
  * ```
  */
 export function parseDataParams(raw: Record<string, unknown>, context = ''): DataParams {
+  // Without r, the links say it (as specs do): relu+abs has r = 2, a multi-index link takes 2 indices.
+  if (raw.r === undefined && typeof raw.links === 'string') {
+    const t = raw.links.trim();
+    const r = ['product', 'max', 'norm'].includes(t) ? 2 : t.split('+').length;
+    if (r > 1) raw = { ...raw, r };
+  }
   const p = parseParams(DATA_PARAMS, raw, context) as {
     d: number;
     n: number;

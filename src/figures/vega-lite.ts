@@ -48,15 +48,35 @@ export interface ChartOptions {
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** Superscript digits for "10⁻³": vega expressions have no lookup table, so one replace per character. */
+const SUPERSCRIPT =
+  "replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(format(round(log(datum.value) / LN10), 'd'), /[-−]/g, '⁻'), /0/g, '⁰'), /1/g, '¹'), /2/g, '²'), /3/g, '³'), /4/g, '⁴'), /5/g, '⁵'), /6/g, '⁶'), /7/g, '⁷'), /8/g, '⁸'), /9/g, '⁹')";
+
+/**
+ * Axis labels for mathematical quantities: a log axis labels its powers of ten as 10ⁿ (1 and 10 stay
+ * plain) and leaves the ticks between them unlabelled; a linear axis uses up to 4 significant digits and
+ * exponent notation for large or tiny values — never SI prefixes (1m, 10G) or 100,000,000,000. Both
+ * axes span the data, not a rounded-up domain ("nice"), so n ≤ 20 is not drawn on an axis to 90.
+ */
+function axisFormat(log: boolean): Record<string, unknown> {
+  if (!log) return { format: '.4~g' };
+  const isPower = 'abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-9';
+  const plain = "datum.value == 1 ? '1' : datum.value == 10 ? '10'";
+  return { labelExpr: `${isPower} ? (${plain} : '10' + ${SUPERSCRIPT}) : ''` };
+}
+
 function enc(a: Axis): Record<string, unknown> {
   const scale: Record<string, unknown> = {};
   if (a.log) scale.type = 'log';
   if (a.zero === false && !a.log) scale.zero = false;
+  const quantitative = (a.type ?? 'quantitative') === 'quantitative';
+  if (quantitative) scale.nice = false;
   return {
     field: a.field,
     type: a.type ?? 'quantitative',
     title: a.title,
     ...(Object.keys(scale).length ? { scale } : {}),
+    ...(quantitative ? { axis: axisFormat(a.log === true) } : {}),
   };
 }
 
@@ -114,7 +134,7 @@ export function chart(o: ChartOptions): VegaLiteSpec {
     config: {
       font: 'DejaVu Sans',
       axis: { labelFontSize: 11, titleFontSize: 12 },
-      legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 320 },
+      legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 0, titleLimit: 0 },
       title: { fontSize: 13 },
     },
   };

@@ -9,7 +9,7 @@ import { validateTarget } from '../data/targets.js';
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
 import { parseNpy, parseNpyText, writeNpy, writeNpyText } from './npy.js';
-import { readNpz, writeNpz } from './npz.js';
+import { type NpzArchive, openNpz, writeNpz } from './npz.js';
 import { shapeText, type Tensor } from './tensor.js';
 
 function checkFinite(t: Tensor, name: string, d: number, where: string): void {
@@ -45,7 +45,7 @@ export function datasetFromTensors(
   return { d, n, X: x.data, y: y.data, ...extra };
 }
 
-function extras(members: Map<string, Uint8Array>, where: string): { target?: TargetSpec; seed?: number } {
+function extras(members: NpzArchive, where: string): { target?: TargetSpec; seed?: number } {
   const out: { target?: TargetSpec; seed?: number } = {};
   const t = members.get('target');
   if (t) {
@@ -86,7 +86,7 @@ function extras(members: Map<string, Uint8Array>, where: string): { target?: Tar
  * ```
  */
 export function datasetFromNpz(bytes: Uint8Array, where = 'data set (.npz)'): Dataset {
-  const members = readNpz(bytes, where);
+  const members = openNpz(bytes, where);
   const get = (k: string): Tensor => {
     const b = members.get(k);
     if (!b) {

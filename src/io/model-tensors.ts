@@ -12,7 +12,7 @@ import { activationToString, parseActivationString } from '../model/model-json.j
 import { createNetwork, type Network } from '../model/network.js';
 import { resolveActivation } from './activation.js';
 import { parseNpy, parseNpyText, writeNpy, writeNpyText } from './npy.js';
-import { readNpz, writeNpz } from './npz.js';
+import { openNpz, writeNpz } from './npz.js';
 import { parseSafetensors, writeSafetensors } from './safetensors.js';
 import { shapeText, type Tensor } from './tensor.js';
 
@@ -51,7 +51,7 @@ export interface TensorSource {
 }
 
 export function npzSource(bytes: Uint8Array, where: string): TensorSource {
-  const members = readNpz(bytes, where);
+  const members = openNpz(bytes, where);
   const text = (k: string): string | null => {
     const b = members.get(k);
     return b ? parseNpyText(b, `${where}: "${k}"`) : null;

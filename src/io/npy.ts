@@ -138,6 +138,28 @@ function parseHeader(bytes: Uint8Array, where: string): NpyHeader {
   return { descr, fortran, shape: shape as number[], dataOffset: start + headerLen };
 }
 
+/**
+ * The total length (header + data) a `.npy` declares, from its first bytes: null while `prefix` does not
+ * yet hold the whole header, or when the dtype has no fixed item size (the parser refuses those anyway).
+ * Readers use it to read exactly that many bytes instead of trusting the file's or archive's length.
+ */
+export function npyByteLength(prefix: Uint8Array, where = '.npy'): number | null {
+  if (prefix.length < 12) return null;
+  if (MAGIC.some((b, k) => prefix[k] !== b) || prefix[6] < 1 || prefix[6] > 3) parseHeader(prefix, where);
+  const lenBytes = prefix[6] === 1 ? 2 : 4;
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const headerLen = lenBytes === 2 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (8 + lenBytes + headerLen > prefix.length) {
+    if (headerLen > 1 << 20) throw new InputError(`${where}: .npy header of ${headerLen} bytes is implausible`);
+    return null;
+  }
+  const h = parseHeader(prefix, where);
+  const m = /^[<>=|]?([a-zA-Z])(\d+)$/.exec(h.descr);
+  if (!m) return null;
+  const itemsize = Number(m[2]) * (m[1] === 'U' ? 4 : 1);
+  return h.dataOffset + shapeSize(h.shape, where) * itemsize;
+}
+
 function checkLength(bytes: Uint8Array, h: NpyHeader, itemsize: number, where: string): number {
   const count = shapeSize(h.shape, where);
   const need = count * itemsize;

@@ -57,8 +57,11 @@ export interface ConvergencePoint {
   /** mean over seeds of |estimate − exact|. */
   readonly meanAbsError: number;
   readonly rmsError: number;
-  /** rmsError / |exact|. */
-  readonly relRmsError: number;
+  /**
+   * rmsError / |exact|; 0 when the exact trace and every estimate are 0 (a zero operator, e.g. the
+   * residual part of a ReLU network); absent when only the exact trace is 0 (no relative scale).
+   */
+  readonly relRmsError?: number;
   /** mean over seeds of the estimator's own standard error. */
   readonly meanStderr: number;
 }
@@ -95,7 +98,7 @@ export function traceConvergence(
           seeds: opts.seeds,
           meanAbsError: err.reduce((a, e) => a + Math.abs(e), 0) / err.length,
           rmsError: rms,
-          relRmsError: exact === 0 ? Number.NaN : rms / Math.abs(exact),
+          ...(exact !== 0 ? { relRmsError: rms / Math.abs(exact) } : rms === 0 ? { relRmsError: 0 } : {}),
           meanStderr: r.perSeed.reduce((a, e) => a + e.stderr, 0) / r.perSeed.length,
         }),
       );

@@ -39,8 +39,8 @@ export interface AscentResult {
 
 /**
  * Worst-case sharpness max_{‖ε‖₂ ≤ ρ} L(θ + T∘ε) − L(θ) by normalized projected gradient ascent:
- * one start along the (scaled) gradient — the SAM perturbation — plus `restarts` random starts on the
- * sphere, step ρ/√(s+1) at step s, projection back onto the ball.
+ * one start along the (scaled) gradient — the SAM perturbation, unless the fit is exact to rounding — plus
+ * `restarts` random starts on the sphere, step ρ/√(s+1) at step s, projection back onto the ball.
  */
 export function ascentSharpness(net: Network, data: Dataset, o: AscentOptions): AscentResult {
   const theta = packParams(net);
@@ -57,7 +57,9 @@ export function ascentSharpness(net: Network, data: Dataset, o: AscentOptions): 
   const g0 = packGrad(base.ga, base.gW, gEps);
   for (let i = 0; i < P; i++) g0[i] *= T[i];
   const ng0 = norm2(g0);
-  if (ng0 > 0) starts.push(g0.map((g) => (o.rho * g) / ng0));
+  // At an interpolator (loss at rounding level) the gradient is rounding noise: its direction differs
+  // between two points of one rescaling orbit and would make the invariant (adaptive) measure vary.
+  if (ng0 > 0 && !atRoundingLevel(L0, data)) starts.push(g0.map((g) => (o.rho * g) / ng0));
   const rng = new Rng(deriveSeed(o.seed, 'ascent', o.adaptive ? 'adaptive' : 'plain'));
   for (let r = 0; r < o.restarts; r++) {
     const xi = rng.fillNormal(new Float64Array(P));
@@ -86,6 +88,13 @@ export function ascentSharpness(net: Network, data: Dataset, o: AscentOptions): 
     }
   }
   return Object.freeze({ value: best - L0, baseLoss: L0, evaluations });
+}
+
+/** A loss below (1e-12)² of the labels' mean square: the fit is exact to rounding, its gradient carries no direction. */
+function atRoundingLevel(L: number, data: Dataset): boolean {
+  let s = 0;
+  for (let i = 0; i < data.n; i++) s += data.y[i] * data.y[i];
+  return L <= 1e-24 * (s / data.n + Number.MIN_VALUE);
 }
 
 function packGrad(ga: Float64Array, gW: Float64Array, out: Float64Array): Float64Array {

@@ -28,6 +28,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
+import { removeOnSignal } from './signal-cleanup.js';
 
 /** What a write receives: the whole content, or chunks (so large files are never one giant string). */
 export type WriteData = string | Uint8Array | Iterable<string | Uint8Array>;
@@ -219,8 +220,10 @@ export function writeFileAtomic(path: string, data: WriteData, opts: SafeWriteOp
   const created = ensureDir(dir, what, path);
   const tmp = join(dir, `.${basename(abs)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | null = null;
+  let release: (() => void) | null = null;
   try {
     fd = openSync(tmp, 'wx', 0o644);
+    if (isLargeWrite(data)) release = removeOnSignal(tmp);
     for (const chunk of chunksOf(data)) writeAll(fd, chunk);
     fsyncSync(fd);
     closeSync(fd);
@@ -244,12 +247,21 @@ export function writeFileAtomic(path: string, data: WriteData, opts: SafeWriteOp
       // never created, or already renamed
     }
     removeDirs(created);
+    release?.();
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e; // a bug in the data producer, not a file-system problem
     throw new InputError(`cannot write ${what} ${path}: ${fsReason(e)}`);
   }
+  release?.();
   syncDir(dir);
+}
+
+/** Writes of 16 MiB or more, or streamed in chunks, take long enough that a signal may arrive during them. */
+function isLargeWrite(data: WriteData): boolean {
+  if (typeof data === 'string') return data.length >= 2 ** 23;
+  if (data instanceof Uint8Array) return data.length >= 2 ** 24;
+  return true;
 }
 
 /** fsync the folder so the rename itself survives a crash; best effort (some file systems refuse). */

@@ -4,7 +4,7 @@
  * types, empty grid axes and impossible trials are rejected) and every message names the field, so
  * nothing runs until the whole spec is sound.
  */
-import { parseDocument } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { MAX_SEED } from '../params/table.js';
@@ -162,18 +162,47 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
   return spec;
 }
 
-/** Parse a spec from YAML or JSON text (JSON is YAML). */
+/** Longest spec text and most `:` (key indicators) parsed: the built-in specs use under 2 KB and 50 keys. */
+export const SPEC_LIMITS = { bytes: 256 * 1024, keys: 2000 } as const;
+
+/** Parse a spec from YAML or JSON text (JSON is YAML): exactly one document, within SPEC_LIMITS. */
 export function parseSpec(text: string, source = 'study spec'): StudySpec {
+  // YAML parsing is superlinear in the number of keys: bound the input before the parser sees it.
+  if (text.length > SPEC_LIMITS.bytes)
+    throw new InputError(`${source}: ${text.length} characters, over the spec limit of ${SPEC_LIMITS.bytes}`);
+  let colons = 0;
+  for (let i = text.indexOf(':'); i >= 0 && colons <= SPEC_LIMITS.keys; i = text.indexOf(':', i + 1)) colons++;
+  if (colons > SPEC_LIMITS.keys)
+    throw new InputError(`${source}: more than ${SPEC_LIMITS.keys} keys, over the spec limit`);
   let raw: unknown;
   let problem: string | undefined;
   try {
     // Warnings (an unresolved tag such as `!t4ll`) are refused too, and never printed as a second line.
-    const doc = parseDocument(text, { logLevel: 'silent' });
-    problem = (doc.errors[0] ?? doc.warnings[0])?.message;
-    if (problem === undefined) raw = doc.toJS();
+    const docs = parseAllDocuments(text, { logLevel: 'silent' });
+    const list = Array.isArray(docs) ? docs : [docs];
+    if (list.length !== 1) problem = `${list.length} YAML documents; a spec file holds exactly one`;
+    else {
+      const doc = list[0];
+      problem = (doc.errors[0] ?? doc.warnings[0])?.message;
+      if (problem === undefined) raw = doc.toJS();
+    }
   } catch (e) {
     problem = (e as Error).message;
   }
   if (problem !== undefined) throw new InputError(`${source}: not valid YAML/JSON (${problem.split('\n')[0]})`);
   return validateSpec(raw, source);
+}
+
+/** The specs of one run, refusing two with one name (their trials, figures and tables would overwrite each other). */
+export function uniqueSpecs(specs: StudySpec[], sources: readonly string[]): StudySpec[] {
+  const seen = new Map<string, string>();
+  specs.forEach((s, i) => {
+    const first = seen.get(s.name);
+    if (first !== undefined)
+      throw new InputError(
+        `${sources[i]}: study name "${s.name}" is already used by ${first}; names must be unique in a run`,
+      );
+    seen.set(s.name, sources[i]);
+  });
+  return specs;
 }

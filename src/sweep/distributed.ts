@@ -13,7 +13,9 @@ import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { decodeResult, encodeResult } from './codec.js';
 import { failedResult } from './dispatch.js';
 import { TrialPool } from './pool.js';
-import { checkResult, checkTrial } from './trial-schema.js';
+import { checkJob, jobKey } from './job-check.js';
+import { recentFailures, repairQueue } from './raw-jobs.js';
+import { checkResult } from './trial-schema.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
 
 export const DEFAULT_QUEUE = 'flatlab-trials';
@@ -277,7 +279,7 @@ export interface QueueStatus {
 }
 
 export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueStatus> {
-  return withQueue(t, async (queue) => {
+  return withQueue(t, async (queue, client) => {
     const c = await queue.getJobCounts(
       'wait',
       'prioritized',
@@ -289,7 +291,7 @@ export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueS
     );
     // CLIENT LIST may be forbidden by the server's ACL; the counts matter more than the worker count.
     const workers = await queue.getWorkersCount().catch(() => -1);
-    const failedJobs = failures > 0 ? await queue.getFailed(0, failures - 1) : [];
+    const failedJobs = await recentFailures(client, queue, failures);
     return {
       queued: (c.wait ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
       retrying: c.delayed ?? 0,
@@ -297,11 +299,7 @@ export async function queueStatus(t: QueueTarget, failures = 10): Promise<QueueS
       done: c.completed ?? 0,
       failed: c.failed ?? 0,
       workers,
-      recentFailures: failedJobs.map((j) => ({
-        key: (j.data as Trial).key,
-        reason: j.failedReason,
-        attempts: j.attemptsMade,
-      })),
+      recentFailures: failedJobs,
     };
   });
 }
@@ -342,8 +340,7 @@ class GuardedWorker extends Worker {
 
 export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<RunningWorker> {
   const name = queueName(t);
-  const conn = await connect(t); // fail fast on a bad URL or password
-  conn.disconnect();
+  const repairer = await connect(t); // fail fast on a bad URL or password; kept for repairs below
   const log = opts.log ?? (() => {});
   const pool = new TrialPool({ workers: opts.concurrency, threads: opts.threads });
   // BullMQ's structural option type differs from ioredis's in detail only (retryStrategy's return type).
@@ -352,7 +349,7 @@ export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<
     name,
     async (job: Job) => {
       // Validated here too: anyone who can write to Redis can enqueue a job.
-      const checked = checkTrial(job.data);
+      const checked = checkJob(job.data);
       if ('reason' in checked) throw new UnrecoverableError(checked.reason);
       const trial = checked.trial;
       const result = await pool.run(trial);
@@ -368,20 +365,31 @@ export async function startWorker(t: QueueTarget, opts: WorkerOptions): Promise<
       maxStalledCount: opts.maxStalledCount ?? 2,
     },
   );
-  worker.on('completed', (job: Job) => log(`done ${(job.data as Trial).key}`));
+  worker.on('completed', (job: Job) => log(`done ${jobKey(job)}`));
   worker.on('failed', (job: Job | undefined, err: Error) => {
     if (!job) return;
-    const max = job.opts.attempts ?? 1;
+    const max = job.opts?.attempts ?? 1;
     const final = job.attemptsMade >= max;
-    log(
-      `${final ? 'failed' : 'retry'} ${(job.data as Trial).key} (attempt ${job.attemptsMade}/${max}): ${err.message}`,
-    );
+    log(`${final ? 'failed' : 'retry'} ${jobKey(job)} (attempt ${job.attemptsMade}/${max}): ${err.message}`);
   });
-  worker.on('error', (e: Error) => log(`worker error: ${e.message}`));
+  // A job whose options do not parse throws on every fetch and would stay active forever: repair it
+  // (raw-jobs.ts) so that its next fetch fails it for good; at most one scan a second.
+  let lastRepair = 0;
+  worker.on('error', (e: Error) => {
+    log(`worker error: ${e.message}`);
+    if (!(e instanceof SyntaxError) || Date.now() - lastRepair < 1000) return;
+    lastRepair = Date.now();
+    repairQueue(repairer, worker)
+      .then((ids) => {
+        for (const id of ids) log(`job ${id}: corrupted options; it will fail as corrupted`);
+      })
+      .catch((err: Error) => log(`worker error: cannot repair corrupted jobs: ${err.message}`));
+  });
   await worker.waitUntilReady();
   return {
     async close() {
       await worker.close();
+      repairer.disconnect();
       await pool.close();
     },
   };

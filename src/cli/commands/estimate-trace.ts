@@ -24,6 +24,7 @@ import { deepOperator } from '../mlp-commands.js';
 import { readAnyModelFile } from '../mlp-files.js';
 import { addParamOptions } from '../param-options.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
+import { zeroTraceNote } from '../trace-diagnosis.js';
 
 export const ESTIMATE_TRACE_PARAMS = {
   method: {
@@ -94,6 +95,7 @@ type Flags = { data: string; labels?: string; model: string; json?: boolean; con
   Partial<Record<keyof typeof ESTIMATE_TRACE_PARAMS, string>>;
 
 const num = (v: number): string => formatNumber(v);
+const noteField = (note: string | null): { note?: string } => (note === null ? {} : { note });
 
 export function register(program: Command): void {
   const cmd = program
@@ -162,6 +164,7 @@ export function register(program: Command): void {
         perSeed: r.perSeed.map((e) => ({ seed: e.seed, estimate: e.estimate, stderr: e.stderr, matvecs: e.matvecs })),
         convergence,
         timing: { exactMs, estimateMsPerSeed: estimateMs },
+        ...noteField(zeroTraceNote(kind, exact, r.estimate, r.stderr)),
         lossConvention: LOSS_CONVENTION,
         backend: getBackend().name,
       };
@@ -188,6 +191,7 @@ export function register(program: Command): void {
           );
         }
       }
+      if (out.note) lines.push(`  note      ${out.note}`);
       lines.push(`loss convention: ${LOSS_CONVENTION}; ${getBackend().name} backend`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -19,6 +19,7 @@ import { pathNorm } from '../../symmetry/rescale.js';
 import { VERSION } from '../../version.js';
 import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
+import { formatPerNeuron, perNeuronRows } from '../per-neuron.js';
 import { readModelFile } from '../model-file.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
@@ -154,6 +155,7 @@ interface MeasureFlags extends ModelReadFlags {
   seed?: string;
   all?: boolean;
   invariance?: boolean;
+  perNeuron?: boolean;
   init?: string;
   orbitPoints?: string;
   orbitLogRange?: string;
@@ -178,6 +180,7 @@ export function register(program: Command): Command {
       '--invariance',
       'evaluate each registered measure on random points of the rescaling orbit and report its spread',
     )
+    .option('--per-neuron', 'also print the trace parts A_j, B_j, C_j and F*_j, c*_j, s_j of every neuron')
     .option('--init <file>', 'initial model (flatlab.model/1), for distance_to_init')
     .option('--orbit-points <N>', 'orbit points for --invariance (default 20)')
     .option('--orbit-log-range <r>', 'orbit factors 10^U[−r, r] for --invariance (default 1)')
@@ -224,11 +227,13 @@ export function register(program: Command): Command {
         const extra = {
           ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),
           ...(inv ? { invariance: inv } : {}),
+          ...(flags.perNeuron ? { perNeuron: perNeuronRows(net, data) } : {}),
         };
         process.stdout.write(`${JSON.stringify({ ...report, ...extra })}\n`);
         return;
       }
       process.stdout.write(formatMeasureReport(report, all ? measureRows(all) : []));
       if (inv) process.stdout.write(`\n${formatInvarianceReport(inv)}`);
+      if (flags.perNeuron) process.stdout.write(`\n${formatPerNeuron(perNeuronRows(net, data))}`);
     });
 }

@@ -12,11 +12,12 @@ import { checkResultsDb } from '../../studies/results-db.js';
 import { writeReport } from '../../report/render-report.js';
 import { textProgress } from '../../studies/progress.js';
 import { runStudies } from '../../studies/runner.js';
-import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
+import { parseSpec, SCALES, type Scale, type StudySpec, uniqueSpecs } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { checkWorkers } from '../../sweep/pool.js';
 import { VERSION } from '../../version.js';
+import { lockOutFolder } from '../../node/out-lock.js';
 import { readTextFile } from '../io.js';
 
 /** The folder of built-in specs: <package root>/studies, found upward from this file (src/ or dist/src/). */
@@ -55,7 +56,12 @@ interface Flags {
 export async function reproduce(f: Flags): Promise<string> {
   const scale = checkScale(f.scale);
   // Validate everything before any trial runs.
-  let specs = f.spec?.length ? f.spec.map((p) => parseSpec(readTextFile(p, 'study spec'), p)) : loadBuiltinSpecs();
+  let specs = f.spec?.length
+    ? uniqueSpecs(
+        f.spec.map((p) => parseSpec(readTextFile(p, 'study spec'), p)),
+        f.spec,
+      )
+    : loadBuiltinSpecs();
   if (f.study?.length) {
     const known = specs.map((s) => s.name);
     for (const s of f.study)
@@ -68,6 +74,7 @@ export async function reproduce(f: Flags): Promise<string> {
   checkResultsDb(join(out, 'results.sqlite'));
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
+    if (!f.reportOnly) lockOutFolder(out); // the store made the folder under the writer's rules
     let seconds: number | null = null;
     if (!f.reportOnly) {
       const executor = createExecutor({ workers });

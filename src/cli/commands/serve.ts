@@ -2,13 +2,14 @@
  * `flatlab serve`: serve the built playground (web/dist) on localhost with a tiny static server.
  * Read-only, GET/HEAD only, no directory listings, paths confined to the app folder.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
+import { sendFile } from '../static-file.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -147,19 +148,12 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
       res.writeHead(403, SECURITY_HEADERS).end();
       return;
     }
-    if (!statSync(real).isFile()) {
-      notFound(res);
-      return;
-    }
-    const body = readFileSync(real);
-    res.writeHead(200, {
+    sendFile(req, res, real, {
       ...SECURITY_HEADERS,
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'content-length': body.length,
       // Hashed asset names change with every build; the HTML must not be cached.
       'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
     });
-    res.end(req.method === 'HEAD' ? undefined : body);
   });
   return new Promise((resolvePromise, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
@@ -189,7 +183,8 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
 }
 
 function parsePort(raw: string): number {
-  const p = Number(raw);
+  // Decimal digits only: Number() would read 0x50 as 80 and 1e3 as 1000.
+  const p = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(p) || p < 0 || p > 65535)
     throw new InputError(`--port must be an integer in [0, 65535] (got "${raw}")`);
   return p;

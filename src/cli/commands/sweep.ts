@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { checkResultsDb } from '../../studies/results-db.js';
 import { allTrials } from '../../studies/runner.js';
-import { parseSpec, SCALES, type Scale, type StudySpec } from '../../studies/spec.js';
+import { parseSpec, SCALES, type Scale, type StudySpec, uniqueSpecs } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
 import type { Trial } from '../../studies/trial-types.js';
 import {
@@ -38,7 +38,7 @@ interface SpecFlags extends CommonFlags {
 function loadSpecs(args: readonly string[]): StudySpec[] {
   if (args.length === 0) throw new InputError('give at least one study spec file or built-in study name');
   let builtin: StudySpec[] | null = null;
-  return args.map((a) => {
+  const specs = args.map((a) => {
     if (existsSync(a)) return parseSpec(readTextFile(a, 'study spec'), a);
     builtin ??= loadBuiltinSpecs();
     const spec = builtin.find((s) => s.name === a);
@@ -48,6 +48,7 @@ function loadSpecs(args: readonly string[]): StudySpec[] {
       );
     return spec;
   });
+  return uniqueSpecs(specs, args);
 }
 
 function checkScale(s: string): Scale {

@@ -29,6 +29,7 @@ import {
   type Trainer,
 } from '../../training/index.js';
 import { VERSION } from '../../version.js';
+import { lockOutFolder } from '../../node/out-lock.js';
 import { readDatasetFile } from '../dataset-file.js';
 import {
   appendFileChecked,
@@ -123,6 +124,7 @@ function prepare(flags: TrainFlags): TrainRun {
   const ckPath = join(dir, 'checkpoint.json');
   const w: SafeWriteOptions = { inputs: [dataFile] };
   for (const f of ['model.json', 'summary.json', 'log.jsonl', 'checkpoint.json']) checkOutputPath(join(dir, f), w);
+  lockOutFolder(dir); // before the checkpoint is read: two runs must not both resume from it
   const resume: Checkpoint | undefined = existsSync(ckPath)
     ? validateCheckpointObject(readJsonFile(ckPath, 'checkpoint'), `checkpoint ${ckPath}`, data)
     : undefined;
