@@ -148,7 +148,7 @@ export function mlpDataPass(
 /**
  * A v for the chosen curvature matrix A of the loss (exact, by the R-operator: one forward and one backward
  * pass over the data, never forming A), with v and the result in packMlp's layout. It is what matrix-free
- * estimators (Hutchinson, Lanczos) need for networks too large for a dense Hessian.
+ * estimators (Hutchinson, Hutch++) need for networks too large for a dense Hessian.
  *
  * @example
  * ```ts

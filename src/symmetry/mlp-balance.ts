@@ -288,7 +288,7 @@ function extremeWeights(net: Mlp): boolean {
 /**
  * F* of a network on a data set: the infimum of the Gauss–Newton trace over all rescalings of its hidden
  * neurons (the same function), a flatness that the symmetry cannot move. It is a geometric program, convex in
- * the log-factors and solved exactly layer by layer (docs/math.md#deep-networks); F* ≤ the GN trace at θ.
+ * the log-factors, minimized by exact layer-wise steps (docs/math.md#deep-networks); F* ≤ the GN trace at θ.
  * Pass `trace` to reuse a trace pass at θ. When the masses at θ are out of range the program is solved from a
  * norm-balanced point of the orbit instead, and the factors are composed.
  *
