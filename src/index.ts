@@ -210,6 +210,7 @@ export {
   createMlp,
   type Mlp,
   type MlpData,
+  type MlpLayerInput,
   mlpForward,
   mlpFromNetwork,
   mlpParamCount,
@@ -219,8 +220,11 @@ export {
 } from './model/mlp.js';
 export { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from './model/mlp-json.js';
 export { mlpCurvatureProduct, type MlpCurvatureKind } from './model/mlp-hvp.js';
-export { type MlpTrace, mlpTrace } from './flatness/mlp-trace.js';
+export { type MlpCurvatureMass, type MlpLayerTrace, type MlpTrace, mlpTrace } from './flatness/mlp-trace.js';
 export {
+  type DeadNeuron,
+  type GpCertificate,
+  type GpOptions,
   type MlpInvariantFlatness,
   mlpBalance,
   mlpInvariantFlatness,
@@ -228,4 +232,4 @@ export {
   mlpRandomFactors,
   mlpRescale,
 } from './symmetry/mlp-balance.js';
-export { anyModelFromTensorBytes, mlpStateDict, mlpToNpz, mlpToSafetensors } from './io/mlp-state-dict.js';
+export { type AnyModel, anyModelFromTensorBytes, mlpToNpz, mlpToSafetensors } from './io/mlp-state-dict.js';

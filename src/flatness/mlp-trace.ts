@@ -21,6 +21,7 @@ export interface MlpCurvatureMass {
   readonly b: (Float64Array | null)[];
 }
 
+/** One layer's share of the trace (its weights and bias together). */
 export interface MlpLayerTrace {
   /** GN part of this layer's weights and bias. */
   readonly gaussNewton: number;
@@ -28,14 +29,20 @@ export interface MlpLayerTrace {
   readonly residual: number;
 }
 
+/** mlpTrace's result: the exact Hessian trace of the loss, its two parts, per layer and per parameter. */
 export interface MlpTrace {
+  /** Tr ∇²L = traceGaussNewton + traceResidual. */
   readonly trace: number;
   readonly traceGaussNewton: number;
+  /** 0 for piecewise-linear σ (relu, leaky relu, |t|). */
   readonly traceResidual: number;
   /** Layer l at index l − 1. */
   readonly layers: MlpLayerTrace[];
+  /** Per-parameter Gauss–Newton diagonal: the masses F* is computed from. */
   readonly G: MlpCurvatureMass;
+  /** L(θ) = (1/(2n)) Σ_i ‖f(x_i) − y_i‖². */
   readonly loss: number;
+  /** max_{i,o} |f_o(x_i) − y_io|: 0 at an interpolator, where the residual part vanishes. */
   readonly maxResidual: number;
 }
 
@@ -65,7 +72,26 @@ export function mlpTraceCost(net: Mlp, n: number): { gaussNewton: number; residu
   return { gaussNewton: n * weights * (1 + 3 * w[L]), residual: n * residual };
 }
 
-/** Exact trace, its GN / residual parts per layer, and the per-parameter GN diagonal. */
+/**
+ * The exact Hessian trace of a deep network's loss (docs/math.md#deep-networks), not an estimate: the
+ * Gauss–Newton part from one forward and one backward pass per output, and the residual part (0 for
+ * piecewise-linear σ, per-sample Jacobians otherwise), each per layer, with the per-parameter GN diagonal.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, makeDataset, mlpTrace } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)), b: null, rows: 5, cols: 4 },
+ *   { W: Float64Array.from({ length: 15 }, (_, i) => Math.cos(i + 1)), b: Float64Array.of(0.1, -0.2, 0.3), rows: 3, cols: 5 },
+ *   { W: Float64Array.of(1, -1, 0.5), b: null, rows: 1, cols: 3 },
+ * ]);
+ * const t = mlpTrace(net, xy);
+ * console.log(t.trace === t.traceGaussNewton, t.traceResidual, t.layers.length); // true 0 3: relu is piecewise linear
+ * ```
+ */
 export function mlpTrace(net: Mlp, data: MlpData): MlpTrace {
   checkMlpData(net, data);
   const be = getBackend();

@@ -110,14 +110,29 @@ function checkFinite(t: Tensor, key: string, where: string): void {
       throw new InputError(`${where}: "${key}" entry ${i} is ${t.data[i]}, not a finite number`);
 }
 
+/** A model file read whole: a two-layer network (flatlab.model/1's kind) or a deep one, with its provenance. */
 export type AnyModel =
   | { kind: 'two-layer'; net: Network; provenance: Record<string, unknown> }
   | { kind: 'deep'; net: Mlp; provenance: Record<string, unknown> };
 
 /**
  * A model from .npz / .safetensors bytes, two-layer or deep. flatlab's own `a`/`W`, explicit --key-W/--key-a,
- * and a bias-free two-Linear scalar state_dict are read as today's two-layer network; any other state_dict
- * (more layers, biases, several outputs) is read whole as a deep network.
+ * and a bias-free two-Linear scalar state_dict are read as the two-layer Network; any other state_dict
+ * (more layers, biases, several outputs) is read whole as a deep network. So a caller takes whatever file
+ * PyTorch or flatlab wrote and branches on `kind`.
+ *
+ * @example
+ * ```ts
+ * import { anyModelFromTensorBytes, createMlp, createNetwork, mlpFromNetwork, mlpToSafetensors } from 'flatlab';
+ *
+ * const two = mlpFromNetwork(createNetwork('relu', Float64Array.of(1, -1), Float64Array.of(1, 0, 0, 1), 2));
+ * const deep = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1), b: Float64Array.of(0, 1), rows: 2, cols: 2 },
+ *   { W: Float64Array.of(1, -1), b: null, rows: 1, cols: 2 },
+ * ]);
+ * const kinds = [two, deep].map((net) => anyModelFromTensorBytes(mlpToSafetensors(net), 'safetensors').kind);
+ * console.log(kinds); // ['two-layer', 'deep']: a bias makes the second one deep
+ * ```
  */
 export function anyModelFromTensorBytes(
   bytes: Uint8Array,
@@ -162,6 +177,23 @@ export function mlpStateDict(net: Mlp): Record<string, { shape: number[]; data: 
   return out;
 }
 
+/**
+ * The network as .safetensors bytes: the float64 state_dict of nn.Sequential(Linear, act, …, Linear)
+ * (`0.weight`, `0.bias`, `2.weight`, …), with the format, activation and provenance in the metadata, so that
+ * PyTorch's `model.load_state_dict(load_file(path))` reads it and anyModelFromTensorBytes reads it back.
+ *
+ * @example
+ * ```ts
+ * import { anyModelFromTensorBytes, createMlp, mlpToSafetensors } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const back = anyModelFromTensorBytes(mlpToSafetensors(net, { seed: 0 }), 'safetensors');
+ * console.log(back.kind, back.provenance); // deep { seed: 0 }
+ * ```
+ */
 export function mlpToSafetensors(net: Mlp, provenance: Record<string, unknown> = {}): Uint8Array {
   return writeSafetensors(mlpStateDict(net), {
     format: MLP_MODEL_FORMAT,
@@ -170,6 +202,22 @@ export function mlpToSafetensors(net: Mlp, provenance: Record<string, unknown> =
   });
 }
 
+/**
+ * The network as .npz bytes: one float64 .npy member per state_dict key (`0.weight`, `0.bias`, `2.weight`, …,
+ * as PyTorch names them) plus `activation` and `provenance` text members; numpy's `np.load` reads it.
+ *
+ * @example
+ * ```ts
+ * import { anyModelFromTensorBytes, createMlp, mlpToNpz } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const back = anyModelFromTensorBytes(mlpToNpz(net), 'npz');
+ * console.log(back.kind, back.kind === 'deep' && back.net.widths); // deep [2, 3, 1]
+ * ```
+ */
 export function mlpToNpz(net: Mlp, provenance: Record<string, unknown> = {}): Uint8Array {
   const members: Record<string, Uint8Array> = {};
   for (const [k, t] of Object.entries(mlpStateDict(net))) members[k] = writeNpy(t.shape, t.data);

@@ -7,6 +7,10 @@
 import { getBackend } from '../linalg/backend.js';
 import { checkMlpData, type Mlp, type MlpData, mlpBlockRows, mlpForwardBlock, mlpParamCount } from './mlp.js';
 
+/**
+ * Which curvature matrix of the loss mlpCurvatureProduct multiplies: the Hessian ∇²L, its Gauss–Newton part
+ * JᵀJ/n, or the residual part (1/n) Σ_i Σ_o r_io ∇²f_o(x_i), their difference (docs/math.md#deep-networks).
+ */
 export type MlpCurvatureKind = 'hessian' | 'gauss-newton' | 'residual';
 
 /** Split a packed vector into per-layer views (W, b). */
@@ -141,7 +145,31 @@ export function mlpDataPass(
   return { loss: sq / (2 * n), grad, product };
 }
 
-/** out ← A v for the chosen curvature matrix A of the loss (exact). */
+/**
+ * A v for the chosen curvature matrix A of the loss (exact, by the R-operator: one forward and one backward
+ * pass over the data, never forming A), with v and the result in packMlp's layout. It is what matrix-free
+ * estimators (Hutchinson, Hutch++) need for networks too large for a dense Hessian.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, makeDataset, mlpCurvatureProduct, mlpParamCount, mlpTrace } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)), b: null, rows: 5, cols: 4 },
+ *   { W: Float64Array.from({ length: 15 }, (_, i) => Math.cos(i + 1)), b: Float64Array.of(0.1, -0.2, 0.3), rows: 3, cols: 5 },
+ *   { W: Float64Array.of(1, -1, 0.5), b: null, rows: 1, cols: 3 },
+ * ]);
+ * let trace = 0; // Σ_p e_pᵀ H e_p, one product per parameter
+ * for (let p = 0; p < mlpParamCount(net); p++) {
+ *   const e = new Float64Array(mlpParamCount(net));
+ *   e[p] = 1;
+ *   trace += mlpCurvatureProduct(net, xy, e, 'hessian')[p];
+ * }
+ * console.log(Math.abs(trace - mlpTrace(net, xy).trace) < 1e-12); // true: agrees with the exact trace
+ * ```
+ */
 export function mlpCurvatureProduct(net: Mlp, data: MlpData, v: Float64Array, kind: MlpCurvatureKind): Float64Array {
   return mlpDataPass(net, data, v, kind).product as Float64Array;
 }

@@ -11,10 +11,28 @@ import { InputError } from '../errors.js';
 import { parseActivationObject } from './model-json.js';
 import { createMlp, type Mlp, type MlpLayerInput } from './mlp.js';
 
+/** The `format` field of a deep model file: `flatlab.model/2` (layers of W and optional b, plus provenance). */
 export const MLP_MODEL_FORMAT = 'flatlab.model/2';
 
 const REQUIRED = new Set(['format', 'activation', 'layers']);
 
+/**
+ * The flatlab.model/2 JSON object of a network: the activation, each layer's W as rows (out × in) and its
+ * bias where present, and the provenance fields (any of `format`, `activation`, `layers` among them is
+ * ignored, so provenance cannot overwrite the model). Write it with JSON.stringify; modelToMlp reads it back.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpToModel } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const json = mlpToModel(net, { seed: 0 });
+ * console.log(json.format, json.seed, (json.layers as unknown[]).length); // flatlab.model/2 0 2
+ * ```
+ */
 export function mlpToModel(net: Mlp, provenance: Record<string, unknown> = {}): Record<string, unknown> {
   const layers = net.W.map((W, i) => {
     const rows = net.widths[i + 1];
@@ -40,7 +58,22 @@ function numbers(raw: unknown, where: string): Float64Array {
   return out;
 }
 
-/** Validate a parsed flatlab.model/2 object and build the network (InputError naming the field). */
+/**
+ * Validate a parsed flatlab.model/2 object and build the network, with every other top-level field returned as
+ * provenance (InputError naming the field on bad input, and saying so when the object is a flatlab.model/1 file).
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpToModel, modelToMlp, packMlp } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const back = modelToMlp(JSON.parse(JSON.stringify(mlpToModel(net, { seed: 0 }))));
+ * console.log(back.provenance, packMlp(back.net).join() === packMlp(net).join()); // { seed: 0 } true
+ * ```
+ */
 export function modelToMlp(json: unknown, where = 'model'): { net: Mlp; provenance: Record<string, unknown> } {
   if (!json || typeof json !== 'object' || Array.isArray(json))
     throw new InputError(`${where}: expected a JSON object with "format": "${MLP_MODEL_FORMAT}"`);

@@ -13,6 +13,11 @@ import { createNetwork, type Network } from './network.js';
 
 export const MLP_LOSS_CONVENTION = 'L = (1/(2n)) Σ_i ‖f(x_i) − y_i‖² (summed over the outputs)';
 
+/**
+ * A deep homogeneous network h_l = σ(W_l h_{l−1} + b_l), f(x) = W_L h_{L−1} + b_L ∈ R^c
+ * (docs/math.md#deep-networks): activation, widths and per-layer weights and biases. Functions never
+ * modify a network; they return new ones.
+ */
 export interface Mlp {
   readonly act: Activation;
   /** Layer widths [d, h_1, …, h_{L−1}, c]: L + 1 entries. */
@@ -32,6 +37,7 @@ export interface MlpData {
   readonly Y: Float64Array;
 }
 
+/** One layer given to `createMlp`: W (rows × cols, row-major, PyTorch's out × in) and an optional bias. */
 export interface MlpLayerInput {
   W: Float64Array;
   b: Float64Array | null;
@@ -41,7 +47,23 @@ export interface MlpLayerInput {
   cols: number;
 }
 
-/** Build and validate a network: the shape chain composes, every value is finite, L ≥ 2. */
+/**
+ * A deep network from its activation and layers (first layer first), checked so that every later pass can
+ * trust it: at least 2 layers, each layer's input width is the previous layer's output width, and every weight
+ * and bias is finite (InputError naming the layer and entry otherwise). The arrays are used as given.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpForward } from 'flatlab';
+ *
+ * // f(x) = relu(x1) + 2 relu(x2) − relu(x1 − x2 + 1) + 0.5
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * console.log(net.widths, [...mlpForward(net, Float64Array.of(2, 1, 0, 3), 2)]); // [2, 3, 1] [2.5, 6.5]
+ * ```
+ */
 export function createMlp(act: Activation | ActivationSpec, layers: readonly MlpLayerInput[], where = 'model'): Mlp {
   const activation = 'f' in act ? act : makeActivation(act);
   if (layers.length < 2) throw new InputError(`${where}: a network needs at least 2 layers (got ${layers.length})`);
@@ -77,6 +99,20 @@ export function mlpDepth(net: Mlp): number {
   return net.W.length;
 }
 
+/**
+ * Number of parameters Σ_l (w_l w_{l−1} + [b_l present] w_l): the length of θ in packMlp's layout.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpParamCount } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: new Float64Array(6), b: new Float64Array(3), rows: 3, cols: 2 },
+ *   { W: new Float64Array(3), b: null, rows: 1, cols: 3 },
+ * ]);
+ * console.log(mlpParamCount(net)); // 12 = 3·2 + 3 + 1·3
+ * ```
+ */
 export function mlpParamCount(net: Mlp): number {
   let p = 0;
   for (let l = 1; l <= net.W.length; l++) p += net.W[l - 1].length + (net.b[l - 1] ? net.widths[l] : 0);
@@ -92,7 +128,21 @@ export function cloneMlp(net: Mlp): Mlp {
   };
 }
 
-/** θ in layer order: W_1, b_1, W_2, b_2, … (absent biases skipped), as torch's `parameters()` lists them. */
+/**
+ * θ in layer order: W_1, b_1, W_2, b_2, … (absent biases skipped), as torch's `parameters()` lists them, so
+ * that parameter vectors (mlpCurvatureProduct's) line up with PyTorch's.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, packMlp } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 2), b: Float64Array.of(3), rows: 1, cols: 2 },
+ *   { W: Float64Array.of(4), b: null, rows: 1, cols: 1 },
+ * ]);
+ * console.log([...packMlp(net)]); // [1, 2, 3, 4]
+ * ```
+ */
 export function packMlp(net: Mlp): Float64Array {
   const out = new Float64Array(mlpParamCount(net));
   let o = 0;
@@ -108,7 +158,22 @@ export function packMlp(net: Mlp): Float64Array {
   return out;
 }
 
-/** The network with parameters θ (layout of packMlp). */
+/**
+ * The network with parameters θ (layout of packMlp) and the activation and widths of `net`; the inverse of
+ * packMlp. Throws when θ has the wrong length.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpForward, packMlp, unpackMlp } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, -1), b: null, rows: 1, cols: 2 },
+ *   { W: Float64Array.of(2), b: null, rows: 1, cols: 1 },
+ * ]);
+ * const doubled = unpackMlp(net, packMlp(net).map((t) => 2 * t));
+ * console.log(mlpForward(doubled, Float64Array.of(3, 1), 1)[0]); // 16 = 4 relu(2·3 − 2·1)
+ * ```
+ */
 export function unpackMlp(net: Mlp, theta: Float64Array): Mlp {
   if (theta.length !== mlpParamCount(net))
     throw new Error(`parameter vector has length ${theta.length}, expected ${mlpParamCount(net)}`);
@@ -125,7 +190,19 @@ export function unpackMlp(net: Mlp, theta: Float64Array): Mlp {
   return { act: net.act, widths: net.widths, W, b };
 }
 
-/** The two-layer network as an Mlp (a → W_2 as a 1 × m row, W → W_1), no biases. */
+/**
+ * The two-layer network as an Mlp (a → W_2 as a 1 × m row, W → W_1), no biases: the case L = 2, c = 1 of
+ * docs/math.md#deep-networks, so the deep functions can be checked against the two-layer ones.
+ *
+ * @example
+ * ```ts
+ * import { createNetwork, forward, mlpForward, mlpFromNetwork } from 'flatlab';
+ *
+ * const two = createNetwork('relu', Float64Array.of(1, -1), Float64Array.of(1, 0, 0, 1), 2);
+ * const x = Float64Array.of(3, 1);
+ * console.log(mlpFromNetwork(two).widths, mlpForward(mlpFromNetwork(two), x, 1)[0], forward(two, x, 1)[0]); // [2, 2, 1] 2 2
+ * ```
+ */
 export function mlpFromNetwork(net: Network): Mlp {
   return {
     act: net.act,
@@ -135,7 +212,24 @@ export function mlpFromNetwork(net: Network): Mlp {
   };
 }
 
-/** The two-layer Network when the Mlp is one (L = 2, no biases, c = 1), else null. */
+/**
+ * The two-layer Network when the Mlp is one (L = 2, no biases, c = 1), else null: the inverse of
+ * mlpFromNetwork, for handing a deep file that holds a two-layer network to the two-layer functions.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, createNetwork, mlpFromNetwork, networkOfMlp } from 'flatlab';
+ *
+ * const two = createNetwork('relu', Float64Array.of(1, -1), Float64Array.of(1, 0, 0, 1), 2);
+ * const back = networkOfMlp(mlpFromNetwork(two));
+ * console.log(back?.m, [...(back?.a ?? [])]); // 2 [1, -1]
+ * const biased = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1), b: Float64Array.of(1), rows: 1, cols: 1 },
+ *   { W: Float64Array.of(1), b: null, rows: 1, cols: 1 },
+ * ]);
+ * console.log(networkOfMlp(biased)); // null: a bias is not a two-layer network
+ * ```
+ */
 export function networkOfMlp(net: Mlp): Network | null {
   if (net.W.length !== 2 || net.b[0] || net.b[1] || net.widths[2] !== 1) return null;
   return createNetwork(net.act, net.W[1].slice(), net.W[0].slice(), net.widths[0]);
@@ -191,7 +285,22 @@ export function mlpForwardBlock(net: Mlp, Xb: Float64Array, rows: number): MlpBl
   return { rows, H, Z };
 }
 
-/** Network outputs f(x_i) for the n rows of X (n×d): row-major n×c. */
+/**
+ * Network outputs f(x_i) for the n rows of X (n×d): row-major n×c, computed by row blocks through the
+ * backend's GEMM so that memory stays bounded whatever n is.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpForward } from 'flatlab';
+ *
+ * // two outputs: f(x) = (relu(x1 − x2), 2 relu(x1 − x2) − 1)
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, -1), b: null, rows: 1, cols: 2 },
+ *   { W: Float64Array.of(1, 2), b: Float64Array.of(0, -1), rows: 2, cols: 1 },
+ * ]);
+ * console.log([...mlpForward(net, Float64Array.of(3, 1, 0, 5), 2)]); // [2, 3, 0, -1]: rows x = (3, 1) and (0, 5)
+ * ```
+ */
 export function mlpForward(net: Mlp, X: Float64Array, n: number): Float64Array {
   const d = net.widths[0];
   const c = net.widths[net.W.length];

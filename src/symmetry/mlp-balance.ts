@@ -18,6 +18,7 @@ import { type MlpCurvatureMass, type MlpTrace, mlpTrace } from '../flatness/mlp-
 import type { MlpData } from '../model/mlp.js';
 import { randomFactors } from './rescale.js';
 
+/** A hidden neuron left out of the geometric program for F*, and why. */
 export interface DeadNeuron {
   /** Hidden layer l (1 … L−1). */
   readonly layer: number;
@@ -29,6 +30,7 @@ export interface DeadNeuron {
   readonly kind: 'inactive' | 'unbounded';
 }
 
+/** How far block coordinate descent on T(z) got: the numbers to judge F* by (docs/math.md#deep-networks). */
 export interface GpCertificate {
   readonly sweeps: number;
   /** |T_prev − T| / T over the last sweep. */
@@ -38,6 +40,10 @@ export interface GpCertificate {
   readonly converged: boolean;
 }
 
+/**
+ * mlpInvariantFlatness's result: F*, the infimum of the Gauss–Newton trace over the network's rescaling orbit,
+ * with the factors that attain it, the solver's certificate and the neurons left out of the program.
+ */
 export interface MlpInvariantFlatness {
   /** F* = inf over the orbit of the Gauss–Newton trace. */
   readonly value: number;
@@ -49,6 +55,7 @@ export interface MlpInvariantFlatness {
   readonly dead: DeadNeuron[];
 }
 
+/** Stopping rule of the geometric program for F*. */
 export interface GpOptions {
   /** Stop when ‖∇_z T‖₂ / T falls to this (default 1e-13). */
   tolerance?: number;
@@ -279,8 +286,28 @@ function extremeWeights(net: Mlp): boolean {
 }
 
 /**
- * F* of a network on a data set (pass `trace` to reuse a trace pass at θ). When the masses at θ are out of
- * range the program is solved from a norm-balanced point of the orbit instead, and the factors are composed.
+ * F* of a network on a data set: the infimum of the Gauss–Newton trace over all rescalings of its hidden
+ * neurons (the same function), a flatness that the symmetry cannot move. It is a geometric program, convex in
+ * the log-factors, minimized by exact layer-wise steps (docs/math.md#deep-networks); F* ≤ the GN trace at θ.
+ * Pass `trace` to reuse a trace pass at θ. When the masses at θ are out of range the program is solved from a
+ * norm-balanced point of the orbit instead, and the factors are composed.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, makeDataset, mlpInvariantFlatness, mlpRandomFactors, mlpRescale, mlpTrace } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)), b: null, rows: 5, cols: 4 },
+ *   { W: Float64Array.from({ length: 15 }, (_, i) => Math.cos(i + 1)), b: Float64Array.of(0.1, -0.2, 0.3), rows: 3, cols: 5 },
+ *   { W: Float64Array.of(1, -1, 0.5), b: null, rows: 1, cols: 3 },
+ * ]);
+ * const F = mlpInvariantFlatness(net, xy);
+ * console.log(F.value <= mlpTrace(net, xy).traceGaussNewton, F.certificate.converged); // true true
+ * const sharp = mlpRescale(net, mlpRandomFactors(net, 2, 0)); // same function, raw trace ≈ 760× larger
+ * console.log(Math.abs(mlpInvariantFlatness(sharp, xy).value / F.value - 1) < 1e-9); // true: F* does not move
+ * ```
  */
 export function mlpInvariantFlatness(
   net: Mlp,
@@ -297,7 +324,25 @@ export function mlpInvariantFlatness(
   return { ...r, factors };
 }
 
-/** The network at the flattest point of its orbit (GN trace there = F*, up to unbounded dead neurons). */
+/**
+ * The network at the flattest point of its orbit: mlpInvariantFlatness's factors applied by mlpRescale, so the
+ * same function with GN trace F* there (up to the mass of unbounded dead neurons).
+ *
+ * @example
+ * ```ts
+ * import { createMlp, makeDataset, mlpBalance, mlpTrace } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.from({ length: 20 }, (_, i) => Math.sin(i + 1)), b: null, rows: 5, cols: 4 },
+ *   { W: Float64Array.from({ length: 15 }, (_, i) => Math.cos(i + 1)), b: Float64Array.of(0.1, -0.2, 0.3), rows: 3, cols: 5 },
+ *   { W: Float64Array.of(1, -1, 0.5), b: null, rows: 1, cols: 3 },
+ * ]);
+ * const { net: flat, flatness } = mlpBalance(net, xy);
+ * console.log(mlpTrace(net, xy).trace.toFixed(2), mlpTrace(flat, xy).trace.toFixed(2), flatness.value.toFixed(2)); // 9.45 6.64 6.64
+ * ```
+ */
 export function mlpBalance(
   net: Mlp,
   data: MlpData,
@@ -309,7 +354,22 @@ export function mlpBalance(
 
 /**
  * The network at another point of its orbit: hidden neuron u of layer l scaled by factors[l − 1][u]
- * (incoming row and bias × s_u, outgoing column × s_u^{−k}). Same function, other raw trace.
+ * (incoming row and bias × s_u, outgoing column × s_u^{−k}, k the activation's degree). By homogeneity
+ * the function is the same and only the raw trace moves (docs/math.md#deep-networks).
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpForward, mlpRescale } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const scaled = mlpRescale(net, [Float64Array.of(8, 0.5, 4)]);
+ * const x = Float64Array.of(2, 1, 0, 3);
+ * console.log([...mlpForward(net, x, 2)], [...mlpForward(scaled, x, 2)]); // [2.5, 6.5] [2.5, 6.5]
+ * console.log([...scaled.W[0]]); // [8, 0, 0, 0.5, 4, -4]: the incoming rows scaled
+ * ```
  */
 export function mlpRescale(net: Mlp, factors: readonly Float64Array[]): Mlp {
   const k = requireHomogeneous(net.act, 'rescale');
@@ -342,7 +402,22 @@ export function mlpUniformFactors(net: Mlp, c: number): Float64Array[] {
   return net.widths.slice(1, -1).map((x) => new Float64Array(x).fill(c));
 }
 
-/** Per-neuron factors 10^u, u uniform in [−r, r], drawn in layer order from `seed`. */
+/**
+ * Per-neuron factors 10^u, u uniform in [−r, r] (r = `logRange`), drawn in layer order from `seed`, in the
+ * shape mlpRescale takes: a random point of the orbit, for showing what moves under the symmetry and what not.
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpRandomFactors } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const f = mlpRandomFactors(net, 2, 0);
+ * console.log(f.length, f[0].length, f[0].every((s) => s >= 0.01 && s <= 100)); // 1 3 true
+ * ```
+ */
 export function mlpRandomFactors(net: Mlp, logRange: number, seed: number): Float64Array[] {
   const hidden = net.widths.slice(1, -1);
   const all = randomFactors(
@@ -360,7 +435,20 @@ export function mlpRandomFactors(net: Mlp, logRange: number, seed: number): Floa
 
 /**
  * The path norm, invariant on the orbit: m_1[u] = ‖(W_1[u,:], b_1[u])‖₂, m_l[u] = Σ_a |W_l[u,a]| m_{l−1}[a]^k
- * + |b_l[u]|, P = Σ_o m_L[o]. For L = 2 without bias it is Σ_j |a_j| ‖w_j‖^k (docs/math.md#network, §2).
+ * + |b_l[u]|, P = Σ_o m_L[o]. For L = 2 without bias it is Σ_j |a_j| ‖w_j‖^k (docs/math.md#network, §2;
+ * docs/math.md#deep-networks).
+ *
+ * @example
+ * ```ts
+ * import { createMlp, mlpPathNorm, mlpRandomFactors, mlpRescale } from 'flatlab';
+ *
+ * const net = createMlp({ name: 'relu' }, [
+ *   { W: Float64Array.of(1, 0, 0, 1, 1, -1), b: Float64Array.of(0, 0, 1), rows: 3, cols: 2 },
+ *   { W: Float64Array.of(1, 2, -1), b: Float64Array.of(0.5), rows: 1, cols: 3 },
+ * ]);
+ * const moved = mlpRescale(net, mlpRandomFactors(net, 3, 1));
+ * console.log(mlpPathNorm(net).toFixed(6), mlpPathNorm(moved).toFixed(6)); // 5.232051 5.232051 = 0.5 + 1 + 2 + √3
+ * ```
  */
 export function mlpPathNorm(net: Mlp): number {
   const k = requireHomogeneous(net.act, 'path norm');
