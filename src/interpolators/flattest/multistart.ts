@@ -11,12 +11,21 @@
 import type { Activation } from '../../model/activations.js';
 import { Rng } from '../../rng/xoshiro.js';
 import { batchAscend, batchRatios } from './batch-ascent.js';
+import { walkCells } from './cell-pricing.js';
 import type { PricingData } from './pricing.js';
 import { signedDataDirections, unit } from './sphere.js';
 import { spectralStarts } from './spectral-starts.js';
 
 /** Ascents per pricing round: every local maximum above 1 can become a column. */
 export const STARTS = 96;
+
+/**
+ * Ascended directions finished by exact cell walks (cell-pricing.ts), best first. The ascent crosses
+ * many cells per step but stops on a cell boundary short of the cell's optimum; a walk started from a
+ * random or data direction moves one cell at a time and stays far below the ascent (measured at
+ * n = 1000, d = 50: mean ratio 4.6 against the ascent's 23), so the ascent seeds the walks.
+ */
+export const WALKS = 12;
 
 /** Random starts moved by three cell-optimum jumps before the ranking. */
 const JUMP_STARTS = 128;
@@ -91,5 +100,12 @@ export function multistart(
     best.push({ v: asc.V.slice(s * d, (s + 1) * d), ratio: asc.ratio[s] });
   }
   best.sort((a, b) => b.ratio - a.ratio);
-  return { rho, best };
+  const walked: Candidate[] = [];
+  for (const c of best.slice(0, WALKS)) {
+    const w = walkCells(act, pd, lambda, c.v);
+    if (w && w.ratio > c.ratio) walked.push({ v: w.v, ratio: w.ratio });
+    if (w) rho = Math.max(rho, w.ratio);
+  }
+  const all = walked.concat(best).sort((a, b) => b.ratio - a.ratio);
+  return { rho, best: all };
 }
