@@ -26,7 +26,23 @@ export interface CellOptimum {
   value: number;
   /** Samples whose constraints are active at u (multiplier > 0, or x_iᵀu = 0 to rounding), largest multiplier first. */
   active: number[];
+  /**
+   * False when the solve for one sign of the numerator ended outside the cell (rounding in a
+   * rank-deficient cell, e.g. fewer relu-active samples than d): `value` is then only the other sign's.
+   */
+  exact: boolean;
 }
+
+/** A cell optimum must satisfy s_i x_iᵀu ≥ −FEASIBLE ‖x_i‖ (u unit); else the solve failed. */
+const FEASIBLE = 1e-8;
+const FEASIBLE_ACTIVE = 1e-5;
+
+/**
+ * Relative ridge ε·tr(Q)/d on Q = AᵀA: it keeps rank-deficient cells (fewer relu-active samples than d)
+ * solvable in the whitened coordinates; with 1e-10, 4 of 3,000 such cells' solves (n = 14, d = 4) ended
+ * outside the cell. The optimum then misses the cell's sup by about ε relatively.
+ */
+export const RIDGE = 1e-7;
 
 /** The side of every sample for direction v: +1 where x_iᵀv > 0, else −1. */
 export function sidesOf(pd: PricingData, v: Float64Array): Int8Array {
@@ -89,9 +105,52 @@ function solveSmall(G: Float64Array, p: number, h: Float64Array): Float64Array |
 }
 
 /**
+ * min ‖Σ_a z_a e_{P[a]} − t‖ by Gram–Schmidt QR of the |P| columns (twice, for orthogonality to rounding),
+ * so the conditioning is that of E_P, not of its Gram matrix; null when the columns are dependent.
+ */
+function passiveLeastSquares(E: Float64Array, d: number, P: readonly number[], t: Float64Array): Float64Array | null {
+  const p = P.length;
+  const Qc = new Float64Array(p * d);
+  const R = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) {
+    const q = Qc.subarray(a * d, (a + 1) * d);
+    q.set(E.subarray(P[a] * d, (P[a] + 1) * d));
+    let n0 = 0;
+    for (let k = 0; k < d; k++) n0 += q[k] * q[k];
+    for (let pass = 0; pass < 2; pass++) {
+      for (let b = 0; b < a; b++) {
+        let c = 0;
+        for (let k = 0; k < d; k++) c += Qc[b * d + k] * q[k];
+        R[b * p + a] += c;
+        for (let k = 0; k < d; k++) q[k] -= c * Qc[b * d + k];
+      }
+    }
+    let nq = 0;
+    for (let k = 0; k < d; k++) nq += q[k] * q[k];
+    if (!(nq > 1e-24 * n0)) return null;
+    nq = Math.sqrt(nq);
+    R[a * p + a] = nq;
+    for (let k = 0; k < d; k++) q[k] /= nq;
+  }
+  const z = new Float64Array(p);
+  for (let a = 0; a < p; a++) {
+    let c = 0;
+    for (let k = 0; k < d; k++) c += Qc[a * d + k] * t[k];
+    z[a] = c;
+  }
+  for (let a = p - 1; a >= 0; a--) {
+    let c = z[a];
+    for (let b = a + 1; b < p; b++) c -= R[a * p + b] * z[b];
+    z[a] = c / R[a * p + a];
+  }
+  return z;
+}
+
+/**
  * Lawson–Hanson non-negative least squares min_{μ ≥ 0} ‖Σ_i μ_i e_i − t‖ for n columns e_i ∈ R^d (rows
  * of E). Returns μ (dense) and its passive set. Iterations are capped (3d + 30 outer steps): the passive
- * set of a cell optimum holds at most d samples in general position.
+ * set of a cell optimum holds fewer than d samples. A column that cannot enter (dependent on the passive
+ * set, or leaving at once by rounding) is skipped until the passive set changes.
  */
 function nnls(
   E: Float64Array,
@@ -102,17 +161,21 @@ function nnls(
 ): { mu: Float64Array; P: number[] } {
   const mu = new Float64Array(n);
   const inP = new Uint8Array(n);
+  const banned = new Uint8Array(n);
   let P: number[] = [];
   const res = t.slice();
   let tn = 0;
   for (let k = 0; k < d; k++) tn += t[k] * t[k];
   tn = Math.sqrt(tn);
-  const tol = 1e-11 * tn;
-  for (let outer = 0; outer < 3 * d + 30; outer++) {
+  for (let outer = 0; outer < 3 * d + 30 && P.length < d; outer++) {
+    // The residual's rounding scales with the largest term of Σ μ_i e_i, not only with ‖t‖.
+    let scale = tn;
+    for (const i of P) scale = Math.max(scale, mu[i] * en[i]);
+    const tol = 1e-11 * scale;
     let best = -1;
     let bw = 0;
     for (let i = 0; i < n; i++) {
-      if (inP[i] || en[i] === 0) continue;
+      if (inP[i] || banned[i] || en[i] === 0) continue;
       let w = 0;
       for (let k = 0; k < d; k++) w += E[i * d + k] * res[k];
       if (w > tol * en[i] && w / en[i] > bw) {
@@ -123,31 +186,20 @@ function nnls(
     if (best < 0) break;
     P.push(best);
     inP[best] = 1;
+    let changed = false;
     for (let inner = 0; inner < 3 * d + 30 && P.length > 0; inner++) {
-      const p = P.length;
-      const G = new Float64Array(p * p);
-      const h = new Float64Array(p);
-      for (let a = 0; a < p; a++) {
-        const oa = P[a] * d;
-        let s = 0;
-        for (let k = 0; k < d; k++) s += E[oa + k] * t[k];
-        h[a] = s;
-        for (let b = 0; b <= a; b++) {
-          const ob = P[b] * d;
-          let g = 0;
-          for (let k = 0; k < d; k++) g += E[oa + k] * E[ob + k];
-          G[a * p + b] = g;
-          G[b * p + a] = g;
-        }
-      }
-      const z = solveSmall(G, p, h);
-      if (!z) {
+      const z = passiveLeastSquares(E, d, P, t);
+      const last = P.length - 1;
+      if (!z || (inner === 0 && !(z[last] > 0))) {
+        // The entering column is dependent or would leave at once: skip it for now.
         inP[best] = 0;
-        P = P.filter((i) => i !== best);
+        banned[best] = 1;
+        P = P.slice(0, last);
         break;
       }
+      changed = true;
       let allPos = true;
-      for (let a = 0; a < p; a++) if (!(z[a] > 0)) allPos = false;
+      for (let a = 0; a < P.length; a++) if (!(z[a] > 0)) allPos = false;
       if (allPos) {
         P.forEach((i, a) => {
           mu[i] = z[a];
@@ -155,12 +207,18 @@ function nnls(
         break;
       }
       let alpha = 1;
+      let blocking = -1;
       P.forEach((i, a) => {
-        if (!(z[a] > 0)) alpha = Math.min(alpha, mu[i] / (mu[i] - z[a]));
+        if (!(z[a] > 0) && mu[i] / (mu[i] - z[a]) <= alpha) {
+          alpha = mu[i] / (mu[i] - z[a]);
+          blocking = i;
+        }
       });
       P.forEach((i, a) => {
         mu[i] += alpha * (z[a] - mu[i]);
       });
+      // The blocking variable leaves exactly (rounding would leave a denormal in the passive set).
+      if (blocking >= 0) mu[blocking] = 0;
       P = P.filter((i) => {
         if (mu[i] > 0) return true;
         mu[i] = 0;
@@ -168,6 +226,7 @@ function nnls(
         return false;
       });
     }
+    if (changed) banned.fill(0);
     res.set(t);
     for (const i of P) for (let k = 0; k < d; k++) res[k] -= mu[i] * E[i * d + k];
   }
@@ -212,7 +271,7 @@ export function cellOptimum(
   for (let k = 0; k < d; k++) tr += Q[k * d + k];
   if (!(T > 0) || !(tr > 0)) return null;
   // A relative ridge keeps rank-deficient cells (fewer active samples than d) solvable.
-  for (let k = 0; k < d; k++) Q[k * d + k] += 1e-10 * (tr / d);
+  for (let k = 0; k < d; k++) Q[k * d + k] += RIDGE * (tr / d);
   if (!cholesky(Q, d)) return null;
   // e_i = L⁻¹ s_i x_i: the constraint rows in the whitened coordinates r = Lᵀu.
   const E = new Float64Array(n * d);
@@ -227,6 +286,7 @@ export function cellOptimum(
   }
   forward(Q, d, b);
   let best: CellOptimum | null = null;
+  let exact = true;
   for (const sign of [1, -1]) {
     // Dual of min ½uᵀQu − sign·bᵀu s.t. s_i x_iᵀu ≥ 0: min_{μ≥0} ‖Σ μ_i e_i + sign·L⁻¹b‖, u = L⁻ᵀ(sign·L⁻¹b + Σ μ_i e_i).
     const t = b.map((v) => -sign * v);
@@ -235,17 +295,19 @@ export function cellOptimum(
     for (const i of P) for (let k = 0; k < d; k++) r[k] += mu[i] * E[i * d + k];
     // r = 0 (to rounding): the cone's image has no direction positively correlated with ±λ for this sign.
     let rn = 0;
-    let tn = 0;
+    let scale = 0;
     for (let k = 0; k < d; k++) {
       rn += r[k] * r[k];
-      tn += t[k] * t[k];
+      scale += t[k] * t[k];
     }
-    if (!(rn > 1e-20 * tn)) continue;
+    for (const i of P) scale = Math.max(scale, (mu[i] * en[i]) ** 2);
+    if (!(rn > 1e-20 * scale)) continue;
     backward(Q, d, r);
     if (!normalizeAt(r)) continue;
     let num = 0;
     let a2 = 0;
     let xn = 0;
+    let infeasible = false;
     const deg: number[] = [];
     for (let i = 0; i < n; i++) {
       let z = 0;
@@ -259,14 +321,22 @@ export function cellOptimum(
       a2 += w * w * z * z;
       xn = Math.sqrt(xx);
       if (!(mu[i] > 0) && Math.abs(z) <= 1e-10 * xn) deg.push(i);
+      // An active constraint (μ_i > 0) holds with equality in exact arithmetic; in a rank-deficient cell
+      // (fewer relu-active samples than d) the whitened solve leaves it off by up to ~1e-6.
+      if (side[i] * z < -(mu[i] > 0 ? FEASIBLE_ACTIVE : FEASIBLE) * xn) infeasible = true;
     }
     if (!(a2 > 0)) continue;
+    if (infeasible) {
+      exact = false;
+      continue;
+    }
     const value = (n * Math.abs(num)) / (2 * Math.sqrt(T) * Math.sqrt(a2));
     if (!best || value > best.value) {
       const active = P.slice().sort((u, w) => mu[w] - mu[u] || u - w);
-      best = { u: r, value, active: active.concat(deg) };
+      best = { u: r, value, active: active.concat(deg), exact: true };
     }
   }
+  if (best) best.exact = exact;
   return best;
 }
 

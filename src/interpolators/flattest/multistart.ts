@@ -27,6 +27,16 @@ export const STARTS = 96;
  */
 export const WALKS = 12;
 
+/**
+ * A cell solve costs O(n d²): the walks per round shrink as WALK_WORK / (n d²) (12 at n = 200, d = 20;
+ * 3 at n = 300, d = 30; 1 from n d² ≥ 960,000), so they never dominate a round at scale.
+ */
+const WALK_WORK = WALKS * 200 * 20 * 20;
+
+export function walksFor(n: number, d: number): number {
+  return Math.max(1, Math.min(WALKS, Math.floor(WALK_WORK / (n * d * d))));
+}
+
 /** Random starts moved by three cell-optimum jumps before the ranking. */
 const JUMP_STARTS = 128;
 
@@ -101,7 +111,7 @@ export function multistart(
   }
   best.sort((a, b) => b.ratio - a.ratio);
   const walked: Candidate[] = [];
-  for (const c of best.slice(0, WALKS)) {
+  for (const c of best.slice(0, walksFor(n, d))) {
     const w = walkCells(act, pd, lambda, c.v);
     if (w && w.ratio > c.ratio) walked.push({ v: w.v, ratio: w.ratio });
     if (w) rho = Math.max(rho, w.ratio);
