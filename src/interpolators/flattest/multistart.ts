@@ -29,7 +29,7 @@ export const WALKS = 12;
 
 /**
  * A cell solve costs O(n d²): the walks per round shrink as WALK_WORK / (n d²) (12 at n = 200, d = 20;
- * 3 at n = 300, d = 30; 1 from n d² ≥ 960,000), so they never dominate a round at scale.
+ * 3 at n = 300, d = 30; 1 above n d² = 480,000), so they never dominate a round at scale.
  */
 const WALK_WORK = WALKS * 200 * 20 * 20;
 
