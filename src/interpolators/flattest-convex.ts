@@ -61,6 +61,12 @@ export interface FlattestConvexOptions {
    * interpolator's directions is at most that interpolator's F* (up to its interpolation residual).
    */
   warmStart?: readonly Network[];
+  /**
+   * Where the warm-start directions enter: 'first' (default) in the first dictionary; 'last' only in the
+   * last LP, after a cold search: the result is at most both the cold search's LP and the warm
+   * interpolators' F* (a warm first dictionary can hold the LP at the warm interpolator's vertex).
+   */
+  warmAt?: 'first' | 'last';
 }
 
 export interface FlattestInterpolator extends Interpolator {
@@ -109,6 +115,7 @@ export async function flattestConvex(
 
   const highs = opts.highs ?? (await loadHighsSolver());
   const warm = warmDirections(opts.warmStart ?? [], d);
+  const warmAt = opts.warmAt ?? 'first';
   const cellLimit = opts.cellLimit ?? CELL_ENUMERATION_LIMIT;
   const cg = runColumnGeneration(highs, data, act, {
     gap,
@@ -118,7 +125,8 @@ export async function flattestConvex(
     timeBudget: opts.timeBudget ?? 0,
     now,
     onRound: opts.onRound,
-    initial: warm,
+    initial: warmAt === 'first' ? warm : [],
+    late: warmAt === 'last' ? warm.map(unitDirection).filter((u): u is Float64Array => u !== null) : [],
   });
   let { rho, lambda } = cg;
   let method: FlattestCertificate['method'] = cg.method;
@@ -167,7 +175,8 @@ export async function flattestConvex(
     certified: method === 'exact-arcs' || method === 'grid-refined' || method === 'cell-enumeration',
     cells: arrangementCells(n, d),
     cellLimit,
-    start: warm.length > 0 ? 'warm' : 'cold',
+    start: warm.length === 0 ? 'cold' : warmAt === 'first' ? 'warm' : 'warm-last',
+    warmAtoms: countWarmAtoms(net, warm),
     gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
     atoms: liveNeurons(net),
     lpSolves: cg.lpSolves,
@@ -196,6 +205,25 @@ function warmDirections(nets: readonly Network[], d: number): Float64Array[] {
     for (let j = 0; j < net.m; j++) if (net.a[j] !== 0) out.push(net.W.slice(j * d, (j + 1) * d));
   }
   return out;
+}
+
+function unitDirection(v: Float64Array): Float64Array | null {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return s > 0 && Number.isFinite(s) ? v.map((x) => x / Math.sqrt(s)) : null;
+}
+
+/** Live neurons of net whose direction is one of the warm-start directions (cosine > 1 − 1e-9). */
+function countWarmAtoms(net: Network, warm: readonly Float64Array[]): number {
+  const d = net.d;
+  const units = warm.map(unitDirection).filter((u): u is Float64Array => u !== null);
+  let c = 0;
+  for (let j = 0; j < net.m; j++) {
+    if (net.a[j] === 0) continue;
+    const w = unitDirection(net.W.slice(j * d, (j + 1) * d));
+    if (w && units.some((u) => u.reduce((s, x, k) => s + x * w[k], 0) > 1 - 1e-9)) c++;
+  }
+  return c;
 }
 
 function liveNeurons(net: Network): number {
@@ -259,6 +287,7 @@ function zeroInterpolator(
     cells: arrangementCells(data.n, data.d),
     cellLimit: CELL_ENUMERATION_LIMIT,
     start: 'cold',
+    warmAtoms: 0,
     gap: 0,
     atoms: 0,
     lpSolves: 0,

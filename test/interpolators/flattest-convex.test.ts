@@ -165,6 +165,24 @@ describe('construct flattest at d = 20, n = 200 (two-index relu target)', () => 
   }, 400_000);
 });
 
+describe('construct flattest with the warm start last', () => {
+  it('after a cold search the teacher joins the last LP: F* at most the teacher, and the certificate says where it came from', async () => {
+    const data = makeDataset({ d: 8, n: 60, r: 2, links: 'relu', index: 'random', seed: 7 });
+    const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+    const fTeacher = invariantFlatness(teacher, data).value;
+    const r = await flattestConvex(data, { name: 'relu' }, { warmStart: [teacher], warmAt: 'last', maxRounds: 4 });
+    expect(loss(r.net, data).maxResidual).toBeLessThanOrEqual(r.construction.tol);
+    expect(r.certificate.upper).toBeLessThanOrEqual(fTeacher * (1 + 1e-9));
+    expect(r.certificate.start).toBe('warm-last');
+    expect(r.certificate.warmAtoms).toBeGreaterThanOrEqual(0);
+    expect(r.certificate.warmAtoms).toBeLessThanOrEqual(r.certificate.atoms);
+    const first = await flattestConvex(data, { name: 'relu' }, { warmStart: [teacher], maxRounds: 1 });
+    expect(first.certificate.start).toBe('warm');
+    // One LP on a first dictionary holding the teacher: the teacher itself (its 2 neurons) is that LP's optimum.
+    expect(first.certificate.warmAtoms).toBe(first.certificate.atoms);
+  }, 120_000);
+});
+
 describe('construct flattest does not depend on the linear-algebra backend', () => {
   // The same data and seed must give the same atoms and F* on OpenBLAS, the built-in native GEMM and the
   // portable backend: the pricing and the LP's start run on fixed-order reductions, so only the final

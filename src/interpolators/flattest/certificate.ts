@@ -18,8 +18,16 @@ export interface FlattestCertificate {
   /** 2 Σ_{j<d} C(n − 1, j): the cells of the data's hyperplane arrangement (general position), and the enumeration limit. */
   cells: number;
   cellLimit: number;
-  /** Whether the first dictionary held warm-start directions (a network's neurons, e.g. the teacher's) or only the data's own. */
-  start: 'cold' | 'warm';
+  /**
+   * Where warm-start directions (a network's neurons, e.g. the teacher's) entered: nowhere ('cold'), the
+   * first dictionary ('warm') or only the last LP after a cold search ('warm-last').
+   */
+  start: 'cold' | 'warm' | 'warm-last';
+  /**
+   * Live neurons of the result whose direction is a warm-start direction: equal to `atoms` when the result
+   * is the warm interpolator itself, 0 when the solver found every atom (the source of the F_min value).
+   */
+  warmAtoms: number;
   /** Relative gap (upper − lower)/upper. */
   gap: number;
   /** Live neurons of the result (≤ n). */

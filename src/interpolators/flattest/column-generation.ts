@@ -38,6 +38,12 @@ export interface ColumnGenerationOptions {
   onRound?: (r: RoundInfo) => void;
   /** Extra unit directions for the initial dictionary (row-major, d per row), e.g. a network's neurons. */
   initial?: Float64Array[];
+  /**
+   * Unit directions that join only the last LP, after the search on the full data set has stopped: the
+   * result is then at most the LP over them too (e.g. a teacher's neurons), while the search itself ran
+   * cold — a warm first dictionary can pin the LP at the warm interpolator's degenerate vertex.
+   */
+  late?: Float64Array[];
 }
 
 export interface RoundInfo {
@@ -311,6 +317,16 @@ function solveLevel(
       if (d > 2) dict.prune(sol.c, sol.activity, n + PRUNE_MARGIN);
       dict.enter(back2);
       dict.add(fresh);
+    }
+    if (final && last && (o.late?.length ?? 0) > 0) {
+      const left = o.timeBudget > 0 ? Math.max(1, o.timeBudget - (o.now() - t0) / 1000) : Number.POSITIVE_INFINITY;
+      dict.add(o.late ?? []);
+      const sol = lp.solve(left);
+      if (!sol.interrupted) {
+        last = sol;
+        lastRows = dict.rows.slice();
+        lpSolves++;
+      }
     }
     if (!last) throw new Error('column generation: no LP was solved');
     const lpV = new Float64Array(lastRows.length * d);
