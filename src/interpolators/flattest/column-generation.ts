@@ -202,6 +202,7 @@ function solveLevel(
     let lpSolves = 0;
     let round = 0;
     let last: LpSolution | null = null;
+    let firstCut = false;
     let lastRows: number[] = [];
     // The best lower bound so far and the λ giving it (the stabilization centre).
     let bestLower = Number.NEGATIVE_INFINITY;
@@ -230,6 +231,7 @@ function solveLevel(
           last = sol;
           lastRows = dict.rows.slice();
           lpSolves++;
+          firstCut = true;
         }
         stopped = 'time';
         break;
@@ -319,9 +321,11 @@ function solveLevel(
       dict.add(fresh);
     }
     if (final && last && (o.late?.length ?? 0) > 0) {
-      const left = o.timeBudget > 0 ? Math.max(1, o.timeBudget - (o.now() - t0) / 1000) : Number.POSITIVE_INFINITY;
+      // No time limit after an optimal LP: this re-solve (a few rows added to an optimal basis) is what
+      // makes the result at most the warm interpolator, and a budget already spent would drop it. After
+      // a first solve cut by the budget it gets one more budget at most.
       dict.add(o.late ?? []);
-      const sol = lp.solve(left);
+      const sol = lp.solve(firstCut && o.timeBudget > 0 ? o.timeBudget : Number.POSITIVE_INFINITY);
       if (!sol.interrupted) {
         last = sol;
         lastRows = dict.rows.slice();
