@@ -8,7 +8,9 @@
  *
  * The certificate brackets F_min: `upper` is F* of the returned interpolator, `lower` = λᵀy / ρ(λ)
  * (weak duality), `certified` only when ρ(λ) was computed over the whole sphere (exact arcs for d = 2,
- * a fine grid with refinement for d = 3); otherwise `lower` is an estimate.
+ * a fine grid with refinement for d = 3, every cell of a small enough hyperplane arrangement for d ≥ 4);
+ * otherwise `lower` is an estimate: ρ is then the largest ratio over the cells the pricing visited, and
+ * λᵀy divided by it is not a bound.
  */
 import type { Highs } from 'highs';
 import { type Dataset, squaredNorms } from '../data/dataset.js';
@@ -23,6 +25,7 @@ import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/c
 import { loadHighsSolver } from './flattest/highs-loader.js';
 import type { FlattestCertificate } from './flattest/certificate.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
+import { arrangementCells, CELL_ENUMERATION_LIMIT, enumeratedSup } from './flattest/cell-enumeration.js';
 
 /** Largest data sets the convex solver accepts (a dense n-column LP and O(n²d) pricing per round). */
 export const FLATTEST_MAX_N = 5000;
@@ -43,6 +46,11 @@ export interface FlattestConvexOptions {
   timeBudget?: number;
   /** Grid points on S² for the d = 3 certificate (default: ≥ 50,000, n·G ≤ 4·10⁷). */
   gridPoints?: number;
+  /**
+   * d ≥ 4: the largest hyperplane arrangement (2 Σ_{j<d} C(n − 1, j) cells) whose cells are all visited
+   * to certify the lower bound (default CELL_ENUMERATION_LIMIT); above it the bound is an estimate.
+   */
+  cellLimit?: number;
   /** A loaded HiGHS instance (default: load the `highs` package's WebAssembly once). */
   highs?: Highs;
   onRound?: (r: RoundInfo) => void;
@@ -53,6 +61,12 @@ export interface FlattestConvexOptions {
    * interpolator's directions is at most that interpolator's F* (up to its interpolation residual).
    */
   warmStart?: readonly Network[];
+  /**
+   * Where the warm-start directions enter: 'first' (default) in the first dictionary; 'last' only in the
+   * last LP, after a cold search: the result is at most both the cold search's LP and the warm
+   * interpolators' F* (a warm first dictionary can hold the LP at the warm interpolator's vertex).
+   */
+  warmAt?: 'first' | 'last';
 }
 
 export interface FlattestInterpolator extends Interpolator {
@@ -100,6 +114,9 @@ export async function flattestConvex(
   if (yMax === 0) return zeroInterpolator(data, act, tol, gap, seed, (now() - t0) / 1000);
 
   const highs = opts.highs ?? (await loadHighsSolver());
+  const warm = warmDirections(opts.warmStart ?? [], d);
+  const warmAt = opts.warmAt ?? 'first';
+  const cellLimit = opts.cellLimit ?? CELL_ENUMERATION_LIMIT;
   const cg = runColumnGeneration(highs, data, act, {
     gap,
     seed,
@@ -108,15 +125,24 @@ export async function flattestConvex(
     timeBudget: opts.timeBudget ?? 0,
     now,
     onRound: opts.onRound,
-    initial: warmDirections(opts.warmStart ?? [], d),
+    initial: warmAt === 'first' ? warm : [],
+    late: warmAt === 'last' ? warm.map(unitDirection).filter((u): u is Float64Array => u !== null) : [],
   });
-  let { rho, method, lambda } = cg;
+  let { rho, lambda } = cg;
+  let method: FlattestCertificate['method'] = cg.method;
+  const q = squaredNorms(data);
   if (d === 3) {
     // Certify the returned λ on the grid (the loop's best bound may come from an ascent estimate).
-    const q = squaredNorms(data);
     const sup = gridSup3d(act, { n, d, X: data.X, q }, lambda, opts.gridPoints ?? gridPointsFor(n));
     rho = Math.max(rho, sup.rho);
     method = 'grid-refined';
+  } else if (d > 3) {
+    // A small arrangement is searched cell by cell: ρ(λ) exact, the bound certified.
+    const ex = enumeratedSup(act, { n, d, X: data.X, q }, lambda, cellLimit);
+    if (ex.kind === 'exact') {
+      rho = Math.max(rho, ex.rho);
+      method = 'cell-enumeration';
+    }
   }
   let ly = 0;
   for (let i = 0; i < n; i++) ly += lambda[i] * data.y[i];
@@ -146,7 +172,11 @@ export async function flattestConvex(
   const certificate: FlattestCertificate = {
     lower,
     upper,
-    certified: method === 'exact-arcs' || method === 'grid-refined',
+    certified: method === 'exact-arcs' || method === 'grid-refined' || method === 'cell-enumeration',
+    cells: arrangementCells(n, d),
+    cellLimit,
+    start: warm.length === 0 ? 'cold' : warmAt === 'first' ? 'warm' : 'warm-last',
+    warmAtoms: countWarmAtoms(net, warm),
     gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
     atoms: liveNeurons(net),
     lpSolves: cg.lpSolves,
@@ -175,6 +205,25 @@ function warmDirections(nets: readonly Network[], d: number): Float64Array[] {
     for (let j = 0; j < net.m; j++) if (net.a[j] !== 0) out.push(net.W.slice(j * d, (j + 1) * d));
   }
   return out;
+}
+
+function unitDirection(v: Float64Array): Float64Array | null {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return s > 0 && Number.isFinite(s) ? v.map((x) => x / Math.sqrt(s)) : null;
+}
+
+/** Live neurons of net whose direction is one of the warm-start directions (cosine > 1 − 1e-9). */
+function countWarmAtoms(net: Network, warm: readonly Float64Array[]): number {
+  const d = net.d;
+  const units = warm.map(unitDirection).filter((u): u is Float64Array => u !== null);
+  let c = 0;
+  for (let j = 0; j < net.m; j++) {
+    if (net.a[j] === 0) continue;
+    const w = unitDirection(net.W.slice(j * d, (j + 1) * d));
+    if (w && units.some((u) => u.reduce((s, x, k) => s + x * w[k], 0) > 1 - 1e-9)) c++;
+  }
+  return c;
 }
 
 function liveNeurons(net: Network): number {
@@ -235,6 +284,10 @@ function zeroInterpolator(
     lower: 0,
     upper: 0,
     certified: true,
+    cells: arrangementCells(data.n, data.d),
+    cellLimit: CELL_ENUMERATION_LIMIT,
+    start: 'cold',
+    warmAtoms: 0,
     gap: 0,
     atoms: 0,
     lpSolves: 0,

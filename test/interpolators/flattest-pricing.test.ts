@@ -9,6 +9,14 @@ import { squaredNorms } from '../../src/data/dataset.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { batchAscend, batchRatios } from '../../src/interpolators/flattest/batch-ascent.js';
 import { solveCellOptimum } from '../../src/interpolators/flattest/cell-optimum.js';
+import {
+  cellOptimum,
+  cellSlopes,
+  pushInto,
+  sidesOf,
+  walkCells,
+} from '../../src/interpolators/flattest/cell-pricing.js';
+import { arrangementCells, enumeratedSup } from '../../src/interpolators/flattest/cell-enumeration.js';
 import { Dictionary } from '../../src/interpolators/flattest/dictionary.js';
 import { DictionaryLp } from '../../src/interpolators/flattest/dictionary-lp.js';
 import { loadHighsSolver } from '../../src/interpolators/flattest/highs-loader.js';
@@ -136,6 +144,116 @@ describe('solveCellOptimum', () => {
 
   it('returns null for a zero matrix', () => {
     expect(solveCellOptimum(new Float64Array(9), new Float64Array([1, 0, 0]), 3)).toBeNull();
+  });
+});
+
+/** Does direction v lie in the open cell with these sides? */
+function inCell(pd: PricingData, v: Float64Array, side: Int8Array): boolean {
+  const s = sidesOf(pd, v);
+  for (let i = 0; i < pd.n; i++) if (s[i] !== side[i]) return false;
+  return true;
+}
+
+describe('cellOptimum: the exact sup of R over one cell of the arrangement', () => {
+  it.each(ACTS.map((a) => [a.label, a] as const))(
+    '%s: no one of 4,000 random points of the same cell does better, and the push into the cell attains it to 1e-6',
+    (_, act) => {
+      const { pd, lambda } = pricingData(40, 4, 21);
+      const rng = new Rng(22);
+      for (let trial = 0; trial < 6; trial++) {
+        const v = randomUnits(1, 4, 30 + trial);
+        const side = sidesOf(pd, v);
+        const c = cellOptimum(pd, cellSlopes(act), lambda, side);
+        expect(c).not.toBeNull();
+        const opt = c as NonNullable<typeof c>;
+        let sampled = 0;
+        for (let s = 0; s < 4000; s++) {
+          const u = v.map((x) => x + 0.5 * rng.uniform() * rng.normal());
+          if (inCell(pd, u, side)) sampled = Math.max(sampled, evalDirection(act, pd, lambda, u).ratio);
+        }
+        expect(sampled).toBeGreaterThan(0);
+        expect(sampled).toBeLessThanOrEqual(opt.value * (1 + 1e-9));
+        // Pushed off its active hyperplanes (onto the c₋ side, which does not raise T), the optimum is a
+        // direction whose own evaluation reaches the cell's sup.
+        const w = pushInto(pd, opt.u, side, opt.active, null);
+        expect(w).not.toBeNull();
+        expect(evalDirection(act, pd, lambda, w as Float64Array).ratio).toBeGreaterThan(opt.value * (1 - 1e-6));
+      }
+    },
+  );
+
+  it('d = 3: the max of the cell optima over the cells of a 40,000-point grid equals the grid-refined sup', () => {
+    const act = ACTS[0];
+    const { pd, lambda } = pricingData(12, 3, 23);
+    const grid = fibonacciSphere(40_000);
+    const seen = new Set<string>();
+    let best = 0;
+    for (let k = 0; k < 40_000; k++) {
+      const side = sidesOf(pd, grid.subarray(3 * k, 3 * k + 3));
+      const key = side.join(',');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      best = Math.max(best, cellOptimum(pd, cellSlopes(act), lambda, side)?.value ?? 0);
+    }
+    // n = 12 planes through 0 in R³ cut S² into n(n − 1) + 2 = 134 cells (general position); the grid
+    // misses only the smallest.
+    expect(seen.size).toBeLessThanOrEqual(134);
+    expect(seen.size).toBeGreaterThan(120);
+    let gridMax = 0;
+    for (let k = 0; k < 40_000; k++)
+      gridMax = Math.max(gridMax, evalDirection(act, pd, lambda, grid.subarray(3 * k, 3 * k + 3)).ratio);
+    const asc = Math.max(...batchAscend(act, pd, lambda, randomUnits(256, 3, 24), 256, { iters: 400 }).ratio);
+    expect(best).toBeGreaterThanOrEqual(Math.max(gridMax, asc) * (1 - 1e-9));
+    expect(best).toBeLessThan(Math.max(gridMax, asc) * (1 + 1e-6));
+  });
+
+  it('walkCells never returns less than its start and is bit-identical on a rerun', () => {
+    const { pd, lambda } = pricingData(150, 8, 25);
+    for (const act of ACTS) {
+      const V = randomUnits(5, 8, 26);
+      for (let s = 0; s < 5; s++) {
+        const v = V.slice(s * 8, (s + 1) * 8);
+        const w = walkCells(act, pd, lambda, v);
+        const w2 = walkCells(act, pd, lambda, v);
+        expect(w).not.toBeNull();
+        const r = w as NonNullable<typeof w>;
+        expect(r.ratio).toBeGreaterThanOrEqual(evalDirection(act, pd, lambda, v).ratio);
+        expect(Math.abs(evalDirection(act, pd, lambda, r.v).ratio - r.ratio)).toBeLessThanOrEqual(1e-12 * r.ratio);
+        expect(Array.from(w2?.v ?? [])).toEqual(Array.from(r.v));
+      }
+    }
+  });
+});
+
+describe('enumeratedSup: ρ(λ) over every cell of a small arrangement', () => {
+  it('counts 2 Σ_{j<d} C(n − 1, j) cells', () => {
+    expect(arrangementCells(12, 3)).toBe(134);
+    expect(arrangementCells(10, 4)).toBe(2 * (1 + 9 + 36 + 84));
+    expect(arrangementCells(3, 5)).toBe(8);
+  });
+
+  it.each(ACTS.map((a) => [a.label, a] as const))(
+    '%s, d = 4: at least the best of 512 ascents and of 100,000 random directions, and attained to 1e-5 by its direction',
+    (_, act) => {
+      const { pd, lambda } = pricingData(14, 4, 27);
+      const ex = enumeratedSup(act, pd, lambda);
+      expect(ex.kind).toBe('exact');
+      const rho = ex.kind === 'exact' ? ex.rho : 0;
+      expect(ex.cells).toBe(arrangementCells(14, 4));
+      const asc = Math.max(...batchAscend(act, pd, lambda, randomUnits(512, 4, 28), 512, { iters: 400 }).ratio);
+      const V = randomUnits(100_000, 4, 29);
+      const sampled = Math.max(...batchRatios(act, pd, lambda, V, 100_000).ratio);
+      expect(rho).toBeGreaterThanOrEqual(Math.max(asc, sampled) * (1 - 1e-9));
+      const best = ex.kind === 'exact' ? ex.best : null;
+      expect(best).not.toBeNull();
+      expect(evalDirection(act, pd, lambda, best as Float64Array).ratio).toBeGreaterThan(rho * (1 - 1e-5));
+    },
+  );
+
+  it('refuses above the limit, with the count', () => {
+    const { pd, lambda } = pricingData(200, 6, 30);
+    const ex = enumeratedSup(ACTS[0], pd, lambda, 1000);
+    expect(ex).toEqual({ kind: 'too-many', cells: arrangementCells(200, 6), limit: 1000 });
   });
 });
 

@@ -217,13 +217,13 @@ async function constructFlattest(
     }
   }
   const bar = new SingleBar({
-    format: 'flattest [{bar}] round {value}/{total} | LP {lp} | gap {gap} | atoms {atoms}',
+    format: 'flattest [{bar}] round {value}/{total} | F_min ∈ [{lower}, {lp}] | gap {gap} | atoms {atoms}',
     stream: process.stderr,
     noTTYOutput: !process.stderr.isTTY,
     notTTYSchedule: 2000,
     hideCursor: true,
   });
-  bar.start(maxRounds, 0, { lp: '-', gap: '-', atoms: 0 });
+  bar.start(maxRounds, 0, { lower: '-', lp: '-', gap: '-', atoms: 0 });
   let res: FlattestInterpolator;
   try {
     res = await flattestConvex(data, spec, {
@@ -233,8 +233,14 @@ async function constructFlattest(
       maxRounds,
       timeBudget,
       warmStart,
+      // The bracket so far: the LP value (an upper bound) and λᵀy/ρ at the best λ (an estimate for d > 3).
       onRound: (r) =>
-        bar.update(r.round + 1, { lp: r.lpValue.toPrecision(6), gap: r.gap.toExponential(2), atoms: r.atoms }),
+        bar.update(r.round + 1, {
+          lower: (r.lpValue * (1 - r.gap)).toPrecision(6),
+          lp: r.lpValue.toPrecision(6),
+          gap: r.gap.toExponential(2),
+          atoms: r.atoms,
+        }),
     });
   } finally {
     bar.stop();
@@ -250,7 +256,13 @@ async function constructFlattest(
     process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
     return;
   }
-  const how = c.certified ? `certified (${c.method})` : 'lower bound estimated (multi-start ascent; not certified)';
+  const how = c.certified
+    ? `certified (${c.method})`
+    : `lower bound estimated, not certified: ρ(λ) is the largest ratio over the cells the pricing visited; ${
+        c.cells > c.cellLimit
+          ? `the arrangement has ${c.cells.toPrecision(3)} cells, above the enumeration limit ${c.cellLimit}`
+          : 'the cell enumeration could not certify it (data not in general position)'
+      }`;
   const stop =
     c.stopped === 'gap'
       ? ''

@@ -9,8 +9,13 @@
  * Within an activation pattern P, Σλσ = vᵀa_P with a_P = Σ λ_i c_i x_i, which is the same Xᵀ(λ∘c) the
  * gradient needs, so the cell-optimum jump v ∝ M_P⁻¹ a_P (pricing.ts#cellOptimum) costs one extra d×d
  * GEMM and a Cholesky per direction.
+ *
+ * Every product here runs on the portable backend's GEMM whatever backend is selected: the ascent
+ * branches on signs and comparisons of these numbers, and the portable GEMM sums in one fixed order (its
+ * WebAssembly and TypeScript kernels agree bit for bit), so the same λ gives the same columns on OpenBLAS,
+ * the built-in native GEMM and the portable backend.
  */
-import { getBackend } from '../../linalg/backend.js';
+import { jsBackend } from '../../linalg/js-backend.js';
 import type { Activation } from '../../model/activations.js';
 import { solveCellOptimum } from './cell-optimum.js';
 import type { PricingData } from './pricing.js';
@@ -81,7 +86,7 @@ function pass(
 
 /** Z = X Vᵀ (n×S) for S directions V (S×d). */
 function project(pd: PricingData, V: Float64Array, S: number, Z: Float64Array): void {
-  getBackend().gemm(false, true, pd.n, S, pd.d, 1, pd.X, V, 0, Z);
+  jsBackend.gemm(false, true, pd.n, S, pd.d, 1, pd.X, V, 0, Z);
 }
 
 /** R(v_s) for S unit directions V (row-major S×d), with g(v_s): one GEMM and one pass. */
@@ -136,7 +141,7 @@ export function batchAscend(
   o: BatchAscentOptions = {},
 ): { V: Float64Array; ratio: Float64Array } {
   const { n, d, X } = pd;
-  const be = getBackend();
+  const be = jsBackend;
   const sl = slopesOf(act);
   const iters = o.iters ?? 60;
   const jumps = o.jumps ?? 4;

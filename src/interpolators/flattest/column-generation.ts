@@ -38,6 +38,12 @@ export interface ColumnGenerationOptions {
   onRound?: (r: RoundInfo) => void;
   /** Extra unit directions for the initial dictionary (row-major, d per row), e.g. a network's neurons. */
   initial?: Float64Array[];
+  /**
+   * Unit directions that join only the last LP, after the search on the full data set has stopped: the
+   * result is then at most the LP over them too (e.g. a teacher's neurons), while the search itself ran
+   * cold — a warm first dictionary can pin the LP at the warm interpolator's degenerate vertex.
+   */
+  late?: Float64Array[];
 }
 
 export interface RoundInfo {
@@ -196,6 +202,7 @@ function solveLevel(
     let lpSolves = 0;
     let round = 0;
     let last: LpSolution | null = null;
+    let firstCut = false;
     let lastRows: number[] = [];
     // The best lower bound so far and the λ giving it (the stabilization centre).
     let bestLower = Number.NEGATIVE_INFINITY;
@@ -224,6 +231,7 @@ function solveLevel(
           last = sol;
           lastRows = dict.rows.slice();
           lpSolves++;
+          firstCut = true;
         }
         stopped = 'time';
         break;
@@ -311,6 +319,18 @@ function solveLevel(
       if (d > 2) dict.prune(sol.c, sol.activity, n + PRUNE_MARGIN);
       dict.enter(back2);
       dict.add(fresh);
+    }
+    if (final && last && (o.late?.length ?? 0) > 0) {
+      // No time limit after an optimal LP: this re-solve (a few rows added to an optimal basis) is what
+      // makes the result at most the warm interpolator, and a budget already spent would drop it. After
+      // a first solve cut by the budget it gets one more budget at most.
+      dict.add(o.late ?? []);
+      const sol = lp.solve(firstCut && o.timeBudget > 0 ? o.timeBudget : Number.POSITIVE_INFINITY);
+      if (!sol.interrupted) {
+        last = sol;
+        lastRows = dict.rows.slice();
+        lpSolves++;
+      }
     }
     if (!last) throw new Error('column generation: no LP was solved');
     const lpV = new Float64Array(lastRows.length * d);
