@@ -13,4 +13,4 @@ export {
 } from './lines.js';
 export { benjaminiHochberg, holm } from './multiplicity.js';
 export { ALPHA, MIN_SEEDS, POWER, type SeedTest, seedTest } from './seed-test.js';
-export { tCdf, tQuantile } from './student-t.js';
+export { logGamma, tCdf, tQuantile } from './student-t.js';
