@@ -36,7 +36,9 @@ export function analyse(spec: StudySpec, all: Row[]): Section {
 function nothingYet(stored: number): Analysis & { unreadable: [] } {
   const verdict = {
     status: 'inconclusive' as const,
-    text: stored ? 'inconclusive: every stored trial failed' : 'inconclusive: no trial of this study has run at this scale',
+    text: stored
+      ? 'inconclusive: every stored trial failed'
+      : 'inconclusive: no trial of this study has run at this scale',
     details: [],
   };
   return { verdict, verdicts: [verdict], figures: [], table: { columns: [], rows: [] }, unreadable: [] };

@@ -84,7 +84,7 @@ h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bo
 .verdict{padding:.5em .8em;border-radius:4px;margin:.6em 0;font-weight:600}
 .holds{background:#e6f4ea;border-left:5px solid #1e8e3e} .does-not-hold{background:#fce8e6;border-left:5px solid #d93025}
 .inconclusive{background:#fef7e0;border-left:5px solid #f9ab00}
-.smoke .verdict{background:#eee;border-left:5px solid #999;color:#555} .banner{background:#eee;border:2px dashed #999;padding:.5em .8em;font-weight:600;margin:.6em 0}
+.descriptive{background:#f1f3f4;border-left:5px solid #80868b;font-weight:500} .smoke .verdict{background:#eee;border-left:5px solid #999;color:#555} .banner{background:#eee;border:2px dashed #999;padding:.5em .8em;font-weight:600;margin:.6em 0}
 .details{font-size:.9em;color:#333;margin:.2em 0 1em 1.2em}
 figure{display:inline-block;margin:.5em 1em 1em 0;vertical-align:top;max-width:100%}
 figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555;max-width:720px}
@@ -118,7 +118,7 @@ export function reportHtml(prov: Provenance, sections: { section: Section; figur
   const summary = sections
     .map(({ section: s }) => {
       const cls = s.verdict.status.replace(/ /g, '-');
-      return `<li><a href="#${s.spec.name}" data-spec-text>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}${smoke ? ` (${escapeHtml(SMOKE_BANNER)})` : ''}</span></li>`;
+      return `<li><a href="#${s.spec.name}" data-spec-text>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.descriptive ? 'descriptive (no verdict)' : s.verdict.status)}${smoke ? ` (${escapeHtml(SMOKE_BANNER)})` : ''}</span></li>`;
     })
     .join('\n');
   const body = sections
@@ -127,7 +127,7 @@ export function reportHtml(prov: Provenance, sections: { section: Section; figur
         .map(
           (
             v,
-          ) => `<div class="verdict ${v.status.replace(/ /g, '-')}" data-status="${v.status}">${escapeHtml(v.text)}</div>
+          ) => `<div class="verdict ${v.descriptive ? 'descriptive' : v.status.replace(/ /g, '-')}" data-status="${v.status}"${v.descriptive ? ' data-descriptive="true"' : ''}>${escapeHtml(v.text)}</div>
 <ul class="details">${v.details.map((d) => `<li>${escapeHtml(d)}</li>`).join('')}</ul>`,
         )
         .join('\n');

@@ -13,7 +13,7 @@ import { InputError } from '../errors.js';
 import { currentSpelling } from '../spellings.js';
 import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
-import { LEAGUE_CONSTRUCTIONS } from '../measures/league-population.js';
+import { LEAGUE_CONSTRUCTIONS } from './measures/league-population.js';
 import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 

@@ -142,7 +142,8 @@ export async function reproduce(f: Flags): Promise<string> {
     });
     const tag = scale === 'smoke' ? ` (${SMOKE_BANNER})` : '';
     for (const s of report.sections)
-      for (const v of s.verdicts) process.stderr.write(`  [${v.status}]${tag} ${v.text}\n`);
+      for (const v of s.verdicts)
+        process.stderr.write(`  [${v.descriptive ? 'descriptive' : v.status}]${tag} ${v.text}\n`);
     return report.path;
   } finally {
     store.close();
