@@ -121,10 +121,12 @@ export function h3Secondary(points: readonly H3Point[]): { endpoints: SecondaryE
             ).slope,
           );
       }
-      endpoints.push({
-        label: `${label}: decay in n (minus the per-seed slope of log10 risk in log10 n)`,
-        test: seedTest(slopes),
-      });
+      if (slopes.length >= 2)
+        endpoints.push({
+          label: `${label}: decay in n (minus the per-seed slope of log10 risk in log10 n)`,
+          test: seedTest(slopes),
+        });
+      else notes.push(`${label}: decay in n is not tested (fewer than 3 sample sizes on 2 seeds)`);
     }
     const base = atN(l, l.nMax);
     for (const noisy of lines.filter((q) => q.points[0].cell === l.points[0].cell && q.points[0].noise > 0)) {
