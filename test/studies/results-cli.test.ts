@@ -24,7 +24,9 @@ describe('flatlab reproduce --spec and flatlab results export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(join(out, 'report', 'index.html'));
     expect(r.stderr).toMatch(/ran 4 trials \(0 already done, 0 failed\)/);
-    expect(r.stderr).toMatch(/\[(holds|does not hold|inconclusive)\] \(smoke: a wiring check, not evidence\) Hutch\+\+/);
+    expect(r.stderr).toMatch(
+      /\[(holds|does not hold|inconclusive)\] \(smoke: a wiring check, not evidence\) Hutch\+\+/,
+    );
 
     const db = join(out, 'results.sqlite');
     const csv = runCli(['results', 'export', '--db', db, '--csv']);

@@ -90,6 +90,11 @@ export function analyseFlattest(rows: Row[]): Analysis {
     secondary(sec.endpoints),
     [
       ...(primary.length ? [] : ['no line meets the premise (an exact link and σ_ε = 0): H3 is not tested']),
+      ...(anyMc
+        ? [
+            `population risk by Monte Carlo (no closed form: non-Gaussian inputs, a multi-index link or k > 2) for ${rows.filter((r) => r.metrics.riskMethod === 'montecarlo').length} of ${rows.length} trials, 2^15 samples each; its standard error is in the table`,
+          ]
+        : []),
       ...sec.notes,
     ],
   );
