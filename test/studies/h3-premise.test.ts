@@ -34,7 +34,7 @@ describe('H3 with its premise violated', () => {
       const section = analyse(s, studyRows(store, s, 'smoke'));
       expect(section.verdict.status).not.toBe('holds');
       expect(section.verdict.details.join('\n')).toMatch(/no line meets the premise/);
-      const lines = (section.extra?.lines as { rows: unknown[][] }).rows;
+      const lines = (section.extra?.lines as { rows: unknown[][] } | undefined)?.rows ?? [];
       expect(lines.length).toBeGreaterThan(0);
       for (const row of lines) expect(row[1]).not.toBe('holds');
     } finally {
