@@ -138,7 +138,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   }));
   writeFileAtomic(
     join(o.dir, 'tables.json'),
-    `${JSON.stringify({ scale: o.scale, ...(o.scale === 'smoke' ? { banner: SMOKE_BANNER } : {}), command: o.command, version: o.version, commit: prov.commit, backend: o.backend, studyVersions: prov.studyVersions, studies: tables }, null, 1)}\n`,
+    `${JSON.stringify({ scale: o.scale, ...(o.scale === 'smoke' ? { banner: SMOKE_BANNER } : {}), version: o.version, commit: prov.commit, backend: o.backend, studyVersions: prov.studyVersions, studies: tables }, null, 1)}\n`,
   );
   return { path, sections: rendered.map((r) => r.section) };
 }
