@@ -8,9 +8,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { getBackend } from '../src/linalg/backend.js';
-import type { LeagueRow } from '../src/measures/league.js';
-import { LEAGUE_SCALES, type LeagueScale } from '../src/measures/league-population.js';
-import { runLeague } from '../src/measures/league-run.js';
+import type { LeagueRow } from '../src/studies/measures/league.js';
+import { LEAGUE_SCALES, type LeagueScale } from '../src/studies/measures/league-population.js';
+import { runLeague } from '../src/studies/measures/league-run.js';
 import { initBackend } from '../src/node/backend.js';
 
 function arg(name: string, fallback: string): string {

@@ -14,8 +14,3 @@ export * from './registry.js';
 export * from './invariance.js';
 export { formatInvarianceReport, measureRows } from './measure-table.js';
 // the league: a population of interpolators, every measure at θ and on its orbit, rank statistics
-export * from './league.js';
-export * from './league-evaluate.js';
-export * from './league-population.js';
-export * from './league-records.js';
-export * from './league-run.js';

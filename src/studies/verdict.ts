@@ -14,6 +14,8 @@ export interface Verdict {
   text: string;
   /** Supporting lines (one per sub-claim). */
   details: string[];
+  /** A descriptive study (the measure league): a summary with no claim to decide; `status` is then 'inconclusive'. */
+  descriptive?: boolean;
 }
 
 /** Thresholds, stated once. */

@@ -37,7 +37,7 @@ const FROZEN_ALLOW_LIST = [
   'src/io/model-tensors.ts',
   'src/io/npy.ts',
   'src/io/safetensors.ts',
-  'src/measures/league-population.ts',
+  'src/studies/measures/league-population.ts',
   'src/measures/sharpness.ts',
   'src/model/model-json.ts',
   'src/node/safe-write.ts',
@@ -79,6 +79,8 @@ const KERNELS = [
   'src/interpolators/flattest/batch-ascent.ts',
   'src/interpolators/flattest/sphere-sup.ts',
   'src/interpolators/flattest/cell-optimum.ts',
+  'src/interpolators/flattest/cell-pricing.ts',
+  'src/interpolators/flattest/cell-enumeration.ts',
 ];
 
 interface Override {

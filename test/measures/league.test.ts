@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeLeague, leagueVerdict, tieTolerant } from '../../src/measures/league.js';
+import { computeLeague, leagueVerdict, tieTolerant } from '../../src/studies/measures/league.js';
 import {
   evaluateMember,
   MEASURE_METHODS,
   measureAt,
   type MemberEvaluation,
-} from '../../src/measures/league-evaluate.js';
+} from '../../src/studies/measures/league-evaluate.js';
 import {
   buildMember,
   LEAGUE_CONSTRUCTIONS,
@@ -15,7 +15,7 @@ import {
   memberTrainConfig,
   planPopulation,
   populationPlan,
-} from '../../src/measures/league-population.js';
+} from '../../src/studies/measures/league-population.js';
 import {
   dedupeConstructions,
   evaluationFromMetrics,
@@ -23,8 +23,8 @@ import {
   leagueFigureData,
   leagueMetrics,
   leagueTableEntries,
-} from '../../src/measures/league-records.js';
-import { type LeagueRun, runLeague } from '../../src/measures/league-run.js';
+} from '../../src/studies/measures/league-records.js';
+import { type LeagueRun, runLeague } from '../../src/studies/measures/league-run.js';
 import { MEASURE_NAMES, MEASURES, resolveContext } from '../../src/measures/registry.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { deriveSeed } from '../../src/rng/xoshiro.js';

@@ -60,6 +60,7 @@ describe('report in headless Chromium', () => {
           'flattest',
           'measures',
           'nongeneralizing',
+          'nongeneralizing',
           'ordering',
           'phase',
           'phase',
@@ -76,13 +77,14 @@ describe('report in headless Chromium', () => {
         // noiseless ReLU² H3 and the estimator comparison are decided.
         expect(Object.fromEntries(sections.map((s) => [s.study, s.verdicts]))).toEqual({
           symmetry: ['holds'],
-          nongeneralizing: ['inconclusive', 'inconclusive'],
-          flattest: ['inconclusive', 'holds'],
+          // smoke has one seed: every across-seed line is inconclusive ("too few seeds"), by design
+          nongeneralizing: ['inconclusive'],
+          flattest: ['inconclusive', 'inconclusive'],
           ordering: ['inconclusive', 'inconclusive'],
           algorithms: ['inconclusive'],
           estimators: ['holds'],
-          // the measure league at smoke: F* does not rank first among the 16 measures
-          measures: ['does not hold'],
+          // the measure league is descriptive: no verdict
+          measures: ['inconclusive'],
           // h3-phase / h3-sample-complexity (one entry per study type: the later section's verdicts)
           phase: ['inconclusive', 'inconclusive'],
         });

@@ -69,7 +69,7 @@ describe('study fields in the CLI language', () => {
         expect(section.verdicts.length).toBeGreaterThan(0);
         for (const v of section.verdicts) expect(['holds', 'does not hold', 'inconclusive']).toContain(v.status);
         if (spec.study === 'flattest') {
-          expect(section.verdicts[0].text).toContain('leaky_relu:0.2 student (k = 1), sphere inputs');
+          expect(section.verdicts[0].details[0]).toMatch(/^leaky-relu:0.2 student, d = \d+, sphere inputs, target /);
           const link = section.table.columns.indexOf('link');
           expect(section.table.rows.map((r) => r[link])).toEqual(
             section.table.rows.map(() => 'relu+relu+relu+relu (exact)'),

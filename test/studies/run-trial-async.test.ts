@@ -10,6 +10,7 @@ import '../../src/linalg/index.js';
 import { defineStudy, paramsOf } from '../../src/studies/definition.js';
 import { inProcessExecutor } from '../../src/studies/executors.js';
 import { NONGENERALIZING_DEFAULTS } from '../../src/studies/nongeneralizing/schema.js';
+import { studyType } from '../../src/studies/registry.js';
 import { runTrial, runTrialAsync } from '../../src/studies/run-trial.js';
 import type { Trial, TrialResult } from '../../src/studies/trial-types.js';
 
@@ -27,7 +28,14 @@ describe('asynchronous trials', () => {
     const async = await runTrialAsync(trial);
     expect(async.error).toBeUndefined();
     expect(async.metrics).toEqual(sync.metrics);
-    expect((await runTrialAsync({ ...trial, params: { ...trial.params, m: 3 } })).error).toMatch(/needs width m ≥ n/);
+    // H4's memorizer takes its width from m (H2's is m = n by definition): too narrow fails the same way.
+    const ordering = {
+      ...trial,
+      study: 'ordering',
+      params: { ...studyType('ordering')?.defaults, ...trial.params, m: 3 },
+    };
+    expect((await runTrialAsync(ordering)).error).toMatch(/needs width m ≥ n/);
+    expect(runTrial(ordering).error).toMatch(/needs width m ≥ n/);
     expect((await runTrialAsync({ ...trial, study: 'nope' })).error).toMatch(/unknown study type "nope"/);
   });
 

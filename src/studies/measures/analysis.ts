@@ -1,18 +1,18 @@
 /**
  * The measure league's report section: the interpolating trials back as member evaluations, the
- * constructions a Cartesian grid repeats counted once, then the league (src/measures/league.ts): a
+ * constructions a Cartesian grid repeats counted once, then the league (src/studies/measures/league.ts): a
  * sorted table, the figure τ at θ vs τ at the orbit point, the verdict, and the `league` array that
  * tables.json carries under the study's entry.
  */
 import type { z } from 'zod';
-import { computeLeague, type LeagueRow } from '../../measures/league.js';
+import { computeLeague, type LeagueRow } from './league.js';
 import {
   dedupeConstructions,
   evaluationFromMetrics,
   type FlatValue,
   leagueFigureData,
   leagueTableEntries,
-} from '../../measures/league-records.js';
+} from './league-records.js';
 import { chart, type Figure, type VegaLiteSpec } from '../../figures/vega-lite.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { labelsOf } from './run.js';

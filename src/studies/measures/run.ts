@@ -1,7 +1,7 @@
 /**
  * The measure league's trial: one member of the population (a construction, or a training algorithm
  * followed by the Gauss–Newton polish), every registered measure at θ and at a random orbit point, and
- * the exact population risk (src/measures/league-evaluate.ts). The population seed is fixed (0), so
+ * the exact population risk (src/studies/measures/league-evaluate.ts). The population seed is fixed (0), so
  * every trial of one (n, noise) sees the same shared data set whatever its grid seed; the grid seed
  * is the member's `seed` label, which seeds its initialization, batches, random features and probes.
  * A member built this way equals the one `runLeague` builds for the same labels, bit for bit.
@@ -11,7 +11,7 @@
  * a member are memoized per worker process by its spec, so the repeat costs nothing; the computation
  * is pure, so a hit gives the same bits as building the member again.
  */
-import { evaluateMember } from '../../measures/league-evaluate.js';
+import { evaluateMember } from './league-evaluate.js';
 import {
   buildMember,
   INTERPOLATION_TOL,
@@ -19,8 +19,8 @@ import {
   type MemberLabels,
   memberSpec,
   populationPlan,
-} from '../../measures/league-population.js';
-import { leagueMetrics } from '../../measures/league-records.js';
+} from './league-population.js';
+import { leagueMetrics } from './league-records.js';
 import type { TrialOutput } from '../definition.js';
 import { boundedMemo } from '../memo.js';
 import type { MeasuresMetrics, MeasuresParams } from './schema.js';

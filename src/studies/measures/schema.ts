@@ -1,11 +1,11 @@
 /**
  * The measure league's fields (with defaults), parameters and stored metrics: one trial is one member
- * of the league population (src/measures/league-population.ts), its metrics the flat record of
+ * of the league population (src/studies/measures/league-population.ts), its metrics the flat record of
  * `leagueMetrics` — risk, fit, and per registered measure its value and error bar at θ and at the
  * orbit point — plus whether it interpolates.
  */
 import { z } from 'zod';
-import { LEAGUE_METRIC_NAMES } from '../../measures/league-records.js';
+import { LEAGUE_METRIC_NAMES } from './league-records.js';
 import { paramsOf, storedNumber } from '../definition.js';
 
 export const MEASURES_DEFAULTS = {

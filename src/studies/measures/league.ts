@@ -12,11 +12,11 @@ import {
   type Labels,
   labelKey,
   meanTauWithinGroups,
-} from '../statistics/rank-correlation.js';
-import { INVARIANT_TOL, NON_INVARIANT_MIN_SPREAD, relativeSpread } from './invariance.js';
+} from '../../statistics/rank-correlation.js';
+import { INVARIANT_TOL, NON_INVARIANT_MIN_SPREAD, relativeSpread } from '../../measures/invariance.js';
 import { type MeasureMethod, type MemberEvaluation, measureMethod } from './league-evaluate.js';
 import { LEAGUE_AXES, LEAGUE_DATA_KEYS } from './league-population.js';
-import { MEASURES, type MeasureDef } from './registry.js';
+import { MEASURES, type MeasureDef } from '../../measures/registry.js';
 
 export interface LeagueAxis {
   axis: string;

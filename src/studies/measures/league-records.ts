@@ -7,7 +7,7 @@
 import type { League } from './league.js';
 import { type MeasuredValue, type MemberEvaluation, measureMethod } from './league-evaluate.js';
 import { LEAGUE_CONSTRUCTIONS, type MemberLabels } from './league-population.js';
-import { MEASURE_NAMES } from './registry.js';
+import { MEASURE_NAMES } from '../../measures/registry.js';
 
 export type FlatValue = number | string | boolean | null;
 

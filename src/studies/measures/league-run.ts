@@ -3,7 +3,7 @@
  * `evaluateMember` per trial and `computeLeague` in its analysis): plan → build → keep the
  * interpolators → measure → league.
  */
-import { DivergenceError, InputError } from '../errors.js';
+import { DivergenceError, InputError } from '../../errors.js';
 import { computeLeague, type League } from './league.js';
 import { evaluateMember, type MemberEvaluation } from './league-evaluate.js';
 import {

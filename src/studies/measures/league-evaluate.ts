@@ -5,16 +5,16 @@
  * where the function — hence the risk — is unchanged. Same measure seed at both points: the Monte Carlo
  * measures reuse their noise directions, so an invariant one gives the same number up to rounding.
  */
-import type { Dataset } from '../data/dataset.js';
-import type { TargetSpec } from '../data/target.js';
-import type { Network } from '../model/network.js';
-import { paramCount } from '../model/network.js';
-import { populationRisk } from '../risk/population.js';
-import { deriveSeed } from '../rng/xoshiro.js';
-import { randomFactors, rescale } from '../symmetry/rescale.js';
-import { lanczos } from './lanczos.js';
+import type { Dataset } from '../../data/dataset.js';
+import type { TargetSpec } from '../../data/target.js';
+import type { Network } from '../../model/network.js';
+import { paramCount } from '../../model/network.js';
+import { populationRisk } from '../../risk/population.js';
+import { deriveSeed } from '../../rng/xoshiro.js';
+import { randomFactors, rescale } from '../../symmetry/rescale.js';
+import { lanczos } from '../../measures/lanczos.js';
 import type { LeagueMember, MemberLabels } from './league-population.js';
-import { hessianOperator } from './operators.js';
+import { hessianOperator } from '../../measures/operators.js';
 import {
   MEASURES,
   type MeasureContext,
@@ -22,8 +22,8 @@ import {
   type ResolvedContext,
   resolveContext,
   unavailableReason,
-} from './registry.js';
-import { averageSharpness } from './sharpness.js';
+} from '../../measures/registry.js';
+import { averageSharpness } from '../../measures/sharpness.js';
 
 /**
  * How a registered measure is obtained, so that a reader of the league knows which numbers carry an
