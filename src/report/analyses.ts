@@ -28,6 +28,16 @@ export function analyse(spec: StudySpec, all: Row[]): Section {
   const failed = all
     .filter((r) => r.error)
     .map((r) => ({ key: r.key, params: r.params, seed: r.seed, error: r.error ?? '' }));
-  const { unreadable, ...a } = type.analyse(ok, { outputs: spec.outputs });
+  const { unreadable, ...a } = ok.length ? type.analyse(ok, { outputs: spec.outputs }) : nothingYet(all.length);
   return { spec, trials: all.length, failed: [...failed, ...unreadable], ...a };
+}
+
+/** The section of a study with no finished trial at this scale: nothing to analyse, said so. */
+function nothingYet(stored: number): Analysis & { unreadable: [] } {
+  const verdict = {
+    status: 'inconclusive' as const,
+    text: stored ? 'inconclusive: every stored trial failed' : 'inconclusive: no trial of this study has run at this scale',
+    details: [],
+  };
+  return { verdict, verdicts: [verdict], figures: [], table: { columns: [], rows: [] }, unreadable: [] };
 }

@@ -8,8 +8,13 @@ import { formatNumber } from '../format.js';
 import type { Section, Table } from './analyses.js';
 import type { VegaLiteSpec } from '../figures/vega-lite.js';
 
+/** The label of a smoke-scale report, on every page, every verdict and the summary. */
+export const SMOKE_BANNER = 'smoke: a wiring check, not evidence';
+
 export interface Provenance {
   version: string;
+  /** The git commit of the flatlab that wrote the report, when known. */
+  commit: string | null;
   backend: string;
   scale: string;
   date: string;
@@ -79,6 +84,7 @@ h1{margin-bottom:.2em} h2{margin-top:2em;border-bottom:1px solid #ddd;padding-bo
 .verdict{padding:.5em .8em;border-radius:4px;margin:.6em 0;font-weight:600}
 .holds{background:#e6f4ea;border-left:5px solid #1e8e3e} .does-not-hold{background:#fce8e6;border-left:5px solid #d93025}
 .inconclusive{background:#fef7e0;border-left:5px solid #f9ab00}
+.smoke .verdict{background:#eee;border-left:5px solid #999;color:#555} .banner{background:#eee;border:2px dashed #999;padding:.5em .8em;font-weight:600;margin:.6em 0}
 .details{font-size:.9em;color:#333;margin:.2em 0 1em 1.2em}
 figure{display:inline-block;margin:.5em 1em 1em 0;vertical-align:top;max-width:100%}
 figure svg{max-width:100%;height:auto} figcaption{font-size:.85em;color:#555;max-width:720px}
@@ -87,11 +93,32 @@ table{border-collapse:collapse;font-size:.82em} th,td{padding:2px 8px;border-bot
 th{position:sticky;top:0;background:#f6f6f6} .failed{color:#a50e0e;font-size:.85em}
 `;
 
+/** Words that mean a number or field went missing on its way to the page. */
+const BAD_TOKENS = /\b(undefined|NaN)\b|-?\bInfinity\b/;
+
+/**
+ * Refuse a page that shows "undefined", "NaN" or "Infinity" outside the spec's own words (its title and
+ * description) and the embedded figure data: one of them there means a missing value reached the
+ * page, which is a bug, so the report is not written.
+ */
+export function checkReportText(html: string): void {
+  const generated = html
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]*data-spec-text[^>]*>[\s\S]*?<\/(p|h2|a)>/g, '');
+  const m = BAD_TOKENS.exec(generated);
+  if (m) {
+    const at = Math.max(0, m.index - 80);
+    throw new Error(`report: "${m[0]}" would reach the page: …${generated.slice(at, m.index + 40)}…`);
+  }
+}
+
 export function reportHtml(prov: Provenance, sections: { section: Section; figures: RenderedFigure[] }[]): string {
+  const smoke = prov.scale === 'smoke';
+  const banner = smoke ? `<div class="banner" data-banner="smoke">${escapeHtml(SMOKE_BANNER)}</div>` : '';
   const summary = sections
     .map(({ section: s }) => {
       const cls = s.verdict.status.replace(/ /g, '-');
-      return `<li><a href="#${s.spec.name}">${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}</span></li>`;
+      return `<li><a href="#${s.spec.name}" data-spec-text>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</a>: <span class="${cls}-text">${escapeHtml(s.verdict.status)}${smoke ? ` (${escapeHtml(SMOKE_BANNER)})` : ''}</span></li>`;
     })
     .join('\n');
   const body = sections
@@ -117,9 +144,11 @@ export function reportHtml(prov: Provenance, sections: { section: Section; figur
             .map((f) => `<li>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`)
             .join('')}</ul></details>`
         : '';
-      return `<section id="${s.spec.name}" data-study="${s.spec.study}">
-<h2>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</h2>
-${s.spec.description ? `<p>${escapeHtml(s.spec.description)}</p>` : ''}
+      return `<section id="${s.spec.name}" data-study="${s.spec.study}"${smoke ? ' class="smoke"' : ''}>
+<h2 data-spec-text>${escapeHtml(s.spec.hypothesis)} — ${escapeHtml(s.spec.title)}</h2>
+${banner}
+${s.spec.description ? `<p data-spec-text>${escapeHtml(s.spec.description)}</p>` : ''}
+<p class="spec-copy">Spec: <a href="specs/${encodeURIComponent(s.spec.name)}.yaml">specs/${escapeHtml(s.spec.name)}.yaml</a></p>
 ${verdicts}
 ${figs}
 <h3>Table (${s.trials} trials)</h3>
@@ -133,15 +162,17 @@ ${failed}
 <meta name="viewport" content="width=device-width, initial-scale=1"><style>${CSS}</style></head>
 <body>
 <h1>flatlab: flatness and generalization — reproduction report</h1>
+${banner}
 <table class="prov">
 <tr><td>scale</td><td>${escapeHtml(prov.scale)}</td><td>date</td><td>${escapeHtml(prov.date)}</td></tr>
-<tr><td>flatlab version</td><td>${escapeHtml(prov.version)}</td><td>backend</td><td>${escapeHtml(prov.backend)}</td></tr>
+<tr><td>flatlab version</td><td>${escapeHtml(prov.version)}${prov.commit ? ` (commit ${escapeHtml(prov.commit)})` : ' (commit unknown)'}</td><td>backend</td><td>${escapeHtml(prov.backend)}</td></tr>
 <tr><td>trials</td><td>${prov.trials} of ${prov.expected}${prov.trials < prov.expected ? ' (incomplete: run reproduce again to finish)' : ''} (${prov.failed} failed)</td><td>seeds</td><td>${escapeHtml(prov.seeds)}</td></tr>
 <tr><td>run time</td><td>${prov.seconds === null ? '—' : `${prov.seconds.toFixed(0)} s`}</td><td>command</td><td><code>${escapeHtml(prov.command)}</code></td></tr>
 <tr><td>loss convention</td><td>${escapeHtml(prov.lossConvention)}</td><td>results computed by</td><td>flatlab ${escapeHtml(prov.storedVersions.join(', ') || prov.version)}</td></tr>
 </table>
 ${prov.studyVersions.length ? `<div class="mixed-versions inconclusive" data-mixed-versions="true">Stored results of other study versions: ${prov.studyVersions.map(escapeHtml).join('; ')}.</div>` : ''}
 <h2>Summary</h2>
+${banner}
 <ul>${summary}</ul>
 ${body}
 ${VENDOR_SCRIPTS.map((src) => `<script src="${src}"></script>`).join('\n')}

@@ -11,7 +11,7 @@ import { studyType } from '../studies/registry.js';
 import type { Scale, StudySpec } from '../studies/spec.js';
 import type { ResultStore } from '../studies/store.js';
 import { analyse, type Row, type Section } from './analyses.js';
-import { type Provenance, type RenderedFigure, reportHtml } from './html.js';
+import { checkReportText, type Provenance, type RenderedFigure, reportHtml, SMOKE_BANNER } from './html.js';
 import { svgToPng, toSvg } from './render.js';
 import { copyVendorScripts } from './render-vendor.js';
 
@@ -25,6 +25,8 @@ export interface ReportOptions {
   version: string;
   seconds: number | null;
   command: string;
+  /** The git commit of the flatlab that writes the report, when known. */
+  commit?: string | null;
 }
 
 /** The rows of one study at a scale, in trial order; trials not (yet) run are absent. */
@@ -77,6 +79,9 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
     for (const s of spec.scales[o.scale].seeds) seeds.add(s);
     const figures: RenderedFigure[] = [];
     for (const f of section.figures) {
+      // A figure without data (a study with no finished trials yet) has no axes to draw.
+      const values = (f.spec as { data?: { values?: unknown[] } }).data?.values;
+      if (Array.isArray(values) && values.length === 0) continue;
       const svg = await toSvg(f.spec);
       const stem = `${spec.name}--${f.id}`;
       writeFileAtomic(join(o.dir, 'figures', `${stem}.svg`), svg);
@@ -96,6 +101,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   }
   const prov: Provenance = {
     version: o.version,
+    commit: o.commit ?? null,
     backend: o.backend,
     scale: o.scale,
     date: new Date().toISOString(),
@@ -112,8 +118,15 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
     studyVersions: studyVersionNotes(o.store, o.specs),
   };
   copyVendorScripts(o.dir);
+  // A copy of every spec that produced the report, as it was read (or as validated, when given as data).
+  for (const spec of o.specs) {
+    const { text, ...data } = spec;
+    writeFileAtomic(join(o.dir, 'specs', `${spec.name}.yaml`), text ?? `${JSON.stringify(data, null, 1)}\n`);
+  }
   const path = join(o.dir, 'index.html');
-  writeFileAtomic(path, reportHtml(prov, rendered));
+  const html = reportHtml(prov, rendered);
+  checkReportText(html);
+  writeFileAtomic(path, html);
   const tables = rendered.map(({ section: s }) => ({
     study: s.spec.name,
     verdict: s.verdict,
@@ -125,7 +138,7 @@ export async function writeReport(o: ReportOptions): Promise<ReportResult> {
   }));
   writeFileAtomic(
     join(o.dir, 'tables.json'),
-    `${JSON.stringify({ scale: o.scale, version: o.version, backend: o.backend, studyVersions: prov.studyVersions, studies: tables }, null, 1)}\n`,
+    `${JSON.stringify({ scale: o.scale, ...(o.scale === 'smoke' ? { banner: SMOKE_BANNER } : {}), command: o.command, version: o.version, commit: prov.commit, backend: o.backend, studyVersions: prov.studyVersions, studies: tables }, null, 1)}\n`,
   );
   return { path, sections: rendered.map((r) => r.section) };
 }

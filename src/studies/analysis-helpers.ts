@@ -3,6 +3,7 @@
  * and the activation's degree label, read from the activation registry (src/model/activations.ts).
  */
 import { makeActivation } from '../model/activations.js';
+import { activationToString } from '../model/format.js';
 import type { StudyRow, Table } from './definition.js';
 import { activationSpec, type StudyActivation } from './fields.js';
 
@@ -14,6 +15,9 @@ export function degreeOf(act: StudyActivation): number {
   if (k === null) throw new Error(`activation "${act}" is not positively homogeneous`);
   return k;
 }
+
+/** A study activation as outputs spell it (kebab-case, e.g. relu-pow:2 for the old alias relu2). */
+export const activationLabel = (act: StudyActivation): string => activationToString(activationSpec(act));
 
 export const degreeLabel = (act: StudyActivation): string => `k = ${degreeOf(act)}`;
 

@@ -93,6 +93,12 @@ export interface StudyDefinition<PS extends ParamSchema, MS extends MetricSchema
    * expansion — not run, not failed, not counted — unlike `check`, which refuses an impossible trial.
    */
   applies?(p: z.output<PS>): boolean;
+  /**
+   * The trial's parameters with every field its computation does not read set to the type's default
+   * (e.g. the width axis for a construction whose width is n by definition), so that a grid over such
+   * a field does not repeat one computation under several keys. Applied before the key is hashed.
+   */
+  canonical?(p: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** May be asynchronous (e.g. a construction that loads a WebAssembly solver); the same seed gives the same output either way. */
   run(p: z.output<PS>, seed: number): TrialOutput<z.input<MS>> | Promise<TrialOutput<z.input<MS>>>;
   analyse(rows: StudyRow<z.output<PS>, z.output<MS>>[], ctx: AnalysisContext): Analysis;
@@ -125,6 +131,8 @@ export interface RegisteredStudy {
   check(p: Record<string, unknown>): string | null;
   /** False for a grid point the type does not define (dropped from the expansion; see StudyDefinition.applies). */
   applies(p: Record<string, unknown>): boolean;
+  /** The parameters with the fields the trial does not read at their defaults (see StudyDefinition.canonical). */
+  canonical(p: Record<string, unknown>): Record<string, unknown>;
   run(
     params: Readonly<Record<string, unknown>>,
     seed: number,
@@ -162,6 +170,9 @@ export function defineStudy<PS extends ParamSchema, MS extends MetricSchema>(
       // Unparseable parameters are kept, so that `check` reports them.
       const r = def.params.safeParse(p);
       return !r.success || (def.applies?.(r.data) ?? true);
+    },
+    canonical(p) {
+      return def.canonical ? def.canonical(p) : p;
     },
     run(params, seed) {
       const out = def.run(parseParams(params), seed);

@@ -171,6 +171,10 @@ export const FIELDS = {
   index: z.enum(['random', 'axes']).optional(),
   construction: z.enum(CONSTRUCTIONS),
   algorithm: z.enum(ALGORITHMS),
+  /** H2: random features of width rfWidthFactor · n (the memorizer is always m = n). */
+  rfWidthFactor: z.number().int().min(1).max(64),
+  /** H2: the lazy construction's initialization scale α (its width is m). */
+  lazyScale: fromDef(TRAIN_PARAMS, 'initScale'),
   /** Width of learned interpolators (gd, sam, label-noise, flattest) in H2/H4. */
   searchWidth: fromDef(TRAIN_PARAMS, 'width'),
   initScale: fromDef(TRAIN_PARAMS, 'initScale'),

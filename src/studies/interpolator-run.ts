@@ -38,5 +38,5 @@ export interface BuiltTrial {
 export function runInterpolatorTrial(p: InterpolatorParams, seed: number): BuiltTrial {
   const data = studyData(p, seed);
   const built = buildInterpolator(p.construction, data, studyActivation(p), p, seed);
-  return { net: built.net, data, metrics: measureInterpolator(built.net, data, built.steps, seed, p.tol) };
+  return { net: built.net, data, metrics: measureInterpolator(built.net, data, built.steps, seed) };
 }

@@ -16,5 +16,5 @@ export interface LearnedParams extends CommonParams {
 export function runLearnedTrial(p: LearnedParams, seed: number): InterpolatorMetrics {
   const data = studyData(p, seed);
   const built = learned(p.algorithm, data, studyActivation(p), { ...p, initScale: p.initScale ?? 0.1 }, seed);
-  return measureInterpolator(built.net, data, built.steps, seed, p.tol);
+  return measureInterpolator(built.net, data, built.steps, seed);
 }

@@ -36,18 +36,18 @@ export function measureInterpolator(
   data: StudyDataset,
   steps: number,
   seed: number,
-  tol: number | undefined,
 ): InterpolatorMetrics {
   const parts = traceParts(net, data);
+  const base = baselines(data.target);
   return {
     fStar: invariantFlatness(net, data, parts).value,
     trace: parts.trace,
     trainLoss: parts.loss,
     maxResidual: parts.maxResidual,
     ...studyRisk(net, data.target, seed),
-    ...baselines(data.target),
+    ...base,
     pathNorm: pathNorm(net),
     steps,
-    interpolates: interpolates(parts.loss, tol),
+    interpolates: interpolates(parts.maxResidual, base.varY),
   };
 }

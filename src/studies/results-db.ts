@@ -27,7 +27,7 @@ const TRIAL_COLUMNS = [
 ];
 // Added with study versions (older databases lack it; the store adds it when it opens one for writing).
 const OPTIONAL_COLUMNS = ['study_version'];
-const FLATLAB_TABLES = new Set(['trials', 'meta']);
+const FLATLAB_TABLES = new Set(['trials', 'meta', 'trial_specs']);
 
 const jsonText = <T extends z.ZodType>(inner: T) =>
   z
@@ -129,20 +129,65 @@ export function checkResultsDb(path: string): void {
   openChecked(path).close();
 }
 
-/** Every stored trial (optionally of one study type), read-only, each row validated. */
-export function readResultsReadOnly(path: string, study?: string): StoredTrial[] {
+/** The study types and spec names a database holds (spec names only where it records them). */
+export function resultNames(path: string): { types: string[]; specs: string[] } {
   const db = openChecked(path);
   try {
-    const rows = study
-      ? db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(study)
-      : db.prepare('SELECT * FROM trials ORDER BY key').all();
+    const types = (db.prepare('SELECT DISTINCT study FROM trials ORDER BY study').all() as { study: string }[]).map(
+      (r) => r.study,
+    );
+    const hasSpecs = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trial_specs'").get();
+    const specs = hasSpecs
+      ? (db.prepare('SELECT DISTINCT spec FROM trial_specs ORDER BY spec').all() as { spec: unknown }[])
+          .map((r) => r.spec)
+          .filter((s): s is string => typeof s === 'string')
+      : [];
+    return { types, specs };
+  } finally {
+    db.close();
+  }
+}
+
+/** A row that fails the schema, kept and listed: its key and study where readable, and why. */
+function unreadable(raw: unknown, i: number, why: string): StoredTrial {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const text = (v: unknown, dflt: string) => (typeof v === 'string' && v ? v : dflt);
+  return {
+    key: text(r.key, `row ${i + 1}`),
+    study: text(r.study, 'unknown'),
+    params: {},
+    seed: typeof r.seed === 'number' && Number.isInteger(r.seed) ? r.seed : 0,
+    studyVersion: null,
+    metrics: {},
+    series: null,
+    error: `unreadable stored row: ${why}`,
+    version: text(r.version, ''),
+    backend: text(r.backend, ''),
+    elapsedMs: typeof r.elapsed_ms === 'number' && Number.isFinite(r.elapsed_ms) ? r.elapsed_ms : 0,
+    finishedAt: text(r.finished_at, ''),
+  };
+}
+
+/**
+ * Every stored trial, read-only, optionally of one study type or spec name (`select` is checked
+ * against resultNames by the caller). A row that fails the schema (foreign or damaged) is kept with an
+ * error naming the field, so exports list it instead of failing.
+ */
+export function readResultsReadOnly(path: string, select?: { type?: string; spec?: string }): StoredTrial[] {
+  const db = openChecked(path);
+  try {
+    const rows = select?.spec
+      ? db
+          .prepare('SELECT t.* FROM trials t JOIN trial_specs s ON s.key = t.key WHERE s.spec = ? ORDER BY t.key')
+          .all(select.spec)
+      : select?.type
+        ? db.prepare('SELECT * FROM trials WHERE study = ? ORDER BY key').all(select.type)
+        : db.prepare('SELECT * FROM trials ORDER BY key').all();
     return rows.map((raw, i) => {
       const r = TRIAL_ROW_SCHEMA.safeParse(raw);
       if (!r.success) {
         const issue = r.error.issues[0];
-        throw new InputError(
-          `results database ${path}: row ${i + 1} is invalid (${issue.path.join('.') || 'row'}: ${issue.message})`,
-        );
+        return unreadable(raw, i, `${issue.path.join('.') || 'row'}: ${issue.message}`);
       }
       const v = r.data;
       return {

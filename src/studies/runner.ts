@@ -12,6 +12,8 @@ import type { Trial, TrialExecutor, TrialResult } from './trial-types.js';
 export interface ResultSink {
   finishedKeys(keys: readonly string[], opts?: { retryFailed?: boolean }): Set<string>;
   insert(trial: Trial, result: TrialResult): boolean;
+  /** Record each trial's spec names (optional: a sink that does not keep them ignores them). */
+  tagSpecs?(pairs: readonly { key: string; spec: string }[]): void;
 }
 
 export interface RunSummary {
@@ -35,6 +37,7 @@ export async function runStudies(
 ): Promise<RunSummary> {
   const t0 = Date.now();
   const trials = allTrials(specs, opts.scale);
+  opts.store.tagSpecs?.(specs.flatMap((s) => expandStudy(s, opts.scale).map((t) => ({ key: t.key, spec: s.name }))));
   // Failed trials are re-run by default: a deterministic failure costs little to reproduce, and a
   // failure caused by the environment is cured.
   const done = opts.store.finishedKeys(

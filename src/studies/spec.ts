@@ -35,6 +35,8 @@ export interface StudySpec {
   readonly scales: Readonly<Record<Scale, ScaleSpec>>;
   /** Metrics shown in the report table (default: all the type's metrics). */
   readonly outputs: readonly string[];
+  /** The text the spec was parsed from (copied into the report's specs/ folder), when it came from text. */
+  readonly text?: string;
 }
 
 const strict = <T extends z.ZodRawShape>(shape: T) =>
@@ -175,5 +177,5 @@ export function parseSpec(text: string, source = 'study spec'): StudySpec {
     problem = (e as Error).message;
   }
   if (problem !== undefined) throw new InputError(`${source}: not valid YAML/JSON (${problem.split('\n')[0]})`);
-  return validateSpec(raw, source);
+  return { ...validateSpec(raw, source), text };
 }

@@ -60,18 +60,36 @@ CREATE TABLE IF NOT EXISTS trials (
 );
 CREATE INDEX IF NOT EXISTS trials_study ON trials (study);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS trial_specs (key TEXT NOT NULL, spec TEXT NOT NULL, PRIMARY KEY (key, spec));
 `;
 
+/** A stored JSON field, or the reason it cannot be read (a foreign or damaged row is listed, not thrown). */
+function parsed<T>(text: string | null, field: string, problems: string[], empty: T): T {
+  if (text === null) return empty;
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as T;
+    problems.push(`${field} is not a JSON object`);
+  } catch {
+    problems.push(`${field} is not JSON`);
+  }
+  return empty;
+}
+
 function fromRow(r: Row): StoredTrial {
+  const problems: string[] = [];
+  const params = parsed<Record<string, unknown>>(r.params, 'params', problems, {});
+  const metrics = parsed<StoredTrial['metrics']>(r.metrics, 'metrics', problems, {});
+  const series = parsed<StoredTrial['series']>(r.series, 'series', problems, null);
   return {
     key: r.key,
     study: r.study,
-    params: JSON.parse(r.params),
+    params,
     seed: r.seed,
     studyVersion: r.study_version,
-    metrics: JSON.parse(r.metrics),
-    series: r.series ? JSON.parse(r.series) : null,
-    error: r.error,
+    metrics: problems.length ? {} : metrics,
+    series: problems.length ? null : series,
+    error: problems.length ? `unreadable stored row: ${problems.join(', ')}` : r.error,
     version: r.version,
     backend: r.backend,
     elapsedMs: r.elapsed_ms,
@@ -197,6 +215,14 @@ export class ResultStore {
         'SELECT study, study_version AS version, COUNT(*) AS count FROM trials GROUP BY study, study_version ORDER BY study, study_version',
       )
       .all() as { study: string; version: number | null; count: number }[];
+  }
+
+  /** Record that these trials belong to these specs (a trial shared by two specs has both names). */
+  tagSpecs(pairs: readonly { key: string; spec: string }[]): void {
+    const stmt = this.db.prepare('INSERT INTO trial_specs (key, spec) VALUES (?, ?) ON CONFLICT DO NOTHING');
+    this.db.transaction(() => {
+      for (const p of pairs) stmt.run(p.key, p.spec);
+    })();
   }
 
   count(): number {

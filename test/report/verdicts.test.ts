@@ -2,13 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/statistics/fits.js';
 import {
   combine,
-  h2Construction,
   THRESHOLDS,
   verdictAlgorithms,
   verdictEstimators,
   verdictH1,
-  verdictH2,
-  verdictH3,
   verdictH4,
 } from '../../src/report/verdicts.js';
 import { Rng } from '../../src/rng/xoshiro.js';
@@ -101,94 +98,6 @@ describe('verdicts on synthetic data (one that holds, one that does not)', () =>
     expect(verdictH1([good, { ...good, fDecades: 0.5 }]).status).toBe('does not hold');
     expect(verdictH1([{ ...good, fStarRelSpread: 0.1 }]).status).toBe('does not hold');
     expect(verdictH1([]).status).toBe('inconclusive');
-  });
-
-  it('H2: growing ratio and large risk holds; flat ratio does not', () => {
-    const ns = [25, 50, 100, 200];
-    const grow = ns.flatMap((n, i) =>
-      [0, 1].map((s) => ({
-        construction: 'memorizer',
-        n,
-        ratio: n ** 0.9 * (1 + 0.05 * (s - 0.5 + (i % 2))),
-        riskFraction: 2,
-      })),
-    );
-    const v = verdictH2(grow, 'at d = 20', ['memorizer']);
-    expect(v.status).toBe('holds');
-    expect(v.text).toMatch(/H2 holds at d = 20: memorizer F\*\/F_min ∝ n\^0\.9\d \(95% CI \[0\.\d+, /);
-    const flat = grow.map((p, i) => ({ ...p, ratio: (3 * (1 + 0.1 * (((i * 7) % 3) - 1))) / (p.n / 25) ** 0.3 }));
-    expect(verdictH2(flat, '', ['memorizer']).status).toBe('does not hold');
-    expect(
-      verdictH2(
-        grow.map((p) => ({ ...p, riskFraction: 0.01 })),
-        '',
-        ['memorizer'],
-      ).status,
-    ).toBe('does not hold');
-    expect(
-      verdictH2(
-        grow.filter((p) => p.n === 25),
-        '',
-        ['memorizer'],
-      ).status,
-    ).toBe('inconclusive');
-  });
-
-  it('H2 per construction: generalizing lazy GD is outside the class; near-flattest non-generalizers fail', () => {
-    const ns = [20, 40, 80, 160, 320];
-    const jitter = (i: number, s: number) => 1 + 0.05 * (((i * 3 + s * 5) % 3) - 1);
-    const mem = ns.flatMap((n, i) =>
-      [0, 1, 2].map((s) => ({
-        construction: 'memorizer',
-        n,
-        ratio: 10 * (n / 20) ** 0.8 * jitter(i, s),
-        riskFraction: 1.5,
-      })),
-    );
-    // Lazy GD far from flattest (≈ 1000×) but not growing, with a small risk: not a non-generalizer here.
-    const lazyGood = ns.flatMap((n, i) =>
-      [0, 1, 2].map((s) => ({ construction: 'lazy', n, ratio: 1000 * jitter(i + 1, s), riskFraction: 0.1 })),
-    );
-    const v = verdictH2([...mem, ...lazyGood], 'at d = 20', ['memorizer', 'lazy']);
-    expect(v.status).toBe('holds');
-    expect(v.text).toMatch(/lazy: outside the non-generalizing class here \(risk 0\.10 Var\(y\) at n = 320 < 0\.25\)/);
-    expect(h2Construction([...mem, ...lazyGood], 'lazy')?.status).toBe('outside');
-    // The same lazy ratios with a large risk: never flattest, but growth not established → inconclusive.
-    const lazyBad = lazyGood.map((p) => ({ ...p, riskFraction: 0.9 }));
-    const vb = verdictH2([...mem, ...lazyBad], '', ['memorizer', 'lazy']);
-    expect(vb.status).toBe('inconclusive');
-    expect(vb.text).toMatch(
-      /lazy: far from flattest \(F\*\/F_min ≥ 9\.5e\+2 at n = 320\) and non-generalizing .*growth not established/,
-    );
-    // A non-generalizing construction within 5× of F_min at the largest n fails H2, even if its ratio grows.
-    const near = mem.map((p) => ({ ...p, construction: 'random-features', ratio: 1.5 * (p.n / 20) ** 0.1 }));
-    const vn = verdictH2([...mem, ...near], '', ['memorizer', 'random-features']);
-    expect(vn.status).toBe('does not hold');
-    expect(vn.text).toMatch(/random-features: non-generalizing .* yet within 5× of F_min/);
-    // Shrinking ratios (CI below 0) fail even when still above the factor.
-    const shrink = mem.map((p) => ({ ...p, construction: 'random-features', ratio: 1e4 / p.n }));
-    expect(h2Construction(shrink, 'random-features')?.status).toBe('does not hold');
-    // Nothing non-generalizing (and no by-design non-generalizer): H2 cannot be tested.
-    expect(verdictH2(lazyGood, '', ['lazy']).status).toBe('inconclusive');
-    // A small ratio at a small n is not a counterexample when the ratio grows past the factor.
-    const late = mem.map((p) => ({ ...p, ratio: 2 * (p.n / 20) ** 0.9 }));
-    expect(verdictH2(late, '', ['memorizer']).status).toBe('holds');
-    expect(THRESHOLDS.h2NonGeneralizingRisk).toBe(0.25);
-    expect(THRESHOLDS.h2NeverFlattestFactor).toBe(5);
-  });
-
-  it('H3: decreasing small risk holds; risk not decreasing does not', () => {
-    const pts = [25, 50, 100, 200, 400].flatMap((n) => [
-      { n, noise: 0, exact: true, target: 'relu', risk: 1 / n, varF: 1 },
-      { n, noise: 0, exact: true, target: 'relu', risk: 1.1 / n, varF: 1 },
-      { n, noise: 0.5, exact: true, target: 'relu', risk: 0.5, varF: 1 },
-      { n, noise: 0, exact: false, target: 'tanh', risk: 0.3, varF: 1 },
-    ]);
-    expect(verdictH3(pts, '').status).toBe('holds');
-    const bad = pts.map((p) => (p.noise === 0 && p.exact ? { ...p, risk: 0.4 * (1 + p.n / 1000) } : p));
-    expect(verdictH3(bad, '').status).toBe('does not hold');
-    const noiseHelps = pts.map((p) => (p.noise === 0.5 ? { ...p, risk: 1e-6 } : p));
-    expect(verdictH3(noiseHelps, '').status).toBe('does not hold');
   });
 
   it('H4: F* ordering risk holds; raw F as good as F* does not', () => {

@@ -24,7 +24,7 @@ describe('flatlab reproduce --spec and flatlab results export', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(join(out, 'report', 'index.html'));
     expect(r.stderr).toMatch(/ran 4 trials \(0 already done, 0 failed\)/);
-    expect(r.stderr).toMatch(/\[(holds|does not hold|inconclusive)\] Hutch\+\+/);
+    expect(r.stderr).toMatch(/\[(holds|does not hold|inconclusive)\] \(smoke: a wiring check, not evidence\) Hutch\+\+/);
 
     const db = join(out, 'results.sqlite');
     const csv = runCli(['results', 'export', '--db', db, '--csv']);
@@ -38,7 +38,10 @@ describe('flatlab reproduce --spec and flatlab results export', () => {
     const trials = JSON.parse(json.stdout);
     expect(trials).toHaveLength(4);
     expect(trials[0].series.estimate).toHaveLength(3);
-    expect(JSON.parse(runCli(['results', 'export', '--db', db, '--json', '--study', 'symmetry']).stdout)).toEqual([]);
+    // A study type the database does not hold is refused, listing what it holds.
+    const absent = runCli(['results', 'export', '--db', db, '--json', '--study', 'symmetry']);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(/study types: estimators/);
 
     const missing = runCli(['results', 'export', '--db', join(dir, 'nope.sqlite')]);
     expect(missing.code).toBe(2);

@@ -44,7 +44,7 @@ describe('reproduce resumes after SIGKILL', () => {
   it('completes, stores each trial once, and reproduces the uninterrupted tables', async () => {
     const ref = tempDir();
     const t0 = Date.now();
-    const r0 = spawnSync(process.execPath, args(ref), { env, encoding: 'utf8', timeout: 120_000 });
+    const r0 = spawnSync(process.execPath, args(ref), { env, encoding: 'utf8', timeout: 300_000 });
     expect(r0.status, r0.stderr).toBe(0);
     // The smoke scale is meant to run every study in under a minute; reported, not asserted (timings
     // belong to benchmarks, not unit tests).
@@ -72,7 +72,7 @@ describe('reproduce resumes after SIGKILL', () => {
     expect(killedAt, 'the run finished before it could be killed').toBeGreaterThan(0);
     expect(count(db)).toBeLessThan(total);
 
-    const r1 = spawnSync(process.execPath, args(out), { env, encoding: 'utf8', timeout: 120_000 });
+    const r1 = spawnSync(process.execPath, args(out), { env, encoding: 'utf8', timeout: 300_000 });
     expect(r1.status, r1.stderr).toBe(0);
     expect(r1.stderr).toMatch(/already done/);
     expect(r1.stdout.trim()).toBe(join(out, 'report', 'index.html'));

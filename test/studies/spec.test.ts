@@ -42,6 +42,7 @@ describe('study spec validation', () => {
       'flattest',
       'measures',
       'nongeneralizing',
+      'nongeneralizing',
       'ordering',
       'phase',
       'phase',
@@ -85,8 +86,9 @@ describe('study spec validation', () => {
     expect(rejects(b)).toMatch(/scales\.default\.seeds: empty seed list/);
   });
 
-  it('rejects impossible sizes before anything runs: memorizer with m < n', () => {
+  it('rejects impossible sizes before anything runs: memorizer with m < n (H4; in H2 the memorizer is m = n)', () => {
     const a = clone();
+    a.study = 'ordering';
     a.scales.full.grid.n = [8, 16];
     expect(rejects(a)).toMatch(
       /scales\.full\.grid: m = 8 < n = 16: construction "memorizer" needs one neuron per sample/,
@@ -104,6 +106,7 @@ describe('study spec validation', () => {
   it('the CLI rejects an invalid spec with exit 2 and one line, before creating the database', () => {
     const dir = tempDir();
     const a = clone();
+    a.study = 'ordering';
     a.scales.smoke.grid.m = 4;
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify(a));

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { studyType } from '../../src/studies/registry.js';
 import { describe, expect, it } from 'vitest';
 import '../../src/linalg/index.js';
 import { runTrial } from '../../src/studies/run-trial.js';
@@ -122,6 +123,8 @@ describe('results store and runner', () => {
         target: 'relu',
         noise: 0,
         construction: 'memorizer',
+        rfWidthFactor: 1,
+        lazyScale: 8,
         initScale: 0.1,
         steps: 10,
         tol: 1e-8,
@@ -133,7 +136,9 @@ describe('results store and runner', () => {
     expect(r1.metrics).toEqual(r2.metrics);
     expect(r1.metrics.interpolates).toBe(true);
     expect(r1.version).toMatch(/^\d+\.\d+\.\d+/);
-    const bad = runTrial({ ...t, params: { ...t.params, m: 3 } });
+    // H4's memorizer takes its width from m (H2's is m = n by definition): too narrow is a deterministic failure.
+    const ordering = studyType('ordering')?.defaults ?? {};
+    const bad = runTrial({ ...t, study: 'ordering', params: { ...ordering, ...t.params, m: 3 } });
     expect(bad.error).toMatch(/memorizer: needs width m ≥ n = 6/);
     expect(runTrial({ ...t, study: 'nope' }).error).toMatch(/unknown study type "nope"/);
   });

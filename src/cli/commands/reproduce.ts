@@ -2,6 +2,7 @@
  * `flatlab reproduce`: run every built-in study (studies/*.yaml) at a scale, resumably, into
  * DIR/results.sqlite, then write DIR/report/index.html with figures, tables and verdicts.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { checkResultsDb } from '../../studies/results-db.js';
+import { SMOKE_BANNER } from '../../report/html.js';
 import { writeReport } from '../../report/render-report.js';
 import { textProgress } from '../../studies/progress.js';
 import { runStudies } from '../../studies/runner.js';
@@ -37,13 +39,44 @@ export function loadBuiltinSpecs(dir = builtinStudiesDir()): StudySpec[] {
     .map((f) => parseSpec(readTextFile(join(dir, f), 'study spec'), `studies/${f}`));
 }
 
+/** A word as a POSIX shell reads it back: bare when safe, else single-quoted. */
+const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The command line that reproduces this run (every flag that changes what it does, as given). */
+export function reproduceCommand(f: Flags): string {
+  const words = ['flatlab', 'reproduce', '--scale', f.scale, '--out', f.out];
+  if (f.workers !== undefined) words.push('--workers', f.workers);
+  if (f.study?.length) words.push('--study', ...f.study);
+  if (f.spec?.length) words.push('--spec', ...f.spec);
+  if (f.reportOnly) words.push('--report-only');
+  return words.map(shellWord).join(' ');
+}
+
+/** The git commit of the flatlab checkout that runs (FLATLAB_COMMIT overrides), or null when unknown. */
+export function flatlabCommit(): string | null {
+  const given = process.env.FLATLAB_COMMIT;
+  if (given && /^[0-9a-f]{7,40}$/i.test(given)) return given;
+  try {
+    const root = dirname(builtinStudiesDir());
+    if (!existsSync(join(root, '.git'))) return null;
+    const out = execFileSync('git', ['-C', root, 'rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return /^[0-9a-f]{40}$/.test(out) ? out : null;
+  } catch {
+    return null;
+  }
+}
+
 export function checkScale(s: string): Scale {
   if (!(SCALES as readonly string[]).includes(s))
     throw new InputError(`--scale must be one of ${SCALES.join(', ')} (got "${s}")`);
   return s as Scale;
 }
 
-interface Flags {
+export interface Flags {
   scale: string;
   out: string;
   workers?: string;
@@ -65,6 +98,8 @@ export async function reproduce(f: Flags): Promise<string> {
   const workers =
     f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
+  if (f.reportOnly && !existsSync(join(out, 'results.sqlite')))
+    throw new InputError(`--report-only: no results database in ${out} (expected ${join(out, 'results.sqlite')})`);
   checkResultsDb(join(out, 'results.sqlite'));
   const store = new ResultStore(join(out, 'results.sqlite'));
   try {
@@ -102,9 +137,12 @@ export async function reproduce(f: Flags): Promise<string> {
       backend: getBackend().name,
       version: VERSION,
       seconds,
-      command: `flatlab reproduce --scale ${scale}`,
+      command: reproduceCommand(f),
+      commit: flatlabCommit(),
     });
-    for (const s of report.sections) for (const v of s.verdicts) process.stderr.write(`  [${v.status}] ${v.text}\n`);
+    const tag = scale === 'smoke' ? ` (${SMOKE_BANNER})` : '';
+    for (const s of report.sections)
+      for (const v of s.verdicts) process.stderr.write(`  [${v.status}]${tag} ${v.text}\n`);
     return report.path;
   } finally {
     store.close();

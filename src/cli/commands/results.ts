@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { readResultsReadOnly } from '../../studies/results-db.js';
+import { readResultsReadOnly, resultNames } from '../../studies/results-db.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/safe-write.js';
 import type { StoredTrial } from '../../studies/store.js';
 import { toParquet } from '../parquet-export.js';
@@ -31,7 +31,7 @@ export function toCsv(trials: readonly StoredTrial[]): string {
     'elapsed_ms',
     'finished_at',
   ];
-  const lines = [head.join(',')];
+  const lines = [head.map(csvCell).join(',')];
   for (const t of trials) {
     lines.push(
       [
@@ -53,6 +53,17 @@ export function toCsv(trials: readonly StoredTrial[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A --study name as a spec name (preferred: it tells h3-class from h3-flattest) or a study type; unknown → exit 2. */
+function selection(db: string, name: string): { spec?: string; type?: string } {
+  const known = resultNames(db);
+  if (known.specs.includes(name)) return { spec: name };
+  if (known.types.includes(name)) return { type: name };
+  const list = (v: string[]) => (v.length ? v.join(', ') : 'none');
+  throw new InputError(
+    `--study: "${name}" is neither a spec nor a study type in ${db} (specs: ${list(known.specs)}; study types: ${list(known.types)})`,
+  );
+}
+
 export function register(program: Command): void {
   const results = program.command('results').description('inspect a results database');
   results
@@ -63,8 +74,8 @@ export function register(program: Command): void {
     .option('--json', 'JSON array of full trial records (with series)')
     .option('--parquet', 'Parquet table, the CSV columns typed (needs --out; pandas.read_parquet, polars.read_parquet)')
     .option(
-      '--study <type>',
-      'only trials of this study type (symmetry, nongeneralizing, flattest, ordering, algorithms, estimators)',
+      '--study <name>',
+      'only the trials of this spec (e.g. h3-class) or study type (e.g. flattest); an unknown name is refused, listing the names in the database',
     )
     .option('--out <file>', 'write to this file instead of stdout')
     .action((f: { db: string; csv?: boolean; json?: boolean; parquet?: boolean; study?: string; out?: string }) => {
@@ -73,7 +84,7 @@ export function register(program: Command): void {
       if (f.parquet && !f.out) throw new InputError('--parquet writes a binary file: give --out results.parquet');
       // Both checks before anything is read or written: --out may not be the database itself.
       if (f.out !== undefined) checkOutputPath(f.out, { what: 'export', inputs: [f.db] });
-      const trials = readResultsReadOnly(f.db, f.study);
+      const trials = readResultsReadOnly(f.db, f.study === undefined ? undefined : selection(f.db, f.study));
       const text = f.parquet ? toParquet(trials) : f.json ? `${JSON.stringify(trials, null, 1)}\n` : toCsv(trials);
       if (f.out !== undefined) writeFileAtomic(f.out, text, { what: 'export', inputs: [f.db] });
       else process.stdout.write(text);

@@ -14,7 +14,8 @@ export const algorithmsStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 4,
+  // 5: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9).
+  version: 5,
   defaults: ALGORITHMS_DEFAULTS,
   params: algorithmsParams,
   metrics: algorithmsMetrics,

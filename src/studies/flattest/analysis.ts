@@ -1,12 +1,13 @@
 /** H3's report section: risk/Var(f*) of the flattest interpolator against n, one verdict per student. */
 import type { z } from 'zod';
+import { activationLabel } from '../analysis-helpers.js';
 import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
-import { degreeLabel, distinct } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
 import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';
-import { overall } from '../verdict.js';
 import type { FlattestParams, flattestMetrics } from './schema.js';
-import { verdictH3 } from './verdict.js';
+import { decideLines, secondary } from '../inference/index.js';
+import { hypothesisVerdict, linesTable } from '../inference/present.js';
+import { type H3Point, h3Lines, h3Secondary } from './verdict.js';
 
 type Row = StudyRow<FlattestParams, z.output<typeof flattestMetrics>>;
 
@@ -28,7 +29,7 @@ export function analyseFlattest(rows: Row[]): Analysis {
       n: r.params.n,
       noise: `σ_ε = ${r.params.noise}`,
       link: `${l.label}${l.exact ? ' (exact)' : ' (approx. error)'}`,
-      student: `${r.params.activation} student`,
+      student: `${activationLabel(r.params.activation)} student`,
       ...(byInput ? { input: `${inputOf(r.params)} inputs` } : {}),
     };
   };
@@ -61,28 +62,47 @@ export function analyseFlattest(rows: Row[]): Analysis {
       }),
     },
   ];
-  const cells = distinct(rows.map((r) => JSON.stringify([r.params.activation, byInput ? inputOf(r.params) : null])));
-  const verdicts = cells.map((cell) => {
-    const inCell = rows.filter(
-      (r) => JSON.stringify([r.params.activation, byInput ? inputOf(r.params) : null]) === cell,
-    );
-    const p0 = inCell[0].params;
-    return verdictH3(
-      inCell.map((r) => {
-        const l = linkOf(r.params);
-        return {
-          n: r.params.n,
-          noise: r.params.noise,
-          exact: l.exact,
-          target: l.label,
-          risk: r.metrics.risk,
-          riskStderr: r.metrics.riskStderr,
-          varF: r.metrics.varF,
-        };
-      }),
-      `for ${/^[aeiou]/.test(p0.activation) ? 'an' : 'a'} ${p0.activation} student (${degreeLabel(p0.activation)})${byInput ? `, ${inputOf(p0)} inputs` : ''}`,
-    );
+  const points: H3Point[] = rows.map((r) => {
+    const l = linkOf(r.params);
+    const p = r.params;
+    const family = `${activationLabel(p.activation)} student, d = ${p.d}${byInput ? `, ${inputOf(p)} inputs` : ''}`;
+    return {
+      cell: JSON.stringify([p.activation, p.d, l.label, inputOf(p)]),
+      label: `${family}, target ${l.label}${l.exact ? '' : ' (approx. error)'}`,
+      family,
+      n: p.n,
+      d: p.d,
+      noise: p.noise,
+      exact: l.exact,
+      seed: r.seed,
+      risk: r.metrics.risk,
+      varF: r.metrics.varF,
+      interpolates: r.metrics.interpolates,
+    };
   });
+  const { primary, outsidePremise } = h3Lines(points);
+  const main = decideLines(primary);
+  const sec = h3Secondary(points);
+  const head = hypothesisVerdict(
+    'H3',
+    primary.length ? main.status : 'inconclusive',
+    main.lines,
+    secondary(sec.endpoints),
+    [
+      ...(primary.length ? [] : ['no line meets the premise (an exact link and σ_ε = 0): H3 is not tested']),
+      ...sec.notes,
+    ],
+  );
+  const verdicts = [head];
+  const other = decideLines(outsidePremise);
+  if (outsidePremise.length)
+    verdicts.push(
+      hypothesisVerdict(
+        'H3 outside its premise (σ_ε > 0 or an inexact link; not part of the verdict):',
+        other.status,
+        other.lines,
+      ),
+    );
   const table: Table = anyMc
     ? {
         columns: [
@@ -119,5 +139,5 @@ export function analyseFlattest(rows: Row[]): Analysis {
         columns: ['student', 'link', 'noise', 'n', 'risk/Var(f*) (mean)', 'min', 'max', 'seeds'],
         rows: risk.map((r) => [r.student, r.link, r.noise, r.n, r.mean, r.min, r.max, r.count]),
       };
-  return { verdict: overall('H3', verdicts), verdicts, figures, table };
+  return { verdict: head, verdicts, figures, table, extra: { lines: linesTable([...main.lines, ...other.lines]) } };
 }

@@ -15,7 +15,8 @@ export const flattestStudy = defineStudy({
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
   // 4: the GD polish (n > 3000) backtracks instead of taking a fixed-rate step that may raise the loss.
-  version: 5,
+  // 6: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9), not when its train loss is ≤ tol.
+  version: 6,
   defaults: FLATTEST_DEFAULTS,
   params: flattestParams,
   metrics: flattestMetrics,

@@ -1,89 +1,148 @@
 /**
- * H3's decision rule (docs/math.md#hypotheses, §9): flattest interpolators generalize.
+ * H3's lines and endpoints (docs/math.md#hypotheses, §9): one line per (student, d, target, input law,
+ * σ_ε). The primary claim is the lines with an exact link and σ_ε = 0: per seed
+ * z = −1 − log10(risk/Var f*) at the largest n (≥ 8d), interpolating runs only. Lines whose premise
+ * fails are decided by the same rule and shown apart; decay in n and the effects of noise and
+ * approximation error are secondary endpoints (reported with BH q-values, never in the verdict).
  */
-import { linearFit, mean } from '../../statistics/fits.js';
-import { ci, combine, f2, sp, THRESHOLDS, type Verdict, type VerdictStatus } from '../verdict.js';
+import { linearFit } from '../../statistics/fits.js';
+import { distinct } from '../analysis-helpers.js';
+import { type LineInput, type SecondaryEndpoint, seedTest } from '../inference/index.js';
+import { THRESHOLDS } from '../verdict.js';
 
 export interface H3Point {
+  /** The line's identity without σ_ε (student, d, target, input law), and its label. */
+  cell: string;
+  label: string;
+  /** Student, d and input law: the exact and inexact targets of one cell compare within it. */
+  family: string;
   n: number;
+  d: number;
   noise: number;
   exact: boolean;
-  target: string;
+  seed: number;
   risk: number;
-  /** Standard error of a Monte Carlo risk (0 or absent: the closed form, docs/math.md#population-risk). */
-  riskStderr?: number;
   varF: number;
+  interpolates: boolean;
 }
 
-export function verdictH3(points: readonly H3Point[], label: string): Verdict {
-  const details: string[] = [];
-  const parts: VerdictStatus[] = [];
-  const clean = points.filter((p) => p.noise === 0 && p.exact && Number.isFinite(p.risk));
-  const ns = [...new Set(clean.map((p) => p.n))].sort((a, b) => a - b);
-  let head = 'no noiseless exact-link data';
-  if (ns.length >= 2) {
-    // Fit log(risk + tiny) so an exactly recovered target (risk 0) still counts as small.
-    const floor = 1e-12;
-    const fit = linearFit(
-      clean.map((p) => Math.log(p.n)),
-      clean.map((p) => Math.log(p.risk + floor)),
-    );
-    const nMax = ns[ns.length - 1];
-    const atMax = clean.filter((p) => p.n === nMax);
-    const frac = mean(atMax.map((p) => p.risk / p.varF));
-    // A Monte Carlo risk decides only when it is more than 2 standard errors from the threshold.
-    const se = Math.sqrt(mean(atMax.map((p) => ((p.riskStderr ?? 0) / p.varF) ** 2)) / atMax.length);
-    const small: VerdictStatus =
-      Math.abs(frac - THRESHOLDS.h3MaxRiskFraction) <= 2 * se
-        ? 'inconclusive'
-        : frac <= THRESHOLDS.h3MaxRiskFraction
-          ? 'holds'
-          : 'does not hold';
-    const decreasing: VerdictStatus =
-      fit.ci[1] < 0 ? 'holds' : fit.ci[0] > 0 ? 'does not hold' : frac < 1e-6 ? 'holds' : 'inconclusive';
-    parts.push(small, decreasing);
-    head = `risk ∝ n^${f2(fit.slope)} (${ci(fit.ci)}), risk/Var(f*) = ${f2(frac)} at n = ${nMax}`;
-    details.push(`noiseless, exact link: risk decreases in n as n^${f2(fit.slope)}, ${ci(fit.ci)} — ${decreasing}`);
-    details.push(
-      `noiseless, exact link: risk/Var(f*) at n = ${nMax} is ${f2(frac)}${se > 0 ? ` ± ${f2(se)} (Monte Carlo s.e.)` : ''} (needs ≤ ${THRESHOLDS.h3MaxRiskFraction}) — ${small}`,
-    );
-  } else {
-    parts.push('inconclusive');
-    details.push('fewer than 2 sample sizes with noise 0 and an exact link — inconclusive');
+/** The smallest n at which the primary claim is tested, per input dimension. */
+export const H3_MIN_N_PER_D = 8;
+/** log10(risk/Var f*) at or below which the search sits at its optimizer floor. */
+export const H3_OPTIMIZER_FLOOR = -6;
+/** Risks below this fraction of Var f* are read as it (rounding level; keeps log10 finite). */
+const RISK_FLOOR = 1e-16;
+
+const level = (p: H3Point): number => Math.log10(Math.max(p.risk / p.varF, RISK_FLOOR));
+
+interface Line {
+  key: string;
+  points: H3Point[];
+  premise: boolean;
+  nMax: number;
+}
+
+function linesOf(points: readonly H3Point[]): Line[] {
+  const groups = new Map<string, H3Point[]>();
+  for (const p of points) {
+    const key = JSON.stringify([p.cell, p.noise]);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
   }
-  // Risk grows with the label noise (exact link, largest n where several noise levels finished).
-  const exact = points.filter((p) => p.exact && Number.isFinite(p.risk));
-  const noises = [...new Set(exact.map((p) => p.noise))].sort((a, b) => a - b);
-  if (noises.length >= 2) {
-    const nMax = Math.max(...exact.map((p) => p.n));
-    const byNoise = noises.map((s) =>
-      mean(exact.filter((p) => p.noise === s && p.n === nMax).map((p) => p.risk / p.varF)),
-    );
-    const ok = byNoise.every((v, i) => i === 0 || v >= byNoise[i - 1]);
-    parts.push(ok ? 'holds' : 'does not hold');
-    details.push(
-      `risk/Var(f*) at n = ${nMax} for σ_ε = ${noises.join(', ')}: ${byNoise.map(f2).join(', ')} — ${ok ? 'grows with the noise' : 'does not grow with the noise'}`,
-    );
+  return [...groups.entries()].map(([key, pts]) => ({
+    key,
+    points: pts,
+    premise: pts[0].exact && pts[0].noise === 0,
+    nMax: Math.max(...pts.map((p) => p.n)),
+  }));
+}
+
+/** Per seed, log10(risk/Var f*) at n of the interpolating run (absent when it does not interpolate). */
+function atN(line: Line, n: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (const p of line.points) if (p.n === n && p.interpolates && Number.isFinite(p.risk)) m.set(p.seed, level(p));
+  return m;
+}
+
+const noiseLabel = (l: Line): string => (l.points[0].noise ? `, σ_ε = ${l.points[0].noise}` : '');
+
+function lineInput(l: Line): LineInput {
+  const d = l.points[0].d;
+  const z = [...atN(l, l.nMax).values()].map((v) => Math.log10(THRESHOLDS.h3MaxRiskFraction) - v);
+  return {
+    label: `${l.points[0].label}${noiseLabel(l)}`,
+    parts: [
+      { name: `log10(${THRESHOLDS.h3MaxRiskFraction}) − log10(risk/Var f*) at n = ${l.nMax}`, test: seedTest(z) },
+    ],
+    trials: l.points.length,
+    nonInterpolating: l.points.filter((p) => !p.interpolates).length,
+    undecidable:
+      l.nMax < H3_MIN_N_PER_D * d
+        ? `largest n = ${l.nMax} is below ${H3_MIN_N_PER_D}d = ${H3_MIN_N_PER_D * d}`
+        : undefined,
+  };
+}
+
+/** The primary lines (premise met) and the lines whose premise fails, as inputs to decideLines. */
+export function h3Lines(points: readonly H3Point[]): { primary: LineInput[]; outsidePremise: LineInput[] } {
+  const lines = linesOf(points);
+  return {
+    primary: lines.filter((l) => l.premise).map(lineInput),
+    outsidePremise: lines.filter((l) => !l.premise).map(lineInput),
+  };
+}
+
+/** Paired per-seed differences b − a of two lines at n (seeds where both interpolate). */
+function paired(a: Map<number, number>, b: Map<number, number>): number[] {
+  return [...b.entries()].filter(([s]) => a.has(s)).map(([s, v]) => v - (a.get(s) ?? 0));
+}
+
+/** H3's secondary endpoints: decay in n (unless at the floor), the noise effect, the approximation-error effect. */
+export function h3Secondary(points: readonly H3Point[]): { endpoints: SecondaryEndpoint[]; notes: string[] } {
+  const lines = linesOf(points);
+  const endpoints: SecondaryEndpoint[] = [];
+  const notes: string[] = [];
+  for (const l of lines.filter((q) => q.premise)) {
+    const top = [...atN(l, l.nMax).values()];
+    const atFloor = top.length > 0 && top.reduce((a, b) => a + b, 0) / top.length <= H3_OPTIMIZER_FLOOR;
+    const label = l.points[0].label;
+    if (atFloor) {
+      notes.push(
+        `${label}: risk at n = ${l.nMax} sits at the optimizer floor (mean log10(risk/Var f*) ≤ ${H3_OPTIMIZER_FLOOR}); decay in n is not required`,
+      );
+    } else {
+      const slopes: number[] = [];
+      for (const seed of distinct(l.points.map((p) => p.seed))) {
+        const pts = l.points.filter((p) => p.seed === seed && p.interpolates && Number.isFinite(p.risk));
+        if (distinct(pts.map((p) => p.n)).length >= 3)
+          slopes.push(
+            -linearFit(
+              pts.map((p) => Math.log10(p.n)),
+              pts.map(level),
+            ).slope,
+          );
+      }
+      endpoints.push({
+        label: `${label}: decay in n (minus the per-seed slope of log10 risk in log10 n)`,
+        test: seedTest(slopes),
+      });
+    }
+    const base = atN(l, l.nMax);
+    for (const noisy of lines.filter((q) => q.points[0].cell === l.points[0].cell && q.points[0].noise > 0)) {
+      const n = Math.min(l.nMax, noisy.nMax);
+      endpoints.push({
+        label: `${label}: σ_ε = ${noisy.points[0].noise} raises log10(risk/Var f*) at n = ${n} (interpolators only)`,
+        test: seedTest(paired(l.nMax === n ? base : atN(l, n), atN(noisy, n))),
+      });
+    }
+    for (const approx of lines.filter(
+      (q) => q.points[0].family === l.points[0].family && !q.points[0].exact && q.points[0].noise === 0,
+    )) {
+      const n = Math.min(l.nMax, approx.nMax);
+      endpoints.push({
+        label: `${approx.points[0].label}: approximation error raises log10(risk/Var f*) over ${label} at n = ${n} (interpolators only)`,
+        test: seedTest(paired(atN(l, n), atN(approx, n))),
+      });
+    }
   }
-  // Risk grows with approximation error: non-exact links vs the exact ones, noiseless, largest n.
-  const approx = points.filter((p) => !p.exact && p.noise === 0 && Number.isFinite(p.risk));
-  if (approx.length && clean.length) {
-    const nMax = Math.max(...approx.map((p) => p.n));
-    const e = mean(clean.filter((p) => p.n === nMax).map((p) => p.risk / p.varF));
-    const a = mean(approx.filter((p) => p.n === nMax).map((p) => p.risk / p.varF));
-    const ok = a > e;
-    parts.push(Number.isFinite(e) ? (ok ? 'holds' : 'does not hold') : 'inconclusive');
-    details.push(
-      `risk/Var(f*) at n = ${nMax}: exact links ${f2(e)}, links with approximation error ${f2(a)} — ${ok ? 'approximation error raises the risk' : 'approximation error does not raise the risk'}`,
-    );
-  }
-  const mc = points.filter((p) => (p.riskStderr ?? 0) > 0);
-  if (mc.length) {
-    const worst = Math.max(...mc.map((p) => (p.riskStderr ?? 0) / p.varF));
-    details.push(
-      `population risk by Monte Carlo (no closed form: non-Gaussian inputs, a multi-index link or k > 2) for ${mc.length} of ${points.length} trials; largest standard error ${f2(worst)} Var(f*)`,
-    );
-  }
-  const status = combine(parts);
-  return { status, text: `H3 ${status}${sp(label)}: ${head}`, details };
+  return { endpoints, notes };
 }

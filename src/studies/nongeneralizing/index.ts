@@ -3,11 +3,10 @@
  * fields, run, analysis and verdict of the `nongeneralizing` study type.
  */
 import type { z } from 'zod';
-import { both, constructionApplies, memorizerCheck, sizeCheck } from '../checks.js';
-import { buildConvexFlattest, studyActivation, studyData } from '../common.js';
+import { constructionApplies, sizeCheck } from '../checks.js';
+import { buildConvexFlattest, buildInterpolator, studyActivation, studyData } from '../common.js';
 import { defineStudy, type TrialOutput } from '../definition.js';
 import { CONVEX_CONSTRUCTIONS } from '../fields.js';
-import { runInterpolatorTrial } from '../interpolator-run.js';
 import { measureInterpolator } from '../measure.js';
 import { analyseNongeneralizing } from './analysis.js';
 import {
@@ -20,43 +19,87 @@ import {
 
 type Metrics = z.input<typeof nongeneralizingMetrics>;
 
-/** The convex flattest interpolator's trial: measured like every construction, plus its certificate. */
+/**
+ * The convex flattest interpolator's trial: solved cold (no teacher start) and warm (teacher start),
+ * each with the study's bounded rounds; the trial's network is the flatter interpolating one, and both
+ * values are stored with which one it is.
+ */
 async function runConvex(p: NongeneralizingParams, seed: number): Promise<TrialOutput<Metrics>> {
   const data = studyData(p, seed);
-  const built = await buildConvexFlattest(data, studyActivation(p), seed);
+  const act = studyActivation(p);
+  const warm = await buildConvexFlattest(data, act, seed);
+  const cold = await buildConvexFlattest(data, act, seed, { cold: true });
+  const mw = measureInterpolator(warm.net, data, warm.steps, seed);
+  const mc = measureInterpolator(cold.net, data, cold.steps, seed);
+  const useCold = mc.interpolates && (!mw.interpolates || (mc.fStar ?? Number.NaN) < (mw.fStar ?? Number.NaN));
+  const built = useCold ? cold : warm;
   const c = built.certificate;
   return {
     metrics: {
-      ...measureInterpolator(built.net, data, built.steps, seed, p.tol),
-      convexLower: c.lower,
+      ...(useCold ? mc : mw),
+      width: built.net.m,
+      // Both lower bounds bound the same F_min; the larger is the tighter.
+      convexLower: Math.max(warm.certificate.lower, cold.certificate.lower),
       convexUpper: c.upper,
       convexCertified: c.certified,
       convexGap: c.gap,
-      convexLpSolves: c.lpSolves,
+      convexLpSolves: warm.certificate.lpSolves + cold.certificate.lpSolves,
+      convexColdFStar: mc.fStar,
+      convexWarmFStar: mw.fStar,
+      convexSource: useCold ? 'cold' : 'warm',
     },
   };
 }
 
+/** The width a construction is built at: n for the memorizer (by definition), rfWidthFactor · n for random features. */
+export function h2Width(p: NongeneralizingParams): number {
+  if (p.construction === 'memorizer') return p.n;
+  if (p.construction === 'random-features') return p.rfWidthFactor * p.n;
+  return p.m;
+}
+
+/** The fields each construction reads beyond the data; the others are put at their defaults (canonical). */
+const READS: Record<string, readonly string[]> = {
+  memorizer: [],
+  'random-features': ['rfWidthFactor'],
+  lazy: ['m', 'lazyScale', 'steps'],
+  teacher: [],
+  'flattest-convex': [],
+};
+const LEARNED_READS = ['searchWidth', 'initScale', 'steps'];
+const CONSTRUCTION_FIELDS = ['m', 'rfWidthFactor', 'lazyScale', 'searchWidth', 'initScale', 'steps'] as const;
+
 export const nongeneralizingStudy = defineStudy({
   name: 'nongeneralizing',
   hypothesis: 'H2',
-  // 2: the lazy construction's step size comes from the measures module's power iteration (another start vector).
-  // 3: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
-  // 4: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level),
-  //    the Gauss–Newton polish's stall stop (src/training/gauss-newton.ts), and the convex flattest construction
-  //    (`flattest-convex`, k = 1 only) with its certificate columns (null for the other constructions):
-  //    every row's metrics gained those columns, and F_min of the k = 1 groups is the convex value
-  //    (docs/studies.md#h2-fmin).
-  version: 5,
+  // 6: the memorizer is built at m = n and random features at rfWidthFactor · n whatever m says; the
+  //    lazy construction's scale is the lazyScale field; the convex construction is solved cold and warm
+  //    (the flatter is kept, both stored); a trial interpolates when its largest residual is ≤ 1% of
+  //    √Var(y) (docs/math.md#hypotheses, §9); the network's width is stored.
+  version: 6,
   defaults: NONGENERALIZING_DEFAULTS,
   params: nongeneralizingParams,
   metrics: nongeneralizingMetrics,
-  check: both(sizeCheck, memorizerCheck),
+  check: sizeCheck,
   // The convex construction exists for 1-homogeneous students only: other grid points are not trials.
   applies: constructionApplies,
-  run: (p, seed) =>
-    CONVEX_CONSTRUCTIONS.has(p.construction)
-      ? runConvex(p, seed)
-      : { metrics: { ...runInterpolatorTrial(p, seed).metrics, ...NO_CERTIFICATE } },
+  canonical: (p) => {
+    const reads = READS[String(p.construction)] ?? LEARNED_READS;
+    const out: Record<string, unknown> = { ...p };
+    for (const f of CONSTRUCTION_FIELDS) if (!reads.includes(f)) out[f] = NONGENERALIZING_DEFAULTS[f];
+    return out;
+  },
+  run: (p, seed) => {
+    if (CONVEX_CONSTRUCTIONS.has(p.construction)) return runConvex(p, seed);
+    const data = studyData(p, seed);
+    const built = buildInterpolator(p.construction, data, studyActivation(p), { ...p, m: h2Width(p) }, seed);
+    return {
+      metrics: {
+        ...measureInterpolator(built.net, data, built.steps, seed),
+        width: built.net.m,
+        ...NO_CERTIFICATE,
+      },
+    };
+  },
   analyse: analyseNongeneralizing,
 });

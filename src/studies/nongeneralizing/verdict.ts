@@ -1,136 +1,223 @@
 /**
- * H2's decision rule (docs/math.md#hypotheses, §9): non-generalizing interpolators are never flattest.
+ * H2's lines and their per-seed summaries (docs/math.md#hypotheses, §9). F_min per data set comes from
+ * the reference interpolators found on it (convex cold and warm, flattest search, teacher, other learned
+ * ones), never from the tested construction itself; for k ≥ 2 it is taken at the tested construction's
+ * width by splitting each reference neuron into equal copies. Memorizer and random-features lines test
+ * the ratio at the largest n and its per-seed growth in n; lazy GD is its own claim over (α, m).
  */
-import { mean, powerLawFit } from '../../statistics/fits.js';
-import { ci, combine, f2, sp, THRESHOLDS, type Verdict, type VerdictStatus } from '../verdict.js';
+import { linearFit } from '../../statistics/fits.js';
+import { activationLabel, degreeOf, distinct } from '../analysis-helpers.js';
+import { ALPHA, type LineInput, logGamma, seedTest } from '../inference/index.js';
+import { THRESHOLDS } from '../verdict.js';
+import type { NongeneralizingRow } from './schema.js';
 
-export interface H2Point {
-  construction: string;
-  n: number;
+type Row = Pick<NongeneralizingRow, 'params' | 'seed' | 'metrics'>;
+
+/** The constructions H2 is about; every other one is a reference for F_min. */
+export const H2_TESTED = ['memorizer', 'random-features', 'lazy'] as const;
+const isTested = (c: string): boolean => (H2_TESTED as readonly string[]).includes(c);
+
+const REFERENCE_LABEL: Record<string, string> = {
+  teacher: 'teacher',
+  flattest: 'flattest search',
+  'flattest-convex': 'convex',
+};
+
+/** The data set of a row: everything that draws its data, and the seed. */
+export const dataKey = (r: Row): string => {
+  const p = r.params;
+  return JSON.stringify([p.d, p.n, p.activation, p.target, p.links, p.r, p.coeffs, p.input, p.index, p.noise, r.seed]);
+};
+
+/** The setting of a line: the data's fields except n and the seed. */
+const settingKey = (r: Row): string => {
+  const p = r.params;
+  return JSON.stringify([p.d, p.activation, p.target, p.links, p.r, p.coeffs, p.input, p.index, p.noise]);
+};
+
+export interface H2Ratio {
+  row: Row;
+  /** F* / F_min, NaN without an interpolating reference or when the row does not interpolate. */
   ratio: number;
-  riskFraction: number;
+  fmin: number;
+  /** Which reference gave F_min (e.g. "convex (cold)", "flattest search ×64 copies"). */
+  source: string;
 }
 
 /**
- * Constructions that docs/math.md#interpolators (§5) defines as non-generalizing: if one of them generalizes at a setting,
- * the claim's premise ("their risk stays ≥ order Var(y)") fails. Random features and lazy GD are
- * non-generalizing only in some regimes (e.g. the kernel learns a ReLU target once n ≫ d), so when they
- * generalize they are reported as outside the non-generalizing class there and do not count.
+ * F* / F_min of every tested row. For k = 1 F_min is the smallest F* of the interpolating references on
+ * the same data; for k ≥ 2 the smallest of `F*_θ · ⌊m/m_θ⌋^{−(k−1)/(k+1)}` over references θ of width
+ * m_θ ≤ m (each neuron of θ split into ⌊m/m_θ⌋ equal copies interpolates at width ≤ m with that F*).
  */
-export const H2_NONGENERALIZING_BY_DESIGN: readonly string[] = ['memorizer'];
-
-/** How one construction fares against H2 (see verdictH2). */
-export interface H2Construction {
-  construction: string;
-  /** 'outside' = it generalizes at this setting, so H2 says nothing about it. */
-  status: VerdictStatus | 'outside';
-  nonGeneralizing: boolean;
-  /** Mean risk/Var(y) at the largest n. */
-  riskAtMaxN: number;
-  /** Smallest F* / F_min over the seeds at the largest n (the "far from flattest" test). */
-  ratioAtMaxN: number;
-  /** Smallest F* / F_min over every n and seed (reported, not tested: see verdictH2). */
-  minRatio: number;
-  slope: number;
-  ci: [number, number];
-  nMax: number;
-}
-
-/** The per-construction decision of H2 (exported for the report's table and the tests). */
-export function h2Construction(points: readonly H2Point[], c: string): H2Construction | null {
-  const pts = points.filter((p) => p.construction === c && Number.isFinite(p.ratio));
-  const ns = [...new Set(pts.map((p) => p.n))];
-  if (ns.length < 2) return null;
-  const fit = powerLawFit(
-    pts.map((p) => p.n),
-    pts.map((p) => p.ratio),
-  );
-  const nMax = Math.max(...ns);
-  const riskAtMaxN = mean(pts.filter((p) => p.n === nMax).map((p) => p.riskFraction));
-  const minRatio = Math.min(...pts.map((p) => p.ratio));
-  const ratioAtMaxN = Math.min(...pts.filter((p) => p.n === nMax).map((p) => p.ratio));
-  const nonGeneralizing = riskAtMaxN >= THRESHOLDS.h2NonGeneralizingRisk;
-  const neverFlattest = ratioAtMaxN >= THRESHOLDS.h2NeverFlattestFactor;
-  let status: H2Construction['status'];
-  if (!nonGeneralizing) status = H2_NONGENERALIZING_BY_DESIGN.includes(c) ? 'does not hold' : 'outside';
-  else if (!neverFlattest) status = 'does not hold';
-  else if (!Number.isFinite(fit.ci[0])) status = 'inconclusive';
-  else if (fit.ci[0] > 0) status = 'holds';
-  else if (fit.ci[1] < 0) status = 'does not hold';
-  else status = 'inconclusive';
-  return {
-    construction: c,
-    status,
-    nonGeneralizing,
-    riskAtMaxN,
-    ratioAtMaxN,
-    minRatio,
-    slope: fit.slope,
-    ci: fit.ci,
-    nMax,
-  };
-}
-
-/**
- * H2 per construction, at one activation and d: (i) non-generalizing — mean risk/Var(y) at the largest
- * n ≥ h2NonGeneralizingRisk; (ii) far from flattest — F* / F_min ≥ h2NeverFlattestFactor for every seed
- * at the largest n; (iii) growth — the log–log exponent of F* / F_min in n with its 95% CI. "Flattest"
- * is meant order-wise (F* ≤ C·F_min with C independent of n, docs/math.md#invariant-flatness (§4)), so "never flattest" is the
- * growth of the ratio, and a ratio below the factor at a small n is no counterexample (every ratio starts
- * near 1 when n is tiny); the factor is tested where (i) is. A non-generalizing construction holds when
- * (ii) holds and the exponent's CI is above 0; it fails when it is within the factor of F_min at the
- * largest n or its ratio shrinks (CI below 0); a CI straddling 0 is inconclusive (a ratio that stays
- * constant, however large, is order-wise flattest with a big constant). A construction that generalizes
- * is outside the claim (except those non-generalizing by design, which then fail). H2 holds when every
- * construction in the class holds; with none in the class it is inconclusive.
- */
-export function verdictH2(
-  points: readonly H2Point[],
-  label: string,
-  constructions = ['memorizer', 'random-features', 'lazy'],
-): Verdict {
-  const details: string[] = [];
-  const parts: VerdictStatus[] = [];
-  const summary: string[] = [];
-  const T = THRESHOLDS;
-  for (const c of constructions) {
-    const r = h2Construction(points, c);
-    if (!r) {
-      details.push(`${c}: fewer than 2 sample sizes finished — inconclusive`);
-      summary.push(`${c}: too few sample sizes`);
-      parts.push('inconclusive');
-      continue;
-    }
-    const growth = `F*/F_min ∝ n^${f2(r.slope)} (${ci(r.ci)})`;
-    const risk = `risk ${f2(r.riskAtMaxN)} Var(y) at n = ${r.nMax}`;
-    if (r.status === 'outside') {
-      summary.push(
-        `${c}: outside the non-generalizing class here (${risk} < ${T.h2NonGeneralizingRisk}); F*/F_min ≥ ${f2(r.minRatio)}, ∝ n^${f2(r.slope)}`,
-      );
-      details.push(
-        `${c}: generalizes at this setting (${risk}, below ${T.h2NonGeneralizingRisk} Var(y)), so H2 does not apply to it; for the record F*/F_min ≥ ${f2(r.minRatio)} at every n and seed, and ${growth}`,
-      );
-      continue;
-    }
-    parts.push(r.status);
-    if (!r.nonGeneralizing) {
-      summary.push(`${c}: generalizes (${risk}) although it is non-generalizing by construction`);
-    } else if (r.ratioAtMaxN < T.h2NeverFlattestFactor) {
-      summary.push(
-        `${c}: non-generalizing (${risk}) yet within ${T.h2NeverFlattestFactor}× of F_min (F*/F_min = ${f2(r.ratioAtMaxN)} at n = ${r.nMax})`,
-      );
-    } else if (r.status === 'holds') {
-      summary.push(`${c} ${growth}, F*/F_min ≥ ${f2(r.ratioAtMaxN)} at n = ${r.nMax}, non-generalizing (${risk})`);
-    } else {
-      summary.push(
-        `${c}: far from flattest (F*/F_min ≥ ${f2(r.ratioAtMaxN)} at n = ${r.nMax}) and non-generalizing (${risk}), but ${growth} — ${r.ci[1] < 0 ? 'shrinking with n' : 'growth not established'}`,
-      );
-    }
-    details.push(
-      `${c}: (i) risk/Var(y) at n = ${r.nMax} is ${f2(r.riskAtMaxN)} (non-generalizing needs ≥ ${T.h2NonGeneralizingRisk}) — ${r.nonGeneralizing ? 'yes' : 'no'}; (ii) F*/F_min at n = ${r.nMax} ≥ ${f2(r.ratioAtMaxN)} over the seeds (far from flattest needs ≥ ${T.h2NeverFlattestFactor}; smallest over all n: ${f2(r.minRatio)}) — ${r.ratioAtMaxN >= T.h2NeverFlattestFactor ? 'yes' : 'no'}; (iii) ${growth} — ${r.status}`,
-    );
+export function h2Ratios(rows: readonly Row[]): H2Ratio[] {
+  const refs = new Map<string, Row[]>();
+  for (const r of rows) {
+    if (isTested(r.params.construction) || !r.metrics.interpolates || !Number.isFinite(r.metrics.fStar)) continue;
+    const k = dataKey(r);
+    refs.set(k, [...(refs.get(k) ?? []), r]);
   }
-  const status = parts.length ? combine(parts) : 'inconclusive';
-  if (!parts.length) details.push('no construction is non-generalizing at this setting, so H2 cannot be tested here');
-  return { status, text: `H2 ${status}${sp(label)}: ${summary.join('; ') || 'no data'}`, details };
+  return rows
+    .filter((r) => isTested(r.params.construction))
+    .map((row) => {
+      const k = degreeOf(row.params.activation);
+      let fmin = Number.POSITIVE_INFINITY;
+      let source = 'no interpolating reference';
+      for (const ref of refs.get(dataKey(row)) ?? []) {
+        const copies = k === 1 ? 1 : Math.floor(row.metrics.width / ref.metrics.width);
+        if (!(copies >= 1)) continue;
+        const value = ref.metrics.fStar * copies ** (-(k - 1) / (k + 1));
+        if (value < fmin) {
+          fmin = value;
+          const name = REFERENCE_LABEL[ref.params.construction] ?? ref.params.construction;
+          const convex = ref.metrics.convexSource ? ` (${ref.metrics.convexSource})` : '';
+          source = `${name}${convex}${copies > 1 ? ` ×${copies} copies` : ''}`;
+        }
+      }
+      const ok = row.metrics.interpolates && Number.isFinite(fmin);
+      return { row, fmin, source, ratio: ok ? row.metrics.fStar / fmin : Number.NaN };
+    });
+}
+
+const lg = Math.log10;
+const riskFraction = (r: Row): number => r.metrics.risk / r.metrics.varY;
+
+function label(r: Row, what: string, multi: { target: boolean; noise: boolean; input: boolean }): string {
+  const p = r.params;
+  const bits = [what, activationLabel(p.activation), `d = ${p.d}`];
+  if (multi.target) bits.push(`target ${p.links ?? p.target}`);
+  if (multi.noise) bits.push(`σ_ε = ${p.noise}`);
+  if (multi.input) bits.push(`${p.input ?? 'gaussian'} inputs`);
+  return bits.join(', ');
+}
+
+/** Whether a construction's risk is below the non-generalizing threshold by the one-sided test. */
+function generalizes(perSeed: number[]): boolean {
+  const t = seedTest(perSeed.map((v) => lg(v) - lg(THRESHOLDS.h2NonGeneralizingRisk)));
+  return t.seeds >= 3 && t.pFail <= ALPHA;
+}
+
+function bySeed<T>(items: readonly T[], seedOf: (t: T) => number): Map<number, T[]> {
+  const m = new Map<number, T[]>();
+  for (const t of items) m.set(seedOf(t), [...(m.get(seedOf(t)) ?? []), t]);
+  return m;
+}
+
+const geoMean = (v: number[]): number => 10 ** (v.map(lg).reduce((a, b) => a + b, 0) / v.length);
+
+/** The memorizer and random-features lines (one per construction, width rule and setting). */
+export function h2Lines(ratios: readonly H2Ratio[]): LineInput[] {
+  const tested = ratios.filter((q) => q.row.params.construction !== 'lazy');
+  const multi = multiOf(ratios.map((q) => q.row));
+  const groups = new Map<string, H2Ratio[]>();
+  for (const q of tested) {
+    const p = q.row.params;
+    const key = JSON.stringify([
+      p.construction,
+      p.construction === 'random-features' ? p.rfWidthFactor : 0,
+      settingKey(q.row),
+    ]);
+    groups.set(key, [...(groups.get(key) ?? []), q]);
+  }
+  return [...groups.values()].map((qs) => {
+    const first = qs[0].row;
+    const what =
+      first.params.construction === 'memorizer'
+        ? 'memorizer (m = n)'
+        : `random features (m = ${first.params.rfWidthFactor === 1 ? '' : first.params.rfWidthFactor}n)`;
+    const ns = distinct(qs.map((q) => q.row.params.n)).sort((a, b) => a - b);
+    const nMax = ns[ns.length - 1];
+    const z1: number[] = [];
+    const z2: number[] = [];
+    const risks: number[] = [];
+    for (const [, s] of bySeed(qs, (q) => q.row.seed)) {
+      const top = s.find((q) => q.row.params.n === nMax);
+      if (top && Number.isFinite(top.ratio)) z1.push(lg(top.ratio) - lg(THRESHOLDS.h2NeverFlattestFactor));
+      if (top) risks.push(riskFraction(top.row));
+      const pts = s.filter((q) => Number.isFinite(q.ratio) && q.ratio > 0);
+      if (pts.length >= 3)
+        z2.push(
+          linearFit(
+            pts.map((q) => Math.log(q.row.params.n)),
+            pts.map((q) => Math.log(q.ratio)),
+          ).slope,
+        );
+    }
+    const outside =
+      first.params.construction === 'random-features' && generalizes(risks)
+        ? `generalizes here: risk/Var(y) at n = ${nMax} is ${geoMean(risks).toPrecision(2)} (geometric mean over seeds), below ${THRESHOLDS.h2NonGeneralizingRisk} by the one-sided test`
+        : undefined;
+    return {
+      label: label(first, what, multi),
+      parts: [
+        { name: `log10(F*/F_min) − log10 ${THRESHOLDS.h2NeverFlattestFactor} at n = ${nMax}`, test: seedTest(z1) },
+        { name: 'per-seed slope of ln(F*/F_min) in ln n', test: seedTest(z2) },
+      ],
+      trials: qs.length,
+      nonInterpolating: qs.filter((q) => !q.row.metrics.interpolates).length,
+      outside,
+      undecidable: ns.length < 3 ? `fewer than 3 sample sizes (${ns.length})` : undefined,
+    };
+  });
+}
+
+/**
+ * Lazy GD's mean F* at a symmetric initialization of scale α and width m for a ReLU student on
+ * Gaussian data: F* ≈ √d · P(θ₀) at an interpolator near θ₀, and E P(θ₀) = m · E|a| · E‖w‖ with
+ * a ~ N(0, α²/m), w ~ N(0, α² I/d): `α² √(2/π) √m · √2 Γ((d+1)/2)/Γ(d/2)`. Null for other students.
+ */
+export function lazyClosedForm(activation: string, alpha: number, m: number, d: number): number | null {
+  if (activation !== 'relu') return null;
+  const chiMean = Math.SQRT2 * Math.exp(logGamma((d + 1) / 2) - logGamma(d / 2));
+  return alpha * alpha * Math.sqrt(2 / Math.PI) * Math.sqrt(m) * chiMean;
+}
+
+/** Lazy GD's lines (one per setting), each with one part per (α, m) at its largest n. */
+export function h2LazyLines(ratios: readonly H2Ratio[]): { lines: LineInput[]; closedForm: string[] } {
+  const lazy = ratios.filter((q) => q.row.params.construction === 'lazy');
+  const multi = multiOf(ratios.map((q) => q.row));
+  const closedForm: string[] = [];
+  const groups = new Map<string, H2Ratio[]>();
+  for (const q of lazy) groups.set(settingKey(q.row), [...(groups.get(settingKey(q.row)) ?? []), q]);
+  const lines = [...groups.values()].map((qs) => {
+    const first = qs[0].row;
+    const nMax = Math.max(...qs.map((q) => q.row.params.n));
+    const top = qs.filter((q) => q.row.params.n === nMax);
+    const combos = distinct(top.map((q) => JSON.stringify([q.row.params.lazyScale, q.row.params.m])));
+    const parts = combos.map((c) => {
+      const [alpha, m] = JSON.parse(c) as [number, number];
+      const here = top.filter((q) => q.row.params.lazyScale === alpha && q.row.params.m === m);
+      const cf = here.map((q) => lazyClosedForm(q.row.params.activation, alpha, q.row.metrics.width, q.row.params.d));
+      const fit = here.filter((q, i) => cf[i] !== null && q.row.metrics.interpolates);
+      if (fit.length)
+        closedForm.push(
+          `lazy, ${activationLabel(first.params.activation)}, d = ${first.params.d}, α = ${alpha}, m = ${m}, n = ${nMax}: F*/(closed form α²√(2/π)√m·E‖g‖) = ${geoMean(fit.map((q) => q.row.metrics.fStar / (lazyClosedForm(q.row.params.activation, alpha, q.row.metrics.width, q.row.params.d) ?? 1))).toPrecision(3)} (geometric mean over seeds)`,
+        );
+      return {
+        name: `α = ${alpha}, m = ${m}: log10(F*/F_min) − log10 ${THRESHOLDS.h2NeverFlattestFactor} at n = ${nMax}`,
+        test: seedTest(
+          here.filter((q) => Number.isFinite(q.ratio)).map((q) => lg(q.ratio) - lg(THRESHOLDS.h2NeverFlattestFactor)),
+        ),
+      };
+    });
+    const risks = [...bySeed(top, (q) => q.row.seed).values()].map((s) => geoMean(s.map((q) => riskFraction(q.row))));
+    return {
+      label: label(first, 'lazy GD', multi),
+      parts,
+      trials: qs.length,
+      nonInterpolating: qs.filter((q) => !q.row.metrics.interpolates).length,
+      outside: generalizes(risks)
+        ? `generalizes here: risk/Var(y) at n = ${nMax} is ${geoMean(risks).toPrecision(2)} (geometric mean over seeds), below ${THRESHOLDS.h2NonGeneralizingRisk}`
+        : undefined,
+    };
+  });
+  return { lines, closedForm };
+}
+
+function multiOf(rows: readonly Row[]): { target: boolean; noise: boolean; input: boolean } {
+  const n = (f: (r: Row) => unknown) => new Set(rows.map((r) => JSON.stringify(f(r)))).size > 1;
+  return {
+    target: n((r) => [r.params.target, r.params.links]),
+    noise: n((r) => r.params.noise),
+    input: n((r) => r.params.input),
+  };
 }

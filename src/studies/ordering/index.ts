@@ -15,7 +15,8 @@ export const orderingStudy = defineStudy({
   // 3: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 4: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 5,
+  // 6: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9).
+  version: 6,
   defaults: ORDERING_DEFAULTS,
   params: orderingParams,
   metrics: orderingMetrics,

@@ -15,7 +15,8 @@ export const phaseStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 4,
+  // 5: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9).
+  version: 5,
   defaults: PHASE_DEFAULTS,
   params: phaseParams,
   metrics: phaseMetrics,
