@@ -47,7 +47,7 @@ export function verdictDepthH1(all: readonly DepthH1Row[]): Verdict {
   const status: VerdictStatus = ok ? 'holds' : 'does not hold';
   return {
     status,
-    text: `H1 ${status} at depth: the trace spans ≥ ${f2(minDec)} decades across random orbit points of every trained network while F* changes by ≤ ${maxFs.toExponential(1)} and the outputs by ≤ ${maxOut.toExponential(1)} (relative), ${rows.length} networks`,
+    text: `H1 ${status}: the trace spans ≥ ${f2(minDec)} decades across random orbit points of every trained network while F* changes by ≤ ${maxFs.toExponential(1)} and the outputs by ≤ ${maxOut.toExponential(1)} (relative), ${rows.length} networks`,
     details: [
       `holds when every network's trace spans ≥ ${THRESHOLDS.h1MinDecades} decades on its orbit points while F* and the outputs change by ≤ ${THRESHOLDS.h1MaxRelSpread} and the geometric program converges at every point`,
       collapsed,
@@ -123,7 +123,7 @@ export function verdictDepthH4(points: readonly DepthH4Point[]): { verdict: Verd
   return {
     verdict: {
       status: decided.status,
-      text: `H4 ${decided.status} at depth: ${summaries.join(' | ') || 'no population'}`,
+      text: `H4 ${decided.status}: ${summaries.join(' | ') || 'no population'}`,
       details: [
         `per data set, Spearman ρ over ≥ ${DEPTH_MIN_POPULATION} trained networks; a line holds when both mean ρ(F*, risk) and mean (ρ(F*) − ρ(raw F)) are above 0 across data sets (one-sided t-tests, α = 0.05)`,
         ...lines.flatMap((l) => l.details.map((x) => `${l.text.replace(/:.*$/, '')}: ${x}`)),
