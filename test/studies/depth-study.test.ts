@@ -10,6 +10,7 @@ import '../../src/linalg/index.js';
 import { analyse } from '../../src/report/analyses.js';
 import { studyRows } from '../../src/report/render-report.js';
 import { verdictDepthH4 } from '../../src/studies/depth/verdict.js';
+import { studyType } from '../../src/studies/registry.js';
 import { runStudies } from '../../src/studies/runner.js';
 import { parseSpec } from '../../src/studies/spec.js';
 import { ResultStore } from '../../src/studies/store.js';
@@ -48,6 +49,17 @@ describe('the depth study (studies/h1h4-depth.yaml)', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('a depth trial', () => {
+  it('gives bit-identical metrics and series for the same parameters and seed (SGD included)', async () => {
+    const type = studyType('depth');
+    if (!type) throw new Error('depth study not registered');
+    const params = { ...type.defaults, d: 3, n: 12, m: 5, depth: 4, deepAlgorithm: 'sgd', steps: 60, points: 4 };
+    const a = await type.run(params, 3);
+    const b = await type.run(params, 3);
+    expect(b).toEqual(a);
   });
 });
 
