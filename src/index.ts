@@ -233,3 +233,12 @@ export {
   mlpRescale,
 } from './symmetry/mlp-balance.js';
 export { type AnyModel, anyModelFromTensorBytes, mlpToNpz, mlpToSafetensors } from './io/mlp-state-dict.js';
+export {
+  initMlp,
+  MLP_ALGORITHMS,
+  type MlpAlgorithm,
+  MlpDivergenceError,
+  type MlpTrainOptions,
+  type MlpTrainResult,
+  trainMlp,
+} from './training/mlp-train.js';

@@ -16,6 +16,7 @@ import type { LinkSpec } from '../data/target.js';
 import { LEAGUE_CONSTRUCTIONS } from './measures/league-population.js';
 import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
+import { MLP_ALGORITHMS } from '../training/mlp-train.js';
 
 /** Student activations offered to studies (their degree k is the activation registry's). */
 export const STUDY_ACTIVATIONS = {
@@ -193,6 +194,10 @@ export const FIELDS = {
   interpolator: z.enum([...LEAGUE_CONSTRUCTIONS, ...ALGORITHMS]),
   polishSteps: fromDef(TRAIN_PARAMS, 'polishSteps'),
   measureBudget: z.enum(['smoke', 'default']),
+  /** Deep networks (the depth study): number of layers L, the training algorithm and its step size. */
+  depth: z.number().int().min(2).max(8),
+  deepAlgorithm: z.enum(MLP_ALGORITHMS),
+  lr: fromDef(TRAIN_PARAMS, 'lr'),
 } as const;
 export type FieldName = keyof typeof FIELDS;
 

@@ -5,6 +5,7 @@
  */
 import { algorithmsStudy } from './algorithms/index.js';
 import type { RegisteredStudy } from './definition.js';
+import { depthStudy } from './depth/index.js';
 import { estimatorsStudy } from './estimators/index.js';
 import { flattestStudy } from './flattest/index.js';
 import { measuresStudy } from './measures/index.js';
@@ -23,6 +24,7 @@ export const STUDIES: ReadonlyMap<string, RegisteredStudy> = new Map(
     estimatorsStudy,
     measuresStudy,
     phaseStudy,
+    depthStudy,
   ].map((s) => [s.name, s]),
 );
 

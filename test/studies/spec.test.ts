@@ -37,6 +37,7 @@ describe('study spec validation', () => {
     const specs = loadBuiltinSpecs();
     expect(specs.map((s) => s.study).sort()).toEqual([
       'algorithms',
+      'depth',
       'estimators',
       'flattest',
       'flattest',
