@@ -174,6 +174,7 @@ export {
   parseTrainConfig,
   TRAIN_PARAMS,
   type TrainConfig,
+  type TrainDefaultsContext,
 } from './training/params.js';
 export { invariantPenalty, type PenaltyValue, traceGaussNewtonPenalty } from './training/penalties.js';
 export type { SearchReport, SearchRun } from './training/search.js';

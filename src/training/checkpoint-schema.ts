@@ -130,8 +130,10 @@ const CHECKPOINT_HEADER = z.strictObject({
 
 const CHECKPOINT_SCHEMA = CHECKPOINT_HEADER.extend(TRAINER_STATE_SCHEMA.shape);
 
+/** Where a trainer is: training, the Gauss–Newton polish, or done. */
 export type Phase = (typeof PHASES)[number];
 export type RunStop = z.infer<typeof runStop>;
+/** One finished run of the flattest search: its restart and seed, width, steps, why it stopped, train loss and F*. */
 export type SearchRun = z.infer<typeof searchRun>;
 export type Continuation = z.infer<typeof continuation>;
 export type SearchCheckpoint = z.infer<typeof searchState>;

@@ -12,7 +12,9 @@ import { createMlp, type Mlp, type MlpData, mlpParamCount, packMlp, unpackMlp } 
 import { mlpDataPass } from '../model/mlp-hvp.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 
+/** The algorithms that train a deep MLP: full-batch GD, seeded minibatch SGD and SAM. */
 export const MLP_ALGORITHMS = ['gd', 'sgd', 'sam'] as const;
+/** One of MLP_ALGORITHMS. */
 export type MlpAlgorithm = (typeof MLP_ALGORITHMS)[number];
 
 /** Most optimizer steps of one run. */
@@ -20,6 +22,7 @@ export const MLP_MAX_STEPS = 1_000_000;
 /** Most multiply-adds of one run, estimated as 3 · steps · (rows per step) · parameters (× 2 for SAM). */
 export const MLP_MAX_WORK = 1e12;
 
+/** What `trainMlp` takes: the algorithm, its rate and step budget, the seed, and the optional batch, SAM radius and loss tolerance. */
 export interface MlpTrainOptions {
   readonly algorithm: MlpAlgorithm;
   /** Step size η > 0. */
@@ -36,6 +39,7 @@ export interface MlpTrainOptions {
   readonly tol?: number;
 }
 
+/** What `trainMlp` returns: the trained network, the steps taken, its final full-data loss and the loss at each step. */
 export interface MlpTrainResult {
   readonly net: Mlp;
   /** Steps taken. */

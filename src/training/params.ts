@@ -6,6 +6,7 @@
 import { InputError } from '../errors.js';
 import { type ParamDef, type ParamValues, parseParam, parseTable, seedParam } from '../params/table.js';
 
+/** The training algorithms of `flatlab train` (docs/math.md §6), in the order the CLI lists them. */
 export const ALGORITHMS = [
   'gd',
   'sgd',
@@ -18,6 +19,7 @@ export const ALGORITHMS = [
   'invariant-penalty',
   'flattest',
 ] as const;
+/** One of ALGORITHMS. */
 export type Algorithm = (typeof ALGORITHMS)[number];
 
 export const INITS = ['gaussian', 'balanced', 'symmetric'] as const;

@@ -25,12 +25,14 @@ import { hashArrays } from './serialize.js';
 import { cappedRate, largestCurvature } from './step-cap.js';
 import { currentLambda, type RunContext, type StepInfo } from './steps.js';
 
+/** A population risk as the trainer logs it: value, standard error (0 when exact) and method. */
 export interface RiskEstimate {
   value: number;
   stderr: number;
   method: string;
 }
 
+/** A trainer's start (a network or a checkpoint), its risk function and its clock. */
 export interface TrainerOptions {
   /** Start from this network (else initialize from config.width/init/initScale/seed). */
   net?: Network;
@@ -44,6 +46,7 @@ export interface TrainerOptions {
   now?: () => number;
 }
 
+/** What the trainer reports at a logged step (train loss, flatness, risk, rate), for `onLog`. */
 export interface Metrics {
   step: number;
   phase: Phase;
@@ -64,6 +67,7 @@ export interface Metrics {
   elapsedMs: number;
 }
 
+/** A running trainer: its configuration and state, `advance(k)` to take up to k steps, `checkpoint()` to save. */
 export interface Trainer {
   readonly config: TrainConfig;
   readonly phase: Phase;
@@ -75,8 +79,11 @@ export interface Trainer {
   readonly lr: number;
   /** Advance up to k iterations (train steps or polish iterations). Throws DivergenceError. */
   advance(k?: number): StepInfo;
+  /** The metrics at the current parameters (train loss, flatness, risk). */
   metrics(): Metrics;
+  /** A copy of the current parameters. */
   snapshot(): Network;
+  /** The serializable state: resuming from it continues bit for bit. */
   checkpoint(): Checkpoint;
   /** What the flattest search did (its runs, the one kept, the width); null for the other algorithms. */
   readonly search: SearchReport | null;

@@ -42,6 +42,7 @@ export interface RunContext {
   readonly elapsed: () => number;
 }
 
+/** What one step reports: the step count, the loss before it, the rate and penalty weight used, the phase. */
 export interface StepInfo {
   /** Optimizer steps taken (over every run of a search). */
   step: number;

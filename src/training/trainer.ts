@@ -42,6 +42,7 @@ export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerO
   );
 }
 
+/** What `train` returns: the final network, its last metrics and the logged ones, the steps taken, the rate used and the search report. */
 export interface TrainResult {
   net: Network;
   final: Metrics;

@@ -69,9 +69,9 @@ const SMOKE_MEASURES: Partial<MeasureOptions> = {
 };
 
 /**
- * Sizes. smoke: a few seconds, every method still present. default: 360 models, sized to fit in
- * 3 minutes on 2 idle cores (a trained model costs ≈ 0.1 s of CPU for training and its measures at
- * both points). full: 1206 models on larger data sets, three seeds and three noise levels.
+ * Sizes. smoke: every method still present, as small as that allows. default: 360 models, sized so
+ * that the default scale stays within its budget (docs/studies.md states the cost of each scale).
+ * full: 1206 models on larger data sets, three seeds and three noise levels.
  * Every width is ≥ max n + r, so every construction exists at every width (the memorizer and random
  * features need m ≥ n; the noisy teacher needs r teacher neurons plus n memorizing ones).
  *
