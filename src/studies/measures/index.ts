@@ -15,7 +15,9 @@ export const measuresStudy = defineStudy({
   // 2: the flattest search's adaptive continuation and early stop (src/training/search.ts) change its results.
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
-  version: 4,
+  // 5: adaptive sharpness at an exact interpolator starts without the gradient direction, which is
+  // rounding noise there (src/measures/sharpness.ts).
+  version: 5,
   defaults: MEASURES_DEFAULTS,
   params: measuresParams,
   metrics: measuresMetrics,
