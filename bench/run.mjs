@@ -188,6 +188,37 @@ for (let round = 0; round < rounds; round++) {
 }
 rmSync(tmp, { recursive: true, force: true });
 
+// The deep MLP (depth 4, biased ReLU): flatlab's exact trace against torch autograd's per-sample-gradient
+// trace and torch's 100-probe Hutchinson, same threads. --quick: a small network.
+const DEEP = quick ? { n: 1000, widths: [32, 64, 64, 64, 1] } : { n: 10000, widths: [64, 256, 256, 256, 1] };
+const deepShape = [DEEP.n, ...DEEP.widths];
+const deepArgs = ['--n', String(DEEP.n), '--widths', JSON.stringify(DEEP.widths), '--budget-ms', String(budgetMs)];
+process.stderr.write(`deep MLP (n, widths) = (${deepShape.join(', ')})\n`);
+if (!available.get('flatlab-native'))
+  runPeer(
+    'flatlab-native',
+    process.execPath,
+    ['--import', 'tsx', join(here, 'deep.ts'), '--backend', 'native', ...deepArgs],
+    {
+      ...baseEnv,
+      FLATLAB_THREADS: String(threads),
+      FLATLAB_GEMM: '',
+    },
+  );
+if (!available.get('torch'))
+  runPeer(
+    'torch',
+    torchPy,
+    [
+      join(here, 'peer_torch_deep.py'),
+      ...deepArgs,
+      '--threads',
+      String(threads),
+      ...(quick ? ['--sub', '100', '--probes', '3'] : []),
+    ],
+    baseEnv,
+  );
+
 // Peak memory of an exact-trace measurement at (50000, 50, 256) (full run only).
 let memory = null;
 if (!quick) {
@@ -306,6 +337,19 @@ for (const shape of SHAPES) {
   lines.push(
     ['GFLOP/s gemm'.padEnd(14), ...COLS.map((i) => fmt(gflops(get('gemm', shape, i), shape)).padStart(17))].join(''),
   );
+}
+{
+  const nat = get('deep-trace', deepShape, 'flatlab-native');
+  lines.push(
+    '',
+    `deep MLP exact Hessian trace, (n, widths) = (${deepShape.join(', ')}), biased ReLU, depth ${DEEP.widths.length - 1}`,
+  );
+  for (const impl of ['flatlab-native', 'torch-autograd', 'torch-hutchinson100']) {
+    const r = get('deep-trace', deepShape, impl);
+    lines.push(
+      `  ${impl.padEnd(22)}${(r ? fmt(r.medianMs) + (r.note ? '*' : '') : '—').padStart(10)} ms   ${impl === 'flatlab-native' ? '' : `${ratio(r, nat)} of native`}`,
+    );
+  }
 }
 if (rows.some((r) => r.note))
   lines.push(
