@@ -114,28 +114,29 @@ export interface Plane {
   X: Float64Array;
 }
 
+/** A unit vector orthogonal to the unit vector u₁: Gram–Schmidt of the coordinate axis least aligned with it. */
+function orthogonalAxis(u1: Float64Array, d: number): Float64Array {
+  let best = 0;
+  for (let t = 1; t < d; t++) if (Math.abs(u1[t]) < Math.abs(u1[best])) best = t;
+  const u2 = new Float64Array(d);
+  u2[best] = 1;
+  const dot = u1[best];
+  let nrm = 0;
+  for (let t = 0; t < d; t++) {
+    u2[t] -= dot * u1[t];
+    nrm += u2[t] * u2[t];
+  }
+  nrm = Math.sqrt(nrm);
+  for (let t = 0; t < d; t++) u2[t] /= nrm;
+  return u2;
+}
+
 export function plane(problem: Problem, G = 41, extent = 3): Plane | null {
   const { U, r } = problem;
   const d = problem.data.d;
   if (r > 2) return null;
   const u1 = U.subarray(0, d);
-  let u2: Float64Array;
-  if (r === 2) u2 = U.subarray(d, 2 * d);
-  else {
-    // Gram–Schmidt of the coordinate axis least aligned with u₁.
-    let best = 0;
-    for (let t = 1; t < d; t++) if (Math.abs(u1[t]) < Math.abs(u1[best])) best = t;
-    u2 = new Float64Array(d);
-    u2[best] = 1;
-    const dot = u1[best];
-    let nrm = 0;
-    for (let t = 0; t < d; t++) {
-      u2[t] -= dot * u1[t];
-      nrm += u2[t] * u2[t];
-    }
-    nrm = Math.sqrt(nrm);
-    for (let t = 0; t < d; t++) u2[t] /= nrm;
-  }
+  const u2 = r === 2 ? U.subarray(d, 2 * d) : orthogonalAxis(u1, d);
   const X = new Float64Array(G * G * d);
   for (let row = 0; row < G; row++) {
     const beta = extent - (2 * extent * row) / (G - 1);

@@ -26,6 +26,19 @@ export interface Decoded {
   problems: string[];
 }
 
+/** `short=value`, the value percent-decoded; one that is not valid percent-encoding is taken as written. */
+function splitPair(pair: string): { short: string; raw: string } {
+  const eq = pair.indexOf('=');
+  const short = eq < 0 ? pair : pair.slice(0, eq);
+  let raw: string;
+  try {
+    raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
+  } catch {
+    raw = pair.slice(eq + 1);
+  }
+  return { short, raw };
+}
+
 export function decodeState(hash: string): Decoded {
   const state = defaults();
   const problems: string[] = [];
@@ -34,14 +47,7 @@ export function decodeState(hash: string): Decoded {
   const byShort = new Map(TABLE.map((p) => [p.short, p]));
   for (const pair of text.split('&')) {
     if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const short = eq < 0 ? pair : pair.slice(0, eq);
-    let raw: string;
-    try {
-      raw = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1));
-    } catch {
-      raw = pair.slice(eq + 1);
-    }
+    const { short, raw } = splitPair(pair);
     const def = byShort.get(short);
     if (!def) {
       problems.push(`unknown field "${short}" ignored`);
