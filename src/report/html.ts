@@ -98,13 +98,15 @@ const BAD_TOKENS = /\b(undefined|NaN)\b|-?\bInfinity\b/;
 
 /**
  * Refuse a page that shows "undefined", "NaN" or "Infinity" outside the spec's own words (its title and
- * description) and the embedded figure data: one of them there means a missing value reached the
+ * description), the quoted reasons of failed trials and the embedded figure data: one of them there means a missing value reached the
  * page, which is a bug, so the report is not written.
  */
 export function checkReportText(html: string): void {
   const generated = html
     .replace(/<script[\s\S]*?<\/script>/g, '')
-    .replace(/<[^>]*data-spec-text[^>]*>[\s\S]*?<\/(p|h2|a)>/g, '');
+    .replace(/<[^>]*data-spec-text[^>]*>[\s\S]*?<\/(p|h2|a)>/g, '')
+    // A failed trial's reason is quoted as the trial reported it ("metric x = Infinity" names the overflow).
+    .replace(/<li data-error-text>[\s\S]*?<\/li>/g, '');
   const m = BAD_TOKENS.exec(generated);
   if (m) {
     const at = Math.max(0, m.index - 80);
@@ -141,7 +143,10 @@ export function reportHtml(prov: Provenance, sections: { section: Section; figur
       const failed = s.failed.length
         ? `<details class="failed"><summary>${s.failed.length} failed trial(s)</summary><ul>${s.failed
             .slice(0, 50)
-            .map((f) => `<li>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`)
+            .map(
+              (f) =>
+                `<li data-error-text>${escapeHtml(JSON.stringify(f.params))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`,
+            )
             .join('')}</ul></details>`
         : '';
       return `<section id="${s.spec.name}" data-study="${s.spec.study}"${smoke ? ' class="smoke"' : ''}>
