@@ -55,6 +55,7 @@ describe('report in headless Chromium', () => {
         );
         expect(sections.map((s) => s.study).sort()).toEqual([
           'algorithms',
+          'depth',
           'estimators',
           'flattest',
           'flattest',
@@ -87,6 +88,8 @@ describe('report in headless Chromium', () => {
           measures: ['inconclusive'],
           // h3-phase / h3-sample-complexity (one entry per study type: the later section's verdicts)
           phase: ['inconclusive', 'inconclusive'],
+          // depth: H1 is decided on every network; H4 (one line per depth) needs seeds as replicates
+          depth: ['holds', 'inconclusive', 'inconclusive'],
         });
 
         // Every inline SVG has a non-empty box and drawn marks.
