@@ -4,6 +4,7 @@
  * two-layer, bias-free, scalar network (flatlab.model/1, or /2 with that shape, or such a state_dict) is
  * read as a Network, so every command gives exactly the numbers it gave before deep networks existed.
  */
+import { checkReadable } from './file-kinds.js';
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
 import {
@@ -32,6 +33,7 @@ import { readBinaryFile, tensorFormat } from './tensor-files.js';
 
 /** A model file of any depth, by extension (.json: flatlab.model/1 or /2; .npz, .safetensors: tensors). */
 export function readAnyModelFile(path: string, opts: ModelReadOptions = {}): AnyModel {
+  checkReadable(path, 'model');
   const fmt = tensorFormat(path);
   if (fmt === 'npz' || fmt === 'safetensors') {
     const r = anyModelFromTensorBytes(readBinaryFile(path, 'model file'), fmt, opts, `model file ${path}`);
@@ -51,6 +53,8 @@ export function readAnyModelFile(path: string, opts: ModelReadOptions = {}): Any
 
 /** A data set for a deep network: labels (n) or (n, 1) as today (target kept), or (n, c) from .npz, .npy or JSON rows. */
 export function readMlpDataFile(path: string, labels?: string): { data: MlpData; target?: TargetSpec } {
+  checkReadable(path, 'data set');
+  if (labels !== undefined) checkReadable(labels, 'data set');
   const fmt = tensorFormat(path);
   if (fmt === 'npz') {
     const bytes = readBinaryFile(path, 'data set file');
