@@ -98,8 +98,8 @@ const BAD_TOKENS = /\b(undefined|NaN)\b|-?\bInfinity\b/;
 
 /**
  * Refuse a page that shows "undefined", "NaN" or "Infinity" outside the spec's own words (its title and
- * description), the quoted reasons of failed trials and the embedded figure data: one of them there means a missing value reached the
- * page, which is a bug, so the report is not written.
+ * description), the quoted reasons of failed trials and the embedded figure data: one of them there
+ * means a missing value reached the page, which is a bug, so the report is not written.
  */
 export function checkReportText(html: string): void {
   const generated = html
