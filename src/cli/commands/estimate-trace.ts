@@ -3,18 +3,14 @@
  * randomized trace estimates of the Hessian (or its Gauss–Newton / residual part) next to the exact
  * closed-form value, plus error-vs-budget data for both estimators (a convergence plot).
  */
+import { OPERATOR_PARAM } from '../operator-param.js';
 import { formatNumber } from '../../number-format.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measures/convergence.js';
-import {
-  type CurvatureOperator,
-  curvatureOperator,
-  OPERATOR_KINDS,
-  type OperatorKind,
-} from '../../measures/operators.js';
+import { type CurvatureOperator, curvatureOperator } from '../../measures/operators.js';
 import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
 import { SAMPLERS, type Sampler } from '../../measures/vec.js';
 import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
@@ -58,13 +54,7 @@ export const ESTIMATE_TRACE_PARAMS = {
     default: 'rademacher',
     help: 'probe distribution',
   } as ParamDef<Sampler>,
-  operator: {
-    key: 'operator',
-    type: 'enum',
-    choices: OPERATOR_KINDS,
-    default: 'hessian',
-    help: 'which curvature matrix',
-  } as ParamDef<OperatorKind>,
+  operator: OPERATOR_PARAM,
 };
 
 /** Most multiply-adds one estimate-trace run may need (all products, convergence runs included). */

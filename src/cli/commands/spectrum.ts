@@ -5,12 +5,13 @@
  * Hessian-vector products (src/measures/lanczos.ts); test/reliability/spectrum.test.ts checks them
  * against the dense eigenvalues on small models.
  */
+import { OPERATOR_PARAM } from '../operator-param.js';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { formatNumber } from '../../number-format.js';
 import { getBackend } from '../../linalg/backend.js';
 import { lanczos, stochasticLanczosQuadrature } from '../../measures/lanczos.js';
-import { curvatureOperator, OPERATOR_KINDS, type OperatorKind } from '../../measures/operators.js';
+import { curvatureOperator } from '../../measures/operators.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
 import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
 import { readDatasetFile } from '../dataset-file.js';
@@ -32,13 +33,7 @@ export const SPECTRUM_PARAMS = {
     help: 'Lanczos steps per SLQ probe',
   } as ParamDef<number>,
   seed: seedParam('seed of the Lanczos start and the SLQ probes'),
-  operator: {
-    key: 'operator',
-    type: 'enum',
-    choices: OPERATOR_KINDS,
-    default: 'hessian',
-    help: 'which curvature matrix',
-  } as ParamDef<OperatorKind>,
+  operator: OPERATOR_PARAM,
 };
 
 /** Most multiply-adds one spectrum run may need (a product costs about 4·n·m·d): minutes on one core. */
