@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ACTIVATION_NAMES, type ActivationSpec, makeActivation } from '../model/activations.js';
-import { parseActivationString } from '../model/model-json.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 import { parseInputSyntax } from '../data/inputs.js';
 import { parseLinksSyntax } from '../data/targets.js';
 import { InputError } from '../errors.js';
@@ -18,14 +18,14 @@ import type { ParamDef } from '../params/table.js';
 import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
 import { MLP_ALGORITHMS } from '../training/mlp-train.js';
 
-/** Student activations offered to studies (their degree k is the activation registry's). */
+/**
+ * The one study alias of a student activation, read from specs and result databases of flatlab 0.1 and
+ * never written: `relu2` is `relu-pow:2` (the CLI's syntax, which specs use for every other student).
+ */
 export const STUDY_ACTIVATIONS = {
-  relu: { spec: { name: 'relu' } },
-  abs: { spec: { name: 'abs' } },
   relu2: { spec: { name: 'relu-pow', p: 2 } },
-  square: { spec: { name: 'square' } },
 } as const satisfies Record<string, { spec: ActivationSpec }>;
-/** A student activation as a spec writes it: an old alias (relu2) or the CLI's syntax (leaky_relu:0.1, …). */
+/** A student activation as a spec writes it: the CLI's syntax (relu, leaky-relu:0.1, relu-pow:2, …). */
 export type StudyActivation = string;
 
 /**
@@ -33,6 +33,7 @@ export type StudyActivation = string;
  * were documented with; whether a student represents a target exactly is now decided by the teacher
  * construction's rule (src/studies/target.ts `representsExactly`), which agrees on every built-in
  * pairing — it does not know t² = relu²(t) + relu²(−t), so `square` counts as approximate for relu².
+ * Names are as outputs spell them; TARGET_ALIASES lists the old ones that specs may still use.
  */
 export const STUDY_TARGETS = {
   relu: { links: [{ name: 'relu' }], coeffs: [1], exactFor: ['relu'] },
@@ -42,38 +43,45 @@ export const STUDY_TARGETS = {
   tanh: { links: [{ name: 'tanh' }], coeffs: [1], exactFor: [] },
   // He_3(t)/√6 in the orthonormal Hermite basis: information exponent 3.
   he3: { links: [{ name: 'hermite', coeffs: [0, 0, 0, 1] }], coeffs: [1], exactFor: [] },
-  relu2: { links: [{ name: 'relu-pow', p: 2 }], coeffs: [1], exactFor: ['relu2'] },
+  'relu-pow:2': { links: [{ name: 'relu-pow', p: 2 }], coeffs: [1], exactFor: ['relu-pow:2'] },
   // t² = He_2(t) + 1 = √2 · He_2(t)/√2 + 1 in the orthonormal basis; t² = relu²(t) + relu²(−t).
-  square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu2', 'square'] },
-  'relu2+relu2': {
+  square: { links: [{ name: 'hermite', coeffs: [1, 0, Math.SQRT2] }], coeffs: [1], exactFor: ['relu-pow:2', 'square'] },
+  'relu-pow:2+relu-pow:2': {
     links: [
       { name: 'relu-pow', p: 2 },
       { name: 'relu-pow', p: 2 },
     ],
     coeffs: [1, 1],
-    exactFor: ['relu2'],
+    exactFor: ['relu-pow:2'],
   },
-  'relu2+square': {
+  'relu-pow:2+square': {
     links: [
       { name: 'relu-pow', p: 2 },
       { name: 'hermite', coeffs: [1, 0, Math.SQRT2] },
     ],
     coeffs: [1, 1],
-    exactFor: ['relu2'],
+    exactFor: ['relu-pow:2'],
   },
 } as const satisfies Record<
   string,
-  { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly (keyof typeof STUDY_ACTIVATIONS)[] }
+  { links: readonly LinkSpec[]; coeffs: readonly number[]; exactFor: readonly string[] }
 >;
 export type StudyTarget = keyof typeof STUDY_TARGETS;
+
+/** Old preset names (flatlab 0.1's `relu2` spelling), read from specs and databases and never written. */
+export const TARGET_ALIASES: Readonly<Record<string, StudyTarget>> = {
+  relu2: 'relu-pow:2',
+  'relu2+relu2': 'relu-pow:2+relu-pow:2',
+  'relu2+square': 'relu-pow:2+square',
+};
 
 /**
  * Targets chosen per student so that a grid over activations keeps zero approximation error:
  * "matched" is one index, "matched2" two indices (where the student can represent two).
  */
 export const MATCHED_TARGETS: Record<string, Record<string, StudyTarget>> = {
-  matched: { relu: 'relu', abs: 'abs', relu2: 'relu2', square: 'square' },
-  matched2: { relu: 'relu+abs', abs: 'abs', relu2: 'relu2+relu2', square: 'square' },
+  matched: { relu: 'relu', abs: 'abs', 'relu-pow:2': 'relu-pow:2', square: 'square' },
+  matched2: { relu: 'relu+abs', abs: 'abs', 'relu-pow:2': 'relu-pow:2+relu-pow:2', square: 'square' },
 };
 
 /** Interpolator constructions and learned interpolators compared in H2/H4. */
@@ -130,22 +138,25 @@ function parsedBy(parse: (s: string) => unknown) {
   });
 }
 
-/** A homogeneous student activation: old alias or `flatlab train --activation` syntax. */
+/** A homogeneous student activation in `flatlab train --activation` syntax (or the old alias). */
 function checkActivation(s: string): void {
   // Own-property test: a name such as "constructor" must not pass through the prototype.
   const raw = /^([a-z_-]+)/.exec(s.trim())?.[1] ?? '';
   const name = currentSpelling(raw); // relu_pow, leaky_relu, abs_pow: deprecated spellings
   if (!Object.hasOwn(STUDY_ACTIVATIONS, name) && !(ACTIVATION_NAMES as readonly string[]).includes(name)) {
-    const aliases = Object.keys(STUDY_ACTIVATIONS)
-      .map((a) => `"${a}"`)
-      .join('|');
     throw new InputError(
-      `unknown activation "${s}" (allowed: ${aliases}, or flatlab train's syntax: ${ACTIVATION_NAMES.join(', ')} with leaky-relu:α, relu-pow:p, abs-pow:p)`,
+      `unknown activation "${s}" (allowed: flatlab train's syntax: ${ACTIVATION_NAMES.join(', ')} with leaky-relu:α, relu-pow:p, abs-pow:p)`,
     );
   }
   const act = makeActivation(activationSpec(s, `"${s}"`));
   if (act.degree === null) throw new InputError(`"${s}" is not positively homogeneous (σ(ct) = c^k σ(t) needed)`);
 }
+
+/**
+ * A student activation as outputs spell it: the CLI's kebab-case syntax with its parameter
+ * (`relu2` and `relu_pow:2` → `relu-pow:2`), so a trial's parameters, key and labels have one spelling.
+ */
+export const canonicalActivation = (s: StudyActivation): string => activationToString(activationSpec(s.trim()));
 
 /** Links in `flatlab data --links` syntax (the count of '+' parts is r unless r is given). */
 function checkLinks(s: string): void {
@@ -158,9 +169,12 @@ export const FIELDS = {
   d: fromDef(DATA_PARAMS, 'd'),
   n: fromDef(DATA_PARAMS, 'n'),
   m: fromDef(TRAIN_PARAMS, 'width'),
-  activation: parsedBy(checkActivation),
+  activation: parsedBy(checkActivation).transform(canonicalActivation),
   /** A preset target (absent when the spec gives links instead). */
-  target: z.enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS), 'matched3']).optional(),
+  target: z
+    .enum([...names(STUDY_TARGETS), ...names(MATCHED_TARGETS), 'matched3', ...Object.keys(TARGET_ALIASES)])
+    .transform((t) => (Object.hasOwn(TARGET_ALIASES, t) ? TARGET_ALIASES[t] : t))
+    .optional(),
   noise: fromDef(DATA_PARAMS, 'noise'),
   /** Samples per input dimension (the phase study's n/d axis; n = round(nPerD · d)). */
   nPerD: z.number().min(0.01).max(100_000),

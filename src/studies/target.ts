@@ -1,6 +1,6 @@
 /**
  * A study trial's teacher and student, from its fields: the student `activation` in the CLI's syntax
- * (`relu`, `leaky_relu:0.1`, `relu_pow:3`, …, plus the old alias `relu2`), and the target either as a
+ * (`relu`, `leaky-relu:0.1`, `relu-pow:3`, …; the deprecated alias relu2 is still read), and the target either as a
  * named preset (`target`, the old field, including `matched` / `matched2`) or in the CLI's own terms
  * (`links`, `r`, `coeffs`, `input`, `index`), parsed by the same code as `flatlab data`
  * (src/data/params.ts). Whether the student represents the target exactly is decided by the teacher
@@ -12,7 +12,7 @@ import { type LinkSpec, MULTI_LINKS, type MultiLink } from '../data/target.js';
 import { InputError } from '../errors.js';
 import { linkRepresentation } from '../interpolators/teacher.js';
 import { type Activation, makeActivation } from '../model/activations.js';
-import { activationSpec, MATCHED_TARGETS, STUDY_TARGETS } from './fields.js';
+import { activationSpec, canonicalActivation, MATCHED_TARGETS, STUDY_TARGETS, TARGET_ALIASES } from './fields.js';
 
 /** The target fields a study trial may carry (all optional except `target`'s default). */
 export interface TargetFields {
@@ -38,8 +38,8 @@ export function studyStudent(name: string, where = 'activation'): Activation & {
 
 /**
  * The "matched" link of a student outside the old preset table: the link the teacher construction
- * represents with it — relu for a ReLU-like σ (relu, leaky_relu, relu_pow:1), abs for |t|, relu_pow:p
- * for relu_pow:p. Two indices ("matched2") add abs to relu (or repeat the link; |t|, which only
+ * represents with it — relu for a ReLU-like σ (relu, leaky-relu, relu-pow:1), abs for |t|, relu-pow:p
+ * for relu-pow:p. Two indices ("matched2") add abs to relu (or repeat the link; |t|, which only
  * represents even links, keeps one index), three ("matched3") repeat it three times.
  */
 function matchedLinks(act: Activation, indices: 1 | 2 | 3, name: string): LinkSpec[] {
@@ -74,8 +74,9 @@ export interface ResolvedTarget {
 }
 
 function presetTarget(target: string, act: string): { label: string; links: LinkSpec[]; coeffs: number[] } | null {
-  const mapped = MATCHED_TARGETS[target]?.[act];
-  const name = mapped ?? target;
+  // Old spellings (relu2, relu2+relu2) are read here too, for callers that bypass the spec schema.
+  const mapped = MATCHED_TARGETS[target]?.[canonicalActivation(act)];
+  const name = mapped ?? TARGET_ALIASES[target] ?? target;
   const preset = (
     STUDY_TARGETS as Record<string, { links: readonly LinkSpec[]; coeffs: readonly number[] } | undefined>
   )[name];

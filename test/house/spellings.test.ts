@@ -15,6 +15,7 @@ import { curvatureOperator } from '../../src/measures/operators.js';
 import { modelToNetwork, networkToModel, parseActivationString } from '../../src/model/model-json.js';
 import { type ParamDef, parseParam } from '../../src/params/table.js';
 import { currentSpelling, DEPRECATED_SPELLINGS } from '../../src/spellings.js';
+import { gridPoints, parseSpec } from '../../src/studies/spec.js';
 import { randomData, randomNet } from '../helpers.js';
 
 describe('enum spellings', () => {
@@ -51,6 +52,23 @@ describe('enum spellings', () => {
     expect(back.target?.kind === 'sum' && back.target.links[0]).toEqual({ name: 'relu-pow', p: 2 });
   });
 
+  it('reads the old study alias relu2 in specs and stores every student and preset in the new spelling', () => {
+    const spec = parseSpec(
+      [
+        'name: old-spelling',
+        'study: flattest',
+        'title: t',
+        'base: { activation: [relu2, leaky_relu:0.2], target: [relu2+relu2] }',
+        'scales: { smoke: { seeds: [0] }, default: { seeds: [0] }, full: { seeds: [0] } }',
+      ].join('\n'),
+    );
+    const points = gridPoints(spec, 'smoke');
+    expect(points.map((p) => [p.activation, p.target])).toEqual([
+      ['relu-pow:2', 'relu-pow:2+relu-pow:2'],
+      ['leaky-relu:0.2', 'relu-pow:2+relu-pow:2'],
+    ]);
+  });
+
   it('reads the old operator name and enum values of the parameter tables', () => {
     const data = randomData(12, 3, 2);
     const net = randomNet('relu', 4, 3, 3);
@@ -75,24 +93,10 @@ const root = join(import.meta.dirname, '..', '..');
  */
 const OLD = /\b(relu_pow|relu2|relu3|leaky_relu|abs_pow|gauss_newton|monte[-_]carlo)\b/i;
 /**
- * Files of the studies and the measure league that still print an old spelling: the studies' `relu2`
- * alias of their specs, the league's `monte-carlo` method label. Each entry is removed when its file is
- * fixed (the test fails on an entry that no longer matches), so the list only shrinks.
+ * Files that still print an old spelling (none now). An entry is removed when its file is fixed (the
+ * test fails on an entry that no longer matches), so the list only shrinks.
  */
-const PENDING = new Set([
-  'src/studies/fields.ts',
-  'src/studies/measures/league-evaluate.ts',
-  'docs/measures.md',
-  'docs/studies.md',
-  'studies/h1-symmetry.yaml',
-  'studies/h2-nongeneralizing.yaml',
-  'studies/h2-lazy.yaml',
-  'studies/h3-class.yaml',
-  'studies/h3-flattest.yaml',
-  'studies/h3-sample-complexity.yaml',
-  'studies/h4-ordering.yaml',
-  'studies/z1-algorithms.yaml',
-]);
+const PENDING = new Set<string>([]);
 
 function walk(dir: string, keep: (f: string) => boolean): string[] {
   const out: string[] = [];

@@ -91,7 +91,7 @@ describe('one member, measured', () => {
       const v = measureAt(def, member.net, member.data, ctx);
       expect(v, def.name).not.toBeNull();
       expect(v?.value, def.name).toBe(def.compute(member.net, member.data, rc));
-      if (MEASURE_METHODS[def.name] === 'monte-carlo') expect(v?.stderr, def.name).toBeGreaterThan(0);
+      if (MEASURE_METHODS[def.name] === 'montecarlo') expect(v?.stderr, def.name).toBeGreaterThan(0);
       if (MEASURE_METHODS[def.name] === 'lanczos') expect(v?.residual, def.name).toBeGreaterThanOrEqual(0);
     }
     expect(Object.keys(MEASURE_METHODS).sort()).toEqual([...MEASURE_NAMES].sort());
@@ -167,7 +167,7 @@ describe('the league at smoke scale', () => {
   it('measures the declared invariances: exact and Monte Carlo invariant measures ≤ 1e-9, non-invariant > 1%', () => {
     for (const r of run.league.rows) {
       if (!r.invariant) expect(r.orbitSpread, r.measure).toBeGreaterThan(0.01);
-      else if (r.method === 'exact' || r.method === 'monte-carlo') {
+      else if (r.method === 'exact' || r.method === 'montecarlo') {
         expect(r.orbitSpread, r.measure).toBeLessThanOrEqual(1e-9);
         // Exactly invariant values rank identically at both points.
         expect(r.kendallTauOrbit, r.measure).toBe(r.kendallTau);

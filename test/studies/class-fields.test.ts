@@ -55,7 +55,7 @@ describe('study fields in the CLI language', () => {
       const summary = await runStudies(specs, { store, scale: 'smoke' });
       expect(summary.failed).toBe(0);
       for (const t of store.all()) {
-        expect(t.params).toMatchObject({ activation: 'leaky_relu:0.2', links: 'relu+relu+relu+relu', input: 'sphere' });
+        expect(t.params).toMatchObject({ activation: 'leaky-relu:0.2', links: 'relu+relu+relu+relu', input: 'sphere' });
         expect(t.params.target).toBeUndefined();
         // No closed form for sphere inputs: the risk is a Monte Carlo estimate with its standard error.
         if (t.study !== 'symmetry') {
@@ -159,7 +159,7 @@ describe('study fields in the CLI language', () => {
         { links: 'relu', target: 'relu' },
         'b.yaml: scales.smoke: give the target either as target (a preset) or as links',
       ],
-      [{ target: 'matched', activation: 'abs_pow:3' }, 'no link is represented exactly by the student "abs_pow:3"'],
+      [{ target: 'matched', activation: 'abs_pow:3' }, 'no link is represented exactly by the student "abs-pow:3"'],
     ];
     for (const [base, msg] of cases) {
       expect(bad(base)).toThrow(InputError);

@@ -4,7 +4,7 @@
  * k ≥ 2 the references split into equal copies up to the tested width. The convex construction's trial
  * at a tiny size is no flatter than the teacher's bound allows, keeps the flatter of its cold and warm
  * solves, its bracket is ordered and certified (d = 2), it is deterministic, and it is left out of the
- * grid for relu2 instead of failing; other studies refuse it.
+ * grid for relu-pow:2 instead of failing; other studies refuse it.
  */
 import { describe, expect, it } from 'vitest';
 import '../../src/linalg/index.js';
@@ -129,7 +129,7 @@ describe('the flattest-convex construction in H2', () => {
     expect(constructionApplies({ ...p(640, 30), construction: 'memorizer' })).toBe(true);
   });
 
-  it('is left out of the grid for relu2 (not run, not failed), and refused by the other interpolator study', () => {
+  it('is left out of the grid for relu-pow:2, given by its old alias relu2 (not run, not failed), and refused by the other interpolator study', () => {
     const spec = validateSpec({
       name: 'tiny',
       study: 'nongeneralizing',
@@ -145,7 +145,7 @@ describe('the flattest-convex construction in H2', () => {
     expect(trials.map((t) => `${t.params.construction}/${t.params.activation}`).sort()).toEqual([
       'flattest-convex/relu',
       'teacher/relu',
-      'teacher/relu2',
+      'teacher/relu-pow:2',
     ]);
     expect(() =>
       validateSpec({

@@ -69,7 +69,9 @@ describe('study spec validation', () => {
     expect(rejects(a)).toMatch(/scales\.default\.grid\.n\.0: .*expected number/);
     const b = clone();
     b.base.activation = 'sigmoid';
-    expect(rejects(b)).toMatch(/base\.activation\.0: .*"relu"\|"abs"\|"relu2"\|"square"/);
+    expect(rejects(b)).toMatch(
+      /base\.activation\.0: unknown activation "sigmoid" \(allowed: flatlab train's syntax: relu, leaky-relu/,
+    );
     const c = clone();
     c.scales.full.grid.d = 2.5;
     expect(rejects(c)).toMatch(/scales\.full\.grid\.d\.0: .*int/);

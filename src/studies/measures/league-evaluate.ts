@@ -28,11 +28,11 @@ import { averageSharpness } from '../../measures/sharpness.js';
 /**
  * How a registered measure is obtained, so that a reader of the league knows which numbers carry an
  * error: 'exact' (closed form, or Lanczos at full Krylov dimension for the d×d WᵀW), 'lanczos' (top
- * Ritz value; the true λ_max lies within the residual of it), 'monte-carlo' (standard error),
+ * Ritz value; the true λ_max lies within the residual of it), 'montecarlo' (standard error),
  * 'ascent' (projected gradient ascent: a lower bound of the maximum), 'bisection' (σ* on fixed noise
  * directions; no error bar).
  */
-export type MeasureMethod = 'exact' | 'lanczos' | 'monte-carlo' | 'ascent' | 'bisection';
+export type MeasureMethod = 'exact' | 'lanczos' | 'montecarlo' | 'ascent' | 'bisection';
 
 export const MEASURE_METHODS: Readonly<Record<string, MeasureMethod>> = {
   trace: 'exact',
@@ -40,9 +40,9 @@ export const MEASURE_METHODS: Readonly<Record<string, MeasureMethod>> = {
   invariant_flatness: 'exact',
   top_hessian_eigenvalue: 'lanczos',
   worst_case_sharpness: 'ascent',
-  average_sharpness: 'monte-carlo',
+  average_sharpness: 'montecarlo',
   adaptive_sharpness: 'ascent',
-  adaptive_average_sharpness: 'monte-carlo',
+  adaptive_average_sharpness: 'montecarlo',
   pac_bayes_flatness: 'bisection',
   relative_flatness: 'exact',
   fisher_rao_norm: 'exact',
@@ -61,7 +61,7 @@ export function measureMethod(name: string): MeasureMethod {
 
 export interface MeasuredValue {
   value: number;
-  /** Monte Carlo standard error (monte-carlo measures). */
+  /** Monte Carlo standard error (montecarlo measures). */
   stderr?: number;
   /** Ritz residual ‖Hy − θy‖ ≥ |λ_max − θ| for the converged top eigenvalue (lanczos). */
   residual?: number;
