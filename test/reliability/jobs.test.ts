@@ -6,20 +6,18 @@
  */
 import { Queue } from 'bullmq';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadBuiltinSpecs } from '../../src/cli/commands/reproduce.js';
-import { initBackend } from '../../src/node/backend.js';
 import { trialKey } from '../../src/studies/hash.js';
 import { allTrials } from '../../src/studies/runner.js';
 import type { Trial } from '../../src/studies/trial-types.js';
 import { jobIdFor, submitTrials } from '../../src/sweep/distributed.js';
 import { checkJob } from '../../src/sweep/job-check.js';
-import { parseRedisUrl } from '../../src/sweep/redis-url.js';
 import { runCli } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
-import { type RedisServer, redisOrSkip, startRedis } from '../sweep/redis-harness.js';
-import { spawnWorker, type WorkerProc } from '../sweep/worker-procs.js';
+import { redisOrSkip } from '../sweep/redis-harness.js';
+import { redisFixture } from './redis-fixture.js';
+import { spawnWorker } from '../sweep/worker-procs.js';
 
 const real: Trial = allTrials(
   loadBuiltinSpecs().filter((s) => s.study === 'symmetry'),
@@ -85,23 +83,11 @@ describe('checkJob (the worker side of the CLI rules)', () => {
 const bin = redisOrSkip('test/reliability/jobs.test.ts');
 
 describe.skipIf(!bin)('corrupted and foreign jobs over a real Redis', () => {
-  let redis: RedisServer;
-  let worker: WorkerProc | null = null;
-  let client: Redis;
-  beforeAll(async () => {
-    await initBackend();
-    redis = await startRedis(bin as string);
-    client = new Redis({ ...parseRedisUrl(redis.url), maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const fx = redisFixture(bin as string);
 
   it('null data, corrupted options, unknown parameters and another version fail for good; a good trial completes; status lists them', async () => {
     const name = 'corrupt-jobs';
-    const queue = new Queue(name, { connection: client.duplicate() });
+    const queue = new Queue(name, { connection: fx.client.duplicate() });
     const [good, nullJob, badOpts] = probeTrials(3);
     const bad = [
       { id: 'unknown-param', data: rekeyed({ ...real.params, bogus: 1 }) },
@@ -109,27 +95,34 @@ describe.skipIf(!bin)('corrupted and foreign jobs over a real Redis', () => {
     ];
     for (const b of bad) await queue.add(b.data.study, b.data, { jobId: b.id, attempts: 3 });
     await queue.add(nullJob.study, nullJob, { jobId: 'null-job', attempts: 3 });
-    await client.hset(queue.toKey('null-job'), 'data', 'null');
+    await fx.client.hset(queue.toKey('null-job'), 'data', 'null');
     await queue.add(badOpts.study, badOpts, { jobId: 'bad-opts', attempts: 3 });
-    await client.hset(queue.toKey('bad-opts'), 'opts', '{"attempts": 3, not json');
-    await submitTrials({ redis: redis.url, queue: name }, [good], { attempts: 1, backoffMs: 10 });
-    worker = spawnWorker(redis.url, ['--queue', name, '--stalled-interval-ms', '500', '--lock-duration-ms', '1000']);
+    await fx.client.hset(queue.toKey('bad-opts'), 'opts', '{"attempts": 3, not json');
+    await submitTrials({ redis: fx.redis.url, queue: name }, [good], { attempts: 1, backoffMs: 10 });
+    fx.worker = spawnWorker(fx.redis.url, [
+      '--queue',
+      name,
+      '--stalled-interval-ms',
+      '500',
+      '--lock-duration-ms',
+      '1000',
+    ]);
     const ids = ['unknown-param', 'other-version', 'null-job', 'bad-opts'];
-    const states = async () => Promise.all(ids.map((id) => client.zscore(queue.toKey('failed'), id)));
+    const states = async () => Promise.all(ids.map((id) => fx.client.zscore(queue.toKey('failed'), id)));
     const deadline = Date.now() + 40_000;
     while (Date.now() < deadline) {
-      const done = (await client.zscore(queue.toKey('completed'), jobIdFor(good.key))) !== null;
+      const done = (await fx.client.zscore(queue.toKey('completed'), jobIdFor(good.key))) !== null;
       if (done && (await states()).every((s) => s !== null)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(await states(), worker.out()).not.toContain(null);
-    const reasons = await Promise.all(ids.map((id) => client.hget(queue.toKey(id), 'failedReason')));
+    expect(await states(), fx.worker.out()).not.toContain(null);
+    const reasons = await Promise.all(ids.map((id) => fx.client.hget(queue.toKey(id), 'failedReason')));
     expect(reasons[0]).toMatch(/unknown parameter\(s\) bogus/);
     expect(reasons[1]).toMatch(/this worker runs version/);
     expect(reasons[2]).toMatch(/job data is null/);
     expect(reasons[3]).toMatch(/invalid trial in job/);
-    expect(await client.zscore(queue.toKey('completed'), jobIdFor(good.key))).not.toBeNull();
-    const r = runCli(['sweep', 'status', '--redis', redis.url, '--queue', name, '--failures', '10']);
+    expect(await fx.client.zscore(queue.toKey('completed'), jobIdFor(good.key))).not.toBeNull();
+    const r = runCli(['sweep', 'status', '--redis', fx.redis.url, '--queue', name, '--failures', '10']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/failed 4/);

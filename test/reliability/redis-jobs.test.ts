@@ -6,19 +6,17 @@
  */
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/node/backend.js';
+import { describe, expect, it } from 'vitest';
 import { ResultStore } from '../../src/studies/store.js';
 import { collectResults, jobIdFor, submitTrials } from '../../src/sweep/distributed.js';
-import { parseRedisUrl } from '../../src/sweep/redis-url.js';
 import { checkResult, checkTrial } from '../../src/sweep/trial-schema.js';
 import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
 import { finiteOrFailed } from '../../src/studies/finite-result.js';
 import { tempDir } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
-import { type RedisServer, redisOrSkip, startRedis } from '../sweep/redis-harness.js';
-import { spawnWorker, type WorkerProc } from '../sweep/worker-procs.js';
+import { redisOrSkip } from '../sweep/redis-harness.js';
+import { redisFixture } from './redis-fixture.js';
+import { spawnWorker } from '../sweep/worker-procs.js';
 
 describe('the trial schema (unit)', () => {
   it('refuses prototype names, string seeds and unknown fields; accepts a real trial', () => {
@@ -65,23 +63,11 @@ describe('non-finite numbers in results over Redis', () => {
 const bin = redisOrSkip('test/reliability/redis-jobs.test.ts');
 
 describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
-  let redis: RedisServer;
-  let worker: WorkerProc | null = null;
-  let client: Redis;
-  beforeAll(async () => {
-    await initBackend();
-    redis = await startRedis(bin as string);
-    client = new Redis({ ...parseRedisUrl(redis.url), maxRetriesPerRequest: null });
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    client?.disconnect();
-    await redis?.stop();
-  });
+  const fx = redisFixture(bin as string);
 
   it('forged jobs fail for good with the schema reason; a non-JSON payload fails instead of looping', async () => {
     const name = 'forged-jobs';
-    const queue = new Queue(name, { connection: client.duplicate() });
+    const queue = new Queue(name, { connection: fx.client.duplicate() });
     const forged = [
       { key: 'ctor', study: 'constructor', params: {}, seed: 0 },
       { key: 'proto', study: '__proto__', params: {}, seed: 0 },
@@ -89,10 +75,17 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
       { key: 'unparsable', study: 'sweep-probe', params: {}, seed: 1 },
     ];
     for (const j of forged) await queue.add(j.study, j, { jobId: j.key, attempts: 3, removeOnFail: false });
-    await client.hset(queue.toKey('unparsable'), 'data', '{"key": "unparsable", not json');
+    await fx.client.hset(queue.toKey('unparsable'), 'data', '{"key": "unparsable", not json');
     const good = probeTrials(1);
-    await submitTrials({ redis: redis.url, queue: name }, good, { attempts: 1, backoffMs: 10 });
-    worker = spawnWorker(redis.url, ['--queue', name, '--stalled-interval-ms', '500', '--lock-duration-ms', '1000']);
+    await submitTrials({ redis: fx.redis.url, queue: name }, good, { attempts: 1, backoffMs: 10 });
+    fx.worker = spawnWorker(fx.redis.url, [
+      '--queue',
+      name,
+      '--stalled-interval-ms',
+      '500',
+      '--lock-duration-ms',
+      '1000',
+    ]);
     const deadline = Date.now() + 30_000;
     const states = async () => Promise.all(forged.map((j) => queue.getJobState(j.key)));
     const goodState = async () => queue.getJobState(jobIdFor(good[0].key));
@@ -104,7 +97,7 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
       await new Promise((r) => setTimeout(r, 200));
     expect(await states()).toEqual(['failed', 'failed', 'failed', 'failed']);
     // Read raw: BullMQ's own getJob cannot parse the unparsable payload either.
-    const reasons = await Promise.all(forged.map((j) => client.hget(queue.toKey(j.key), 'failedReason')));
+    const reasons = await Promise.all(forged.map((j) => fx.client.hget(queue.toKey(j.key), 'failedReason')));
     expect(reasons[0]).toMatch(/invalid trial in job: study: must be one of/);
     expect(reasons[1]).toMatch(/invalid trial in job: study: must be one of/);
     expect(reasons[2]).toMatch(/invalid trial in job: seed/);
@@ -117,7 +110,7 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
 
   it('collect refuses forged results with one log line each and stores none of them', async () => {
     const name = 'forged-results';
-    const queue = new Queue(name, { connection: client.duplicate() });
+    const queue = new Queue(name, { connection: fx.client.duplicate() });
     const trials = probeTrials(3);
     const forgedValues = [
       { key: trials[0].key, metrics: { loss: 1 }, version: '0', backend: 'js', elapsedMs: 'x' },
@@ -127,7 +120,7 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
       await queue.add(t.study, t, { jobId: jobIdFor(t.key) });
       const value = i < 2 ? JSON.stringify(forgedValues[i]) : 'not json {';
       // As BullMQ stores a completed job's return value: JSON of the returned string.
-      await client.hset(
+      await fx.client.hset(
         queue.toKey(jobIdFor(t.key)),
         'finishedOn',
         String(Date.now()),
@@ -137,7 +130,7 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
     }
     const store = new ResultStore(join(tempDir(), 'results.sqlite'));
     const refused: string[] = [];
-    const p = await collectResults({ redis: redis.url, queue: name }, trials, store, {
+    const p = await collectResults({ redis: fx.redis.url, queue: name }, trials, store, {
       follow: false,
       onRefused: (key, reason) => refused.push(`${key}: ${reason}`),
     });

@@ -1,0 +1,33 @@
+/**
+ * One real redis-server per describe block, a client on it, and a slot for the worker process the
+ * block spawns: started before its tests, and the worker killed, the client closed and the server
+ * stopped after them.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import { initBackend } from '../../src/node/backend.js';
+import { parseRedisUrl } from '../../src/sweep/redis-url.js';
+import { type RedisServer, startRedis } from '../sweep/redis-harness.js';
+import type { WorkerProc } from '../sweep/worker-procs.js';
+
+export interface RedisFixture {
+  redis: RedisServer;
+  client: Redis;
+  worker: WorkerProc | null;
+}
+
+/** Register the fixture's hooks in the current describe block; its fields are set once beforeAll ran. */
+export function redisFixture(bin: string): RedisFixture {
+  const f = { worker: null } as RedisFixture;
+  beforeAll(async () => {
+    await initBackend();
+    f.redis = await startRedis(bin);
+    f.client = new Redis({ ...parseRedisUrl(f.redis.url), maxRetriesPerRequest: null });
+  });
+  afterAll(async () => {
+    await f.worker?.kill('SIGKILL');
+    f.client?.disconnect();
+    await f.redis?.stop();
+  });
+  return f;
+}
