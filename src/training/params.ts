@@ -541,19 +541,6 @@ export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainCon
   );
 }
 
-/**
- * The algorithm's defaults without the search plan, for a k-homogeneous student on n samples: the
- * columns studies spread under their own values (`{ ...defaultHyperparams(algo, k, n), ...mine }`).
- */
-export function defaultHyperparams(algo: Algorithm, k: number, n: number): Partial<TrainConfig> {
-  return algoDefaults(algo, { k, n, searchPlan: false });
-}
-
-/** resolveTrainConfig with a student of degree k on n samples (the CLI's and studies' former entry point). */
-export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
-  return resolveTrainConfig(raw, { k, n }, context);
-}
-
 /** How a per-algorithm default reads in help: "0.2 (k ≥ 2: 0.05)", "min(50, n)", "max(64, 2n)". */
 function describeDefault(v: AlgoDefault): string {
   if (typeof v !== 'object') return String(v);
