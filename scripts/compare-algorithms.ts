@@ -17,7 +17,7 @@ import { initBackend } from '../src/node/backend.js';
 import { baselineRisks, populationRisk } from '../src/risk/index.js';
 import { invariantFlatness } from '../src/symmetry/invariant.js';
 import { pathNorm } from '../src/symmetry/rescale.js';
-import { defaultTrainConfig, parseTrainConfig, train, trainConfigWithDefaults } from '../src/training/index.js';
+import { defaultTrainConfig, parseTrainConfig, resolveTrainConfig, train } from '../src/training/index.js';
 import type { ActivationSpec } from '../src/model/activations.js';
 import { VERSION } from '../src/version.js';
 
@@ -285,10 +285,9 @@ for (const pr of PROBLEMS) {
   const dd = makeDataset({ d: pr.d, n: pr.n, r: pr.r ?? 2, links: pr.links, noise: pr.noise, seed: DATA.seed });
   const a = makeActivation(pr.act);
   const k = a.degree ?? 1;
-  const config = trainConfigWithDefaults(
+  const config = resolveTrainConfig(
     { algo: 'flattest', width: pr.width ?? WIDTH, seed: SEED, logEvery: 1e9, ...(quick ? { steps: 300 } : {}) },
-    k,
-    dd.n,
+    { k, n: dd.n },
   );
   const res = train(dd, config, { activation: a });
   const tgt = dd.target;
@@ -333,7 +332,7 @@ for (const r of defaultRows) {
   if (r.p.noise === 0) checks.push([`defaults, ${name}: risk ≤ 0.1 Var(y)`, r.riskRel <= 0.1, r.riskRel.toFixed(4)]);
 }
 const totalAll = (Date.now() - t00) / 1000;
-const defaultSteps = trainConfigWithDefaults({ algo: 'flattest' }, 1, 100).steps;
+const defaultSteps = resolveTrainConfig({ algo: 'flattest' }, { k: 1, n: 100 }).steps;
 const stepsTaken = defaultRows.reduce((s, r) => s + r.steps, 0);
 const stepsBudget = defaultRows.reduce((s, r) => s + r.budget, 0);
 

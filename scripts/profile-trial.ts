@@ -8,11 +8,9 @@
  */
 import { initBackend } from '../src/node/backend.js';
 import { traceParts } from '../src/flatness/trace.js';
-import { deriveSeed } from '../src/rng/xoshiro.js';
-import { baselines, studyActivation, studyData, studyRisk } from '../src/studies/common.js';
+import { baselines, learnedTrainConfig, studyActivation, studyData, studyRisk } from '../src/studies/common.js';
 import { FLATTEST_DEFAULTS, flattestParams } from '../src/studies/flattest/schema.js';
 import { invariantFlatness } from '../src/symmetry/invariant.js';
-import { defaultHyperparams, parseTrainConfig } from '../src/training/params.js';
 import { flatGradient, penalizedDirection } from '../src/training/directions.js';
 import { createTrainer } from '../src/training/trainer.js';
 
@@ -33,19 +31,13 @@ function time<T>(k: string, f: () => T): T {
 }
 const data = time('data set', () => studyData(p, seed));
 const act = studyActivation(p);
-// The same configuration as `learned` in src/studies/common.ts.
-const config = parseTrainConfig({
-  algo: p.algorithm,
-  width: p.m,
-  seed: deriveSeed(seed, 'study-train'),
-  initScale: 0.1,
-  steps: p.steps,
-  tol: p.tol,
-  polish: 'gn',
-  polishSteps: 100,
-  logEvery: 1_000_000,
-  ...defaultHyperparams(p.algorithm, act.degree ?? 1, data.n),
-});
+// The configuration `learned` (src/studies/common.ts) trains with.
+const config = learnedTrainConfig(
+  p.algorithm,
+  { k: act.degree ?? 1, n: data.n },
+  { m: p.m, initScale: 0.1, steps: p.steps, tol: p.tol },
+  seed,
+);
 const trainer = time('trainer setup', () => createTrainer(data, config, { activation: act }));
 let polishIters = 0;
 while (!trainer.done) {

@@ -20,7 +20,7 @@ import { hessianOperator } from '../measures/operators.js';
 import { loss, type Network } from '../model/network.js';
 import { populationRisk } from '../risk/population.js';
 import { deriveSeed } from '../rng/xoshiro.js';
-import { type Algorithm, defaultHyperparams, parseTrainConfig } from '../training/params.js';
+import { type Algorithm, resolveTrainConfig, type TrainConfig } from '../training/params.js';
 import { initNetwork } from '../training/init.js';
 import { train } from '../training/trainer.js';
 import { activationSpec, type StudyActivation } from './fields.js';
@@ -74,29 +74,53 @@ export interface BuiltInterpolator {
   seconds: number;
 }
 
+/** What a study sets for a learned interpolator: width m and optionally the init scale, steps and loss bound. */
+export interface LearnedTrainParams {
+  m: number;
+  initScale?: number;
+  steps?: number;
+  tol?: number;
+}
+
+/**
+ * The training configuration of a learned interpolator: the study's settings (and `extra`) over the
+ * algorithm's column for a k-homogeneous student on n samples, without the search plan.
+ */
+export function learnedTrainConfig(
+  algo: Algorithm,
+  sizes: { k: number; n: number },
+  p: LearnedTrainParams,
+  seed: number,
+  extra: Record<string, unknown> = {},
+): TrainConfig {
+  return resolveTrainConfig(
+    {
+      algo,
+      width: p.m,
+      seed: deriveSeed(seed, 'study-train'),
+      initScale: p.initScale ?? 1,
+      steps: p.steps ?? 2000,
+      lossTol: p.tol ?? 1e-8,
+      polish: 'gn',
+      polishSteps: 100,
+      logEvery: 1_000_000,
+      ...extra,
+    },
+    { ...sizes, searchPlan: false },
+  );
+}
+
 /** Train with one of the training module's algorithms (ending with its polish to an interpolator). */
 export function learned(
   algo: Algorithm,
   data: Dataset,
   act: Activation,
-  p: { m: number; initScale?: number; steps?: number; tol?: number },
+  p: LearnedTrainParams,
   seed: number,
   extra: Record<string, unknown> = {},
 ): BuiltInterpolator {
   const t0 = Date.now();
-  const config = parseTrainConfig({
-    algo,
-    width: p.m,
-    seed: deriveSeed(seed, 'study-train'),
-    initScale: p.initScale ?? 1,
-    steps: p.steps ?? 2000,
-    tol: p.tol ?? 1e-8,
-    polish: 'gn',
-    polishSteps: 100,
-    logEvery: 1_000_000,
-    ...defaultHyperparams(algo, act.degree ?? 1, data.n),
-    ...extra,
-  });
+  const config = learnedTrainConfig(algo, { k: act.degree ?? 1, n: data.n }, p, seed, extra);
   const r = train(data, config, { activation: act });
   return { net: r.net, steps: r.steps, seconds: (Date.now() - t0) / 1000 };
 }

@@ -17,7 +17,17 @@ export interface InitOptions {
   seed: number;
 }
 
-/** A seeded random network of width m on R^d for training (docs/training.md). */
+/**
+ * A seeded random network of width m on R^d for training (docs/training.md).
+ *
+ * @example
+ * ```ts
+ * import { initNetwork, makeActivation } from 'flatlab';
+ *
+ * const net = initNetwork(makeActivation({ name: 'relu' }), 4, 3, { init: 'symmetric', initScale: 1, seed: 0 });
+ * console.log(net.m, net.d, net.a[0] === -net.a[1]); // 4 3 true: symmetric pairs cancel at init
+ * ```
+ */
 export function initNetwork(act: Activation, m: number, d: number, o: InitOptions): Network {
   const rng = new Rng(o.seed);
   const s = o.initScale;

@@ -50,7 +50,24 @@ export interface MlpTrainResult {
   readonly losses: Float64Array;
 }
 
-/** Training produced a non-finite loss or parameter; `last` is the last network whose loss was finite. */
+/**
+ * Training produced a non-finite loss or parameter; `last` is the last network whose loss was finite.
+ *
+ * @example
+ * ```ts
+ * import { initMlp, makeActivation, makeDataset, MlpDivergenceError, trainMlp } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 20, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = initMlp(makeActivation({ name: 'relu' }), [3, 8, 8, 1], 1, true, 0);
+ * try {
+ *   trainMlp(net, xy, { algorithm: 'gd', lr: 1e6, steps: 50, seed: 0 });
+ * } catch (e) {
+ *   if (!(e instanceof MlpDivergenceError)) throw e;
+ *   console.log(e.step > 0, Number.isFinite(e.lastLoss), e.last.widths); // true true [3, 8, 8, 1]
+ * }
+ * ```
+ */
 export class MlpDivergenceError extends DivergenceError {
   override name = 'MlpDivergenceError';
   constructor(
@@ -66,6 +83,14 @@ export class MlpDivergenceError extends DivergenceError {
 /**
  * A random network: W_l entries N(0, scale² / widths[l−1]) in layer order from `seed`, biases (where
  * `bias`) zero.
+ *
+ * @example
+ * ```ts
+ * import { initMlp, makeActivation, mlpParamCount } from 'flatlab';
+ *
+ * const net = initMlp(makeActivation({ name: 'relu' }), [3, 5, 1], 1, true, 0);
+ * console.log(net.widths, mlpParamCount(net)); // [3, 5, 1] 26: 5·3 + 5 + 1·5 + 1
+ * ```
  */
 export function initMlp(act: Activation, widths: readonly number[], scale: number, bias: boolean, seed: number): Mlp {
   if (!(scale > 0) || !Number.isFinite(scale))
@@ -166,7 +191,20 @@ function samGradient(net: Mlp, theta: Float64Array, grad: Float64Array, rho: num
   ).grad;
 }
 
-/** Train `net` on `data` (the input network is not modified). Throws MlpDivergenceError. */
+/**
+ * Train `net` on `data` (the input network is not modified). Throws MlpDivergenceError.
+ *
+ * @example
+ * ```ts
+ * import { initMlp, makeActivation, makeDataset, trainMlp } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 20, r: 1, links: 'relu', seed: 0 });
+ * const xy = { n: data.n, d: data.d, c: 1, X: data.X, Y: data.y };
+ * const net = initMlp(makeActivation({ name: 'relu' }), [3, 8, 8, 1], 1, true, 0);
+ * const r = trainMlp(net, xy, { algorithm: 'gd', lr: 0.05, steps: 200, seed: 0 });
+ * console.log(r.steps, r.loss < r.losses[0]); // 200 true: GD lowered the loss
+ * ```
+ */
 export function trainMlp(net: Mlp, data: MlpData, o: MlpTrainOptions): MlpTrainResult {
   const { batch, rho, tol } = checkOptions(net, data, o);
   const rng = new Rng(deriveSeed(o.seed, 'mlp-sgd'));

@@ -405,7 +405,22 @@ export const TRAIN_PARAMS = [
 /** A full training configuration: one field per row of TRAIN_PARAMS, of the type the row declares. */
 export type TrainConfig = ParamValues<typeof TRAIN_PARAMS>;
 
-/** Validate a raw record (CLI flags, a study spec, URL state) into a full TrainConfig (the rows' defaults under it). */
+/**
+ * Validate a raw record (CLI flags, a study spec, URL state) into a full TrainConfig (the rows' defaults under it).
+ *
+ * @example
+ * ```ts
+ * import { parseTrainConfig } from 'flatlab';
+ *
+ * const c = parseTrainConfig({ algo: 'sam', width: 8, rho: 0.1 });
+ * console.log(c.algo, c.width, c.rho, c.steps); // sam 8 0.1 2000
+ * try {
+ *   parseTrainConfig({ algo: 'sam', rho: -1 });
+ * } catch (e) {
+ *   console.log((e as Error).message); // rho must be a number in [0, 1000] (got -1)
+ * }
+ * ```
+ */
 export function parseTrainConfig(raw: Record<string, unknown>, context = ''): TrainConfig {
   const c = parseTable(TRAIN_PARAMS, raw, context);
   if (c.init === 'symmetric' && c.width % 2 !== 0) {
@@ -485,6 +500,14 @@ export function resolveTrainConfig(
 /**
  * What `flatlab train --algo ALGO` uses on a data set of n samples for a student of degree k (the
  * library's `{ ...defaultTrainConfig('sam'), width: 50 }`).
+ *
+ * @example
+ * ```ts
+ * import { defaultTrainConfig } from 'flatlab';
+ *
+ * console.log(defaultTrainConfig('gd').lr, defaultTrainConfig('gd', { k: 2 }).lr); // 0.2 0.05
+ * console.log(defaultTrainConfig('sgd', { n: 20 }).batch); // 20: min(50, n)
+ * ```
  */
 export function defaultTrainConfig(algo: Algorithm = 'gd', ctx: TrainDefaultsContext = {}): TrainConfig {
   return resolveTrainConfig({ algo }, ctx);
@@ -516,19 +539,6 @@ export function searchPlanDefaults(algo: Algorithm, n: number): Partial<TrainCon
     parseTrainConfig({ algo, ...all }),
     plan.filter((k) => k in all),
   );
-}
-
-/**
- * The algorithm's defaults without the search plan, for a k-homogeneous student on n samples: the
- * columns studies spread under their own values (`{ ...defaultHyperparams(algo, k, n), ...mine }`).
- */
-export function defaultHyperparams(algo: Algorithm, k: number, n: number): Partial<TrainConfig> {
-  return algoDefaults(algo, { k, n, searchPlan: false });
-}
-
-/** resolveTrainConfig with a student of degree k on n samples (the CLI's and studies' former entry point). */
-export function trainConfigWithDefaults(raw: Record<string, unknown>, k: number, n: number, context = ''): TrainConfig {
-  return resolveTrainConfig(raw, { k, n }, context);
 }
 
 /** How a per-algorithm default reads in help: "0.2 (k ≥ 2: 0.05)", "min(50, n)", "max(64, 2n)". */

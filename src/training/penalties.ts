@@ -156,7 +156,19 @@ export function penalizedGradient(
   return { loss: r.loss, g, penalty };
 }
 
-/** Φ = Σ_j (A_j + B_j), the Gauss–Newton part of Tr ∇²L, and its gradient. */
+/**
+ * Φ = Σ_j (A_j + B_j), the Gauss–Newton part of Tr ∇²L, and its gradient.
+ *
+ * @example
+ * ```ts
+ * import { makeDataset, teacherInterpolator, traceGaussNewtonPenalty } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const p = traceGaussNewtonPenalty(teacher, data);
+ * console.log(p.value > 0, p.ga.length === teacher.m); // true true
+ * ```
+ */
 export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyValue {
   const r = weightedPartsGradient(net, data, null, null);
   let value = 0;
@@ -164,7 +176,19 @@ export function traceGaussNewtonPenalty(net: Network, data: Dataset): PenaltyVal
   return { value, ga: r.ga, gW: r.gW };
 }
 
-/** Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j). */
+/**
+ * Φ = F* (docs/math.md#invariant-flatness, §4) and its gradient through the chain rule on (A_j, B_j).
+ *
+ * @example
+ * ```ts
+ * import { invariantFlatness, invariantPenalty, makeDataset, teacherInterpolator } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 4, n: 30, r: 1, links: 'relu', seed: 0 });
+ * const teacher = teacherInterpolator(data, { name: 'relu' }).net;
+ * const p = invariantPenalty(teacher, data);
+ * console.log(Math.abs(p.value - invariantFlatness(teacher, data).value) < 1e-12 * p.value, p.gW.length === teacher.W.length); // true true
+ * ```
+ */
 export function invariantPenalty(net: Network, data: Dataset): PenaltyValue {
   const { value, alpha, beta } = invariantWeights(net, data);
   const r = weightedPartsGradient(net, data, alpha, beta);

@@ -26,7 +26,23 @@ export type { Checkpoint, Phase, SearchCheckpoint, TrainerStateRecord } from './
 export type { Metrics, RiskEstimate, Trainer, TrainerOptions } from './run.js';
 export { GD_POLISH_HALVINGS, lambdaAt, type StepInfo } from './steps.js';
 
-/** A trainer for `config` on `data`: one plain run, or the flattest search's driver over runs. */
+/**
+ * A trainer for `config` on `data`: one plain run, or the flattest search's driver over runs.
+ *
+ * @example
+ * ```ts
+ * import { createTrainer, defaultTrainConfig, makeDataset } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 20, r: 1, links: 'relu', seed: 0 });
+ * const t = createTrainer(data, { ...defaultTrainConfig('gd'), width: 8, steps: 50 });
+ * t.advance(10);
+ * const ck = t.checkpoint(); // resuming from it continues bit for bit
+ * while (!t.done) t.advance(25);
+ * const resumed = createTrainer(data, { ...defaultTrainConfig('gd'), width: 8, steps: 50 }, { resume: ck });
+ * while (!resumed.done) resumed.advance(25);
+ * console.log(t.phase, resumed.metrics().trainLoss === t.metrics().trainLoss); // done true
+ * ```
+ */
 export function createTrainer(data: Dataset, config: TrainConfig, opts: TrainerOptions = {}): Trainer {
   const setup = setUpRun(data, config, opts);
   if (config.algo === 'flattest') return createSearchTrainer(setup, opts);
@@ -58,6 +74,15 @@ export interface TrainResult {
  * Run a trainer to the end. Logging is opt-in: with `onLog`, metrics are computed and passed to it at
  * the start, every `logEvery` steps and at the end (and kept in `log`); without it only the final
  * metrics are computed. `onCheckpoint` is offered a checkpoint every `checkpointEvery` steps.
+ *
+ * @example
+ * ```ts
+ * import { defaultTrainConfig, makeDataset, train } from 'flatlab';
+ *
+ * const data = makeDataset({ d: 3, n: 20, r: 1, links: 'relu', seed: 0 });
+ * const r = train(data, { ...defaultTrainConfig('sam'), width: 8, steps: 100 });
+ * console.log(r.final.trainLoss <= 1e-8, r.final.fStar !== null); // true true: polished to an interpolator
+ * ```
  */
 export function train(
   data: Dataset,

@@ -11,12 +11,6 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { apiExports, root } from './api-exports.js';
 
-/**
- * Exports whose TSDoc example is still to be written, by declaring folder: the training API, which is
- * being restructured. An entry leaves when its folder's functions all carry an example.
- */
-const PENDING_EXAMPLES = ['src/training/'];
-
 const dir = mkdtempSync(join(tmpdir(), 'flatlab-examples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const entry = pathToFileURL(join(root, 'src', 'index.ts')).href;
@@ -39,7 +33,6 @@ async function run(code: string): Promise<string[]> {
   return logged;
 }
 
-const pending = (file: string): boolean => PENDING_EXAMPLES.some((p) => file.startsWith(p));
 const docBlocks = (): string[] =>
   [...readFileSync(join(root, 'docs', 'api.md'), 'utf8').matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
 
@@ -52,21 +45,11 @@ describe('the public API documents itself', () => {
     ).toEqual([]);
   });
 
-  it('every exported function and class has an @example importing from flatlab (the training API pending)', () => {
+  it('every exported function and class has an @example importing from flatlab', () => {
     const missing = apiExports().filter(
-      (e) => e.kind === 'function' && !pending(e.file) && !e.examples.some((c) => c.includes(`from 'flatlab'`)),
+      (e) => e.kind === 'function' && !e.examples.some((c) => c.includes(`from 'flatlab'`)),
     );
     expect(missing.map((e) => `${e.file}: ${e.name}`)).toEqual([]);
-  });
-
-  it('a pending folder still has a function without an example (the list only shrinks)', () => {
-    for (const p of PENDING_EXAMPLES) {
-      const fns = apiExports().filter((e) => e.kind === 'function' && e.file.startsWith(p));
-      expect(
-        fns.some((e) => e.examples.length === 0),
-        p,
-      ).toBe(true);
-    }
   });
 
   it('every TSDoc @example runs', async () => {

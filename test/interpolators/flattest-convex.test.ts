@@ -8,7 +8,7 @@ import { exactSup2d } from '../../src/interpolators/flattest/sphere-sup.js';
 import { evalDirection } from '../../src/interpolators/flattest/pricing.js';
 import { teacherInterpolator } from '../../src/interpolators/teacher.js';
 import { makeActivation } from '../../src/model/activations.js';
-import { train, trainConfigWithDefaults } from '../../src/training/index.js';
+import { resolveTrainConfig, train } from '../../src/training/index.js';
 import { loss, type Network } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
@@ -138,7 +138,7 @@ describe('construct flattest at d = 20, n = 200 (two-index relu target)', () => 
   let fSearch = 0;
   beforeAll(() => {
     teacher = teacherInterpolator(data, { name: 'relu' }).net;
-    const cfg = trainConfigWithDefaults({ algo: 'flattest', width: 200, logEvery: 1e6 }, 1, data.n);
+    const cfg = resolveTrainConfig({ algo: 'flattest', width: 200, logEvery: 1e6 }, { k: 1, n: data.n });
     search = train(data, cfg, { activation: makeActivation('relu') }).net;
     fTeacher = invariantFlatness(teacher, data).value;
     fSearch = invariantFlatness(search, data).value;

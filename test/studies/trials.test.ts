@@ -4,7 +4,7 @@ import { makeActivation } from '../../src/model/activations.js';
 import { denseHessian } from '../../src/model/network.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { buildInterpolator, fitOf, studyActivation, studyData, topEigenvalue } from '../../src/studies/common.js';
-import { ALGORITHMS, defaultHyperparams, parseTrainConfig } from '../../src/training/params.js';
+import { ALGORITHMS, algoDefaults, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
 /** Largest |eigenvalue| of a dense symmetric matrix by the cyclic Jacobi method (independent oracle). */
@@ -44,15 +44,15 @@ describe('study trials', () => {
     for (const algo of ALGORITHMS) {
       for (const k of [1, 2]) {
         for (const n of [8, 20, 500]) {
-          const h = defaultHyperparams(algo, k, n);
+          const h = algoDefaults(algo, { k, n, searchPlan: false });
           const c = parseTrainConfig({ algo, width: 10, ...h });
           expect(c.batch).toBeLessThanOrEqual(n);
           if (k === 2 && algo !== 'adam' && algo !== 'flattest')
-            expect(c.lr).toBeLessThan(defaultHyperparams(algo, 1, n).lr as number);
+            expect(c.lr).toBeLessThan(algoDefaults(algo, { k: 1, n, searchPlan: false }).lr as number);
         }
       }
     }
-    expect(defaultHyperparams('flattest', 2, 100)).toMatchObject({
+    expect(algoDefaults('flattest', { k: 2, n: 100, searchPlan: false })).toMatchObject({
       optimizer: 'adam',
       lr: 0.02,
       lambda: 3e-3,

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
   ALGORITHMS,
-  defaultHyperparams,
+  algoDefaults,
   defaultTrainConfig,
   describeAlgoDefaults,
   effectiveBatch,
@@ -36,9 +36,9 @@ describe('the per-algorithm column', () => {
     for (const algo of ALGORITHMS) {
       const { lrK2, ...want } = { lrK2: undefined, ...FORMER[algo] };
       const n = 200;
-      expect(defaultHyperparams(algo, 1, n)).toEqual(want);
-      expect(defaultHyperparams(algo, 2, n).lr).toBe(lrK2 ?? want.lr / 4);
-      const small = defaultHyperparams(algo, 1, 3);
+      expect(algoDefaults(algo, { k: 1, n, searchPlan: false })).toEqual(want);
+      expect(algoDefaults(algo, { k: 2, n, searchPlan: false }).lr).toBe(lrK2 ?? want.lr / 4);
+      const small = algoDefaults(algo, { k: 1, n: 3, searchPlan: false });
       if ('batch' in want) expect(small.batch).toBe(3);
       if ('microBatch' in want) expect(small.microBatch).toBe(3);
     }

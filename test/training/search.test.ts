@@ -7,15 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { forward } from '../../src/model/network.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import {
+  algoDefaults,
   type Checkpoint,
   chooseRun,
   createTrainer,
   parseTrainConfig,
+  resolveTrainConfig,
   runSeed,
   runsAgree,
   type SearchRun,
-  defaultHyperparams,
-  trainConfigWithDefaults,
   train,
   type TrainConfig,
 } from '../../src/training/index.js';
@@ -116,13 +116,13 @@ describe('the flattest search', () => {
     expect(rep.reason).toBeNull();
   });
 
-  it('the restart plan is in the CLI defaults (trainConfigWithDefaults), not in defaultHyperparams (studies, league)', () => {
-    const cli = trainConfigWithDefaults({ algo: 'flattest' }, 1, 200);
+  it('the restart plan is in the CLI defaults (resolveTrainConfig), not in the column without the plan (studies, league)', () => {
+    const cli = resolveTrainConfig({ algo: 'flattest' }, { k: 1, n: 200 });
     expect(cli.restarts).toBe(3);
     expect(cli.maxWidth).toBe(400);
-    expect(trainConfigWithDefaults({ algo: 'flattest' }, 1, 10).maxWidth).toBe(64);
-    expect(trainConfigWithDefaults({ algo: 'flattest', restarts: 1, maxWidth: 0 }, 1, 200).restarts).toBe(1);
-    const lib = defaultHyperparams('flattest', 1, 200);
+    expect(resolveTrainConfig({ algo: 'flattest' }, { k: 1, n: 10 }).maxWidth).toBe(64);
+    expect(resolveTrainConfig({ algo: 'flattest', restarts: 1, maxWidth: 0 }, { k: 1, n: 200 }).restarts).toBe(1);
+    const lib = algoDefaults('flattest', { k: 1, n: 200, searchPlan: false });
     expect(lib.restarts).toBeUndefined();
     expect(lib.maxWidth).toBeUndefined();
     expect(parseTrainConfig({ algo: 'flattest', ...lib }).restarts).toBe(1);

@@ -17,13 +17,7 @@ import { makeActivation } from '../../model/activations.js';
 import { loss, type Network } from '../../model/network.js';
 import { deriveSeed } from '../../rng/xoshiro.js';
 import { initNetwork } from '../../training/init.js';
-import {
-  ALGORITHMS,
-  type Algorithm,
-  defaultHyperparams,
-  parseTrainConfig,
-  type TrainConfig,
-} from '../../training/params.js';
+import { ALGORITHMS, type Algorithm, resolveTrainConfig, type TrainConfig } from '../../training/params.js';
 import { train } from '../../training/trainer.js';
 import type { MeasureOptions } from '../../measures/options.js';
 
@@ -205,7 +199,7 @@ export function memberData(spec: MemberSpec): Dataset & { readonly target: Targe
 
 /**
  * Where the league's problem sizes (widths 16–80, n ≤ 32, ReLU) need other values than the training
- * module's per-algorithm defaults (`defaultHyperparams`, src/training/params.ts): rates at which every
+ * module's per-algorithm defaults (the `perAlgo` column, src/training/params.ts): rates at which every
  * algorithm stays stable at both initialization scales (SGD at 0.3 diverged from scale 1; ASAM at 0.2
  * diverged from init scale 1 at width 80) and mini-batches of 8.
  */
@@ -216,7 +210,7 @@ const LEAGUE_OVERRIDES: Partial<Record<Algorithm, Partial<TrainConfig>>> = {
   'label-noise': { batch: 8 },
 };
 
-/** Train loss at or below this counts as interpolation (the training module's default tol). */
+/** Train loss at or below this counts as interpolation (the training module's default lossTol). */
 export const INTERPOLATION_TOL = 1e-8;
 
 export interface LeagueMember {
@@ -235,11 +229,10 @@ export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
   if (spec.family !== 'trained' || initScale === 'none' || (LEAGUE_CONSTRUCTIONS as readonly string[]).includes(method))
     throw new InputError(`league: ${spec.id} is a construction, not a trained member`);
   const algo = method as Algorithm;
-  // The league's students are ReLU (k = 1).
-  const settings: Partial<TrainConfig> = { ...defaultHyperparams(algo, 1, n), ...LEAGUE_OVERRIDES[algo] };
-  return parseTrainConfig(
+  const overrides = LEAGUE_OVERRIDES[algo] ?? {};
+  return resolveTrainConfig(
     {
-      algo: method,
+      algo,
       width,
       seed: spec.memberSeed,
       init: 'gaussian',
@@ -247,11 +240,14 @@ export function memberTrainConfig(spec: MemberSpec, n: number): TrainConfig {
       steps: spec.steps,
       polish: 'gn',
       polishSteps: spec.polishSteps,
-      tol: INTERPOLATION_TOL,
+      lossTol: INTERPOLATION_TOL,
       logEvery: 1_000_000_000,
-      ...settings,
-      batch: Math.min(Number(settings.batch ?? 0), n),
+      ...overrides,
+      // n caps the league's own mini-batch too (the column's is min(cap, n) already).
+      ...(overrides.batch === undefined ? {} : { batch: Math.min(overrides.batch, n) }),
     },
+    // The league's students are ReLU (k = 1).
+    { k: 1, n, searchPlan: false },
     `league member ${spec.id}: `,
   );
 }
