@@ -73,6 +73,11 @@ function describeRange(def: ParamDef): string {
   return kind;
 }
 
+/** parseParam for an optional flag or field: undefined (not given) stays undefined. */
+export function parseParamIfGiven<T>(def: ParamDef<T>, raw: unknown, where = def.key): T | undefined {
+  return raw === undefined ? undefined : parseParam(def, raw, where);
+}
+
 /**
  * Parse and validate one value (from a CLI string, a spec file or a URL). Errors name the field and the
  * allowed range, e.g. `learningRate must be a number ≥ 0 (got "-1")`.
