@@ -29,9 +29,11 @@ export function formatNumber(x: number | null | undefined, f: NumberFormat = {})
   const a = Math.abs(x);
   if (f.integersBelow !== undefined && Number.isInteger(x) && a < f.integersBelow) return String(x);
   const [low, high] = f.fixedRange ?? [1e-3, 1e6];
-  if (a >= low && a < high) {
-    const s = f.decimals === undefined ? x.toPrecision(f.digits ?? 6) : x.toFixed(f.decimals);
-    return f.trim ? String(Number(s)) : s;
-  }
-  return x.toExponential(f.expDigits ?? 4);
+  return a >= low && a < high ? fixedNotation(x, f) : x.toExponential(f.expDigits ?? 4);
+}
+
+/** x in fixed notation: significant digits or fixed decimals, trailing zeros dropped when asked. */
+function fixedNotation(x: number, f: NumberFormat): string {
+  const s = f.decimals === undefined ? x.toPrecision(f.digits ?? 6) : x.toFixed(f.decimals);
+  return f.trim ? String(Number(s)) : s;
 }

@@ -23,16 +23,18 @@ function isNumberArray(v: ArrayBufferView): v is ArrayBufferView & ArrayLike<num
   return !(v instanceof DataView || v instanceof BigInt64Array || v instanceof BigUint64Array);
 }
 
+/** The first entry of a typed array that is not finite, with its path; null when all are (or it holds no numbers). */
+function firstNonFiniteInView(view: ArrayBufferView, path: string): { path: string; value: number } | null {
+  if (!isNumberArray(view)) return null;
+  for (let i = 0; i < view.length; i++) if (!Number.isFinite(view[i])) return { path: `${path}[${i}]`, value: view[i] };
+  return null;
+}
+
 /** The first number of a (nested) object or array that is not finite, with its path; null when all are. */
 export function firstNonFinite(value: unknown, path = ''): { path: string; value: number } | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : { path: path || 'value', value };
   if (value === null || typeof value !== 'object') return null;
-  if (ArrayBuffer.isView(value)) {
-    if (!isNumberArray(value)) return null;
-    for (let i = 0; i < value.length; i++)
-      if (!Number.isFinite(value[i])) return { path: `${path}[${i}]`, value: value[i] };
-    return null;
-  }
+  if (ArrayBuffer.isView(value)) return firstNonFiniteInView(value, path);
   for (const [k, v] of Object.entries(value)) {
     const bad = firstNonFinite(v, path ? `${path}.${k}` : k);
     if (bad) return bad;

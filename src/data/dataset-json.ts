@@ -80,8 +80,15 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
   const d = positiveInt(v.d, 'd');
   const n = positiveInt(v.n, 'n');
   if (n * d > MAX_ENTRIES) throw new InputError(`${where}: n·d = ${n * d} exceeds the limit of ${MAX_ENTRIES} entries`);
-  const xs = v.x;
-  const ys = v.y;
+  const { X, y } = jsonRows(v.x, v.y, n, d, where);
+  const target = jsonTarget(v.target, d, where);
+  const seed = jsonSeed(v.seed, where);
+  const out: Dataset = { d, n, X, y, ...(target ? { target } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return out;
+}
+
+/** The "x" rows and "y" values as X (n×d, row-major) and y, every entry a finite number. */
+function jsonRows(xs: unknown, ys: unknown, n: number, d: number, where: string): { X: Float64Array; y: Float64Array } {
   if (!Array.isArray(xs)) throw new InputError(`${where}: "x" must be a list of n = ${n} rows`);
   if (xs.length !== n) throw new InputError(`${where}: "x" has ${xs.length} rows but n = ${n}`);
   if (!Array.isArray(ys)) throw new InputError(`${where}: "y" must be a list of n = ${n} numbers`);
@@ -89,40 +96,49 @@ export function datasetFromJson(value: unknown, where = 'data set'): Dataset {
   const X = new Float64Array(n * d);
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const row = xs[i];
-    if (!Array.isArray(row))
-      throw new InputError(`${where}: x[${i}] must be a list of d = ${d} numbers (got ${describe(row)})`);
-    if (row.length !== d) throw new InputError(`${where}: x[${i}] has ${row.length} entries but d = ${d}`);
-    for (let k = 0; k < d; k++) {
-      const e = row[k];
-      if (typeof e !== 'number' || !Number.isFinite(e))
-        throw new InputError(`${where}: x[${i}][${k}] is not a finite number (got ${describe(e)})`);
-      X[i * d + k] = e;
-    }
+    jsonRow(xs[i], i, d, X, where);
     const yi = ys[i];
     if (typeof yi !== 'number' || !Number.isFinite(yi))
       throw new InputError(`${where}: y[${i}] is not a finite number (got ${describe(yi)})`);
     y[i] = yi;
   }
-  let target: TargetSpec | undefined;
-  if (v.target !== undefined && v.target !== null) {
-    try {
-      target = validateTarget(v.target, 'target');
-    } catch (e) {
-      if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`);
-      throw e;
-    }
-    if (target.d !== d) throw new InputError(`${where}: target.d = ${target.d} but the data have d = ${d}`);
+  return { X, y };
+}
+
+/** Row i of "x" into X. */
+function jsonRow(row: unknown, i: number, d: number, X: Float64Array, where: string): void {
+  if (!Array.isArray(row))
+    throw new InputError(`${where}: x[${i}] must be a list of d = ${d} numbers (got ${describe(row)})`);
+  if (row.length !== d) throw new InputError(`${where}: x[${i}] has ${row.length} entries but d = ${d}`);
+  for (let k = 0; k < d; k++) {
+    const e = row[k];
+    if (typeof e !== 'number' || !Number.isFinite(e))
+      throw new InputError(`${where}: x[${i}][${k}] is not a finite number (got ${describe(e)})`);
+    X[i * d + k] = e;
   }
-  let seed: number | undefined;
-  if (v.seed !== undefined && v.seed !== null) {
-    if (typeof v.seed !== 'number' || !Number.isSafeInteger(v.seed) || v.seed < 0) {
-      throw new InputError(`${where}: "seed" must be a non-negative integer (got ${describe(v.seed)})`);
-    }
-    seed = v.seed;
+}
+
+/** The optional "target", validated and of the data's dimension. */
+function jsonTarget(raw: unknown, d: number, where: string): TargetSpec | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  let target: TargetSpec;
+  try {
+    target = validateTarget(raw, 'target');
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(`${where}: ${e.message}`);
+    throw e;
   }
-  const out: Dataset = { d, n, X, y, ...(target ? { target } : {}), ...(seed !== undefined ? { seed } : {}) };
-  return out;
+  if (target.d !== d) throw new InputError(`${where}: target.d = ${target.d} but the data have d = ${d}`);
+  return target;
+}
+
+/** The optional "seed": a non-negative integer. */
+function jsonSeed(raw: unknown, where: string): number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw < 0) {
+    throw new InputError(`${where}: "seed" must be a non-negative integer (got ${describe(raw)})`);
+  }
+  return raw;
 }
 
 /**
@@ -174,23 +190,7 @@ function splitCsvLine(line: string, sep: string): string[] | null {
  * ```
  */
 export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
-  const lines = text.split(/\r?\n/);
-  const rows: { line: number; cells: string[] }[] = [];
-  let sep: string | null = null;
-  let header = false;
-  for (let li = 0; li < lines.length; li++) {
-    const raw = lines[li].trim();
-    if (raw === '' || raw.startsWith('#')) continue;
-    if (sep === null) sep = raw.includes(',') ? ',' : raw.includes(';') ? ';' : raw.includes('\t') ? '\t' : ',';
-    const cells = splitCsvLine(raw, sep);
-    if (cells === null) throw new InputError(`${where}: line ${li + 1} has an unterminated quoted cell`);
-    // A header names its columns: no cell of it may start like a number (so `0x10` or `1,5` are not skipped as one).
-    if (rows.length === 0 && !header && cells.every((c) => c !== '' && !/^[+\-.\d]/.test(c) && !NUMBER_LIKE.test(c))) {
-      header = true;
-      continue;
-    }
-    rows.push({ line: li + 1, cells });
-  }
+  const rows = csvRows(text, where);
   if (rows.length === 0) throw new InputError(`${where}: no data rows`);
   const width = rows[0].cells.length;
   if (width < 2)
@@ -206,17 +206,53 @@ export function parseCsvDataset(text: string, where = 'CSV'): Dataset {
     if (cells.length !== width)
       throw new InputError(`${where}: line ${line} has ${cells.length} columns, expected ${width} (ragged rows)`);
     for (let k = 0; k < width; k++) {
-      const c = cells[k];
-      if (c !== '' && !NUMBER_LIKE.test(c))
-        throw new InputError(
-          `${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number (write plain decimals such as 1.5 or -2e-3)`,
-        );
-      const val = PLAIN_DECIMAL.test(c) ? Number(c) : Number.NaN;
-      if (!Number.isFinite(val))
-        throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
+      const val = csvNumber(cells[k], line, k, where);
       if (k < d) X[i * d + k] = val;
       else y[i] = val;
     }
   });
   return { d, n, X, y };
+}
+
+/** The data rows of CSV text (with their line numbers): blank lines, comments and a header row skipped. */
+function csvRows(text: string, where: string): { line: number; cells: string[] }[] {
+  const lines = text.split(/\r?\n/);
+  const rows: { line: number; cells: string[] }[] = [];
+  let sep: string | null = null;
+  let header = false;
+  for (let li = 0; li < lines.length; li++) {
+    const raw = lines[li].trim();
+    if (raw === '' || raw.startsWith('#')) continue;
+    sep ??= csvSeparator(raw);
+    const cells = splitCsvLine(raw, sep);
+    if (cells === null) throw new InputError(`${where}: line ${li + 1} has an unterminated quoted cell`);
+    if (rows.length === 0 && !header && isHeaderRow(cells)) {
+      header = true;
+      continue;
+    }
+    rows.push({ line: li + 1, cells });
+  }
+  return rows;
+}
+
+/** The separator of a CSV file, from its first data line: comma, else semicolon, else tab, else comma. */
+function csvSeparator(line: string): string {
+  for (const sep of [',', ';', '\t']) if (line.includes(sep)) return sep;
+  return ',';
+}
+
+/** A header names its columns: no cell of it may start like a number (so `0x10` or `1,5` are not skipped as one). */
+const isHeaderRow = (cells: string[]): boolean =>
+  cells.every((c) => c !== '' && !/^[+\-.\d]/.test(c) && !NUMBER_LIKE.test(c));
+
+/** One CSV cell as a finite number (line and 0-based column k name it in errors). */
+function csvNumber(c: string, line: number, k: number, where: string): number {
+  if (c !== '' && !NUMBER_LIKE.test(c))
+    throw new InputError(
+      `${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number (write plain decimals such as 1.5 or -2e-3)`,
+    );
+  const val = PLAIN_DECIMAL.test(c) ? Number(c) : Number.NaN;
+  if (!Number.isFinite(val))
+    throw new InputError(`${where}: line ${line}, column ${k + 1}: "${c}" is not a finite number`);
+  return val;
 }

@@ -19,20 +19,26 @@ export function indexMatrix(d: number, r: number, kind: IndexKind, seed: number)
   const rows: Float64Array[] = [];
   for (let l = 0; l < r; l++) {
     const v = rng.fillNormal(new Float64Array(d));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const u of rows) {
-        let dot = 0;
-        for (let k = 0; k < d; k++) dot += u[k] * v[k];
-        for (let k = 0; k < d; k++) v[k] -= dot * u[k];
-      }
-    }
-    let nrm = 0;
-    for (let k = 0; k < d; k++) nrm += v[k] * v[k];
-    nrm = Math.sqrt(nrm);
-    for (let k = 0; k < d; k++) v[k] /= nrm;
+    for (let pass = 0; pass < 2; pass++) for (const u of rows) project(v, u);
+    normalize(v);
     rows.push(v);
   }
   return rows.map((v) => Array.from(v));
+}
+
+/** v ← v − (u·v) u: removes v's component along the unit vector u (one Gram–Schmidt step). */
+function project(v: Float64Array, u: Float64Array): void {
+  let dot = 0;
+  for (let k = 0; k < v.length; k++) dot += u[k] * v[k];
+  for (let k = 0; k < v.length; k++) v[k] -= dot * u[k];
+}
+
+/** v ← v / ‖v‖. */
+function normalize(v: Float64Array): void {
+  let nrm = 0;
+  for (let k = 0; k < v.length; k++) nrm += v[k] * v[k];
+  nrm = Math.sqrt(nrm);
+  for (let k = 0; k < v.length; k++) v[k] /= nrm;
 }
 
 /** max |U Uᵀ − I|: the orthonormality defect of the rows. */

@@ -36,6 +36,20 @@ export function checkInputSpec(input: unknown, d: number, where = 'input'): Inpu
   }
 }
 
+/** Fill `row` with a uniform point on the sphere of the given radius (a normalized Gaussian vector). */
+function sphereRow(row: Float64Array, radius: number, rng: Rng): void {
+  const d = row.length;
+  let s = 0;
+  // A zero Gaussian vector has probability 0; redraw rather than divide by 0.
+  while (s === 0) {
+    rng.fillNormal(row);
+    s = 0;
+    for (let k = 0; k < d; k++) s += row[k] * row[k];
+  }
+  const c = radius / Math.sqrt(s);
+  for (let k = 0; k < d; k++) row[k] *= c;
+}
+
 /** Fill `out` (rows × d, row-major) with i.i.d. rows from the input law. */
 export function sampleInputs(
   input: InputSpec,
@@ -53,18 +67,7 @@ export function sampleInputs(
       break;
     case 'sphere': {
       const radius = Math.sqrt(d);
-      for (let i = 0; i < rows; i++) {
-        const row = out.subarray(i * d, (i + 1) * d);
-        let s = 0;
-        // A zero Gaussian vector has probability 0; redraw rather than divide by 0.
-        while (s === 0) {
-          rng.fillNormal(row);
-          s = 0;
-          for (let k = 0; k < d; k++) s += row[k] * row[k];
-        }
-        const c = radius / Math.sqrt(s);
-        for (let k = 0; k < d; k++) row[k] *= c;
-      }
+      for (let i = 0; i < rows; i++) sphereRow(out.subarray(i * d, (i + 1) * d), radius, rng);
       break;
     }
     case 'anisotropic': {

@@ -22,23 +22,18 @@ function isNum(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** Validate a parsed JSON value as a TargetSpec (InputError with a one-line message naming the field). */
-export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where} must be an object`);
-  const t = raw as Record<string, unknown>;
-  const kind = t.kind;
-  if (kind !== 'sum' && kind !== 'multi')
-    throw new InputError(`${where}.kind must be "sum" or "multi" (got ${JSON.stringify(kind)})`);
-  const d = t.d;
-  const r = t.r;
+/** A target's d (≥ 1) and r (in [1, d]). */
+function validateSizes(d: unknown, r: unknown, where: string): { D: number; R: number } {
   if (!Number.isInteger(d) || (d as number) < 1)
     throw new InputError(`${where}.d must be an integer ≥ 1 (got ${JSON.stringify(d)})`);
   if (!Number.isInteger(r) || (r as number) < 1 || (r as number) > (d as number)) {
     throw new InputError(`${where}.r must be an integer in [1, d = ${d}] (got ${JSON.stringify(r)})`);
   }
-  const D = d as number;
-  const R = r as number;
-  const U = t.U;
+  return { D: d as number, R: r as number };
+}
+
+/** A target's U: r rows of d finite numbers, orthonormal. */
+function validateIndexMatrix(U: unknown, R: number, D: number, where: string): number[][] {
   if (!Array.isArray(U) || U.length !== R)
     throw new InputError(`${where}.U must have r = ${R} rows (got ${Array.isArray(U) ? U.length : JSON.stringify(U)})`);
   U.forEach((row, l) => {
@@ -53,11 +48,39 @@ export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
   const defect = orthonormalityDefect(U as number[][]);
   if (defect > ORTHONORMAL_TOL)
     throw new InputError(`${where}.U rows must be orthonormal (max |UUᵀ − I| = ${defect.toExponential(2)})`);
+  return U as number[][];
+}
+
+/** A sum target's r links, each a valid link spec. */
+function validateLinks(links: unknown, R: number, where: string): LinkSpec[] {
+  if (!Array.isArray(links) || links.length !== R)
+    throw new InputError(
+      `${where}.links must be a list of r = ${R} links (got ${Array.isArray(links) ? links.length : JSON.stringify(links)})`,
+    );
+  return links.map((l, i) => {
+    try {
+      return makeLink(l as LinkSpec).spec;
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`${where}.links[${i}]: ${e.message}`);
+      throw e;
+    }
+  });
+}
+
+/** Validate a parsed JSON value as a TargetSpec (InputError with a one-line message naming the field). */
+export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError(`${where} must be an object`);
+  const t = raw as Record<string, unknown>;
+  const kind = t.kind;
+  if (kind !== 'sum' && kind !== 'multi')
+    throw new InputError(`${where}.kind must be "sum" or "multi" (got ${JSON.stringify(kind)})`);
+  const { D, R } = validateSizes(t.d, t.r, where);
+  const U = validateIndexMatrix(t.U, R, D, where);
   const noise = t.noise;
   if (!isNum(noise) || noise < 0)
     throw new InputError(`${where}.noise must be a finite number ≥ 0 (got ${JSON.stringify(noise)})`);
   const input = checkInputSpec(t.input, D, `${where}.input`);
-  const Ucopy = (U as number[][]).map((row) => [...row]);
+  const Ucopy = U.map((row) => [...row]);
   if (kind === 'multi') {
     const link = t.link;
     if (typeof link !== 'string' || !MULTI_LINKS.includes(link as MultiLink)) {
@@ -67,19 +90,7 @@ export function validateTarget(raw: unknown, where = 'target'): TargetSpec {
     }
     return { kind, d: D, r: R, U: Ucopy, link: link as MultiLink, noise, input };
   }
-  const links = t.links;
-  if (!Array.isArray(links) || links.length !== R)
-    throw new InputError(
-      `${where}.links must be a list of r = ${R} links (got ${Array.isArray(links) ? links.length : JSON.stringify(links)})`,
-    );
-  const specs = links.map((l, i) => {
-    try {
-      return makeLink(l as LinkSpec).spec;
-    } catch (e) {
-      if (e instanceof InputError) throw new InputError(`${where}.links[${i}]: ${e.message}`);
-      throw e;
-    }
-  });
+  const specs = validateLinks(t.links, R, where);
   const coeffs = t.coeffs;
   if (!Array.isArray(coeffs) || coeffs.length !== R || !coeffs.every(isNum)) {
     throw new InputError(`${where}.coeffs must be a list of r = ${R} finite numbers (got ${JSON.stringify(coeffs)})`);
@@ -324,42 +335,52 @@ export interface MomentOptions {
  * ```
  */
 export function targetMoments(t: TargetSpec, opts: MomentOptions = {}): TargetMoments {
-  if (t.input.law === 'gaussian') {
-    let mean: number;
-    let second: number;
-    if (t.kind === 'sum') {
-      const links = targetLinks(t);
+  if (t.input.law === 'gaussian') return t.kind === 'sum' ? gaussianSumMoments(t) : gaussianMultiMoments(t);
+  return monteCarloMoments(t, opts);
+}
+
+/** The exact moments of a sum of links under Gaussian inputs: the links' moments, weighted. */
+function gaussianSumMoments(t: Extract<TargetSpec, { kind: 'sum' }>): TargetMoments {
+  const links = targetLinks(t);
+  let mean = 0;
+  let variance = 0;
+  for (let l = 0; l < t.r; l++) {
+    mean += t.coeffs[l] * links[l].mean;
+    variance += t.coeffs[l] ** 2 * (links[l].secondMoment - links[l].mean ** 2);
+  }
+  return { mean, secondMoment: variance + mean * mean, variance, method: 'exact' };
+}
+
+/** The exact moments of a multi-index link under Gaussian inputs (closed forms; quadrature for max). */
+function gaussianMultiMoments(t: Extract<TargetSpec, { kind: 'multi' }>): TargetMoments {
+  const r = t.r;
+  let mean: number;
+  let second: number;
+  switch (t.link) {
+    case 'product':
       mean = 0;
-      let variance = 0;
-      for (let l = 0; l < t.r; l++) {
-        mean += t.coeffs[l] * links[l].mean;
-        variance += t.coeffs[l] ** 2 * (links[l].secondMoment - links[l].mean ** 2);
-      }
-      return { mean, secondMoment: variance + mean * mean, variance, method: 'exact' };
-    }
-    const r = t.r;
-    switch (t.link) {
-      case 'product':
+      second = 1;
+      break;
+    case 'norm':
+      mean = Math.SQRT2 * Math.exp(lgamma((r + 1) / 2) - lgamma(r / 2));
+      second = r;
+      break;
+    case 'max':
+      if (r === 1) {
         mean = 0;
         second = 1;
-        break;
-      case 'norm':
-        mean = Math.SQRT2 * Math.exp(lgamma((r + 1) / 2) - lgamma(r / 2));
-        second = r;
-        break;
-      case 'max':
-        if (r === 1) {
-          mean = 0;
-          second = 1;
-        } else {
-          const dens = (x: number) => r * normalCdf(x) ** (r - 1);
-          mean = gaussianExpectation((x) => x * dens(x));
-          second = gaussianExpectation((x) => x * x * dens(x));
-        }
-        break;
-    }
-    return { mean, secondMoment: second, variance: second - mean * mean, method: 'exact' };
+      } else {
+        const dens = (x: number) => r * normalCdf(x) ** (r - 1);
+        mean = gaussianExpectation((x) => x * dens(x));
+        second = gaussianExpectation((x) => x * x * dens(x));
+      }
+      break;
   }
+  return { mean, secondMoment: second, variance: second - mean * mean, method: 'exact' };
+}
+
+/** Monte Carlo moments for the other input laws, with the standard error of the second moment. */
+function monteCarloMoments(t: TargetSpec, opts: MomentOptions): TargetMoments {
   const samples = opts.samples ?? 1 << 17;
   if (!Number.isInteger(samples) || samples < 2)
     throw new InputError(`samples must be an integer ≥ 2 (got ${samples})`);

@@ -80,30 +80,53 @@ function enc(a: Axis): Record<string, unknown> {
   };
 }
 
+/** Each mark's style. */
+const MARKS = {
+  line: { type: 'line', point: true, strokeWidth: 2 },
+  point: { type: 'point', filled: true, size: 60, opacity: 0.8 },
+  bar: { type: 'bar' },
+} as const;
+
+/** The main layer's encoding: x, y, the colour, and the dash, shape, tooltip and detail channels where given. */
+function mainEncoding(
+  o: ChartOptions,
+  mark: keyof typeof MARKS,
+  common: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    x: enc(o.x),
+    y: enc(o.y),
+    ...common,
+    ...(o.dash && mark === 'line' ? { strokeDash: { field: o.dash.field, type: 'nominal', title: o.dash.title } } : {}),
+    ...(o.shape && mark !== 'bar' ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } } : {}),
+    ...(o.tooltip ? { tooltip: o.tooltip.map((f) => ({ field: f })) } : {}),
+    ...(o.detail ? { detail: { field: o.detail, type: 'nominal' } } : {}),
+  };
+}
+
+/** A horizontal reference line at y with its label. */
+function ruleLayer(y: number, label: string): Record<string, unknown> {
+  return {
+    data: { values: [{ y, label }] },
+    layer: [
+      {
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#666' },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#444', fontSize: 10 },
+        encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
 /** A line / point / bar chart with optional colour, dash, shape, error bars and facet column. */
 export function chart(o: ChartOptions): VegaLiteSpec {
   const mark = o.mark ?? 'line';
   const common: Record<string, unknown> = {};
   if (o.color) common.color = { field: o.color.field, type: 'nominal', title: o.color.title };
-  const main: Record<string, unknown> = {
-    mark:
-      mark === 'line'
-        ? { type: 'line', point: true, strokeWidth: 2 }
-        : mark === 'point'
-          ? { type: 'point', filled: true, size: 60, opacity: 0.8 }
-          : { type: 'bar' },
-    encoding: {
-      x: enc(o.x),
-      y: enc(o.y),
-      ...common,
-      ...(o.dash && mark === 'line'
-        ? { strokeDash: { field: o.dash.field, type: 'nominal', title: o.dash.title } }
-        : {}),
-      ...(o.shape && mark !== 'bar' ? { shape: { field: o.shape.field, type: 'nominal', title: o.shape.title } } : {}),
-      ...(o.tooltip ? { tooltip: o.tooltip.map((f) => ({ field: f })) } : {}),
-      ...(o.detail ? { detail: { field: o.detail, type: 'nominal' } } : {}),
-    },
-  };
+  const main: Record<string, unknown> = { mark: { ...MARKS[mark] }, encoding: mainEncoding(o, mark, common) };
   const layers: Record<string, unknown>[] = [main];
   if (o.errorBars) {
     layers.push({
@@ -111,21 +134,7 @@ export function chart(o: ChartOptions): VegaLiteSpec {
       encoding: { x: enc(o.x), y: { ...enc(o.y), field: o.errorBars.lo }, y2: { field: o.errorBars.hi }, ...common },
     });
   }
-  for (const r of o.rules ?? []) {
-    layers.push({
-      data: { values: [{ y: r.y, label: r.label }] },
-      layer: [
-        {
-          mark: { type: 'rule', strokeDash: [4, 4], color: '#666' },
-          encoding: { y: { field: 'y', type: 'quantitative' } },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#444', fontSize: 10 },
-          encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: 0 }, text: { field: 'label' } },
-        },
-      ],
-    });
-  }
+  for (const r of o.rules ?? []) layers.push(ruleLayer(r.y, r.label));
   const body = { width: o.width ?? 320, height: o.height ?? 220, layer: layers };
   const base = {
     $schema: SCHEMA,

@@ -47,6 +47,18 @@ export function solveSecondLayer(
   return { a: r.x, cond: r.cond };
 }
 
+/** Rows from..to−1 of W (row length d): random unit directions (normalized Gaussian draws). */
+function fillRandomUnitRows(W: Float64Array, from: number, to: number, d: number, rng: Rng): void {
+  for (let j = from; j < to; j++) {
+    const row = W.subarray(j * d, (j + 1) * d);
+    rng.fillNormal(row);
+    let s = 0;
+    for (let t = 0; t < d; t++) s += row[t] * row[t];
+    const inv = 1 / Math.sqrt(s);
+    for (let t = 0; t < d; t++) row[t] *= inv;
+  }
+}
+
 /**
  * The memorizing interpolator (docs/math.md#interpolators): one neuron w_j = x_j/‖x_j‖ per data point and
  * the second layer a that solves Σ_j a_j σ(w_jᵀx_i) = y_i; refused (InputError) when the system is singular
@@ -74,17 +86,7 @@ export function memorizer(data: Dataset, act: Activation | ActivationSpec, opts:
   const W = new Float64Array(m * d);
   W.set(dataDirections(data));
   const seed = opts.seed ?? 0;
-  if (m > n) {
-    const rng = new Rng(deriveSeed(seed, 'memorizer-extra'));
-    for (let j = n; j < m; j++) {
-      const row = W.subarray(j * d, (j + 1) * d);
-      rng.fillNormal(row);
-      let s = 0;
-      for (let t = 0; t < d; t++) s += row[t] * row[t];
-      const inv = 1 / Math.sqrt(s);
-      for (let t = 0; t < d; t++) row[t] *= inv;
-    }
-  }
+  if (m > n) fillRandomUnitRows(W, n, m, d, new Rng(deriveSeed(seed, 'memorizer-extra')));
   const { a, cond } = solveSecondLayer(activation, data, W, m, data.y, 'memorizer', opts.maxCond);
   const tol = opts.tol ?? defaultTol(data.y);
   return finishInterpolator('memorizer', createNetwork(activation, a, W, d), data, opts, false, tol, {

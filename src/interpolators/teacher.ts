@@ -67,34 +67,41 @@ function absPowStudent(act: Activation): number | null {
  */
 export function linkRepresentation(link: LinkSpec, act: Activation): RepTerm[] | null {
   const alpha = reluLikeSlope(act);
+  return alpha !== null ? reluLikeRepresentation(link, alpha) : powerRepresentation(link, act);
+}
+
+/** The representation with a ReLU-like σ of negative slope α: relu, linear (and Hermite degree 1) and |t| links. */
+function reluLikeRepresentation(link: LinkSpec, alpha: number): RepTerm[] | null {
   const hermiteSlope = hermiteLinearSlope(link);
   const linearScale = link.name === 'linear' ? 1 : hermiteSlope;
-  if (alpha !== null) {
-    if (link.name === 'relu' || (link.name === 'relu-pow' && link.p === 1)) {
-      const k = 1 / (1 - alpha * alpha);
-      return alpha === 0
-        ? [{ sign: 1, weight: 1 }]
-        : [
-            { sign: 1, weight: k },
-            { sign: -1, weight: alpha * k },
-          ];
-    }
-    if (linearScale !== null) {
-      const k = linearScale / (1 + alpha);
-      return [
-        { sign: 1, weight: k },
-        { sign: -1, weight: -k },
-      ];
-    }
-    if (absPowExponent(link) === 1) {
-      const k = 1 / (1 - alpha);
-      return [
-        { sign: 1, weight: k },
-        { sign: -1, weight: k },
-      ];
-    }
-    return null;
+  if (link.name === 'relu' || (link.name === 'relu-pow' && link.p === 1)) {
+    const k = 1 / (1 - alpha * alpha);
+    return alpha === 0
+      ? [{ sign: 1, weight: 1 }]
+      : [
+          { sign: 1, weight: k },
+          { sign: -1, weight: alpha * k },
+        ];
   }
+  if (linearScale !== null) {
+    const k = linearScale / (1 + alpha);
+    return [
+      { sign: 1, weight: k },
+      { sign: -1, weight: -k },
+    ];
+  }
+  if (absPowExponent(link) === 1) {
+    const k = 1 / (1 - alpha);
+    return [
+      { sign: 1, weight: k },
+      { sign: -1, weight: k },
+    ];
+  }
+  return null;
+}
+
+/** The representation with σ = |t|^p, relu^p or tanh: the links of the same power (or tanh itself). */
+function powerRepresentation(link: LinkSpec, act: Activation): RepTerm[] | null {
   const s = act.spec;
   // σ(t) = |t|^p represents exactly the link |t|^p (abs-pow:p; abs for p = 1) with one neuron.
   const sp = absPowStudent(act);

@@ -81,35 +81,23 @@ export function safetensorsSource(bytes: Uint8Array, where: string): TensorSourc
 const BIAS_HELP =
   "flatlab's networks f(x) = Σ_j a_j σ(w_jᵀx) have none; a first-layer bias b is the same model on inputs [x, 1] with W' = [W, b] (d + 1 columns), so append a column of ones to x, or retrain with bias=False";
 
-/** Which keys hold W and a, refusing biases and deeper networks with the reason. */
-function resolveKeys(keys: string[], opts: ModelReadOptions, where: string): { kW: string; kA: string } {
-  const has = new Set(keys);
-  const list = keys.join(', ') || 'none';
-  let kW = opts.keyW;
-  let kA = opts.keyA;
-  if (kW === undefined || kA === undefined) {
-    let detected: [string, string] | null = null;
-    if (has.has('W') && has.has('a')) detected = ['W', 'a'];
-    else {
-      const weights = keys
-        .map((k) => ({ k, m: /^(.*?)(\d+)\.weight$/.exec(k) }))
-        .filter((e) => e.m !== null)
-        .sort((p, q) => Number(p.m?.[2]) - Number(q.m?.[2]));
-      if (weights.length > 2) {
-        throw new InputError(
-          `${where}: ${weights.length} weight tensors (${weights.map((e) => e.k).join(', ')}): a deep network, read whole by mlpFromTensorBytes (src/io/mlp-state-dict.ts), as flatlab measure does`,
-        );
-      }
-      if (weights.length === 2) detected = [weights[0].k, weights[1].k];
-    }
-    if (!detected && (kW === undefined || kA === undefined)) {
-      throw new InputError(
-        `${where}: no model arrays found (expected "a" and "W", or a PyTorch state_dict "0.weight"/"2.weight"; keys: ${list}); name them with --key-W and --key-a`,
-      );
-    }
-    kW ??= detected?.[0] as string;
-    kA ??= detected?.[1] as string;
+/** The (W, a) keys a file's names suggest: "W" and "a", or a two-layer state_dict's weights; null when neither. */
+function detectKeys(keys: string[], has: Set<string>, where: string): [string, string] | null {
+  if (has.has('W') && has.has('a')) return ['W', 'a'];
+  const weights = keys
+    .map((k) => ({ k, m: /^(.*?)(\d+)\.weight$/.exec(k) }))
+    .filter((e) => e.m !== null)
+    .sort((p, q) => Number(p.m?.[2]) - Number(q.m?.[2]));
+  if (weights.length > 2) {
+    throw new InputError(
+      `${where}: ${weights.length} weight tensors (${weights.map((e) => e.k).join(', ')}): a deep network, read whole by mlpFromTensorBytes (src/io/mlp-state-dict.ts), as flatlab measure does`,
+    );
   }
+  return weights.length === 2 ? [weights[0].k, weights[1].k] : null;
+}
+
+/** Both keys are present, no other layer would be dropped, and neither layer has a bias. */
+function checkKeys(keys: string[], has: Set<string>, kW: string, kA: string, where: string, list: string): void {
   for (const [flag, k] of [
     ['--key-W', kW],
     ['--key-a', kA],
@@ -127,7 +115,34 @@ function resolveKeys(keys: string[], opts: ModelReadOptions, where: string): { k
     const found = bias !== null && has.has(bias) ? bias : ['b', 'bias'].find((b) => has.has(b) && !/weight$/.test(k));
     if (found) throw new InputError(`${where}: the layer has a bias ("${found}"): ${BIAS_HELP}`);
   }
+}
+
+/** Which keys hold W and a, refusing biases and deeper networks with the reason. */
+function resolveKeys(keys: string[], opts: ModelReadOptions, where: string): { kW: string; kA: string } {
+  const has = new Set(keys);
+  const list = keys.join(', ') || 'none';
+  let kW = opts.keyW;
+  let kA = opts.keyA;
+  if (kW === undefined || kA === undefined) {
+    const detected = detectKeys(keys, has, where);
+    if (!detected) {
+      throw new InputError(
+        `${where}: no model arrays found (expected "a" and "W", or a PyTorch state_dict "0.weight"/"2.weight"; keys: ${list}); name them with --key-W and --key-a`,
+      );
+    }
+    kW ??= detected[0];
+    kA ??= detected[1];
+  }
+  checkKeys(keys, has, kW, kA, where, list);
   return { kW, kA };
+}
+
+/** Refuse a tensor with a non-finite entry, naming the tensor and the index. */
+function requireFiniteEntries(name: string, t: Tensor, where: string): void {
+  for (let i = 0; i < t.data.length; i++) {
+    if (!Number.isFinite(t.data[i]))
+      throw new InputError(`${where}: ${name} entry ${i} is ${t.data[i]}, not a finite number`);
+  }
 }
 
 /** Build the network from W (m×d) and a (m, 1×m or m×1), checking every shape and value. */
@@ -146,15 +161,8 @@ export function networkFromTensors(W: Tensor, a: Tensor, act: ActivationSpec, wh
       `${where}: a has ${a.data.length} entries but W has shape ${shapeText(W.shape)}, i.e. m = ${m} neurons (W must be m × d, out × in as in PyTorch)`,
     );
   }
-  for (const [name, t] of [
-    ['W', W],
-    ['a', a],
-  ] as const) {
-    for (let i = 0; i < t.data.length; i++) {
-      if (!Number.isFinite(t.data[i]))
-        throw new InputError(`${where}: ${name} entry ${i} is ${t.data[i]}, not a finite number`);
-    }
-  }
+  requireFiniteEntries('W', W, where);
+  requireFiniteEntries('a', a, where);
   return createNetwork(act, Float64Array.from(a.data), Float64Array.from(W.data), d);
 }
 

@@ -13,63 +13,87 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 type PyValue = string | number | boolean | null | PyValue[] | { [k: string]: PyValue };
 
 /** A small parser for the Python literals numpy writes in headers (dict, tuple, list, str, int, bool, None). */
-function parsePyLiteral(text: string, where: string): PyValue {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new InputError(`${where}: malformed .npy header (${what} at character ${i})`);
-  };
-  const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i])) i++;
-  };
-  const value = (depth: number): PyValue => {
-    if (depth > 20) fail('nesting too deep');
-    ws();
-    const c = text[i];
-    if (c === undefined) return fail('unexpected end');
-    if (c === "'" || c === '"') {
-      const end = text.indexOf(c, i + 1);
-      if (end < 0) fail('unterminated string');
-      const s = text.slice(i + 1, end);
-      i = end + 1;
-      return s;
-    }
-    if (c === '{' || c === '(' || c === '[') {
-      const close = c === '{' ? '}' : c === '(' ? ')' : ']';
-      i++;
-      const items: PyValue[] = [];
-      const dict: Record<string, PyValue> = {};
-      for (;;) {
-        ws();
-        if (text[i] === close) {
-          i++;
-          break;
-        }
-        const v = value(depth + 1);
-        if (c === '{') {
-          if (typeof v !== 'string') fail('dictionary key that is not a string');
-          ws();
-          if (text[i] !== ':') fail("expected ':'");
-          i++;
-          dict[v as string] = value(depth + 1);
-        } else items.push(v);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] !== close) fail(`expected ',' or '${close}'`);
+class PyLiteralParser {
+  private i = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly where: string,
+  ) {}
+
+  parse(): PyValue {
+    const v = this.value(0);
+    this.ws();
+    if (this.i !== this.text.length) this.fail('trailing characters');
+    return v;
+  }
+
+  private fail(what: string): never {
+    throw new InputError(`${this.where}: malformed .npy header (${what} at character ${this.i})`);
+  }
+
+  private ws(): void {
+    while (this.i < this.text.length && /\s/.test(this.text[this.i])) this.i++;
+  }
+
+  private value(depth: number): PyValue {
+    if (depth > 20) this.fail('nesting too deep');
+    this.ws();
+    const c = this.text[this.i];
+    if (c === undefined) return this.fail('unexpected end');
+    if (c === "'" || c === '"') return this.string(c);
+    if (c === '{' || c === '(' || c === '[') return this.container(c, depth);
+    return this.atom(c);
+  }
+
+  private string(quote: string): string {
+    const end = this.text.indexOf(quote, this.i + 1);
+    if (end < 0) this.fail('unterminated string');
+    const s = this.text.slice(this.i + 1, end);
+    this.i = end + 1;
+    return s;
+  }
+
+  /** A dict, tuple or list from its opening bracket. */
+  private container(open: '{' | '(' | '[', depth: number): PyValue {
+    const close = open === '{' ? '}' : open === '(' ? ')' : ']';
+    this.i++;
+    const items: PyValue[] = [];
+    const dict: Record<string, PyValue> = {};
+    for (;;) {
+      this.ws();
+      if (this.text[this.i] === close) {
+        this.i++;
+        break;
       }
-      return c === '{' ? dict : items;
+      const v = this.value(depth + 1);
+      if (open === '{') dict[this.key(v)] = this.value(depth + 1);
+      else items.push(v);
+      this.ws();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] !== close) this.fail(`expected ',' or '${close}'`);
     }
-    const m = /^(True|False|None|[+-]?\d+L?)/.exec(text.slice(i, i + 32));
-    if (!m) return fail(`unexpected character ${JSON.stringify(c)}`);
-    i += m[0].length;
+    return open === '{' ? dict : items;
+  }
+
+  /** A dictionary key (a string) and the ':' after it. */
+  private key(v: PyValue): string {
+    if (typeof v !== 'string') this.fail('dictionary key that is not a string');
+    this.ws();
+    if (this.text[this.i] !== ':') this.fail("expected ':'");
+    this.i++;
+    return v as string;
+  }
+
+  private atom(c: string): PyValue {
+    const m = /^(True|False|None|[+-]?\d+L?)/.exec(this.text.slice(this.i, this.i + 32));
+    if (!m) return this.fail(`unexpected character ${JSON.stringify(c)}`);
+    this.i += m[0].length;
     if (m[0] === 'True') return true;
     if (m[0] === 'False') return false;
     if (m[0] === 'None') return null;
     return Number.parseInt(m[0], 10);
-  };
-  const v = value(0);
-  ws();
-  if (i !== text.length) fail('trailing characters');
-  return v;
+  }
 }
 
 const KIND_NAMES: Record<string, string> = {
@@ -104,7 +128,8 @@ interface NpyHeader {
   dataOffset: number;
 }
 
-function parseHeader(bytes: Uint8Array, where: string): NpyHeader {
+/** The header's text and where the data start, after checking the magic, the version and the lengths. */
+function headerText(bytes: Uint8Array, where: string): { text: string; dataOffset: number } {
   if (bytes.length < 10)
     throw new InputError(`${where}: truncated .npy (${bytes.length} bytes; the header alone needs 10)`);
   for (let k = 0; k < MAGIC.length; k++) {
@@ -124,7 +149,12 @@ function parseHeader(bytes: Uint8Array, where: string): NpyHeader {
     );
   }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
-  const h = parsePyLiteral(text.trim(), where);
+  return { text, dataOffset: start + headerLen };
+}
+
+function parseHeader(bytes: Uint8Array, where: string): NpyHeader {
+  const { text, dataOffset } = headerText(bytes, where);
+  const h = new PyLiteralParser(text.trim(), where).parse();
   if (!h || typeof h !== 'object' || Array.isArray(h))
     throw new InputError(`${where}: .npy header is not a dictionary`);
   const { descr, fortran_order: fortran, shape } = h as Record<string, PyValue>;
@@ -135,7 +165,7 @@ function parseHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (!Array.isArray(shape) || !shape.every((s) => typeof s === 'number')) {
     throw new InputError(`${where}: .npy header has no 'shape' tuple of integers`);
   }
-  return { descr, fortran, shape: shape as number[], dataOffset: start + headerLen };
+  return { descr, fortran, shape: shape as number[], dataOffset };
 }
 
 /**

@@ -47,20 +47,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/**
- * Parse safetensors bytes (a PyTorch state_dict saved with safetensors): the header is validated, each
- * float tensor is decoded to Float64 on request (exactly: float32/float16/bfloat16 widen without rounding).
- *
- * @example
- * ```ts
- * import { parseSafetensors, writeSafetensors } from 'flatlab';
- *
- * const bytes = writeSafetensors({ '0.weight': { shape: [1, 2], data: Float64Array.of(3, 4) } }, { note: 'x' });
- * const file = parseSafetensors(bytes);
- * console.log([...file.entries.keys()], [...file.tensor('0.weight').data], file.metadata.note); // ['0.weight'] [3, 4] 'x'
- * ```
- */
-export function parseSafetensors(bytes: Uint8Array, where = '.safetensors'): Safetensors {
+/** The JSON header (an object) and where the data start, after checking the length prefix. */
+function readHeader(bytes: Uint8Array, where: string): { header: Record<string, unknown>; dataStart: number } {
   if (bytes.length < 8)
     throw new InputError(`${where}: truncated safetensors (${bytes.length} bytes; the header length alone needs 8)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -82,47 +70,72 @@ export function parseSafetensors(bytes: Uint8Array, where = '.safetensors'): Saf
     );
   }
   if (!isObject(header)) throw new InputError(`${where}: safetensors header is not a JSON object`);
-  const dataStart = 8 + n;
+  return { header, dataStart: 8 + n };
+}
+
+/** The `__metadata__` entry: an object of strings. */
+function readMetadata(raw: unknown, where: string): Record<string, string> {
+  if (!isObject(raw)) throw new InputError(`${where}: "__metadata__" must be an object of strings`);
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') throw new InputError(`${where}: "__metadata__"."${k}" must be a string`);
+    metadata[k] = v;
+  }
+  return metadata;
+}
+
+/** One tensor's entry, checked: a known dtype, a shape, offsets that span exactly its bytes within the data. */
+function readEntry(raw: unknown, at: string, dataLen: number): SafetensorsEntry {
+  if (!isObject(raw)) throw new InputError(`${at} must be an object with dtype, shape, data_offsets`);
+  const { dtype, shape, data_offsets: off } = raw;
+  if (typeof dtype !== 'string' || ITEM_SIZE[dtype] === undefined) {
+    throw new InputError(
+      `${at}: unknown dtype ${JSON.stringify(dtype)} (allowed: ${Object.keys(ITEM_SIZE).join(', ')})`,
+    );
+  }
+  if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    throw new InputError(`${at}: "shape" must be a list of non-negative integers`);
+  }
+  if (
+    !Array.isArray(off) ||
+    off.length !== 2 ||
+    !off.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    off[0] > off[1]
+  ) {
+    throw new InputError(`${at}: "data_offsets" must be [begin, end] with 0 ≤ begin ≤ end`);
+  }
+  const need = shapeSize(shape as number[], at) * ITEM_SIZE[dtype];
+  if (off[1] - off[0] !== need) {
+    throw new InputError(
+      `${at}: data_offsets span ${off[1] - off[0]} bytes but ${dtype} ${shapeText(shape as number[])} needs ${need}`,
+    );
+  }
+  if (off[1] > dataLen)
+    throw new InputError(`${at}: truncated safetensors (data ends at byte ${off[1]}, only ${dataLen} present)`);
+  return { dtype, shape: shape as number[], begin: off[0], end: off[1] };
+}
+
+/**
+ * Parse safetensors bytes (a PyTorch state_dict saved with safetensors): the header is validated, each
+ * float tensor is decoded to Float64 on request (exactly: float32/float16/bfloat16 widen without rounding).
+ *
+ * @example
+ * ```ts
+ * import { parseSafetensors, writeSafetensors } from 'flatlab';
+ *
+ * const bytes = writeSafetensors({ '0.weight': { shape: [1, 2], data: Float64Array.of(3, 4) } }, { note: 'x' });
+ * const file = parseSafetensors(bytes);
+ * console.log([...file.entries.keys()], [...file.tensor('0.weight').data], file.metadata.note); // ['0.weight'] [3, 4] 'x'
+ * ```
+ */
+export function parseSafetensors(bytes: Uint8Array, where = '.safetensors'): Safetensors {
+  const { header, dataStart } = readHeader(bytes, where);
   const dataLen = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
   const entries = new Map<string, SafetensorsEntry>();
   for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      if (!isObject(raw)) throw new InputError(`${where}: "__metadata__" must be an object of strings`);
-      for (const [k, v] of Object.entries(raw)) {
-        if (typeof v !== 'string') throw new InputError(`${where}: "__metadata__"."${k}" must be a string`);
-        metadata[k] = v;
-      }
-      continue;
-    }
-    const at = `${where}: tensor "${name}"`;
-    if (!isObject(raw)) throw new InputError(`${at} must be an object with dtype, shape, data_offsets`);
-    const { dtype, shape, data_offsets: off } = raw;
-    if (typeof dtype !== 'string' || ITEM_SIZE[dtype] === undefined) {
-      throw new InputError(
-        `${at}: unknown dtype ${JSON.stringify(dtype)} (allowed: ${Object.keys(ITEM_SIZE).join(', ')})`,
-      );
-    }
-    if (!Array.isArray(shape) || !shape.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-      throw new InputError(`${at}: "shape" must be a list of non-negative integers`);
-    }
-    if (
-      !Array.isArray(off) ||
-      off.length !== 2 ||
-      !off.every((o) => Number.isSafeInteger(o) && o >= 0) ||
-      off[0] > off[1]
-    ) {
-      throw new InputError(`${at}: "data_offsets" must be [begin, end] with 0 ≤ begin ≤ end`);
-    }
-    const need = shapeSize(shape as number[], at) * ITEM_SIZE[dtype];
-    if (off[1] - off[0] !== need) {
-      throw new InputError(
-        `${at}: data_offsets span ${off[1] - off[0]} bytes but ${dtype} ${shapeText(shape as number[])} needs ${need}`,
-      );
-    }
-    if (off[1] > dataLen)
-      throw new InputError(`${at}: truncated safetensors (data ends at byte ${off[1]}, only ${dataLen} present)`);
-    entries.set(name, { dtype, shape: shape as number[], begin: off[0], end: off[1] });
+    if (name === '__metadata__') Object.assign(metadata, readMetadata(raw, where));
+    else entries.set(name, readEntry(raw, `${where}: tensor "${name}"`, dataLen));
   }
   // Tensors must not overlap (the format also forbids holes; a hole is harmless, an overlap is corruption).
   const sorted = [...entries.values()].sort((p, q) => p.begin - q.begin);

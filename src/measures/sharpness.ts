@@ -53,6 +53,26 @@ export function ascentSharpness(net: Network, data: Dataset, o: AscentOptions): 
   if (o.rho === 0) return Object.freeze({ value: 0, baseLoss: L0, evaluations });
   const gEps = new Float64Array(P);
   const work = new Float64Array(P);
+  const starts = ascentStarts(base, T, L0, data, o, gEps);
+  const run = { net, data, theta, T, o, gEps, work };
+  for (const eps of starts) {
+    const r = ascend(run, eps);
+    best = Math.max(best, r.best);
+    evaluations += r.evaluations;
+  }
+  return Object.freeze({ value: best - L0, baseLoss: L0, evaluations });
+}
+
+/** The ascent's starts on the sphere of radius ρ: the scaled gradient (unless the fit is exact), then random ones. */
+function ascentStarts(
+  base: { ga: Float64Array; gW: Float64Array },
+  T: Float64Array,
+  L0: number,
+  data: Dataset,
+  o: AscentOptions,
+  gEps: Float64Array,
+): Float64Array[] {
+  const P = T.length;
   const starts: Float64Array[] = [];
   const g0 = packGrad(base.ga, base.gW, gEps);
   for (let i = 0; i < P; i++) g0[i] *= T[i];
@@ -66,28 +86,46 @@ export function ascentSharpness(net: Network, data: Dataset, o: AscentOptions): 
     const nx = norm2(xi);
     starts.push(xi.map((x) => (o.rho * x) / nx));
   }
-  for (const eps of starts) {
-    for (let s = 0; s <= o.steps; s++) {
-      const at = unpackParams(net, shifted(theta, T, eps, work));
-      if (s === o.steps) {
-        best = Math.max(best, loss(at, data).loss);
-        evaluations++;
-        break;
-      }
-      const g = gradient(at, data);
+  return starts;
+}
+
+/** What one ascent needs: the network and data, θ and the scale T, the options and two work buffers. */
+interface AscentRun {
+  net: Network;
+  data: Dataset;
+  theta: Float64Array;
+  T: Float64Array;
+  o: AscentOptions;
+  gEps: Float64Array;
+  work: Float64Array;
+}
+
+/** Projected gradient ascent on L(θ + T∘ε) from one start ε (updated in place): the largest loss seen and the evaluations. */
+function ascend(run: AscentRun, eps: Float64Array): { best: number; evaluations: number } {
+  const { net, data, theta, T, o, gEps, work } = run;
+  const P = theta.length;
+  let best = Number.NEGATIVE_INFINITY;
+  let evaluations = 0;
+  for (let s = 0; s <= o.steps; s++) {
+    const at = unpackParams(net, shifted(theta, T, eps, work));
+    if (s === o.steps) {
+      best = Math.max(best, loss(at, data).loss);
       evaluations++;
-      best = Math.max(best, g.loss);
-      packGrad(g.ga, g.gW, gEps);
-      for (let i = 0; i < P; i++) gEps[i] *= T[i];
-      const ng = norm2(gEps);
-      if (!(ng > 0)) break;
-      const step = o.rho / Math.sqrt(s + 1);
-      for (let i = 0; i < P; i++) eps[i] += (step * gEps[i]) / ng;
-      const ne = norm2(eps);
-      if (ne > o.rho) for (let i = 0; i < P; i++) eps[i] *= o.rho / ne;
+      break;
     }
+    const g = gradient(at, data);
+    evaluations++;
+    best = Math.max(best, g.loss);
+    packGrad(g.ga, g.gW, gEps);
+    for (let i = 0; i < P; i++) gEps[i] *= T[i];
+    const ng = norm2(gEps);
+    if (!(ng > 0)) break;
+    const step = o.rho / Math.sqrt(s + 1);
+    for (let i = 0; i < P; i++) eps[i] += (step * gEps[i]) / ng;
+    const ne = norm2(eps);
+    if (ne > o.rho) for (let i = 0; i < P; i++) eps[i] *= o.rho / ne;
   }
-  return Object.freeze({ value: best - L0, baseLoss: L0, evaluations });
+  return { best, evaluations };
 }
 
 /** A loss below (1e-12)² of the labels' mean square: the fit is exact to rounding, its gradient carries no direction. */

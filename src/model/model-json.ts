@@ -61,6 +61,23 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : String(v);
 }
 
+/** The activation's parameter fields: only the one it takes (p or alpha), and a finite number. */
+function checkActivationParameters(o: Record<string, unknown>, name: ActivationName, where: string): void {
+  // A parameter the activation does not take would be silently ignored: {"name":"relu","p":2} is refused.
+  const takes = PARAMETER_OF[name];
+  for (const k of ['p', 'alpha'] as const) {
+    if (o[k] !== undefined && takes !== k)
+      throw new InputError(
+        `${where}: ${name} takes ${takes === undefined ? 'no parameter' : `only "${takes}"`} (got "${k}")`,
+      );
+  }
+  for (const k of ['p', 'alpha'] as const) {
+    if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isFinite(o[k]))) {
+      throw new InputError(`${where}.${k} must be a finite number (got ${describe(o[k])})`);
+    }
+  }
+}
+
 /** Validate the activation object of a model file and build its spec. */
 export function parseActivationObject(raw: unknown, where = 'activation'): ActivationSpec {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -75,19 +92,7 @@ export function parseActivationObject(raw: unknown, where = 'activation'): Activ
   // An own-name check: "constructor" or "__proto__" must not reach a prototype lookup.
   if (!(ACTIVATION_NAMES as readonly string[]).includes(name))
     throw new InputError(`${where}: unknown activation ${describe(o.name)} (allowed: ${ACTIVATION_NAMES.join(', ')})`);
-  // A parameter the activation does not take would be silently ignored: {"name":"relu","p":2} is refused.
-  const takes = PARAMETER_OF[name as ActivationName];
-  for (const k of ['p', 'alpha'] as const) {
-    if (o[k] !== undefined && takes !== k)
-      throw new InputError(
-        `${where}: ${name} takes ${takes === undefined ? 'no parameter' : `only "${takes}"`} (got "${k}")`,
-      );
-  }
-  for (const k of ['p', 'alpha'] as const) {
-    if (o[k] !== undefined && (typeof o[k] !== 'number' || !Number.isFinite(o[k]))) {
-      throw new InputError(`${where}.${k} must be a finite number (got ${describe(o[k])})`);
-    }
-  }
+  checkActivationParameters(o, name as ActivationName, where);
   const spec: ActivationSpec = { name: name as ActivationName };
   if (o.p !== undefined) spec.p = o.p as number;
   if (o.alpha !== undefined) spec.alpha = o.alpha as number;
@@ -141,6 +146,43 @@ export function activationToString(spec: ActivationSpec): string {
   return spec.name;
 }
 
+/** The output weights "a": every entry a finite number. */
+function modelOutputWeights(raw: unknown[], where: string): Float64Array {
+  const a = new Float64Array(raw.length);
+  for (let j = 0; j < raw.length; j++) {
+    const v = raw[j];
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new InputError(`${where}: a[${j}] must be a finite number (got ${describe(v)})`);
+    a[j] = v;
+  }
+  return a;
+}
+
+/** The input weights "W": m rows of d finite numbers (d from the first row), row-major. */
+function modelInputWeights(rows: unknown[], m: number, where: string): { W: Float64Array; d: number } {
+  const row0 = rows[0];
+  if (!Array.isArray(row0)) throw new InputError(`${where}: W[0] must be an array of numbers (got ${describe(row0)})`);
+  const d = row0.length;
+  if (d === 0)
+    throw new InputError(`${where}: the input dimension d = length of W[0] must be at least 1 (got an empty row)`);
+  const W = new Float64Array(m * d);
+  for (let j = 0; j < m; j++) {
+    const row = rows[j];
+    if (!Array.isArray(row))
+      throw new InputError(`${where}: W[${j}] must be an array of numbers (got ${describe(row)})`);
+    if (row.length !== d)
+      throw new InputError(`${where}: W[${j}] has ${row.length} entries but W[0] has ${d} (ragged rows)`);
+    for (let t = 0; t < d; t++) {
+      const v = row[t];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new InputError(`${where}: W[${j}][${t}] must be a finite number (got ${describe(v)})`);
+      }
+      W[j * d + t] = v;
+    }
+  }
+  return { W, d };
+}
+
 /**
  * Validate a parsed model file and build the network. `where` names the source in messages (e.g. the
  * file path). Returns the provenance fields too.
@@ -169,33 +211,8 @@ export function modelToNetwork(json: unknown, where = 'model'): { net: Network; 
   if (o.W.length !== m) {
     throw new InputError(`${where}: "W" has ${o.W.length} rows but "a" has ${m} entries (one row per neuron)`);
   }
-  const a = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const v = o.a[j];
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new InputError(`${where}: a[${j}] must be a finite number (got ${describe(v)})`);
-    a[j] = v;
-  }
-  const row0 = o.W[0];
-  if (!Array.isArray(row0)) throw new InputError(`${where}: W[0] must be an array of numbers (got ${describe(row0)})`);
-  const d = row0.length;
-  if (d === 0)
-    throw new InputError(`${where}: the input dimension d = length of W[0] must be at least 1 (got an empty row)`);
-  const W = new Float64Array(m * d);
-  for (let j = 0; j < m; j++) {
-    const row = o.W[j];
-    if (!Array.isArray(row))
-      throw new InputError(`${where}: W[${j}] must be an array of numbers (got ${describe(row)})`);
-    if (row.length !== d)
-      throw new InputError(`${where}: W[${j}] has ${row.length} entries but W[0] has ${d} (ragged rows)`);
-    for (let t = 0; t < d; t++) {
-      const v = row[t];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InputError(`${where}: W[${j}][${t}] must be a finite number (got ${describe(v)})`);
-      }
-      W[j * d + t] = v;
-    }
-  }
+  const a = modelOutputWeights(o.a, where);
+  const { W, d } = modelInputWeights(o.W, m, where);
   const provenance: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (!REQUIRED.has(k)) provenance[k] = v;
   return { net: createNetwork(spec, a, W, d), provenance };

@@ -117,26 +117,28 @@ function realOrResolved(p: string): string {
   }
 }
 
-/**
- * Create the folder `dir` (and its missing parents) one level at a time. Returns the folders it
- * created, deepest last, so a failed write can remove them again.
- */
-function ensureDir(dir: string, what: string, target: string): string[] {
+/** The stat of a folder on the way up: null when it does not exist, 'enotdir' when a file stands above it. */
+function statOnTheWay(cur: string, what: string, target: string): Stats | null | 'enotdir' {
+  try {
+    return statSync(cur);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') return 'enotdir';
+    if (code !== 'ENOENT') throw new InputError(`cannot write ${what} ${target}: ${cur}: ${fsReason(e)}`);
+    return null;
+  }
+}
+
+/** The folders of `dir` that do not exist yet, deepest first, and the existing folder they go under. */
+function missingFolders(dir: string, what: string, target: string): { missing: string[]; base: string } {
   const missing: string[] = [];
   let cur = dir;
   for (;;) {
-    let st: Stats | null;
-    try {
-      st = statSync(cur);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') {
-        cur = dirname(cur);
-        missing.length = 0; // the regular-file ancestor is reported below
-        continue;
-      }
-      if (code !== 'ENOENT') throw new InputError(`cannot write ${what} ${target}: ${cur}: ${fsReason(e)}`);
-      st = null;
+    const st = statOnTheWay(cur, what, target);
+    if (st === 'enotdir') {
+      cur = dirname(cur);
+      missing.length = 0; // the regular-file ancestor is reported below
+      continue;
     }
     if (st) {
       if (!st.isDirectory())
@@ -148,8 +150,17 @@ function ensureDir(dir: string, what: string, target: string): string[] {
     if (up === cur) break;
     cur = up;
   }
+  return { missing, base: cur };
+}
+
+/**
+ * Create the folder `dir` (and its missing parents) one level at a time. Returns the folders it
+ * created, deepest last, so a failed write can remove them again.
+ */
+function ensureDir(dir: string, what: string, target: string): string[] {
+  const { missing, base } = missingFolders(dir, what, target);
   // Kernel pseudo file systems accept no new folders; a recursive mkdir there never returns.
-  const real = realOrResolved(cur);
+  const real = realOrResolved(base);
   if (missing.length > 0 && /^\/(proc|sys)(\/|$)/.test(real))
     throw new InputError(`cannot write ${what} ${target}: cannot create folders under ${real}`);
   const created: string[] = [];
@@ -234,19 +245,7 @@ export function writeFileAtomic(path: string, data: WriteData, opts: SafeWriteOp
       throw new InputError(`cannot write ${what} ${path}: it exists and is ${kind(st)}`);
     renameSync(tmp, abs);
   } catch (e) {
-    if (fd !== null) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
-    }
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
-    removeDirs(created);
+    undoWrite(fd, tmp, created);
     release?.();
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -255,6 +254,23 @@ export function writeFileAtomic(path: string, data: WriteData, opts: SafeWriteOp
   }
   release?.();
   syncDir(dir);
+}
+
+/** After a failed write: close the file if open, remove the temporary file and the folders the write created. */
+function undoWrite(fd: number | null, tmp: string, created: string[]): void {
+  if (fd !== null) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+  try {
+    unlinkSync(tmp);
+  } catch {
+    // never created, or already renamed
+  }
+  removeDirs(created);
 }
 
 /** Writes of 16 MiB or more, or streamed in chunks, take long enough that a signal may arrive during them. */

@@ -73,39 +73,48 @@ function describeRange(def: ParamDef): string {
   return kind;
 }
 
+/** parseParam for an optional flag or field: undefined (not given) stays undefined. */
+export function parseParamIfGiven<T>(def: ParamDef<T>, raw: unknown, where = def.key): T | undefined {
+  return raw === undefined ? undefined : parseParam(def, raw, where);
+}
+
 /**
  * Parse and validate one value (from a CLI string, a spec file or a URL). Errors name the field and the
  * allowed range, e.g. `learningRate must be a number ≥ 0 (got "-1")`.
  */
 export function parseParam<T>(def: ParamDef<T>, raw: unknown, where = def.key): T {
-  const bad = (): never => {
-    throw new InputError(`${where} must be ${describeRange(def)} (got ${JSON.stringify(raw)})`);
-  };
+  const v = rawValue(def, raw);
+  if (v === null) throw new InputError(`${where} must be ${describeRange(def)} (got ${JSON.stringify(raw)})`);
+  return v as T;
+}
+
+/** The value `raw` stands for under the row's type and range; null when it is not a valid one. */
+function rawValue(def: ParamDef, raw: unknown): number | boolean | string | null {
   switch (def.type) {
     case 'int':
-    case 'number': {
-      const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      if (!Number.isFinite(v)) return bad();
-      if (def.type === 'int' && !Number.isInteger(v)) return bad();
-      if (def.min !== undefined && v < def.min) return bad();
-      if (def.max !== undefined && v > def.max) return bad();
-      return v as T;
-    }
-    case 'bool': {
-      if (raw === true || raw === 'true' || raw === '1') return true as T;
-      if (raw === false || raw === 'false' || raw === '0') return false as T;
-      return bad();
-    }
+    case 'number':
+      return numberValue(def, raw);
+    case 'bool':
+      if (raw === true || raw === 'true' || raw === '1') return true;
+      if (raw === false || raw === 'false' || raw === '0') return false;
+      return null;
     case 'enum': {
       const v = currentSpelling(raw); // a deprecated snake_case value (leaky_relu) maps to its kebab-case one
-      if (typeof v !== 'string' || !def.choices?.includes(v)) return bad();
-      return v as T;
+      return typeof v === 'string' && def.choices?.includes(v) ? v : null;
     }
-    case 'string': {
-      if (typeof raw !== 'string') return bad();
-      return raw as T;
-    }
+    case 'string':
+      return typeof raw === 'string' ? raw : null;
   }
+}
+
+/** A number (or numeric string) within the row's range, an integer for an int row; null otherwise. */
+function numberValue(def: ParamDef, raw: unknown): number | null {
+  const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(v)) return null;
+  if (def.type === 'int' && !Number.isInteger(v)) return null;
+  if (def.min !== undefined && v < def.min) return null;
+  if (def.max !== undefined && v > def.max) return null;
+  return v;
 }
 
 /** Whether `v` holds a valid value for every row (the parsed record's type, checked). */

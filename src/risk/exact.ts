@@ -100,6 +100,41 @@ export interface ExactRiskParts {
   value: number;
 }
 
+/** E f(x)² = Σ_{j,i} s_j s_i κ(ρ_ji), with s_j = a_j ‖w_j‖^k and ρ_ji the cosine of w_j and w_i (from the Gram matrix G). */
+function studentSecondMoment(pp: PP, G: Float64Array, norm: Float64Array, scale: Float64Array): number {
+  const m = scale.length;
+  let studentSecond = 0;
+  for (let j = 0; j < m; j++) {
+    if (scale[j] === 0) continue;
+    studentSecond += scale[j] * scale[j] * ppPair(pp, pp, 1);
+    for (let i = j + 1; i < m; i++) {
+      if (scale[i] === 0) continue;
+      const rho = G[j * m + i] / (norm[j] * norm[i]);
+      studentSecond += 2 * scale[j] * scale[i] * ppPair(pp, pp, rho);
+    }
+  }
+  return studentSecond;
+}
+
+/** E f(x) f*(x) = Σ_l c_l Σ_j s_j κ_l(cos(w_j, u_l)). */
+function crossMoment(pp: PP, t: SumTarget, net: Network, norm: Float64Array, scale: Float64Array): number {
+  const { m, d } = net;
+  let cross = 0;
+  for (let l = 0; l < t.r; l++) {
+    if (t.coeffs[l] === 0) continue;
+    const kern = crossKernel(pp, t, l);
+    const u = t.U[l];
+    for (let j = 0; j < m; j++) {
+      if (scale[j] === 0) continue;
+      let dot = 0;
+      const o = j * d;
+      for (let q = 0; q < d; q++) dot += net.W[o + q] * u[q];
+      cross += scale[j] * t.coeffs[l] * kern(dot / norm[j]);
+    }
+  }
+  return cross;
+}
+
 /** The exact risk and its three terms; throws (Error) when exactUnavailableReason is non-null. */
 export function exactRisk(net: Network, target: TargetSpec): ExactRiskParts {
   const why = exactUnavailableReason(net, target);
@@ -116,29 +151,8 @@ export function exactRisk(net: Network, target: TargetSpec): ExactRiskParts {
     norm[j] = Math.sqrt(Math.max(0, G[j * m + j]));
     scale[j] = norm[j] > 0 ? net.a[j] * norm[j] ** k : 0;
   }
-  let studentSecond = 0;
-  for (let j = 0; j < m; j++) {
-    if (scale[j] === 0) continue;
-    studentSecond += scale[j] * scale[j] * ppPair(pp, pp, 1);
-    for (let i = j + 1; i < m; i++) {
-      if (scale[i] === 0) continue;
-      const rho = G[j * m + i] / (norm[j] * norm[i]);
-      studentSecond += 2 * scale[j] * scale[i] * ppPair(pp, pp, rho);
-    }
-  }
-  let cross = 0;
-  for (let l = 0; l < t.r; l++) {
-    if (t.coeffs[l] === 0) continue;
-    const kern = crossKernel(pp, t, l);
-    const u = t.U[l];
-    for (let j = 0; j < m; j++) {
-      if (scale[j] === 0) continue;
-      let dot = 0;
-      const o = j * d;
-      for (let q = 0; q < d; q++) dot += net.W[o + q] * u[q];
-      cross += scale[j] * t.coeffs[l] * kern(dot / norm[j]);
-    }
-  }
+  const studentSecond = studentSecondMoment(pp, G, norm, scale);
+  const cross = crossMoment(pp, t, net, norm, scale);
   const targetSecond = targetMoments(t).secondMoment;
   return { studentSecond, cross, targetSecond, value: Math.max(0, studentSecond - 2 * cross + targetSecond) };
 }

@@ -34,17 +34,11 @@ export const FHP_KENDALL_VARIANCE = 0.437;
 
 const Z975 = 1.959963984540054;
 
-/** Kendall's τ-b of x and y (pairs where either value is not finite are dropped), O(n²). */
-export function kendallTauB(x: readonly number[], y: readonly number[]): KendallTau {
-  if (x.length !== y.length) throw new Error('kendallTauB: x and y differ in length');
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < x.length; i++) {
-    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
-      xs.push(x[i]);
-      ys.push(y[i]);
-    }
-  }
+/** The concordant and discordant pairs of (xs, ys), and the pairs tied in x and in y. */
+function pairCounts(
+  xs: readonly number[],
+  ys: readonly number[],
+): { concordant: number; discordant: number; tiesX: number; tiesY: number } {
   const n = xs.length;
   let concordant = 0;
   let discordant = 0;
@@ -58,12 +52,27 @@ export function kendallTauB(x: readonly number[], y: readonly number[]): Kendall
       const dy = Math.sign(ys[i] - ys[j]);
       if (dx === 0) tiesX++;
       if (dy === 0) tiesY++;
-      if (dx !== 0 && dy !== 0) {
-        if (dx === dy) concordant++;
-        else discordant++;
-      }
+      // dx, dy ∈ {−1, 0, 1}: the product is 1 for a concordant pair, −1 for a discordant one, 0 for a tie.
+      if (dx * dy > 0) concordant++;
+      else if (dx * dy < 0) discordant++;
     }
   }
+  return { concordant, discordant, tiesX, tiesY };
+}
+
+/** Kendall's τ-b of x and y (pairs where either value is not finite are dropped), O(n²). */
+export function kendallTauB(x: readonly number[], y: readonly number[]): KendallTau {
+  if (x.length !== y.length) throw new Error('kendallTauB: x and y differ in length');
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isFinite(x[i]) && Number.isFinite(y[i])) {
+      xs.push(x[i]);
+      ys.push(y[i]);
+    }
+  }
+  const n = xs.length;
+  const { concordant, discordant, tiesX, tiesY } = pairCounts(xs, ys);
   const n0 = (n * (n - 1)) / 2;
   const denom = Math.sqrt((n0 - tiesX) * (n0 - tiesY));
   const tau = n >= 2 && denom > 0 ? (concordant - discordant) / denom : Number.NaN;

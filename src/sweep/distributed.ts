@@ -224,34 +224,11 @@ export async function collectResults(
       const next: Trial[] = [];
       let missing = 0;
       for (let i = 0; i < open.length; i += 500) {
-        const chunk = open.slice(i, i + 500);
-        // Two small fields per job first (every job has a timestamp); whole jobs only once finished.
-        const heads = await Promise.all(
-          chunk.map((tr) => client.hmget(queue.toKey(jobIdFor(tr.key)), 'timestamp', 'finishedOn')),
-        );
-        const finished: Trial[] = [];
-        chunk.forEach((tr, j) => {
-          const [timestamp, finishedOn] = heads[j];
-          if (timestamp === null) missing++;
-          if (finishedOn === null) next.push(tr);
-          else finished.push(tr);
-        });
-        const jobs = await Promise.all(finished.map((tr) => queue.getJob(jobIdFor(tr.key))));
-        finished.forEach((tr, j) => {
-          const job = jobs[j];
-          const rec = job ? finishedRecord(job, tr) : null;
-          if (!rec) {
-            next.push(tr); // removed or retried between the two reads: look again next round
-            return;
-          }
-          if ('refused' in rec) {
-            opts.onRefused?.(tr.key, rec.refused);
-            refused++;
-            return;
-          }
-          sink.insert(tr, rec.key === tr.key ? rec : { ...rec, key: tr.key });
-          if (rec.error !== undefined) failed++;
-        });
+        const r = await collectChunk(queue, client, open.slice(i, i + 500), sink, opts);
+        next.push(...r.next);
+        missing += r.missing;
+        failed += r.failed;
+        refused += r.refused;
       }
       open = next;
       const progress: CollectProgress = {
@@ -266,6 +243,48 @@ export async function collectResults(
       await new Promise((r) => setTimeout(r, pollMs));
     }
   });
+}
+
+/**
+ * One round over a chunk of open trials: store the finished ones; returns those still open (unfinished,
+ * or changed between the two reads), how many jobs are missing, failed or refused.
+ */
+async function collectChunk(
+  queue: Queue,
+  client: Redis,
+  chunk: readonly Trial[],
+  sink: ResultSink,
+  opts: CollectOptions,
+): Promise<{ next: Trial[]; missing: number; failed: number; refused: number }> {
+  const out = { next: [] as Trial[], missing: 0, failed: 0, refused: 0 };
+  // Two small fields per job first (every job has a timestamp); whole jobs only once finished.
+  const heads = await Promise.all(
+    chunk.map((tr) => client.hmget(queue.toKey(jobIdFor(tr.key)), 'timestamp', 'finishedOn')),
+  );
+  const finished: Trial[] = [];
+  chunk.forEach((tr, j) => {
+    const [timestamp, finishedOn] = heads[j];
+    if (timestamp === null) out.missing++;
+    if (finishedOn === null) out.next.push(tr);
+    else finished.push(tr);
+  });
+  const jobs = await Promise.all(finished.map((tr) => queue.getJob(jobIdFor(tr.key))));
+  finished.forEach((tr, j) => {
+    const job = jobs[j];
+    const rec = job ? finishedRecord(job, tr) : null;
+    if (!rec) {
+      out.next.push(tr); // removed or retried between the two reads: look again next round
+      return;
+    }
+    if ('refused' in rec) {
+      opts.onRefused?.(tr.key, rec.refused);
+      out.refused++;
+      return;
+    }
+    sink.insert(tr, rec.key === tr.key ? rec : { ...rec, key: tr.key });
+    if (rec.error !== undefined) out.failed++;
+  });
+  return out;
 }
 
 export interface QueueStatus {

@@ -4,6 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
 import { InputError } from '../../errors.js';
 import {
   checkFlattestLimits,
@@ -17,6 +18,7 @@ import {
 } from '../../interpolators/index.js';
 import { makeActivation } from '../../model/activations.js';
 import { activationToString, parseActivationString } from '../../model/model-json.js';
+import type { Network } from '../../model/network.js';
 import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
 import { readDatasetFile } from '../dataset-file.js';
@@ -207,15 +209,7 @@ async function constructFlattest(
   // A known interpolator bounds F_min from above. Without it a cold solve that stops on time can end far
   // above the teacher (at d = 50, n = 1000 a time-limited cold solve ends near 6× the teacher's F*).
   const teacherStart = opt(CONSTRUCT_PARAMS.teacherStart, flags.teacherStart, '--teacher-start');
-  if (teacherStart && data.target) {
-    try {
-      warmStart.push(teacherInterpolator(data, makeActivation(spec)).net);
-    } catch (e) {
-      // The teacher is only a head start: a data set it cannot interpolate is solved cold.
-      if (!(e instanceof InputError)) throw e;
-      process.stderr.write(`flatlab: note: no teacher start (${e.message}); solving from the data alone\n`);
-    }
-  }
+  if (teacherStart && data.target) warmStart.push(...teacherWarmStart(data, spec));
   const bar = new SingleBar({
     format: 'flattest [{bar}] round {value}/{total} | F_min ∈ [{lower}, {lp}] | gap {gap} | atoms {atoms}',
     stream: process.stderr,
@@ -256,6 +250,28 @@ async function constructFlattest(
     process.stdout.write(`${JSON.stringify(c, null, 2)}\n`);
     return;
   }
+  process.stdout.write(flattestSummary(res, spec, flags.out));
+}
+
+/** The teacher as a warm start, or none (with a note) when it cannot interpolate the data. */
+function teacherWarmStart(data: Dataset, spec: ReturnType<typeof parseActivationString>): Network[] {
+  try {
+    return [teacherInterpolator(data, makeActivation(spec)).net];
+  } catch (e) {
+    // The teacher is only a head start: a data set it cannot interpolate is solved cold.
+    if (!(e instanceof InputError)) throw e;
+    process.stderr.write(`flatlab: note: no teacher start (${e.message}); solving from the data alone\n`);
+    return [];
+  }
+}
+
+/** The one-line summary of a flattest construction: F*, its bracket, how it is certified, why it stopped. */
+function flattestSummary(
+  res: FlattestInterpolator,
+  spec: ReturnType<typeof parseActivationString>,
+  out: string,
+): string {
+  const c = res.certificate;
   const how = c.certified
     ? `certified (${c.method})`
     : `lower bound estimated, not certified: ρ(λ) is the largest ratio over the cells the pricing visited; ${
@@ -267,7 +283,5 @@ async function constructFlattest(
     c.stopped === 'gap'
       ? ''
       : `, stopped: ${c.stopped === 'time' ? 'time budget' : c.stopped === 'stalled' ? 'LP stalled' : 'round limit'} before the target gap ${c.targetGap}`;
-  process.stdout.write(
-    `flattest: ${activationToString(spec)} network with ${c.atoms} live neurons, F* = ${c.upper.toPrecision(7)} ∈ [${c.lower.toPrecision(7)}, ${c.upper.toPrecision(7)}] (gap ${c.gap.toExponential(2)}, ${how}${stop}); ${c.lpSolves} LP solves, ${c.seconds.toFixed(1)} s, max residual ${res.construction.maxResidual.toExponential(2)}; wrote ${flags.out}\n`,
-  );
+  return `flattest: ${activationToString(spec)} network with ${c.atoms} live neurons, F* = ${c.upper.toPrecision(7)} ∈ [${c.lower.toPrecision(7)}, ${c.upper.toPrecision(7)}] (gap ${c.gap.toExponential(2)}, ${how}${stop}); ${c.lpSolves} LP solves, ${c.seconds.toFixed(1)} s, max residual ${res.construction.maxResidual.toExponential(2)}; wrote ${out}\n`;
 }

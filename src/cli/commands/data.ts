@@ -63,33 +63,13 @@ export function register(program: Command): void {
       'after',
       '\nExamples:\n  flatlab data --d 50 --n 200 --r 2 --links relu+relu --noise 0 --seed 0 --out D.json\n  flatlab data --d 20 --r 3 --links product --input sphere --out P.json\n  flatlab data --from-csv table.csv --out D.json\n  flatlab data --check D.json\n',
     )
-    .action((flags: Record<string, string | boolean | undefined>) => {
-      let data: Dataset;
-      if (flags.check !== undefined) {
-        const other = [...DATA_PARAMS.map((def) => def.key), 'fromCsv', 'out'].filter((k) => flags[k] !== undefined);
-        if (other.length > 0)
-          throw new InputError(`--check only validates a file; drop ${other.map(flagName).join(', ')}`);
-        data = readDatasetFile(flags.check as string);
-        process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, null))}\n` : `${summary(data, null)}\n`);
-        return;
-      }
+    .action((flags: DataFlags) => {
+      if (flags.check !== undefined) return checkDataFile(flags);
       if (flags.out === undefined) throw new InputError('--out <file> is required (the data set file to write)');
       const out = flags.out as string;
       // Refuse a bad --out before generating (a large set can take a while).
       checkOutputPath(out, { what: 'data set file', inputs: [flags.fromCsv as string | undefined] });
-      if (flags.fromCsv !== undefined) {
-        const given = DATA_PARAMS.filter((def) => flags[def.key] !== undefined).map((def) => flagName(def.key));
-        if (given.length > 0)
-          throw new InputError(`--from-csv imports a table; ${given.join(', ')} cannot be used with it`);
-        data = readCsvDatasetFile(flags.fromCsv as string);
-      } else {
-        const raw: Record<string, unknown> = {};
-        for (const def of DATA_PARAMS) {
-          const v = flags[def.key];
-          if (v !== undefined) raw[def.key] = v;
-        }
-        data = makeDataset(parseDataParams(raw, '--'));
-      }
+      const data = flags.fromCsv !== undefined ? importCsv(flags) : generate(flags);
       // Huge link coefficients overflow the labels or their variance: refuse rather than write null.
       const hint = 'the target overflows the double range (smaller coefficients or a lower-degree link)';
       requireFiniteArray('label y', data.y, hint);
@@ -97,4 +77,31 @@ export function register(program: Command): void {
       writeDatasetFile(out, data, { inputs: [flags.fromCsv as string | undefined] });
       process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, out))}\n` : `${summary(data, out)}\n`);
     });
+}
+
+type DataFlags = Record<string, string | boolean | undefined>;
+
+/** `data --check FILE`: validate the file and print its summary; any generating flag is refused. */
+function checkDataFile(flags: DataFlags): void {
+  const other = [...DATA_PARAMS.map((def) => def.key), 'fromCsv', 'out'].filter((k) => flags[k] !== undefined);
+  if (other.length > 0) throw new InputError(`--check only validates a file; drop ${other.map(flagName).join(', ')}`);
+  const data = readDatasetFile(flags.check as string);
+  process.stdout.write(flags.json ? `${JSON.stringify(describeData(data, null))}\n` : `${summary(data, null)}\n`);
+}
+
+/** `data --from-csv FILE`: the table as a data set; the generator's flags are refused. */
+function importCsv(flags: DataFlags): Dataset {
+  const given = DATA_PARAMS.filter((def) => flags[def.key] !== undefined).map((def) => flagName(def.key));
+  if (given.length > 0) throw new InputError(`--from-csv imports a table; ${given.join(', ')} cannot be used with it`);
+  return readCsvDatasetFile(flags.fromCsv as string);
+}
+
+/** A generated data set from the generator's flags (the table's defaults for the rest). */
+function generate(flags: DataFlags): Dataset {
+  const raw: Record<string, unknown> = {};
+  for (const def of DATA_PARAMS) {
+    const v = flags[def.key];
+    if (v !== undefined) raw[def.key] = v;
+  }
+  return makeDataset(parseDataParams(raw, '--'));
 }

@@ -12,7 +12,7 @@ import { traceParts } from '../../flatness/trace.js';
 import { getBackend } from '../../linalg/backend.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
 import { InputError } from '../../errors.js';
-import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
+import { type ParamDef, parseParamIfGiven, seedParam } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm } from '../../symmetry/rescale.js';
@@ -23,7 +23,7 @@ import { formatPerNeuron, perNeuronRows } from '../per-neuron.js';
 import { readModelFile } from '../model-file.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
-import { INVARIANCE_PARAMS, invarianceReport } from '../../measures/invariance.js';
+import { INVARIANCE_PARAMS, type InvarianceReport, invarianceReport } from '../../measures/invariance.js';
 import { computeAllMeasures } from '../../measures/registry.js';
 import { measureDeep } from '../mlp-commands.js';
 import { readAnyModelFile } from '../mlp-files.js';
@@ -185,11 +185,8 @@ export function register(program: Command): Command {
     .option('--orbit-points <N>', 'orbit points for --invariance (default 20)')
     .option('--orbit-log-range <r>', 'orbit factors 10^U[−r, r] for --invariance (default 1)')
     .action((flags: MeasureFlags) => {
-      const mcSamples =
-        flags.mcSamples === undefined
-          ? undefined
-          : parseParam(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
-      const seed = flags.seed === undefined ? undefined : parseParam(MEASURE_PARAMS.seed, flags.seed, '--seed');
+      const mcSamples = parseParamIfGiven(MEASURE_PARAMS.mcSamples, flags.mcSamples, '--mc-samples');
+      const seed = parseParamIfGiven(MEASURE_PARAMS.seed, flags.seed, '--seed');
       const model = readAnyModelFile(flags.model, modelReadOptions(flags));
       if (model.kind === 'deep') {
         // A deep network costs about one multiply-add per parameter per Monte Carlo sample.
@@ -198,42 +195,64 @@ export function register(program: Command): Command {
         measureDeep(model.net, flags, { mcSamples: mcSamples ?? defaultMcSamples(size), seed });
         return;
       }
-      const { net } = model;
-      if (mcSamples !== undefined) checkMcCost(mcSamples, net);
-      const data = readDatasetFile(flags.data, flags.labels);
-      const report = computeMeasureReport(net, data, { mcSamples, seed });
-      // Weights out of range (e.g. ×1e200) overflow the trace or the loss: an error naming it, not Infinity.
-      const hint = 'the model weights are too large or too small for double precision';
-      requireFiniteReport('measure', report, hint);
-      // --all / --invariance: the measure registry (src/measures), added without changing the base report.
-      const init = flags.init === undefined ? undefined : readModelFile(flags.init, modelReadOptions(flags)).net;
-      const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
-      const inv = flags.invariance
-        ? invarianceReport(net, data, {
-            points:
-              flags.orbitPoints === undefined
-                ? undefined
-                : parseParam(INVARIANCE_PARAMS.points, flags.orbitPoints, '--orbit-points'),
-            logRange:
-              flags.orbitLogRange === undefined
-                ? undefined
-                : parseParam(INVARIANCE_PARAMS.logRange, flags.orbitLogRange, '--orbit-log-range'),
-            seed: seed ?? 0,
-            context: { init },
-          })
-        : undefined;
-      if (all) requireFiniteReport('measure --all', all.values, hint);
-      if (flags.json) {
-        const extra = {
-          ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),
-          ...(inv ? { invariance: inv } : {}),
-          ...(flags.perNeuron ? { perNeuron: perNeuronRows(net, data) } : {}),
-        };
-        process.stdout.write(`${JSON.stringify({ ...report, ...extra })}\n`);
-        return;
-      }
-      process.stdout.write(formatMeasureReport(report, all ? measureRows(all) : []));
-      if (inv) process.stdout.write(`\n${formatInvarianceReport(inv)}`);
-      if (flags.perNeuron) process.stdout.write(`\n${formatPerNeuron(perNeuronRows(net, data))}`);
+      measureNetwork(model.net, flags, mcSamples, seed);
     });
+}
+
+/** `measure --invariance`: every registered measure on random points of the rescaling orbit. */
+function orbitReport(net: Network, data: Dataset, flags: MeasureFlags, seed: number, init: Network | undefined) {
+  return invarianceReport(net, data, {
+    points: parseParamIfGiven(INVARIANCE_PARAMS.points, flags.orbitPoints, '--orbit-points'),
+    logRange: parseParamIfGiven(INVARIANCE_PARAMS.logRange, flags.orbitLogRange, '--orbit-log-range'),
+    seed,
+    context: { init },
+  });
+}
+
+/** `measure` on a two-layer network: the base report, and the registry's measures, the orbit and the per-neuron parts where asked. */
+function measureNetwork(
+  net: Network,
+  flags: MeasureFlags,
+  mcSamples: number | undefined,
+  seed: number | undefined,
+): void {
+  if (mcSamples !== undefined) checkMcCost(mcSamples, net);
+  const data = readDatasetFile(flags.data, flags.labels);
+  const report = computeMeasureReport(net, data, { mcSamples, seed });
+  // Weights out of range (e.g. ×1e200) overflow the trace or the loss: an error naming it, not Infinity.
+  const hint = 'the model weights are too large or too small for double precision';
+  requireFiniteReport('measure', report, hint);
+  // --all / --invariance: the measure registry (src/measures), added without changing the base report.
+  const init = flags.init === undefined ? undefined : readModelFile(flags.init, modelReadOptions(flags)).net;
+  const all = flags.all ? computeAllMeasures(net, data, { seed: seed ?? 0, init }) : undefined;
+  const inv = flags.invariance ? orbitReport(net, data, flags, seed ?? 0, init) : undefined;
+  if (all) requireFiniteReport('measure --all', all.values, hint);
+  const perNeuron = flags.perNeuron ? perNeuronRows(net, data) : undefined;
+  process.stdout.write(measureOutput(report, { all, inv, perNeuron }, flags.json === true));
+}
+
+/** What `measure` prints: one JSON object, or the report's table followed by the orbit's and the per-neuron tables. */
+function measureOutput(
+  report: MeasureReport,
+  extra: {
+    all: ReturnType<typeof computeAllMeasures> | undefined;
+    inv: InvarianceReport | undefined;
+    perNeuron: ReturnType<typeof perNeuronRows> | undefined;
+  },
+  json: boolean,
+): string {
+  const { all, inv, perNeuron } = extra;
+  if (json) {
+    const more = {
+      ...(all ? { measures: all.values, measuresSkipped: all.skipped } : {}),
+      ...(inv ? { invariance: inv } : {}),
+      ...(perNeuron ? { perNeuron } : {}),
+    };
+    return `${JSON.stringify({ ...report, ...more })}\n`;
+  }
+  return [
+    formatMeasureReport(report, all ? measureRows(all) : []),
+    ...(inv ? [`\n${formatInvarianceReport(inv)}`] : []),
+    ...(perNeuron ? [`\n${formatPerNeuron(perNeuron)}`] : []),
+  ].join('');
 }

@@ -86,56 +86,71 @@ export interface Flags {
   reportOnly?: boolean;
 }
 
-export async function reproduce(f: Flags): Promise<string> {
-  const scale = checkScale(f.scale);
-  // Validate everything before any trial runs.
-  let specs = f.spec?.length
+/** The specs to run: the given files or the built-in studies, narrowed to `--study` names. */
+function selectSpecs(f: Flags): StudySpec[] {
+  const specs = f.spec?.length
     ? uniqueSpecs(
         f.spec.map((p) => parseSpec(readTextFile(p, 'study spec'), p)),
         f.spec,
       )
     : loadBuiltinSpecs();
-  if (f.study?.length) {
-    const known = specs.map((s) => s.name);
-    for (const s of f.study)
-      if (!known.includes(s)) throw new InputError(`--study must be one of ${known.join(', ')} (got "${s}")`);
-    specs = specs.filter((s) => f.study?.includes(s.name));
+  if (!f.study?.length) return specs;
+  const known = specs.map((s) => s.name);
+  for (const s of f.study)
+    if (!known.includes(s)) throw new InputError(`--study must be one of ${known.join(', ')} (got "${s}")`);
+  return specs.filter((s) => f.study?.includes(s.name));
+}
+
+/** Run every trial not yet in the store (resumably); returns the run's seconds, also kept in the store. */
+async function runTrials(
+  specs: StudySpec[],
+  store: ResultStore,
+  scale: Scale,
+  workers: number | undefined,
+  db: string,
+): Promise<number> {
+  const executor = createExecutor({ workers });
+  process.stderr.write(
+    `flatlab reproduce: ${specs.length} studies at scale "${scale}", executor ${executor.name}, database ${db}\n`,
+  );
+  try {
+    const summary = await runStudies(specs, {
+      store,
+      scale,
+      executor,
+      progress: textProgress((s) => process.stderr.write(s), { tty: process.stderr.isTTY === true }),
+    });
+    process.stderr.write(
+      `ran ${summary.ran} trials (${summary.resumed} already done, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
+    );
+    store.setMeta(`seconds:${scale}`, String(summary.seconds));
+    return summary.seconds;
+  } finally {
+    await executor.close();
   }
+}
+
+/** The seconds of the last run at this scale, from the store (null when none was recorded). */
+function storedSeconds(store: ResultStore, scale: Scale): number | null {
+  const stored = store.getMeta(`seconds:${scale}`);
+  return stored === null ? null : Number(stored);
+}
+
+export async function reproduce(f: Flags): Promise<string> {
+  const scale = checkScale(f.scale);
+  // Validate everything before any trial runs.
+  const specs = selectSpecs(f);
   const workers =
     f.workers === undefined ? undefined : checkWorkers(/^\d+$/.test(f.workers) ? Number(f.workers) : Number.NaN);
   const out = resolve(f.out);
-  if (f.reportOnly && !existsSync(join(out, 'results.sqlite')))
-    throw new InputError(`--report-only: no results database in ${out} (expected ${join(out, 'results.sqlite')})`);
-  checkResultsDb(join(out, 'results.sqlite'));
-  const store = new ResultStore(join(out, 'results.sqlite'));
+  const db = join(out, 'results.sqlite');
+  if (f.reportOnly && !existsSync(db))
+    throw new InputError(`--report-only: no results database in ${out} (expected ${db})`);
+  checkResultsDb(db);
+  const store = new ResultStore(db);
   try {
     if (!f.reportOnly) lockOutFolder(out); // the store made the folder under the writer's rules
-    let seconds: number | null = null;
-    if (!f.reportOnly) {
-      const executor = createExecutor({ workers });
-      process.stderr.write(
-        `flatlab reproduce: ${specs.length} studies at scale "${scale}", executor ${executor.name}, database ${join(out, 'results.sqlite')}\n`,
-      );
-      try {
-        const summary = await runStudies(specs, {
-          store,
-          scale,
-          executor,
-          progress: textProgress((s) => process.stderr.write(s), { tty: process.stderr.isTTY === true }),
-        });
-        seconds = summary.seconds;
-        process.stderr.write(
-          `ran ${summary.ran} trials (${summary.resumed} already done, ${summary.failed} failed) in ${summary.seconds.toFixed(1)} s\n`,
-        );
-        store.setMeta(`seconds:${scale}`, String(summary.seconds));
-      } finally {
-        await executor.close();
-      }
-    }
-    if (seconds === null) {
-      const stored = store.getMeta(`seconds:${scale}`);
-      seconds = stored === null ? null : Number(stored);
-    }
+    const seconds = f.reportOnly ? storedSeconds(store, scale) : await runTrials(specs, store, scale, workers, db);
     const report = await writeReport({
       store,
       specs,

@@ -75,17 +75,7 @@ export function register(program: Command): void {
     .option('--balance', 'move to the flattest point of the orbit, c_j* = (B_j/(k A_j))^{1/(2k+2)} (needs --data)')
     .option('--data <file>', 'data set (for --balance)')
     .action((flags: RescaleFlags) => {
-      const modes = [flags.factor !== undefined, flags.randomLogRange !== undefined, flags.balance === true].filter(
-        Boolean,
-      ).length;
-      if (modes !== 1) {
-        throw new InputError('rescale: give exactly one of --factor c, --random-log-range r, --balance');
-      }
-      if (flags.seed !== undefined && flags.randomLogRange === undefined) {
-        throw new InputError('rescale: --seed only applies with --random-log-range');
-      }
-      if (flags.data !== undefined && !flags.balance)
-        throw new InputError('rescale: --data only applies with --balance');
+      checkRescaleFlags(flags);
       checkOutputPath(flags.out, { what: 'model file', inputs: [flags.model, flags.data, flags.labels] });
       const model = readAnyModelFile(flags.model, modelReadOptions(flags));
       if (model.kind === 'deep') {
@@ -93,26 +83,7 @@ export function register(program: Command): void {
         return;
       }
       const { net, provenance } = model;
-      let out = net;
-      let op: Record<string, unknown>;
-      if (flags.factor !== undefined) {
-        const c = flags.factor.trim() === '' ? Number.NaN : Number(flags.factor);
-        if (!(c > 0) || !Number.isFinite(c))
-          throw new InputError(`--factor must be a finite number > 0 (got ${JSON.stringify(flags.factor)})`);
-        out = rescale(net, c);
-        op = { mode: 'factor', factor: c };
-      } else if (flags.randomLogRange !== undefined) {
-        const r = parseParam(LOG_RANGE, flags.randomLogRange, '--random-log-range');
-        const seed = flags.seed === undefined ? SEED.default : parseParam(SEED, flags.seed, '--seed');
-        out = rescale(net, randomFactors(net.m, r, seed));
-        op = { mode: 'random', logRange: r, seed };
-      } else {
-        if (flags.data === undefined)
-          throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
-        const data = readDatasetFile(flags.data, flags.labels);
-        out = balance(net, data);
-        op = { mode: 'balance', data: flags.data };
-      }
+      const { out, op } = rescaled(net, flags);
       checkRescaled(net, out);
       const history = Array.isArray(provenance.rescale) ? provenance.rescale : [];
       writeModelFile(
@@ -125,4 +96,37 @@ export function register(program: Command): void {
         `rescaled (${op.mode}) m = ${out.m} neurons; path norm ${pathNorm(out).toPrecision(6)} (unchanged from ${pathNorm(net).toPrecision(6)}); wrote ${flags.out}\n`,
       );
     });
+}
+
+/** Exactly one mode, and --seed and --data only with the mode they belong to. */
+function checkRescaleFlags(flags: RescaleFlags): void {
+  const modes = [flags.factor !== undefined, flags.randomLogRange !== undefined, flags.balance === true].filter(
+    Boolean,
+  ).length;
+  if (modes !== 1) {
+    throw new InputError('rescale: give exactly one of --factor c, --random-log-range r, --balance');
+  }
+  if (flags.seed !== undefined && flags.randomLogRange === undefined) {
+    throw new InputError('rescale: --seed only applies with --random-log-range');
+  }
+  if (flags.data !== undefined && !flags.balance) throw new InputError('rescale: --data only applies with --balance');
+}
+
+/** The rescaled network of the chosen mode and the operation as the provenance records it. */
+function rescaled(net: Network, flags: RescaleFlags): { out: Network; op: Record<string, unknown> } {
+  if (flags.factor !== undefined) {
+    const c = flags.factor.trim() === '' ? Number.NaN : Number(flags.factor);
+    if (!(c > 0) || !Number.isFinite(c))
+      throw new InputError(`--factor must be a finite number > 0 (got ${JSON.stringify(flags.factor)})`);
+    return { out: rescale(net, c), op: { mode: 'factor', factor: c } };
+  }
+  if (flags.randomLogRange !== undefined) {
+    const r = parseParam(LOG_RANGE, flags.randomLogRange, '--random-log-range');
+    const seed = flags.seed === undefined ? SEED.default : parseParam(SEED, flags.seed, '--seed');
+    return { out: rescale(net, randomFactors(net.m, r, seed)), op: { mode: 'random', logRange: r, seed } };
+  }
+  if (flags.data === undefined)
+    throw new InputError('rescale: --balance needs --data <file> (the balanced point depends on the data)');
+  const data = readDatasetFile(flags.data, flags.labels);
+  return { out: balance(net, data), op: { mode: 'balance', data: flags.data } };
 }

@@ -3,7 +3,7 @@
  * Read-only, GET/HEAD only, no directory listings, paths confined to the app folder.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,66 @@ export function hostAllowed(header: string | undefined, bound: string): boolean 
   return (b === '0.0.0.0' || b === '::') && isIP(name) !== 0;
 }
 
+/** A response that serves no file: the status, its headers and body. */
+interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const TEXT_HEADERS = { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' };
+const NOT_FOUND: Refusal = { status: 404, headers: TEXT_HEADERS, body: 'not found\n' };
+
+/** The request's decoded URL path; null when it does not decode. */
+function urlPath(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(url ?? '/', 'http://x').pathname);
+  } catch {
+    return null;
+  }
+}
+
+/** The real path of a file, null when it does not exist. */
+function realPath(file: string): string | null {
+  try {
+    return realpathSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `file` is `dir` or lies inside it. */
+const inside = (file: string, dir: string): boolean => file === dir || file.startsWith(dir + sep);
+
+/** What a request asks for: a file that really lies inside the folder (and its path as asked), or the refusal to send. */
+function requestedFile(
+  req: IncomingMessage,
+  root: string,
+  realRoot: string,
+  host: string,
+): { file: string; real: string } | Refusal {
+  if (!hostAllowed(req.headers.host, host)) return { status: 421, headers: TEXT_HEADERS, body: 'wrong host\n' };
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return { status: 405, headers: { ...SECURITY_HEADERS, allow: 'GET, HEAD' } };
+  const path = urlPath(req.url);
+  if (path === null || path.includes('\0')) return { status: 400, headers: SECURITY_HEADERS };
+  const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
+  if (!inside(file, root)) return { status: 403, headers: SECURITY_HEADERS };
+  // No dotfiles or dot-folders (.env, .git, editor backups): they are never part of the built app.
+  if (
+    file
+      .slice(root.length)
+      .split(sep)
+      .some((seg) => seg.startsWith('.'))
+  )
+    return NOT_FOUND;
+  const real = realPath(file);
+  if (real === null) return NOT_FOUND;
+  // A symlink inside the folder may point anywhere: serve only what really lies inside it.
+  if (!inside(real, realRoot)) return { status: 403, headers: SECURITY_HEADERS };
+  return { file, real };
+}
+
 /** Serve `dir` on host:port (port 0 = a free port). Resolves once listening. */
 export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Promise<StaticServer> {
   const root = resolve(dir);
@@ -99,60 +159,17 @@ export function startStaticServer(dir: string, port = 0, host = '127.0.0.1'): Pr
     throw new InputError(`the playground is not built (no ${join(root, 'index.html')}); run npm run build:web`);
   }
   const realRoot = realpathSync(root);
-  const notFound = (res: ServerResponse) =>
-    res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
   const server: Server = createServer((req, res) => {
-    if (!hostAllowed(req.headers.host, host)) {
-      res.writeHead(421, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('wrong host\n');
+    const r = requestedFile(req, root, realRoot, host);
+    if ('status' in r) {
+      res.writeHead(r.status, r.headers).end(r.body);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD' }).end();
-      return;
-    }
-    let path: string;
-    try {
-      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    } catch {
-      res.writeHead(400, SECURITY_HEADERS).end();
-      return;
-    }
-    if (path.includes('\0')) {
-      res.writeHead(400, SECURITY_HEADERS).end();
-      return;
-    }
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403, SECURITY_HEADERS).end();
-      return;
-    }
-    // No dotfiles or dot-folders (.env, .git, editor backups): they are never part of the built app.
-    if (
-      file
-        .slice(root.length)
-        .split(sep)
-        .some((seg) => seg.startsWith('.'))
-    ) {
-      notFound(res);
-      return;
-    }
-    let real: string;
-    try {
-      real = realpathSync(file);
-    } catch {
-      notFound(res);
-      return;
-    }
-    // A symlink inside the folder may point anywhere: serve only what really lies inside it.
-    if (real !== realRoot && !real.startsWith(realRoot + sep)) {
-      res.writeHead(403, SECURITY_HEADERS).end();
-      return;
-    }
-    sendFile(req, res, real, {
+    sendFile(req, res, r.real, {
       ...SECURITY_HEADERS,
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-type': TYPES[extname(r.file)] ?? 'application/octet-stream',
       // Hashed asset names change with every build; the HTML must not be cached.
-      'cache-control': file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
+      'cache-control': r.file.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
     });
   });
   return new Promise((resolvePromise, reject) => {
