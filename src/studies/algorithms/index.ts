@@ -15,7 +15,8 @@ export const algorithmsStudy = defineStudy({
   // 3: the flatness-penalized step's ∇L and ∇Φ in one fused pass (src/training/penalties.ts; rounding-level);
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
   // 5: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9).
-  version: 5,
+  // 6: a flattest search that does not interpolate is run again from init scale 1 (src/studies/learned-run.ts).
+  version: 6,
   defaults: ALGORITHMS_DEFAULTS,
   params: algorithmsParams,
   metrics: algorithmsMetrics,

@@ -16,7 +16,8 @@ export const flattestStudy = defineStudy({
   // and the Gauss–Newton polish stops once stalled (src/training/gauss-newton.ts).
   // 4: the GD polish (n > 3000) backtracks instead of taking a fixed-rate step that may raise the loss.
   // 6: a trial interpolates when its largest residual is ≤ 1% of √Var(y) (docs/math.md#hypotheses, §9), not when its train loss is ≤ tol.
-  version: 6,
+  // 7: a flattest search that does not interpolate is run again from init scale 1 (src/studies/learned-run.ts).
+  version: 7,
   defaults: FLATTEST_DEFAULTS,
   params: flattestParams,
   metrics: flattestMetrics,
