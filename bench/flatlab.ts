@@ -8,12 +8,12 @@
  */
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dataset } from '../src/data/dataset.js';
+import { traceParts } from '../src/flatness/trace.js';
+import { getBackend } from '../src/linalg/backend.js';
+import { createNetwork, gradient, hvp, type Network } from '../src/model/network.js';
 import { initBackend } from '../src/node/backend.js';
 import { nativeInfo, peakGflops } from '../src/node/native-backend.js';
-import { getBackend } from '../src/linalg/backend.js';
-import { traceParts } from '../src/flatness/trace.js';
-import { createNetwork, gradient, hvp, type Network } from '../src/model/network.js';
-import type { Dataset } from '../src/data/dataset.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { medianTiming } from './timing.js';
 import { warmUpJit } from './warm-up.js';

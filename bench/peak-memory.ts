@@ -4,9 +4,10 @@
  * blocks, so Z is never materialized whole and the peak should stay well under 2× those bytes.
  * Prints one JSON line. Run by bench/run.mjs (full run).
  */
-import { initBackend } from '../src/node/backend.js';
+
 import { traceParts } from '../src/flatness/trace.js';
 import { createNetwork } from '../src/model/network.js';
+import { initBackend } from '../src/node/backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
 
 const [n, d, m] = [50000, 50, 256];

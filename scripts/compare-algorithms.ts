@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { makeDataset } from '../src/data/generate.js';
 import { teacherInterpolator } from '../src/interpolators/index.js';
 import { getBackend } from '../src/linalg/backend.js';
+import type { ActivationSpec } from '../src/model/activations.js';
 import { makeActivation } from '../src/model/activations.js';
 import type { Network } from '../src/model/network.js';
 import { initBackend } from '../src/node/backend.js';
@@ -18,7 +19,6 @@ import { baselineRisks, populationRisk } from '../src/risk/index.js';
 import { invariantFlatness } from '../src/symmetry/invariant.js';
 import { pathNorm } from '../src/symmetry/rescale.js';
 import { defaultTrainConfig, parseTrainConfig, resolveTrainConfig, train } from '../src/training/index.js';
-import type { ActivationSpec } from '../src/model/activations.js';
 import { VERSION } from '../src/version.js';
 
 const quick = process.argv.includes('--quick');

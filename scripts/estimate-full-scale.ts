@@ -27,11 +27,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/node/backend.js';
-import { allTrials } from '../src/studies/runner.js';
 import { runTrialAsync } from '../src/studies/run-trial.js';
+import { allTrials } from '../src/studies/runner.js';
 import { parseSpec } from '../src/studies/spec.js';
-import { GN_MAX_N } from '../src/training/gauss-newton.js';
 import type { Trial } from '../src/studies/trial-types.js';
+import { GN_MAX_N } from '../src/training/gauss-newton.js';
 
 const args = process.argv.slice(2);
 const probeAt = args.indexOf('--probe-steps');

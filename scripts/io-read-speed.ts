@@ -3,11 +3,10 @@
  * function the CLI uses (readDatasetFile). Run once by hand (`npx tsx scripts/io-read-speed.ts`); the
  * number is quoted in docs/python.md — it is not a unit test, since timings depend on the machine's load.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDatasetJson, readDatasetFile } from '../src/cli/dataset-file.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { datasetToJson, datasetToNpz, Rng } from '../src/index.js';
 
 const n = 10_000;

@@ -8,10 +8,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { getBackend } from '../src/linalg/backend.js';
+import { initBackend } from '../src/node/backend.js';
 import type { LeagueRow } from '../src/studies/measures/league.js';
 import { LEAGUE_SCALES, type LeagueScale } from '../src/studies/measures/league-population.js';
 import { runLeague } from '../src/studies/measures/league-run.js';
-import { initBackend } from '../src/node/backend.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+import { traceParts } from '../dist/src/flatness/trace.js';
+import { hessianOperator } from '../dist/src/measures/operators.js';
+import { hutchinson } from '../dist/src/measures/trace-estimators.js';
+import { createNetwork } from '../dist/src/model/network.js';
 /**
  * Exact Hessian trace (one closed-form pass) vs Hutchinson with 100 Hessian-vector products, on
  * n = 10⁴, d = 100, m = 1000 (docs/measures.md). Runs the compiled library (npm run build first).
@@ -6,10 +10,6 @@
  * FLATLAB_BACKEND=js|native selects the linear-algebra backend. Prints one JSON object.
  */
 import { initBackend } from '../dist/src/node/backend.js';
-import { createNetwork } from '../dist/src/model/network.js';
-import { traceParts } from '../dist/src/flatness/trace.js';
-import { hessianOperator } from '../dist/src/measures/operators.js';
-import { hutchinson } from '../dist/src/measures/trace-estimators.js';
 import { Rng } from '../dist/src/rng/xoshiro.js';
 
 const arg = (name, dflt) => {

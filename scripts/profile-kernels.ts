@@ -4,9 +4,10 @@
  * Usage: FLATLAB_THREADS=2 tsx scripts/profile-kernels.ts [--block ROWS] [--reps R]
  * Prints best-of-R milliseconds per kernel (the machine is shared: the minimum is the least noisy).
  */
-import { initBackend } from '../src/node/backend.js';
-import { blockRows } from '../src/model/network.js';
+
 import { makeActivation } from '../src/model/activations.js';
+import { blockRows } from '../src/model/network.js';
+import { initBackend } from '../src/node/backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
 
 const args = process.argv.slice(2);

@@ -6,8 +6,9 @@
  * Usage: FLATLAB_THREADS=1 tsx scripts/profile-trial.ts '{"d":200,"n":10000,"m":100,"steps":100}' [seed]
  * (fields missing from the JSON take the flattest study's defaults; `steps` is the training budget).
  */
-import { initBackend } from '../src/node/backend.js';
+
 import { traceParts } from '../src/flatness/trace.js';
+import { initBackend } from '../src/node/backend.js';
 import { baselines, learnedTrainConfig, studyActivation, studyData, studyRisk } from '../src/studies/common.js';
 import { FLATTEST_DEFAULTS, flattestParams } from '../src/studies/flattest/schema.js';
 import { invariantFlatness } from '../src/symmetry/invariant.js';

@@ -1,6 +1,6 @@
 import type { Dataset } from '../src/data/dataset.js';
-import { createNetwork, type Network } from '../src/model/network.js';
 import type { ActivationSpec } from '../src/model/activations.js';
+import { createNetwork, type Network } from '../src/model/network.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import '../src/linalg/index.js';
 

@@ -3,9 +3,9 @@
  * validated Dataset and back. The format itself lives in src/data/dataset-json.ts (pure, browser-safe).
  */
 import type { Dataset } from '../data/dataset.js';
-import { InputError } from '../errors.js';
-import { validateDatasetObject } from '../data/dataset-schema.js';
 import { DATASET_FORMAT, type datasetToJson, parseCsvDataset } from '../data/dataset-json.js';
+import { validateDatasetObject } from '../data/dataset-schema.js';
+import { InputError } from '../errors.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 import { checkReadable, checkWritable } from './file-kinds.js';
 import { readJsonFile, readTextFile } from './io.js';

@@ -5,8 +5,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DivergenceError, InputError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { COMMANDS, requestedCommand } from './commands/index.js';
 import { quietOnBrokenPipe } from './broken-pipe.js';
+import { COMMANDS, requestedCommand } from './commands/index.js';
 import { diskFullMessage } from './disk-full.js';
 
 /**

@@ -6,11 +6,11 @@
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
 import { mlpTrace, mlpTraceCost } from '../flatness/mlp-trace.js';
-import { formatNumber } from '../number-format.js';
 import { getBackend } from '../linalg/backend.js';
 import { mlpCurvatureOperator } from '../measures/mlp-operator.js';
 import type { CurvatureOperator, OperatorKind } from '../measures/operators.js';
 import { MLP_LOSS_CONVENTION, type Mlp, type MlpData, mlpForward, mlpParamCount } from '../model/mlp.js';
+import { formatNumber } from '../number-format.js';
 import { type ParamDef, parseParam } from '../params/table.js';
 import { monteCarloRiskOf } from '../risk/montecarlo.js';
 import {

@@ -4,9 +4,11 @@
  * two-layer, bias-free, scalar network (flatlab.model/1, or /2 with that shape, or such a state_dict) is
  * read as a Network, so every command gives exactly the numbers it gave before deep networks existed.
  */
-import { checkReadable } from './file-kinds.js';
+
+import { validateDatasetObject } from '../data/dataset-schema.js';
 import type { TargetSpec } from '../data/target.js';
 import { InputError } from '../errors.js';
+import { resolveActivation } from '../io/activation.js';
 import {
   type AnyModel,
   anyModelFromTensorBytes,
@@ -17,16 +19,15 @@ import {
   mlpToSafetensors,
   npzLabelColumns,
 } from '../io/mlp-state-dict.js';
-import { parseNpy } from '../io/npy.js';
 import type { ModelReadOptions } from '../io/model-tensors.js';
-import { resolveActivation } from '../io/activation.js';
+import { parseNpy } from '../io/npy.js';
 import { getBackend } from '../linalg/backend.js';
 import { type Mlp, type MlpData, networkOfMlp } from '../model/mlp.js';
 import { MLP_MODEL_FORMAT, mlpToModel, modelToMlp } from '../model/mlp-json.js';
 import { type SafeWriteOptions, writeFileAtomic, writeJsonAtomic } from '../node/safe-write.js';
 import { VERSION } from '../version.js';
-import { validateDatasetObject } from '../data/dataset-schema.js';
 import { readDatasetFile } from './dataset-file.js';
+import { checkReadable } from './file-kinds.js';
 import { readJsonFile } from './io.js';
 import { readModelFile } from './model-file.js';
 import { readBinaryFile, tensorFormat } from './tensor-files.js';

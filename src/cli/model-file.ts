@@ -2,16 +2,17 @@
  * Reading and writing `flatlab.model/1` files (the pure conversion lives in src/model/model-json.ts).
  * Writes are atomic and record the provenance: flatlab version and linear-algebra backend.
  */
+
+import { type ModelReadOptions, resolveActivation } from '../io/index.js';
 import { getBackend } from '../linalg/backend.js';
 import { networkToModel } from '../model/model-json.js';
 import { validateModelObject } from '../model/model-schema.js';
 import type { Network } from '../model/network.js';
-import { VERSION } from '../version.js';
 import { type SafeWriteOptions, writeJsonAtomic } from '../node/safe-write.js';
+import { VERSION } from '../version.js';
 import { checkReadable, checkWritable } from './file-kinds.js';
 import { readJsonFile } from './io.js';
 import { readModelTensorFile, tensorFormat, writeModelTensorFile } from './tensor-files.js';
-import { type ModelReadOptions, resolveActivation } from '../io/index.js';
 
 /** A model from .json (flatlab.model/1), .npz or .safetensors, by extension (tensor-files.ts). */
 export function readModelFile(

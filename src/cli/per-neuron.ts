@@ -6,8 +6,8 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { traceParts } from '../flatness/trace.js';
-import { formatNumber } from '../number-format.js';
 import type { Network } from '../model/network.js';
+import { formatNumber } from '../number-format.js';
 import { invariantFlatness } from '../symmetry/invariant.js';
 import { neuronMasses, rowNorm } from '../symmetry/rescale.js';
 

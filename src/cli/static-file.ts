@@ -4,7 +4,7 @@
  * unsatisfiable), and at most MAX_STREAMS responses stream at once (503 beyond), so the server's memory
  * is bounded by MAX_STREAMS × the stream buffer whatever the files and the number of clients.
  */
-import { closeSync, createReadStream, fstatSync, openSync, constants } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 export const MAX_STREAMS = 16;

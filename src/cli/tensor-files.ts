@@ -12,8 +12,8 @@ import {
   modelToSafetensors,
   tensorFormat,
 } from '../io/model-tensors.js';
-import type { Network } from '../model/network.js';
 import { npyByteLength } from '../io/npy.js';
+import type { Network } from '../model/network.js';
 import { BINARY_FILE_LIMIT, readFileBounded } from '../node/safe-read.js';
 import { type SafeWriteOptions, writeFileAtomic } from '../node/safe-write.js';
 

@@ -6,9 +6,9 @@
 import { InputError } from '../errors.js';
 import { type ParamDef, parseParams, seedParam } from '../params/table.js';
 import type { DataParams } from './generate.js';
+import { MAX_ENTRIES } from './generate.js';
 import type { IndexKind } from './index-matrix.js';
 import { parseInputSyntax } from './inputs.js';
-import { MAX_ENTRIES } from './generate.js';
 import { parseLinksSyntax } from './targets.js';
 
 /**

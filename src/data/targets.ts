@@ -7,9 +7,9 @@
  * `product`, `max`, `norm`.
  */
 import { InputError } from '../errors.js';
-import { currentSpelling } from '../spellings.js';
 import { Rng } from '../rng/xoshiro.js';
-import { indexMatrix, type IndexKind, orthonormalityDefect } from './index-matrix.js';
+import { currentSpelling } from '../spellings.js';
+import { type IndexKind, indexMatrix, orthonormalityDefect } from './index-matrix.js';
 import { checkInputSpec, sampleInputs } from './inputs.js';
 import { LINK_NAMES, type Link, makeLink } from './links.js';
 import { gaussianExpectation } from './quadrature.js';

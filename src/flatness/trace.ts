@@ -3,7 +3,7 @@
  * F(θ) = Σ_j (A_j + B_j + C_j), one pass over the data, O(n·m·d).
  */
 import type { Dataset } from '../data/dataset.js';
-import { type DataPassResult, type Network, dataPass } from '../model/network.js';
+import { type DataPassResult, dataPass, type Network } from '../model/network.js';
 
 /** The exact Hessian trace with its per-neuron parts A_j, B_j, C_j (docs/math.md#flatness). */
 export interface TraceParts {

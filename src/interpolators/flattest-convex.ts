@@ -21,11 +21,11 @@ import { createNetwork, loss, type Network } from '../model/network.js';
 import { balance, invariantFlatness } from '../symmetry/invariant.js';
 import { gaussNewtonStep } from '../training/gauss-newton.js';
 import { checkInterpolates, defaultTol, featureMatrix, type Interpolator, requireData } from './common.js';
+import { arrangementCells, CELL_ENUMERATION_LIMIT, enumeratedSup } from './flattest/cell-enumeration.js';
+import type { FlattestCertificate } from './flattest/certificate.js';
 import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/column-generation.js';
 import { loadHighsSolver } from './flattest/highs-loader.js';
-import type { FlattestCertificate } from './flattest/certificate.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
-import { arrangementCells, CELL_ENUMERATION_LIMIT, enumeratedSup } from './flattest/cell-enumeration.js';
 
 /** Largest data sets the convex solver accepts (a dense n-column LP and O(n²d) pricing per round). */
 export const FLATTEST_MAX_N = 5000;

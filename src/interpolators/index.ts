@@ -1,13 +1,5 @@
 export * from './common.js';
-export { memorizer, type MemorizerOptions, solveSecondLayer } from './memorizer.js';
-export { randomFeatures } from './random-features.js';
-export {
-  linkRepresentation,
-  type RepTerm,
-  type TeacherOptions,
-  teacherInterpolator,
-  teacherNeurons,
-} from './teacher.js';
+export { loadHighsSolver } from './flattest/highs-loader.js';
 export {
   checkFlattestLimits,
   FLATTEST_MAX_D,
@@ -18,4 +10,12 @@ export {
   flattestConvex,
   requireConvexActivation,
 } from './flattest-convex.js';
-export { loadHighsSolver } from './flattest/highs-loader.js';
+export { type MemorizerOptions, memorizer, solveSecondLayer } from './memorizer.js';
+export { randomFeatures } from './random-features.js';
+export {
+  linkRepresentation,
+  type RepTerm,
+  type TeacherOptions,
+  teacherInterpolator,
+  teacherNeurons,
+} from './teacher.js';

@@ -12,8 +12,8 @@ import { deriveSeed, Rng } from '../rng/xoshiro.js';
 import {
   dataDirections,
   defaultTol,
-  finishInterpolator,
   featureMatrix,
+  finishInterpolator,
   type Interpolator,
   type InterpolatorOptions,
   requireData,

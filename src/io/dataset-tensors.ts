@@ -5,8 +5,8 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { MAX_ENTRIES } from '../data/generate.js';
-import { validateTarget } from '../data/targets.js';
 import type { TargetSpec } from '../data/target.js';
+import { validateTarget } from '../data/targets.js';
 import { InputError } from '../errors.js';
 import { parseNpy, parseNpyText, writeNpy, writeNpyText } from './npy.js';
 import { type NpzArchive, openNpz, writeNpz } from './npz.js';

@@ -9,9 +9,9 @@
 import type { Dataset } from '../data/dataset.js';
 import { DATASET_FORMAT } from '../data/dataset-json.js';
 import { InputError } from '../errors.js';
-import { activationToString, parseActivationString } from '../model/model-json.js';
 import { createMlp, type Mlp, type MlpData } from '../model/mlp.js';
 import { MLP_MODEL_FORMAT } from '../model/mlp-json.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 import type { Network } from '../model/network.js';
 import { resolveActivation } from './activation.js';
 import {

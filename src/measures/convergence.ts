@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import { deriveSeed } from '../rng/xoshiro.js';
 import type { CurvatureOperator } from './operators.js';
-import { estimateTrace, type TraceEstimate, type TraceMethod, TRACE_METHODS } from './trace-estimators.js';
+import { estimateTrace, TRACE_METHODS, type TraceEstimate, type TraceMethod } from './trace-estimators.js';
 import { meanStderr, type Sampler } from './vec.js';
 
 export interface SeededEstimate {

@@ -15,8 +15,8 @@
  * Summing over k recovers B_j and C_j of the trace (q_i = Σ_k x_ik²).
  */
 import type { Dataset } from '../data/dataset.js';
-import { type ActKernel, getBackend } from '../linalg/backend.js';
 import { InputError } from '../errors.js';
+import { type ActKernel, getBackend } from '../linalg/backend.js';
 import { blockRows, type Network } from '../model/network.js';
 
 export type CurvaturePart = 'gauss-newton' | 'residual';

@@ -1,16 +1,16 @@
 /** Public API of the measures module: curvature operators, estimators, the measure registry. */
-export * from './operators.js';
-export { curvatureDiagonals, curvatureProduct, type CurvatureDiagonals, type CurvaturePart } from './curvature-pass.js';
-export * from './trace-estimators.js';
-export * from './lanczos.js';
+
 export * from './convergence.js';
-export { tridiagEigen, type TridiagEigen } from './tridiag.js';
-export { symmetricEigen, type DenseEigen } from './dense-eig.js';
-export { SAMPLERS, type Sampler, orthonormalBasis } from './vec.js';
-export * from './sharpness.js';
-export * from './norms.js';
-export { MEASURE_OPTION_PARAMS, resolveMeasureOptions, type MeasureOptions as MeasureSettings } from './options.js';
-export * from './registry.js';
+export { type CurvatureDiagonals, type CurvaturePart, curvatureDiagonals, curvatureProduct } from './curvature-pass.js';
+export { type DenseEigen, symmetricEigen } from './dense-eig.js';
 export * from './invariance.js';
+export * from './lanczos.js';
 export { formatInvarianceReport, measureRows } from './measure-table.js';
-// the league: a population of interpolators, every measure at θ and on its orbit, rank statistics
+export * from './norms.js';
+export * from './operators.js';
+export { MEASURE_OPTION_PARAMS, type MeasureOptions as MeasureSettings, resolveMeasureOptions } from './options.js';
+export * from './registry.js';
+export * from './sharpness.js';
+export * from './trace-estimators.js';
+export { type TridiagEigen, tridiagEigen } from './tridiag.js';
+export { orthonormalBasis, SAMPLERS, type Sampler } from './vec.js';

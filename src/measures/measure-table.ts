@@ -1,7 +1,7 @@
 /** Plain-text rendering of the registry measures and the invariance report (used by `flatlab measure`). */
 import { formatNumber } from '../number-format.js';
 import type { InvarianceReport } from './invariance.js';
-import { getMeasure, type AllMeasures } from './registry.js';
+import { type AllMeasures, getMeasure } from './registry.js';
 
 const num = (v: number | null): string => formatNumber(v, { integersBelow: 1e15 });
 

@@ -4,8 +4,8 @@
  * so that Hutchinson / Hutch++ run on deep models as on two-layer ones.
  */
 import { InputError } from '../errors.js';
-import { mlpTrace, type MlpTrace } from '../flatness/mlp-trace.js';
-import { type Mlp, type MlpData, checkMlpData, mlpParamCount } from '../model/mlp.js';
+import { type MlpTrace, mlpTrace } from '../flatness/mlp-trace.js';
+import { checkMlpData, type Mlp, type MlpData, mlpParamCount } from '../model/mlp.js';
 import { mlpCurvatureProduct } from '../model/mlp-hvp.js';
 import { currentSpelling } from '../spellings.js';
 import { type CurvatureOperator, OPERATOR_KINDS, type OperatorKind } from './operators.js';

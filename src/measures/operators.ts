@@ -6,9 +6,9 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { InputError } from '../errors.js';
-import { currentSpelling } from '../spellings.js';
 import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { denseHessian, hvp, type Network, paramCount } from '../model/network.js';
+import { currentSpelling } from '../spellings.js';
 import { type CurvatureDiagonals, curvatureDiagonals, curvatureProduct } from './curvature-pass.js';
 
 /** A symmetric curvature matrix as a matrix-vector product, with its exact trace and diagonal where known. */

@@ -1,9 +1,10 @@
 /** Small dense-vector helpers for the estimators (Float64Array, no allocation unless stated); the level-1
  * operations themselves are those of src/linalg/vec.ts. */
-import type { Rng } from '../rng/xoshiro.js';
+
 import { InputError } from '../errors.js';
 import { getBackend } from '../linalg/backend.js';
 import { axpy, dot, norm2, scale } from '../linalg/vec.js';
+import type { Rng } from '../rng/xoshiro.js';
 
 export { axpy, dot, norm2, scale };
 

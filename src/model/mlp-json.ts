@@ -8,8 +8,8 @@
  * provenance, kept as in flatlab.model/1 (src/model/format.ts, read and written unchanged).
  */
 import { InputError } from '../errors.js';
-import { parseActivationObject } from './model-json.js';
 import { createMlp, type Mlp, type MlpLayerInput } from './mlp.js';
+import { parseActivationObject } from './model-json.js';
 
 /** The `format` field of a deep model file: `flatlab.model/2` (layers of W and optional b, plus provenance). */
 export const MLP_MODEL_FORMAT = 'flatlab.model/2';

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import '../linalg/index.js';
-import { availableBackends, getBackend, useBackend, type Backend } from '../linalg/backend.js';
+import { availableBackends, type Backend, getBackend, useBackend } from '../linalg/backend.js';
 import type { KernelInfo } from './native-backend.js';
 
 let initialized = false;

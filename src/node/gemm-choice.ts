@@ -15,7 +15,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Backend } from '../linalg/backend.js';
-import { GEMM_CLASSES, GEMM_KERNELS, type GemmKernel, fasterKernel, gemmClassName } from '../linalg/gemm-rule.js';
+import { fasterKernel, GEMM_CLASSES, GEMM_KERNELS, type GemmKernel, gemmClassName } from '../linalg/gemm-rule.js';
 import { ensureFolder, writeJsonAtomic } from './safe-write.js';
 
 /** The addon's GEMM entry: gemmWith(kernel index, transA, transB, m, n, k, alpha, A, B, beta, C). */

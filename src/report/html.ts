@@ -4,9 +4,10 @@
  * table and any failed trials. No external resources: the vega scripts are copied next to the page
  * (render-vendor.ts), and the page reads without them (the static SVG is always there).
  */
+
+import type { VegaLiteSpec } from '../figures/vega-lite.js';
 import { formatNumber } from '../number-format.js';
 import type { Section, Table } from './analyses.js';
-import type { VegaLiteSpec } from '../figures/vega-lite.js';
 
 /** The label of a smoke-scale report, on every page, every verdict and the summary. */
 export const SMOKE_BANNER = 'smoke: a wiring check, not evidence';

@@ -4,8 +4,8 @@
  * data, which is what a resumed run must reproduce exactly).
  */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../node/safe-write.js';
 import { LOSS_CONVENTION } from '../model/network.js';
+import { writeFileAtomic } from '../node/safe-write.js';
 import { expandStudy } from '../studies/expand.js';
 import { studyType } from '../studies/registry.js';
 import type { Scale, StudySpec } from '../studies/spec.js';

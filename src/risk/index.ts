@@ -1,12 +1,12 @@
+export { targetMoments, targetVariance } from '../data/targets.js';
+export { exactRisk, exactUnavailableReason, studentPiecewise } from './exact.js';
+export { DEFAULT_CHUNK, DEFAULT_MC_SAMPLES, monteCarloRisk } from './montecarlo.js';
 export {
-  datasetRisk,
   baselineRisks,
-  populationRisk,
-  zeroPredictorRisk,
+  datasetRisk,
   type PopulationRisk,
+  populationRisk,
   type RiskMethod,
   type RiskOptions,
+  zeroPredictorRisk,
 } from './population.js';
-export { exactRisk, exactUnavailableReason, studentPiecewise } from './exact.js';
-export { monteCarloRisk, DEFAULT_CHUNK, DEFAULT_MC_SAMPLES } from './montecarlo.js';
-export { targetVariance, targetMoments } from '../data/targets.js';

@@ -3,10 +3,11 @@
  * chunks (memory O(chunk · (d + m)) whatever the sample count), with the standard error of the mean.
  * The student's outputs come from `forward` (the one network implementation).
  */
-import { InputError } from '../errors.js';
+
 import { sampleInputs } from '../data/inputs.js';
 import type { TargetSpec } from '../data/target.js';
 import { evaluateTarget } from '../data/targets.js';
+import { InputError } from '../errors.js';
 import { forward, type Network } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';
 

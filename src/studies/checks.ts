@@ -3,8 +3,8 @@
  * without one neuron per sample, a multi-index target in too few dimensions) before anything runs.
  */
 import { InputError } from '../errors.js';
-import { CONVEX_CONSTRUCTIONS, NEEDS_M_GE_N, type StudyActivation } from './fields.js';
 import { degreeOf } from './analysis-helpers.js';
+import { CONVEX_CONSTRUCTIONS, NEEDS_M_GE_N, type StudyActivation } from './fields.js';
 import { resolveStudyTarget, studyStudent, type TargetFields } from './target.js';
 
 type Check<P> = (p: P) => string | null;

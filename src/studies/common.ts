@@ -14,14 +14,14 @@ import {
   randomFeatures,
   teacherInterpolator,
 } from '../interpolators/index.js';
-import { type Activation, makeActivation } from '../model/activations.js';
 import { powerIteration } from '../measures/lanczos.js';
 import { hessianOperator } from '../measures/operators.js';
+import { type Activation, makeActivation } from '../model/activations.js';
 import { loss, type Network } from '../model/network.js';
 import { populationRisk } from '../risk/population.js';
 import { deriveSeed } from '../rng/xoshiro.js';
-import { type Algorithm, resolveTrainConfig, type TrainConfig } from '../training/params.js';
 import { initNetwork } from '../training/init.js';
+import { type Algorithm, resolveTrainConfig, type TrainConfig } from '../training/params.js';
 import { train } from '../training/trainer.js';
 import { activationSpec, type StudyActivation } from './fields.js';
 import { resolveStudyTarget, type TargetFields } from './target.js';

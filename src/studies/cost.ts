@@ -4,8 +4,9 @@
  * not after the heap is exhausted or the first trial fails. The grid is counted from the axis lengths,
  * never expanded.
  */
-import { InputError } from '../errors.js';
+
 import { MAX_ENTRIES } from '../data/generate.js';
+import { InputError } from '../errors.js';
 
 /** Most trials one scale of a spec may expand to (grid points × seeds). */
 export const MAX_TRIALS_PER_SCALE = 100_000;

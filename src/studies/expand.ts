@@ -4,10 +4,11 @@
  * so two specs that ask for the same trial share one result. Parameters are made canonical by the study
  * type first (fields the trial does not read at their defaults), and a key appears once.
  */
-import type { Trial } from './trial-types.js';
+
 import { trialKey } from './hash.js';
 import { studyType } from './registry.js';
 import { gridPoints, type Scale, type StudySpec } from './spec.js';
+import type { Trial } from './trial-types.js';
 
 export function expandStudy(spec: StudySpec, scale: Scale): Trial[] {
   const type = studyType(spec.study);

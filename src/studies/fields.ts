@@ -5,18 +5,18 @@
  * plain strings.
  */
 import { z } from 'zod';
-import { ACTIVATION_NAMES, type ActivationSpec, makeActivation } from '../model/activations.js';
-import { activationToString, parseActivationString } from '../model/model-json.js';
 import { parseInputSyntax } from '../data/inputs.js';
-import { parseLinksSyntax } from '../data/targets.js';
-import { InputError } from '../errors.js';
-import { currentSpelling } from '../spellings.js';
 import { DATA_PARAMS } from '../data/params.js';
 import type { LinkSpec } from '../data/target.js';
-import { LEAGUE_CONSTRUCTIONS } from './measures/league-population.js';
+import { parseLinksSyntax } from '../data/targets.js';
+import { InputError } from '../errors.js';
+import { ACTIVATION_NAMES, type ActivationSpec, makeActivation } from '../model/activations.js';
+import { activationToString, parseActivationString } from '../model/model-json.js';
 import type { ParamDef } from '../params/table.js';
-import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
+import { currentSpelling } from '../spellings.js';
 import { MLP_ALGORITHMS } from '../training/mlp-train.js';
+import { ALGORITHMS, TRAIN_PARAMS } from '../training/params.js';
+import { LEAGUE_CONSTRUCTIONS } from './measures/league-population.js';
 
 /**
  * The one study alias of a student activation, read from specs and result databases of flatlab 0.1 and

@@ -3,8 +3,8 @@
  * docs/math.md#interpolators (§5) or a learned one) on the trial's data and measure it.
  */
 import type { Network } from '../model/network.js';
+import { buildInterpolator, type CommonParams, type StudyDataset, studyActivation, studyData } from './common.js';
 import { LEARNED_BUDGET_DEFAULTS, TARGET_FIELD_DEFAULTS } from './fields.js';
-import { buildInterpolator, type CommonParams, studyActivation, type StudyDataset, studyData } from './common.js';
 import { type InterpolatorMetrics, measureInterpolator } from './measure.js';
 
 /** Defaults shared by the interpolator studies (H2, H4); each adds its construction (and H4 its orbit range). */

@@ -8,8 +8,8 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import type { StoredTrial } from './store.js';
 import { fsReason } from '../node/safe-write.js';
+import type { StoredTrial } from './store.js';
 
 const TRIAL_COLUMNS = [
   'key',

@@ -2,8 +2,9 @@
  * Run studies: expand every spec, skip the trials the store already holds (so a killed run resumes),
  * hand the rest to an executor and record each result as it arrives.
  */
-import { expandStudy } from './expand.js';
+
 import { inProcessExecutor } from './executors.js';
+import { expandStudy } from './expand.js';
 import { type Progress, silentProgress } from './progress.js';
 import type { Scale, StudySpec } from './spec.js';
 import type { Trial, TrialExecutor, TrialResult } from './trial-types.js';

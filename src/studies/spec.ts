@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { MAX_SEED } from '../params/table.js';
 import { checkSpecCost } from './cost.js';
-import { FIELDS, type FieldName } from './fields.js';
 import type { RegisteredStudy } from './definition.js';
+import { FIELDS, type FieldName } from './fields.js';
 import { STUDY_TYPE_NAMES, studyType } from './registry.js';
 
 export type Params = Record<string, unknown>;

@@ -6,8 +6,9 @@
  * (src/data/params.ts). Whether the student represents the target exactly is decided by the teacher
  * construction's rule (src/interpolators/teacher.ts `linkRepresentation`), not by a list of names.
  */
-import { parseDataParams } from '../data/params.js';
+
 import type { DataParams } from '../data/generate.js';
+import { parseDataParams } from '../data/params.js';
 import { type LinkSpec, MULTI_LINKS, type MultiLink } from '../data/target.js';
 import { InputError } from '../errors.js';
 import { linkRepresentation } from '../interpolators/teacher.js';

@@ -6,17 +6,17 @@
  * number of times with exponential backoff and then stays failed with its message. The collector is
  * the only process that writes the study's SQLite database.
  */
-import { Queue, UnrecoverableError, Worker, type Job, type ConnectionOptions } from 'bullmq';
+import { type ConnectionOptions, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { InputError } from '../errors.js';
 import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { decodeResult, encodeResult } from './codec.js';
 import { failedResult } from './dispatch.js';
-import { TrialPool } from './pool.js';
 import { checkJob, jobKey } from './job-check.js';
+import { TrialPool } from './pool.js';
 import { recentFailures, repairQueue } from './raw-jobs.js';
-import { checkResult } from './trial-schema.js';
 import { parseRedisUrl, redactRedisUrl } from './redis-url.js';
+import { checkResult } from './trial-schema.js';
 
 export const DEFAULT_QUEUE = 'flatlab-trials';
 

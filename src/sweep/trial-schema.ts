@@ -6,9 +6,9 @@
  * (never stored with elapsedMs "x" or a metric that is a string where numbers are expected).
  */
 import { z } from 'zod';
-import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { STUDY_TYPE_NAMES } from '../studies/registry.js';
 import { seedSchema } from '../studies/spec.js';
+import type { Trial, TrialResult } from '../studies/trial-types.js';
 import { PROBE_STUDY } from './probe-study.js';
 
 /** Study types a job may name: own names only, so "constructor" or "__proto__" never match. */

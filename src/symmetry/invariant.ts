@@ -6,9 +6,9 @@
  * F* is the same number for every point of the orbit.
  */
 import type { Dataset } from '../data/dataset.js';
+import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { requireHomogeneous } from '../model/activations.js';
 import type { Network } from '../model/network.js';
-import { type TraceParts, traceParts } from '../flatness/trace.js';
 import { rescale, rowNorm } from './rescale.js';
 
 /** F* with its per-neuron contributions and the optimal rescaling factors c*. */

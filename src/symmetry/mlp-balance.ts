@@ -12,10 +12,10 @@
  * (∂T/∂z_u = 2k Q_u − 2 P_u). A neuron with P_u = 0 or Q_u = 0 has no minimizer: the infimum drops its
  * terms (it is pruned from the program and reported).
  */
-import type { Mlp } from '../model/mlp.js';
-import { InputError, requireHomogeneous } from '../model/activations.js';
+
 import { type MlpCurvatureMass, type MlpTrace, mlpTrace } from '../flatness/mlp-trace.js';
-import type { MlpData } from '../model/mlp.js';
+import { InputError, requireHomogeneous } from '../model/activations.js';
+import type { Mlp, MlpData } from '../model/mlp.js';
 import { randomFactors } from './rescale.js';
 
 /** A hidden neuron left out of the geometric program for F*, and why. */

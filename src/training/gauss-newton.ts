@@ -9,7 +9,7 @@
 import type { Dataset } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { type CholeskyFactors, cholesky, choleskySolve } from '../linalg/solve.js';
-import { type Network, dataPass } from '../model/network.js';
+import { dataPass, type Network } from '../model/network.js';
 
 export const GN_MAX_N = 3000;
 

@@ -20,7 +20,7 @@ import type { Dataset } from '../data/dataset.js';
 import { squaredNorms } from '../data/dataset.js';
 import { getBackend } from '../linalg/backend.js';
 import { requireHomogeneous } from '../model/activations.js';
-import { blockRows, checkShapes, type Network, dataPass } from '../model/network.js';
+import { blockRows, checkShapes, dataPass, type Network } from '../model/network.js';
 import { invariantFromParts } from '../symmetry/invariant.js';
 
 /** A flatness penalty's value and its exact gradient (∂/∂a, ∂/∂W). */

@@ -5,8 +5,8 @@
  * of a state.
  */
 import type { Dataset } from '../data/dataset.js';
-import { tracePartsOf } from '../flatness/trace.js';
 import { InputError } from '../errors.js';
+import { tracePartsOf } from '../flatness/trace.js';
 import { type Activation, makeActivation } from '../model/activations.js';
 import { cloneNetwork, dataPass, type Network, paramCount } from '../model/network.js';
 import { deriveSeed, Rng } from '../rng/xoshiro.js';

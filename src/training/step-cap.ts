@@ -8,8 +8,8 @@
  * the rate the lazy construction already used. Adam is left alone: its step is not curvature-scaled.
  */
 import type { Dataset } from '../data/dataset.js';
-import { hvp, type Network, paramCount } from '../model/network.js';
 import { dominantEigen } from '../linalg/power.js';
+import { hvp, type Network, paramCount } from '../model/network.js';
 
 /** Hessian-vector products the trainer spends on λ_max at initialization. */
 export const STEP_CAP_PRODUCTS = 20;

@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import { DivergenceError } from '../errors.js';
 import { dataPass, type Network, packParams, unpackParams } from '../model/network.js';
 import { balance as balanceNet } from '../symmetry/invariant.js';
+import type { Phase } from './checkpoint-schema.js';
 import {
   asamEpsilon,
   asamScale,
@@ -18,7 +19,6 @@ import {
   perturbedGradient,
   samEpsilon,
 } from './directions.js';
-import type { Phase } from './checkpoint-schema.js';
 import { GN_MAX_N, gaussNewtonStep, gnStalled } from './gauss-newton.js';
 import { applyUpdate } from './optimizers.js';
 import type { TrainConfig } from './params.js';

@@ -18,8 +18,8 @@ import type { Network } from '../model/network.js';
 import type { Checkpoint } from './checkpoint-schema.js';
 import type { TrainConfig } from './params.js';
 import { type Metrics, setUpRun, type Trainer, type TrainerOptions, trainerView } from './run.js';
-import { createSearchTrainer } from './search-driver.js';
 import type { SearchReport } from './search.js';
+import { createSearchTrainer } from './search-driver.js';
 import { advanceRun, enterPolish, type StepInfo } from './steps.js';
 
 export type { Checkpoint, Phase, SearchCheckpoint, TrainerStateRecord } from './checkpoint-schema.js';

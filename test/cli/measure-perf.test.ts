@@ -7,8 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { createNetwork } from '../../src/model/network.js';
 import { networkToModel } from '../../src/model/model-json.js';
+import { createNetwork } from '../../src/model/network.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 

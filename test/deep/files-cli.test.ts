@@ -7,14 +7,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { anyModelFromTensorBytes, mlpStateDict, mlpToNpz, mlpToSafetensors } from '../../src/io/mlp-state-dict.js';
 import { writeNpy, writeNpz, writeSafetensors } from '../../src/io/index.js';
-import { mlpForward, type Mlp } from '../../src/model/mlp.js';
+import { anyModelFromTensorBytes, mlpStateDict, mlpToNpz, mlpToSafetensors } from '../../src/io/mlp-state-dict.js';
+import { type Mlp, mlpForward } from '../../src/model/mlp.js';
 import { mlpToModel, modelToMlp } from '../../src/model/mlp-json.js';
 import { networkToModel } from '../../src/model/model-json.js';
-import { randomNet, relErr } from '../helpers.js';
-import { runCli, tempDir } from '../cli-helpers.js';
 import { fails, ok } from '../cli/expect-cli.js';
+import { runCli, tempDir } from '../cli-helpers.js';
+import { randomNet, relErr } from '../helpers.js';
 import { randomMlp, randomMlpData } from './fixtures.js';
 
 function sameNet(a: Mlp, b: Mlp): void {

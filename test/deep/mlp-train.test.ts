@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { makeActivation } from '../../src/model/activations.js';
 import { type Mlp, type MlpData, mlpForward, packMlp, unpackMlp } from '../../src/model/mlp.js';
 import { initMlp, MlpDivergenceError, samPerturbation, trainMlp } from '../../src/training/mlp-train.js';
-import { makeActivation } from '../../src/model/activations.js';
 import { randomMlp, randomMlpData } from './fixtures.js';
 
 /** L(θ) = (1/(2n)) Σ ‖f(x_i) − y_i‖² from the forward pass alone. */

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mlpTrace } from '../../src/flatness/mlp-trace.js';
 import { traceParts } from '../../src/flatness/trace.js';
+import { mlpDataOf } from '../../src/io/mlp-state-dict.js';
 import type { ActivationSpec } from '../../src/model/activations.js';
 import { mlpForward, mlpFromNetwork, mlpParamCount } from '../../src/model/mlp.js';
 import { mlpCurvatureProduct } from '../../src/model/mlp-hvp.js';
-import { mlpDataOf } from '../../src/io/mlp-state-dict.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import {
   mlpBalance,

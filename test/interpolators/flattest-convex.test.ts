@@ -2,20 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
+import { squaredNorms } from '../../src/data/dataset.js';
 import { makeDataset } from '../../src/data/generate.js';
-import { flattestConvex, type FlattestInterpolator } from '../../src/interpolators/flattest-convex.js';
-import { exactSup2d } from '../../src/interpolators/flattest/sphere-sup.js';
+import { traceParts } from '../../src/flatness/trace.js';
 import { evalDirection } from '../../src/interpolators/flattest/pricing.js';
+import { exactSup2d } from '../../src/interpolators/flattest/sphere-sup.js';
+import { type FlattestInterpolator, flattestConvex } from '../../src/interpolators/flattest-convex.js';
 import { teacherInterpolator } from '../../src/interpolators/teacher.js';
 import { makeActivation } from '../../src/model/activations.js';
-import { resolveTrainConfig, train } from '../../src/training/index.js';
 import { loss, type Network } from '../../src/model/network.js';
-import { traceParts } from '../../src/flatness/trace.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
-import { squaredNorms } from '../../src/data/dataset.js';
+import { resolveTrainConfig, train } from '../../src/training/index.js';
 import '../../src/linalg/index.js';
-import { initBackend } from '../../src/node/backend.js';
 import { getBackend, useBackend } from '../../src/linalg/backend.js';
+import { initBackend } from '../../src/node/backend.js';
 
 beforeAll(async () => {
   // FLATLAB_BACKEND picks the GEMM of the batched pricing and the polish (native addon or portable kernels).

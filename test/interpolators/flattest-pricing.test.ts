@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { squaredNorms } from '../../src/data/dataset.js';
 import { makeDataset } from '../../src/data/generate.js';
 import { batchAscend, batchRatios } from '../../src/interpolators/flattest/batch-ascent.js';
+import { arrangementCells, enumeratedSup } from '../../src/interpolators/flattest/cell-enumeration.js';
 import { solveCellOptimum } from '../../src/interpolators/flattest/cell-optimum.js';
 import {
   cellOptimum,
@@ -16,18 +17,17 @@ import {
   sidesOf,
   walkCells,
 } from '../../src/interpolators/flattest/cell-pricing.js';
-import { arrangementCells, enumeratedSup } from '../../src/interpolators/flattest/cell-enumeration.js';
 import { Dictionary } from '../../src/interpolators/flattest/dictionary.js';
 import { DictionaryLp } from '../../src/interpolators/flattest/dictionary-lp.js';
 import { loadHighsSolver } from '../../src/interpolators/flattest/highs-loader.js';
 import { evalDirection, type PricingData } from '../../src/interpolators/flattest/pricing.js';
-import { exactSup2d, fibonacciSphere } from '../../src/interpolators/flattest/sphere-sup.js';
 import {
   dominantSubspace,
   spectralStarts,
   weightedSecondMoment,
 } from '../../src/interpolators/flattest/spectral-starts.js';
 import { signedDataDirections } from '../../src/interpolators/flattest/sphere.js';
+import { exactSup2d, fibonacciSphere } from '../../src/interpolators/flattest/sphere-sup.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { initBackend } from '../../src/node/backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';

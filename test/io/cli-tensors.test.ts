@@ -11,11 +11,11 @@ import { zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatDatasetJson } from '../../src/cli/dataset-file.js';
 import {
+  type Dataset,
   datasetToJson,
   datasetToNpz,
   makeDataset,
   parseDataParams,
-  type Dataset,
   Rng,
   writeNpy,
   writeSafetensors,

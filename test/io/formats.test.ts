@@ -3,9 +3,10 @@
  * float32/float16/bfloat16 widening, byte and memory orders, and one-line InputErrors for every kind of
  * bad file. Fixtures are built byte by byte here, independently of the writers under test.
  */
-import { describe, expect, it } from 'vitest';
+
 import { zipSync } from 'fflate';
-import { createNetwork, InputError, networkToModel, modelToNetwork, Rng } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { createNetwork, InputError, modelToNetwork, networkToModel, Rng } from '../../src/index.js';
 import {
   datasetFromNpz,
   datasetToNpz,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { denseHessian, forward } from '../../src/model/network.js';
 import { symmetricEigen } from '../../src/measures/dense-eig.js';
 import { lanczos, powerIteration, stochasticLanczosQuadrature } from '../../src/measures/lanczos.js';
 import { countingOperator, denseOperator, gaussNewtonOperator, hessianOperator } from '../../src/measures/operators.js';
 import { estimateTrace, hutchinson, hutchpp } from '../../src/measures/trace-estimators.js';
 import { tridiagEigen } from '../../src/measures/tridiag.js';
-import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
 import { dot, orthogonalizeAgainst, orthogonalizeRowsAgainst, orthonormalBasis } from '../../src/measures/vec.js';
+import { denseHessian, forward } from '../../src/model/network.js';
+import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 import { matrixWithSpectrum, matvecDense, maxAbs } from './fixtures.js';
 

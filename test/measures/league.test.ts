@@ -1,16 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MEASURE_NAMES, MEASURES, resolveContext } from '../../src/measures/registry.js';
+import { makeActivation } from '../../src/model/activations.js';
+import { deriveSeed } from '../../src/rng/xoshiro.js';
 import { computeLeague, leagueVerdict, tieTolerant } from '../../src/studies/measures/league.js';
 import {
   evaluateMember,
   MEASURE_METHODS,
-  measureAt,
   type MemberEvaluation,
+  measureAt,
 } from '../../src/studies/measures/league-evaluate.js';
 import {
   buildMember,
-  LEAGUE_CONSTRUCTIONS,
   INTERPOLATION_TOL,
   LEAGUE_AXES,
+  LEAGUE_CONSTRUCTIONS,
   memberData,
   memberTrainConfig,
   planPopulation,
@@ -25,9 +28,6 @@ import {
   leagueTableEntries,
 } from '../../src/studies/measures/league-records.js';
 import { type LeagueRun, runLeague } from '../../src/studies/measures/league-run.js';
-import { MEASURE_NAMES, MEASURES, resolveContext } from '../../src/measures/registry.js';
-import { makeActivation } from '../../src/model/activations.js';
-import { deriveSeed } from '../../src/rng/xoshiro.js';
 import { ALGORITHMS } from '../../src/training/params.js';
 import { createTrainer } from '../../src/training/trainer.js';
 import '../../src/linalg/index.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { denseHessian, forward, packParams } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { symmetricEigen } from '../../src/measures/dense-eig.js';
 import { distanceToInit, fisherRaoNorm, relativeFlatness, spectralNorm } from '../../src/measures/norms.js';
 import { gaussNewtonOperator } from '../../src/measures/operators.js';
-import { computeAllMeasures, getMeasure, MEASURES, MEASURE_NAMES } from '../../src/measures/registry.js';
+import { computeAllMeasures, getMeasure, MEASURE_NAMES, MEASURES } from '../../src/measures/registry.js';
 import { ascentSharpness, averageSharpness, pacBayesFlatness } from '../../src/measures/sharpness.js';
+import { denseHessian, forward, packParams } from '../../src/model/network.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
 const P2 = { name: 'relu-pow' as const, p: 2 };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { denseHessian, gradient, packParams, unpackParams } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import {
   curvatureOperator,
@@ -9,6 +8,7 @@ import {
   materialize,
   residualOperator,
 } from '../../src/measures/operators.js';
+import { denseHessian, gradient, packParams, unpackParams } from '../../src/model/network.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 import { denseGaussNewton, matvecDense, maxAbs, maxAbsDiff } from './fixtures.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GEMM_CLASSES, fasterKernel, gemmClass, gemmClassName } from '../../src/linalg/gemm-rule.js';
+import { fasterKernel, GEMM_CLASSES, gemmClass, gemmClassName } from '../../src/linalg/gemm-rule.js';
 import { loadNativeBackend, nativeInfo } from '../../src/node/native-backend.js';
 
 describe('GEMM shape classes', () => {

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset.js';
-import { type ActKernel, type Backend, useBackend, registerBackend } from '../../src/linalg/backend.js';
+import { traceParts } from '../../src/flatness/trace.js';
+import { type ActKernel, type Backend, registerBackend, useBackend } from '../../src/linalg/backend.js';
 import { jsBackend } from '../../src/linalg/js-backend.js';
 import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
-import { type Network, dataPass } from '../../src/model/network.js';
-import { traceParts } from '../../src/flatness/trace.js';
+import { dataPass, type Network } from '../../src/model/network.js';
 import {
   builtinGemm,
   loadNativeBackend,

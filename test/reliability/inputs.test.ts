@@ -6,7 +6,7 @@
  * lie); member names resolve as numpy's NpzFile resolves them; CSV cells are plain decimals; spec
  * files are one bounded YAML document with unique names. Generated inputs by fast-check.
  */
-import { mkfifoSync } from './mkfifo.js';
+
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { openNpz } from '../../src/io/npz.js';
 import { crc32 } from '../../src/io/zip.js';
 import { parseSpec, SPEC_LIMITS, uniqueSpecs } from '../../src/studies/spec.js';
 import { runCli, tempDir } from '../cli-helpers.js';
+import { mkfifoSync } from './mkfifo.js';
 
 const dir = tempDir('flatlab-inputs-');
 const p = (f: string): string => join(dir, f);

@@ -16,8 +16,8 @@ import { checkJob } from '../../src/sweep/job-check.js';
 import { runCli } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
 import { redisOrSkip } from '../sweep/redis-harness.js';
-import { redisFixture } from './redis-fixture.js';
 import { spawnWorker } from '../sweep/worker-procs.js';
+import { redisFixture } from './redis-fixture.js';
 
 const real: Trial = allTrials(
   loadBuiltinSpecs().filter((s) => s.study === 'symmetry'),

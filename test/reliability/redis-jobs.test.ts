@@ -7,16 +7,16 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
+import { finiteOrFailed } from '../../src/studies/finite-result.js';
 import { ResultStore } from '../../src/studies/store.js';
+import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
 import { collectResults, jobIdFor, submitTrials } from '../../src/sweep/distributed.js';
 import { checkResult, checkTrial } from '../../src/sweep/trial-schema.js';
-import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
-import { finiteOrFailed } from '../../src/studies/finite-result.js';
 import { tempDir } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
 import { redisOrSkip } from '../sweep/redis-harness.js';
-import { redisFixture } from './redis-fixture.js';
 import { spawnWorker } from '../sweep/worker-procs.js';
+import { redisFixture } from './redis-fixture.js';
 
 describe('the trial schema (unit)', () => {
   it('refuses prototype names, string seeds and unknown fields; accepts a real trial', () => {

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lanczos, stochasticLanczosQuadrature } from '../../src/measures/lanczos.js';
 import { symmetricEigen } from '../../src/measures/dense-eig.js';
+import { lanczos, stochasticLanczosQuadrature } from '../../src/measures/lanczos.js';
 import { curvatureOperator } from '../../src/measures/operators.js';
 import { denseHessian } from '../../src/model/network.js';
 import { runCli, tempDir } from '../cli-helpers.js';

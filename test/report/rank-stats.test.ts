@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/rng/xoshiro.js';
 import {
   granulatedKendall,
   kendallInterval,
@@ -10,7 +11,6 @@ import {
   type Labels,
   meanTauWithinGroups,
 } from '../../src/statistics/rank-correlation.js';
-import { Rng } from '../../src/rng/xoshiro.js';
 
 function hasScipy(): boolean {
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/statistics/fits.js';
 import { combine, verdictAlgorithms, verdictEstimators, verdictH1, verdictH4 } from '../../src/report/verdicts.js';
 import { Rng } from '../../src/rng/xoshiro.js';
+import { linearFit, powerLawFit, ranks, spearman, tQuantile975 } from '../../src/statistics/fits.js';
 
 describe('statistics', () => {
   it('least squares recovers a known slope with a CI that covers it (and shrinks with data)', () => {

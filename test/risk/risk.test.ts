@@ -7,9 +7,9 @@ import { evaluateTarget, makeTarget, targetMoments } from '../../src/data/target
 import { InputError } from '../../src/errors.js';
 import type { ActivationSpec } from '../../src/model/activations.js';
 import { createNetwork, forward, type Network } from '../../src/model/network.js';
-import { datasetRisk, populationRisk, zeroPredictorRisk } from '../../src/risk/index.js';
 import { exactRisk } from '../../src/risk/exact.js';
 import { pairMoment, reluPowGaussian } from '../../src/risk/gaussian-kernels.js';
+import { datasetRisk, populationRisk, zeroPredictorRisk } from '../../src/risk/index.js';
 import { monteCarloRisk } from '../../src/risk/montecarlo.js';
 import { Rng } from '../../src/rng/xoshiro.js';
 import { rescale } from '../../src/symmetry/rescale.js';

@@ -6,16 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import '../../src/linalg/index.js';
 import { makeDataset } from '../../src/data/generate.js';
+import { InputError } from '../../src/errors.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { analyse } from '../../src/report/analyses.js';
 import { studyRows } from '../../src/report/render-report.js';
+import { deriveSeed } from '../../src/rng/xoshiro.js';
 import { studyData } from '../../src/studies/common.js';
 import { runStudies } from '../../src/studies/runner.js';
 import { validateSpec } from '../../src/studies/spec.js';
 import { ResultStore } from '../../src/studies/store.js';
 import { representsExactly, resolveStudyTarget, studyStudent } from '../../src/studies/target.js';
-import { InputError } from '../../src/errors.js';
-import { deriveSeed } from '../../src/rng/xoshiro.js';
 
 const scales = (grid: Record<string, unknown>) => ({
   smoke: { seeds: [0], grid },

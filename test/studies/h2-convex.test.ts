@@ -8,21 +8,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import '../../src/linalg/index.js';
+import { InputError } from '../../src/errors.js';
 import { teacherInterpolator } from '../../src/interpolators/index.js';
+import { CONVEX_STUDY_MAX_ND, constructionApplies } from '../../src/studies/checks.js';
 import { convexStudyRounds, studyActivation, studyData } from '../../src/studies/common.js';
 import { expandStudy } from '../../src/studies/expand.js';
-import { h2Metrics } from './h2-rows.js';
-import { h2Ratios } from '../../src/studies/nongeneralizing/verdict.js';
 import {
-  NONGENERALIZING_DEFAULTS,
   NO_CERTIFICATE,
+  NONGENERALIZING_DEFAULTS,
   type NongeneralizingRow,
 } from '../../src/studies/nongeneralizing/schema.js';
+import { h2Ratios } from '../../src/studies/nongeneralizing/verdict.js';
 import { studyType } from '../../src/studies/registry.js';
 import { validateSpec } from '../../src/studies/spec.js';
 import { invariantFlatness } from '../../src/symmetry/invariant.js';
-import { InputError } from '../../src/errors.js';
-import { CONVEX_STUDY_MAX_ND, constructionApplies } from '../../src/studies/checks.js';
+import { h2Metrics } from './h2-rows.js';
 
 type Row = NongeneralizingRow & { key: string; series: null };
 

@@ -4,12 +4,12 @@
  * decide nothing; lines are never pooled across d.
  */
 import { describe, expect, it } from 'vitest';
-import { decideLines } from '../../src/studies/inference/index.js';
-import { type H3Point, h3Lines, h3Secondary } from '../../src/studies/flattest/verdict.js';
-import { h2LazyLines, h2Lines, h2Ratios, lazyClosedForm } from '../../src/studies/nongeneralizing/verdict.js';
-import { NONGENERALIZING_DEFAULTS, type NongeneralizingRow } from '../../src/studies/nongeneralizing/schema.js';
-import { h2Metrics } from './h2-rows.js';
 import { Rng } from '../../src/rng/xoshiro.js';
+import { type H3Point, h3Lines, h3Secondary } from '../../src/studies/flattest/verdict.js';
+import { decideLines } from '../../src/studies/inference/index.js';
+import { NONGENERALIZING_DEFAULTS, type NongeneralizingRow } from '../../src/studies/nongeneralizing/schema.js';
+import { h2LazyLines, h2Lines, h2Ratios, lazyClosedForm } from '../../src/studies/nongeneralizing/verdict.js';
+import { h2Metrics } from './h2-rows.js';
 
 type Row = Pick<NongeneralizingRow, 'params' | 'seed' | 'metrics'>;
 const SEEDS = [0, 1, 2, 3, 4];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/rng/xoshiro.js';
 import {
   benjaminiHochberg,
   decideLines,
@@ -10,7 +11,6 @@ import {
   tCdf,
   tQuantile,
 } from '../../src/studies/inference/index.js';
-import { Rng } from '../../src/rng/xoshiro.js';
 
 // Oracle: scipy.stats.t (cdf, ppf) and scipy.stats.ttest_1samp(alternative='greater').
 describe("Student's t", () => {

@@ -8,13 +8,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { computeLeague } from '../../src/studies/measures/league.js';
-import { leagueTableEntries } from '../../src/studies/measures/league-records.js';
-import { type LeagueRun, runLeague } from '../../src/studies/measures/league-run.js';
 import { MEASURE_NAMES, MEASURES } from '../../src/measures/registry.js';
 import { initBackend } from '../../src/node/backend.js';
 import type { StoredRow } from '../../src/studies/definition.js';
 import { measuresStudy } from '../../src/studies/measures/index.js';
+import { computeLeague } from '../../src/studies/measures/league.js';
+import { leagueTableEntries } from '../../src/studies/measures/league-records.js';
+import { type LeagueRun, runLeague } from '../../src/studies/measures/league-run.js';
 import { LEAGUE_MIN_MEMBERS, verdictLeague } from '../../src/studies/measures/verdict.js';
 import { ResultStore } from '../../src/studies/store.js';
 import { runCli, tempDir } from '../cli-helpers.js';

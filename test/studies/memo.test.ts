@@ -5,9 +5,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/node/backend.js';
-import { boundedMemo } from '../../src/studies/memo.js';
 import { memberMemo, runMeasures } from '../../src/studies/measures/run.js';
 import { measuresParams } from '../../src/studies/measures/schema.js';
+import { boundedMemo } from '../../src/studies/memo.js';
 
 describe('boundedMemo', () => {
   it('computes a key once, then answers from the store', () => {

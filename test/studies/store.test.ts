@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { studyType } from '../../src/studies/registry.js';
 import { describe, expect, it } from 'vitest';
+import { studyType } from '../../src/studies/registry.js';
 import '../../src/linalg/index.js';
+import { textProgress } from '../../src/studies/progress.js';
 import { runTrial } from '../../src/studies/run-trial.js';
 import { runStudies } from '../../src/studies/runner.js';
 import { validateSpec } from '../../src/studies/spec.js';
 import { ResultStore } from '../../src/studies/store.js';
 import type { Trial, TrialExecutor, TrialResult } from '../../src/studies/trial-types.js';
-import { textProgress } from '../../src/studies/progress.js';
 import { tempDir } from '../cli-helpers.js';
 
 const spec = validateSpec({

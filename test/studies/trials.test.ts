@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/measures/dense-eig.js';
 import { makeActivation } from '../../src/model/activations.js';
 import { denseHessian } from '../../src/model/network.js';
-import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { buildInterpolator, fitOf, studyActivation, studyData, topEigenvalue } from '../../src/studies/common.js';
+import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { ALGORITHMS, algoDefaults, parseTrainConfig } from '../../src/training/params.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/node/backend.js';
+import { expandStudy } from '../../src/studies/expand.js';
+import { runTrial } from '../../src/studies/run-trial.js';
+import { parseSpec } from '../../src/studies/spec.js';
 import type { Trial, TrialResult } from '../../src/studies/trial-types.js';
 import { decodeResult, encodeResult } from '../../src/sweep/codec.js';
 import { executeTrial } from '../../src/sweep/dispatch.js';
 import { createExecutor } from '../../src/sweep/executor.js';
 import { checkWorkers, PoolExecutor, threadsPerWorker } from '../../src/sweep/pool.js';
-import { expandStudy } from '../../src/studies/expand.js';
-import { runTrial } from '../../src/studies/run-trial.js';
-import { parseSpec } from '../../src/studies/spec.js';
 import { probeTrials, resultJson } from './probe-trials.js';
 import { SPEC_YAML } from './study-spec.js';
 

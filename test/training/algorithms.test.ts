@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../../src/errors.js';
 import { dataPass } from '../../src/model/network.js';
+import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
 import {
   asamEpsilon,
   createTrainer,
@@ -13,7 +14,6 @@ import {
   samEpsilon,
   type TrainConfig,
 } from '../../src/training/index.js';
-import { deriveSeed, Rng } from '../../src/rng/xoshiro.js';
 import { randomData, randomNet } from '../helpers.js';
 import { maxAbsDiff, naiveLossGrad, packed } from './oracle.js';
 

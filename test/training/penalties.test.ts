@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makeActivation } from '../../src/model/activations.js';
 import { traceParts } from '../../src/flatness/trace.js';
-import { invariantFlatness } from '../../src/symmetry/invariant.js';
+import { makeActivation } from '../../src/model/activations.js';
 import { createNetwork, loss, unpackParams } from '../../src/model/network.js';
+import { invariantFlatness } from '../../src/symmetry/invariant.js';
 import { invariantPenalty, penalizedGradient, traceGaussNewtonPenalty } from '../../src/training/penalties.js';
 import { randomData, randomNet } from '../helpers.js';
 import { fdGradient, maxAbs, maxAbsDiff, packed } from './oracle.js';

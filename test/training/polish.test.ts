@@ -4,14 +4,13 @@
  * polish stops) and the GD polish's backtracking (src/training/trainer.ts: a step only if the loss falls).
  */
 import { describe, expect, it } from 'vitest';
-import { GN_STALL_FACTOR, GN_STALL_WINDOW, type GnState, gnStalled } from '../../src/training/gauss-newton.js';
-import { train } from '../../src/training/trainer.js';
-import { parseTrainConfig } from '../../src/training/params.js';
 import { makeActivation } from '../../src/model/activations.js';
-import { randomData } from '../helpers.js';
 import { dataPass, packParams, unpackParams } from '../../src/model/network.js';
 import { flatGradient } from '../../src/training/directions.js';
-import { createTrainer } from '../../src/training/trainer.js';
+import { GN_STALL_FACTOR, GN_STALL_WINDOW, type GnState, gnStalled } from '../../src/training/gauss-newton.js';
+import { parseTrainConfig } from '../../src/training/params.js';
+import { createTrainer, train } from '../../src/training/trainer.js';
+import { randomData } from '../helpers.js';
 
 describe('the Gauss–Newton polish stops once stalled', () => {
   it('a window that fell by the factor passes; one that did not stalls; only window boundaries decide', () => {

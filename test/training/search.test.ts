@@ -16,8 +16,8 @@ import {
   runSeed,
   runsAgree,
   type SearchRun,
-  train,
   type TrainConfig,
+  train,
 } from '../../src/training/index.js';
 import { randomData, randomNet } from '../helpers.js';
 import { packed } from './oracle.js';

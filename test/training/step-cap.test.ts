@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { DivergenceError } from '../../src/errors.js';
 import { symmetricEigen } from '../../src/measures/dense-eig.js';
-import { denseHessian, paramCount } from '../../src/model/network.js';
 import { makeActivation } from '../../src/model/activations.js';
-import { cappedRate, largestCurvature, STEP_CAP_PRODUCTS } from '../../src/training/step-cap.js';
-import { createTrainer, initNetwork, parseTrainConfig, train } from '../../src/training/index.js';
+import { denseHessian, paramCount } from '../../src/model/network.js';
 import { deriveSeed } from '../../src/rng/xoshiro.js';
+import { createTrainer, initNetwork, parseTrainConfig, train } from '../../src/training/index.js';
+import { cappedRate, largestCurvature, STEP_CAP_PRODUCTS } from '../../src/training/step-cap.js';
 import { randomData, randomNet, relErr } from '../helpers.js';
 
 function spectralRadius(net: ReturnType<typeof randomNet>, data: ReturnType<typeof randomData>): number {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { makeActivation } from '../../src/model/activations.js';
-import { forward, dataPass } from '../../src/model/network.js';
 import { traceParts } from '../../src/flatness/trace.js';
+import { makeActivation } from '../../src/model/activations.js';
+import { dataPass, forward } from '../../src/model/network.js';
 import { rowNorm } from '../../src/symmetry/rescale.js';
 import {
   type Checkpoint,
   createTrainer,
   initNetwork,
   parseTrainConfig,
-  train,
   type TrainConfig,
+  train,
 } from '../../src/training/index.js';
 import { randomData, randomNet } from '../helpers.js';
 import { packed } from './oracle.js';

@@ -4,12 +4,13 @@
  * target family in the model's own d. Parsing is the core's pure readers (src/io), the numbers the same
  * functions as the CLI's `flatlab measure`. Pure and synchronous; the worker calls it.
  */
+
+import { InputError } from '../../src/errors.js';
 import { modelFromTensorBytes, tensorFormat } from '../../src/io/model-tensors.js';
 import { modelToNetwork } from '../../src/model/model-json.js';
 import type { Network } from '../../src/model/network.js';
 import { exactUnavailableReason } from '../../src/risk/exact.js';
 import { populationRisk } from '../../src/risk/population.js';
-import { InputError } from '../../src/errors.js';
 import { measure, type NeuronPoint, neuronView, type OrbitCurve, orbitCurve, type Readouts } from './lab.js';
 import { buildProblem, type Problem } from './science.js';
 import type { State } from './tables.js';

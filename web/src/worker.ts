@@ -19,10 +19,10 @@ import {
   type Readouts,
   type SymmetryView,
 } from './lab.js';
+import { measureLoadedModel } from './loaded-model.js';
 import type { FromWorker, HistoryPoint, ToWorker } from './protocol.js';
 import { buildProblem, createStepper, type Problem, referenceInterpolators, type Stepper } from './science.js';
 import type { State } from './tables.js';
-import { measureLoadedModel } from './loaded-model.js';
 
 /** Stepping time per chunk: long enough to amortize the measurements, short enough for 10 updates/s. */
 const CHUNK_MS = 100;

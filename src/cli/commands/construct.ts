@@ -19,8 +19,8 @@ import {
 import { makeActivation } from '../../model/activations.js';
 import { activationToString, parseActivationString } from '../../model/model-json.js';
 import type { Network } from '../../model/network.js';
-import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { checkOutputPath } from '../../node/safe-write.js';
+import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { readModelFile, writeModelFile } from '../model-file.js';
 import { addLabelsOption } from '../tensor-options.js';

@@ -8,10 +8,10 @@ import { makeDataset } from '../../data/generate.js';
 import { DATA_PARAMS, parseDataParams } from '../../data/params.js';
 import { linksLabel, targetMoments } from '../../data/targets.js';
 import { InputError } from '../../errors.js';
-import { flagName } from '../../params/table.js';
-import { requireFinite, requireFiniteArray } from '../finite.js';
 import { checkOutputPath } from '../../node/safe-write.js';
+import { flagName } from '../../params/table.js';
 import { readCsvDatasetFile, readDatasetFile, writeDatasetFile } from '../dataset-file.js';
+import { requireFinite, requireFiniteArray } from '../finite.js';
 import { addParamOptions } from '../param-options.js';
 
 function describeData(data: Dataset, out: string | null): Record<string, unknown> {

@@ -3,21 +3,22 @@
  * randomized trace estimates of the Hessian (or its Gauss–Newton / residual part) next to the exact
  * closed-form value, plus error-vs-budget data for both estimators (a convergence plot).
  */
-import { OPERATOR_PARAM } from '../operator-param.js';
-import { formatNumber } from '../../number-format.js';
+
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
-import { LOSS_CONVENTION } from '../../model/network.js';
 import { budgetLadder, estimateOverSeeds, traceConvergence } from '../../measures/convergence.js';
 import { type CurvatureOperator, curvatureOperator } from '../../measures/operators.js';
 import { TRACE_METHODS, type TraceMethod } from '../../measures/trace-estimators.js';
 import { SAMPLERS, type Sampler } from '../../measures/vec.js';
-import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
-import { requireFinite, requireFiniteReport } from '../finite.js';
+import { LOSS_CONVENTION } from '../../model/network.js';
+import { formatNumber } from '../../number-format.js';
+import { flagName, type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { readDatasetFile } from '../dataset-file.js';
+import { requireFinite, requireFiniteReport } from '../finite.js';
 import { deepOperator } from '../mlp-commands.js';
 import { readAnyModelFile } from '../mlp-files.js';
+import { OPERATOR_PARAM } from '../operator-param.js';
 import { addParamOptions } from '../param-options.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 import { zeroTraceNote } from '../trace-diagnosis.js';

@@ -5,29 +5,30 @@
  * Split in two so the command is easy to extend: `computeMeasureReport` builds the report object (one
  * sweep over the data for the trace parts, F* from the same parts), `formatMeasureReport` prints it.
  */
-import { formatNumber } from '../../number-format.js';
+
 import type { Command } from 'commander';
 import type { Dataset } from '../../data/dataset.js';
+import { InputError } from '../../errors.js';
 import { traceParts } from '../../flatness/trace.js';
 import { getBackend } from '../../linalg/backend.js';
+import { INVARIANCE_PARAMS, type InvarianceReport, invarianceReport } from '../../measures/invariance.js';
+import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
+import { computeAllMeasures } from '../../measures/registry.js';
+import { mlpParamCount } from '../../model/mlp.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
-import { InputError } from '../../errors.js';
+import { formatNumber } from '../../number-format.js';
 import { type ParamDef, parseParamIfGiven, seedParam } from '../../params/table.js';
 import { populationRisk } from '../../risk/index.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { pathNorm } from '../../symmetry/rescale.js';
 import { VERSION } from '../../version.js';
-import { requireFiniteReport } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { formatPerNeuron, perNeuronRows } from '../per-neuron.js';
-import { readModelFile } from '../model-file.js';
-import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
-import { formatInvarianceReport, measureRows } from '../../measures/measure-table.js';
-import { INVARIANCE_PARAMS, type InvarianceReport, invarianceReport } from '../../measures/invariance.js';
-import { computeAllMeasures } from '../../measures/registry.js';
+import { requireFiniteReport } from '../finite.js';
 import { measureDeep } from '../mlp-commands.js';
 import { readAnyModelFile } from '../mlp-files.js';
-import { mlpParamCount } from '../../model/mlp.js';
+import { readModelFile } from '../model-file.js';
+import { formatPerNeuron, perNeuronRows } from '../per-neuron.js';
+import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 
 /** Monte Carlo samples when the exact risk formula does not apply (kept moderate so MC never dominates). */
 export const MEASURE_MC_SAMPLES = 16384;

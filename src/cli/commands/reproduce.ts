@@ -9,17 +9,17 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
-import { checkResultsDb } from '../../studies/results-db.js';
+import { lockOutFolder } from '../../node/out-lock.js';
 import { SMOKE_BANNER } from '../../report/html.js';
 import { writeReport } from '../../report/render-report.js';
 import { textProgress } from '../../studies/progress.js';
+import { checkResultsDb } from '../../studies/results-db.js';
 import { runStudies } from '../../studies/runner.js';
 import { parseSpec, SCALES, type Scale, type StudySpec, uniqueSpecs } from '../../studies/spec.js';
 import { ResultStore } from '../../studies/store.js';
 import { createExecutor } from '../../sweep/executor.js';
 import { checkWorkers } from '../../sweep/pool.js';
 import { VERSION } from '../../version.js';
-import { lockOutFolder } from '../../node/out-lock.js';
 import { readTextFile } from '../io.js';
 
 /** The folder of built-in specs: <package root>/studies, found upward from this file (src/ or dist/src/). */

@@ -5,16 +5,16 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
+import type { Network } from '../../model/network.js';
+import { checkOutputPath } from '../../node/safe-write.js';
 import { type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { balance } from '../../symmetry/invariant.js';
 import { pathNorm, randomFactors, rescale } from '../../symmetry/rescale.js';
-import { checkOutputPath } from '../../node/safe-write.js';
-import type { Network } from '../../model/network.js';
-import { requireFiniteArray } from '../finite.js';
 import { readDatasetFile } from '../dataset-file.js';
-import { writeModelFile } from '../model-file.js';
+import { requireFiniteArray } from '../finite.js';
 import { rescaleDeep } from '../mlp-commands.js';
 import { readAnyModelFile } from '../mlp-files.js';
+import { writeModelFile } from '../model-file.js';
 import {
   addLabelsOption,
   addModelReadOptions,

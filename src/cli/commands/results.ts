@@ -5,8 +5,8 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { readResultsReadOnly, resultNames } from '../../studies/results-db.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/safe-write.js';
+import { readResultsReadOnly, resultNames } from '../../studies/results-db.js';
 import type { StoredTrial } from '../../studies/store.js';
 import { toParquet } from '../parquet-export.js';
 

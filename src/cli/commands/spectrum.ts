@@ -5,19 +5,20 @@
  * Hessian-vector products (src/measures/lanczos.ts); test/reliability/spectrum.test.ts checks them
  * against the dense eigenvalues on small models.
  */
-import { OPERATOR_PARAM } from '../operator-param.js';
+
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import { formatNumber } from '../../number-format.js';
 import { getBackend } from '../../linalg/backend.js';
 import { lanczos, stochasticLanczosQuadrature } from '../../measures/lanczos.js';
 import { curvatureOperator } from '../../measures/operators.js';
 import { LOSS_CONVENTION } from '../../model/network.js';
-import { type ParamDef, flagName, parseParam, seedParam } from '../../params/table.js';
+import { formatNumber } from '../../number-format.js';
+import { flagName, type ParamDef, parseParam, seedParam } from '../../params/table.js';
 import { readDatasetFile } from '../dataset-file.js';
 import { requireFiniteReport } from '../finite.js';
 import { writeFileAtomic } from '../io.js';
 import { readModelFile } from '../model-file.js';
+import { OPERATOR_PARAM } from '../operator-param.js';
 import { addParamOptions } from '../param-options.js';
 import { addModelOnDataOptions, type ModelReadFlags, modelReadOptions } from '../tensor-options.js';
 

@@ -12,10 +12,10 @@ import { parseSpec, SCALES, type Scale, type StudySpec, uniqueSpecs } from '../.
 import { ResultStore } from '../../studies/store.js';
 import type { Trial } from '../../studies/trial-types.js';
 import {
+  type CollectProgress,
   checkAttempts,
   cleanFinished,
   collectResults,
-  type CollectProgress,
   type QueueTarget,
   queueStatus,
   submitTrials,

@@ -5,17 +5,26 @@
  * and the resumed run ends bit-identical to an uninterrupted one.
  */
 import { existsSync, statSync } from 'node:fs';
-import { formatNumber } from '../../number-format.js';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Dataset } from '../../data/dataset.js';
 import { DivergenceError, InputError } from '../../errors.js';
 import { getBackend } from '../../linalg/backend.js';
 import { type ActivationSpec, makeActivation } from '../../model/activations.js';
-import type { Dataset } from '../../data/dataset.js';
 import { parseActivationString } from '../../model/model-json.js';
 import { LOSS_CONVENTION, type Network } from '../../model/network.js';
+import { lockOutFolder } from '../../node/out-lock.js';
+import {
+  appendFileChecked,
+  checkOutputPath,
+  type SafeWriteOptions,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../../node/safe-write.js';
+import { formatNumber } from '../../number-format.js';
 import { populationRisk } from '../../risk/index.js';
+import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
 import {
   ALGORITHMS,
   type Checkpoint,
@@ -28,23 +37,14 @@ import {
   type TrainConfig,
   type Trainer,
 } from '../../training/index.js';
-import { VERSION } from '../../version.js';
-import { lockOutFolder } from '../../node/out-lock.js';
-import { readDatasetFile } from '../dataset-file.js';
-import {
-  appendFileChecked,
-  checkOutputPath,
-  type SafeWriteOptions,
-  writeFileAtomic,
-  writeJsonAtomic,
-} from '../../node/safe-write.js';
-import { validateCheckpointObject } from '../../training/checkpoint-schema.js';
 import { checkCheckpointAgainstConfig } from '../../training/resume-check.js';
+import { VERSION } from '../../version.js';
+import { readDatasetFile } from '../dataset-file.js';
 import { firstNonFinite } from '../finite.js';
 import { readJsonFile, readTextFile } from '../io.js';
 import { writeModelFile } from '../model-file.js';
-import { addLabelsOption } from '../tensor-options.js';
 import { addParamOptions } from '../param-options.js';
+import { addLabelsOption } from '../tensor-options.js';
 
 interface TrainFlags {
   data?: string;

@@ -13,17 +13,17 @@
  * d ≥ 4 ρ can only be estimated, so the lower bound is an estimate and labelled so.
  */
 import type { Highs } from 'highs';
-import { squaredNorms } from '../../data/dataset.js';
 import type { Dataset } from '../../data/dataset.js';
+import { squaredNorms } from '../../data/dataset.js';
 import type { Activation } from '../../model/activations.js';
 import { deriveSeed, Rng } from '../../rng/xoshiro.js';
 import { Dictionary } from './dictionary.js';
 import { DictionaryLp, type LpSolution } from './dictionary-lp.js';
 import { type Candidate, multistart } from './multistart.js';
 import { evalDirection, type PricingData } from './pricing.js';
+import { spectralStarts } from './spectral-starts.js';
 import { dedupe, dedupeIndices, signedDataDirections, unit } from './sphere.js';
 import { exactSup2d, gridSup3d, type SphereSup } from './sphere-sup.js';
-import { spectralStarts } from './spectral-starts.js';
 
 export interface ColumnGenerationOptions {
   /** Target relative duality gap 1 − lower/upper (default 1e-3). */

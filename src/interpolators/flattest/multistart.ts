@@ -13,8 +13,8 @@ import { Rng } from '../../rng/xoshiro.js';
 import { batchAscend, batchRatios } from './batch-ascent.js';
 import { walkCells } from './cell-pricing.js';
 import type { PricingData } from './pricing.js';
-import { signedDataDirections, unit } from './sphere.js';
 import { spectralStarts } from './spectral-starts.js';
+import { signedDataDirections, unit } from './sphere.js';
 
 /** Ascents per pricing round: every local maximum above 1 can become a column. */
 export const STARTS = 96;

@@ -1,7 +1,7 @@
 /** The algorithm comparison's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { LEARNED_BUDGET_DEFAULTS, PROBLEM_DEFAULTS } from '../fields.js';
 import { paramsOf } from '../definition.js';
+import { LEARNED_BUDGET_DEFAULTS, PROBLEM_DEFAULTS } from '../fields.js';
 import { INTERPOLATOR_METRICS } from '../measure.js';
 
 export const ALGORITHMS_DEFAULTS = {

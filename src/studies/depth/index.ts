@@ -4,10 +4,11 @@
  * F* against their population risk (H4). One module: fields, run, analysis and verdict of the `depth`
  * study type.
  */
+
+import { makeActivation } from '../../model/activations.js';
 import { sizeCheck } from '../checks.js';
 import { defineStudy } from '../definition.js';
 import { activationSpec } from '../fields.js';
-import { makeActivation } from '../../model/activations.js';
 import { analyseDepth } from './analysis.js';
 import { runDepth } from './run.js';
 import { DEPTH_DEFAULTS, depthMetrics, depthParams } from './schema.js';

@@ -1,7 +1,7 @@
 /** The estimator comparison's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { PROBLEM_DEFAULTS } from '../fields.js';
 import { paramsOf, storedNumbers } from '../definition.js';
+import { PROBLEM_DEFAULTS } from '../fields.js';
 
 export const ESTIMATORS_DEFAULTS = { ...PROBLEM_DEFAULTS, method: 'hutchinson', budget: 30, reps: 20 } as const;
 

@@ -1,12 +1,12 @@
 /** H3's report section: risk/Var(f*) of the flattest interpolator against n, one verdict per student. */
 import type { z } from 'zod';
-import { activationLabel } from '../analysis-helpers.js';
 import { chart, type Figure, summarize } from '../../figures/vega-lite.js';
+import { activationLabel } from '../analysis-helpers.js';
 import type { Analysis, StudyRow, Table } from '../definition.js';
-import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';
-import type { FlattestParams, flattestMetrics } from './schema.js';
 import { decideLines, secondary } from '../inference/index.js';
 import { hypothesisVerdict, linesTable } from '../inference/present.js';
+import { representsExactly, resolveStudyTarget, studyStudent } from '../target.js';
+import type { FlattestParams, flattestMetrics } from './schema.js';
 import { type H3Point, h3Lines, h3Secondary } from './verdict.js';
 
 type Row = StudyRow<FlattestParams, z.output<typeof flattestMetrics>>;

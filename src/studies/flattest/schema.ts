@@ -1,7 +1,7 @@
 /** The flattest study's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { paramsOf } from '../definition.js';
+import { TARGET_FIELD_DEFAULTS } from '../fields.js';
 import { INTERPOLATOR_METRICS } from '../measure.js';
 
 export const FLATTEST_DEFAULTS = {

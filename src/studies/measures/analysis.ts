@@ -5,6 +5,8 @@
  * tables.json carries under the study's entry.
  */
 import type { z } from 'zod';
+import { chart, type Figure, type VegaLiteSpec } from '../../figures/vega-lite.js';
+import type { Analysis, StudyRow, Table } from '../definition.js';
 import { computeLeague, type LeagueRow } from './league.js';
 import {
   dedupeConstructions,
@@ -13,8 +15,6 @@ import {
   leagueFigureData,
   leagueTableEntries,
 } from './league-records.js';
-import { chart, type Figure, type VegaLiteSpec } from '../../figures/vega-lite.js';
-import type { Analysis, StudyRow, Table } from '../definition.js';
 import { labelsOf } from './run.js';
 import type { MeasuresParams, measuresMetrics } from './schema.js';
 import { verdictLeague } from './verdict.js';

@@ -7,13 +7,7 @@
  */
 import type { Dataset } from '../../data/dataset.js';
 import type { TargetSpec } from '../../data/target.js';
-import type { Network } from '../../model/network.js';
-import { paramCount } from '../../model/network.js';
-import { populationRisk } from '../../risk/population.js';
-import { deriveSeed } from '../../rng/xoshiro.js';
-import { randomFactors, rescale } from '../../symmetry/rescale.js';
 import { lanczos } from '../../measures/lanczos.js';
-import type { LeagueMember, MemberLabels } from './league-population.js';
 import { hessianOperator } from '../../measures/operators.js';
 import {
   MEASURES,
@@ -24,6 +18,12 @@ import {
   unavailableReason,
 } from '../../measures/registry.js';
 import { averageSharpness } from '../../measures/sharpness.js';
+import type { Network } from '../../model/network.js';
+import { paramCount } from '../../model/network.js';
+import { populationRisk } from '../../risk/population.js';
+import { deriveSeed } from '../../rng/xoshiro.js';
+import { randomFactors, rescale } from '../../symmetry/rescale.js';
+import type { LeagueMember, MemberLabels } from './league-population.js';
 
 /**
  * How a registered measure is obtained, so that a reader of the league knows which numbers carry an

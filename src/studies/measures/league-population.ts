@@ -13,13 +13,13 @@ import { makeDataset } from '../../data/generate.js';
 import type { TargetSpec } from '../../data/target.js';
 import { InputError } from '../../errors.js';
 import { memorizer, randomFeatures, teacherInterpolator } from '../../interpolators/index.js';
+import type { MeasureOptions } from '../../measures/options.js';
 import { makeActivation } from '../../model/activations.js';
 import { loss, type Network } from '../../model/network.js';
 import { deriveSeed } from '../../rng/xoshiro.js';
 import { initNetwork } from '../../training/init.js';
 import { ALGORITHMS, type Algorithm, resolveTrainConfig, type TrainConfig } from '../../training/params.js';
 import { train } from '../../training/trainer.js';
-import type { MeasureOptions } from '../../measures/options.js';
 
 export const LEAGUE_CONSTRUCTIONS = ['teacher', 'memorizer', 'random-features'] as const;
 export type LeagueConstruction = (typeof LEAGUE_CONSTRUCTIONS)[number];

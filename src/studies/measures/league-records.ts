@@ -4,10 +4,11 @@
  * report's tables.json and the data of its τ-vs-orbit-τ figure). A study module that runs one member
  * per trial stores `leagueMetrics(e)` and rebuilds the evaluations with `evaluationFromMetrics`.
  */
+
+import { MEASURE_NAMES } from '../../measures/registry.js';
 import type { League } from './league.js';
 import { type MeasuredValue, type MemberEvaluation, measureMethod } from './league-evaluate.js';
 import { LEAGUE_CONSTRUCTIONS, type MemberLabels } from './league-population.js';
-import { MEASURE_NAMES } from '../../measures/registry.js';
 
 export type FlatValue = number | string | boolean | null;
 

@@ -6,6 +6,9 @@
  * paper's question (docs/math.md#hypotheses, H4): does the invariant flatness F* rank first, and does
  * every measure that is not invariant lose its rank correlation once θ is moved along its orbit?
  */
+
+import { INVARIANT_TOL, NON_INVARIANT_MIN_SPREAD, relativeSpread } from '../../measures/invariance.js';
+import { MEASURES, type MeasureDef } from '../../measures/registry.js';
 import {
   granulatedKendall,
   kendallTauB,
@@ -13,10 +16,8 @@ import {
   labelKey,
   meanTauWithinGroups,
 } from '../../statistics/rank-correlation.js';
-import { INVARIANT_TOL, NON_INVARIANT_MIN_SPREAD, relativeSpread } from '../../measures/invariance.js';
 import { type MeasureMethod, type MemberEvaluation, measureMethod } from './league-evaluate.js';
 import { LEAGUE_AXES, LEAGUE_DATA_KEYS } from './league-population.js';
-import { MEASURES, type MeasureDef } from '../../measures/registry.js';
 
 export interface LeagueAxis {
   axis: string;

@@ -11,6 +11,9 @@
  * a member are memoized per worker process by its spec, so the repeat costs nothing; the computation
  * is pure, so a hit gives the same bits as building the member again.
  */
+
+import type { TrialOutput } from '../definition.js';
+import { boundedMemo } from '../memo.js';
 import { evaluateMember } from './league-evaluate.js';
 import {
   buildMember,
@@ -21,8 +24,6 @@ import {
   populationPlan,
 } from './league-population.js';
 import { leagueMetrics } from './league-records.js';
-import type { TrialOutput } from '../definition.js';
-import { boundedMemo } from '../memo.js';
 import type { MeasuresMetrics, MeasuresParams } from './schema.js';
 
 /** The population seed of every trial: the data sets are shared across the whole grid. */

@@ -5,8 +5,8 @@
  * orbit point — plus whether it interpolates.
  */
 import { z } from 'zod';
-import { LEAGUE_METRIC_NAMES } from './league-records.js';
 import { paramsOf, storedNumber } from '../definition.js';
+import { LEAGUE_METRIC_NAMES } from './league-records.js';
 
 export const MEASURES_DEFAULTS = {
   d: 6,

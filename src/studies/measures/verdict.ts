@@ -4,8 +4,9 @@
  * mixes data sets whose measures differ for reasons unrelated to generalization (e.g. the Fisher–Rao
  * norm at an interpolator is (k+1)² mean y²), so it is not the claim.
  */
-import type { League } from './league.js';
+
 import type { Verdict } from '../verdict.js';
+import type { League } from './league.js';
 
 /** Fewer interpolators than this leave τ's interval undefined (Fisher z needs n > 4): no verdict. */
 export const LEAGUE_MIN_MEMBERS = 5;

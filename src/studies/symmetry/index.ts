@@ -2,8 +2,9 @@
  * H1 (docs/math.md#hypotheses, §9): the rescaling symmetry makes raw flatness arbitrary. One module:
  * fields, run, analysis and verdict of the `symmetry` study type.
  */
-import { defineStudy } from '../definition.js';
+
 import { both, memorizerCheck, sizeCheck } from '../checks.js';
+import { defineStudy } from '../definition.js';
 import { analyseSymmetry } from './analysis.js';
 import { runSymmetry } from './run.js';
 import { SYMMETRY_DEFAULTS, symmetryMetrics, symmetryParams } from './schema.js';

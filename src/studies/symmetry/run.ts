@@ -5,11 +5,11 @@
  */
 import { traceParts } from '../../flatness/trace.js';
 import { forward } from '../../model/network.js';
-import { Rng, deriveSeed } from '../../rng/xoshiro.js';
+import { deriveSeed, Rng } from '../../rng/xoshiro.js';
 import { invariantFlatness } from '../../symmetry/invariant.js';
 import { rescale } from '../../symmetry/rescale.js';
-import type { TrialOutput } from '../definition.js';
 import { baselines, buildInterpolator, studyActivation, studyData, studyRisk } from '../common.js';
+import type { TrialOutput } from '../definition.js';
 import type { SymmetryMetrics, SymmetryParams } from './schema.js';
 
 export function runSymmetry(p: SymmetryParams, seed: number): TrialOutput<SymmetryMetrics> {

@@ -1,7 +1,7 @@
 /** The symmetry study's fields (with defaults), parameters and stored metrics. */
 import { z } from 'zod';
-import { PROBLEM_DEFAULTS } from '../fields.js';
 import { paramsOf, storedNumbers } from '../definition.js';
+import { PROBLEM_DEFAULTS } from '../fields.js';
 
 export const SYMMETRY_DEFAULTS = {
   ...PROBLEM_DEFAULTS,
