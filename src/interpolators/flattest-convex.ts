@@ -23,7 +23,12 @@ import { gaussNewtonStep } from '../training/gauss-newton.js';
 import { checkInterpolates, defaultTol, featureMatrix, type Interpolator, requireData } from './common.js';
 import { arrangementCells, CELL_ENUMERATION_LIMIT, enumeratedSup } from './flattest/cell-enumeration.js';
 import type { FlattestCertificate } from './flattest/certificate.js';
-import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/column-generation.js';
+import {
+  type ColumnGenerationResult,
+  gridPointsFor,
+  type RoundInfo,
+  runColumnGeneration,
+} from './flattest/column-generation.js';
 import { loadHighsSolver } from './flattest/highs-loader.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
 
@@ -109,9 +114,7 @@ export async function flattestConvex(
   const tol = opts.tol ?? defaultTol(data.y);
   const now = opts.now ?? (() => Date.now());
   const t0 = now();
-  let yMax = 0;
-  for (let i = 0; i < n; i++) yMax = Math.max(yMax, Math.abs(data.y[i]));
-  if (yMax === 0) return zeroInterpolator(data, act, tol, gap, seed, (now() - t0) / 1000);
+  if (data.y.every((v) => v === 0)) return zeroInterpolator(data, act, tol, gap, seed, (now() - t0) / 1000);
 
   const highs = opts.highs ?? (await loadHighsSolver());
   const warm = warmDirections(opts.warmStart ?? [], d);
@@ -125,30 +128,137 @@ export async function flattestConvex(
     timeBudget: opts.timeBudget ?? 0,
     now,
     onRound: opts.onRound,
-    initial: warmAt === 'first' ? warm : [],
-    late: warmAt === 'last' ? warm.map(unitDirection).filter((u): u is Float64Array => u !== null) : [],
+    ...warmPlacement(warm, warmAt),
   });
-  let { rho, lambda } = cg;
-  let method: FlattestCertificate['method'] = cg.method;
-  const q = squaredNorms(data);
-  if (d === 3) {
-    // Certify the returned λ on the grid (the loop's best bound may come from an ascent estimate).
-    const sup = gridSup3d(act, { n, d, X: data.X, q }, lambda, opts.gridPoints ?? gridPointsFor(n));
-    rho = Math.max(rho, sup.rho);
-    method = 'grid-refined';
-  } else if (d > 3) {
-    // A small arrangement is searched cell by cell: ρ(λ) exact, the bound certified.
-    const ex = enumeratedSup(act, { n, d, X: data.X, q }, lambda, cellLimit);
-    if (ex.kind === 'exact') {
-      rho = Math.max(rho, ex.rho);
-      method = 'cell-enumeration';
-    }
-  }
+  return flattestResult(act, data, cg, {
+    gap,
+    seed,
+    tol,
+    warm,
+    warmAt,
+    cellLimit,
+    gridPoints: opts.gridPoints ?? gridPointsFor(n),
+    seconds: () => (now() - t0) / 1000,
+  });
+}
+
+/** What the result of a solve records besides the column generation's own output. */
+interface SolveSettings {
+  gap: number;
+  seed: number;
+  tol: number;
+  warm: readonly Float64Array[];
+  warmAt: 'first' | 'last';
+  cellLimit: number;
+  gridPoints: number;
+  /** Seconds since the solve started. */
+  seconds: () => number;
+}
+
+/** The interpolator of a finished column generation: its atoms polished and balanced, and the certificate of F_min's bracket. */
+function flattestResult(
+  act: Activation,
+  data: Dataset,
+  cg: ColumnGenerationResult,
+  o: SolveSettings,
+): FlattestInterpolator {
+  const { n, d } = data;
+  const { lambda } = cg;
+  const certified = certifyBound(act, data, cg, o.gridPoints, o.cellLimit);
+  let rho = certified.rho;
+  const method = certified.method;
   let ly = 0;
   for (let i = 0; i < n; i++) ly += lambda[i] * data.y[i];
+  const { net: polished, cond } = polish(lpAtoms(cg, act, d), data, o.tol);
+  const net = balance(polished, data);
+  const maxResidual = checkInterpolates(net, data, 'construct flattest', o.tol);
+  const upper = invariantFlatness(net, data).value;
+  // ρ = ∞: no pricing ran at the final λ (its first solve was cut by the time budget): no bound.
+  if (!Number.isFinite(rho)) rho = 0;
+  const lower = rho > 0 ? Math.max(0, ly / rho) : 0;
+  const certificate: FlattestCertificate = {
+    lower,
+    upper,
+    certified: method === 'exact-arcs' || method === 'grid-refined' || method === 'cell-enumeration',
+    cells: arrangementCells(n, d),
+    cellLimit: o.cellLimit,
+    start: warmStartKind(o.warm, o.warmAt),
+    warmAtoms: countWarmAtoms(net, o.warm),
+    gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
+    atoms: liveNeurons(net),
+    lpSolves: cg.lpSolves,
+    seconds: o.seconds(),
+    method,
+    rho,
+    lpValue: cg.lp.value,
+    rounds: cg.rounds,
+    dictionary: cg.K,
+    targetGap: o.gap,
+    stopped: cg.stopped,
+  };
+  return {
+    net,
+    construction: {
+      kind: 'flattest',
+      width: net.m,
+      maxResidual,
+      tol: o.tol,
+      cond,
+      seed: o.seed,
+      balanced: true,
+      certificate,
+    },
+    certificate,
+  };
+}
 
-  // Atoms of the LP's basic solution: s_k = c_k / g(v_k) on unit directions v_k.
-  // (The last LP may predate directions added after it: only its own rows carry a c_k.)
+/** The warm-start directions as the column generation takes them: in the first LP, or added last as unit directions. */
+function warmPlacement(
+  warm: Float64Array[],
+  warmAt: 'first' | 'last',
+): { initial: Float64Array[]; late: Float64Array[] } {
+  return {
+    initial: warmAt === 'first' ? warm : [],
+    late: warmAt === 'last' ? warm.map(unitDirection).filter((u): u is Float64Array => u !== null) : [],
+  };
+}
+
+/** How the solve started: cold, or warm with the warm-start directions first or last. */
+function warmStartKind(warm: readonly Float64Array[], warmAt: 'first' | 'last'): FlattestCertificate['start'] {
+  if (warm.length === 0) return 'cold';
+  return warmAt === 'first' ? 'warm' : 'warm-last';
+}
+
+/**
+ * The bound ρ(λ) at the returned λ, certified where the dimension allows: on the grid for d = 3 (the
+ * loop's best bound may come from an ascent estimate), cell by cell for a small arrangement at d > 3.
+ */
+function certifyBound(
+  act: Activation,
+  data: Dataset,
+  cg: ColumnGenerationResult,
+  gridPoints: number,
+  cellLimit: number,
+): { rho: number; method: FlattestCertificate['method'] } {
+  const { n, d } = data;
+  const q = squaredNorms(data);
+  if (d === 3) {
+    const sup = gridSup3d(act, { n, d, X: data.X, q }, cg.lambda, gridPoints);
+    return { rho: Math.max(cg.rho, sup.rho), method: 'grid-refined' };
+  }
+  if (d > 3) {
+    // ρ(λ) exact, the bound certified.
+    const ex = enumeratedSup(act, { n, d, X: data.X, q }, cg.lambda, cellLimit);
+    if (ex.kind === 'exact') return { rho: Math.max(cg.rho, ex.rho), method: 'cell-enumeration' };
+  }
+  return { rho: cg.rho, method: cg.method };
+}
+
+/**
+ * The network of the LP's basic solution: atoms s_k = c_k / g(v_k) on unit directions v_k. (The last LP
+ * may predate directions added after it: only its own rows carry a c_k.)
+ */
+function lpAtoms(cg: ColumnGenerationResult, act: Activation, d: number): Network {
   const c = cg.lp.c;
   let cMax = 0;
   for (let k = 0; k < c.length; k++) cMax = Math.max(cMax, Math.abs(c[k]));
@@ -162,38 +272,7 @@ export async function flattestConvex(
     W.set(cg.V.subarray(k * d, (k + 1) * d), j * d);
     a[j] = cg.lp.c[k] / cg.g[k];
   });
-  const { net: polished, cond } = polish(createNetwork(act, a, W, d), data, tol);
-  const net = balance(polished, data);
-  const maxResidual = checkInterpolates(net, data, 'construct flattest', tol);
-  const upper = invariantFlatness(net, data).value;
-  // ρ = ∞: no pricing ran at the final λ (its first solve was cut by the time budget): no bound.
-  if (!Number.isFinite(rho)) rho = 0;
-  const lower = rho > 0 ? Math.max(0, ly / rho) : 0;
-  const certificate: FlattestCertificate = {
-    lower,
-    upper,
-    certified: method === 'exact-arcs' || method === 'grid-refined' || method === 'cell-enumeration',
-    cells: arrangementCells(n, d),
-    cellLimit,
-    start: warm.length === 0 ? 'cold' : warmAt === 'first' ? 'warm' : 'warm-last',
-    warmAtoms: countWarmAtoms(net, warm),
-    gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
-    atoms: liveNeurons(net),
-    lpSolves: cg.lpSolves,
-    seconds: (now() - t0) / 1000,
-    method,
-    rho,
-    lpValue: cg.lp.value,
-    rounds: cg.rounds,
-    dictionary: cg.K,
-    targetGap: gap,
-    stopped: cg.stopped,
-  };
-  return {
-    net,
-    construction: { kind: 'flattest', width: net.m, maxResidual, tol, cond, seed, balanced: true, certificate },
-    certificate,
-  };
+  return createNetwork(act, a, W, d);
 }
 
 function warmDirections(nets: readonly Network[], d: number): Float64Array[] {

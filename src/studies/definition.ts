@@ -183,26 +183,35 @@ export function defineStudy<PS extends ParamSchema, MS extends MetricSchema>(
       return out instanceof Promise ? out.then(record) : record(out);
     },
     analyse(rows, ctx) {
-      const typed: StudyRow<z.output<PS>, z.output<MS>>[] = [];
-      const unreadable: UnreadableRow[] = [];
-      for (const r of rows) {
-        const p = def.params.safeParse(r.params);
-        const m = def.metrics.safeParse(r.metrics);
-        if (p.success && m.success) {
-          typed.push({ key: r.key, params: p.data, seed: r.seed, metrics: m.data, series: r.series });
-        } else {
-          const why = p.success ? `metrics: ${m.error ? issueLine(m.error) : ''}` : `params: ${issueLine(p.error)}`;
-          unreadable.push({
-            key: r.key,
-            params: r.params,
-            seed: r.seed,
-            error: `stored result does not match the ${def.name} study (version ${def.version}): ${why}`,
-          });
-        }
-      }
+      const { typed, unreadable } = decodeRows(def, rows);
       return { ...def.analyse(typed, ctx), unreadable };
     },
   };
+}
+
+/** The stored rows decoded with the study's schemas; those that do not match are kept aside with the reason. */
+function decodeRows<PS extends ParamSchema, MS extends MetricSchema>(
+  def: StudyDefinition<PS, MS>,
+  rows: readonly StoredRow[],
+): { typed: StudyRow<z.output<PS>, z.output<MS>>[]; unreadable: UnreadableRow[] } {
+  const typed: StudyRow<z.output<PS>, z.output<MS>>[] = [];
+  const unreadable: UnreadableRow[] = [];
+  for (const r of rows) {
+    const p = def.params.safeParse(r.params);
+    const m = def.metrics.safeParse(r.metrics);
+    if (p.success && m.success) {
+      typed.push({ key: r.key, params: p.data, seed: r.seed, metrics: m.data, series: r.series });
+    } else {
+      const why = p.success ? `metrics: ${m.error ? issueLine(m.error) : ''}` : `params: ${issueLine(p.error)}`;
+      unreadable.push({
+        key: r.key,
+        params: r.params,
+        seed: r.seed,
+        error: `stored result does not match the ${def.name} study (version ${def.version}): ${why}`,
+      });
+    }
+  }
+  return { typed, unreadable };
 }
 
 /**

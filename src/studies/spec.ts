@@ -149,6 +149,12 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
     outputs: v.outputs ?? type.metricNames,
   };
   checkSpecCost(spec, where, type); // before the loop below expands the grid
+  checkTrials(spec, type, where);
+  return spec;
+}
+
+/** One way to give the target per scale, and the study's cross-field checks on every trial of every scale. */
+function checkTrials(spec: StudySpec, type: RegisteredStudy, where: string): void {
   for (const s of SCALES) {
     const sets = (f: string) => Object.hasOwn(spec.base, f) || Object.hasOwn(spec.scales[s].grid, f);
     if (sets('target') && sets('links'))
@@ -161,7 +167,6 @@ export function validateSpec(raw: unknown, source = 'study spec'): StudySpec {
       if (msg) throw new InputError(`${where}scales.${s}.grid: ${msg}`);
     }
   }
-  return spec;
 }
 
 /** Longest spec text and most `:` (key indicators) parsed: the built-in specs use under 2 KB and 50 keys. */

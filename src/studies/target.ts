@@ -88,34 +88,41 @@ function presetTarget(target: string, act: string): { label: string; links: Link
 
 /** Resolve the target fields of a trial; InputError (one line, naming the field) when they do not fit. */
 export function resolveStudyTarget(p: TargetFields): ResolvedTarget {
+  return p.links === undefined ? presetStudyTarget(p) : linksStudyTarget(p, p.links);
+}
+
+/** A target given by name: a preset, or a matched target's links for the trial's activation. */
+function presetStudyTarget(p: TargetFields): ResolvedTarget {
   const extra = p.input !== undefined || p.index !== undefined;
-  if (p.links === undefined) {
-    if (p.r !== undefined || p.coeffs !== undefined)
-      throw new InputError('r / coeffs: they apply to a target given by links (the presets fix their own)');
-    const target = p.target ?? 'relu';
-    let preset = presetTarget(target, p.activation);
-    const indices = MATCHED_INDICES[target];
-    if (!preset && indices) {
-      const links = matchedLinks(studyStudent(p.activation), indices, p.activation);
-      preset = { label: links.map(linkText).join('+'), links, coeffs: links.map(() => 1) };
-    }
-    if (!preset) throw new InputError(`target: unknown target "${target}"`);
-    if (preset.links.length > p.d)
-      throw new InputError(
-        `d = ${p.d}: target "${target}" has ${preset.links.length} index directions and needs d ≥ ${preset.links.length}`,
-      );
-    const data: Omit<DataParams, 'n' | 'seed'> = {
-      d: p.d,
-      r: preset.links.length,
-      links: preset.links,
-      coeffs: preset.coeffs,
-      noise: p.noise,
-      index: 'random',
-    };
-    if (extra) Object.assign(data, parseDataExtras(p, preset.links.length));
-    return { label: preset.label, r: preset.links.length, links: preset.links, coeffs: preset.coeffs, data };
+  if (p.r !== undefined || p.coeffs !== undefined)
+    throw new InputError('r / coeffs: they apply to a target given by links (the presets fix their own)');
+  const target = p.target ?? 'relu';
+  let preset = presetTarget(target, p.activation);
+  const indices = MATCHED_INDICES[target];
+  if (!preset && indices) {
+    const links = matchedLinks(studyStudent(p.activation), indices, p.activation);
+    preset = { label: links.map(linkText).join('+'), links, coeffs: links.map(() => 1) };
   }
-  const text = p.links.trim();
+  if (!preset) throw new InputError(`target: unknown target "${target}"`);
+  if (preset.links.length > p.d)
+    throw new InputError(
+      `d = ${p.d}: target "${target}" has ${preset.links.length} index directions and needs d ≥ ${preset.links.length}`,
+    );
+  const data: Omit<DataParams, 'n' | 'seed'> = {
+    d: p.d,
+    r: preset.links.length,
+    links: preset.links,
+    coeffs: preset.coeffs,
+    noise: p.noise,
+    index: 'random',
+  };
+  if (extra) Object.assign(data, parseDataExtras(p, preset.links.length));
+  return { label: preset.label, r: preset.links.length, links: preset.links, coeffs: preset.coeffs, data };
+}
+
+/** A target given by its links (the data generator's syntax). */
+function linksStudyTarget(p: TargetFields, links: string): ResolvedTarget {
+  const text = links.trim();
   const parts = text.split('+').length;
   const multi = MULTI_LINKS.some((l) => l === text);
   const r = p.r ?? (multi ? 2 : parts);
@@ -134,8 +141,8 @@ export function resolveStudyTarget(p: TargetFields): ResolvedTarget {
     '',
   );
   const { n: _n, seed: _s, ...data } = parsed;
-  const links = typeof parsed.links === 'string' ? multiLink(parsed.links) : parsed.links;
-  return { label: text, r, links, coeffs: parsed.coeffs, data };
+  const parsedLinks = typeof parsed.links === 'string' ? multiLink(parsed.links) : parsed.links;
+  return { label: text, r, links: parsedLinks, coeffs: parsed.coeffs, data };
 }
 
 function multiLink(s: string): MultiLink {

@@ -42,15 +42,13 @@ export function gnStalled(st: GnState, iter: number, loss: number): boolean {
 }
 
 /**
- * One accepted LM step (trying up to 12 dampings). Returns the new network and its loss, or null when
- * no damping decreased the loss (the polish then stops).
+ * The Gauss–Newton kernel K = S₀S₀ᵀ + (S₁S₁ᵀ) ∘ (XXᵀ) of the residuals (n × n), with S₀ = σ(Z),
+ * S₁ = σ′(Z) diag(a), Z = XWᵀ, and the mean of its diagonal (the damping's scale).
  */
-export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net: Network; loss: number } | null {
+function gnKernel(net: Network, data: Dataset): { K: Float64Array; S0: Float64Array; S1: Float64Array; diag: number } {
   const be = getBackend();
   const { m, d, act } = net;
   const { n, X } = data;
-  const base = dataPass(net, data);
-  const r = base.r;
   const Z = new Float64Array(n * m);
   be.gemm(false, true, n, m, d, 1, X, net.W, 0, Z);
   const S0 = new Float64Array(n * m);
@@ -67,6 +65,69 @@ export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net
   let diag = 0;
   for (let i = 0; i < n; i++) diag += K[i * n + i];
   diag /= n;
+  return { K, S0, S1, diag };
+}
+
+/** The parameter step from the dual solution α: δa = −S₀ᵀ α, δW = −(diag(α) S₁)ᵀ X (returned without the sign). */
+function gnStep(
+  alpha: Float64Array,
+  S0: Float64Array,
+  S1: Float64Array,
+  X: Float64Array,
+  sizes: { n: number; m: number; d: number },
+): { da: Float64Array; dW: Float64Array } {
+  const { n, m, d } = sizes;
+  const da = new Float64Array(m);
+  const T = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const ai = alpha[i];
+    for (let j = 0; j < m; j++) {
+      da[j] += ai * S0[i * m + j];
+      T[i * m + j] = ai * S1[i * m + j];
+    }
+  }
+  const dW = new Float64Array(m * d);
+  getBackend().gemm(true, false, m, d, n, 1, T, X, 0, dW);
+  return { da, dW };
+}
+
+/**
+ * Backtrack along the step before damping more: ReLU kinks make the full step overshoot while a
+ * fraction t still shrinks every residual by about (1 − t) (the linearization is exact for t → 0).
+ * Returns the first candidate below `baseLoss` (a full step lowers the damping), or null.
+ */
+function backtrack(
+  net: Network,
+  data: Dataset,
+  step: { da: Float64Array; dW: Float64Array },
+  baseLoss: number,
+  st: GnState,
+): { net: Network; loss: number } | null {
+  const { m, d, act } = net;
+  for (const t of [1, 0.5, 0.25]) {
+    const a = net.a.slice();
+    const W = net.W.slice();
+    for (let j = 0; j < m; j++) a[j] -= t * step.da[j];
+    for (let k = 0; k < m * d; k++) W[k] -= t * step.dW[k];
+    const cand: Network = { act, m, d, a, W };
+    const l = dataPass(cand, data).loss;
+    if (l < baseLoss) {
+      if (t === 1) st.mu = Math.max(st.mu / 3, 1e-12);
+      return { net: cand, loss: l };
+    }
+  }
+  return null;
+}
+
+/**
+ * One accepted LM step (trying up to 12 dampings). Returns the new network and its loss, or null when
+ * no damping decreased the loss (the polish then stops).
+ */
+export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net: Network; loss: number } | null {
+  const { m, d } = net;
+  const { n, X } = data;
+  const base = dataPass(net, data);
+  const { K, S0, S1, diag } = gnKernel(net, data);
   for (let attempt = 0; attempt < 12; attempt++) {
     const L = K.slice();
     const damp = st.mu * diag;
@@ -79,33 +140,9 @@ export function gaussNewtonStep(net: Network, data: Dataset, st: GnState): { net
       st.mu *= 10;
       continue;
     }
-    const alpha = choleskySolve(fac, r);
-    // δa = −S₀ᵀ α;  δW = −(diag(α) S₁ diag(a))ᵀ X.
-    const da = new Float64Array(m);
-    const T = new Float64Array(n * m);
-    for (let i = 0; i < n; i++) {
-      const ai = alpha[i];
-      for (let j = 0; j < m; j++) {
-        da[j] += ai * S0[i * m + j];
-        T[i * m + j] = ai * S1[i * m + j];
-      }
-    }
-    const dW = new Float64Array(m * d);
-    be.gemm(true, false, m, d, n, 1, T, X, 0, dW);
-    // Backtrack along the step before damping more: ReLU kinks make the full step overshoot while a
-    // fraction t still shrinks every residual by about (1 − t) (the linearization is exact for t → 0).
-    for (const t of [1, 0.5, 0.25]) {
-      const a = net.a.slice();
-      const W = net.W.slice();
-      for (let j = 0; j < m; j++) a[j] -= t * da[j];
-      for (let k = 0; k < m * d; k++) W[k] -= t * dW[k];
-      const cand: Network = { act, m, d, a, W };
-      const l = dataPass(cand, data).loss;
-      if (l < base.loss) {
-        if (t === 1) st.mu = Math.max(st.mu / 3, 1e-12);
-        return { net: cand, loss: l };
-      }
-    }
+    const alpha = choleskySolve(fac, base.r);
+    const accepted = backtrack(net, data, gnStep(alpha, S0, S1, X, { n, m, d }), base.loss, st);
+    if (accepted) return accepted;
     st.mu *= 10;
   }
   return null;

@@ -64,13 +64,7 @@ function fusedPass(
   const Braw = new Float64Array(m);
   const gaLoss = withLoss ? new Float64Array(m) : null;
   const gW = new Float64Array(m * d);
-  // ∂(αA)/∂z = 2α σσ′/n and ∂(βB)/∂z = 2β a² σ′σ″ q/n: the kernel's per-neuron weights (the 1/n at the end).
-  const wA = new Float64Array(m);
-  const wB = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    wA[j] = 2 * scale * (alpha ? alpha[j] : 1);
-    wB[j] = 2 * scale * (beta ? beta[j] : 1) * net.a[j] * net.a[j];
-  }
+  const { wA, wB } = kernelWeights(net, alpha, beta, scale);
   let sq = 0;
   for (let i0 = 0; i0 < n; i0 += blk) {
     const rows = Math.min(blk, n - i0);
@@ -78,17 +72,57 @@ function fusedPass(
     be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
     if (rb) {
       be.forwardRows(act, Z, rows, m, net.a, rb);
-      for (let i = 0; i < rows; i++) {
-        const ri = rb[i] - y[i0 + i];
-        rb[i] = ri;
-        sq += ri * ri;
-      }
+      sq = residualRows(rb, y, i0, rows, sq);
     }
     be.penaltyPass(act, Z, rows, m, net.a, rb, q.subarray(i0, i0 + rows), wA, wB, gaLoss, Araw, Braw);
     be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, gW);
   }
   const inv = 1 / n;
   for (let k = 0; k < m * d; k++) gW[k] *= inv;
+  return { ...normalizedParts(net, { Araw, Braw, gaLoss }, beta, scale, inv), gW, loss: withLoss ? sq / (2 * n) : 0 };
+}
+
+/**
+ * The penalty kernel's per-neuron weights: ∂(αA)/∂z = 2α σσ′/n and ∂(βB)/∂z = 2β a² σ′σ″ q/n (the 1/n
+ * applied at the end).
+ */
+function kernelWeights(
+  net: Network,
+  alpha: Float64Array | null,
+  beta: Float64Array | null,
+  scale: number,
+): { wA: Float64Array; wB: Float64Array } {
+  const m = net.m;
+  const wA = new Float64Array(m);
+  const wB = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    wA[j] = 2 * scale * (alpha ? alpha[j] : 1);
+    wB[j] = 2 * scale * (beta ? beta[j] : 1) * net.a[j] * net.a[j];
+  }
+  return { wA, wB };
+}
+
+/** Turn the block's outputs `rb` into residuals f(x_i) − y_i in place; returns `sq` plus their squares, in row order. */
+function residualRows(rb: Float64Array, y: Float64Array, i0: number, rows: number, sq: number): number {
+  let s = sq;
+  for (let i = 0; i < rows; i++) {
+    const ri = rb[i] - y[i0 + i];
+    rb[i] = ri;
+    s += ri * ri;
+  }
+  return s;
+}
+
+/** The parts A, B normalized by n, and ∂/∂a of the pass (the loss's part, if any, plus the penalty's). */
+function normalizedParts(
+  net: Network,
+  raw: { Araw: Float64Array; Braw: Float64Array; gaLoss: Float64Array | null },
+  beta: Float64Array | null,
+  scale: number,
+  inv: number,
+): { A: Float64Array; B: Float64Array; ga: Float64Array } {
+  const { Araw, Braw, gaLoss } = raw;
+  const m = net.m;
   const A = new Float64Array(m);
   const B = new Float64Array(m);
   const ga = new Float64Array(m);
@@ -99,7 +133,7 @@ function fusedPass(
     const pen = scale * (beta ? beta[j] : 1) * 2 * net.a[j] * Braw[j];
     ga[j] = ((gaLoss ? gaLoss[j] : 0) + pen) * inv;
   }
-  return { A, B, ga, gW, loss: withLoss ? sq / (2 * n) : 0 };
+  return { A, B, ga };
 }
 
 /**

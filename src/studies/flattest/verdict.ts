@@ -102,49 +102,61 @@ export function h3Secondary(points: readonly H3Point[]): { endpoints: SecondaryE
   const endpoints: SecondaryEndpoint[] = [];
   const notes: string[] = [];
   for (const l of lines.filter((q) => q.premise)) {
-    const top = [...atN(l, l.nMax).values()];
-    const atFloor = top.length > 0 && top.reduce((a, b) => a + b, 0) / top.length <= H3_OPTIMIZER_FLOOR;
-    const label = l.points[0].label;
-    if (atFloor) {
-      notes.push(
-        `${label}: risk at n = ${l.nMax} sits at the optimizer floor (mean log10(risk/Var f*) ≤ ${H3_OPTIMIZER_FLOOR}); decay in n is not required`,
-      );
-    } else {
-      const slopes: number[] = [];
-      for (const seed of distinct(l.points.map((p) => p.seed))) {
-        const pts = l.points.filter((p) => p.seed === seed && p.interpolates && Number.isFinite(p.risk));
-        if (distinct(pts.map((p) => p.n)).length >= 3)
-          slopes.push(
-            -linearFit(
-              pts.map((p) => Math.log10(p.n)),
-              pts.map(level),
-            ).slope,
-          );
-      }
-      if (slopes.length >= 2)
-        endpoints.push({
-          label: `${label}: decay in n (minus the per-seed slope of log10 risk in log10 n)`,
-          test: seedTest(slopes),
-        });
-      else notes.push(`${label}: decay in n is not tested (fewer than 3 sample sizes on 2 seeds)`);
-    }
-    const base = atN(l, l.nMax);
-    for (const noisy of lines.filter((q) => q.points[0].cell === l.points[0].cell && q.points[0].noise > 0)) {
-      const n = Math.min(l.nMax, noisy.nMax);
-      endpoints.push({
-        label: `${label}: σ_ε = ${noisy.points[0].noise} raises log10(risk/Var f*) at n = ${n} (interpolators only)`,
-        test: seedTest(paired(l.nMax === n ? base : atN(l, n), atN(noisy, n))),
-      });
-    }
-    for (const approx of lines.filter(
-      (q) => q.points[0].family === l.points[0].family && !q.points[0].exact && q.points[0].noise === 0,
-    )) {
-      const n = Math.min(l.nMax, approx.nMax);
-      endpoints.push({
-        label: `${approx.points[0].label}: approximation error raises log10(risk/Var f*) over ${label} at n = ${n} (interpolators only)`,
-        test: seedTest(paired(atN(l, n), atN(approx, n))),
-      });
-    }
+    const decay = decayEndpoint(l);
+    if (typeof decay === 'string') notes.push(decay);
+    else endpoints.push(decay);
+    endpoints.push(...noiseEndpoints(l, lines), ...approximationEndpoints(l, lines));
   }
   return { endpoints, notes };
+}
+
+/** The decay in n of one line (minus the per-seed slopes), or the note saying why it is not tested. */
+function decayEndpoint(l: Line): SecondaryEndpoint | string {
+  const top = [...atN(l, l.nMax).values()];
+  const atFloor = top.length > 0 && top.reduce((a, b) => a + b, 0) / top.length <= H3_OPTIMIZER_FLOOR;
+  const label = l.points[0].label;
+  if (atFloor)
+    return `${label}: risk at n = ${l.nMax} sits at the optimizer floor (mean log10(risk/Var f*) ≤ ${H3_OPTIMIZER_FLOOR}); decay in n is not required`;
+  const slopes: number[] = [];
+  for (const seed of distinct(l.points.map((p) => p.seed))) {
+    const pts = l.points.filter((p) => p.seed === seed && p.interpolates && Number.isFinite(p.risk));
+    if (distinct(pts.map((p) => p.n)).length >= 3)
+      slopes.push(
+        -linearFit(
+          pts.map((p) => Math.log10(p.n)),
+          pts.map(level),
+        ).slope,
+      );
+  }
+  if (slopes.length < 2) return `${label}: decay in n is not tested (fewer than 3 sample sizes on 2 seeds)`;
+  return { label: `${label}: decay in n (minus the per-seed slope of log10 risk in log10 n)`, test: seedTest(slopes) };
+}
+
+/** The effect of label noise: each noisy line of the same cell against the noiseless one, paired by seed. */
+function noiseEndpoints(l: Line, lines: readonly Line[]): SecondaryEndpoint[] {
+  const label = l.points[0].label;
+  const base = atN(l, l.nMax);
+  return lines
+    .filter((q) => q.points[0].cell === l.points[0].cell && q.points[0].noise > 0)
+    .map((noisy) => {
+      const n = Math.min(l.nMax, noisy.nMax);
+      return {
+        label: `${label}: σ_ε = ${noisy.points[0].noise} raises log10(risk/Var f*) at n = ${n} (interpolators only)`,
+        test: seedTest(paired(l.nMax === n ? base : atN(l, n), atN(noisy, n))),
+      };
+    });
+}
+
+/** The effect of approximation error: each inexact noiseless line of the same family against this one. */
+function approximationEndpoints(l: Line, lines: readonly Line[]): SecondaryEndpoint[] {
+  const label = l.points[0].label;
+  return lines
+    .filter((q) => q.points[0].family === l.points[0].family && !q.points[0].exact && q.points[0].noise === 0)
+    .map((approx) => {
+      const n = Math.min(l.nMax, approx.nMax);
+      return {
+        label: `${approx.points[0].label}: approximation error raises log10(risk/Var f*) over ${label} at n = ${n} (interpolators only)`,
+        test: seedTest(paired(atN(l, n), atN(approx, n))),
+      };
+    });
 }

@@ -165,21 +165,24 @@ export function memberSpec(settings: MemberSettings, labels: MemberLabels, popul
 /** Every member of the population of a plan, in a fixed order. */
 export function planPopulation(plan: PopulationPlan, seed: number): MemberSpec[] {
   const out: MemberSpec[] = [];
-  const add = (labels: MemberLabels): void => {
-    out.push(memberSpec(plan, labels, seed));
-  };
   for (const n of plan.ns)
     for (const noise of plan.noises)
-      for (const width of plan.widths) {
-        for (const method of LEAGUE_CONSTRUCTIONS) {
-          // The teacher is deterministic: more seeds would only repeat the same model.
-          const seeds = method === 'teacher' ? plan.seeds.slice(0, 1) : plan.seeds;
-          for (const s of seeds) add({ method, seed: s, width, initScale: 'none', n, noise });
-        }
-        for (const method of ALGORITHMS)
-          for (const s of plan.seeds)
-            for (const initScale of plan.initScales) add({ method, seed: s, width, initScale, n, noise });
-      }
+      for (const width of plan.widths)
+        for (const labels of cellLabels(plan, n, noise, width)) out.push(memberSpec(plan, labels, seed));
+  return out;
+}
+
+/** The members of one (n, noise, width) cell: the constructions, then every algorithm over seeds and init scales. */
+function cellLabels(plan: PopulationPlan, n: number, noise: number, width: number): MemberLabels[] {
+  const out: MemberLabels[] = [];
+  for (const method of LEAGUE_CONSTRUCTIONS) {
+    // The teacher is deterministic: more seeds would only repeat the same model.
+    const seeds = method === 'teacher' ? plan.seeds.slice(0, 1) : plan.seeds;
+    for (const s of seeds) out.push({ method, seed: s, width, initScale: 'none', n, noise });
+  }
+  for (const method of ALGORITHMS)
+    for (const s of plan.seeds)
+      for (const initScale of plan.initScales) out.push({ method, seed: s, width, initScale, n, noise });
   return out;
 }
 

@@ -59,23 +59,34 @@ export function h2Ratios(rows: readonly Row[]): H2Ratio[] {
   return rows
     .filter((r) => isTested(r.params.construction))
     .map((row) => {
-      const k = degreeOf(row.params.activation);
-      let fmin = Number.POSITIVE_INFINITY;
-      let source = 'no interpolating reference';
-      for (const ref of refs.get(dataKey(row)) ?? []) {
-        const copies = k === 1 ? 1 : Math.floor(row.metrics.width / ref.metrics.width);
-        if (!(copies >= 1)) continue;
-        const value = ref.metrics.fStar * copies ** (-(k - 1) / (k + 1));
-        if (value < fmin) {
-          fmin = value;
-          const name = REFERENCE_LABEL[ref.params.construction] ?? ref.params.construction;
-          const convex = ref.metrics.convexSource ? ` (${ref.metrics.convexSource})` : '';
-          source = `${name}${convex}${copies > 1 ? ` ×${copies} copies` : ''}`;
-        }
-      }
+      const { fmin, source } = flattestReference(row, refs.get(dataKey(row)) ?? []);
       const ok = row.metrics.interpolates && Number.isFinite(fmin);
       return { row, fmin, source, ratio: ok ? row.metrics.fStar / fmin : Number.NaN };
     });
+}
+
+/** F_min for a tested row among the references on its data (copied up to its width for k ≥ 2), and its source. */
+function flattestReference(row: Row, refs: readonly Row[]): { fmin: number; source: string } {
+  const k = degreeOf(row.params.activation);
+  let fmin = Number.POSITIVE_INFINITY;
+  let source = 'no interpolating reference';
+  for (const ref of refs) {
+    const copies = k === 1 ? 1 : Math.floor(row.metrics.width / ref.metrics.width);
+    if (!(copies >= 1)) continue;
+    const value = ref.metrics.fStar * copies ** (-(k - 1) / (k + 1));
+    if (value < fmin) {
+      fmin = value;
+      source = referenceSource(ref, copies);
+    }
+  }
+  return { fmin, source };
+}
+
+/** How a reference is named as F_min's source: its construction, its convex solve, the copies. */
+function referenceSource(ref: Row, copies: number): string {
+  const name = REFERENCE_LABEL[ref.params.construction] ?? ref.params.construction;
+  const convex = ref.metrics.convexSource ? ` (${ref.metrics.convexSource})` : '';
+  return `${name}${convex}${copies > 1 ? ` ×${copies} copies` : ''}`;
 }
 
 const lg = Math.log10;
@@ -104,6 +115,30 @@ function bySeed<T>(items: readonly T[], seedOf: (t: T) => number): Map<number, T
 
 const geoMean = (v: number[]): number => 10 ** (v.map(lg).reduce((a, b) => a + b, 0) / v.length);
 
+/**
+ * Per seed of one line: log10(F* / F_min) over the threshold at the largest n (z1), the slope of
+ * ln(F* / F_min) in ln n over ≥ 3 sizes (z2), and risk/Var(y) at the largest n.
+ */
+function perSeedStatistics(qs: readonly H2Ratio[], nMax: number): { z1: number[]; z2: number[]; risks: number[] } {
+  const z1: number[] = [];
+  const z2: number[] = [];
+  const risks: number[] = [];
+  for (const [, s] of bySeed(qs, (q) => q.row.seed)) {
+    const top = s.find((q) => q.row.params.n === nMax);
+    if (top && Number.isFinite(top.ratio)) z1.push(lg(top.ratio) - lg(THRESHOLDS.h2NeverFlattestFactor));
+    if (top) risks.push(riskFraction(top.row));
+    const pts = s.filter((q) => Number.isFinite(q.ratio) && q.ratio > 0);
+    if (pts.length >= 3)
+      z2.push(
+        linearFit(
+          pts.map((q) => Math.log(q.row.params.n)),
+          pts.map((q) => Math.log(q.ratio)),
+        ).slope,
+      );
+  }
+  return { z1, z2, risks };
+}
+
 /** The memorizer and random-features lines (one per construction, width rule and setting). */
 export function h2Lines(ratios: readonly H2Ratio[]): LineInput[] {
   const tested = ratios.filter((q) => q.row.params.construction !== 'lazy');
@@ -126,22 +161,7 @@ export function h2Lines(ratios: readonly H2Ratio[]): LineInput[] {
         : `random features (m = ${first.params.rfWidthFactor === 1 ? '' : first.params.rfWidthFactor}n)`;
     const ns = distinct(qs.map((q) => q.row.params.n)).sort((a, b) => a - b);
     const nMax = ns[ns.length - 1];
-    const z1: number[] = [];
-    const z2: number[] = [];
-    const risks: number[] = [];
-    for (const [, s] of bySeed(qs, (q) => q.row.seed)) {
-      const top = s.find((q) => q.row.params.n === nMax);
-      if (top && Number.isFinite(top.ratio)) z1.push(lg(top.ratio) - lg(THRESHOLDS.h2NeverFlattestFactor));
-      if (top) risks.push(riskFraction(top.row));
-      const pts = s.filter((q) => Number.isFinite(q.ratio) && q.ratio > 0);
-      if (pts.length >= 3)
-        z2.push(
-          linearFit(
-            pts.map((q) => Math.log(q.row.params.n)),
-            pts.map((q) => Math.log(q.ratio)),
-          ).slope,
-        );
-    }
+    const { z1, z2, risks } = perSeedStatistics(qs, nMax);
     const outside =
       first.params.construction === 'random-features' && generalizes(risks)
         ? `generalizes here: risk/Var(y) at n = ${nMax} is ${geoMean(risks).toPrecision(2)} (geometric mean over seeds), below ${THRESHOLDS.h2NonGeneralizingRisk} by the one-sided test`

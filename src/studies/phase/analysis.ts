@@ -204,6 +204,33 @@ function nStarVerdict(pts: NStar[], k: string): { verdict: Verdict; fit: { d: nu
   };
 }
 
+/** Whether each value is at least the one before. */
+const nondecreasing = (xs: readonly number[]): boolean => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+
+/** Crossing points as the verdict lists them ("never" where the risk level is not reached). */
+const crossingsText = (xs: readonly number[]): string =>
+  xs.map((x) => (Number.isFinite(x) ? f2(x) : 'never')).join(', ');
+
+/** Per link: the crossing n/d at each noise level, and (with several levels) whether it moves right with σ_ε. */
+function noiseChecks(
+  links: readonly string[],
+  noises: readonly number[],
+  at: (link: string, noise: number) => number,
+): { parts: VerdictStatus[]; details: string[] } {
+  const parts: VerdictStatus[] = [];
+  const details: string[] = [];
+  for (const link of links) {
+    const xs = noises.map((s) => at(link, s));
+    const ok = nondecreasing(xs);
+    if (noises.length > 1) parts.push(ok ? 'holds' : 'does not hold');
+    const trend = noises.length > 1 ? ` — ${ok ? 'later with more noise' : 'not monotone in the noise'}` : '';
+    details.push(
+      `${link}: risk ≤ ${LEVEL} Var(f*) from n/d = ${crossingsText(xs)} for σ_ε = ${noises.join(', ')}${trend}`,
+    );
+  }
+  return { parts, details };
+}
+
 /** The crossing n/d moves right (or disappears) as σ_ε and the He₃ share grow. */
 function phaseVerdict(rows: Row[], label: string): Verdict {
   const g = summarize(
@@ -224,26 +251,17 @@ function phaseVerdict(rows: Row[], label: string): Verdict {
   };
   const links = distinct(g.map((q) => q.link as string));
   const noises = distinct(g.map((q) => q.noise as number)).sort((a, b) => a - b);
-  const parts: VerdictStatus[] = [];
-  const details: string[] = [];
-  for (const link of links) {
-    const xs = noises.map((s) => at(link, s));
-    const ok = xs.every((x, i) => i === 0 || x >= xs[i - 1]);
-    if (noises.length > 1) parts.push(ok ? 'holds' : 'does not hold');
-    details.push(
-      `${link}: risk ≤ ${LEVEL} Var(f*) from n/d = ${xs.map((x) => (Number.isFinite(x) ? f2(x) : 'never')).join(', ')} for σ_ε = ${noises.join(', ')}${noises.length > 1 ? ` — ${ok ? 'later with more noise' : 'not monotone in the noise'}` : ''}`,
-    );
-  }
+  const { parts, details } = noiseChecks(links, noises, at);
   const byShare = links
     .map((l) => ({ l, share: (g.find((q) => q.link === l)?.share as number) ?? -1 }))
     .filter((x) => x.share >= 0)
     .sort((a, b) => a.share - b.share);
   if (byShare.length > 1) {
     const xs = byShare.map((x) => at(x.l, noises[0]));
-    const ok = xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+    const ok = nondecreasing(xs);
     parts.push(ok ? 'holds' : 'does not hold');
     details.push(
-      `σ_ε = ${noises[0]}: the crossing n/d for He₃ shares ${byShare.map((x) => f2(x.share)).join(', ')} is ${xs.map((x) => (Number.isFinite(x) ? f2(x) : 'never')).join(', ')} — ${ok ? 'later (or never) with more approximation error' : 'not monotone in the approximation error'}`,
+      `σ_ε = ${noises[0]}: the crossing n/d for He₃ shares ${byShare.map((x) => f2(x.share)).join(', ')} is ${crossingsText(xs)} — ${ok ? 'later (or never) with more approximation error' : 'not monotone in the approximation error'}`,
     );
   }
   const status = combine(parts);
