@@ -194,7 +194,7 @@ export const FIELDS = {
   searchWidth: fromDef(TRAIN_PARAMS, 'width'),
   initScale: fromDef(TRAIN_PARAMS, 'initScale'),
   steps: fromDef(TRAIN_PARAMS, 'steps'),
-  tol: fromDef(TRAIN_PARAMS, 'tol'),
+  tol: fromDef(TRAIN_PARAMS, 'lossTol'),
   /** Symmetry orbit: global factor c or independent per-neuron factors. */
   mode: z.enum(['global', 'per-neuron']),
   /** Orbit factors span 10^-logRange … 10^logRange. */
