@@ -24,6 +24,8 @@ import { checkInterpolates, defaultTol, featureMatrix, type Interpolator, requir
 import { gridPointsFor, type RoundInfo, runColumnGeneration } from './flattest/column-generation.js';
 import { loadHighsSolver } from './flattest/highs-loader.js';
 import type { FlattestCertificate } from './flattest/certificate.js';
+import { onPortableBackend } from './flattest/portable.js';
+import { MERGE_COSINES, mergeNeurons, searchSeed } from './flattest/search-seed.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
 import { arrangementCells, CELL_ENUMERATION_LIMIT, enumeratedSup } from './flattest/cell-enumeration.js';
 
@@ -67,7 +69,20 @@ export interface FlattestConvexOptions {
    * interpolators' F* (a warm first dictionary can hold the LP at the warm interpolator's vertex).
    */
   warmAt?: 'first' | 'last';
+  /**
+   * d ≥ 4: a cold flattest gradient search (flattest/search-seed.ts; no teacher) runs first, on at most
+   * SEED_SHARE of the time budget, and its neurons' directions join the first dictionary (default false).
+   */
+  searchStart?: boolean;
+  /** Slide the LP's active atoms after every LP (d ≥ 4; default true): flattest/sliding.ts. */
+  slide?: boolean;
 }
+
+/** The share of a time budget the seed search may use. */
+const SEED_SHARE = 0.3;
+
+/** Relative margin by which the seed's interpolator must beat the LP's to be returned instead. */
+const SEED_MARGIN = 1e-9;
 
 export interface FlattestInterpolator extends Interpolator {
   certificate: FlattestCertificate;
@@ -117,15 +132,19 @@ export async function flattestConvex(
   const warm = warmDirections(opts.warmStart ?? [], d);
   const warmAt = opts.warmAt ?? 'first';
   const cellLimit = opts.cellLimit ?? CELL_ENUMERATION_LIMIT;
+  const budget = opts.timeBudget ?? 0;
+  const seedNet = opts.searchStart && d > 3 ? searchSeed(data, act, seed, SEED_SHARE * budget) : null;
+  const seeded = seedNet ? warmDirections([seedNet], d) : [];
   const cg = runColumnGeneration(highs, data, act, {
     gap,
     seed,
     maxRounds: opts.maxRounds ?? 400,
     gridPoints: opts.gridPoints,
-    timeBudget: opts.timeBudget ?? 0,
+    timeBudget: budget > 0 ? Math.max(1e-3, budget - (now() - t0) / 1000) : 0,
     now,
     onRound: opts.onRound,
-    initial: warmAt === 'first' ? warm : [],
+    slide: opts.slide,
+    initial: [...seeded, ...(warmAt === 'first' ? warm : [])],
     late: warmAt === 'last' ? warm.map(unitDirection).filter((u): u is Float64Array => u !== null) : [],
   });
   let { rho, lambda } = cg;
@@ -162,7 +181,14 @@ export async function flattestConvex(
     W.set(cg.V.subarray(k * d, (k + 1) * d), j * d);
     a[j] = cg.lp.c[k] / cg.g[k];
   });
-  const { net: polished, cond } = polish(createNetwork(act, a, W, d), data, tol);
+  const lpNet = polish(createNetwork(act, a, W, d), data, tol);
+  const seedBest = seedNet ? seedCandidate(seedNet, data, tol) : null;
+  const lpUpper = interpolates(lpNet.net, data, tol)
+    ? invariantFlatness(lpNet.net, data).value
+    : Number.POSITIVE_INFINITY;
+  // The seed's own interpolator wins only by more than rounding (the choice must not flip across backends).
+  const fromSeed = seedBest !== null && seedBest.fStar < lpUpper * (1 - SEED_MARGIN);
+  const { net: polished, cond } = fromSeed && seedBest ? seedBest : lpNet;
   const net = balance(polished, data);
   const maxResidual = checkInterpolates(net, data, 'construct flattest', tol);
   const upper = invariantFlatness(net, data).value;
@@ -180,6 +206,8 @@ export async function flattestConvex(
     gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
     atoms: liveNeurons(net),
     lpSolves: cg.lpSolves,
+    source: fromSeed ? 'search' : 'lp',
+    seedFStar: seedNet ? invariantFlatness(seedNet, data).value : null,
     seconds: (now() - t0) / 1000,
     method,
     rho,
@@ -194,6 +222,31 @@ export async function flattestConvex(
     construction: { kind: 'flattest', width: net.m, maxResidual, tol, cond, seed, balanced: true, certificate },
     certificate,
   };
+}
+
+function interpolates(net: Network, data: Dataset, tol: number): boolean {
+  return loss(net, data).maxResidual <= tol;
+}
+
+/**
+ * The seed search's network as an interpolator: its near-parallel neurons merged at each cosine of
+ * MERGE_COSINES, polished onto the interpolation set (on the portable backend), the flattest that
+ * interpolates (the unmerged network's polish is a Gauss–Newton problem on all its neurons: tens of
+ * seconds at n = 1000, and a cluster merged is flatter). Null when none interpolates.
+ */
+function seedCandidate(
+  seedNet: Network,
+  data: Dataset,
+  tol: number,
+): { net: Network; cond: number | null; fStar: number } | null {
+  let best: { net: Network; cond: number | null; fStar: number } | null = null;
+  for (const start of MERGE_COSINES.map((c) => mergeNeurons(seedNet, c))) {
+    const p = onPortableBackend(() => polish(start, data, tol));
+    if (!interpolates(p.net, data, tol)) continue;
+    const fStar = invariantFlatness(p.net, data).value;
+    if (!best || fStar < best.fStar) best = { ...p, fStar };
+  }
+  return best;
 }
 
 function warmDirections(nets: readonly Network[], d: number): Float64Array[] {
@@ -291,6 +344,8 @@ function zeroInterpolator(
     gap: 0,
     atoms: 0,
     lpSolves: 0,
+    source: 'lp',
+    seedFStar: null,
     seconds,
     method: 'trivial',
     rho: 0,
