@@ -103,7 +103,7 @@ describe('the seed search’s neurons merged', () => {
 });
 
 describe('construct flattest with the cold search seed', () => {
-  const data = makeDataset({ d: 8, n: 60, r: 2, links: 'relu', index: 'random', seed: 7 });
+  const data = makeDataset({ d: 8, n: 150, r: 2, links: 'relu', index: 'random', seed: 7 });
   const run = (): Promise<FlattestInterpolator> =>
     flattestConvex(data, { name: 'relu' }, { searchStart: true, maxRounds: 4 });
 

@@ -38,12 +38,19 @@ export function searchSeed(data: Dataset, act: Activation, seed: number, timeBud
 export const MERGE_COSINES = [0.95, 0.99, 0.999] as const;
 
 /**
+ * Merged neurons carrying less than this share of the total mass are also dropped in a second candidate:
+ * a search leaves stray neurons of tiny mass, whose F* the polish cannot remove.
+ */
+export const STRAY_SHARE = 1e-3;
+
+/**
  * The seed with near-parallel neurons merged: a gradient search spreads one atom over a cluster of
  * neurons a few milliradians apart, and F* is additive in the masses s_j = a_j‖w_j‖ along a direction,
  * so a cluster becomes one neuron (mass Σ s_j, direction Σ|s_j| v_j normalized), which the polish then
- * moves onto the interpolation set. Greedy in order of decreasing mass (deterministic).
+ * moves onto the interpolation set. Greedy in order of decreasing mass (deterministic); clusters with
+ * less than `minShare` of the total mass are dropped.
  */
-export function mergeNeurons(net: Network, cosine: number): Network {
+export function mergeNeurons(net: Network, cosine: number, minShare = 0): Network {
   const { d, m } = net;
   const mass = new Float64Array(m);
   const dirs: Float64Array[] = [];
@@ -69,9 +76,12 @@ export function mergeNeurons(net: Network, cosine: number): Network {
       for (let k = 0; k < d; k++) h.sum[k] += Math.abs(mass[j]) * v[k];
     } else heads.push({ v, sum: v.map((x) => x * Math.abs(mass[j])), s: mass[j] });
   }
-  const a = new Float64Array(heads.length);
-  const W = new Float64Array(heads.length * d);
-  heads.forEach((h, c) => {
+  let total = 0;
+  for (const h of heads) total += Math.abs(h.s);
+  const kept = heads.filter((h) => Math.abs(h.s) >= minShare * total);
+  const a = new Float64Array(kept.length);
+  const W = new Float64Array(kept.length * d);
+  kept.forEach((h, c) => {
     let s = 0;
     for (const x of h.sum) s += x * x;
     const r = Math.sqrt(s);
