@@ -97,6 +97,9 @@ const CG_SHARE = 0.93;
 /** The seed candidates are polished to this fraction of the interpolation tolerance (Gauss–Newton converges quadratically). */
 const SEED_POLISH = 1e-4;
 
+/** The LP value must exceed the seed's F* by this relative amount for its polish to be skipped. */
+const LP_LOSES = 1e-6;
+
 /** Relative margin by which the seed's interpolator must beat the LP's to be returned instead. */
 const SEED_MARGIN = 1e-9;
 
@@ -199,13 +202,17 @@ export async function flattestConvex(
     W.set(cg.V.subarray(k * d, (k + 1) * d), j * d);
     a[j] = cg.lp.c[k] / cg.g[k];
   });
-  const lpNet = polish(createNetwork(act, a, W, d), data, tol);
-  const lpUpper = interpolates(lpNet.net, data, tol)
-    ? invariantFlatness(lpNet.net, data).value
-    : Number.POSITIVE_INFINITY;
+  // An LP far above the seed's interpolator is not polished (the polish moves F* at the tolerance's
+  // scale, and at n = 2000 a basis of n atoms costs a dense n×n least squares and more).
+  const lpLoses = seedBest !== null && cg.lp.value > seedBest.fStar * (1 + LP_LOSES);
+  const lpNet = lpLoses ? null : polish(createNetwork(act, a, W, d), data, tol);
+  const lpUpper =
+    lpNet && interpolates(lpNet.net, data, tol) ? invariantFlatness(lpNet.net, data).value : Number.POSITIVE_INFINITY;
   // The seed's own interpolator wins only by more than rounding (the choice must not flip across backends).
   const fromSeed = seedBest !== null && seedBest.fStar < lpUpper * (1 - SEED_MARGIN);
-  const { net: polished, cond } = fromSeed && seedBest ? seedBest : lpNet;
+  const chosen = fromSeed || !lpNet ? seedBest : lpNet;
+  if (!chosen) throw new Error('construct flattest: neither the LP nor the seed gave a network');
+  const { net: polished, cond } = chosen;
   const net = balance(polished, data);
   const maxResidual = checkInterpolates(net, data, 'construct flattest', tol);
   const upper = invariantFlatness(net, data).value;
