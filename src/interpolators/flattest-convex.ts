@@ -70,8 +70,9 @@ export interface FlattestConvexOptions {
    */
   warmAt?: 'first' | 'last';
   /**
-   * d ≥ 4, n ≥ SEED_MIN_N: a cold flattest gradient search (flattest/search-seed.ts; no teacher) runs first, on at most
-   * SEED_SHARE of the time budget, and its neurons' directions join the first dictionary (default false).
+   * d ≥ 4, n ≥ SEED_MIN_N: a cold flattest gradient search (flattest/search-seed.ts; no teacher) runs
+   * first, on at most SEED_SHARE of the time budget; its neurons' directions join the first dictionary,
+   * and its merged, polished network is returned when flatter than the LP's (default false).
    */
   searchStart?: boolean;
   /** Slide the LP's active atoms after every LP (d ≥ 4; default true): flattest/sliding.ts. */
@@ -254,9 +255,10 @@ function interpolates(net: Network, data: Dataset, tol: number): boolean {
 
 /**
  * The seed search's network as an interpolator: its near-parallel neurons merged at each cosine of
- * MERGE_COSINES (with and without the stray neurons), polished onto the interpolation set (on the portable backend), the flattest that
- * interpolates (the unmerged network's polish is a Gauss–Newton problem on all its neurons: tens of
- * seconds at n = 1000, and a cluster merged is flatter). Null when none interpolates.
+ * MERGE_COSINES (with and without the stray neurons), polished onto the interpolation set and compared
+ * on the portable backend (the choice must not depend on the GEMM), the flattest that interpolates (the
+ * unmerged network's polish is a Gauss–Newton problem on all its neurons: tens of seconds at
+ * n = 1000, and a cluster merged is flatter). Null when none interpolates.
  */
 function seedCandidate(
   seedNet: Network,
@@ -268,8 +270,10 @@ function seedCandidate(
   for (const start of starts) {
     // Polished past the tolerance: a seed that recovers an exact interpolator should reach it, not stop near it.
     const p = onPortableBackend(() => polish(start, data, SEED_POLISH * tol));
-    if (!interpolates(p.net, data, tol)) continue;
-    const fStar = invariantFlatness(p.net, data).value;
+    const fStar = onPortableBackend(() =>
+      interpolates(p.net, data, tol) ? invariantFlatness(p.net, data).value : null,
+    );
+    if (fStar === null) continue;
     if (!best || fStar < best.fStar) best = { ...p, fStar };
   }
   return best;
