@@ -1,8 +1,8 @@
 import type { Dataset } from '../src/data/dataset.js';
+import { getBackend, useBackend } from '../src/linalg/index.js';
 import type { ActivationSpec } from '../src/model/activations.js';
 import { createNetwork, type Network } from '../src/model/network.js';
 import { Rng } from '../src/rng/xoshiro.js';
-import '../src/linalg/index.js';
 
 /** A small random Gaussian data set with labels from a random network (test fixture only). */
 export function randomData(n: number, d: number, seed: number, labelScale = 1): Dataset {
@@ -52,4 +52,15 @@ export function forEachGemmCase(shapes: number[][], f: (c: GemmCase) => void): v
           [0, 0.5],
         ])
           f({ m, n, k, tA, tB, alpha, beta });
+}
+
+/** Run an async computation on the portable backend, then restore the selected one. */
+export async function onPortable<T>(fn: () => Promise<T>): Promise<T> {
+  const selected = getBackend();
+  useBackend('js');
+  try {
+    return await fn();
+  } finally {
+    useBackend(selected.name);
+  }
 }

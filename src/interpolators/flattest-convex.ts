@@ -30,6 +30,8 @@ import {
   runColumnGeneration,
 } from './flattest/column-generation.js';
 import { loadHighsSolver } from './flattest/highs-loader.js';
+import { onPortableBackend } from './flattest/portable.js';
+import { MERGE_COSINES, mergeNeurons, STRAY_SHARE, searchSeed } from './flattest/search-seed.js';
 import { gridSup3d } from './flattest/sphere-sup.js';
 
 /** Largest data sets the convex solver accepts (a dense n-column LP and O(n²d) pricing per round). */
@@ -72,7 +74,40 @@ export interface FlattestConvexOptions {
    * interpolators' F* (a warm first dictionary can hold the LP at the warm interpolator's vertex).
    */
   warmAt?: 'first' | 'last';
+  /**
+   * d ≥ 4, n ≥ SEED_MIN_N: a cold flattest gradient search (flattest/search-seed.ts; no teacher) runs
+   * first, on at most SEED_SHARE of the time budget; its neurons' directions join the first dictionary,
+   * and its merged, polished network is returned when flatter than the LP's (default false).
+   */
+  searchStart?: boolean;
+  /** Slide the LP's active atoms after every LP (d ≥ 4; default true): flattest/sliding.ts. */
+  slide?: boolean;
 }
+
+/**
+ * The seed search runs from this many samples: below, the column generation stalls within its budget
+ * from the memorizer, and a seeded first dictionary held it at a less flat vertex (d = 30, n = 80,
+ * relu+relu: 10.83 seeded against 10.80 without).
+ */
+const SEED_MIN_N = 150;
+
+/** The share of a time budget the seed search may use. */
+const SEED_SHARE = 0.3;
+
+/**
+ * The share of the time left that the column generation gets: its last pricing round, the polish and
+ * the bound's check run after it (seconds at n = 1000), and the whole solve is to keep its budget.
+ */
+const CG_SHARE = 0.93;
+
+/** The seed candidates are polished to this fraction of the interpolation tolerance (Gauss–Newton converges quadratically). */
+const SEED_POLISH = 1e-4;
+
+/** The LP value must exceed the seed's F* by this relative amount for its polish to be skipped. */
+const LP_LOSES = 1e-6;
+
+/** Relative margin by which the seed's interpolator must beat the LP's to be returned instead. */
+const SEED_MARGIN = 1e-9;
 
 export interface FlattestInterpolator extends Interpolator {
   certificate: FlattestCertificate;
@@ -106,8 +141,7 @@ export async function flattestConvex(
   requireData(data, 'construct flattest');
   const act = 'f' in activation ? activation : makeActivation(activation);
   requireConvexActivation(act);
-  const gap = opts.gap ?? 1e-3;
-  if (!(gap > 0) || !(gap < 1)) throw new InputError(`construct flattest: gap must be a number in (0, 1) (got ${gap})`);
+  const gap = targetGap(opts.gap);
   checkFlattestLimits(data);
   const { n, d } = data;
   const seed = opts.seed ?? 0;
@@ -120,17 +154,25 @@ export async function flattestConvex(
   const warm = warmDirections(opts.warmStart ?? [], d);
   const warmAt = opts.warmAt ?? 'first';
   const cellLimit = opts.cellLimit ?? CELL_ENUMERATION_LIMIT;
+  const budget = opts.timeBudget ?? 0;
+  // Before the column generation, whose budget is what the seed and its candidates leave.
+  const { seedNet, seedBest } = seedSearch(data, act, opts.searchStart === true, seed, budget, tol);
+  const placed = warmPlacement(warm, warmAt);
   const cg = runColumnGeneration(highs, data, act, {
     gap,
     seed,
     maxRounds: opts.maxRounds ?? 400,
     gridPoints: opts.gridPoints,
-    timeBudget: opts.timeBudget ?? 0,
+    timeBudget: budgetLeft(budget, (now() - t0) / 1000),
     now,
     onRound: opts.onRound,
-    ...warmPlacement(warm, warmAt),
+    slide: opts.slide,
+    initial: [...warmDirections(seedNet ? [seedNet] : [], d), ...placed.initial],
+    late: placed.late,
   });
   return flattestResult(act, data, cg, {
+    seedNet,
+    seedBest,
     gap,
     seed,
     tol,
@@ -142,8 +184,45 @@ export async function flattestConvex(
   });
 }
 
+/** The target relative gap: 1e-3 unless given, and a number in (0, 1). */
+function targetGap(given: number | undefined): number {
+  const gap = given ?? 1e-3;
+  if (!(gap > 0) || !(gap < 1)) throw new InputError(`construct flattest: gap must be a number in (0, 1) (got ${gap})`);
+  return gap;
+}
+
+/** The column generation's share of what a time budget has left after `spent` seconds (0: no budget). */
+function budgetLeft(budget: number, spent: number): number {
+  return budget > 0 ? Math.max(1e-3, CG_SHARE * (budget - spent)) : 0;
+}
+
+/** The cold seed search (when asked for and the problem is large enough) and its best interpolator. */
+function seedSearch(
+  data: Dataset,
+  act: Activation,
+  asked: boolean,
+  seed: number,
+  budget: number,
+  tol: number,
+): { seedNet: Network | null; seedBest: SeedCandidate | null } {
+  if (!asked || data.d <= 3 || data.n < SEED_MIN_N) return { seedNet: null, seedBest: null };
+  const seedNet = searchSeed(data, act, seed, SEED_SHARE * budget);
+  return { seedNet, seedBest: seedCandidate(seedNet, data, tol) };
+}
+
+/** A polished interpolator from the seed search and its F*. */
+interface SeedCandidate {
+  net: Network;
+  cond: number | null;
+  fStar: number;
+}
+
 /** What the result of a solve records besides the column generation's own output. */
 interface SolveSettings {
+  /** The cold search's network (searchStart), or null. */
+  seedNet: Network | null;
+  /** Its flattest merged and polished interpolator, or null. */
+  seedBest: SeedCandidate | null;
   gap: number;
   seed: number;
   tol: number;
@@ -169,7 +248,8 @@ function flattestResult(
   const method = certified.method;
   let ly = 0;
   for (let i = 0; i < n; i++) ly += lambda[i] * data.y[i];
-  const { net: polished, cond } = polish(lpAtoms(cg, act, d), data, o.tol);
+  const { chosen, fromSeed } = chooseNetwork(lpAtoms(cg, act, d), cg.lp.value, data, o);
+  const { net: polished, cond } = chosen;
   const net = balance(polished, data);
   const maxResidual = checkInterpolates(net, data, 'construct flattest', o.tol);
   const upper = invariantFlatness(net, data).value;
@@ -187,6 +267,8 @@ function flattestResult(
     gap: upper > 0 ? Math.max(0, (upper - lower) / upper) : 0,
     atoms: liveNeurons(net),
     lpSolves: cg.lpSolves,
+    source: fromSeed ? 'search' : 'lp',
+    seedFStar: o.seedNet ? invariantFlatness(o.seedNet, data).value : null,
     seconds: o.seconds(),
     method,
     rho,
@@ -210,6 +292,55 @@ function flattestResult(
     },
     certificate,
   };
+}
+
+/**
+ * The LP's atoms polished, or the seed search's best merged network when it is flatter. An LP far above
+ * the seed's interpolator is not polished (the polish moves F* at the tolerance's scale, and at
+ * n = 2000 a basis of n atoms costs a dense n×n least squares and more); the seed's interpolator wins
+ * only by more than rounding (the choice must not flip across backends).
+ */
+function chooseNetwork(
+  atoms: Network,
+  lpValue: number,
+  data: Dataset,
+  o: SolveSettings,
+): { chosen: { net: Network; cond: number | null }; fromSeed: boolean } {
+  const { seedBest } = o;
+  const lpLoses = seedBest !== null && lpValue > seedBest.fStar * (1 + LP_LOSES);
+  const lpNet = lpLoses ? null : polish(atoms, data, o.tol);
+  const lpUpper =
+    lpNet && interpolates(lpNet.net, data, o.tol) ? invariantFlatness(lpNet.net, data).value : Number.POSITIVE_INFINITY;
+  const fromSeed = seedBest !== null && seedBest.fStar < lpUpper * (1 - SEED_MARGIN);
+  const chosen = fromSeed || !lpNet ? seedBest : lpNet;
+  if (!chosen) throw new Error('construct flattest: neither the LP nor the seed gave a network');
+  return { chosen, fromSeed };
+}
+
+function interpolates(net: Network, data: Dataset, tol: number): boolean {
+  return loss(net, data).maxResidual <= tol;
+}
+
+/**
+ * The seed search's network as an interpolator: its near-parallel neurons merged at each cosine of
+ * MERGE_COSINES (with and without the stray neurons), polished onto the interpolation set and compared
+ * on the portable backend (the choice must not depend on the GEMM), the flattest that interpolates (the
+ * unmerged network's polish is a Gauss–Newton problem on all its neurons: tens of seconds at
+ * n = 1000, and a cluster merged is flatter). Null when none interpolates.
+ */
+function seedCandidate(seedNet: Network, data: Dataset, tol: number): SeedCandidate | null {
+  let best: SeedCandidate | null = null;
+  const starts = MERGE_COSINES.flatMap((c) => [mergeNeurons(seedNet, c), mergeNeurons(seedNet, c, STRAY_SHARE)]);
+  for (const start of starts) {
+    // Polished past the tolerance: a seed that recovers an exact interpolator should reach it, not stop near it.
+    const p = onPortableBackend(() => polish(start, data, SEED_POLISH * tol));
+    const fStar = onPortableBackend(() =>
+      interpolates(p.net, data, tol) ? invariantFlatness(p.net, data).value : null,
+    );
+    if (fStar === null) continue;
+    if (!best || fStar < best.fStar) best = { ...p, fStar };
+  }
+  return best;
 }
 
 /** The warm-start directions as the column generation takes them: in the first LP, or added last as unit directions. */
@@ -370,6 +501,8 @@ function zeroInterpolator(
     gap: 0,
     atoms: 0,
     lpSolves: 0,
+    source: 'lp',
+    seedFStar: null,
     seconds,
     method: 'trivial',
     rho: 0,

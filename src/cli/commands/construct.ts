@@ -75,6 +75,12 @@ export const CONSTRUCT_PARAMS = {
     default: true,
     help: 'flattest: when the data file records its target, the teacher interpolator joins the first dictionary',
   } as ParamDef<boolean>,
+  searchStart: {
+    key: 'searchStart',
+    type: 'bool',
+    default: true,
+    help: 'flattest (d ≥ 4): a cold gradient search (train --algo flattest, width 64) seeds the first dictionary',
+  } as ParamDef<boolean>,
   maxCond: {
     key: 'maxCond',
     type: 'number',
@@ -99,6 +105,7 @@ interface ConstructFlags {
   timeBudget?: string;
   warmStart?: string;
   teacherStart?: string;
+  searchStart?: string;
   json?: boolean;
 }
 
@@ -146,6 +153,10 @@ export function register(program: Command): void {
     .option(
       '--teacher-start <true|false>',
       'flattest: when the data file records its target (flatlab data), start the dictionary from the teacher interpolator too, so the result is at most as sharp as it (default true)',
+    )
+    .option(
+      '--search-start <true|false>',
+      'flattest (d ≥ 4): a cold gradient search (train --algo flattest at width 64, from a seeded random start; no teacher) seeds the first dictionary (default true)',
     )
     .option('--json', 'flattest: print the certificate as JSON on stdout')
     .action(async (kindRaw: string, flags: ConstructFlags) => {
@@ -227,6 +238,7 @@ async function constructFlattest(
       maxRounds,
       timeBudget,
       warmStart,
+      searchStart: opt(CONSTRUCT_PARAMS.searchStart, flags.searchStart, '--search-start'),
       // The bracket so far: the LP value (an upper bound) and λᵀy/ρ at the best λ (an estimate for d > 3).
       onRound: (r) =>
         bar.update(r.round + 1, {

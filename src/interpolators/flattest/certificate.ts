@@ -33,6 +33,13 @@ export interface FlattestCertificate {
   /** Live neurons of the result (≤ n). */
   atoms: number;
   lpSolves: number;
+  /**
+   * Where the returned interpolator comes from: the last LP's atoms ('lp'), or the seed search's network,
+   * merged and polished ('search'), when that is flatter.
+   */
+  source: 'lp' | 'search';
+  /** F* of the cold gradient search that seeded the first dictionary (`searchStart`), null without one. */
+  seedFStar: number | null;
   seconds: number;
   /** How ρ(λ) was obtained. */
   method: 'exact-arcs' | 'grid-refined' | 'cell-enumeration' | 'multistart-ascent' | 'trivial';

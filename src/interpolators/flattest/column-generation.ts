@@ -21,6 +21,7 @@ import { Dictionary } from './dictionary.js';
 import { DictionaryLp, type LpSolution } from './dictionary-lp.js';
 import { type Candidate, multistart } from './multistart.js';
 import { evalDirection, type PricingData } from './pricing.js';
+import { slideAtoms } from './sliding.js';
 import { spectralStarts } from './spectral-starts.js';
 import { dedupe, dedupeIndices, signedDataDirections, unit } from './sphere.js';
 import { exactSup2d, gridSup3d, type SphereSup } from './sphere-sup.js';
@@ -44,6 +45,8 @@ export interface ColumnGenerationOptions {
    * cold — a warm first dictionary can pin the LP at the warm interpolator's degenerate vertex.
    */
   late?: Float64Array[];
+  /** Slide the active atoms after every LP (d ≥ 3; default true): sliding.ts. */
+  slide?: boolean;
 }
 
 export interface RoundInfo {
@@ -241,6 +244,7 @@ function solveLevel(
       last = sol;
       lastRows = dict.rows.slice();
       let cands: Candidate[];
+      let slid: Candidate[] = [];
       if (d === 2) {
         const sup = exactSup2d(act, pd, sol.lambda);
         consider(sol.lambda, sup.rho);
@@ -265,6 +269,7 @@ function solveLevel(
           cands = ms.best;
         }
         method = 'multistart-ascent';
+        if ((o.slide ?? true) && d > 3) slid = slideAtoms(act, pd, sol.lambda, atoms, 1 + VIOLATION);
         if (d === 3 && bestLambda && 1 - bestLower / sol.value <= o.gap) {
           // Certify the centre's bound on a fine grid; a direction the grid finds above 1 goes back in.
           const lc: Float64Array = bestLambda;
@@ -305,10 +310,15 @@ function solveLevel(
         stopped = 'time';
         break;
       }
+      // Priced columns (capped) and slid atoms (every one that moved above 1: one per atom at most).
       const fresh = dedupe(
-        cands.filter((c) => c.ratio > 1 + VIOLATION).map((c) => c.v),
+        cands
+          .filter((c) => c.ratio > 1 + VIOLATION)
+          .slice(0, MAX_NEW_COLUMNS)
+          .concat(slid)
+          .map((c) => c.v),
         even,
-      ).slice(0, MAX_NEW_COLUMNS);
+      );
       // Directions taken out of the LP earlier that this λ violates come back with the new ones.
       const back2 = dict.violatedOutside(sol.lambda, VIOLATION).slice(0, MAX_NEW_COLUMNS);
       if (fresh.length === 0 && back2.length === 0) {

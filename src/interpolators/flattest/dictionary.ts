@@ -6,31 +6,16 @@
  * keeps every simplex iteration at the cost of ~n rows instead of the ever-growing dictionary; a removed
  * direction that a later λ violates comes back (`violatedOutside`).
  */
-import { getBackend, jsBackend, useBackend } from '../../linalg/index.js';
 import { IllConditionedError, solveSquare } from '../../linalg/solve.js';
 import type { Activation } from '../../model/activations.js';
 import { batchRatios } from './batch-ascent.js';
 import type { DictionaryLp } from './dictionary-lp.js';
+import { onPortableBackend } from './portable.js';
 import type { PricingData } from './pricing.js';
 
 /** A row leaves the LP after this many consecutive rounds with c_k = 0 and |φ̃_kᵀλ| < 1 − DROP_SLACK. */
 const DROP_AGE = 3;
 const DROP_SLACK = 0.05;
-
-/**
- * Run fn on the portable backend: the crash basis takes the signs of a solve's c, and a c_k near 0 could
- * take either sign under another GEMM's rounding, which would start the simplex from another basis.
- */
-function onPortableBackend<T>(fn: () => T): T {
-  const prev = getBackend();
-  if (prev === jsBackend) return fn();
-  useBackend('js');
-  try {
-    return fn();
-  } finally {
-    useBackend(prev.name);
-  }
-}
 
 export class Dictionary {
   V: Float64Array;
@@ -135,6 +120,7 @@ export class Dictionary {
     for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) A[i * n + k] = F[k * n + i];
     let c: Float64Array;
     try {
+      // The basis takes c's signs: a c_k near 0 could flip under another GEMM's rounding.
       c = onPortableBackend(() => solveSquare(A, n, y).x);
     } catch (e) {
       if (e instanceof IllConditionedError) return false;

@@ -76,7 +76,8 @@ export const nongeneralizingStudy = defineStudy({
   //    lazy construction's scale is the lazyScale field; the convex construction is solved cold and warm
   //    (the flatter is kept, both stored); a trial interpolates when its largest residual is ≤ 1% of
   //    √Var(y) (docs/math.md#hypotheses, §9); the network's width is stored.
-  version: 6,
+  // 7: the convex construction slides its atoms after every LP in d ≥ 4 (other columns, other values).
+  version: 7,
   defaults: NONGENERALIZING_DEFAULTS,
   params: nongeneralizingParams,
   metrics: nongeneralizingMetrics,
