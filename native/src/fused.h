@@ -1,15 +1,15 @@
 // The forward pass of one row block fused with the passes that read its Z = X Wᵀ and with the
 // gradient's product (Backend.blockPass in src/linalg/backend.ts). The block's rows are split over
 // the pool as the fused passes of parallel.h split them; each thread computes its rows of Z a slice
-// of a few dozen rows at a time (half a MiB of Z or less, so the slice stays in L2) and runs forwardRows,
-// the residuals, traceSums and gradPass on the slice before computing the next. The gradient factor
-// G = r a σ′ of up to KC rows is gathered straight into the layout the GEMM reads (packed panels for
-// the built-in kernel, rows for OpenBLAS), and the thread adds Xᵀ G to its own gWᵀ, which is added,
-// transposed, to gW at the end. Z leaves the
-// cache only where the caller asks for it. Slices and gradient blocks are whole multiples of four
-// rows, so the column sums (A, B, C, ga) add their rows in exactly the order of the unfused passes
-// at the same thread count; per-thread sums are added in thread order, so a result depends on the
-// thread count, never on timing.
+// of a few dozen rows at a time (half a MiB of Z or less, so the slice stays in L2) and runs
+// forwardRows, the residuals, traceSums and gradPass on the slice before computing the next. The
+// gradient factor G = r a σ′ of up to KC rows is copied from the slice, while it is in L2, into the
+// layout the GEMM reads (packed panels for the built-in kernel, rows for OpenBLAS), and the thread
+// adds Xᵀ G to its own gWᵀ, which is added, transposed, to gW at the end. Z leaves the cache only
+// where the caller asks for it. Slices and gradient blocks are whole multiples of four rows, so the
+// column sums (A, B, C, ga) add their rows in exactly the order of the unfused passes at the same
+// thread count; per-thread sums are added in thread order, so a result depends on the thread count,
+// never on timing.
 #pragma once
 
 #include <algorithm>
