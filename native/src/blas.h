@@ -50,6 +50,7 @@ inline void dgemm(bool tA, bool tB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, doubl
 struct BlockKernel {
   // Larger slices than the built-in kernel's: dgemm packs Wᵀ again on every call.
   static constexpr size_t sliceKiB = 1024;
+  static constexpr size_t gradRows = 256;
   const double* X;
   const double* W;
   size_t m, d;  // both ≥ 1

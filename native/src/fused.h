@@ -3,7 +3,7 @@
 // the pool as the fused passes of parallel.h split them; each thread computes its rows of Z a slice
 // of a few dozen rows at a time (half a MiB of Z or less, so the slice stays in L2) and runs
 // forwardRows, the residuals, traceSums and gradPass on the slice before computing the next. The
-// gradient factor G = r a σ′ of up to KC rows is copied from the slice, while it is in L2, into the
+// gradient factor G = r a σ′ of a few hundred rows is copied from the slice, while it is in L2, into the
 // layout the GEMM reads (packed panels for the built-in kernel, rows for OpenBLAS), and the thread
 // adds Xᵀ G to its own gWᵀ, which is added, transposed, to gW at the end. Z leaves the cache only
 // where the caller asks for it. Slices and gradient blocks are whole multiples of four rows, so the
@@ -38,7 +38,7 @@ struct BlockOut {
 };
 
 // How a GEMM kernel serves blockPass (Kern, one per kernel below and in blas.h):
-//   sliceKiB: the size of a slice of Z;
+//   sliceKiB: the size of a slice of Z; gradRows: the most rows of G per product Xᵀ G;
 //   z(i0, n, Zs): rows i0 … i0+n−1 of Z = X Wᵀ into Zs (leading dimension m);
 //   gBuf(kb): the thread's buffer for a gradient block of kb rows;
 //   sliceZ(gb, p0, R, zs): where the slice starting at row p0 of the block computes its Z;
@@ -70,10 +70,10 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
     for (int j = 0; j < arrays; j++) acc[j] = t == 0 ? outs[j] : scratch.data() + (static_cast<size_t>(t - 1) * arrays + j) * m;
     double* gWt = gWts + t * dm;
     static thread_local gemm::Scratch zs;
-    // Gradient blocks: as even as possible, at most KC rows, multiples of four.
+    // Gradient blocks: as even as possible, at most gradRows rows, multiples of four.
     const size_t len = r1 - r0;
-    const size_t nb = (len + gemm::KC - 1) / gemm::KC;
-    const size_t kb0 = o.gW && nb > 0 ? std::min<size_t>(gemm::KC, ((len + nb - 1) / nb + 3) / 4 * 4) : len;
+    const size_t nb = (len + Kern::gradRows - 1) / Kern::gradRows;
+    const size_t kb0 = o.gW && nb > 0 ? std::min<size_t>(Kern::gradRows, ((len + nb - 1) / nb + 3) / 4 * 4) : len;
     for (size_t b0 = r0; b0 < r1; b0 += std::max<size_t>(kb0, 1)) {
       const size_t kb = std::min(kb0, r1 - b0);
       double* gb = o.gW ? k.gBuf(kb) : nullptr;
@@ -112,7 +112,7 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
 
 // An empty product (m = 0 or d = 0): Z = 0, nothing to add to gWᵀ.
 struct ZeroBlockKernel {
-  static constexpr size_t sliceKiB = 256;
+  static constexpr size_t sliceKiB = 256, gradRows = 256;
   size_t m;
   void z(size_t, size_t n, double* Zs) const { std::fill(Zs, Zs + n * m, 0.0); }
   double* gBuf(size_t) const { return nullptr; }
@@ -126,6 +126,7 @@ struct BuiltinBlockKernel {
   // Half of L2 here: a slice of 64 rows at m = 1000 (smaller slices stream the packed Wᵀ from L3
   // more often per flop; measured 5–10 % slower at 256 KiB).
   static constexpr size_t sliceKiB = 512;
+  static constexpr size_t gradRows = gemm::KC;  // one K-slice: G is packed as the micro-kernel reads it
   const double* X;
   size_t m, d;
   gemm::PackedB& w;
