@@ -4,7 +4,8 @@
  * touching the science code. All matrices are row-major Float64Arrays with implicit leading dimension.
  *
  * The fused kernels work on one row block of Z (`rows` × `m`) at a time; the science code loops over
- * row blocks so that peak memory is O(block · m), not O(n · m).
+ * row blocks so that peak memory is O(block · m), not O(n · m). `blockPass` takes X itself and keeps Z
+ * inside the backend (the native one never writes it to memory), so it is called once for all rows.
  */
 
 /** Activation identity as the kernels see it (see ACTIVATION_CODES). */
