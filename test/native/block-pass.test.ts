@@ -10,6 +10,7 @@
  * itself, and the core quantities of dataPass through it are compared with the native ones in
  * native-backend.test.ts.
  */
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ActKernel, Backend, BlockPassOut } from '../../src/linalg/backend.js';
 import { blockPassByParts } from '../../src/linalg/block-pass.js';
@@ -146,37 +147,55 @@ describe.skipIf(skip)('native blockPass = the same backend’s unfused passes, o
     for (const [, be] of kernels) expect(be).not.toBeNull();
   });
 
+  /** The fused pass against the unfused one on one random problem, on every kernel at these thread counts. */
+  function agree(spec: ActivationSpec, rows: number, d: number, m: number, seed: number, threadCounts: number[]): void {
+    const act = makeActivation(spec);
+    const kern: ActKernel = { code: act.code, param: act.param };
+    const rng = new Rng(seed);
+    const X = rand(rows * d, rng),
+      W = rand(m * d, rng, 1 / Math.sqrt(d)),
+      a = rand(m, rng, 1 / Math.sqrt(m)),
+      y = rand(rows, rng);
+    const q = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) for (let k = 0; k < d; k++) q[i] += X[i * d + k] ** 2;
+    const S = scales(spec, X, W, a, y, q, rows, d, m);
+    for (const threads of threadCounts) {
+      nb.setThreads(threads);
+      for (const [kernel, be] of kernels) {
+        const at = `${specLabel(spec)} ${kernel} (${rows},${d},${m}) ${threads} threads`;
+        const fused = run((out, r) => be.blockPass(kern, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
+        const parts = run((out, r) => blockPassByParts(be, kern, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
+        if (kernel === 'builtin') {
+          for (const k of ['Z', 'r', 'A', 'B', 'C', 'ga'] as const) same(fused[k], parts[k], `${k} ${at}`);
+        } else {
+          close(fused.Z, parts.Z, S.G, `G ${at}`);
+          for (const k of ['r', 'A', 'B', 'C', 'ga'] as const) close(fused[k], parts[k], S[k], `${k} ${at}`);
+        }
+        close(fused.gW, parts.gW, S.gW, `gW ${at}`);
+      }
+    }
+  }
+
   for (const spec of ACTIVATION_SPECS) {
     it(`${specLabel(spec)}: Z, residuals and column sums bit-identical on the built-in GEMM (1 and 3 threads), all outputs within 1e-10 of scale on every kernel`, () => {
-      const act = makeActivation(spec);
-      const kern: ActKernel = { code: act.code, param: act.param };
-      for (const [rows, d, m] of SHAPES) {
-        const rng = new Rng(rows * 7 + d * 11 + m);
-        const X = rand(rows * d, rng),
-          W = rand(m * d, rng, 1 / Math.sqrt(d)),
-          a = rand(m, rng, 1 / Math.sqrt(m)),
-          y = rand(rows, rng);
-        const q = new Float64Array(rows);
-        for (let i = 0; i < rows; i++) for (let k = 0; k < d; k++) q[i] += X[i * d + k] ** 2;
-        for (const threads of [1, 3]) {
-          nb.setThreads(threads);
-          for (const [kernel, be] of kernels) {
-            const at = `${kernel} (${rows},${d},${m}) ${threads} threads`;
-            const fused = run((out, r) => be.blockPass(kern, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
-            const parts = run((out, r) => blockPassByParts(be, kern, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
-            const S = scales(spec, X, W, a, y, q, rows, d, m);
-            if (kernel === 'builtin') {
-              for (const k of ['Z', 'r', 'A', 'B', 'C', 'ga'] as const) same(fused[k], parts[k], `${k} ${at}`);
-            } else {
-              close(fused.Z, parts.Z, S.G, `G ${at}`);
-              for (const k of ['r', 'A', 'B', 'C', 'ga'] as const) close(fused[k], parts[k], S[k], `${k} ${at}`);
-            }
-            close(fused.gW, parts.gW, S.gW, `gW ${at}`);
-          }
-        }
-      }
+      for (const [rows, d, m] of SHAPES) agree(spec, rows, d, m, rows * 7 + d * 11 + m, [1, 3]);
     });
   }
+
+  it('the same on random shapes (several slices and thread chunks among them), activations and thread counts (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 400 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: ACTIVATION_SPECS.length - 1 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (rows, d, m, s, threads, seed) => agree(ACTIVATION_SPECS[s], rows, d, m, seed, [threads]),
+      ),
+      { numRuns: 30, seed: 27 },
+    );
+  });
 
   it('without Z, gradient or trace asked for: the same residuals, sums and gradient as with them, and the same numbers twice', () => {
     const [rows, d, m] = [300, 6, 701];
