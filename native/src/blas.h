@@ -66,10 +66,10 @@ struct BlockKernel {
   void putG(const double* Zs, size_t n, size_t p0, size_t, double* gb) const {
     if (Zs != gb + p0 * m) std::copy(Zs, Zs + n * m, gb + p0 * m);
   }
-  void addGt(size_t b0, size_t kb, const double* gb, double* gWt) const {
+  void addGt(size_t b0, size_t kb, const double* gb, double* gWt, bool first) const {
     const int M = static_cast<int>(m), D = static_cast<int>(d);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, M, static_cast<int>(kb), 1.0, X + b0 * d, D, gb, M, 1.0,
-                gWt, M);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, M, static_cast<int>(kb), 1.0, X + b0 * d, D, gb, M,
+                first ? 0.0 : 1.0, gWt, M);
   }
 };
 

@@ -3,9 +3,9 @@
 // the pool as the fused passes of parallel.h split them; each thread computes its rows of Z a slice
 // of a few dozen rows at a time (half a MiB of Z or less, so the slice stays in L2) and runs
 // forwardRows, the residuals, traceSums and gradPass on the slice before computing the next. The
-// gradient factor G = r a σ′ of a few hundred rows is copied from the slice, while it is in L2, into the
-// layout the GEMM reads (packed panels for the built-in kernel, rows for OpenBLAS), and the thread
-// adds Xᵀ G to its own gWᵀ, which is added, transposed, to gW at the end. Z leaves the cache only
+// slice's Z is computed right in the thread's gradient block (a few hundred rows, row-major), where
+// gradPass leaves G = r a σ′; the thread then adds Xᵀ G to its own gWᵀ (the built-in GEMM reads G in
+// place, unpacked), which is added, transposed, to gW at the end. Z leaves the cache only
 // where the caller asks for it. Slices and gradient blocks are whole multiples of four rows, so the
 // column sums (A, B, C, ga) add their rows in exactly the order of the unfused passes at the same
 // thread count; per-thread sums are added in thread order, so a result depends on the thread count,
@@ -62,8 +62,7 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
   std::vector<double> scratch(static_cast<size_t>(T - 1) * arrays * m, 0.0);
   static thread_local gemm::Scratch gts;
   const size_t dm = o.gW ? d * m : 0;
-  double* gWts = gts.get(T * dm);
-  std::fill(gWts, gWts + T * dm, 0.0);
+  double* gWts = gts.get(T * dm);  // each thread's first product stores, the rest add
   const auto work = [&](int t) {
     const size_t r0 = chunkStart(rows, t, T), r1 = chunkStart(rows, t + 1, T);
     double* acc[4];
@@ -74,6 +73,7 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
     const size_t len = r1 - r0;
     const size_t nb = (len + Kern::gradRows - 1) / Kern::gradRows;
     const size_t kb0 = o.gW && nb > 0 ? std::min<size_t>(Kern::gradRows, ((len + nb - 1) / nb + 3) / 4 * 4) : len;
+    if (o.gW && r1 == r0) std::fill(gWt, gWt + dm, 0.0);
     for (size_t b0 = r0; b0 < r1; b0 += std::max<size_t>(kb0, 1)) {
       const size_t kb = std::min(kb0, r1 - b0);
       double* gb = o.gW ? k.gBuf(kb) : nullptr;
@@ -89,7 +89,7 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
         if (o.ga) gradPass(s, Z, n, m, a, rb, acc[o.q ? 3 : 0]);
         if (gb) k.putG(Z, n, i0 - b0, kb, gb);
       }
-      if (gb) k.addGt(b0, kb, gb, gWt);
+      if (gb) k.addGt(b0, kb, gb, gWt, b0 == r0);
     }
   };
   Pool::get().run(T, work);
@@ -101,13 +101,18 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
   if (!o.gW) return;
   // gW[j, k] += Σ_t gWᵀ_t[k, j], in 32×32 tiles (both sides' cache lines are used whole).
   constexpr size_t TB = 32;
-  for (size_t j0 = 0; j0 < m; j0 += TB)
-    for (size_t k0 = 0; k0 < d; k0 += TB)
+  double* __restrict gW = o.gW;
+  for (size_t j0 = 0; j0 < m; j0 += TB) {
+    const size_t j1 = std::min(m, j0 + TB);
+    for (size_t k0 = 0; k0 < d; k0 += TB) {
+      const size_t k1 = std::min(d, k0 + TB);
       for (int t = 0; t < T; t++) {
-        const double* g = gWts + t * dm;
-        for (size_t j = j0; j < std::min(m, j0 + TB); j++)
-          for (size_t k = k0; k < std::min(d, k0 + TB); k++) o.gW[j * d + k] += g[k * m + j];
+        const double* __restrict g = gWts + t * dm;
+        for (size_t j = j0; j < j1; j++)
+          for (size_t k = k0; k < k1; k++) gW[j * d + k] += g[k * m + j];
       }
+    }
+  }
 }
 
 // An empty product (m = 0 or d = 0): Z = 0, nothing to add to gWᵀ.
@@ -118,15 +123,16 @@ struct ZeroBlockKernel {
   double* gBuf(size_t) const { return nullptr; }
   double* sliceZ(double*, size_t, size_t R, gemm::Scratch& zs) const { return zs.get(R * m); }
   void putG(const double*, size_t, size_t, size_t, double*) const {}
-  void addGt(size_t, size_t, const double*, double*) const {}
+  void addGt(size_t, size_t, const double*, double*, bool) const {}
 };
 
-// The built-in GEMM's side: Wᵀ packed once for every slice, G gathered into packed panels.
+// The built-in GEMM's side: Wᵀ packed once for every slice; the slice's Z computed right in the
+// gradient block (row-major, kb×m), which the product Xᵀ G then reads in place.
 struct BuiltinBlockKernel {
   // Half of L2 here: a slice of 64 rows at m = 1000 (smaller slices stream the packed Wᵀ from L3
   // more often per flop; measured 5–10 % slower at 256 KiB).
   static constexpr size_t sliceKiB = 512;
-  static constexpr size_t gradRows = gemm::KC;  // one K-slice: G is packed as the micro-kernel reads it
+  static constexpr size_t gradRows = gemm::KC;  // one K-slice of the product
   const double* X;
   size_t m, d;
   gemm::PackedB& w;
@@ -135,19 +141,21 @@ struct BuiltinBlockKernel {
                      static_cast<ptrdiff_t>(n), w, Zs, static_cast<ptrdiff_t>(m));
   }
   double* gBuf(size_t kb) const {
+    // NR entries of zeros past the block: the product's last panel loads run over its last row.
     static thread_local gemm::Scratch g;
-    return g.get((m + gemm::NR - 1) / gemm::NR * gemm::NR * kb);
+    double* p = g.get(kb * m + gemm::NR);
+    std::fill(p + kb * m, p + kb * m + gemm::NR, 0.0);
+    return p;
   }
-  // G is gathered from the slice, so the slice itself lives in the thread's scratch.
-  double* sliceZ(double*, size_t, size_t R, gemm::Scratch& zs) const { return zs.get(R * m); }
-  void putG(const double* Zs, size_t n, size_t p0, size_t kb, double* gb) const {
-    for (size_t i = 0; i < n; i++)
-      gemm::packRow(Zs + i * m, static_cast<ptrdiff_t>(m), static_cast<ptrdiff_t>(p0 + i), static_cast<ptrdiff_t>(kb), gb);
+  double* sliceZ(double* gb, size_t p0, size_t R, gemm::Scratch& zs) const { return gb ? gb + p0 * m : zs.get(R * m); }
+  void putG(const double* Zs, size_t n, size_t p0, size_t, double* gb) const {
+    if (Zs != gb + p0 * m) std::copy(Zs, Zs + n * m, gb + p0 * m);
   }
-  void addGt(size_t b0, size_t kb, const double* gb, double* gWt) const {
+  void addGt(size_t b0, size_t kb, const double* gb, double* gWt, bool first) const {
     // op(A) = Xᵀ: (feature i, row p) at X[(b0 + p) d + i].
-    gemm::addPackedSlice(gemm::View{X + b0 * d, 1, static_cast<ptrdiff_t>(d)}, static_cast<ptrdiff_t>(d),
-                         static_cast<ptrdiff_t>(kb), gb, static_cast<ptrdiff_t>(m), gWt, static_cast<ptrdiff_t>(m));
+    const auto M = static_cast<ptrdiff_t>(m);
+    gemm::addRowMajorB(gemm::View{X + b0 * d, 1, static_cast<ptrdiff_t>(d)}, static_cast<ptrdiff_t>(d),
+                       static_cast<ptrdiff_t>(kb), gb, M, M, gWt, M, first);
   }
 };
 

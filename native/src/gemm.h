@@ -113,9 +113,11 @@ inline void packB(const View& B, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0, ptrdi
 // the compiler keeps all MR·NV of them in registers. Full tiles of a row-major C go straight to C;
 // edge tiles go through a scratch tile.
 enum class Out { Store, Add };
-template <Out mode>
+// ldb: the distance between consecutive rows of B's panel, NR when packed; a row-major B read in
+// place has its own row length (then the loads are unaligned).
+template <Out mode, bool packed = true>
 inline void micro(ptrdiff_t kc, const double* __restrict Ap, const double* __restrict Bp, double* __restrict out,
-                  ptrdiff_t ors, double alpha) {
+                  ptrdiff_t ors, double alpha, ptrdiff_t ldb = NR) {
   vd c[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
@@ -124,7 +126,9 @@ inline void micro(ptrdiff_t kc, const double* __restrict Ap, const double* __res
   for (ptrdiff_t p = 0; p < kc; p++) {
     vd b[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) b[v] = *reinterpret_cast<const vd*>(Bp + p * NR + v * VW);
+    for (int v = 0; v < NV; v++)
+      b[v] = packed ? *reinterpret_cast<const vd*>(Bp + p * NR + v * VW)
+                    : static_cast<vd>(*reinterpret_cast<const vdu*>(Bp + p * ldb + v * VW));
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const double a = Ap[p * MR + i];
@@ -224,22 +228,35 @@ struct PackedB {
   }
 };
 
-// Row p of a K-slice of kc rows packed as packB packs it (panels of NR columns, zero-padded) ← src[0 … N−1].
-inline void packRow(const double* __restrict src, ptrdiff_t N, ptrdiff_t p, ptrdiff_t kc, double* __restrict Bp) {
-  for (ptrdiff_t jb = 0; jb < N; jb += NR) {
-    const ptrdiff_t nr = std::min<ptrdiff_t>(NR, N - jb);
-    double* dst = Bp + jb * kc + p * NR;
-    for (ptrdiff_t j = 0; j < nr; j++) dst[j] = src[jb + j];
-    for (ptrdiff_t j = nr; j < NR; j++) dst[j] = 0;
+// C (M×N, row-major, leading dimension ldc) += op(A) · B (or = when overwrite) on one thread, op(A) M×kc (kc ≤ KC) and B
+// kc×N row-major with leading dimension ldb, read in place: the micro-kernel loads its rows of B
+// straight from B instead of a packed copy. B must be readable NR − 1 entries past its last row
+// (the last panel's loads run over the row's end; those columns are discarded). Each entry of C
+// sums over p in order, as the packed GEMM does.
+inline void addRowMajorB(const View& A, ptrdiff_t M, ptrdiff_t kc, const double* B, ptrdiff_t ldb, ptrdiff_t N,
+                         double* C, ptrdiff_t ldc, bool overwrite) {
+  static thread_local Scratch sa;
+  alignas(64) double tile[MR * NR];
+  for (ptrdiff_t ic = 0; ic < M; ic += MCWIDE) {
+    const ptrdiff_t mc = std::min<ptrdiff_t>(MCWIDE, M - ic);
+    double* Ap = sa.get(static_cast<size_t>((mc + MR - 1) / MR * MR * kc));
+    packA(A, ic, mc, 0, kc, Ap);
+    for (ptrdiff_t jr = 0; jr < N; jr += NR) {
+      const ptrdiff_t nr = std::min<ptrdiff_t>(NR, N - jr);
+      for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
+        const ptrdiff_t mr = std::min<ptrdiff_t>(MR, mc - ir);
+        double* c = C + (ic + ir) * ldc + jr;
+        if (mr == MR && nr == NR) {
+          if (overwrite) micro<Out::Store, false>(kc, Ap + ir * kc, B + jr, c, ldc, 1.0, ldb);
+          else micro<Out::Add, false>(kc, Ap + ir * kc, B + jr, c, ldc, 1.0, ldb);
+          continue;
+        }
+        micro<Out::Store, false>(kc, Ap + ir * kc, B + jr, tile, NR, 1.0, ldb);
+        for (ptrdiff_t i = 0; i < mr; i++)
+          for (ptrdiff_t j = 0; j < nr; j++) c[i * ldc + j] = (overwrite ? 0.0 : c[i * ldc + j]) + tile[i * NR + j];
+      }
+    }
   }
-}
-
-// C (M×N, row-major, leading dimension ldc) += op(A) · op(B) on one thread, with op(A) M×kc and
-// op(B) a K-slice of kc ≤ KC rows packed as packB (or packRow) packs it.
-inline void addPackedSlice(const View& A, ptrdiff_t M, ptrdiff_t kc, const double* Bp, ptrdiff_t N, double* C,
-                           ptrdiff_t ldc) {
-  const auto panelB = [&](ptrdiff_t, ptrdiff_t, ptrdiff_t jc, ptrdiff_t) { return Bp + jc * kc; };
-  serialWith(A, panelB, C, ldc, 1, 0, M, 0, N, kc, 1.0, false, std::max<ptrdiff_t>(MC, std::min<ptrdiff_t>(M, MCWIDE)));
 }
 
 // C(0:rows, 0:N) ← op(A)(i0:i0+rows, ·) · op(B) on one thread, op(B) packed in `pb`; C row-major
