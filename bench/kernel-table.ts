@@ -12,7 +12,7 @@ import { traceParts } from '../src/flatness/trace.js';
 import { type Backend, getBackend, registerBackend, useBackend } from '../src/linalg/backend.js';
 import { createNetwork, gradient, hvp } from '../src/model/network.js';
 import { initBackend } from '../src/node/backend.js';
-import { builtinGemm, nativeInfo, openblasGemm, peakGflops } from '../src/node/native-backend.js';
+import { nativeInfo, nativeOnKernel, peakGflops } from '../src/node/native-backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { warmUpJit } from './warm-up.js';
 
@@ -50,11 +50,11 @@ const peak = (7 * 5e6 * 24 * vw) / (peakCpuMs * 1e6); // peakGflops runs 7 timin
 // The backend as chosen per shape class last: the first variant timed at a shape pays for growing the
 // JS heap to that shape's arrays.
 const variants: [string, Backend][] = [];
-const bg = builtinGemm(),
-  og = openblasGemm();
-if (bg) variants.push(['builtin', { ...native, gemm: bg }]);
-if (og) variants.push(['openblas', { ...native, gemm: og }]);
-if (og) variants.push(['chosen', native]);
+for (const k of nativeInfo()?.kernels ?? []) {
+  const be = nativeOnKernel(k);
+  if (be) variants.push([k, be]);
+}
+if (variants.length > 1) variants.push(['chosen', native]);
 
 function numpyGemmMs(n: number, d: number, m: number): number | null {
   const py = `import numpy as np, time

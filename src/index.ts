@@ -16,6 +16,7 @@ export { deriveSeed, Rng, type RngState } from './rng/xoshiro.js';
 
 // linear algebra: the backend in use and the dense solvers with condition estimates
 export { type ActKernel, availableBackends, type Backend, getBackend, useBackend } from './linalg/backend.js';
+export type { BlockPassOut } from './linalg/backend.js';
 export {
   DEFAULT_MAX_COND,
   IllConditionedError,

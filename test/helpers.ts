@@ -64,3 +64,27 @@ export async function onPortable<T>(fn: () => Promise<T>): Promise<T> {
     useBackend(selected.name);
   }
 }
+
+/**
+ * Every activation kernel with the parameters that exercise its branches (integer and fractional
+ * powers, the leaky slope): the list the native-against-portable tests run through.
+ */
+export const ACTIVATION_SPECS: ActivationSpec[] = [
+  { name: 'relu' },
+  { name: 'leaky-relu', alpha: 0.1 },
+  { name: 'abs' },
+  { name: 'relu-pow', p: 1 },
+  { name: 'relu-pow', p: 2 },
+  { name: 'relu-pow', p: 3 },
+  { name: 'relu-pow', p: 2.5 },
+  { name: 'abs-pow', p: 1.5 },
+  { name: 'abs-pow', p: 2 },
+  { name: 'abs-pow', p: 3 },
+  { name: 'square' },
+  { name: 'tanh' },
+  { name: 'softplus' },
+];
+
+/** A spec as a test name shows it: relu-pow(p=2.5), leaky-relu(α=0.1). */
+export const specLabel = (s: ActivationSpec): string =>
+  `${s.name}${s.p !== undefined ? `(p=${s.p})` : ''}${s.alpha !== undefined ? `(α=${s.alpha})` : ''}`;

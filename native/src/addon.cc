@@ -15,6 +15,7 @@
 #include <string>
 
 #include "blas.h"
+#include "fused.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
@@ -205,6 +206,69 @@ Napi::Value PenaltyPass(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// An optional Float64Array argument: nullptr when null/undefined, `bad` (with a pending exception) when short.
+double* const kBad = reinterpret_cast<double*>(1);
+double* optF64(const Napi::CallbackInfo& info, size_t idx, size_t need, const char* name) {
+  if (info[idx].IsNull() || info[idx].IsUndefined()) return nullptr;
+  double* p = f64(info, idx, need, name);
+  return p ? p : kBad;
+}
+
+// blockPass(kernel, code, param, X, W, rows, m, d, a, y | null, r, Z | null, q | null, A, B, C, ga | null,
+// gW | null): Backend.blockPass, the products on the given GEMM kernel (fused.h).
+Napi::Value BlockPass(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int kernel = info[0].As<Napi::Number>().Int32Value();
+  if (kernel != kBuiltin && !(kernel == kOpenBlas && kHasOpenBlas)) {
+    fail(env, "gemm kernel " + std::to_string(kernel) + " is not in this build");
+    return env.Undefined();
+  }
+  const int code = info[1].As<Napi::Number>().Int32Value();
+  const double param = info[2].As<Napi::Number>().DoubleValue();
+  DIM(5, rows) DIM(6, m) DIM(7, d)
+  ARR(3, X, rows * d) ARR(4, W, m * d) ARR(8, a, m) ARR(10, r, rows)
+  double* y = optF64(info, 9, rows, "y");
+  double* Z = optF64(info, 11, rows * m, "Z");
+  double* q = optF64(info, 12, rows, "q");
+  double* ga = optF64(info, 16, m, "ga");
+  double* gW = optF64(info, 17, m * d, "gW");
+  if (y == kBad || Z == kBad || q == kBad || ga == kBad || gW == kBad) return env.Undefined();
+  flatlab::BlockOut o{Z, q, nullptr, nullptr, nullptr, ga, gW};
+  if (q) {
+    ARR(13, A, m) ARR(14, B, m) ARR(15, C, m)
+    o.A = A;
+    o.B = B;
+    o.C = C;
+  }
+  if (gW && !ga) {
+    fail(env, "blockPass: gW needs ga");
+    return env.Undefined();
+  }
+  const auto run = [&](auto& k) {
+    return dispatch(code, param, [&](const auto& s) { flatlab::blockPass(s, k, rows, m, d, a, y, r, o); });
+  };
+  bool known;
+  if (m == 0 || d == 0) {
+    flatlab::ZeroBlockKernel k{m};
+    known = run(k);
+  }
+#ifndef FLATLAB_NO_OPENBLAS
+  else if (kernel == kOpenBlas) {
+    flatlab::blas::BlockKernel k{X, W, m, d};
+    known = run(k);
+  }
+#endif
+  else {
+    // op(B) = Wᵀ, packed once for every slice of every thread.
+    static thread_local flatlab::gemm::PackedB pw;
+    pw.pack(flatlab::gemm::View{W, 1, static_cast<ptrdiff_t>(d)}, static_cast<ptrdiff_t>(d), static_cast<ptrdiff_t>(m));
+    flatlab::BuiltinBlockKernel k{X, m, d, pw};
+    known = run(k);
+  }
+  if (!known) unknownCode(env, code);
+  return env.Undefined();
+}
+
 // activate(code, param, Z, len, order, out)
 Napi::Value Activate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -273,6 +337,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("traceSums", Napi::Function::New(env, TraceSums, "traceSums"));
   exports.Set("hvpPass", Napi::Function::New(env, HvpPass, "hvpPass"));
   exports.Set("penaltyPass", Napi::Function::New(env, PenaltyPass, "penaltyPass"));
+  exports.Set("blockPass", Napi::Function::New(env, BlockPass, "blockPass"));
   exports.Set("activate", Napi::Function::New(env, Activate, "activate"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));

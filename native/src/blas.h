@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "gemm.h"
 #include "pool.h"
 
 namespace flatlab {
@@ -43,6 +44,34 @@ inline void dgemm(bool tA, bool tB, ptrdiff_t M, ptrdiff_t N, ptrdiff_t K, doubl
     else call(M, u1 - u0, A, tB ? B + u0 * K : B + u0, C + u0);
   });
 }
+
+// OpenBLAS's side of blockPass (fused.h), on the calling thread: Z rows by dgemm, G gathered as rows
+// (the slice's Z is computed right in the gradient block when the caller does not want Z itself).
+struct BlockKernel {
+  // Larger slices than the built-in kernel's: dgemm packs Wᵀ again on every call.
+  static constexpr size_t sliceKiB = 1024;
+  static constexpr size_t gradRows = 256;
+  const double* X;
+  const double* W;
+  size_t m, d;  // both ≥ 1
+  void z(size_t i0, size_t n, double* Zs) const {
+    const int M = static_cast<int>(m), D = static_cast<int>(d);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), M, D, 1.0, X + i0 * d, D, W, D, 0.0, Zs, M);
+  }
+  double* gBuf(size_t kb) const {
+    static thread_local gemm::Scratch g;
+    return g.get(kb * m);
+  }
+  double* sliceZ(double* gb, size_t p0, size_t R, gemm::Scratch& zs) const { return gb ? gb + p0 * m : zs.get(R * m); }
+  void putG(const double* Zs, size_t n, size_t p0, size_t, double* gb) const {
+    if (Zs != gb + p0 * m) std::copy(Zs, Zs + n * m, gb + p0 * m);
+  }
+  void addGt(size_t b0, size_t kb, const double* gb, double* gWt, bool first) const {
+    const int M = static_cast<int>(m), D = static_cast<int>(d);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, M, static_cast<int>(kb), 1.0, X + b0 * d, D, gb, M,
+                first ? 0.0 : 1.0, gWt, M);
+  }
+};
 
 }  // namespace blas
 }  // namespace flatlab

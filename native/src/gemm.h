@@ -32,7 +32,11 @@ constexpr int NV = 3;  // vectors per tile row: MR·NV accumulators + NV loads +
 constexpr int NR = NV * VW;
 constexpr int KC = 256;
 constexpr int MC = 96;  // MC×KC of packed A: 192 KiB, stays in L2
-constexpr int NC = 1536;  // KC×NC of packed B: 3 MiB, streams from L3
+constexpr int NC = 1536;
+// Row blocks of A for the products of few rows that blockPass runs (a slice of Z, or Xᵀ G with d
+// rows): up to 256 rows packed at once (KC×256 doubles, 512 KiB, in L2), so that B, which is the
+// bigger operand there, streams past once instead of once per MC rows.
+constexpr int MCWIDE = 256;  // KC×NC of packed B: 3 MiB, streams from L3
 
 typedef double vd __attribute__((vector_size(VW * sizeof(double))));
 // The same vector type for loads and stores at any 8-byte-aligned address (rows of C).
@@ -109,9 +113,11 @@ inline void packB(const View& B, ptrdiff_t p0, ptrdiff_t kc, ptrdiff_t j0, ptrdi
 // the compiler keeps all MR·NV of them in registers. Full tiles of a row-major C go straight to C;
 // edge tiles go through a scratch tile.
 enum class Out { Store, Add };
-template <Out mode>
+// ldb: the distance between consecutive rows of B's panel, NR when packed; a row-major B read in
+// place has its own row length (then the loads are unaligned).
+template <Out mode, bool packed = true>
 inline void micro(ptrdiff_t kc, const double* __restrict Ap, const double* __restrict Bp, double* __restrict out,
-                  ptrdiff_t ors, double alpha) {
+                  ptrdiff_t ors, double alpha, ptrdiff_t ldb = NR) {
   vd c[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
@@ -120,7 +126,9 @@ inline void micro(ptrdiff_t kc, const double* __restrict Ap, const double* __res
   for (ptrdiff_t p = 0; p < kc; p++) {
     vd b[NV];
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; v++) b[v] = *reinterpret_cast<const vd*>(Bp + p * NR + v * VW);
+    for (int v = 0; v < NV; v++)
+      b[v] = packed ? *reinterpret_cast<const vd*>(Bp + p * NR + v * VW)
+                    : static_cast<vd>(*reinterpret_cast<const vdu*>(Bp + p * ldb + v * VW));
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const double a = Ap[p * MR + i];
@@ -141,19 +149,23 @@ inline void micro(ptrdiff_t kc, const double* __restrict Ap, const double* __res
 // C(i0:i1, j0:j1) += alpha · op(A) op(B) on one thread (C already scaled by beta), or, when
 // `overwrite` (beta = 0), C ← alpha · op(A) op(B) without reading C: the first K-slice stores its
 // tile, which spares a separate zeroing pass over C (C is the biggest array when K = d is small).
-inline void serial(const View& A, const View& B, double* C, ptrdiff_t crs, ptrdiff_t ccs, ptrdiff_t i0,
-                   ptrdiff_t i1, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t K, double alpha, bool overwrite) {
-  static thread_local Scratch sa, sb;
+// panelB(pc, kc, jc, nc) gives op(B)(pc:pc+kc, jc:jc+nc) packed as packB does (serial packs it
+// there and then; rowsPacked hands out panels packed once for many row blocks).
+// Rows of A are packed mcBlock at a time (MC by default: the packed rows stay in L2 while all of the
+// B panel streams past them).
+template <class PanelB>
+inline void serialWith(const View& A, PanelB&& panelB, double* C, ptrdiff_t crs, ptrdiff_t ccs, ptrdiff_t i0,
+                       ptrdiff_t i1, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t K, double alpha, bool overwrite,
+                       ptrdiff_t mcBlock = MC) {
+  static thread_local Scratch sa;
   alignas(64) double tile[MR * NR];
   for (ptrdiff_t jc = j0; jc < j1; jc += NC) {
     const ptrdiff_t nc = std::min<ptrdiff_t>(NC, j1 - jc);
-    const ptrdiff_t ncPad = (nc + NR - 1) / NR * NR;
     for (ptrdiff_t pc = 0; pc < K; pc += KC) {
       const ptrdiff_t kc = std::min<ptrdiff_t>(KC, K - pc);
-      double* Bp = sb.get(static_cast<size_t>(ncPad * kc));
-      packB(B, pc, kc, jc, nc, Bp);
-      for (ptrdiff_t ic = i0; ic < i1; ic += MC) {
-        const ptrdiff_t mc = std::min<ptrdiff_t>(MC, i1 - ic);
+      const double* Bp = panelB(pc, kc, jc, nc);
+      for (ptrdiff_t ic = i0; ic < i1; ic += mcBlock) {
+        const ptrdiff_t mc = std::min<ptrdiff_t>(mcBlock, i1 - ic);
         double* Ap = sa.get(static_cast<size_t>((mc + MR - 1) / MR * MR * kc));
         packA(A, ic, mc, pc, kc, Ap);
         for (ptrdiff_t jr = 0; jr < nc; jr += NR) {
@@ -183,6 +195,76 @@ inline void serial(const View& A, const View& B, double* C, ptrdiff_t crs, ptrdi
       }
     }
   }
+}
+
+inline void serial(const View& A, const View& B, double* C, ptrdiff_t crs, ptrdiff_t ccs, ptrdiff_t i0,
+                   ptrdiff_t i1, ptrdiff_t j0, ptrdiff_t j1, ptrdiff_t K, double alpha, bool overwrite) {
+  static thread_local Scratch sb;
+  const auto panelB = [&](ptrdiff_t pc, ptrdiff_t kc, ptrdiff_t jc, ptrdiff_t nc) {
+    double* Bp = sb.get(static_cast<size_t>((nc + NR - 1) / NR * NR * kc));
+    packB(B, pc, kc, jc, nc, Bp);
+    return static_cast<const double*>(Bp);
+  };
+  serialWith(A, panelB, C, crs, ccs, i0, i1, j0, j1, K, alpha, overwrite);
+}
+
+// All of op(B) (K×N) packed once, for products of many row blocks of A with the same B: the panels
+// of serialWith's (jc, pc) loop, each NC-column block's K-slices one after the other.
+struct PackedB {
+  Scratch buf;
+  ptrdiff_t K = 0, N = 0;
+  void pack(const View& B, ptrdiff_t K_, ptrdiff_t N_) {
+    K = K_;
+    N = N_;
+    double* p = buf.get(static_cast<size_t>((N + NR - 1) / NR * NR * K));
+    for (ptrdiff_t jc = 0; jc < N; jc += NC)
+      for (ptrdiff_t pc = 0; pc < K; pc += KC) packB(B, pc, std::min<ptrdiff_t>(KC, K - pc), jc,
+                                                     std::min<ptrdiff_t>(NC, N - jc), p + panel(jc, pc));
+  }
+  // Offset of the panel at (jc, pc): the NC blocks before jc are full (NC is a multiple of NR).
+  ptrdiff_t panel(ptrdiff_t jc, ptrdiff_t pc) const {
+    const ptrdiff_t nc = std::min<ptrdiff_t>(NC, N - jc);
+    return jc * K + (nc + NR - 1) / NR * NR * pc;
+  }
+};
+
+// C (M×N, row-major, leading dimension ldc) += op(A) · B (or = when overwrite) on one thread, op(A) M×kc (kc ≤ KC) and B
+// kc×N row-major with leading dimension ldb, read in place: the micro-kernel loads its rows of B
+// straight from B instead of a packed copy. B must be readable NR − 1 entries past its last row
+// (the last panel's loads run over the row's end; those columns are discarded). Each entry of C
+// sums over p in order, as the packed GEMM does.
+inline void addRowMajorB(const View& A, ptrdiff_t M, ptrdiff_t kc, const double* B, ptrdiff_t ldb, ptrdiff_t N,
+                         double* C, ptrdiff_t ldc, bool overwrite) {
+  static thread_local Scratch sa;
+  alignas(64) double tile[MR * NR];
+  for (ptrdiff_t ic = 0; ic < M; ic += MCWIDE) {
+    const ptrdiff_t mc = std::min<ptrdiff_t>(MCWIDE, M - ic);
+    double* Ap = sa.get(static_cast<size_t>((mc + MR - 1) / MR * MR * kc));
+    packA(A, ic, mc, 0, kc, Ap);
+    for (ptrdiff_t jr = 0; jr < N; jr += NR) {
+      const ptrdiff_t nr = std::min<ptrdiff_t>(NR, N - jr);
+      for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
+        const ptrdiff_t mr = std::min<ptrdiff_t>(MR, mc - ir);
+        double* c = C + (ic + ir) * ldc + jr;
+        if (mr == MR && nr == NR) {
+          if (overwrite) micro<Out::Store, false>(kc, Ap + ir * kc, B + jr, c, ldc, 1.0, ldb);
+          else micro<Out::Add, false>(kc, Ap + ir * kc, B + jr, c, ldc, 1.0, ldb);
+          continue;
+        }
+        micro<Out::Store, false>(kc, Ap + ir * kc, B + jr, tile, NR, 1.0, ldb);
+        for (ptrdiff_t i = 0; i < mr; i++)
+          for (ptrdiff_t j = 0; j < nr; j++) c[i * ldc + j] = (overwrite ? 0.0 : c[i * ldc + j]) + tile[i * NR + j];
+      }
+    }
+  }
+}
+
+// C(0:rows, 0:N) ← op(A)(i0:i0+rows, ·) · op(B) on one thread, op(B) packed in `pb`; C row-major
+// with leading dimension ldc. Every entry is summed in the same order as dgemm sums it.
+inline void rowsPacked(const View& A, ptrdiff_t i0, ptrdiff_t rows, const PackedB& pb, double* C, ptrdiff_t ldc) {
+  const View a{A.p + i0 * A.rs, A.rs, A.cs};
+  const auto panelB = [&](ptrdiff_t pc, ptrdiff_t, ptrdiff_t jc, ptrdiff_t) { return pb.buf.p + pb.panel(jc, pc); };
+  serialWith(a, panelB, C, ldc, 1, 0, rows, 0, pb.N, pb.K, 1.0, true, std::max<ptrdiff_t>(MC, std::min<ptrdiff_t>(rows, MCWIDE)));
 }
 
 // Share of a tile dimension actually used (1 = no padding).

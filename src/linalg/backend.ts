@@ -4,13 +4,26 @@
  * touching the science code. All matrices are row-major Float64Arrays with implicit leading dimension.
  *
  * The fused kernels work on one row block of Z (`rows` × `m`) at a time; the science code loops over
- * row blocks so that peak memory is O(block · m), not O(n · m).
+ * row blocks so that peak memory is O(block · m), not O(n · m). `blockPass` takes X itself and keeps Z
+ * inside the backend (the native one never writes it to memory), so it is called once for all rows.
  */
 
 /** Activation identity as the kernels see it (see ACTIVATION_CODES). */
 export interface ActKernel {
   readonly code: number;
   readonly param: number;
+}
+
+/** What `Backend.blockPass` computes besides the residuals; every part is optional. */
+export interface BlockPassOut {
+  /** Receives the block's Z = X Wᵀ (rows×m), or, with `ga`, the gradient factor r a σ′ that gradPass leaves. */
+  Z?: Float64Array;
+  /** Trace sums (traceSums, with the block's residuals): q = ‖x_i‖² of the block's rows. */
+  trace?: { q: Float64Array; A: Float64Array; B: Float64Array; C: Float64Array };
+  /** Gradient pass (gradPass: ga += Σ r σ, Z ← r a σ′, the gradient factor G). */
+  ga?: Float64Array;
+  /** With `ga`: the first-layer gradient, un-normalized: gW (m×d) += Gᵀ X. */
+  gW?: Float64Array;
 }
 
 /**
@@ -104,6 +117,26 @@ export interface Backend {
     ga: Float64Array | null,
     A: Float64Array,
     B: Float64Array,
+  ): void;
+  /**
+   * The forward pass of one row block fused with the passes that read its Z = X Wᵀ: for X (rows×d)
+   * and W (m×d), r[i] ← Σ_j a[j] σ(Z[i,j]) − y[i] (y null: no subtraction), then `out.trace`'s sums
+   * as traceSums adds them (with these r), `out.ga`'s pass as gradPass runs it, and `out.gW` += Gᵀ X.
+   * Equal to gemm, forwardRows, the subtraction, traceSums, gradPass and gemm in that order
+   * (`blockPassByParts`) up to the rounding of the GEMM kernel; the native backend computes Z a
+   * cache-sized slice of rows at a time and never writes it to memory unless `out.Z` asks for it.
+   */
+  blockPass(
+    act: ActKernel,
+    X: Float64Array,
+    W: Float64Array,
+    rows: number,
+    m: number,
+    d: number,
+    a: Float64Array,
+    y: Float64Array | null,
+    r: Float64Array,
+    out: BlockPassOut,
   ): void;
   /** Elementwise σ^(order)(Z) into out (order 0, 1 or 2). */
   activate(act: ActKernel, Z: Float64Array, len: number, order: 0 | 1 | 2, out: Float64Array): void;

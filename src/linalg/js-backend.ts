@@ -7,6 +7,7 @@
  */
 import { activationFromKernel } from '../activations/registry.js';
 import type { ActKernel, Backend } from './backend.js';
+import { blockPassByParts } from './block-pass.js';
 import { type RowsRowsGemm, wasmGemmAvailable, wasmGemmRowsRows } from './wasm-gemm.js';
 
 let kernel: 'wasm' | 'ts' = 'wasm';
@@ -332,6 +333,10 @@ export const jsBackend: Backend = {
         } else Z[o + j] = pen;
       }
     }
+  },
+
+  blockPass(act, X, W, rows, m, d, a, y, r, out) {
+    blockPassByParts(jsBackend, act, X, W, rows, m, d, a, y, r, out);
   },
 
   activate(act, Z, len, order, out) {

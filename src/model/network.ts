@@ -7,8 +7,11 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { squaredNorms } from '../data/dataset.js';
-import { getBackend } from '../linalg/backend.js';
+import { type Backend, type BlockPassOut, getBackend } from '../linalg/backend.js';
+import { blockRows } from '../linalg/block-pass.js';
 import { type Activation, type ActivationSpec, InputError, makeActivation } from './activations.js';
+
+export { blockRows } from '../linalg/block-pass.js';
 
 /** The loss convention, stated in every output: L = (1/(2n)) Σ_i (f(x_i) − y_i)². */
 export const LOSS_CONVENTION = 'L = (1/(2n)) Σ_i (f(x_i) − y_i)²';
@@ -131,19 +134,6 @@ export function checkShapes(net: Network, data: Pick<Dataset, 'd' | 'n'>): void 
 }
 
 /**
- * Rows per block: about 256k entries of Z (2 MiB) and at least 512 rows (unless that exceeds 4M
- * entries, 32 MiB, for very wide networks). Sized for the GEMMs, not the cache: a product with 512+
- * rows runs at full speed on every thread (BLAS splits the rows), while the 64k-entry blocks used
- * before (65 rows at m = 1000) ran OpenBLAS at half its speed; the fused passes read each Z row once
- * anyway. Peak memory stays O(block · m), independent of n.
- */
-export function blockRows(m: number, n: number): number {
-  const w = Math.max(1, m);
-  const rows = Math.max(Math.min(512, Math.floor(4194304 / w)), Math.floor(262144 / w));
-  return Math.max(1, Math.min(n, Math.max(16, rows)));
-}
-
-/**
  * Network outputs f(x_i) for the n rows of X (n×d).
  *
  * @example
@@ -158,13 +148,7 @@ export function forward(net: Network, X: Float64Array, n: number): Float64Array 
   const be = getBackend();
   const { m, d } = net;
   const f = new Float64Array(n);
-  const blk = blockRows(m, n);
-  const Z = new Float64Array(blk * m);
-  for (let i0 = 0; i0 < n; i0 += blk) {
-    const rows = Math.min(blk, n - i0);
-    be.gemm(false, true, rows, m, d, 1, X.subarray(i0 * d, (i0 + rows) * d), net.W, 0, Z);
-    be.forwardRows(net.act, Z, rows, m, net.a, f.subarray(i0, i0 + rows));
-  }
+  be.blockPass(net.act, X, net.W, n, m, d, net.a, null, f, {});
   return f;
 }
 
@@ -213,10 +197,6 @@ export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}
   const be = getBackend();
   const { m, d } = net;
   const { n, X, y } = data;
-  const blk = blockRows(m, n);
-  const Z = new Float64Array(blk * m);
-  const T = opts.hvp ? new Float64Array(blk * m) : null;
-  const u = opts.hvp ? new Float64Array(blk) : null;
   const r = new Float64Array(n);
   const q = opts.trace ? squaredNorms(data) : null;
   const res: DataPassResult = { loss: 0, maxResidual: 0, r };
@@ -229,38 +209,18 @@ export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}
     res.B = new Float64Array(m);
     res.C = new Float64Array(m);
   }
-  if (opts.hvp) {
-    if (opts.hvp.va.length !== m || opts.hvp.vW.length !== m * d) throw new Error('hvp: direction has the wrong shape');
-    res.ha = new Float64Array(m);
-    res.hW = new Float64Array(m * d);
-  }
+  const trace = (i0: number, rows: number) =>
+    res.A && res.B && res.C && q ? { q: q.subarray(i0, i0 + rows), A: res.A, B: res.B, C: res.C } : undefined;
+  if (opts.hvp) hvpBlocks(be, net, data, opts.hvp, res, trace);
+  // Forward, residuals, trace sums and gradient in one call: Z never leaves the backend.
+  else be.blockPass(net.act, X, net.W, n, m, d, net.a, y, r, { trace: trace(0, n), ga: res.ga, gW: res.gW });
   let sq = 0;
   let maxAbs = 0;
-  for (let i0 = 0; i0 < n; i0 += blk) {
-    const rows = Math.min(blk, n - i0);
-    const Xb = X.subarray(i0 * d, (i0 + rows) * d);
-    const rb = r.subarray(i0, i0 + rows);
-    be.gemm(false, true, rows, m, d, 1, Xb, net.W, 0, Z);
-    be.forwardRows(net.act, Z, rows, m, net.a, rb);
-    for (let i = 0; i < rows; i++) {
-      const ri = rb[i] - y[i0 + i];
-      rb[i] = ri;
-      sq += ri * ri;
-      const ab = Math.abs(ri);
-      if (!(ab <= maxAbs)) maxAbs = ab; // also propagates NaN
-    }
-    if (opts.trace && res.A && res.B && res.C && q) {
-      be.traceSums(net.act, Z, rows, m, rb, q.subarray(i0, i0 + rows), res.A, res.B, res.C);
-    }
-    if (opts.hvp && T && u && res.ha && res.hW) {
-      be.gemm(false, true, rows, m, d, 1, Xb, opts.hvp.vW, 0, T);
-      be.hvpPass(net.act, Z, T, rows, m, net.a, opts.hvp.va, rb, u, res.ha);
-      be.gemm(true, false, m, d, rows, 1, T, Xb, 1, res.hW);
-    }
-    if (opts.grad && res.ga && res.gW) {
-      be.gradPass(net.act, Z, rows, m, net.a, rb, res.ga);
-      be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, res.gW);
-    }
+  for (let i = 0; i < n; i++) {
+    const ri = r[i];
+    sq += ri * ri;
+    const ab = Math.abs(ri);
+    if (!(ab <= maxAbs)) maxAbs = ab; // also propagates NaN
   }
   res.loss = sq / (2 * n);
   res.maxResidual = maxAbs;
@@ -282,6 +242,44 @@ export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}
     for (let k = 0; k < m * d; k++) res.hW[k] *= inv;
   }
   return res;
+}
+
+/**
+ * dataPass with an HVP, row block by row block: the HVP's pass reads Z after the forward pass, so the
+ * block's Z is kept (and the gradient pass runs after the HVP's).
+ */
+function hvpBlocks(
+  be: Backend,
+  net: Network,
+  data: Dataset,
+  hvp: { va: Float64Array; vW: Float64Array },
+  res: DataPassResult,
+  trace: (i0: number, rows: number) => BlockPassOut['trace'],
+): void {
+  const { m, d } = net;
+  const { n, X, y } = data;
+  if (hvp.va.length !== m || hvp.vW.length !== m * d) throw new Error('hvp: direction has the wrong shape');
+  const ha = new Float64Array(m);
+  const hW = new Float64Array(m * d);
+  res.ha = ha;
+  res.hW = hW;
+  const blk = blockRows(m, n);
+  const Z = new Float64Array(blk * m);
+  const T = new Float64Array(blk * m);
+  const u = new Float64Array(blk);
+  for (let i0 = 0; i0 < n; i0 += blk) {
+    const rows = Math.min(blk, n - i0);
+    const Xb = X.subarray(i0 * d, (i0 + rows) * d);
+    const rb = res.r.subarray(i0, i0 + rows);
+    be.blockPass(net.act, Xb, net.W, rows, m, d, net.a, y.subarray(i0, i0 + rows), rb, { Z, trace: trace(i0, rows) });
+    be.gemm(false, true, rows, m, d, 1, Xb, hvp.vW, 0, T);
+    be.hvpPass(net.act, Z, T, rows, m, net.a, hvp.va, rb, u, ha);
+    be.gemm(true, false, m, d, rows, 1, T, Xb, 1, hW);
+    if (res.ga && res.gW) {
+      be.gradPass(net.act, Z, rows, m, net.a, rb, res.ga);
+      be.gemm(true, false, m, d, rows, 1, Z, Xb, 1, res.gW);
+    }
+  }
 }
 
 /**

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ActKernel, Backend } from '../linalg/backend.js';
-import { type GemmKernel, gemmClass } from '../linalg/gemm-rule.js';
+import type { ActKernel, Backend, BlockPassOut } from '../linalg/backend.js';
+import { GEMM_KERNELS, type GemmKernel, gemmClass } from '../linalg/gemm-rule.js';
 import { GemmChooser, type GemmMode, type GemmWith, gemmModeFromEnv } from './gemm-choice.js';
 
 /** C ← alpha op(A) op(B) + beta C, row-major: the same call as Backend.gemm. */
@@ -31,11 +31,18 @@ type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
   gemmWith: GemmWith;
   /** gemm on the built-in GEMM. */
   builtinGemm: GemmFn;
+  /** Backend.blockPass with its products on kernel 0 (built-in) or 1 (OpenBLAS); `out`'s parts positional. */
+  blockPass(kernel: number, code: number, param: number, ...rest: [...BlockHead, ...BlockParts]): void;
   threads(): number;
   setThreads(n: number): void;
   config(): AddonConfig;
   peakGflops(threads: number, iters: number, reps: number): number;
 };
+
+/** Backend.blockPass's arguments between the activation and `out`. */
+type BlockHead = Parameters<Backend['blockPass']> extends [ActKernel, ...infer H, BlockPassOut] ? H : never;
+/** `out` as the addon takes it: Z, q, A, B, C, ga, gW (null when not asked for). */
+type BlockParts = (Float64Array | null)[];
 
 /** The addon's description of its GEMMs (native/src/addon.cc). */
 interface AddonConfig {
@@ -98,11 +105,39 @@ function threadsFromEnv(): number | null {
   return t;
 }
 
-function wrap(x: Addon, ch: GemmChooser): Backend {
+/** The addon as a Backend, each product (and blockPass's Z = X Wᵀ) on the kernel `pick` names for its shape. */
+function wrap(
+  x: Addon,
+  ch: GemmChooser,
+  pick: (tA: boolean, tB: boolean, m: number, n: number, k: number) => number,
+): Backend {
   return {
     name: 'native',
     gemm: (tA, tB, m, n, k, alpha, A, B, beta, C) =>
-      x.gemmWith(ch.kernel(gemmClass(tA, tB, m, n, k), tA, tB, m, n, k), tA, tB, m, n, k, alpha, A, B, beta, C),
+      x.gemmWith(pick(tA, tB, m, n, k), tA, tB, m, n, k, alpha, A, B, beta, C),
+    blockPass: (act, X, W, rows, m, d, a, y, r, out) => {
+      const t = out.trace;
+      x.blockPass(
+        pick(false, true, rows, m, d),
+        act.code,
+        act.param,
+        X,
+        W,
+        rows,
+        m,
+        d,
+        a,
+        y,
+        r,
+        out.Z ?? null,
+        t?.q ?? null,
+        t?.A ?? null,
+        t?.B ?? null,
+        t?.C ?? null,
+        out.ga ?? null,
+        out.gW ?? null,
+      );
+    },
     forwardRows: (act: ActKernel, Z, rows, m, a, f) => x.forwardRows(act.code, act.param, Z, rows, m, a, f),
     gradPass: (act, Z, rows, m, a, r, ga) => x.gradPass(act.code, act.param, Z, rows, m, a, r, ga),
     traceSums: (act, Z, rows, m, r, q, A, B, C) => x.traceSums(act.code, act.param, Z, rows, m, r, q, A, B, C),
@@ -135,7 +170,9 @@ export function loadNativeBackend(): Backend | null {
     // An addon built by an older flatlab lacks newer kernels: say so instead of failing mid-run.
     const missing = KERNELS.filter((k) => typeof x[k] !== 'function');
     if (missing.length) throw new Error(`the addon is out of date (no ${missing.join(', ')})`);
-    if (typeof x.gemmWith !== 'function') throw new Error('the addon is out of date (no gemmWith)');
+    for (const f of ['gemmWith', 'blockPass'] as const) {
+      if (typeof x[f] !== 'function') throw new Error(`the addon is out of date (no ${f})`);
+    }
     if (threads !== null) x.setThreads(threads);
     const cfg = x.config();
     const mode = gemmModeFromEnv(cfg.kernels);
@@ -143,7 +180,7 @@ export function loadNativeBackend(): Backend | null {
     addonInfo = { ...cfg, mode, gemm: mode, path };
     addon = x;
     chooser = ch;
-    loaded = wrap(x, ch);
+    loaded = wrap(x, ch, (tA, tB, m, n, k) => ch.kernel(gemmClass(tA, tB, m, n, k), tA, tB, m, n, k));
   } catch (e) {
     reason = `native backend failed to load (${(e as Error).message.split('\n')[0]}; ${NATIVE_HINT})`;
     loaded = null;
@@ -190,6 +227,18 @@ export function openblasGemm(): Backend['gemm'] | null {
   return x && addonInfo?.kernels.includes('openblas')
     ? (tA, tB, m, n, k, alpha, A, B, beta, C) => x.gemmWith(1, tA, tB, m, n, k, alpha, A, B, beta, C)
     : null;
+}
+
+/**
+ * The native backend with every product, blockPass's included, forced onto one GEMM kernel (null when
+ * the addon is not loaded or has no such kernel): how tests and the kernel table compare kernels.
+ */
+export function nativeOnKernel(kernel: GemmKernel): Backend | null {
+  const x = addon;
+  const ch = chooser;
+  if (!x || !ch || !addonInfo?.kernels.includes(kernel)) return null;
+  const k = GEMM_KERNELS.indexOf(kernel);
+  return wrap(x, ch, () => k);
 }
 
 /** The addon's built-in GEMM, whichever GEMM the backend uses (null until the addon is loaded). */

@@ -13,41 +13,24 @@ import type { Dataset } from '../../src/data/dataset.js';
 import { traceParts } from '../../src/flatness/trace.js';
 import { type ActKernel, type Backend, registerBackend, useBackend } from '../../src/linalg/backend.js';
 import { jsBackend } from '../../src/linalg/js-backend.js';
-import { type ActivationSpec, makeActivation } from '../../src/model/activations.js';
+import { makeActivation } from '../../src/model/activations.js';
 import { dataPass, type Network } from '../../src/model/network.js';
 import {
   builtinGemm,
   loadNativeBackend,
   nativeInfo,
+  nativeOnKernel,
   nativeUnavailableReason,
   openblasGemm,
 } from '../../src/node/native-backend.js';
 import { Rng } from '../../src/rng/xoshiro.js';
-import { forEachGemmCase, randomData, randomNet } from '../helpers.js';
+import { forEachGemmCase, specLabel as label, randomData, randomNet, ACTIVATION_SPECS as SPECS } from '../helpers.js';
 
 const TOL = 1e-10;
 const native = loadNativeBackend();
 const forced = process.env.FLATLAB_BACKEND === 'native';
 const skip = native === null && !forced;
 if (skip) console.warn(`test/native skipped: ${nativeUnavailableReason()}`);
-
-const SPECS: ActivationSpec[] = [
-  { name: 'relu' },
-  { name: 'leaky-relu', alpha: 0.1 },
-  { name: 'abs' },
-  { name: 'relu-pow', p: 1 },
-  { name: 'relu-pow', p: 2 },
-  { name: 'relu-pow', p: 3 },
-  { name: 'relu-pow', p: 2.5 },
-  { name: 'abs-pow', p: 1.5 },
-  { name: 'abs-pow', p: 2 },
-  { name: 'abs-pow', p: 3 },
-  { name: 'square' },
-  { name: 'tanh' },
-  { name: 'softplus' },
-];
-const label = (s: ActivationSpec): string =>
-  `${s.name}${s.p !== undefined ? `(p=${s.p})` : ''}${s.alpha !== undefined ? `(α=${s.alpha})` : ''}`;
 
 /** Z with the awkward values every activation must treat like the JS reference: ±0, softplus's 30 switch. */
 function awkwardZ(len: number, seed: number): Float64Array {
@@ -605,26 +588,29 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass, on e
     if (native) registerBackend(native);
     useBackend('js');
   });
-  // The backend as loaded (each shape class on its chosen kernel), and with every product forced
-  // onto each kernel the addon has.
+  // The backend as loaded (each shape class on its chosen kernel), and with every product (the fused
+  // forward pass's included) forced onto each kernel the addon has.
   const variants: [string, Backend][] = native ? [['chosen', native]] : [];
-  const bg = builtinGemm(),
-    og = openblasGemm();
-  if (native && bg) variants.push(['builtin', { ...native, gemm: bg }]);
-  if (native && og) variants.push(['openblas', { ...native, gemm: og }]);
+  for (const k of nativeInfo()?.kernels ?? []) {
+    const be = nativeOnKernel(k);
+    if (be) variants.push([k, be]);
+  }
 
   // (n, d, m): odd sizes, a single neuron and input, m large enough that the fused passes split over
-  // threads, and n large enough that dataPass uses several row blocks.
+  // threads, n large enough that dataPass's HVP uses several row blocks and the fused pass several
+  // slices and gradient blocks, d over two K-slices of the GEMM, m over two of its column blocks.
   const CASES: [number, number, number][] = [
     [1, 1, 1],
     [37, 5, 7],
     [50, 3, 13],
     [300, 6, 701],
     [1300, 3, 300],
+    [45, 300, 30],
+    [21, 4, 1600],
   ];
 
   for (const spec of SPECS) {
-    it(`loss, gradient, trace parts and HVP agree for ${label(spec)} on every kernel`, () => {
+    it(`loss, gradient (fused and beside the HVP), trace parts and HVP agree for ${label(spec)} on every kernel`, () => {
       for (const [n, d, m] of CASES) {
         const seed = n + 10 * d + 100 * m;
         const data = randomData(n, d, seed);
@@ -634,6 +620,7 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass, on e
         const opts = { grad: true, trace: true, hvp: { va, vW } };
         useBackend('js');
         const J = dataPass(net, data, opts);
+        const Jg = dataPass(net, data, { grad: true });
         const tJ = traceParts(net, data);
         const S = sweepScales(net, data, va, vW);
         const one = (x: number) => new Float64Array([x]);
@@ -643,6 +630,7 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass, on e
           registerBackend(be);
           useBackend('native');
           const N = dataPass(net, data, opts);
+          const Ng = dataPass(net, data, { grad: true });
           const tN = traceParts(net, data);
           useBackend('js');
           const at = `(${n},${d},${m}) ${kernel}`;
@@ -651,6 +639,11 @@ describe.skipIf(skip)('core quantities: native = portable through dataPass, on e
             expectClose(N[k] as Float64Array, J[k] as Float64Array, S[k], `${k} ${at}`);
           }
           expectClose(one(tN.trace), one(tJ.trace), trScale, `trace ${at}`);
+          // Without the HVP the gradient comes from the one fused pass.
+          expectClose(one(Ng.loss), one(Jg.loss), S.loss, `loss (gradient pass) ${at}`);
+          for (const k of ['ga', 'gW'] as const) {
+            expectClose(Ng[k] as Float64Array, Jg[k] as Float64Array, S[k], `${k} (gradient pass) ${at}`);
+          }
         }
       }
     });
