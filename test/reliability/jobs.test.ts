@@ -16,7 +16,6 @@ import { checkJob } from '../../src/sweep/job-check.js';
 import { runCli } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
 import { redisOrSkip } from '../sweep/redis-harness.js';
-import { spawnWorker } from '../sweep/worker-procs.js';
 import { redisFixture } from './redis-fixture.js';
 
 const real: Trial = allTrials(
@@ -99,14 +98,7 @@ describe.skipIf(!bin)('corrupted and foreign jobs over a real Redis', () => {
     await queue.add(badOpts.study, badOpts, { jobId: 'bad-opts', attempts: 3 });
     await fx.client.hset(queue.toKey('bad-opts'), 'opts', '{"attempts": 3, not json');
     await submitTrials({ redis: fx.redis.url, queue: name }, [good], { attempts: 1, backoffMs: 10 });
-    fx.worker = spawnWorker(fx.redis.url, [
-      '--queue',
-      name,
-      '--stalled-interval-ms',
-      '500',
-      '--lock-duration-ms',
-      '1000',
-    ]);
+    const worker = fx.startWorker(name);
     const ids = ['unknown-param', 'other-version', 'null-job', 'bad-opts'];
     const states = async () => Promise.all(ids.map((id) => fx.client.zscore(queue.toKey('failed'), id)));
     const deadline = Date.now() + 40_000;
@@ -115,7 +107,7 @@ describe.skipIf(!bin)('corrupted and foreign jobs over a real Redis', () => {
       if (done && (await states()).every((s) => s !== null)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(await states(), fx.worker.out()).not.toContain(null);
+    expect(await states(), worker.out()).not.toContain(null);
     const reasons = await Promise.all(ids.map((id) => fx.client.hget(queue.toKey(id), 'failedReason')));
     expect(reasons[0]).toMatch(/unknown parameter\(s\) bogus/);
     expect(reasons[1]).toMatch(/this worker runs version/);

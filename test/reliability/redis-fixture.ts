@@ -8,17 +8,32 @@ import { afterAll, beforeAll } from 'vitest';
 import { initBackend } from '../../src/node/backend.js';
 import { parseRedisUrl } from '../../src/sweep/redis-url.js';
 import { type RedisServer, startRedis } from '../sweep/redis-harness.js';
-import type { WorkerProc } from '../sweep/worker-procs.js';
+import { spawnWorker, type WorkerProc } from '../sweep/worker-procs.js';
 
 export interface RedisFixture {
   redis: RedisServer;
   client: Redis;
   worker: WorkerProc | null;
+  /** Start the worker under test on `queue`, with short stall and lock times so a bad job fails fast. */
+  startWorker(queue: string): WorkerProc;
 }
 
 /** Register the fixture's hooks in the current describe block; its fields are set once beforeAll ran. */
 export function redisFixture(bin: string): RedisFixture {
-  const f = { worker: null } as RedisFixture;
+  const f = {
+    worker: null,
+    startWorker(queue: string): WorkerProc {
+      f.worker = spawnWorker(f.redis.url, [
+        '--queue',
+        queue,
+        '--stalled-interval-ms',
+        '500',
+        '--lock-duration-ms',
+        '1000',
+      ]);
+      return f.worker;
+    },
+  } as RedisFixture;
   beforeAll(async () => {
     await initBackend();
     f.redis = await startRedis(bin);

@@ -15,7 +15,6 @@ import { checkResult, checkTrial } from '../../src/sweep/trial-schema.js';
 import { tempDir } from '../cli-helpers.js';
 import { probeTrials } from '../sweep/probe-trials.js';
 import { redisOrSkip } from '../sweep/redis-harness.js';
-import { spawnWorker } from '../sweep/worker-procs.js';
 import { redisFixture } from './redis-fixture.js';
 
 describe('the trial schema (unit)', () => {
@@ -78,14 +77,7 @@ describe.skipIf(!bin)('forged jobs and results over a real Redis', () => {
     await fx.client.hset(queue.toKey('unparsable'), 'data', '{"key": "unparsable", not json');
     const good = probeTrials(1);
     await submitTrials({ redis: fx.redis.url, queue: name }, good, { attempts: 1, backoffMs: 10 });
-    fx.worker = spawnWorker(fx.redis.url, [
-      '--queue',
-      name,
-      '--stalled-interval-ms',
-      '500',
-      '--lock-duration-ms',
-      '1000',
-    ]);
+    fx.startWorker(name);
     const deadline = Date.now() + 30_000;
     const states = async () => Promise.all(forged.map((j) => queue.getJobState(j.key)));
     const goodState = async () => queue.getJobState(jobIdFor(good[0].key));

@@ -19,14 +19,7 @@ import { LEAGUE_MIN_MEMBERS, verdictLeague } from '../../src/studies/measures/ve
 import { ResultStore } from '../../src/studies/store.js';
 import { runCli, tempDir } from '../cli-helpers.js';
 
-interface LeagueEntry {
-  measure: string;
-  kendallTau: number | null;
-  kendallCI: [number, number] | null;
-  psi: number | null;
-  kendallTauOrbit: number | null;
-  invariant: boolean;
-}
+type LeagueEntry = ReturnType<typeof leagueTableEntries>[number];
 
 interface StudyEntry {
   study: string;
