@@ -37,6 +37,24 @@ struct BlockOut {
   double* gW;  // gW (m×d) += Gᵀ X when given (needs ga)
 };
 
+// The passes over one slice of Z (n rows): the forward pass, with the trace parts A and B in the
+// same read of Z where the activation allows (forwardTraceRows); the residuals; then what needs the
+// residuals: the rest of the trace parts (C alone after the fused pass, skipped when σ″ ≡ 0 since it
+// would add zeros) and the gradient pass. Every sum keeps the order of the separate passes over the
+// slice, so the results are bit-identical to them.
+template <class Act>
+void slicePasses(const Act& s, double* Z, size_t n, size_t m, const double* a, const double* y, double* r,
+                 const double* q, double* A, double* B, double* C, double* ga) {
+  const bool fused = q && useVec(s);
+  if (fused) forwardTraceRows(s, Z, n, m, a, r, q, A, B);
+  else forwardRows(s, Z, n, m, a, r);
+  if (y)
+    for (size_t i = 0; i < n; i++) r[i] = r[i] - y[i];
+  if (q && !fused) traceSums(s, Z, n, m, r, q, A, B, C);
+  else if (q && !Act::zeroD2) traceC(s, Z, n, m, r, q, C);
+  if (ga) gradPass(s, Z, n, m, a, r, ga);
+}
+
 // How a GEMM kernel serves blockPass (Kern, one per kernel below and in blas.h):
 //   sliceKiB: the size of a slice of Z; gradRows: the most rows of G per product Xᵀ G;
 //   z(i0, n, Zs): rows i0 … i0+n−1 of Z = X Wᵀ into Zs (leading dimension m);
@@ -81,12 +99,8 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
         const size_t n = std::min(R, b0 + kb - i0);
         double* Z = o.Z ? o.Z + i0 * m : k.sliceZ(gb, i0 - b0, R, zs);
         k.z(i0, n, Z);
-        double* rb = r + i0;
-        forwardRows(s, Z, n, m, a, rb);
-        if (y)
-          for (size_t i = 0; i < n; i++) rb[i] = rb[i] - y[i0 + i];
-        if (o.q) traceSums(s, Z, n, m, rb, o.q + i0, acc[0], acc[1], acc[2]);
-        if (o.ga) gradPass(s, Z, n, m, a, rb, acc[o.q ? 3 : 0]);
+        slicePasses(s, Z, n, m, a, y ? y + i0 : nullptr, r + i0, o.q ? o.q + i0 : nullptr, acc[0], acc[1], acc[2],
+                    o.ga ? acc[o.q ? 3 : 0] : nullptr);
         if (gb) k.putG(Z, n, i0 - b0, kb, gb);
       }
       if (gb) k.addGt(b0, kb, gb, gWt, b0 == r0);

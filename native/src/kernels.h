@@ -7,8 +7,27 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 
 namespace flatlab {
+
+// Row reductions keep LANES partial sums (one per vector lane, so the compiler vectorizes them) and
+// add them in a fixed tree at the end of the row.
+constexpr size_t LANES = 8;
+
+// LANES doubles as one value (GCC/Clang vector extension; the compiler splits it where vectors are
+// narrower, with the same lane-by-lane results). The fused forward-and-trace pass is written on it,
+// because the compiler does not vectorize that loop well from scalar code.
+using Vec = double __attribute__((vector_size(LANES * sizeof(double))));
+using VecBits = int64_t __attribute__((vector_size(LANES * sizeof(double))));
+inline Vec vload(const double* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void vstore(double* p, const Vec& v) { std::memcpy(p, &v, sizeof v); }
+inline Vec vsplat(double x) { return Vec{} + x; }
 
 // Mirrors powPos in src/model/activations.ts: t > 0 here; exponent 0 gives exactly 1.
 // Small positive integer exponents multiply out (p is usually 2 or 3); the result differs from
@@ -23,32 +42,60 @@ inline double powPos(double t, double e) {
 
 inline double signOf(double t) { return t > 0 ? 1.0 : t < 0 ? -1.0 : t; }
 
+// Each activation says whether σ″ ≡ 0 (zeroD2: piecewise linear, so the trace part C is exactly zero
+// and its pass is skipped) and whether it has σ and σ′ on a Vec (vec, and vecOK() for a parameter
+// that decides it at run time); fv and d1v give lane by lane exactly what f and d1 give.
 struct Relu {
+  static constexpr bool zeroD2 = true, vec = true;
   explicit Relu(double) {}
+  bool vecOK() const { return true; }
   double f(double t) const { return t > 0 ? t : 0; }
   double d1(double t) const { return t > 0 ? 1 : 0; }
   double d2(double) const { return 0; }
+  Vec fv(Vec t) const { return t > 0 ? t : Vec{}; }
+  Vec d1v(Vec t) const { return t > 0 ? vsplat(1) : Vec{}; }
 };
 
 struct LeakyRelu {
+  static constexpr bool zeroD2 = true, vec = true;
   double alpha;
   explicit LeakyRelu(double a) : alpha(a) {}
+  bool vecOK() const { return true; }
   double f(double t) const { return t > 0 ? t : alpha * t; }
   double d1(double t) const { return t > 0 ? 1 : alpha; }
   double d2(double) const { return 0; }
+  Vec fv(Vec t) const { return t > 0 ? t : alpha * t; }
+  Vec d1v(Vec t) const { return t > 0 ? vsplat(1) : vsplat(alpha); }
 };
 
 struct Abs {
+  static constexpr bool zeroD2 = true, vec = true;
   explicit Abs(double) {}
+  bool vecOK() const { return true; }
   double f(double t) const { return std::fabs(t); }
   double d1(double t) const { return t > 0 ? 1 : t < 0 ? -1 : 0; }
   double d2(double) const { return 0; }
+  Vec fv(Vec t) const {  // fabs: the sign bit cleared (−0 → 0, as fabs)
+    VecBits b;
+    std::memcpy(&b, &t, sizeof b);
+    b &= INT64_MAX;
+    std::memcpy(&t, &b, sizeof t);
+    return t;
+  }
+  Vec d1v(Vec t) const { return t > 0 ? vsplat(1) : t < 0 ? vsplat(-1) : Vec{}; }
 };
 
 // relu_pow: derivatives are exactly 0 for t <= 0 (a naive max(t,0)^0 would give 1).
 struct ReluPow {
+  static constexpr bool zeroD2 = false, vec = true;
   double p;
   explicit ReluPow(double p_) : p(p_) {}
+  bool vecOK() const { return p == 2; }  // relu-pow:2, the studies' student; others take the scalar passes
+  Vec fv(Vec t) const {  // powPos(t, 2) = t·t for t > 0, and 0·0 = 0 otherwise
+    const Vec u = t > 0 ? t : Vec{};
+    return u * u;
+  }
+  Vec d1v(Vec t) const { return t > 0 ? p * t : Vec{}; }  // p · powPos(t, 1) = p·t
   double f(double t) const { return t > 0 ? powPos(t, p) : 0; }
   double d1(double t) const { return t > 0 ? p * powPos(t, p - 1) : 0; }
   double d2(double t) const { return t > 0 ? p * (p - 1) * powPos(t, p - 2) : 0; }
@@ -56,6 +103,8 @@ struct ReluPow {
 
 // abs_pow: σ″ is taken as 0 at t = 0 (2 when p = 2), as in the JS definition.
 struct AbsPow {
+  static constexpr bool zeroD2 = false, vec = false;
+  bool vecOK() const { return false; }
   double p;
   explicit AbsPow(double p_) : p(p_) {}
   double f(double t) const { return t == 0 ? 0 : powPos(std::fabs(t), p); }
@@ -64,14 +113,20 @@ struct AbsPow {
 };
 
 struct Square {
+  static constexpr bool zeroD2 = false, vec = true;
   explicit Square(double) {}
+  bool vecOK() const { return true; }
+  Vec fv(Vec t) const { return t * t; }
+  Vec d1v(Vec t) const { return 2 * t; }
   double f(double t) const { return t * t; }
   double d1(double t) const { return 2 * t; }
   double d2(double) const { return 2; }
 };
 
 struct Tanh {
+  static constexpr bool zeroD2 = false, vec = false;
   explicit Tanh(double) {}
+  bool vecOK() const { return false; }
   double f(double t) const { return std::tanh(t); }
   double d1(double t) const {
     const double c = std::tanh(t);
@@ -84,7 +139,9 @@ struct Tanh {
 };
 
 struct Softplus {
+  static constexpr bool zeroD2 = false, vec = false;
   explicit Softplus(double) {}
+  bool vecOK() const { return false; }
   double f(double t) const { return t > 30 ? t : std::log1p(std::exp(t)); }
   double d1(double t) const { return 1 / (1 + std::exp(-t)); }
   double d2(double t) const {
@@ -93,18 +150,136 @@ struct Softplus {
   }
 };
 
-// Row reductions keep LANES partial sums (one per vector lane, so the compiler vectorizes them) and
-// add them in a fixed tree at the end of the row.
-constexpr size_t LANES = 8;
-
 inline double laneSum(const double* acc) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+// The forward lane sums (fwd: f[i] = Σ_j a[j] σ(Z[i,j])) and the trace parts A and B (ab: A[j] += Σ σ²,
+// B[j] += Σ σ′² q, four rows at a time) on Vec lanes, for activations with vec and vecOK(). The
+// separate passes (forwardRows, traceRows) and the fused one (forwardTraceRows: both in one read
+// of Z, σ and σ′ evaluated once per entry) all run this one body, so they agree bit for bit; the
+// compiler does not vectorize the fused loop well from scalar code.
+// The first `len` doubles at p as a Vec, the other lanes 0 (a row's last, partial block).
+inline Vec vloadN(const double* p, size_t len) {
+  Vec v{};
+  std::memcpy(&v, p, len * sizeof(double));
+  return v;
+}
+
+// One block of LANES columns (or the row's last `len` < LANES, padded with Z = 0 and a = 0, so the
+// padded lanes add exactly zero to the row sums) of R ≤ 4 rows: the rows' lane sums f[k] += a σ, and
+// the block's A += Σ_k σ², B += Σ_k σ′² q_k in the order of traceRows (pairs, then the two pairs).
+template <int R, bool fwd, bool ab, class Act>
+inline void vecBlock(const Act& s, const double* const* z, size_t j, size_t len, const double* a, const double* q,
+                     Vec* f, double* A, double* B) {
+  Vec v[R], d[R];
+  for (int k = 0; k < R; k++) {
+    const Vec t = len == LANES ? vload(z[k] + j) : vloadN(z[k] + j, len);
+    v[k] = s.fv(t);
+    if (ab) d[k] = s.d1v(t);
+  }
+  if constexpr (fwd) {
+    const Vec aj = len == LANES ? vload(a + j) : vloadN(a + j, len);
+    for (int k = 0; k < R; k++) f[k] += aj * v[k];
+  }
+  if constexpr (ab) {
+    Vec sa, sb;
+    if constexpr (R == 4) {
+      sa = (v[0] * v[0] + v[1] * v[1]) + (v[2] * v[2] + v[3] * v[3]);
+      sb = (d[0] * d[0] * q[0] + d[1] * d[1] * q[1]) + (d[2] * d[2] * q[2] + d[3] * d[3] * q[3]);
+    } else {
+      sa = v[0] * v[0];
+      sb = d[0] * d[0] * q[0];
+    }
+    if (len == LANES) {
+      vstore(A + j, vload(A + j) + sa);
+      vstore(B + j, vload(B + j) + sb);
+    } else {
+      double ta[LANES], tb[LANES];
+      vstore(ta, vloadN(A + j, len) + sa);
+      vstore(tb, vloadN(B + j, len) + sb);
+      std::memcpy(A + j, ta, len * sizeof(double));
+      std::memcpy(B + j, tb, len * sizeof(double));
+    }
+  }
+}
+
+// R ≤ 4 rows starting at z[0] … z[R−1] over all m columns (vecBlock).
+template <int R, bool fwd, bool ab, class Act>
+inline void vecGroup(const Act& s, const double* const* z, size_t m, const double* a, const double* q, double* f,
+                     double* A, double* B) {
+  Vec acc[R] = {};
+  size_t j = 0;
+  for (; j + LANES <= m; j += LANES) vecBlock<R, fwd, ab>(s, z, j, LANES, a, q, acc, A, B);
+  if (j < m) vecBlock<R, fwd, ab>(s, z, j, m - j, a, q, acc, A, B);
+  if (fwd)
+    for (int k = 0; k < R; k++) {
+      double l[LANES];
+      vstore(l, acc[k]);
+      f[k] = laneSum(l);
+    }
+}
+
+// The forward lane sums (fwd: f[i] = Σ_j a[j] σ(Z[i,j])) and the trace parts A and B (ab: A[j] += Σ σ²,
+// B[j] += Σ σ′² q, four rows at a time, then the rows left one by one) on Vec lanes, for activations
+// with vec and vecOK(). The separate passes (forwardRows, traceRows) and the fused one
+// (forwardTraceRows: both in one read of Z, σ and σ′ evaluated once per entry) all run this one body,
+// so they agree bit for bit; the compiler does not vectorize the fused loop well from scalar code.
+template <bool fwd, bool ab, class Act>
+void vecRows(const Act& s, const double* Z, size_t rows, size_t m, const double* a, double* f, const double* q,
+             double* A, double* B) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const double* z[4] = {Z + i * m, Z + (i + 1) * m, Z + (i + 2) * m, Z + (i + 3) * m};
+    vecGroup<4, fwd, ab>(s, z, m, a, ab ? q + i : nullptr, fwd ? f + i : nullptr, A, B);
+  }
+  for (; i < rows; i++) {
+    const double* z[1] = {Z + i * m};
+    vecGroup<1, fwd, ab>(s, z, m, a, ab ? q + i : nullptr, fwd ? f + i : nullptr, A, B);
+  }
+}
+
+// Whether the Vec body serves this activation (its σ and σ′ have Vec forms for its parameter).
+template <class Act>
+bool useVec(const Act& s) {
+  if constexpr (Act::vec) return s.vecOK();
+  else return false;
+}
+
+// forwardRows and the A, B part of traceSums in one read of Z (only where useVec(s)).
+template <class Act>
+void forwardTraceRows(const Act& s, const double* Z, size_t rows, size_t m, const double* a, double* f,
+                      const double* q, double* A, double* B) {
+  if constexpr (Act::vec) vecRows<true, true>(s, Z, rows, m, a, f, q, A, B);
+}
+
+// The C part of traceRows alone: C[j] += Σ r σ″ q, in traceRows's order.
+template <class Act>
+void traceC(const Act& s, const double* __restrict Z, size_t rows, size_t m, const double* __restrict r,
+            const double* __restrict q, double* __restrict C) {
+  size_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const double* __restrict z0 = Z + i * m;
+    const double* __restrict z1 = z0 + m;
+    const double* __restrict z2 = z1 + m;
+    const double* __restrict z3 = z2 + m;
+    const double c0 = r[i] * q[i], c1 = r[i + 1] * q[i + 1], c2 = r[i + 2] * q[i + 2], c3 = r[i + 3] * q[i + 3];
+    for (size_t j = 0; j < m; j++)
+      C[j] += (c0 * s.d2(z0[j]) + c1 * s.d2(z1[j])) + (c2 * s.d2(z2[j]) + c3 * s.d2(z3[j]));
+  }
+  for (; i < rows; i++) {
+    const double ci = r[i] * q[i];
+    const double* __restrict z = Z + i * m;
+    for (size_t j = 0; j < m; j++) C[j] += ci * s.d2(z[j]);
+  }
 }
 
 // f[i] = Σ_j a[j] σ(Z[i,j]).
 template <class Act>
 void forwardRows(const Act& s, const double* __restrict Z, size_t rows, size_t m, const double* __restrict a,
                  double* __restrict f) {
+  if constexpr (Act::vec)
+    if (s.vecOK()) return vecRows<true, false>(s, Z, rows, m, a, f, nullptr, nullptr, nullptr);
   for (size_t i = 0; i < rows; i++) {
     const double* __restrict z = Z + i * m;
     double acc[LANES] = {};
@@ -162,6 +337,12 @@ inline void addParts(double* A, double* B, size_t j, double v, double v1, double
 template <bool withC, class Act>
 void traceRows(const Act& s, const double* __restrict Z, size_t i0, size_t i1, size_t m, const double* r,
                const double* q, double* __restrict A, double* __restrict B, double* __restrict C) {
+  if constexpr (Act::vec)
+    if (s.vecOK()) {
+      vecRows<false, true>(s, Z + i0 * m, i1 - i0, m, nullptr, nullptr, q + i0, A, B);
+      if (withC && !Act::zeroD2) traceC(s, Z + i0 * m, i1 - i0, m, r + i0, q + i0, C);
+      return;
+    }
   size_t i = i0;
   for (; i + 4 <= i1; i += 4) {
     const double* __restrict z0 = Z + i * m;

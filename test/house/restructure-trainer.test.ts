@@ -6,9 +6,11 @@
  * and the search driver; and resuming from a checkpoint's JSON at several points gives the same digest
  * as the uninterrupted run.
  *
- * The portable (js) baseline is the one written before the restructure. The native baseline was
- * rewritten when the native kernels' vectorized reductions changed their rounding (the restructure had
- * matched the old native baseline bit for bit); it now guards the trainer against later changes.
+ * The portable (js) baseline is the one written before the restructure. The native baseline is
+ * rewritten when a change of the native kernels changes their rounding on purpose (the vectorized
+ * reductions; the forward and trace passes on Vec lanes, fused in one read of Z): the restructure had
+ * matched the old native baseline bit for bit, and the baseline now guards the trainer against
+ * unintended changes.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -16,7 +16,7 @@ import { DEPTH_DEFAULTS, depthMetrics, depthParams } from './schema.js';
 export const depthStudy = defineStudy({
   name: 'depth',
   hypothesis: 'H1, H4',
-  version: 1,
+  version: 2,
   defaults: DEPTH_DEFAULTS,
   params: depthParams,
   metrics: depthMetrics,

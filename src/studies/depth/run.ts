@@ -9,14 +9,35 @@
  * algorithm, init scale, width or step size form one population on one data set.
  */
 import { mlpTrace } from '../../flatness/mlp-trace.js';
-import { type MlpData, mlpForward } from '../../model/mlp.js';
+import { type Mlp, type MlpData, mlpForward } from '../../model/mlp.js';
 import { monteCarloRiskOf } from '../../risk/montecarlo.js';
 import { deriveSeed } from '../../rng/xoshiro.js';
 import { mlpInvariantFlatness, mlpPathNorm, mlpRandomFactors, mlpRescale } from '../../symmetry/mlp-balance.js';
-import { initMlp, trainMlp } from '../../training/mlp-train.js';
+import { initMlp, MlpDivergenceError, trainMlp } from '../../training/mlp-train.js';
 import { baselines, studyActivation, studyData } from '../common.js';
 import type { TrialOutput } from '../definition.js';
 import type { DepthMetrics, DepthParams } from './schema.js';
+
+/**
+ * How often a diverging run is retried with half the step size. A deep homogeneous network's curvature
+ * grows like initScale^(2(depth−1)), so one step size cannot serve every (depth, initScale) cell of a grid:
+ * at depth 4 and initScale 2 a step of 0.05 diverges within ten steps. The trial then trains at the
+ * largest step lr/2^k (k ≤ this) that does not diverge and records it as `lrUsed`.
+ */
+export const DEPTH_LR_HALVINGS = 6;
+
+/** trainMlp at p.lr, or at the largest lr/2^k that does not diverge (k ≤ DEPTH_LR_HALVINGS). */
+function trainStable(init: Mlp, data: MlpData, p: DepthParams, seed: number) {
+  let lr = p.lr;
+  for (let k = 0; ; k++) {
+    try {
+      return { trained: trainMlp(init, data, { algorithm: p.deepAlgorithm, lr, steps: p.steps, seed }), lr };
+    } catch (e) {
+      if (!(e instanceof MlpDivergenceError) || k === DEPTH_LR_HALVINGS) throw e;
+      lr /= 2;
+    }
+  }
+}
 
 /** Monte Carlo samples of the population risk (seeded per data set: common random numbers in a population). */
 export const DEPTH_RISK_SAMPLES = 1 << 14;
@@ -28,7 +49,7 @@ export function runDepth(p: DepthParams, seed: number): TrialOutput<DepthMetrics
   const widths = [p.d, ...Array<number>(p.depth - 1).fill(p.m), 1];
   const member = deriveSeed(seed, 'depth-member', p.deepAlgorithm, p.initScale, p.lr, p.m, p.depth);
   const init = initMlp(act, widths, p.initScale, true, member);
-  const trained = trainMlp(init, data, { algorithm: p.deepAlgorithm, lr: p.lr, steps: p.steps, seed: member });
+  const { trained, lr: lrUsed } = trainStable(init, data, p, member);
   const net = trained.net;
   const t0 = mlpTrace(net, data);
   const inv0 = mlpInvariantFlatness(net, data, t0);
@@ -66,6 +87,7 @@ export function runDepth(p: DepthParams, seed: number): TrialOutput<DepthMetrics
       traceRescaled,
       pathNorm: mlpPathNorm(net),
       stepsTaken: trained.steps,
+      lrUsed,
       fMinOrbit: fMin,
       fMaxOrbit: fMax,
       fDecades: Math.log10(fMax / fMin),

@@ -36,6 +36,7 @@ export const depthMetrics = z.object({
     'traceRescaled',
     'pathNorm',
     'stepsTaken',
+    'lrUsed',
     'fMinOrbit',
     'fMaxOrbit',
     'fDecades',
