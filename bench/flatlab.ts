@@ -119,10 +119,13 @@ for (const shape of shapes) {
     );
   };
 
+  // A training loop's step: the gradient into the previous step's arrays (DataPassBuffers), then SGD.
+  let lent = {};
   add(
     'step',
     medianTiming(() => {
-      const g = gradient(net, data);
+      const g = gradient(net, data, lent);
+      lent = g;
       for (let j = 0; j < m; j++) net.a[j] -= LR * g.ga[j];
       for (let k = 0; k < m * d; k++) net.W[k] -= LR * g.gW[k];
     }, budgetMs),

@@ -73,7 +73,9 @@ function runPeer(impl, cmd, args, env) {
     return;
   }
   for (const row of parsed.rows) addRow(row);
-  peerInfo[impl] = parsed.info;
+  // Merged, not replaced: an implementation runs more than once (each round, then the deep MLP), and a
+  // later run's smaller info (the deep run has no peak) must not drop what an earlier one measured.
+  peerInfo[impl] = { ...peerInfo[impl], ...parsed.info };
 }
 
 function canRun(cmd, args) {

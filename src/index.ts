@@ -83,6 +83,7 @@ export {
 export {
   cloneNetwork,
   createNetwork,
+  type DataPassBuffers,
   type DataPassOptions,
   type DataPassResult,
   dataPass,

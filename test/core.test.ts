@@ -107,6 +107,25 @@ describe('exact Hessian trace (closed form) vs oracles', () => {
       expect(relErr(fd, g.ga[j])).toBeLessThan(1e-6);
     }
   });
+  it('a gradient into lent arrays is the same bits as into fresh ones, in those arrays; a lent array of the wrong length is not used', () => {
+    const data = randomData(30, 4, 3);
+    const net = randomNet('relu', 5, 4, 4);
+    const fresh = gradient(net, data);
+    const other = randomNet('relu', 5, 4, 5);
+    const lent = gradient(other, data); // arrays full of another network's numbers
+    const again = gradient(net, data, lent);
+    expect(again.ga).toBe(lent.ga);
+    expect(again.gW).toBe(lent.gW);
+    expect(again.r).toBe(lent.r);
+    expect(Array.from(again.ga)).toEqual(Array.from(fresh.ga));
+    expect(Array.from(again.gW)).toEqual(Array.from(fresh.gW));
+    expect(Array.from(again.r)).toEqual(Array.from(fresh.r));
+    expect(again.loss).toBe(fresh.loss);
+    const short = new Float64Array(3);
+    const g = gradient(net, data, { gW: short });
+    expect(g.gW).not.toBe(short);
+    expect(Array.from(g.gW)).toEqual(Array.from(fresh.gW));
+  });
 });
 
 describe('rescaling symmetry (property tests)', () => {

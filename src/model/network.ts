@@ -162,6 +162,27 @@ export interface DataPassOptions {
   hvp?: { va: Float64Array; vW: Float64Array };
 }
 
+/**
+ * Arrays a caller lends a data pass for its outputs, to be reused from call to call (a training loop's
+ * step): each one of the right length is zeroed and filled instead of allocating a new one, and the
+ * result's arrays are these. Allocating fresh result arrays costs about as much as the elementwise
+ * work of a step at moderate sizes (a fresh 400 KB gradient ≈ 0.4 ms, against a 1 ms GEMM at n = 2000,
+ * d = 100, m = 500). A lent array of the wrong length is ignored (a fresh one is allocated).
+ */
+export interface DataPassBuffers {
+  r?: Float64Array;
+  ga?: Float64Array;
+  gW?: Float64Array;
+  A?: Float64Array;
+  B?: Float64Array;
+  C?: Float64Array;
+}
+
+/** `lent` zeroed when it has `len` entries, else a fresh zeroed array. */
+function buffer(lent: Float64Array | undefined, len: number): Float64Array {
+  return lent && lent.length === len ? lent.fill(0) : new Float64Array(len);
+}
+
 /** What one data pass returns: the loss and residuals, and the parts asked for. */
 export interface DataPassResult {
   loss: number;
@@ -180,7 +201,8 @@ export interface DataPassResult {
 
 /**
  * One pass over the data computing, block by block, the loss and whatever else is asked for
- * (gradient, trace parts, a Hessian-vector product): many quantities for one read of X.
+ * (gradient, trace parts, a Hessian-vector product): many quantities for one read of X. The result's
+ * arrays are fresh, or the ones lent in `into` (DataPassBuffers) where their lengths fit.
  *
  * @example
  * ```ts
@@ -192,22 +214,27 @@ export interface DataPassResult {
  * console.log(pass.loss < 1e-20, pass.ga?.length); // true 1
  * ```
  */
-export function dataPass(net: Network, data: Dataset, opts: DataPassOptions = {}): DataPassResult {
+export function dataPass(
+  net: Network,
+  data: Dataset,
+  opts: DataPassOptions = {},
+  into: DataPassBuffers = {},
+): DataPassResult {
   checkShapes(net, data);
   const be = getBackend();
   const { m, d } = net;
   const { n, X, y } = data;
-  const r = new Float64Array(n);
+  const r = buffer(into.r, n);
   const q = opts.trace ? squaredNorms(data) : null;
   const res: DataPassResult = { loss: 0, maxResidual: 0, r };
   if (opts.grad) {
-    res.ga = new Float64Array(m);
-    res.gW = new Float64Array(m * d);
+    res.ga = buffer(into.ga, m);
+    res.gW = buffer(into.gW, m * d);
   }
   if (opts.trace) {
-    res.A = new Float64Array(m);
-    res.B = new Float64Array(m);
-    res.C = new Float64Array(m);
+    res.A = buffer(into.A, m);
+    res.B = buffer(into.B, m);
+    res.C = buffer(into.C, m);
   }
   const trace = (i0: number, rows: number) =>
     res.A && res.B && res.C && q ? { q: q.subarray(i0, i0 + rows), A: res.A, B: res.B, C: res.C } : undefined;
@@ -299,7 +326,8 @@ export function loss(net: Network, data: Dataset): { loss: number; maxResidual: 
 }
 
 /**
- * Loss and its exact gradient (∂L/∂a, ∂L/∂W).
+ * Loss and its exact gradient (∂L/∂a, ∂L/∂W); `into` lends the result's arrays (DataPassBuffers), e.g.
+ * `gradient(net, data, g)` with the previous step's `g` in a training loop.
  *
  * @example
  * ```ts
@@ -314,8 +342,9 @@ export function loss(net: Network, data: Dataset): { loss: number; maxResidual: 
 export function gradient(
   net: Network,
   data: Dataset,
+  into?: DataPassBuffers,
 ): { loss: number; ga: Float64Array; gW: Float64Array; r: Float64Array } {
-  const s = dataPass(net, data, { grad: true });
+  const s = dataPass(net, data, { grad: true }, into);
   return { loss: s.loss, ga: s.ga as Float64Array, gW: s.gW as Float64Array, r: s.r };
 }
 

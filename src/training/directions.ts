@@ -5,12 +5,19 @@
  */
 import type { Dataset } from '../data/dataset.js';
 import { norm2 } from '../linalg/vec.js';
-import { gradient, type Network, packParams, unpackParams } from '../model/network.js';
+import { type DataPassBuffers, gradient, type Network, packParams, unpackParams } from '../model/network.js';
 import { penalizedGradient } from './penalties.js';
+
+// The data pass's own arrays, reused from step to step: flatGradient copies the gradient out, so
+// nothing the caller holds points into them.
+const scratch: DataPassBuffers = {};
 
 /** ∇L on `data` as a flat vector θ-layout [ga, gW], with the loss. */
 export function flatGradient(net: Network, data: Dataset): { loss: number; g: Float64Array } {
-  const r = gradient(net, data);
+  const r = gradient(net, data, scratch);
+  scratch.r = r.r;
+  scratch.ga = r.ga;
+  scratch.gW = r.gW;
   const g = new Float64Array(net.m * (net.d + 1));
   g.set(r.ga, 0);
   g.set(r.gW, net.m);
