@@ -11,11 +11,12 @@ import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../src/data/dataset.js';
 import { traceParts } from '../src/flatness/trace.js';
 import { getBackend } from '../src/linalg/backend.js';
-import { createNetwork, gradient, hvp, type Network } from '../src/model/network.js';
+import { createNetwork, hvp, type Network } from '../src/model/network.js';
 import { initBackend } from '../src/node/backend.js';
 import { nativeInfo, peakGflops } from '../src/node/native-backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { medianTiming } from './timing.js';
+import { sgdStep } from './warm-up.js';
 import { warmUpJit } from './warm-up.js';
 
 const args = process.argv.slice(2);
@@ -28,7 +29,6 @@ const shapes = JSON.parse(arg('shapes', '[[2000,100,500]]')) as [number, number,
 const budgetMs = Number(arg('budget-ms', '2000'));
 const probesArg = Number(arg('probes', '0')); // > 0: probes to time at every shape (quick mode)
 const PROBES = 100;
-const LR = 1e-3;
 
 process.env.FLATLAB_BACKEND = backendName;
 await initBackend();
@@ -124,10 +124,7 @@ for (const shape of shapes) {
   add(
     'step',
     medianTiming(() => {
-      const g = gradient(net, data, lent);
-      lent = g;
-      for (let j = 0; j < m; j++) net.a[j] -= LR * g.ga[j];
-      for (let k = 0; k < m * d; k++) net.W[k] -= LR * g.gW[k];
+      lent = sgdStep(net, data, lent);
     }, budgetMs),
   );
   net.a.set(a0);

@@ -5,11 +5,16 @@ import time
 
 
 def median_timing(fn, budget_ms, max_reps=15):
-    """Median wall time (ms) of fn: one untimed warm-up call, then as many calls as fit in budget_ms
-    (1..max_reps); a call longer than the budget is timed once, after the warm-up."""
+    """Median wall time (ms) of fn: untimed warm-up calls (at least one, more until 5 calls or 200 ms
+    have passed), then as many calls as fit in budget_ms (1..max_reps); a call longer than the budget
+    is timed once, after the warm-up. The same rule as bench/timing.ts."""
     t = time.perf_counter()
     fn()
     first = (time.perf_counter() - t) * 1e3
+    k = 1
+    while k < 5 and (time.perf_counter() - t) * 1e3 < 200:
+        fn()
+        k += 1
     reps = min(max_reps, max(1, int(budget_ms // max(first, 1e-3))))
     samples = []
     for _ in range(reps):

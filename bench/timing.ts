@@ -1,16 +1,25 @@
+/** Warm-up calls before the timed ones: at most this many, while they take under WARM_UP_MS in all. */
+export const WARM_UP_CALLS = 5;
+export const WARM_UP_MS = 200;
+
 /**
- * Median wall time of fn. One warm-up call first (JIT, caches, BLAS thread start-up); then as many
- * timed calls as fit in budgetMs (at least 1, at most maxReps). A call longer than the budget is
+ * Median wall time of fn. Untimed warm-up calls first (JIT, caches, BLAS thread start-up): at least
+ * one, and more until WARM_UP_CALLS calls or WARM_UP_MS have passed, whichever comes first; then as
+ * many timed calls as fit in budgetMs (at least 1, at most maxReps). A call longer than the budget is
  * timed once, after the warm-up, so the slow backends stay affordable at the big shapes. The warm-up
  * is never a sample: the first touch of a fresh 80 MB array costs page faults that can exceed the
  * work itself, which would make any implementation that frees and reallocates between calls look
- * many times slower than it is.
+ * many times slower than it is. One warm-up call was not enough for the first operation a process
+ * times: V8 was still settling (its background compiler shares the two cores with the timed code),
+ * and the step at (2000, 100, 500) measured 4.4–5.0 ms in some processes against 2.5–3.0 ms in
+ * others and in every later round of the same process.
  * bench/peer_common.py implements the same rule for the Python peers.
  */
 export function medianTiming(fn: () => unknown, budgetMs: number, maxReps = 15): { medianMs: number; reps: number } {
   let t = performance.now();
   fn();
   const first = performance.now() - t;
+  for (let k = 1; k < WARM_UP_CALLS && performance.now() - t < WARM_UP_MS; k++) fn();
   const reps = Math.min(maxReps, Math.max(1, Math.floor(budgetMs / Math.max(first, 1e-3))));
   const samples: number[] = [];
   for (let r = 0; r < reps; r++) {
