@@ -16,8 +16,7 @@ import { initBackend } from '../src/node/backend.js';
 import { nativeInfo, peakGflops } from '../src/node/native-backend.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { medianTiming } from './timing.js';
-import { sgdStep } from './warm-up.js';
-import { warmUpJit } from './warm-up.js';
+import { sgdStep, warmUpJit } from './warm-up.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {

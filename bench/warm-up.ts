@@ -8,8 +8,9 @@
  * so some processes timed it before the compiled code arrived (step at (2000, 100, 500): 4.4–4.6 ms in
  * some processes, 2.7–2.9 ms in others).
  */
-import { traceParts } from '../src/flatness/trace.js';
+
 import type { Dataset } from '../src/data/dataset.js';
+import { traceParts } from '../src/flatness/trace.js';
 import { axpy } from '../src/linalg/vec.js';
 import { createNetwork, type DataPassBuffers, gradient, hvp, type Network } from '../src/model/network.js';
 import { Rng } from '../src/rng/xoshiro.js';
