@@ -3,10 +3,9 @@
  * before that they cost milliseconds at the bench's sizes, several times a fused pass. One warm-up
  * call per measurement does not get there, so the first operation timed in a process (the step)
  * would be charged for it. Running the three operations on a small problem first compiles them.
- * The step's SGD update is a function here for the same reason: written inline in the timed closure,
- * its loop over m·d weights was compiled by V8's background compiler while the two cores ran the step,
- * so some processes timed it before the compiled code arrived (step at (2000, 100, 500): 4.4–4.6 ms in
- * some processes, 2.7–2.9 ms in others).
+ * The step's SGD update (sgdStep) is a function here so that it is compiled with the rest; what
+ * cured the step's bimodal first timing (2.7 or 4.5 ms by process) was the longer warm-up in
+ * bench/timing.ts, not this.
  */
 
 import type { Dataset } from '../src/data/dataset.js';

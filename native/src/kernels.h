@@ -154,11 +154,6 @@ inline double laneSum(const double* acc) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-// The forward lane sums (fwd: f[i] = Σ_j a[j] σ(Z[i,j])) and the trace parts A and B (ab: A[j] += Σ σ²,
-// B[j] += Σ σ′² q, four rows at a time) on Vec lanes, for activations with vec and vecOK(). The
-// separate passes (forwardRows, traceRows) and the fused one (forwardTraceRows: both in one read
-// of Z, σ and σ′ evaluated once per entry) all run this one body, so they agree bit for bit; the
-// compiler does not vectorize the fused loop well from scalar code.
 // The first `len` doubles at p as a Vec, the other lanes 0 (a row's last, partial block).
 inline Vec vloadN(const double* p, size_t len) {
   Vec v{};
@@ -253,25 +248,51 @@ void forwardTraceRows(const Act& s, const double* Z, size_t rows, size_t m, cons
   if constexpr (Act::vec) vecRows<true, true>(s, Z, rows, m, a, f, q, A, B);
 }
 
-// The C part of traceRows alone: C[j] += Σ r σ″ q, in traceRows's order.
-template <class Act>
-void traceC(const Act& s, const double* __restrict Z, size_t rows, size_t m, const double* __restrict r,
-            const double* __restrict q, double* __restrict C) {
-  size_t i = 0;
-  for (; i + 4 <= rows; i += 4) {
+// traceRows's scalar body for rows i0 … i1−1: A and B when withAB, C when withC, each entry's terms
+// in one expression per part, so C alone (traceC) sums exactly as C beside A and B does.
+template <bool withAB, bool withC, class Act>
+void traceRowsScalar(const Act& s, const double* __restrict Z, size_t i0, size_t i1, size_t m, const double* r,
+                     const double* q, double* __restrict A, double* __restrict B, double* __restrict C) {
+  size_t i = i0;
+  for (; i + 4 <= i1; i += 4) {
     const double* __restrict z0 = Z + i * m;
     const double* __restrict z1 = z0 + m;
     const double* __restrict z2 = z1 + m;
     const double* __restrict z3 = z2 + m;
-    const double c0 = r[i] * q[i], c1 = r[i + 1] * q[i + 1], c2 = r[i + 2] * q[i + 2], c3 = r[i + 3] * q[i + 3];
-    for (size_t j = 0; j < m; j++)
-      C[j] += (c0 * s.d2(z0[j]) + c1 * s.d2(z1[j])) + (c2 * s.d2(z2[j]) + c3 * s.d2(z3[j]));
+    const double q0 = q[i], q1 = q[i + 1], q2 = q[i + 2], q3 = q[i + 3];
+    const double c0 = withC ? r[i] * q0 : 0, c1 = withC ? r[i + 1] * q1 : 0, c2 = withC ? r[i + 2] * q2 : 0,
+                 c3 = withC ? r[i + 3] * q3 : 0;
+    for (size_t j = 0; j < m; j++) {
+      const double t0 = z0[j], t1 = z1[j], t2 = z2[j], t3 = z3[j];
+      const double v0 = s.f(t0), v1 = s.f(t1), v2 = s.f(t2), v3 = s.f(t3);
+      const double d0 = s.d1(t0), d1 = s.d1(t1), d2 = s.d1(t2), d3 = s.d1(t3);
+      if (withAB) {
+        A[j] += (v0 * v0 + v1 * v1) + (v2 * v2 + v3 * v3);
+        B[j] += (d0 * d0 * q0 + d1 * d1 * q1) + (d2 * d2 * q2 + d3 * d3 * q3);
+      }
+      if (withC) C[j] += (c0 * s.d2(t0) + c1 * s.d2(t1)) + (c2 * s.d2(t2) + c3 * s.d2(t3));
+    }
   }
-  for (; i < rows; i++) {
-    const double ci = r[i] * q[i];
+  for (; i < i1; i++) {
+    const double qi = q[i];
+    const double ci = withC ? r[i] * qi : 0;
     const double* __restrict z = Z + i * m;
-    for (size_t j = 0; j < m; j++) C[j] += ci * s.d2(z[j]);
+    for (size_t j = 0; j < m; j++) {
+      const double t = z[j];
+      const double v = s.f(t), v1 = s.d1(t);
+      if (withAB) {
+        A[j] += v * v;
+        B[j] += v1 * v1 * qi;
+      }
+      if (withC) C[j] += ci * s.d2(t);
+    }
   }
+}
+
+// The C part of traceRows alone: C[j] += Σ r σ″ q, in traceRows's order.
+template <class Act>
+void traceC(const Act& s, const double* Z, size_t rows, size_t m, const double* r, const double* q, double* C) {
+  traceRowsScalar<false, true>(s, Z, 0, rows, m, r, q, nullptr, nullptr, C);
 }
 
 // f[i] = Σ_j a[j] σ(Z[i,j]).
@@ -343,36 +364,7 @@ void traceRows(const Act& s, const double* __restrict Z, size_t i0, size_t i1, s
       if (withC && !Act::zeroD2) traceC(s, Z + i0 * m, i1 - i0, m, r + i0, q + i0, C);
       return;
     }
-  size_t i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    const double* __restrict z0 = Z + i * m;
-    const double* __restrict z1 = z0 + m;
-    const double* __restrict z2 = z1 + m;
-    const double* __restrict z3 = z2 + m;
-    const double q0 = q[i], q1 = q[i + 1], q2 = q[i + 2], q3 = q[i + 3];
-    const double c0 = withC ? r[i] * q0 : 0, c1 = withC ? r[i + 1] * q1 : 0, c2 = withC ? r[i + 2] * q2 : 0,
-                 c3 = withC ? r[i + 3] * q3 : 0;
-    for (size_t j = 0; j < m; j++) {
-      const double t0 = z0[j], t1 = z1[j], t2 = z2[j], t3 = z3[j];
-      const double v0 = s.f(t0), v1 = s.f(t1), v2 = s.f(t2), v3 = s.f(t3);
-      const double d0 = s.d1(t0), d1 = s.d1(t1), d2 = s.d1(t2), d3 = s.d1(t3);
-      A[j] += (v0 * v0 + v1 * v1) + (v2 * v2 + v3 * v3);
-      B[j] += (d0 * d0 * q0 + d1 * d1 * q1) + (d2 * d2 * q2 + d3 * d3 * q3);
-      if (withC) C[j] += (c0 * s.d2(t0) + c1 * s.d2(t1)) + (c2 * s.d2(t2) + c3 * s.d2(t3));
-    }
-  }
-  for (; i < i1; i++) {
-    const double qi = q[i];
-    const double ci = withC ? r[i] * qi : 0;
-    const double* __restrict z = Z + i * m;
-    for (size_t j = 0; j < m; j++) {
-      const double t = z[j];
-      const double v = s.f(t), v1 = s.d1(t);
-      A[j] += v * v;
-      B[j] += v1 * v1 * qi;
-      if (withC) C[j] += ci * s.d2(t);
-    }
-  }
+  traceRowsScalar<true, withC>(s, Z, i0, i1, m, r, q, A, B, C);
 }
 
 // A[j] += Σ σ², B[j] += Σ σ′² q, C[j] += Σ r σ″ q (C untouched when r is null).
