@@ -4,7 +4,7 @@ import sys
 import time
 
 
-def median_timing(fn, budget_ms, max_reps=15):
+def median_timing(fn, budget_ms, max_reps=51):
     """Median wall time (ms) of fn: untimed warm-up calls (at least one, more until 5 calls or 200 ms
     have passed), then as many calls as fit in budget_ms (1..max_reps); a call longer than the budget
     is timed once, after the warm-up. The same rule as bench/timing.ts."""

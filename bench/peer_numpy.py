@@ -85,7 +85,7 @@ def run_shape(n, d, m):
         np.matmul(X, W0.T, out=Z)
 
     for op, fn in (("step", step), ("trace", trace), ("hvp", lambda: hvp(va, vW)), ("hutchinson100", hutchinson), ("gemm", gemm)):
-        med, reps = median_timing(fn, budget_ms, 3 if op == "hutchinson100" else 15)
+        med, reps = median_timing(fn, budget_ms, 3 if op == "hutchinson100" else 51)
         row = {"op": op, "shape": [n, d, m], "impl": "numpy", "threads": threads, "medianMs": med, "reps": reps}
         if op == "hutchinson100" and probes != PROBES:
             row["medianMs"] = med * PROBES / probes

@@ -93,7 +93,7 @@ def run_shape(n, d, m):
             med, reps = parts["setup"] + parts["loop"] * PROBES / probes, 1
             row["note"] = f"timed {probes} probes: set-up {parts['setup']:.0f} ms + loop scaled x{PROBES // probes}"
         else:
-            med, reps = median_timing(fn, budget_ms, 3 if op == "hutchinson100" else 15)
+            med, reps = median_timing(fn, budget_ms, 3 if op == "hutchinson100" else 51)
         row.update(medianMs=med, reps=reps)
         rows.append(row)
         log(f"  torch {op} ({n},{d},{m}) {med:.1f} ms × {reps}")

@@ -13,9 +13,11 @@ export const WARM_UP_MS = 200;
  * times: V8 was still settling (its background compiler shares the two cores with the timed code),
  * and the step at (2000, 100, 500) measured 4.4–5.0 ms in some processes against 2.5–3.0 ms in
  * others and in every later round of the same process.
+ * At most 51 timed calls (15 before): on this shared VM a millisecond-scale op's median over 15
+ * calls moved by ±10 % between runs, enough to flip a ratio such as trace/GEMM across its bound.
  * bench/peer_common.py implements the same rule for the Python peers.
  */
-export function medianTiming(fn: () => unknown, budgetMs: number, maxReps = 15): { medianMs: number; reps: number } {
+export function medianTiming(fn: () => unknown, budgetMs: number, maxReps = 51): { medianMs: number; reps: number } {
   let t = performance.now();
   fn();
   const first = performance.now() - t;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/dataset.js';
 import { hessianTrace, traceParts } from '../src/flatness/trace.js';
-import { denseHessian, forward, gradient, hvp, type Network } from '../src/model/network.js';
+import { dataPass, denseHessian, forward, gradient, hvp, type Network } from '../src/model/network.js';
 import { Rng } from '../src/rng/xoshiro.js';
 import { balance, invariantFlatness } from '../src/symmetry/invariant.js';
 import { neuronMasses, pathNorm, randomFactors, rescale } from '../src/symmetry/rescale.js';
@@ -126,6 +126,25 @@ describe('exact Hessian trace (closed form) vs oracles', () => {
     expect(g.gW).not.toBe(short);
     expect(Array.from(g.gW)).toEqual(Array.from(fresh.gW));
   });
+});
+it("traceParts' parts are the same bits as dataPass's into fresh arrays and stay unchanged by later traces (its residual array is reused, its A, B, C are not)", () => {
+  const data = randomData(30, 4, 6);
+  const net = randomNet('relu-pow', 5, 4, 7);
+  const first = traceParts(net, data);
+  const kept = { A: Array.from(first.A), B: Array.from(first.B), C: Array.from(first.C), trace: first.trace };
+  const other = traceParts(randomNet('relu-pow', 5, 4, 8), data); // reuses the residual array
+  expect(other.trace).not.toBe(first.trace);
+  expect(Array.from(first.A)).toEqual(kept.A);
+  expect(Array.from(first.B)).toEqual(kept.B);
+  expect(Array.from(first.C)).toEqual(kept.C);
+  const again = traceParts(net, data);
+  expect(again.trace).toBe(kept.trace);
+  const direct = dataPass(net, data, { trace: true });
+  expect(Array.from(again.A)).toEqual(Array.from(direct.A ?? []));
+  expect(Array.from(again.B)).toEqual(Array.from(direct.B ?? []));
+  expect(Array.from(again.C)).toEqual(Array.from(direct.C ?? []));
+  expect(again.loss).toBe(direct.loss);
+  expect(again.maxResidual).toBe(direct.maxResidual);
 });
 
 describe('rescaling symmetry (property tests)', () => {

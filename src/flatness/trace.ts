@@ -44,7 +44,22 @@ function sum(v: Float64Array): number {
  * ```
  */
 export function traceParts(net: Network, data: Dataset): TraceParts {
-  return tracePartsOf(dataPass(net, data, { trace: true }));
+  const { m } = net;
+  // One fresh array for A, B and C (they are returned), and the residuals, which are not, in an
+  // array kept between calls. A trace at (n, m) = (2000, 500) costs about a millisecond; four fresh
+  // ArrayBuffers per call cost 5–10 % on top (allocation, and the collector's work on the same two
+  // cores as the pass), measured in docs/performance.md#the-fused-passes.
+  const abc = new Float64Array(3 * m);
+  const into = { r: residualScratch(data.n), A: abc.subarray(0, m), B: abc.subarray(m, 2 * m), C: abc.subarray(2 * m) };
+  return tracePartsOf(dataPass(net, data, { trace: true }, into));
+}
+
+let residuals = new Float64Array(0);
+
+/** An n-entry array for residuals that no caller sees (dataPass is synchronous, so one is enough). */
+function residualScratch(n: number): Float64Array {
+  if (residuals.length !== n) residuals = new Float64Array(n);
+  return residuals;
 }
 
 /**
