@@ -215,7 +215,7 @@ double* optF64(const Napi::CallbackInfo& info, size_t idx, size_t need, const ch
 }
 
 // blockPass(kernel, code, param, X, W, rows, m, d, a, y | null, r, Z | null, q | null, A, B, C, ga | null,
-// gW | null): Backend.blockPass, the products on the given GEMM kernel (fused.h).
+// gW | null, gradScale?): Backend.blockPass, the products on the given GEMM kernel (fused.h).
 Napi::Value BlockPass(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const int kernel = info[0].As<Napi::Number>().Int32Value();
@@ -234,6 +234,7 @@ Napi::Value BlockPass(const Napi::CallbackInfo& info) {
   double* gW = optF64(info, 17, m * d, "gW");
   if (y == kBad || Z == kBad || q == kBad || ga == kBad || gW == kBad) return env.Undefined();
   flatlab::BlockOut o{Z, q, nullptr, nullptr, nullptr, ga, gW};
+  if (info.Length() > 18 && info[18].IsNumber()) o.gradScale = info[18].As<Napi::Number>().DoubleValue();
   if (q) {
     ARR(13, A, m) ARR(14, B, m) ARR(15, C, m)
     o.A = A;

@@ -24,6 +24,12 @@ export interface BlockPassOut {
   ga?: Float64Array;
   /** With `ga`: the first-layer gradient, un-normalized: gW (m×d) += Gᵀ X. */
   gW?: Float64Array;
+  /**
+   * With `ga`: ga and gW are multiplied by gradScale once their sums are complete (default 1), as
+   * `x *= gradScale` after the sums, so the result is the same bits as scaling afterwards; dataPass
+   * passes 1/n, which spares a separate pass over gW's m·d entries.
+   */
+  gradScale?: number;
 }
 
 /**

@@ -45,4 +45,9 @@ export function blockPassByParts(
     if (out.ga) be.gradPass(act, Z, nb, m, a, rb, out.ga);
     if (out.gW) be.gemm(true, false, m, d, nb, 1, Z, Xb, 1, out.gW);
   }
+  const s = out.gradScale;
+  if (out.ga && s !== undefined && s !== 1) {
+    for (let j = 0; j < m; j++) out.ga[j] *= s;
+    if (out.gW) for (let k = 0; k < m * d; k++) out.gW[k] *= s;
+  }
 }

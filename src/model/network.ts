@@ -240,7 +240,14 @@ export function dataPass(
     res.A && res.B && res.C && q ? { q: q.subarray(i0, i0 + rows), A: res.A, B: res.B, C: res.C } : undefined;
   if (opts.hvp) hvpBlocks(be, net, data, opts.hvp, res, trace);
   // Forward, residuals, trace sums and gradient in one call: Z never leaves the backend.
-  else be.blockPass(net.act, X, net.W, n, m, d, net.a, y, r, { trace: trace(0, n), ga: res.ga, gW: res.gW });
+  // The gradient leaves the backend normalized (gradScale), so no JavaScript pass over gW's m·d entries.
+  else
+    be.blockPass(net.act, X, net.W, n, m, d, net.a, y, r, {
+      trace: trace(0, n),
+      ga: res.ga,
+      gW: res.gW,
+      gradScale: 1 / n,
+    });
   let sq = 0;
   let maxAbs = 0;
   for (let i = 0; i < n; i++) {
@@ -252,7 +259,7 @@ export function dataPass(
   res.loss = sq / (2 * n);
   res.maxResidual = maxAbs;
   const inv = 1 / n;
-  if (res.ga && res.gW) {
+  if (opts.hvp && res.ga && res.gW) {
     for (let j = 0; j < m; j++) res.ga[j] *= inv;
     for (let k = 0; k < m * d; k++) res.gW[k] *= inv;
   }

@@ -32,7 +32,7 @@ type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
   /** gemm on the built-in GEMM. */
   builtinGemm: GemmFn;
   /** Backend.blockPass with its products on kernel 0 (built-in) or 1 (OpenBLAS); `out`'s parts positional. */
-  blockPass(kernel: number, code: number, param: number, ...rest: [...BlockHead, ...BlockParts]): void;
+  blockPass(kernel: number, code: number, param: number, ...rest: [...BlockHead, ...BlockParts, number]): void;
   threads(): number;
   setThreads(n: number): void;
   config(): AddonConfig;
@@ -41,7 +41,7 @@ type Addon = { [K in KernelName]: AddonKernel<Backend[K]> } & {
 
 /** Backend.blockPass's arguments between the activation and `out`. */
 type BlockHead = Parameters<Backend['blockPass']> extends [ActKernel, ...infer H, BlockPassOut] ? H : never;
-/** `out` as the addon takes it: Z, q, A, B, C, ga, gW (null when not asked for). */
+/** `out` as the addon takes it: Z, q, A, B, C, ga, gW (null when not asked for), then gradScale. */
 type BlockParts = (Float64Array | null)[];
 
 /** The addon's description of its GEMMs (native/src/addon.cc). */
@@ -136,6 +136,7 @@ function wrap(
         t?.C ?? null,
         out.ga ?? null,
         out.gW ?? null,
+        out.gradScale ?? 1,
       );
     },
     forwardRows: (act: ActKernel, Z, rows, m, a, f) => x.forwardRows(act.code, act.param, Z, rows, m, a, f),

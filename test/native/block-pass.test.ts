@@ -225,6 +225,42 @@ describe.skipIf(skip)('native blockPass = the same backend’s unfused passes, o
     }
   });
 
+  it('gradScale: ga and gW are the same bits as the unscaled sums multiplied afterwards, on every kernel, the portable backend and 1–3 threads', () => {
+    const [rows, d, m] = [300, 6, 701];
+    const rng = new Rng(9);
+    const X = rand(rows * d, rng),
+      W = rand(m * d, rng),
+      a = rand(m, rng),
+      y = rand(rows, rng);
+    const relu: ActKernel = { code: 0, param: 0 };
+    const s = 1 / 3; // not a power of two: the product rounds
+    const grads = (be: Backend, gradScale?: number) => {
+      const ga = new Float64Array(m),
+        gW = new Float64Array(m * d);
+      be.blockPass(relu, X, W, rows, m, d, a, y, new Float64Array(rows), { ga, gW, gradScale });
+      return { ga, gW };
+    };
+    const backends: (readonly [string, Backend])[] = [...kernels, ['portable', jsBackend]];
+    for (const threads of [1, 2, 3]) {
+      nb.setThreads(threads);
+      for (const [name, be] of backends) {
+        const plain = grads(be);
+        const scaled = grads(be, s);
+        same(
+          scaled.ga,
+          plain.ga.map((v) => v * s),
+          `ga ${name} ${threads} threads`,
+        );
+        same(
+          scaled.gW,
+          plain.gW.map((v) => v * s),
+          `gW ${name} ${threads} threads`,
+        );
+        expect(scaled.gW.some((v, k) => v !== plain.gW[k])).toBe(true);
+      }
+    }
+  });
+
   it('rejects short arrays and a gradient product without the gradient pass with a RangeError', () => {
     const relu: ActKernel = { code: 0, param: 0 };
     const [rows, d, m] = [4, 3, 5];
