@@ -197,15 +197,20 @@ describe.skipIf(skip)('native blockPass = the same backend’s unfused passes, o
     );
   });
 
-  it('without Z, gradient or trace asked for: the same residuals, sums and gradient as with them, and the same numbers twice', () => {
+  /** A ReLU problem at (rows, d, m) = (300, 6, 701): several slices, thread chunks and gradient blocks. */
+  function reluProblem(seed: number) {
     const [rows, d, m] = [300, 6, 701];
-    const rng = new Rng(5);
+    const rng = new Rng(seed);
     const X = rand(rows * d, rng),
       W = rand(m * d, rng),
       a = rand(m, rng),
       y = rand(rows, rng),
       q = abs(rand(rows, rng));
-    const relu: ActKernel = { code: 0, param: 0 };
+    return { rows, d, m, X, W, a, y, q, relu: { code: 0, param: 0 } as ActKernel };
+  }
+
+  it('without Z, gradient or trace asked for: the same residuals, sums and gradient as with them, and the same numbers twice', () => {
+    const { rows, d, m, X, W, a, y, q, relu } = reluProblem(5);
     for (const [kernel, be] of kernels) {
       const full = run((out, r) => be.blockPass(relu, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
       const again = run((out, r) => be.blockPass(relu, X, W, rows, m, d, a, y, r, out), rows, d, m, q);
@@ -226,13 +231,7 @@ describe.skipIf(skip)('native blockPass = the same backend’s unfused passes, o
   });
 
   it('gradScale: ga and gW are the same bits as the unscaled sums multiplied afterwards, on every kernel, the portable backend and 1–3 threads', () => {
-    const [rows, d, m] = [300, 6, 701];
-    const rng = new Rng(9);
-    const X = rand(rows * d, rng),
-      W = rand(m * d, rng),
-      a = rand(m, rng),
-      y = rand(rows, rng);
-    const relu: ActKernel = { code: 0, param: 0 };
+    const { rows, d, m, X, W, a, y, relu } = reluProblem(9);
     const s = 1 / 3; // not a power of two: the product rounds
     const grads = (be: Backend, gradScale?: number) => {
       const ga = new Float64Array(m),
