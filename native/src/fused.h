@@ -130,8 +130,9 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
       const double* sb = scratch.data() + (static_cast<size_t>(t - 1) * arrays + j) * m;
       for (size_t i = 0; i < m; i++) outs[j][i] += sb[i];
     }
+  // Multiplying by gradScale = 1 changes no bit, so the scale is applied unconditionally.
   const double gs = o.gradScale;
-  if (o.ga && gs != 1)
+  if (o.ga)
     for (size_t i = 0; i < m; i++) o.ga[i] *= gs;
   if (!o.gW) return;
   // gW += Σ_t gW_t, each entry adding the threads' parts in thread order. The transposes ran on the
@@ -144,10 +145,7 @@ void blockPass(const Act& s, Kern& k, size_t rows, size_t m, size_t d, const dou
     for (size_t i = 0; i < dm; i++) gW[i] += g[i];
   }
   const double* __restrict g = gWs + (T - 1) * dm;
-  if (gs != 1)
-    for (size_t i = 0; i < dm; i++) gW[i] = (gW[i] + g[i]) * gs;
-  else
-    for (size_t i = 0; i < dm; i++) gW[i] += g[i];
+  for (size_t i = 0; i < dm; i++) gW[i] = (gW[i] + g[i]) * gs;
 }
 
 // An empty product (m = 0 or d = 0): Z = 0, nothing to add to gWᵀ.

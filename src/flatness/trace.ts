@@ -47,8 +47,8 @@ export function traceParts(net: Network, data: Dataset): TraceParts {
   const { m } = net;
   // One fresh array for A, B and C (they are returned), and the residuals, which are not, in an
   // array kept between calls. A trace at (n, m) = (2000, 500) costs about a millisecond; four fresh
-  // ArrayBuffers per call cost 5–10 % on top (allocation, and the collector's work on the same two
-  // cores as the pass), measured in docs/performance.md#the-fused-passes.
+  // ArrayBuffers per call cost 10 % on top, in page faults (V8 frees them only when it collects, so
+  // each fresh one is new memory): docs/performance.md#measured-now-the-idle-2-core-machine.
   const abc = new Float64Array(3 * m);
   const into = { r: residualScratch(data.n), A: abc.subarray(0, m), B: abc.subarray(m, 2 * m), C: abc.subarray(2 * m) };
   return tracePartsOf(dataPass(net, data, { trace: true }, into));

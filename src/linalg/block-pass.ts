@@ -4,6 +4,7 @@
  * is tested against.
  */
 import type { Backend } from './backend.js';
+import { scale } from './vec.js';
 
 let scratch = new Float64Array(0);
 
@@ -47,7 +48,7 @@ export function blockPassByParts(
   }
   const s = out.gradScale;
   if (out.ga && s !== undefined && s !== 1) {
-    for (let j = 0; j < m; j++) out.ga[j] *= s;
-    if (out.gW) for (let k = 0; k < m * d; k++) out.gW[k] *= s;
+    scale(s, out.ga.subarray(0, m));
+    if (out.gW) scale(s, out.gW.subarray(0, m * d));
   }
 }

@@ -9,6 +9,7 @@ import type { Dataset } from '../data/dataset.js';
 import { squaredNorms } from '../data/dataset.js';
 import { type Backend, type BlockPassOut, getBackend } from '../linalg/backend.js';
 import { blockRows } from '../linalg/block-pass.js';
+import { scale } from '../linalg/vec.js';
 import { type Activation, type ActivationSpec, InputError, makeActivation } from './activations.js';
 
 export { blockRows } from '../linalg/block-pass.js';
@@ -238,15 +239,16 @@ export function dataPass(
   }
   const trace = (i0: number, rows: number) =>
     res.A && res.B && res.C && q ? { q: q.subarray(i0, i0 + rows), A: res.A, B: res.B, C: res.C } : undefined;
+  const inv = 1 / n;
   if (opts.hvp) hvpBlocks(be, net, data, opts.hvp, res, trace);
-  // Forward, residuals, trace sums and gradient in one call: Z never leaves the backend.
-  // The gradient leaves the backend normalized (gradScale), so no JavaScript pass over gW's m·d entries.
+  // Forward, residuals, trace sums and gradient in one call: Z never leaves the backend. The gradient
+  // leaves it normalized (gradScale), so no JavaScript pass over gW's m·d entries.
   else
     be.blockPass(net.act, X, net.W, n, m, d, net.a, y, r, {
       trace: trace(0, n),
       ga: res.ga,
       gW: res.gW,
-      gradScale: 1 / n,
+      gradScale: inv,
     });
   let sq = 0;
   let maxAbs = 0;
@@ -258,10 +260,10 @@ export function dataPass(
   }
   res.loss = sq / (2 * n);
   res.maxResidual = maxAbs;
-  const inv = 1 / n;
+  // The HVP's blocks add the gradient through their own GEMMs, unscaled.
   if (opts.hvp && res.ga && res.gW) {
-    for (let j = 0; j < m; j++) res.ga[j] *= inv;
-    for (let k = 0; k < m * d; k++) res.gW[k] *= inv;
+    scale(inv, res.ga);
+    scale(inv, res.gW);
   }
   if (res.A && res.B && res.C) {
     for (let j = 0; j < m; j++) {
